@@ -1,0 +1,1 @@
+# include/pkcs11 build fragment

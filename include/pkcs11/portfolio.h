@@ -1,0 +1,88 @@
+/*
+ * portfolio.h - vendor extensions of portfolio-pkcs11 for the OMA LwM2M
+ * Portfolio Object (Object 16, TS 1.0.1).
+ *
+ * Every constant sits in the vendor range (CKx_VENDOR_DEFINED) under the
+ * project prefix 0x504F ("PO"), so it cannot collide with the standard and is
+ * easy to recognise in a trace. docs/mechanisms.md is the normative
+ * description of each mechanism, with worked examples in hex.
+ */
+#ifndef PORTFOLIO_PKCS11_PORTFOLIO_H
+#define PORTFOLIO_PKCS11_PORTFOLIO_H
+
+#include "pkcs11.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CK_PORTFOLIO_PREFIX 0x504F0000UL
+
+/* ---- Mechanisms ------------------------------------------------------- */
+
+/* Data Authentication service (TS 5.2.2 item 1), sign / verify:
+ *   Signature = AES-CMAC_Kn( SHA-256(Identity) || Challenge )       16 bytes
+ * Key: CKK_AES (128 or 256 bits) with CKA_PORTFOLIO_SERVICE = AUTH. */
+#define CKM_PORTFOLIO_AUTH_CMAC      (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0001UL)
+/* Same, with HMAC-SHA256 as the signature function:
+ *   Signature = HMAC-SHA256_Kn( SHA-256(Identity) || Challenge )    32 bytes
+ * Key: CKK_GENERIC_SECRET (>= 16 bytes) with CKA_PORTFOLIO_SERVICE = AUTH. */
+#define CKM_PORTFOLIO_AUTH_HMAC      (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0002UL)
+
+/* Data Encryption service (TS 5.2.2 item 2), encrypt / decrypt:
+ *   AEAD form:  IV(12) || AES-GCM_Kn(IV, data || Challenge) || TAG(16)
+ *   CBC form:   IV(16) || AES-CBC_Kn(IV, PKCS#7(data || Challenge))
+ * Key: CKK_AES with CKA_PORTFOLIO_SERVICE = ENCRYPT. Decrypt checks the
+ * challenge (and the tag) and returns data; any mismatch is
+ * CKR_ENCRYPTED_DATA_INVALID. */
+#define CKM_PORTFOLIO_ENC_GCM        (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0011UL)
+#define CKM_PORTFOLIO_ENC_CBC        (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0012UL)
+
+/* ---- Mechanism parameter (one structure for all four mechanisms) ------- */
+
+/* Where the Identity comes from. */
+#define CKP_PORTFOLIO_SOURCE_TOKEN   0x00000001UL /* the Identity instance ulIdentityId held by this
+                                                     token: its provisioned hash (AUTH) or its value
+                                                     (ENC); the operation's data must be empty */
+#define CKP_PORTFOLIO_SOURCE_DATA    0x00000002UL /* the operation's data is the Identity value
+                                                     (AUTH: hashed with SHA-256 by the mechanism;
+                                                     ENC: the plaintext) */
+#define CKP_PORTFOLIO_SOURCE_HASH    0x00000003UL /* AUTH only: the operation's data is the 32-byte
+                                                     SHA-256 hash of the Identity */
+
+#define CK_PORTFOLIO_MAX_CHALLENGE   64UL
+
+typedef struct CK_PORTFOLIO_PARAMS {
+	CK_ULONG    ulSource;       /* CKP_PORTFOLIO_SOURCE_* */
+	CK_ULONG    ulIdentityId;   /* Identity resource instance id (/16/x/0/<id>), SOURCE_TOKEN only */
+	CK_BYTE_PTR pChallenge;     /* canonical challenge bytes (docs/mechanisms.md), 1..64 bytes */
+	CK_ULONG    ulChallengeLen;
+} CK_PORTFOLIO_PARAMS;
+typedef CK_PORTFOLIO_PARAMS CK_PTR CK_PORTFOLIO_PARAMS_PTR;
+
+/* ---- Object class and attributes ----------------------------------------- */
+
+/* One Identity resource instance (/16/x/0/<id>) of the instance the token is. */
+#define CKO_PORTFOLIO_IDENTITY       (CKO_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0001UL)
+
+/* On CKO_PORTFOLIO_IDENTITY: CK_ULONG resource instance id; unique per token. */
+#define CKA_PORTFOLIO_IDENTITY_ID    (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0001UL)
+/* On CKO_PORTFOLIO_IDENTITY: 32 bytes, the provisioned SHA-256(Identity).
+ * Written only by the SO (provisioning), never readable (CKR_ATTRIBUTE_SENSITIVE),
+ * not changed when CKA_VALUE (the Identity string) is rewritten. */
+#define CKA_PORTFOLIO_IDENTITY_HASH  (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0002UL)
+/* On CKO_PORTFOLIO_IDENTITY: CK_BBOOL, read-only, TRUE once a hash is provisioned. */
+#define CKA_PORTFOLIO_HASH_PROVISIONED (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0003UL)
+
+/* On secret keys: which keyset of the instance the key belongs to. */
+#define CKA_PORTFOLIO_SERVICE        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0010UL)
+#define CK_PORTFOLIO_SRV_AUTHENT     0UL /* LwM2M GetAuthData argument 0 = 0 */
+#define CK_PORTFOLIO_SRV_ENCRYPT     1UL /* LwM2M GetAuthData argument 0 = 1 */
+/* On secret keys: the key index Kn within the keyset (GetAuthData argument 3).
+ * (service, index) is unique within a token. */
+#define CKA_PORTFOLIO_KEY_INDEX      (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0011UL)
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PORTFOLIO_PKCS11_PORTFOLIO_H */

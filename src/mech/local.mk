@@ -1,0 +1,1 @@
+# src/mech build fragment

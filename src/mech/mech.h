@@ -1,0 +1,102 @@
+/*
+ * mech.h - the mechanism layer: one registry of every mechanism the module
+ * offers (standard and Portfolio vendor ones), parameter checks, key checks,
+ * and the PKCS#11 operation rules (length queries, when an operation ends).
+ *
+ * The core (src/core) owns sessions and objects; for each session and each
+ * operation family it keeps one mech_op and calls these functions. The mech
+ * layer computes nothing itself: keyed work goes to the secure component
+ * (se.h), digests to src/crypto.
+ */
+#ifndef PORTFOLIO_MECH_H
+#define PORTFOLIO_MECH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pkcs11/portfolio.h"
+#include "se/se.h"
+
+/* What the core knows about a key object, as the mech layer needs it. */
+typedef struct mech_key {
+	CK_OBJECT_CLASS cls;      /* CKO_SECRET_KEY */
+	CK_KEY_TYPE type;         /* CKK_AES, CKK_GENERIC_SECRET */
+	CK_ULONG value_len;       /* bytes */
+	CK_BBOOL has_service;     /* CKA_PORTFOLIO_SERVICE present */
+	CK_ULONG service;         /* CK_PORTFOLIO_SRV_* */
+	CK_BBOOL can_encrypt, can_decrypt, can_sign, can_verify; /* CKA_ENCRYPT ... */
+	se_ref ref;
+} mech_key;
+
+typedef enum mech_op_kind {
+	MECH_OP_ENCRYPT = 1,
+	MECH_OP_DECRYPT,
+	MECH_OP_SIGN,
+	MECH_OP_VERIFY,
+	MECH_OP_DIGEST,
+} mech_op_kind;
+
+/* Lets the mech layer turn a CKP_PORTFOLIO_SOURCE_TOKEN identity id into the
+ * secure-component item, without knowing how the core stores objects.
+ * want = SE_ITEM_IDENTITY_HASH (AUTH) or SE_ITEM_IDENTITY_VALUE (ENC).
+ * Returns CKR_MECHANISM_PARAM_INVALID when there is no such identity, or
+ * (for the hash) when none has been provisioned. */
+typedef struct mech_identity_resolver {
+	void *ctx;
+	CK_RV (*resolve)(void *ctx, CK_ULONG identity_id, se_item_kind want, se_ref *out);
+} mech_identity_resolver;
+
+/* One running operation of one session. Embedded in the session; zero-initialise,
+ * then mech_op_release at session close. Reused without allocation: the se_op and
+ * digest context are created on first use and kept. */
+typedef struct mech_op {
+	int active;               /* an operation is initialised and not yet terminated */
+	mech_op_kind kind;
+	CK_MECHANISM_TYPE mech;
+	const struct mech_desc *desc;
+	const se_backend *be;
+	se_op *se;                /* keyed operations */
+	void *digest_ctx;         /* digest operations (EVP_MD_CTX *) */
+	int multipart_started;    /* an Update was done: single-part calls are then refused */
+	size_t mac_len;           /* sign/verify output length */
+	/* buffered input for mechanisms that need the whole message (none today; kept
+	 * so that a backend with single-shot APDUs can be served) */
+} mech_op;
+
+/* Registry. */
+size_t mech_count(void);
+CK_MECHANISM_TYPE mech_type_at(size_t i);
+CK_RV mech_get_info(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *out); /* CKR_MECHANISM_INVALID */
+
+/* Key generation: validates mechanism and requested length, returns the item kind. */
+CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG value_len,
+                        se_item_kind *kind);
+
+/* Start an operation. Checks the mechanism allows kind, validates the parameter,
+ * the key type/size, the key's usage flag (CKR_KEY_FUNCTION_NOT_PERMITTED), and the
+ * Portfolio service rule: Portfolio mechanisms need a key of their service, other
+ * mechanisms refuse keys that carry a service (CKR_KEY_FUNCTION_NOT_PERMITTED).
+ * key is NULL for MECH_OP_DIGEST. */
+CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const mech_key *key,
+                   const se_backend *be, se_token *tok, const mech_identity_resolver *res);
+
+/*
+ * The calls below follow PKCS#11 to the letter: out == NULL or a too-small
+ * *out_len returns the needed length (CKR_OK / CKR_BUFFER_TOO_SMALL) and keeps
+ * the operation; any other error, and a successful single-part call or final,
+ * ends it (op->active = 0). CKR_OPERATION_NOT_INITIALIZED if !op->active or
+ * the kind differs.
+ */
+CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG in_len,
+                     uint8_t *out, CK_ULONG *out_len);          /* C_Encrypt/C_Decrypt/C_Sign/C_Digest */
+CK_RV mech_op_update(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG in_len,
+                     uint8_t *out, CK_ULONG *out_len);          /* out unused for sign/verify/digest */
+CK_RV mech_op_final(mech_op *op, mech_op_kind kind, uint8_t *out, CK_ULONG *out_len);
+CK_RV mech_op_verify(mech_op *op, const uint8_t *in, CK_ULONG in_len,
+                     const uint8_t *sig, CK_ULONG sig_len);    /* C_Verify */
+CK_RV mech_op_verify_final(mech_op *op, const uint8_t *sig, CK_ULONG sig_len);
+/* C_DigestKey is not offered. */
+
+void mech_op_abort(mech_op *op);   /* end a running operation (session close, logout...) */
+void mech_op_release(mech_op *op); /* free what the op owns; op may be reused after */
+
+#endif /* PORTFOLIO_MECH_H */

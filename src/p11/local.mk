@@ -1,0 +1,1 @@
+# src/p11 build fragment

@@ -1,0 +1,1 @@
+# src/se build fragment

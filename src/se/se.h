@@ -1,0 +1,140 @@
+/*
+ * se.h - the secure-component interface.
+ *
+ * A secure component holds, for each Portfolio instance (= token), the PINs,
+ * the keysets and the Identity hashes/values. Upper layers never see key
+ * material after import: they hold se_ref numbers and ask the component to
+ * compute. Two backends implement this table: the in-process emulator
+ * (se/emu, the default) and a real secure element over PC/SC (se/pcsc).
+ *
+ * Locking contract: the core calls every function below while holding its
+ * token lock, shared for op_* / item_read / random, exclusive for anything
+ * that changes the token. One se_op is used by one session at a time. So a
+ * backend needs no locks of its own for its tables; anything it caches lazily
+ * on a shared path must be built eagerly instead (at load or import).
+ */
+#ifndef PORTFOLIO_SE_H
+#define PORTFOLIO_SE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pkcs11/portfolio.h"
+
+struct store;
+typedef struct se_token se_token; /* backend's state for one instance */
+typedef struct se_op se_op;       /* backend's state for one running operation */
+typedef uint64_t se_ref;          /* an item inside the component; 0 is "none" */
+
+typedef enum se_item_kind {
+	SE_ITEM_AES_KEY = 1,        /* 16, 24 or 32 bytes */
+	SE_ITEM_GENERIC_SECRET = 2, /* HMAC key, 1..512 bytes */
+	SE_ITEM_IDENTITY_VALUE = 3, /* the Identity string; readable */
+	SE_ITEM_IDENTITY_HASH = 4,  /* SHA-256(Identity), 32 bytes; never readable */
+} se_item_kind;
+
+/* Flags for item_put / item_generate. */
+#define SE_ITEM_PERSISTENT 0x1u /* token object: survives the process (else session object) */
+#define SE_ITEM_EXCLUSIVE  0x2u /* device-side key: refused (CKR_ATTRIBUTE_VALUE_INVALID) when the
+                                   same key material is already held, as an EXCLUSIVE item, by any
+                                   token of the store, this one included. Keysets are never shared. */
+#define SE_ITEM_READABLE   0x4u /* item_read may return the value (identity values, extractable
+                                   non-sensitive keys); everything else is write-only */
+
+/* What a backend reports about a token. */
+typedef struct se_token_info {
+	int initialized;         /* C_InitToken has been done */
+	int user_pin_set;        /* C_InitPIN has been done */
+	char label[32];          /* blank padded, not NUL terminated */
+	char serial[16];         /* blank padded */
+	CK_FLAGS pin_flags;      /* CKF_USER_PIN_* / CKF_SO_PIN_* counters and lock state */
+} se_token_info;
+
+typedef enum se_op_kind {
+	SE_OP_ENCRYPT = 1,
+	SE_OP_DECRYPT,
+	SE_OP_SIGN,
+	SE_OP_VERIFY,
+} se_op_kind;
+
+/*
+ * An operation request, already validated by the mechanism layer (src/mech):
+ * lengths are in range, the key fits the mechanism. Pointers are only
+ * borrowed for the duration of op_init.
+ */
+typedef struct se_op_params {
+	CK_MECHANISM_TYPE mech;   /* CKM_AES_ECB, CKM_AES_CBC(_PAD), CKM_AES_GCM, CKM_AES_CMAC(_GENERAL),
+	                             CKM_SHA*_HMAC(_GENERAL), CKM_PORTFOLIO_* */
+	const uint8_t *iv;        /* CBC: 16 bytes; GCM: 1..(2^32-1)... as given */
+	size_t iv_len;
+	const uint8_t *aad;       /* GCM additional data */
+	size_t aad_len;
+	size_t tag_len;           /* GCM tag bytes (4..16) */
+	size_t mac_len;           /* *_GENERAL output length; full length otherwise */
+	/* Portfolio mechanisms */
+	CK_ULONG source;          /* CKP_PORTFOLIO_SOURCE_* */
+	se_ref identity_ref;      /* SOURCE_TOKEN: SE_ITEM_IDENTITY_HASH (AUTH) or _VALUE (ENC) item */
+	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
+	size_t challenge_len;
+} se_op_params;
+
+typedef struct se_config {
+	const char *backend;      /* "emulator" or "pcsc" */
+	const char *reader;       /* pcsc: reader name (substring match) */
+	const char *aid_hex;      /* pcsc: applet AID */
+	const char *scp03_keys;   /* pcsc: "kvn:enc:mac:dek" hex */
+} se_config;
+
+typedef struct se_backend {
+	const char *name;
+
+	/* Open the component's view of instance iid. The store is shared by all tokens and
+	 * outlives every se_token. A token that was never initialised opens fine and
+	 * reports initialized = 0. */
+	CK_RV (*open)(const se_config *cfg, struct store *st, CK_ULONG iid, se_token **out);
+	void (*close)(se_token *t);
+	CK_RV (*token_info)(se_token *t, se_token_info *out);
+
+	/* PINs. login unlocks the token's items (the emulator unwraps its token key and
+	 * decrypts its items into memory); logout wipes them. */
+	CK_RV (*init_token)(se_token *t, const uint8_t *so_pin, size_t so_pin_len, const char label[32]);
+	CK_RV (*init_pin)(se_token *t, const uint8_t *pin, size_t pin_len);   /* SO logged in */
+	CK_RV (*set_pin)(se_token *t, CK_USER_TYPE who, const uint8_t *old_pin, size_t old_len,
+	                 const uint8_t *new_pin, size_t new_len);
+	CK_RV (*login)(se_token *t, CK_USER_TYPE who, const uint8_t *pin, size_t pin_len);
+	CK_RV (*logout)(se_token *t);
+
+	/* Items (need a login). */
+	CK_RV (*item_put)(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
+	                  unsigned flags, se_ref *out);
+	CK_RV (*item_generate)(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out);
+	CK_RV (*item_replace)(se_token *t, se_ref ref, const uint8_t *value, size_t len); /* identity value rewrite */
+	/* Length-query convention: out == NULL sets *len. CKR_ATTRIBUTE_SENSITIVE if not READABLE. */
+	CK_RV (*item_read)(se_token *t, se_ref ref, uint8_t *out, size_t *len);
+	CK_RV (*item_delete)(se_token *t, se_ref ref);
+	CK_RV (*item_length)(se_token *t, se_ref ref, size_t *len);
+
+	/* Operations. op_new allocates once per session; op_init may be called again and
+	 * again on the same se_op without allocating. */
+	CK_RV (*op_new)(se_token *t, se_op **out);
+	void (*op_free)(se_op *op);
+	CK_RV (*op_init)(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key);
+	/* Ciphers: consume in, write what is ready to out (*out_len in: room, out: written).
+	 * MACs: absorb in; out unused. The caller (mech layer) guarantees room from
+	 * op_output_bound, so backends never see a too-small buffer. */
+	CK_RV (*op_update)(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len);
+	CK_RV (*op_final)(se_op *op, uint8_t *out, size_t *out_len);
+	/* VERIFY: constant-time comparison; CKR_SIGNATURE_INVALID / CKR_SIGNATURE_LEN_RANGE. */
+	CK_RV (*op_verify_final)(se_op *op, const uint8_t *sig, size_t sig_len);
+	/* Upper bound of what the next update (final = 0) or final (final = 1) writes after
+	 * in_len more bytes; exact for MACs. */
+	size_t (*op_output_bound)(se_op *op, size_t in_len, int final);
+	void (*op_abort)(se_op *op); /* drop state, wipe buffered data */
+
+	CK_RV (*random)(se_token *t, uint8_t *out, size_t len);
+} se_backend;
+
+extern const se_backend se_emulator_backend;
+/* Returns the backend named by cfg->backend, or NULL. */
+const se_backend *se_backend_find(const char *name);
+
+#endif /* PORTFOLIO_SE_H */

@@ -1,0 +1,77 @@
+/*
+ * store.h - persistent token storage (one SQLite database per configuration).
+ *
+ * The store keeps bytes; it never interprets them and never sees a secret in
+ * clear. Three kinds of rows:
+ *   instance  one per Portfolio instance: the secure-component emulator's token
+ *             state (PIN-wrapped token keys, counters, label), an opaque blob;
+ *   object    one per token object: the core's attribute record (no secrets);
+ *   secret    one per secure-component item: sealed (AES-GCM) by the emulator,
+ *             with an optional fingerprint that must be unique store-wide
+ *             (keysets are never shared between instances).
+ * Every write is a transaction (WAL journal): a crash leaves the old or the new
+ * state. SQLITE_BUSY from another process is retried inside, never surfaced.
+ *
+ * Thread safety: one store handle may be used from many threads (it has its own
+ * mutex). After fork() the child must not touch the parent's handle except through
+ * store_forget_after_fork(), then open a new one.
+ */
+#ifndef PORTFOLIO_STORE_H
+#define PORTFOLIO_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "pkcs11/pkcs11.h"
+
+typedef struct store store;
+
+#define STORE_FINGERPRINT_LEN 32
+
+CK_RV store_open(const char *path, store **out);  /* creates the file and schema if absent */
+void store_close(store *s);
+/* In a forked child: drop the handle without closing the parent's file locks. */
+void store_forget_after_fork(store *s);
+
+/* Group several writes in one transaction (nesting is counted: only the outer
+ * begin/commit act). Single calls below are transactions on their own. */
+CK_RV store_begin(store *s);
+CK_RV store_commit(store *s);
+void store_rollback(store *s);
+
+/* A number never handed out before in this store (object handles, item refs). >= 1. */
+CK_RV store_next_id(store *s, uint64_t *out);
+
+/* Instances. get: *blob = NULL, *len = 0 when the instance does not exist.
+ * Returned buffers are freed with store_free. */
+CK_RV store_instance_put(store *s, CK_ULONG iid, const uint8_t *blob, size_t len);
+CK_RV store_instance_get(store *s, CK_ULONG iid, uint8_t **blob, size_t *len);
+CK_RV store_instance_list(store *s, CK_ULONG **iids, size_t *count); /* ascending; free() the array */
+CK_RV store_instance_delete(store *s, CK_ULONG iid); /* with all its objects and secrets */
+
+/* Objects (core attribute records). put inserts or replaces atomically. */
+CK_RV store_object_put(store *s, CK_ULONG iid, uint64_t oid, const uint8_t *rec, size_t len);
+CK_RV store_object_delete(store *s, CK_ULONG iid, uint64_t oid);
+typedef CK_RV (*store_row_cb)(void *ctx, uint64_t id, const uint8_t *data, size_t len);
+CK_RV store_object_foreach(store *s, CK_ULONG iid, store_row_cb cb, void *ctx);
+/* A number that changes whenever any process commits a change to objects or
+ * secrets of iid, so a process can tell its cache is stale without reloading. */
+CK_RV store_generation(store *s, CK_ULONG iid, uint64_t *gen);
+
+/* Secrets (sealed secure-component items). fingerprint may be NULL; if given and
+ * already held by any row of the store: CKR_ATTRIBUTE_VALUE_INVALID and *owner_iid
+ * (if not NULL) says which instance holds it. */
+CK_RV store_secret_put(store *s, CK_ULONG iid, uint64_t ref, const uint8_t *sealed, size_t len,
+                       const uint8_t *fingerprint, CK_ULONG *owner_iid);
+CK_RV store_secret_get(store *s, CK_ULONG iid, uint64_t ref, uint8_t **sealed, size_t *len);
+CK_RV store_secret_delete(store *s, CK_ULONG iid, uint64_t ref);
+CK_RV store_secret_foreach(store *s, CK_ULONG iid, store_row_cb cb, void *ctx);
+CK_RV store_fingerprint_owner(store *s, const uint8_t *fingerprint, int *found, CK_ULONG *owner_iid);
+
+/* Store-wide settings (e.g. the fingerprint pepper). get: *v = NULL when absent. */
+CK_RV store_meta_get(store *s, const char *key, uint8_t **v, size_t *len);
+CK_RV store_meta_put(store *s, const char *key, const uint8_t *v, size_t len);
+
+/* Zeroize then free a buffer returned by the store. */
+void store_free(void *p, size_t len);
+
+#endif /* PORTFOLIO_STORE_H */

@@ -1,0 +1,1 @@
+# src/tool build fragment
