@@ -1,1 +1,22 @@
-# src/mech build fragment
+# src/mech build fragment: the mechanism registry and PKCS#11 operation rules.
+# It also lists the files the engine adds to the emulator next to emu_ops.c
+# (emu_ops.c itself is listed by src/se/local.mk with the rest of the emulator).
+libportfolio_internal_la_SOURCES += \
+	src/mech/mech.h \
+	src/se/emu/emu_ops_local.h \
+	src/se/emu/emu_ops_portfolio.c
+
+if HAVE_CMOCKA
+engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_portfolio.c
+engine_unit_tests = \
+	tests/unit/test_emu_ops
+check_PROGRAMS += $(engine_unit_tests)
+TESTS += $(engine_unit_tests)
+
+# The emulator's op half is compiled into the test itself (per-target objects),
+# with a fake emu_item_lookup, so the test needs nothing of emu_items.c.
+tests_unit_test_emu_ops_SOURCES = tests/unit/test_emu_ops.c tests/unit/test_emu_ops_fake.h \
+	tests/unit/test_crypto_util.h $(engine_emu_sources)
+tests_unit_test_emu_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_ops_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+endif
