@@ -1,6 +1,6 @@
 # src/mech build fragment: the mechanism registry and PKCS#11 operation rules.
 # It also lists the files the engine adds to the emulator next to emu_ops.c
-# (emu_ops.c itself is listed by src/se/local.mk with the rest of the emulator).
+# (src/se/local.mk lists the token half; the op half is listed here by its owner).
 libportfolio_internal_la_SOURCES += \
 	src/mech/mech.h \
 	src/mech/mech_local.h \
@@ -12,6 +12,7 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_portfolio.c \
 	src/mech/mech_keygen.c \
 	src/se/emu/emu_ops_local.h \
+	src/se/emu/emu_ops.c \
 	src/se/emu/emu_ops_portfolio.c
 
 if HAVE_CMOCKA
