@@ -1,0 +1,87 @@
+#!/bin/bash
+# fuzz.sh - build the libFuzzer harnesses of tests/fuzz with clang
+# (AddressSanitizer + UndefinedBehaviorSanitizer + libFuzzer) in ./build-fuzz
+# and run them.
+#
+#   scripts/fuzz.sh [-t SECONDS] [-j] [HARNESS...]      default: every harness, 600 s each
+#
+# Harnesses run one after another (nice -n 10, one process: the machine is
+# shared). Each starts from the committed corpus tests/fuzz/corpus/<name>;
+# inputs that reach new coverage are merged back into it (-merge=1) so the
+# replay test (make check) runs them from then on. Crashes, leaks and
+# sanitizer reports are findings: the input is kept as
+# build-fuzz/<name>/crash-*, and the script exits non-zero.
+# Needs clang and libclang-rt-14-dev (Debian).
+#
+# Prints one line per harness, for docs/security.md:
+#   <name>: <seconds> s, <executions> execs (<per second>/s), <coverage> edges, <n> corpus files, findings: <n>
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top="$PWD"
+secs=600
+merge=1
+while getopts "t:n" opt; do
+	case "$opt" in
+	t) secs="$OPTARG" ;;
+	n) merge=0 ;;      # do not merge new inputs into the committed corpus
+	*) echo "usage: $0 [-t seconds] [-n] [harness...]" >&2; exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+harnesses=("$@")
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(p11 records text)
+
+command -v clang >/dev/null || { echo "fuzz.sh: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
+
+bdir="$top/build-fuzz"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+mkdir -p "$bdir"
+if [ ! -f "$top/configure" ]; then
+	autoreconf -fi >/dev/null || exit 2
+fi
+if [ ! -f "$bdir/Makefile" ]; then
+	(cd "$bdir" && "$top/configure" --quiet --disable-shared CC=clang \
+		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $san") >"$bdir/configure.log" 2>&1 ||
+		{ cat "$bdir/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 2; }
+fi
+make -C "$bdir" -j2 --no-print-directory libportfolio-internal.la >"$bdir/make.log" 2>&1 ||
+	{ tail -n 40 "$bdir/make.log"; echo "fuzz.sh: build failed" >&2; exit 2; }
+
+libs="$(pkg-config --libs libcrypto sqlite3) -lpthread"
+status=0
+for name in "${harnesses[@]}"; do
+	src="$top/tests/fuzz/fuzz_$name.c"
+	[ -f "$src" ] || { echo "fuzz.sh: no harness $src" >&2; status=2; continue; }
+	exe="$bdir/fuzz_$name"
+	# shellcheck disable=SC2086
+	clang -g -O1 -fsanitize=fuzzer $san -D_GNU_SOURCE -I"$top/include" -I"$top/src" -I"$bdir" \
+		"$src" "$bdir/.libs/libportfolio-internal.a" $libs -o "$exe" ||
+		{ echo "fuzz.sh: cannot link $exe" >&2; status=2; continue; }
+
+	work="$bdir/$name"
+	seed="$top/tests/fuzz/corpus/$name"
+	mkdir -p "$work/corpus" "$seed"
+	rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*
+	log="$work/fuzz.log"
+	(cd "$work" && nice -n 10 "$exe" -max_total_time="$secs" -print_final_stats=1 -timeout=20 \
+		-rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$work/" corpus "$seed") >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n1)
+	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n1 | awk '{print $2}')
+	findings=$(find "$work" -maxdepth 1 \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+	if [ "$rc" != 0 ] && [ "$findings" = 0 ]; then
+		findings=1 # a sanitizer report without an artifact still counts
+	fi
+	if [ "$merge" = 1 ] && [ "$findings" = 0 ]; then
+		(cd "$work" && "$exe" -merge=1 -max_len=4096 "$seed" corpus) >"$work/merge.log" 2>&1
+	fi
+	files=$(find "$seed" -type f | wc -l)
+	echo "$name: $secs s, ${execs:-0} execs (${rate:-0}/s), ${cov:-0} edges, $files corpus files, findings: $findings"
+	if [ "$findings" != 0 ]; then
+		status=1
+		echo "  log: $log"
+		grep -m5 -E 'ERROR|SUMMARY|runtime error' "$log" | sed 's/^/  /'
+	fi
+done
+exit $status

@@ -1,0 +1,698 @@
+/*
+ * fuzz_p11.c - turns bytes into a sequence of Cryptoki calls against the
+ * module: arbitrary templates, mechanism parameters, handles (valid, stale
+ * and made up) and buffer lengths, NULL-buffer length queries included.
+ *
+ * What the harness promises the module (what any honest caller promises):
+ * every (pointer, length) pair it passes is true - a buffer of n bytes really
+ * has n bytes (each one is its own heap block, so AddressSanitizer catches a
+ * byte read or written past it). Everything else is fair game.
+ *
+ * So that one input cannot spoil the next, the harness never changes a PIN to
+ * a new value, never re-initialises the token, never destroys or modifies the
+ * fixed objects, allows at most 3 wrong PIN guesses per role per input and
+ * resets the retry counters afterwards, and destroys every object the input
+ * created. The token and its store live in a temporary directory removed at
+ * exit.
+ */
+#include "config.h"
+#include "fuzz_input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pkcs11/portfolio.h"
+
+#define SO_PIN "fuzz-so-pin"
+#define USER_PIN "fuzz-user-pin"
+#define MAX_OBJ 48
+#define MAX_SESS 4
+
+static char dir[64];
+static CK_SLOT_ID slot;
+static CK_OBJECT_HANDLE objs[MAX_OBJ];
+static size_t n_fixed, n_objs;
+
+static const uint8_t K16[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
+static const uint8_t K32[32] = {0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae,
+                                0xf0, 0x85, 0x7d, 0x77, 0x81, 0x1f, 0x35, 0x2c, 0x07, 0x3b, 0x61,
+                                0x08, 0xd7, 0x2d, 0x98, 0x10, 0xa3, 0x09, 0x14, 0xdf, 0xf4};
+static const uint8_t K16B[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+static const uint8_t H32[32] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
+                                0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x01, 0x02};
+
+static const CK_MECHANISM_TYPE mechs[] = {
+	CKM_AES_KEY_GEN, CKM_GENERIC_SECRET_KEY_GEN, CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
+	CKM_AES_GCM, CKM_AES_CMAC, CKM_AES_CMAC_GENERAL, CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384,
+	CKM_SHA512, CKM_SHA_1_HMAC, CKM_SHA256_HMAC, CKM_SHA256_HMAC_GENERAL, CKM_SHA384_HMAC,
+	CKM_SHA512_HMAC, CKM_PORTFOLIO_AUTH_CMAC, CKM_PORTFOLIO_AUTH_HMAC, CKM_PORTFOLIO_ENC_GCM,
+	CKM_PORTFOLIO_ENC_CBC, CKM_AES_CTR, CKM_RSA_PKCS,
+};
+#define N_MECHS (sizeof mechs / sizeof mechs[0])
+
+static const CK_ATTRIBUTE_TYPE attr_types[] = {
+	CKA_CLASS, CKA_TOKEN, CKA_PRIVATE, CKA_LABEL, CKA_VALUE, CKA_KEY_TYPE, CKA_ID, CKA_SENSITIVE,
+	CKA_EXTRACTABLE, CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY, CKA_WRAP, CKA_UNWRAP,
+	CKA_DERIVE, CKA_VALUE_LEN, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE, CKA_ALWAYS_SENSITIVE,
+	CKA_NEVER_EXTRACTABLE, CKA_WRAP_WITH_TRUSTED, CKA_LOCAL, CKA_START_DATE, CKA_END_DATE,
+	CKA_UNIQUE_ID, CKA_KEY_GEN_MECHANISM, CKA_PORTFOLIO_IDENTITY_ID, CKA_PORTFOLIO_IDENTITY_HASH,
+	CKA_PORTFOLIO_HASH_PROVISIONED, CKA_PORTFOLIO_SERVICE, CKA_PORTFOLIO_KEY_INDEX, CKA_APPLICATION,
+};
+#define N_ATTR_TYPES (sizeof attr_types / sizeof attr_types[0])
+
+static const CK_ULONG small_values[] = {
+	0, 1, 2, 3, 4, 16, 24, 32, 64, 512, 513, CKO_SECRET_KEY, CKO_PORTFOLIO_IDENTITY, CKO_DATA,
+	CKK_AES, CKK_GENERIC_SECRET, CKK_RSA, (CK_ULONG)-1, CK_PORTFOLIO_SRV_AUTHENT,
+	CK_PORTFOLIO_SRV_ENCRYPT,
+};
+
+static void die(const char *what, CK_RV rv)
+{
+	fprintf(stderr, "fuzz_p11 setup: %s failed: 0x%lx\n", what, (unsigned long)rv);
+	abort();
+}
+
+static void cleanup(void)
+{
+	static const char *files[] = {"store.db", "store.db-wal", "store.db-shm", "store.db-journal", "p.conf"};
+	char path[128];
+	C_Finalize(NULL);
+	if (getenv("FUZZ_KEEP_STORE") != NULL) { /* to harvest seeds for the records harness */
+		fprintf(stderr, "store kept in %s\n", dir);
+		return;
+	}
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static CK_OBJECT_HANDLE make(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	CK_OBJECT_HANDLE h = 0;
+	CK_RV rv = C_CreateObject(s, t, n, &h);
+	if (rv != CKR_OK)
+		die("C_CreateObject (fixed object)", rv);
+	return h;
+}
+
+static void add_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const uint8_t *val, CK_ULONG len, CK_BBOOL sign,
+                    CK_BBOOL enc, CK_ULONG service, CK_ULONG index, CK_BBOOL sensitive)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_BBOOL tr = CK_TRUE, extractable = !sensitive;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
+		{CKA_VALUE, (void *)val, len}, {CKA_SIGN, &sign, sizeof sign}, {CKA_VERIFY, &tr, sizeof tr},
+		{CKA_ENCRYPT, &enc, sizeof enc}, {CKA_DECRYPT, &tr, sizeof tr},
+		{CKA_SENSITIVE, &sensitive, sizeof sensitive}, {CKA_EXTRACTABLE, &extractable, sizeof extractable},
+		{CKA_PORTFOLIO_SERVICE, &service, sizeof service}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
+	};
+	objs[n_objs++] = make(s, t, service == (CK_ULONG)-1 ? 10 : 12);
+}
+
+/* One token with the user PIN set, keys of each kind and an identity. */
+static void setup(void)
+{
+	char path[128];
+	/* tmpfs if there is one: the store syncs every commit, a disk makes that the bottleneck. */
+	snprintf(dir, sizeof dir, "%s/pf-fuzz-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		die("mkdtemp", 0);
+	snprintf(path, sizeof path, "%s/p.conf", dir);
+	FILE *fp = fopen(path, "w");
+	if (fp == NULL)
+		die("fopen", 0);
+	fprintf(fp, "store = %s/store.db\nmax_instances = 4\nlog_level = none\n", dir);
+	fclose(fp);
+	setenv("PORTFOLIO_PKCS11_CONF", path, 1);
+	setenv("PORTFOLIO_TEST_SCRYPT_N", "16", 1);
+	setenv("PORTFOLIO_LOG", "none", 1);
+	atexit(cleanup);
+
+	CK_RV rv = C_Initialize(NULL);
+	if (rv != CKR_OK)
+		die("C_Initialize", rv);
+	CK_SLOT_ID slots[8];
+	CK_ULONG n = 8;
+	if ((rv = C_GetSlotList(CK_TRUE, slots, &n)) != CKR_OK || n == 0)
+		die("C_GetSlotList", rv);
+	slot = slots[0];
+	CK_UTF8CHAR label[32];
+	memset(label, ' ', sizeof label);
+	memcpy(label, "fuzz", 4);
+	if ((rv = C_InitToken(slot, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN), label)) != CKR_OK)
+		die("C_InitToken", rv);
+	CK_SESSION_HANDLE s;
+	if ((rv = C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s)) != CKR_OK)
+		die("C_OpenSession", rv);
+	if ((rv = C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN))) != CKR_OK)
+		die("C_Login SO", rv);
+	if ((rv = C_InitPIN(s, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
+		die("C_InitPIN", rv);
+	/* The SO provisions the identity (its hash is SHA-256 of the value). */
+	CK_OBJECT_CLASS idc = CKO_PORTFOLIO_IDENTITY;
+	CK_ULONG id1 = 1;
+	CK_BBOOL tr = CK_TRUE;
+	CK_ATTRIBUTE ident[] = {{CKA_CLASS, &idc, sizeof idc}, {CKA_TOKEN, &tr, sizeof tr},
+	                        {CKA_PORTFOLIO_IDENTITY_ID, &id1, sizeof id1}, {CKA_VALUE, "urn:dev:1", 9}};
+	objs[n_objs++] = make(s, ident, 4);
+	C_Logout(s);
+	if ((rv = C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
+		die("C_Login user", rv);
+	add_key(s, CKK_AES, K16, 16, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
+	add_key(s, CKK_AES, K32, 32, CK_FALSE, CK_TRUE, CK_PORTFOLIO_SRV_ENCRYPT, 0, CK_TRUE);
+	add_key(s, CKK_GENERIC_SECRET, K32, 32, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 1, CK_TRUE);
+	add_key(s, CKK_AES, K16B, 16, CK_TRUE, CK_TRUE, (CK_ULONG)-1, 0, CK_FALSE);
+	add_key(s, CKK_GENERIC_SECRET, H32, 20, CK_TRUE, CK_FALSE, (CK_ULONG)-1, 0, CK_TRUE);
+	C_CloseSession(s);
+	n_fixed = n_objs;
+}
+
+/* ---- decoding helpers -------------------------------------------------------- */
+
+typedef struct state {
+	fz_in in;
+	CK_SESSION_HANDLE sess[MAX_SESS];
+	int wrong_so, wrong_user;
+} state;
+
+static CK_SESSION_HANDLE pick_session(state *st)
+{
+	uint8_t b = fz_u8(&st->in);
+	if (b < 0xf0)
+		return st->sess[b % MAX_SESS];
+	if (b == 0xf0)
+		return CK_INVALID_HANDLE;
+	return (CK_SESSION_HANDLE)fz_u64(&st->in);
+}
+
+/* A fixed or created object, or a made-up handle. mutable_only: never a fixed one. */
+static CK_OBJECT_HANDLE pick_object(state *st, int mutable_only)
+{
+	uint8_t b = fz_u8(&st->in);
+	if (b >= 0xf0)
+		return b == 0xf0 ? CK_INVALID_HANDLE : (CK_OBJECT_HANDLE)fz_u64(&st->in);
+	if (mutable_only) {
+		if (n_objs == n_fixed)
+			return (CK_OBJECT_HANDLE)b;
+		return objs[n_fixed + b % (n_objs - n_fixed)];
+	}
+	return objs[b % n_objs];
+}
+
+static void remember(CK_OBJECT_HANDLE h)
+{
+	if (n_objs < MAX_OBJ)
+		objs[n_objs++] = h;
+}
+
+static void forget(CK_OBJECT_HANDLE h)
+{
+	for (size_t i = n_fixed; i < n_objs; i++) {
+		if (objs[i] == h) {
+			objs[i] = objs[--n_objs];
+			return;
+		}
+	}
+}
+
+static CK_ULONG pick_len(state *st)
+{
+	uint8_t b = fz_u8(&st->in);
+	if (b < 0xc0)
+		return b;
+	if (b < 0xff)
+		return fz_u16(&st->in) % 4097;
+	return 65536;
+}
+
+/* Input data: NULL (with a length: the module must refuse it) or real bytes. */
+static CK_BYTE_PTR pick_data(state *st, CK_ULONG *len)
+{
+	uint8_t b = fz_u8(&st->in);
+	*len = pick_len(st);
+	if (b == 0xff)
+		return NULL;
+	return fz_bytes(&st->in, *len);
+}
+
+/* Output buffer: NULL (length query) or a block of exactly *len bytes. */
+static CK_BYTE_PTR pick_out(state *st, CK_ULONG *len)
+{
+	uint8_t b = fz_u8(&st->in);
+	*len = pick_len(st);
+	if (b < 0x40)
+		return NULL;
+	return fz_alloc(&st->in, *len);
+}
+
+static void fill_value(state *st, CK_ATTRIBUTE *a)
+{
+	uint8_t kind = fz_u8(&st->in) % 6;
+	switch (kind) {
+	case 0: /* a bool */
+		a->pValue = fz_bytes(&st->in, 1);
+		a->ulValueLen = 1;
+		*(CK_BBOOL *)a->pValue &= (fz_u8(&st->in) & 1) ? 0xff : 1;
+		break;
+	case 1: { /* a CK_ULONG of an interesting value */
+		CK_ULONG *v = fz_alloc(&st->in, sizeof *v);
+		*v = small_values[fz_u8(&st->in) % (sizeof small_values / sizeof small_values[0])];
+		a->pValue = v;
+		a->ulValueLen = sizeof *v;
+		break;
+	}
+	case 2: /* NULL with a length (get: a length query; create/set: must be refused) */
+		a->pValue = NULL;
+		a->ulValueLen = pick_len(st);
+		break;
+	default: /* raw bytes */
+		a->ulValueLen = pick_len(st);
+		a->pValue = fz_bytes(&st->in, a->ulValueLen);
+		break;
+	}
+}
+
+static CK_ATTRIBUTE *pick_template(state *st, CK_ULONG *n, int for_get)
+{
+	uint8_t b = fz_u8(&st->in);
+	*n = b < 0xf8 ? b % 9 : b % 80;
+	if (fz_u8(&st->in) == 0xff) {
+		/* NULL template with a count: must be refused. */
+		return NULL;
+	}
+	CK_ATTRIBUTE *t = fz_alloc(&st->in, *n * sizeof *t);
+	for (CK_ULONG i = 0; i < *n; i++) {
+		uint8_t tb = fz_u8(&st->in);
+		t[i].type = tb < 0xf0 ? attr_types[tb % N_ATTR_TYPES] : (CK_ATTRIBUTE_TYPE)fz_u64(&st->in);
+		if (for_get) {
+			t[i].pValue = pick_out(st, &t[i].ulValueLen);
+		} else {
+			fill_value(st, &t[i]);
+		}
+	}
+	return t;
+}
+
+static CK_MECHANISM *pick_mechanism(state *st)
+{
+	uint8_t b = fz_u8(&st->in);
+	if (b == 0xff)
+		return NULL;
+	CK_MECHANISM *m = fz_alloc(&st->in, sizeof *m);
+	m->mechanism = b < 0xf0 ? mechs[b % N_MECHS] : (CK_MECHANISM_TYPE)fz_u64(&st->in);
+	uint8_t shape = fz_u8(&st->in) % 5;
+	m->pParameter = NULL;
+	m->ulParameterLen = 0;
+	switch (shape) {
+	case 0:
+		break;
+	case 1: /* NULL with a length */
+		m->ulParameterLen = pick_len(st);
+		break;
+	case 2: /* raw bytes */
+		m->ulParameterLen = pick_len(st);
+		m->pParameter = fz_bytes(&st->in, m->ulParameterLen);
+		break;
+	default: /* the structure the mechanism expects, with fuzzed contents */
+		if (m->mechanism == CKM_AES_GCM) {
+			CK_GCM_PARAMS *g = fz_alloc(&st->in, sizeof *g);
+			g->pIv = pick_data(st, &g->ulIvLen);
+			g->ulIvBits = fz_u8(&st->in) * 8u;
+			g->pAAD = pick_data(st, &g->ulAADLen);
+			g->ulTagBits = fz_u8(&st->in);
+			m->pParameter = g;
+			m->ulParameterLen = sizeof *g;
+		} else if (m->mechanism == CKM_PORTFOLIO_AUTH_CMAC || m->mechanism == CKM_PORTFOLIO_AUTH_HMAC ||
+		           m->mechanism == CKM_PORTFOLIO_ENC_GCM || m->mechanism == CKM_PORTFOLIO_ENC_CBC) {
+			CK_PORTFOLIO_PARAMS *p = fz_alloc(&st->in, sizeof *p);
+			p->ulSource = fz_u8(&st->in) % 5;
+			p->ulIdentityId = fz_u8(&st->in) % 4;
+			p->pChallenge = pick_data(st, &p->ulChallengeLen);
+			m->pParameter = p;
+			m->ulParameterLen = sizeof *p;
+		} else if (m->mechanism == CKM_AES_CBC || m->mechanism == CKM_AES_CBC_PAD) {
+			m->ulParameterLen = fz_u8(&st->in) < 0xe0 ? 16 : pick_len(st);
+			m->pParameter = fz_bytes(&st->in, m->ulParameterLen);
+		} else {
+			CK_ULONG *v = fz_alloc(&st->in, sizeof *v);
+			*v = fz_u8(&st->in);
+			m->pParameter = v;
+			m->ulParameterLen = sizeof *v;
+		}
+		break;
+	}
+	return m;
+}
+
+/* Wrong-length, NULL or right PINs; at most 3 wrong guesses of a role per input. */
+static CK_UTF8CHAR_PTR pick_pin(state *st, CK_USER_TYPE who, CK_ULONG *len)
+{
+	uint8_t b = fz_u8(&st->in) % 6;
+	int *wrong = who == CKU_SO ? &st->wrong_so : &st->wrong_user;
+	switch (b) {
+	case 0:
+		*len = 0;
+		return NULL;
+	case 1:
+		*len = pick_len(st);
+		return NULL;
+	case 2:
+		*len = 3;
+		return fz_bytes(&st->in, 3);
+	case 3:
+		if (*wrong < 3) {
+			(*wrong)++;
+			*len = 4 + fz_u8(&st->in) % 61;
+			return fz_bytes(&st->in, *len);
+		}
+		/* fall through */
+	default: {
+		const char *pin = who == CKU_SO ? SO_PIN : USER_PIN;
+		*len = strlen(pin);
+		CK_UTF8CHAR_PTR p = fz_alloc(&st->in, *len);
+		memcpy(p, pin, *len);
+		return p;
+	}
+	}
+}
+
+static CK_ULONG_PTR len_ptr(state *st, CK_ULONG *holder)
+{
+	/* Occasionally a NULL length pointer: must be CKR_ARGUMENTS_BAD. */
+	return fz_u8(&st->in) == 0xff ? NULL : holder;
+}
+
+/* ---- the operations ----------------------------------------------------------- */
+
+typedef CK_RV (*init_fn)(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+typedef CK_RV (*single_fn)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+typedef CK_RV (*final_fn)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR);
+
+static void crypto_op(state *st, unsigned which, unsigned step)
+{
+	static const init_fn inits[] = {C_EncryptInit, C_DecryptInit, C_SignInit, C_VerifyInit};
+	static const single_fn singles[] = {C_Encrypt, C_Decrypt, NULL, NULL};
+	static const single_fn updates[] = {C_EncryptUpdate, C_DecryptUpdate, NULL, NULL};
+	static const final_fn finals[] = {C_EncryptFinal, C_DecryptFinal, C_SignFinal, NULL};
+	CK_SESSION_HANDLE s = pick_session(st);
+	CK_ULONG in_len, out_len, sig_len;
+	CK_BYTE_PTR in, out, sig;
+	switch (step) {
+	case 0: {
+		CK_MECHANISM *m = pick_mechanism(st);
+		inits[which](s, m, pick_object(st, 0));
+		break;
+	}
+	case 1:
+		in = pick_data(st, &in_len);
+		if (which == 2) {
+			out = pick_out(st, &out_len);
+			C_Sign(s, in, in_len, out, len_ptr(st, &out_len));
+		} else if (which == 3) {
+			sig = pick_data(st, &sig_len);
+			C_Verify(s, in, in_len, sig, sig_len);
+		} else {
+			out = pick_out(st, &out_len);
+			singles[which](s, in, in_len, out, len_ptr(st, &out_len));
+		}
+		break;
+	case 2:
+		in = pick_data(st, &in_len);
+		if (which == 2) {
+			C_SignUpdate(s, in, in_len);
+		} else if (which == 3) {
+			C_VerifyUpdate(s, in, in_len);
+		} else {
+			out = pick_out(st, &out_len);
+			updates[which](s, in, in_len, out, len_ptr(st, &out_len));
+		}
+		break;
+	default:
+		if (which == 3) {
+			sig = pick_data(st, &sig_len);
+			C_VerifyFinal(s, sig, sig_len);
+		} else {
+			out = pick_out(st, &out_len);
+			finals[which](s, out, len_ptr(st, &out_len));
+		}
+		break;
+	}
+}
+
+static void digest_op(state *st, unsigned step)
+{
+	CK_SESSION_HANDLE s = pick_session(st);
+	CK_ULONG in_len, out_len;
+	CK_BYTE_PTR in, out;
+	switch (step) {
+	case 0:
+		C_DigestInit(s, pick_mechanism(st));
+		break;
+	case 1:
+		in = pick_data(st, &in_len);
+		out = pick_out(st, &out_len);
+		C_Digest(s, in, in_len, out, len_ptr(st, &out_len));
+		break;
+	case 2:
+		in = pick_data(st, &in_len);
+		C_DigestUpdate(s, in, in_len);
+		break;
+	default:
+		out = pick_out(st, &out_len);
+		C_DigestFinal(s, out, len_ptr(st, &out_len));
+		break;
+	}
+}
+
+static void one_call(state *st)
+{
+	uint8_t op = fz_u8(&st->in) % 40;
+	CK_SESSION_HANDLE s;
+	CK_OBJECT_HANDLE h;
+	CK_ATTRIBUTE *t;
+	CK_ULONG n, len;
+	CK_RV rv;
+	switch (op) {
+	case 0: {
+		uint8_t b = fz_u8(&st->in);
+		CK_FLAGS fl = (b & 1 ? CKF_SERIAL_SESSION : 0) | (b & 2 ? CKF_RW_SESSION : 0);
+		CK_SLOT_ID sl = b & 0x80 ? (CK_SLOT_ID)fz_u64(&st->in) : slot;
+		CK_SESSION_HANDLE out = 0;
+		if (C_OpenSession(sl, fl, NULL, NULL, (b & 0x40) ? NULL : &out) == CKR_OK)
+			st->sess[(b >> 2) % MAX_SESS] = out;
+		break;
+	}
+	case 1:
+		C_CloseSession(pick_session(st));
+		break;
+	case 2:
+		C_CloseAllSessions(fz_u8(&st->in) < 0xf0 ? slot : (CK_SLOT_ID)fz_u64(&st->in));
+		break;
+	case 3: {
+		s = pick_session(st);
+		uint8_t b = fz_u8(&st->in) % 4;
+		CK_USER_TYPE who = b == 0 ? CKU_SO : b == 1 ? CKU_USER : b == 2 ? CKU_CONTEXT_SPECIFIC : 7;
+		CK_UTF8CHAR_PTR pin = pick_pin(st, who == CKU_SO ? CKU_SO : CKU_USER, &len);
+		C_Login(s, who, pin, len);
+		break;
+	}
+	case 4:
+		C_Logout(pick_session(st));
+		break;
+	case 5: {
+		s = pick_session(st);
+		CK_UTF8CHAR_PTR pin = pick_pin(st, CKU_USER, &len);
+		/* A right-length PIN other than USER_PIN would change the PIN: keep USER_PIN. */
+		if (pin != NULL && len >= 4) {
+			pin = (CK_UTF8CHAR_PTR)USER_PIN;
+			len = strlen(USER_PIN);
+		}
+		C_InitPIN(s, pin, len);
+		break;
+	}
+	case 6: {
+		s = pick_session(st);
+		CK_USER_TYPE who = fz_u8(&st->in) & 1 ? CKU_SO : CKU_USER;
+		CK_ULONG old_len, new_len;
+		CK_UTF8CHAR_PTR old = pick_pin(st, who, &old_len);
+		CK_UTF8CHAR_PTR neu = pick_pin(st, who, &new_len);
+		/* Only "change" to the same right PIN, or to an invalid one. */
+		if (neu != NULL && new_len >= 4 && new_len <= 64) {
+			neu = (CK_UTF8CHAR_PTR)(who == CKU_SO ? SO_PIN : USER_PIN);
+			new_len = strlen((const char *)neu);
+		}
+		C_SetPIN(s, old, old_len, neu, new_len);
+		break;
+	}
+	case 7:
+		s = pick_session(st);
+		t = pick_template(st, &n, 0);
+		h = 0;
+		if (C_CreateObject(s, t, n, fz_u8(&st->in) == 0xff ? NULL : &h) == CKR_OK)
+			remember(h);
+		break;
+	case 8:
+		s = pick_session(st);
+		h = pick_object(st, 0);
+		t = pick_template(st, &n, 0);
+		{
+			CK_OBJECT_HANDLE out = 0;
+			if (C_CopyObject(s, h, t, n, &out) == CKR_OK)
+				remember(out);
+		}
+		break;
+	case 9:
+		s = pick_session(st);
+		h = pick_object(st, 1);
+		if (C_DestroyObject(s, h) == CKR_OK)
+			forget(h);
+		break;
+	case 10:
+		s = pick_session(st);
+		h = pick_object(st, 0);
+		t = pick_template(st, &n, 1);
+		C_GetAttributeValue(s, h, t, n);
+		break;
+	case 11:
+		s = pick_session(st);
+		h = pick_object(st, 1);
+		t = pick_template(st, &n, 0);
+		C_SetAttributeValue(s, h, t, n);
+		break;
+	case 12:
+		s = pick_session(st);
+		t = pick_template(st, &n, 0);
+		C_FindObjectsInit(s, t, n);
+		break;
+	case 13: {
+		s = pick_session(st);
+		CK_ULONG max = fz_u8(&st->in), got = 0;
+		CK_OBJECT_HANDLE_PTR out = fz_u8(&st->in) == 0xff ? NULL : fz_alloc(&st->in, max * sizeof *out);
+		C_FindObjects(s, out, max, len_ptr(st, &got));
+		break;
+	}
+	case 14:
+		C_FindObjectsFinal(pick_session(st));
+		break;
+	case 15:
+		s = pick_session(st);
+		C_GetObjectSize(s, pick_object(st, 0), len_ptr(st, &len));
+		break;
+	case 16: case 17: case 18: case 19: case 20: case 21: case 22: case 23:
+	case 24: case 25: case 26: case 27: case 28: case 29: case 30: case 31:
+		crypto_op(st, (op - 16) / 4, (op - 16) % 4);
+		break;
+	case 32: case 33: case 34: case 35:
+		digest_op(st, op - 32);
+		break;
+	case 36: {
+		s = pick_session(st);
+		CK_MECHANISM *m = pick_mechanism(st);
+		t = pick_template(st, &n, 0);
+		h = 0;
+		if (C_GenerateKey(s, m, t, n, &h) == CKR_OK)
+			remember(h);
+		break;
+	}
+	case 37: {
+		s = pick_session(st);
+		len = pick_len(st);
+		C_GenerateRandom(s, fz_u8(&st->in) == 0xff ? NULL : fz_alloc(&st->in, len), len);
+		break;
+	}
+	case 38: {
+		CK_SESSION_INFO si;
+		s = pick_session(st);
+		C_GetSessionInfo(s, fz_u8(&st->in) == 0xff ? NULL : &si);
+		break;
+	}
+	default: {
+		/* Slot/token/mechanism queries with fuzzed lengths, and unsupported calls. */
+		CK_TOKEN_INFO ti;
+		CK_MECHANISM_INFO mi;
+		uint8_t b = fz_u8(&st->in) % 6;
+		CK_SLOT_ID sl = fz_u8(&st->in) < 0xf0 ? slot : (CK_SLOT_ID)fz_u64(&st->in);
+		if (b == 0) {
+			C_GetTokenInfo(sl, &ti);
+		} else if (b == 1) {
+			CK_MECHANISM *m = pick_mechanism(st);
+			C_GetMechanismInfo(sl, m != NULL ? m->mechanism : 0, &mi);
+		} else if (b == 2) {
+			CK_ULONG cnt = fz_u8(&st->in) % 64;
+			CK_MECHANISM_TYPE_PTR list = fz_u8(&st->in) & 1 ? NULL : fz_alloc(&st->in, cnt * sizeof *list);
+			C_GetMechanismList(sl, list, &cnt);
+		} else if (b == 3) {
+			CK_ULONG cnt = fz_u8(&st->in) % 8;
+			CK_SLOT_ID_PTR list = fz_u8(&st->in) & 1 ? NULL : fz_alloc(&st->in, cnt * sizeof *list);
+			C_GetSlotList(fz_u8(&st->in) & 1, list, &cnt);
+		} else if (b == 4) {
+			CK_ULONG wl;
+			CK_BYTE_PTR w = pick_out(st, &wl);
+			s = pick_session(st);
+			rv = C_WrapKey(s, pick_mechanism(st), pick_object(st, 0), pick_object(st, 0), w, &wl);
+			if (rv == CKR_OK) {
+				fprintf(stderr, "C_WrapKey succeeded: wrapping is not offered\n");
+				abort();
+			}
+		} else {
+			CK_ULONG ol;
+			CK_BYTE_PTR o = pick_out(st, &ol);
+			C_GetOperationState(pick_session(st), o, &ol);
+		}
+		break;
+	}
+	}
+}
+
+/* Back to the state every input starts from. */
+static void reset(state *st)
+{
+	CK_SESSION_HANDLE s;
+	C_CloseAllSessions(slot);
+	if (C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
+		die("reset: C_OpenSession", 0);
+	if (st->wrong_so) {
+		CK_RV rv = C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN));
+		if (rv != CKR_OK)
+			die("reset: SO login", rv);
+		C_Logout(s);
+	}
+	CK_RV rv = C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN));
+	if (rv != CKR_OK)
+		die("reset: user login", rv);
+	while (n_objs > n_fixed) {
+		CK_OBJECT_HANDLE h = objs[--n_objs];
+		(void)C_DestroyObject(s, h); /* may be gone already (session object, or not destroyable) */
+	}
+	C_CloseAllSessions(slot);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	if (!ready) {
+		setup();
+		ready = 1;
+	}
+	state st;
+	memset(&st, 0, sizeof st);
+	st.in.p = data;
+	st.in.n = size;
+	/* Start with one R/W user session so most inputs get past the first checks. */
+	if (C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &st.sess[0]) != CKR_OK)
+		die("C_OpenSession", 0);
+	if (fz_u8(&st.in) & 1)
+		C_Login(st.sess[0], CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN));
+	for (int calls = 0; calls < 64 && st.in.n > 0; calls++) {
+		one_call(&st);
+	}
+	reset(&st);
+	fz_release(&st.in);
+	return 0;
+}
