@@ -30,6 +30,13 @@
 #define CORE_MAX_PIN 64
 /* Session objects get handles from a range token objects (store ids) never reach. */
 #define CORE_SESSION_OBJECT_BASE (1ULL << 62)
+/* Token object handles: the store id, below 2^40; a private object's handle also
+ * carries the token's login epoch above that, so its handles die at logout and
+ * stay dead after the next login (PKCS#11: handles of private objects become
+ * invalid at logout). Epochs wrap after 2^22 - 1 logouts. */
+#define CORE_OID_BITS 40
+#define CORE_OID_LIMIT (1ULL << CORE_OID_BITS)
+#define CORE_EPOCH_MASK ((1ULL << 22) - 1)
 #define CORE_NOT_LOGGED_IN ((CK_USER_TYPE)-1)
 
 typedef struct core_attr {
@@ -39,7 +46,8 @@ typedef struct core_attr {
 } core_attr;
 
 typedef struct core_object {
-	CK_OBJECT_HANDLE handle;  /* token objects: the store id */
+	CK_OBJECT_HANDLE handle;  /* what the application holds (core_object_handle) */
+	uint64_t oid;             /* token objects: the store id (stable); 0 for session objects */
 	CK_SESSION_HANDLE owner;  /* session objects: the creating session; 0 for token objects */
 	/* The non-secret attributes: the source of truth, stored in the record. */
 	core_attr *attrs;
@@ -65,6 +73,7 @@ typedef struct core_token {
 	htable objects;           /* handle -> core_object */
 	htable identities;        /* identity id -> core_object */
 	uint64_t gen;             /* store_generation seen at the last load */
+	uint64_t login_epoch;     /* counts logouts: part of private objects' handles */
 	CK_ULONG n_sessions, n_rw_sessions;
 } core_token;
 
@@ -139,6 +148,10 @@ void core_token_free_objects(core_token *tok, int token_objects_too);
 /* Re-initialisation: delete every object record of the token and free all objects. */
 void core_token_purge(core_token *tok);
 void core_object_free(core_object *o);
+/* The handle of token object oid (private or not) in the token's current epoch. */
+CK_OBJECT_HANDLE core_object_handle(const core_token *tok, uint64_t oid, CK_BBOOL priv);
+/* Logout: new handles for every private token object (token lock exclusive). */
+void core_token_new_login_epoch(core_token *tok);
 void core_object_cache(core_object *o);
 const core_attr *core_object_attr(const core_object *o, CK_ATTRIBUTE_TYPE t);
 /* A visible object of the token (private ones only while logged in), or NULL. */

@@ -62,6 +62,7 @@ CK_RV core_logout(CK_SESSION_HANDLE h)
 		core_destroy_session_objects(tok, 0);
 		rv = tok->be->logout(tok->se);
 		tok->login = CORE_NOT_LOGGED_IN;
+		core_token_new_login_epoch(tok);
 	}
 	core_leave(s, 1);
 	return rv;

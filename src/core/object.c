@@ -20,6 +20,55 @@ void core_object_free(core_object *o)
 	free(o);
 }
 
+CK_OBJECT_HANDLE core_object_handle(const core_token *tok, uint64_t oid, CK_BBOOL priv)
+{
+	if (!priv)
+		return oid;
+	return oid | (((tok->login_epoch & CORE_EPOCH_MASK) + 1) << CORE_OID_BITS);
+}
+
+typedef struct rekey_ctx {
+	core_object **list;
+	size_t n;
+} rekey_ctx;
+
+static void collect_private_token(void *ctx, uint64_t key, void *val)
+{
+	(void)key;
+	rekey_ctx *c = ctx;
+	core_object *o = val;
+	if (o->on_token && o->priv)
+		c->list[c->n++] = o;
+}
+
+void core_token_new_login_epoch(core_token *tok)
+{
+	tok->login_epoch++;
+	rekey_ctx c = {.list = malloc((tok->objects.count ? tok->objects.count : 1) * sizeof *c.list)};
+	if (c.list == NULL) {
+		/* Cannot rekey in place: drop the token objects and force a reload, which
+		 * gives every object a handle of the new epoch. */
+		core_token_free_objects(tok, 0);
+		tok->gen = UINT64_MAX;
+		return;
+	}
+	htable_each(&tok->objects, collect_private_token, &c);
+	int lost = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		core_object *o = c.list[i];
+		htable_remove(&tok->objects, o->handle);
+		o->handle = core_object_handle(tok, o->oid, CK_TRUE);
+		if (htable_put(&tok->objects, o->handle, o) != 0) {
+			core_object_unlink(tok, o);
+			core_object_free(o);
+			lost = 1;
+		}
+	}
+	free(c.list);
+	if (lost)
+		tok->gen = UINT64_MAX; /* reload at the next refresh */
+}
+
 const core_attr *core_object_attr(const core_object *o, CK_ATTRIBUTE_TYPE t)
 {
 	for (size_t i = 0; i < o->n_attrs; i++)
@@ -93,7 +142,7 @@ CK_RV core_object_persist(core_token *tok, core_object *o)
 	if (rv != CKR_OK)
 		return rv;
 	int fresh = store_generation(core_g.st, tok->iid, &before) == CKR_OK && before == tok->gen;
-	rv = store_object_put(core_g.st, tok->iid, o->handle, rec, len);
+	rv = store_object_put(core_g.st, tok->iid, o->oid, rec, len);
 	free(rec);
 	/* Our own write moves the generation; adopt it only if nobody else wrote
 	 * since our last load, so their changes are still picked up later. */
@@ -132,11 +181,13 @@ static CK_RV load_row(void *ctx, uint64_t id, const uint8_t *data, size_t len)
 		free(o);
 		return rv;
 	}
-	o->handle = id;
-	if (rv == CKR_OK)
+	o->oid = id;
+	if (rv == CKR_OK) {
 		core_object_cache(o);
-	if (rv != CKR_OK || !record_valid(o) || id == 0 || id >= CORE_SESSION_OBJECT_BASE ||
-	    htable_get(&tok->objects, id) != NULL ||
+		o->handle = core_object_handle(tok, id, o->priv);
+	}
+	if (rv != CKR_OK || !record_valid(o) || id == 0 || id >= CORE_OID_LIMIT ||
+	    htable_get(&tok->objects, o->handle) != NULL ||
 	    (o->cls == CKO_PORTFOLIO_IDENTITY && htable_get(&tok->identities, o->identity_id) != NULL)) {
 		/* Skip it: one damaged row must not take the whole token down. */
 		PF_ERROR("instance %lu: object %llu has an invalid record; ignored", (unsigned long)tok->iid,
@@ -213,7 +264,7 @@ void core_token_purge(core_token *tok)
 		return;
 	for (size_t i = 0; i < c.n; i++) {
 		if (c.list[i]->on_token)
-			(void)store_object_delete(core_g.st, tok->iid, c.list[i]->handle);
+			(void)store_object_delete(core_g.st, tok->iid, c.list[i]->oid);
 		core_object_unlink(tok, c.list[i]);
 		core_object_free(c.list[i]);
 	}
@@ -235,7 +286,7 @@ CK_RV core_object_destroy_locked(core_token *tok, core_object *o)
 {
 	CK_RV rv = CKR_OK;
 	if (o->on_token) {
-		rv = store_object_delete(core_g.st, tok->iid, o->handle);
+		rv = store_object_delete(core_g.st, tok->iid, o->oid);
 		if (rv != CKR_OK)
 			return rv;
 	}

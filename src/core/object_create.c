@@ -262,21 +262,25 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
 	return CKR_OK;
 }
 
-static CK_RV new_handle(core_object *o)
+static CK_RV new_handle(core_token *tok, core_object *o)
 {
+	uint64_t unique;
 	if (o->on_token) {
 		uint64_t id;
 		CK_RV rv = store_next_id(core_g.st, &id);
 		if (rv != CKR_OK)
 			return rv;
-		if (id == 0 || id >= CORE_SESSION_OBJECT_BASE)
+		if (id == 0 || id >= CORE_OID_LIMIT)
 			return CKR_GENERAL_ERROR;
-		o->handle = id;
+		o->oid = id;
+		o->handle = core_object_handle(tok, id, o->priv);
+		unique = id;
 	} else {
 		o->handle = __atomic_add_fetch(&core_g.next_session_object, 1, __ATOMIC_RELAXED);
+		unique = o->handle;
 	}
 	char uid[24];
-	snprintf(uid, sizeof uid, "%016llx", (unsigned long long)o->handle);
+	snprintf(uid, sizeof uid, "%016llx", (unsigned long long)unique);
 	return attr_set(&o->attrs, &o->n_attrs, CKA_UNIQUE_ID, uid, strlen(uid));
 }
 
@@ -344,7 +348,7 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 	o->owner = o->on_token ? 0 : s->handle;
 	rv = put_items(tok, o, mode, kind, len, &sec);
 	if (rv == CKR_OK)
-		rv = new_handle(o);
+		rv = new_handle(tok, o);
 	if (rv != CKR_OK)
 		goto fail_items;
 	core_object_cache(o);
@@ -353,7 +357,7 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 	rv = core_object_insert(tok, o);
 	if (rv != CKR_OK) {
 		if (o->on_token)
-			(void)store_object_delete(core_g.st, tok->iid, o->handle);
+			(void)store_object_delete(core_g.st, tok->iid, o->oid);
 		goto fail_items;
 	}
 	*out = o->handle;

@@ -40,7 +40,9 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 	if (kind != MECH_OP_DIGEST) {
 		const core_object *o = htable_get(&tok->objects, key);
 		if (o == NULL) {
-			rv = CKR_KEY_HANDLE_INVALID;
+			/* Every key is private: without a login no handle can be valid (those of
+			 * an earlier login died at its logout). */
+			rv = tok->login == CORE_NOT_LOGGED_IN ? CKR_USER_NOT_LOGGED_IN : CKR_KEY_HANDLE_INVALID;
 			goto out;
 		}
 		if (!core_object_visible(tok, o)) {

@@ -145,6 +145,7 @@ static void close_one(core_session *s)
 	if (tok->n_sessions == 0 && tok->login != CORE_NOT_LOGGED_IN) {
 		tok->be->logout(tok->se);
 		tok->login = CORE_NOT_LOGGED_IN;
+		core_token_new_login_epoch(tok);
 	}
 	session_free(s, 0);
 }

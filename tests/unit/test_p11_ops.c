@@ -70,6 +70,20 @@ static void test_cmac_known_answer(void **state)
 	assert_memory_equal(d, abc256, 32);
 }
 
+/* Handles of private objects die at logout (PKCS#11): after a new login the
+ * object is found again by its attributes. */
+static CK_OBJECT_HANDLE find_again(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len)
+{
+	CK_ATTRIBUTE q = {type, (void *)val, len};
+	CK_OBJECT_HANDLE h[2];
+	CK_ULONG n = 0;
+	assert_int_equal(f->C_FindObjectsInit(s, &q, 1), CKR_OK);
+	assert_int_equal(f->C_FindObjects(s, h, 2, &n), CKR_OK);
+	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
+	assert_int_equal(n, 1);
+	return h[0];
+}
+
 static void test_identity_hash_survives_rewrite(void **state)
 {
 	if (!ct_have_mech())
@@ -87,8 +101,11 @@ static void test_identity_hash_survives_rewrite(void **state)
 	CK_OBJECT_HANDLE hi;
 	assert_int_equal(f->C_CreateObject(s, t, 4, &hi), CKR_OK);
 	CK_OBJECT_HANDLE k = ct_aes_key(s, K, 16, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
+	CK_ULONG kidx = 0;
 	assert_int_equal(f->C_Logout(s), CKR_OK);
 	assert_int_equal(f->C_Login(s, CKU_USER, P(USER_PIN)), CKR_OK);
+	hi = find_again(s, CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof id);
+	k = find_again(s, CKA_PORTFOLIO_KEY_INDEX, &kidx, sizeof kidx);
 
 	uint8_t chal[4] = {0x02, 0x34, 0x51, 0x78};
 	CK_PORTFOLIO_PARAMS p = {CKP_PORTFOLIO_SOURCE_TOKEN, 3, chal, sizeof chal};
