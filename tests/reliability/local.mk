@@ -1,1 +1,16 @@
-# tests/reliability build fragment
+# tests/reliability build fragment: PIN lockout, key attribute rules, secrets
+# at rest and in logs, crash safety under SIGKILL, several processes on one
+# store, threads, fork. Plain C programs (children report through exit codes)
+# linking the same internal library the module is made of.
+REL_UTIL = tests/reliability/rel_util.c tests/reliability/rel_util.h
+REL_LDADD = libportfolio-internal.la
+REL_TESTS = \
+	tests/reliability/test_rel_pin \
+	tests/reliability/test_rel_attrs
+check_PROGRAMS += $(REL_TESTS)
+TESTS += $(REL_TESTS)
+
+tests_reliability_test_rel_pin_SOURCES = tests/reliability/test_rel_pin.c $(REL_UTIL)
+tests_reliability_test_rel_pin_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_attrs_SOURCES = tests/reliability/test_rel_attrs.c $(REL_UTIL)
+tests_reliability_test_rel_attrs_LDADD = $(REL_LDADD)

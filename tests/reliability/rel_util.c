@@ -1,0 +1,169 @@
+#include "config.h"
+#include "rel_util.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[128];
+static pid_t owner;
+
+static void remove_dir(void)
+{
+	if (dir[0] == '\0' || getpid() != owner || getenv("REL_KEEP") != NULL)
+		return;
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+const char *rel_setup(const char *extra_conf, const char *scrypt_n)
+{
+	snprintf(dir, sizeof dir, "%s/pf-rel-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	CHECK(mkdtemp(dir) != NULL);
+	owner = getpid();
+	atexit(remove_dir);
+	char *conf = rel_path("p.conf");
+	FILE *fp = fopen(conf, "w");
+	CHECK(fp != NULL);
+	fprintf(fp, "store = %s/store.db\nmax_instances = 8\nlog_level = error\n%s\n", dir,
+	        extra_conf ? extra_conf : "");
+	fclose(fp);
+	setenv("PORTFOLIO_PKCS11_CONF", conf, 1);
+	setenv("PORTFOLIO_TEST_SCRYPT_N", scrypt_n ? scrypt_n : "1024", 1);
+	free(conf);
+	return dir;
+}
+
+const char *rel_dir(void) { return dir; }
+
+char *rel_path(const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	CHECK(p != NULL);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static CK_SLOT_ID slot_where(int initialized)
+{
+	CK_SLOT_ID slots[16];
+	CK_ULONG n = 16;
+	CK_TOKEN_INFO ti;
+	CHECK_RV(C_GetSlotList(CK_TRUE, slots, &n), CKR_OK);
+	for (CK_ULONG i = 0; i < n; i++) {
+		CHECK_RV(C_GetTokenInfo(slots[i], &ti), CKR_OK);
+		if (!!(ti.flags & CKF_TOKEN_INITIALIZED) == initialized)
+			return slots[i];
+	}
+	CHECK(!"no such slot");
+	return 0;
+}
+
+CK_SLOT_ID rel_first_token(void) { return slot_where(1); }
+
+CK_SLOT_ID rel_init_token(const char *label)
+{
+	CK_SLOT_ID slot = slot_where(0);
+	CK_UTF8CHAR lab[32];
+	memset(lab, ' ', sizeof lab);
+	memcpy(lab, label, strlen(label) < 32 ? strlen(label) : 32);
+	CHECK_RV(C_InitToken(slot, REL_P(REL_SO_PIN), lab), CKR_OK);
+	CK_SESSION_HANDLE s = rel_session(slot, CKU_SO, REL_SO_PIN);
+	CHECK_RV(C_InitPIN(s, REL_P(REL_USER_PIN)), CKR_OK);
+	CHECK_RV(C_CloseSession(s), CKR_OK);
+	return slot;
+}
+
+CK_SESSION_HANDLE rel_session(CK_SLOT_ID slot, CK_USER_TYPE who, const char *pin)
+{
+	CK_SESSION_HANDLE s;
+	CHECK_RV(C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s), CKR_OK);
+	if (who != (CK_USER_TYPE)-1)
+		CHECK_RV(C_Login(s, who, REL_P(pin)), CKR_OK);
+	return s;
+}
+
+CK_ULONG rel_token_flags(CK_SLOT_ID slot)
+{
+	CK_TOKEN_INFO ti;
+	CHECK_RV(C_GetTokenInfo(slot, &ti), CKR_OK);
+	return ti.flags;
+}
+
+CK_OBJECT_HANDLE rel_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG len, CK_BBOOL token,
+                             CK_BBOOL sensitive, CK_BBOOL extractable, const void *id, CK_ULONG id_len)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE kt = CKK_AES;
+	CK_BBOOL tr = CK_TRUE;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &token, sizeof token},
+		{CKA_VALUE, (void *)val, len}, {CKA_SIGN, &tr, sizeof tr}, {CKA_VERIFY, &tr, sizeof tr},
+		{CKA_ENCRYPT, &tr, sizeof tr}, {CKA_DECRYPT, &tr, sizeof tr},
+		{CKA_SENSITIVE, &sensitive, sizeof sensitive}, {CKA_EXTRACTABLE, &extractable, sizeof extractable},
+		{CKA_ID, (void *)id, id_len},
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	CHECK_RV(C_CreateObject(s, t, id != NULL ? 11 : 10, &h), CKR_OK);
+	CHECK(h != CK_INVALID_HANDLE);
+	return h;
+}
+
+CK_ULONG rel_count(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	CK_OBJECT_HANDLE buf[64];
+	CK_ULONG got, total = 0;
+	CHECK_RV(C_FindObjectsInit(s, t, n), CKR_OK);
+	do {
+		CHECK_RV(C_FindObjects(s, buf, 64, &got), CKR_OK);
+		total += got;
+	} while (got != 0);
+	CHECK_RV(C_FindObjectsFinal(s), CKR_OK);
+	return total;
+}
+
+CK_OBJECT_HANDLE rel_find_one(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	CK_OBJECT_HANDLE h[2];
+	CK_ULONG got = 0;
+	CHECK_RV(C_FindObjectsInit(s, t, n), CKR_OK);
+	CHECK_RV(C_FindObjects(s, h, 2, &got), CKR_OK);
+	CHECK_RV(C_FindObjectsFinal(s), CKR_OK);
+	return got == 1 ? h[0] : CK_INVALID_HANDLE;
+}
+
+double rel_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int rel_memmem(const uint8_t *hay, size_t hay_len, const uint8_t *needle, size_t len)
+{
+	return memmem(hay, hay_len, needle, len) != NULL;
+}
+
+uint8_t *rel_read_file(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (fp == NULL)
+		return NULL;
+	size_t cap = 1 << 16, n = 0;
+	uint8_t *buf = malloc(cap);
+	CHECK(buf != NULL);
+	for (;;) {
+		n += fread(buf + n, 1, cap - n, fp);
+		if (n < cap)
+			break;
+		cap *= 2;
+		buf = realloc(buf, cap);
+		CHECK(buf != NULL);
+	}
+	fclose(fp);
+	*len = n;
+	return buf;
+}
