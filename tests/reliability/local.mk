@@ -6,7 +6,8 @@ REL_UTIL = tests/reliability/rel_util.c tests/reliability/rel_util.h
 REL_LDADD = libportfolio-internal.la
 REL_TESTS = \
 	tests/reliability/test_rel_pin \
-	tests/reliability/test_rel_attrs
+	tests/reliability/test_rel_attrs \
+	tests/reliability/test_rel_secrets
 check_PROGRAMS += $(REL_TESTS)
 TESTS += $(REL_TESTS)
 
@@ -14,3 +15,5 @@ tests_reliability_test_rel_pin_SOURCES = tests/reliability/test_rel_pin.c $(REL_
 tests_reliability_test_rel_pin_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_attrs_SOURCES = tests/reliability/test_rel_attrs.c $(REL_UTIL)
 tests_reliability_test_rel_attrs_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_secrets_SOURCES = tests/reliability/test_rel_secrets.c $(REL_UTIL)
+tests_reliability_test_rel_secrets_LDADD = $(REL_LDADD)
