@@ -82,7 +82,7 @@ int cmd_init_instance(struct tool *t)
 {
 	CK_UTF8CHAR label[32];
 	char so_pin[TOOL_PIN_MAX], user_pin[TOOL_PIN_MAX];
-	CK_SLOT_ID slot;
+	CK_SLOT_ID slot = 0;
 	CK_RV rv;
 	int want_user_pin, rc;
 

@@ -37,6 +37,7 @@ endif
 # a temporary store; they skip with 77 while the module is not built).
 TOOL_SHELL_TESTS = \
 	tests/tool/usage.sh \
+	tests/tool/args.sh \
 	tests/tool/instance.sh \
 	tests/tool/keys.sh \
 	tests/tool/identity.sh \
