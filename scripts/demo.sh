@@ -38,7 +38,7 @@ say() { printf '%s\n' "$*"; }
 if [ "$build" = 1 ]; then
 	section "Building"
 	if [ "$deps" = 1 ]; then
-		"$ROOT/scripts/install-deps.sh"
+		bash "$ROOT/scripts/install-deps.sh"
 	fi
 	(cd "$ROOT" && autoreconf -fi)
 	mkdir -p "$BUILD"
