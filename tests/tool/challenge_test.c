@@ -53,6 +53,7 @@ static void test_hex_keeps_leading_zeros(void **state)
 		{ "0x0001", 2, (const unsigned char *)"\x00\x01" },
 		{ "0xabCDef", 3, (const unsigned char *)"\xab\xcd\xef" },
 		{ "0xf", 1, (const unsigned char *)"\x0f" },
+		{ "0x1", 1, (const unsigned char *)"\x01" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
@@ -69,7 +70,10 @@ static void test_decimal_is_minimal(void **state)
 		{ "255", 1, (const unsigned char *)"\xff" },
 		{ "256", 2, (const unsigned char *)"\x01\x00" },
 		{ "65535", 2, (const unsigned char *)"\xff\xff" },
+		{ "0256", 2, (const unsigned char *)"\x01\x00" },
 		{ "4294967296", 5, (const unsigned char *)"\x01\x00\x00\x00\x00" },
+		/* 2^64 */
+		{ "18446744073709551616", 9, (const unsigned char *)"\x01\x00\x00\x00\x00\x00\x00\x00\x00" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++)
