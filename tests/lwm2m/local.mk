@@ -1,0 +1,1 @@
+# tests/lwm2m build fragment (filled below)
