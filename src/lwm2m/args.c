@@ -146,7 +146,8 @@ static int parse_uint(const char *s, size_t n, unsigned long max, unsigned long 
 		if (s[i] < '0' || s[i] > '9')
 			return -1;
 		unsigned long digit = (unsigned long)(s[i] - '0');
-		if (v > (max - digit) / 10)
+		/* v * 10 + digit <= max, without overflow */
+		if (v > max / 10 || (v == max / 10 && digit > max % 10))
 			return -1;
 		v = v * 10 + digit;
 	}

@@ -63,13 +63,14 @@ static void publish(pf_obj16 *obj, pf_inst *in, uint64_t g, uint8_t *data, size_
 
 /* The token side of one request; returns the output or NULL (reason recorded). */
 static uint8_t *compute_locked(pf_obj16 *obj, pf_inst *in, const pf_getauth_request *req, size_t *len,
-			       CK_RV *rv_out)
+			       CK_RV *rv_out, int *reported)
 {
 	CK_OBJECT_HANDLE ident, key;
 	int found = 0;
 	size_t keys = 0;
 	uint8_t *out = NULL;
 	CK_RV rv = pf_tok_open(obj, in);
+	*reported = rv != CKR_OK; /* pf_tok_open said why (login, session) */
 	if (rv == CKR_OK)
 		rv = pf_tok_find_identity(obj, in, req->identity_id, &ident, &found);
 	if (rv == CKR_OK && !found) {
@@ -105,14 +106,15 @@ void pf_getauth_run(pf_obj16 *obj, pf_inst *in, const pf_getauth_request *req, u
 {
 	size_t len = 0;
 	CK_RV rv = CKR_OK;
+	int reported = 0;
 	pthread_mutex_lock(&in->session_lock);
-	uint8_t *out = compute_locked(obj, in, req, &len, &rv);
+	uint8_t *out = compute_locked(obj, in, req, &len, &rv, &reported);
 	if (out == NULL && pf_tok_retryable(rv)) {
 		pf_tok_close(obj, in);
-		out = compute_locked(obj, in, req, &len, &rv);
+		out = compute_locked(obj, in, req, &len, &rv, &reported);
 	}
 	pthread_mutex_unlock(&in->session_lock);
-	if (out == NULL && rv != CKR_OK)
+	if (out == NULL && rv != CKR_OK && !reported)
 		pf_inst_fail(obj, in, "instance %u: GetAuthData (service %u, key %u) failed: %s", in->iid,
 			     req->service, req->key_index, pf_ckr_name(rv));
 	publish(obj, in, g, out, len);
