@@ -71,6 +71,10 @@ CK_RV store_fingerprint_owner(store *s, const uint8_t *fingerprint, int *found, 
 CK_RV store_meta_get(store *s, const char *key, uint8_t **v, size_t *len);
 CK_RV store_meta_put(store *s, const char *key, const uint8_t *v, size_t len);
 
+/* Run SQLite's integrity check and foreign key check: CKR_OK when the file is
+ * sound, CKR_DEVICE_ERROR (logged) when not. For tests and the CLI's check. */
+CK_RV store_check(store *s);
+
 /* Zeroize then free a buffer returned by the store. */
 void store_free(void *p, size_t len);
 

@@ -1,1 +1,11 @@
-# tests/interop build fragment
+# tests/interop build fragment: the built module driven by other people's
+# tools (pkcs11-tool, p11-kit, PyKCS11). Each test makes its own temporary
+# store; they find the module through top_builddir (AM_TESTS_ENVIRONMENT).
+INTEROP_TESTS = \
+	tests/interop/p11tool_slots.sh \
+	tests/interop/p11tool_token.sh \
+	tests/interop/p11tool_selftest.sh \
+	tests/interop/p11kit_module.sh \
+	tests/interop/pykcs11_server.py
+TESTS += $(INTEROP_TESTS)
+EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh

@@ -1,0 +1,64 @@
+#!/bin/bash
+# test.sh - the project's one test command (README, CI): install what is
+# missing, build out of tree in ./build, run every unit and interop test,
+# check the distribution tarball, and end with one summary line
+# "N passed, N failed" counted from automake's test-suite log.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top="$PWD"
+jobs="${JOBS:-2}"
+
+failed_steps=()
+step() {
+	local name="$1"; shift
+	echo "==> $name"
+	if ! "$@"; then
+		echo "==> $name FAILED"
+		failed_steps+=("$name")
+		return 1
+	fi
+}
+
+bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+step autoreconf autoreconf -fi >/dev/null &&
+mkdir -p build && cd build &&
+step configure ../configure --quiet &&
+step build make -j"$jobs" --no-print-directory
+built=$?
+
+if [ "$built" = 0 ]; then
+	step check make -j"$jobs" --no-print-directory check
+	# The p11-kit registration directory must live under the prefix in the
+	# distcheck's unprivileged install; pass it as a literal ${datadir}.
+	step distcheck make -j"$jobs" --no-print-directory distcheck \
+		DISTCHECK_CONFIGURE_FLAGS='--with-p11kit-module-configs=\$${datadir}/p11-kit/modules' \
+		>"$top/build/distcheck.log" 2>&1 || tail -n 60 "$top/build/distcheck.log"
+fi
+
+# Count from automake's logs: PASS passed; FAIL, XPASS and ERROR failed.
+pass=0 fail=0 skip=0
+log="$top/build/test-suite.log"
+if [ -f "$log" ]; then
+	count() { sed -n "s/^# $1: *\([0-9][0-9]*\).*/\1/p" "$log" | head -n1; }
+	pass=$(count PASS); skip=$(count SKIP)
+	fail=$(( $(count FAIL) + $(count XPASS) + $(count ERROR) ))
+	if [ "$fail" -gt 0 ]; then
+		echo "==> failing test logs"
+		cat "$log"
+	fi
+fi
+# A step that failed outside the test harness (build, distcheck) counts once.
+for s in "${failed_steps[@]:-}"; do
+	[ -n "$s" ] && [ "$s" != check ] && fail=$((fail + 1))
+done
+[ "${#failed_steps[@]}" -gt 0 ] && echo "failed steps: ${failed_steps[*]}"
+[ "$pass" = 0 ] && [ "$fail" = 0 ] && fail=1 && echo "no test ran"
+
+echo
+if [ "${skip:-0}" -gt 0 ]; then
+	echo "$pass passed, $fail failed, $skip skipped"
+else
+	echo "$pass passed, $fail failed"
+fi
+[ "$fail" = 0 ]

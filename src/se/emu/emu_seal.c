@@ -1,0 +1,290 @@
+/*
+ * emu_seal.c - the emulator's cryptography on its own secrets, all through
+ * OpenSSL 3 EVP: scrypt KEKs from PINs, AES-256-GCM wrapping of the token key,
+ * AES-256-GCM sealing of items, HMAC-SHA256 fingerprints.
+ *
+ * Every ciphertext is bound by its AAD to where it belongs (instance, role or
+ * ref, kind, flags), so a row moved to another instance, ref or kind, or with
+ * its flags edited (say, to make a key READABLE), no longer verifies.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include "se/emu/emu_token.h"
+#include "util/log.h"
+#include "util/secure.h"
+
+#define SEAL_FORMAT_V1 1
+/* row: version(1) kind(1) flags(4) nonce(12) len(4) ciphertext(len) tag(16) */
+#define SEAL_HEADER_LEN (1 + 1 + 4 + EMU_NONCE_LEN + 4)
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+	put_u32(p, (uint32_t)(v >> 32));
+	put_u32(p + 4, (uint32_t)v);
+}
+
+/* ---- KDF ---------------------------------------------------------------- */
+
+/* log2 of the test override, or the production cost. */
+static uint8_t scrypt_log2_n(void)
+{
+	const char *env = getenv(EMU_TEST_SCRYPT_N_ENV);
+	if (env == NULL || *env == '\0')
+		return EMU_SCRYPT_LOG2_N;
+	char *end = NULL;
+	unsigned long n = strtoul(env, &end, 10);
+	if (*end != '\0' || n < 2 || (n & (n - 1)) != 0 || n > (1UL << EMU_SCRYPT_MAX_LOG2_N)) {
+		PF_WARN("%s ignored (not a power of two in range)", EMU_TEST_SCRYPT_N_ENV);
+		return EMU_SCRYPT_LOG2_N;
+	}
+	static int warned;
+	if (!warned) {
+		warned = 1;
+		PF_WARN("%s is set: PIN key derivation cost lowered for testing", EMU_TEST_SCRYPT_N_ENV);
+	}
+	uint8_t l = 0;
+	while ((1UL << l) < n)
+		l++;
+	return l;
+}
+
+CK_RV emu_kek_derive(const uint8_t *pin, size_t pin_len, const uint8_t *salt, size_t salt_len,
+                     unsigned log2_n, uint32_t r, uint32_t p, uint8_t kek[32])
+{
+	if (log2_n < 1 || log2_n > EMU_SCRYPT_MAX_LOG2_N || r != EMU_SCRYPT_R || p != EMU_SCRYPT_P)
+		return CKR_DEVICE_ERROR;
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_SCRYPT, NULL);
+	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+	EVP_KDF_free(kdf);
+	if (ctx == NULL)
+		return CKR_HOST_MEMORY;
+	uint64_t n = (uint64_t)1 << log2_n;
+	/* 128*r*N for V plus 256*r for the block buffers, with room to spare. */
+	uint64_t maxmem = 128ull * r * n * p + (1ull << 20);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pin, pin_len),
+		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len),
+		OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
+		OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
+		OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
+		OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
+		OSSL_PARAM_construct_end(),
+	};
+	int ok = EVP_KDF_derive(ctx, kek, 32, params);
+	EVP_KDF_CTX_free(ctx);
+	if (ok != 1) {
+		PF_ERROR("emulator: PIN key derivation failed");
+		pf_wipe(kek, 32);
+		return CKR_HOST_MEMORY; /* scrypt fails on memory, the parameters are checked above */
+	}
+	return CKR_OK;
+}
+
+/* ---- AES-256-GCM ---------------------------------------------------------- */
+
+CK_RV emu_gcm_seal(const uint8_t key[32], const uint8_t nonce[EMU_NONCE_LEN], const uint8_t *aad,
+                      size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                      uint8_t tag[EMU_TAG_LEN])
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	if (c == NULL)
+		return CKR_HOST_MEMORY;
+	int outl = 0, ok = EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1 &&
+	               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, EMU_NONCE_LEN, NULL) == 1 &&
+	               EVP_EncryptInit_ex(c, NULL, NULL, key, nonce) == 1 &&
+	               EVP_EncryptUpdate(c, NULL, &outl, aad, (int)aad_len) == 1;
+	if (ok && len > 0)
+		ok = EVP_EncryptUpdate(c, out, &outl, in, (int)len) == 1;
+	ok = ok && EVP_EncryptFinal_ex(c, out + len, &outl) == 1 &&
+	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, EMU_TAG_LEN, tag) == 1;
+	EVP_CIPHER_CTX_free(c);
+	return ok ? CKR_OK : CKR_FUNCTION_FAILED;
+}
+
+CK_RV emu_gcm_open(const uint8_t key[32], const uint8_t nonce[EMU_NONCE_LEN], const uint8_t *aad,
+                      size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[EMU_TAG_LEN],
+                      uint8_t *out)
+{
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+	if (c == NULL)
+		return CKR_HOST_MEMORY;
+	uint8_t tag_copy[EMU_TAG_LEN];
+	memcpy(tag_copy, tag, EMU_TAG_LEN);
+	int outl = 0, ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1 &&
+	               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, EMU_NONCE_LEN, NULL) == 1 &&
+	               EVP_DecryptInit_ex(c, NULL, NULL, key, nonce) == 1 &&
+	               EVP_DecryptUpdate(c, NULL, &outl, aad, (int)aad_len) == 1;
+	if (ok && len > 0)
+		ok = EVP_DecryptUpdate(c, out, &outl, in, (int)len) == 1;
+	ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, EMU_TAG_LEN, tag_copy) == 1 &&
+	     EVP_DecryptFinal_ex(c, out + len, &outl) == 1; /* the tag check */
+	EVP_CIPHER_CTX_free(c);
+	if (!ok) {
+		pf_wipe(out, len);
+		return CKR_ENCRYPTED_DATA_INVALID;
+	}
+	return CKR_OK;
+}
+
+/* ---- token key wrapping --------------------------------------------------- */
+
+/* AAD = "PFTK" || 01 || iid (8, big endian) || role (1). */
+#define WRAP_AAD_LEN (4 + 1 + 8 + 1)
+static void wrap_aad(uint8_t aad[WRAP_AAD_LEN], CK_ULONG iid, int role)
+{
+	memcpy(aad, "PFTK", 4);
+	aad[4] = 1;
+	put_u64(aad + 5, (uint64_t)iid);
+	aad[13] = (uint8_t)role;
+}
+
+CK_RV emu_wrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len,
+                   const uint8_t key[EMU_TOKEN_KEY_LEN], emu_wrap *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->log2_n = scrypt_log2_n();
+	w->r = EMU_SCRYPT_R;
+	w->p = EMU_SCRYPT_P;
+	if (RAND_bytes(w->salt, EMU_SALT_LEN) != 1 || RAND_bytes(w->nonce, EMU_NONCE_LEN) != 1)
+		return CKR_FUNCTION_FAILED;
+	uint8_t kek[32], aad[WRAP_AAD_LEN];
+	CK_RV rv = emu_kek_derive(pin, pin_len, w->salt, EMU_SALT_LEN, w->log2_n, w->r, w->p, kek);
+	if (rv != CKR_OK)
+		return rv;
+	wrap_aad(aad, iid, role);
+	rv = emu_gcm_seal(kek, w->nonce, aad, sizeof(aad), key, EMU_TOKEN_KEY_LEN, w->ct, w->tag);
+	pf_wipe(kek, sizeof(kek));
+	return rv;
+}
+
+CK_RV emu_unwrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len, const emu_wrap *w,
+                     uint8_t key[EMU_TOKEN_KEY_LEN])
+{
+	uint8_t kek[32], aad[WRAP_AAD_LEN];
+	CK_RV rv = emu_kek_derive(pin, pin_len, w->salt, EMU_SALT_LEN, w->log2_n, w->r, w->p, kek);
+	if (rv != CKR_OK)
+		return rv;
+	wrap_aad(aad, iid, role);
+	rv = emu_gcm_open(kek, w->nonce, aad, sizeof(aad), w->ct, EMU_TOKEN_KEY_LEN, w->tag, key);
+	pf_wipe(kek, sizeof(kek));
+	return rv == CKR_ENCRYPTED_DATA_INVALID ? CKR_PIN_INCORRECT : rv;
+}
+
+/* ---- item sealing ----------------------------------------------------------- */
+
+/* AAD = "PFSI" || 01 || iid (8) || ref (8) || kind (1) || flags (4), big endian. */
+#define SEAL_AAD_LEN (4 + 1 + 8 + 8 + 1 + 4)
+static void seal_aad(uint8_t aad[SEAL_AAD_LEN], CK_ULONG iid, se_ref ref, uint8_t kind, uint32_t flags)
+{
+	memcpy(aad, "PFSI", 4);
+	aad[4] = SEAL_FORMAT_V1;
+	put_u64(aad + 5, (uint64_t)iid);
+	put_u64(aad + 13, ref);
+	aad[21] = kind;
+	put_u32(aad + 22, flags);
+}
+
+CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const emu_item *it,
+                    uint8_t **row, size_t *row_len)
+{
+	if (it->len > UINT32_MAX - SEAL_HEADER_LEN - EMU_TAG_LEN || it->len > INT32_MAX)
+		return CKR_ARGUMENTS_BAD;
+	size_t total = SEAL_HEADER_LEN + it->len + EMU_TAG_LEN;
+	uint8_t *r = malloc(total);
+	if (r == NULL)
+		return CKR_HOST_MEMORY;
+	r[0] = SEAL_FORMAT_V1;
+	r[1] = (uint8_t)it->kind;
+	put_u32(r + 2, it->flags);
+	if (RAND_bytes(r + 6, EMU_NONCE_LEN) != 1) {
+		free(r);
+		return CKR_FUNCTION_FAILED;
+	}
+	put_u32(r + 6 + EMU_NONCE_LEN, (uint32_t)it->len);
+	uint8_t aad[SEAL_AAD_LEN];
+	seal_aad(aad, iid, it->ref, (uint8_t)it->kind, it->flags);
+	CK_RV rv = emu_gcm_seal(key, r + 6, aad, sizeof(aad), it->value, it->len, r + SEAL_HEADER_LEN,
+	                    r + SEAL_HEADER_LEN + it->len);
+	if (rv != CKR_OK) {
+		pf_free_secret(r, total);
+		return rv;
+	}
+	*row = r;
+	*row_len = total;
+	return CKR_OK;
+}
+
+CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref ref,
+                      const uint8_t *row, size_t row_len, emu_item *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (row == NULL || row_len < SEAL_HEADER_LEN + EMU_TAG_LEN || row[0] != SEAL_FORMAT_V1)
+		return CKR_DEVICE_ERROR;
+	uint8_t kind = row[1];
+	uint32_t flags = get_u32(row + 2);
+	uint32_t len = get_u32(row + 6 + EMU_NONCE_LEN);
+	if ((size_t)len != row_len - SEAL_HEADER_LEN - EMU_TAG_LEN ||
+	    !emu_item_kind_valid((se_item_kind)kind) || !emu_item_len_valid((se_item_kind)kind, len) ||
+	    (flags & ~(SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE | SE_ITEM_READABLE)) != 0)
+		return CKR_DEVICE_ERROR;
+	uint8_t *value = malloc(len ? len : 1);
+	if (value == NULL)
+		return CKR_HOST_MEMORY;
+	uint8_t aad[SEAL_AAD_LEN];
+	seal_aad(aad, iid, ref, kind, flags);
+	CK_RV rv = emu_gcm_open(key, row + 6, aad, sizeof(aad), row + SEAL_HEADER_LEN, len,
+	                    row + SEAL_HEADER_LEN + len, value);
+	if (rv != CKR_OK) {
+		free(value); /* already wiped by gcm_open */
+		return rv == CKR_ENCRYPTED_DATA_INVALID ? CKR_DEVICE_ERROR : rv;
+	}
+	out->ref = ref;
+	out->kind = (se_item_kind)kind;
+	out->flags = flags;
+	out->value = value;
+	out->len = len;
+	return CKR_OK;
+}
+
+/* ---- fingerprints ------------------------------------------------------------ */
+
+CK_RV emu_fingerprint(const uint8_t pepper[EMU_PEPPER_LEN], se_item_kind kind,
+                      const uint8_t *value, size_t len, uint8_t fp[32])
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);
+	if (ctx == NULL)
+		return CKR_HOST_MEMORY;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+	uint8_t k = (uint8_t)kind;
+	size_t outl = 0;
+	int ok = EVP_MAC_init(ctx, pepper, EMU_PEPPER_LEN, params) == 1 &&
+	         EVP_MAC_update(ctx, &k, 1) == 1 && EVP_MAC_update(ctx, value, len) == 1 &&
+	         EVP_MAC_final(ctx, fp, &outl, 32) == 1 && outl == 32;
+	EVP_MAC_CTX_free(ctx);
+	return ok ? CKR_OK : CKR_FUNCTION_FAILED;
+}

@@ -1,0 +1,173 @@
+/*
+ * emu_token.h - private to the token half of the emulator (emu_token.c,
+ * emu_items.c, emu_instance.c, emu_seal.c, emu_fingerprint.c, emu_backend.c):
+ * the token structure, the persisted instance state and its binary format,
+ * and the sealing helpers. docs/storage.md describes the formats.
+ */
+#ifndef PORTFOLIO_SE_EMU_TOKEN_H
+#define PORTFOLIO_SE_EMU_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "se/emu/emu.h"
+
+#define EMU_TOKEN_KEY_LEN   32 /* AES-256 token key */
+#define EMU_TOKEN_ID_LEN    16 /* random per C_InitToken: tells one life of an instance from the next */
+#define EMU_SALT_LEN        32
+#define EMU_NONCE_LEN       12
+#define EMU_TAG_LEN         16
+#define EMU_PEPPER_LEN      32
+
+#define EMU_PIN_MIN_LEN     4
+#define EMU_PIN_MAX_LEN     64
+#define EMU_PIN_MAX_TRIES   10
+
+/* scrypt cost (RFC 7914). N = 2^15, r = 8, p = 1: 32 MiB and about a tenth of
+ * a second per derivation (docs/storage.md has the measurement). */
+#define EMU_SCRYPT_LOG2_N   15
+#define EMU_SCRYPT_R        8
+#define EMU_SCRYPT_P        1
+/* Largest N a stored wrap may ask for: bounds the memory a crafted row can make
+ * us spend (128 * r * N = 256 MiB). */
+#define EMU_SCRYPT_MAX_LOG2_N 18
+/* Unit tests only: N (a power of two) for new wraps, so a test suite does not
+ * spend seconds in the KDF. Production never sets it; its use is logged. */
+#define EMU_TEST_SCRYPT_N_ENV "PORTFOLIO_TEST_SCRYPT_N"
+
+#define EMU_ROLE_SO   0
+#define EMU_ROLE_USER 1
+
+/* The token key wrapped under one PIN's KEK. */
+typedef struct emu_wrap {
+	uint8_t log2_n;
+	uint32_t r, p;
+	uint8_t salt[EMU_SALT_LEN];
+	uint8_t nonce[EMU_NONCE_LEN];
+	uint8_t ct[EMU_TOKEN_KEY_LEN];
+	uint8_t tag[EMU_TAG_LEN];
+} emu_wrap;
+
+/* What the instance row holds, decoded. */
+typedef struct emu_instance {
+	int initialized;
+	int user_pin_set;
+	uint8_t so_failures;   /* consecutive wrong SO PINs, 0..EMU_PIN_MAX_TRIES */
+	uint8_t user_failures;
+	uint8_t token_id[EMU_TOKEN_ID_LEN];
+	char label[32];
+	emu_wrap so;           /* valid when initialized */
+	emu_wrap user;         /* valid when user_pin_set */
+} emu_instance;
+
+struct emu_node; /* hash table entry, emu_items.c */
+
+struct se_token {
+	struct store *st;
+	CK_ULONG iid;
+	emu_instance inst;               /* last state read from the store */
+
+	/* While logged in: */
+	int logged_in;
+	CK_USER_TYPE user;
+	uint8_t token_key[EMU_TOKEN_KEY_LEN];
+	uint8_t login_token_id[EMU_TOKEN_ID_LEN]; /* which life of the instance we unlocked */
+	struct emu_node **buckets;       /* ref -> item, chained */
+	size_t nbuckets;
+	size_t nitems;
+
+	int have_pepper;
+	uint8_t pepper[EMU_PEPPER_LEN];
+};
+
+/* ---- emu_instance.c: the instance row ---------------------------------- */
+
+/* *out is malloc'd (free with store_free / pf_free_secret). */
+CK_RV emu_instance_encode(const emu_instance *in, uint8_t **out, size_t *len);
+/* Any malformed input: CKR_DEVICE_ERROR, *out zeroed. Never reads past len. */
+CK_RV emu_instance_decode(const uint8_t *buf, size_t len, emu_instance *out);
+
+/* ---- emu_seal.c: KDF, wrapping, sealing, fingerprints (OpenSSL EVP) ----- */
+
+/* KEK = scrypt(PIN, salt, N = 2^log2_n, r, p), 32 bytes. Only the cost this
+ * format allows (r = 8, p = 1, log2_n 1..EMU_SCRYPT_MAX_LOG2_N). */
+CK_RV emu_kek_derive(const uint8_t *pin, size_t pin_len, const uint8_t *salt, size_t salt_len,
+                     unsigned log2_n, uint32_t r, uint32_t p, uint8_t kek[32]);
+/* AES-256-GCM, 12-byte nonce, 16-byte tag. open: CKR_ENCRYPTED_DATA_INVALID when
+ * the tag does not verify, out wiped. len < 2^31. */
+CK_RV emu_gcm_seal(const uint8_t key[32], const uint8_t nonce[EMU_NONCE_LEN], const uint8_t *aad,
+                   size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                   uint8_t tag[EMU_TAG_LEN]);
+CK_RV emu_gcm_open(const uint8_t key[32], const uint8_t nonce[EMU_NONCE_LEN], const uint8_t *aad,
+                   size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[EMU_TAG_LEN],
+                   uint8_t *out);
+/* Fill w (fresh salt, nonce, current cost) with key wrapped under PIN's KEK. */
+CK_RV emu_wrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len,
+                   const uint8_t key[EMU_TOKEN_KEY_LEN], emu_wrap *w);
+/* CKR_PIN_INCORRECT when the tag does not verify (wrong PIN, or a tampered wrap). */
+CK_RV emu_unwrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len, const emu_wrap *w,
+                     uint8_t key[EMU_TOKEN_KEY_LEN]);
+
+/* Sealed secret row for item it of instance iid; *row malloc'd. */
+CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const emu_item *it,
+                    uint8_t **row, size_t *row_len);
+/* Unseal a row read under (iid, ref): fills out->kind/flags/value/len (value malloc'd).
+ * Malformed or not authentic (wrong instance, ref, kind, flags, key): CKR_DEVICE_ERROR. */
+CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref ref,
+                      const uint8_t *row, size_t row_len, emu_item *out);
+
+/* HMAC-SHA256(pepper, kind || value). */
+CK_RV emu_fingerprint(const uint8_t pepper[EMU_PEPPER_LEN], se_item_kind kind,
+                      const uint8_t *value, size_t len, uint8_t fp[32]);
+
+/* ---- emu_fingerprint.c: exclusivity of device-side key material --------- */
+
+/* The store-wide pepper (created on first use), cached in t. */
+CK_RV emu_pepper(se_token *t);
+/* Claim fp for a new EXCLUSIVE item (ref) of t. Persistent: writes the sealed
+ * row with the fingerprint (the store's unique index decides). Session: checks
+ * the store and the session items of every token of this process, then records
+ * the claim. CKR_ATTRIBUTE_VALUE_INVALID when held elsewhere. */
+CK_RV emu_exclusive_claim(se_token *t, se_ref ref, const uint8_t fp[32], int persistent,
+                          const uint8_t *row, size_t row_len);
+/* Drop the session claims of one item (ref != 0) or of every item of t (ref == 0). */
+void emu_exclusive_release(se_token *t, se_ref ref);
+
+/* ---- emu_items.c --------------------------------------------------------- */
+
+/* Write a sealed row (with its fingerprint, or NULL) in one transaction that
+ * first checks the instance is still the life we unlocked. */
+CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_len,
+                      const uint8_t *fp, CK_ULONG *owner_iid);
+
+/* Login: unseal every secret row of the instance into memory. */
+CK_RV emu_items_load(se_token *t);
+/* Logout / close: free every item (key caches first), wipe values. */
+void emu_items_drop(se_token *t);
+int emu_item_kind_valid(se_item_kind kind);
+int emu_item_len_valid(se_item_kind kind, size_t len);
+
+CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
+                   unsigned flags, se_ref *out);
+CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out);
+CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len);
+CK_RV emu_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len);
+CK_RV emu_item_delete(se_token *t, se_ref ref);
+CK_RV emu_item_length(se_token *t, se_ref ref, size_t *len);
+
+/* ---- emu_token.c --------------------------------------------------------- */
+
+CK_RV emu_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_token **out);
+void emu_close(se_token *t);
+CK_RV emu_token_info(se_token *t, se_token_info *out);
+CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, const char label[32]);
+CK_RV emu_init_pin(se_token *t, const uint8_t *pin, size_t pin_len);
+CK_RV emu_set_pin(se_token *t, CK_USER_TYPE who, const uint8_t *old_pin, size_t old_len,
+                  const uint8_t *new_pin, size_t new_len);
+CK_RV emu_login(se_token *t, CK_USER_TYPE who, const uint8_t *pin, size_t pin_len);
+CK_RV emu_logout(se_token *t);
+CK_RV emu_random(se_token *t, uint8_t *out, size_t len);
+/* Persistent writes: the instance must still be the one we unlocked (another
+ * process may have re-initialised it). */
+CK_RV emu_check_same_life(se_token *t);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * store_internal.h - what the files of src/store share: the handle, the cached
+ * statements, and the helpers that run a statement with the busy-retry policy.
+ * Nothing outside src/store includes this file.
+ */
+#ifndef PORTFOLIO_STORE_INTERNAL_H
+#define PORTFOLIO_STORE_INTERNAL_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include "store/store.h"
+
+/* Every statement the store runs, prepared once per handle on first use. */
+typedef enum store_stmt_id {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_ID_BUMP,
+	ST_ID_GET,
+	ST_GEN_BUMP,
+	ST_GEN_GET,
+	ST_INST_PUT,
+	ST_INST_GET,
+	ST_INST_LIST,
+	ST_INST_DEL,
+	ST_INST_DEL_OBJECTS,
+	ST_INST_DEL_SECRETS,
+	ST_OBJ_PUT,
+	ST_OBJ_DEL,
+	ST_OBJ_LIST,
+	ST_SEC_PUT,
+	ST_SEC_GET,
+	ST_SEC_DEL,
+	ST_SEC_LIST,
+	ST_FP_OWNER,
+	ST_FP_OWNER_OTHER,
+	ST_META_GET,
+	ST_META_PUT,
+	ST_COUNT
+} store_stmt_id;
+
+struct store {
+	sqlite3 *db;
+	pthread_mutex_t mu;      /* recursive: held from store_begin to the matching commit */
+	unsigned depth;          /* transaction nesting; 0 = none open */
+	sqlite3_stmt *stmt[ST_COUNT];
+};
+
+/* The store's lock. Recursive, so a single call may run inside a caller's
+ * store_begin()/store_commit() on the same thread. */
+void store_lock(store *s);
+void store_unlock(store *s);
+
+/* The cached statement, reset and with bindings cleared; NULL (logged) on failure. */
+sqlite3_stmt *store_stmt(store *s, store_stmt_id id);
+/* sqlite3_step with the retry policy for SQLITE_BUSY / SQLITE_LOCKED. */
+int store_step(store *s, sqlite3_stmt *st);
+/* Step a statement that returns no rows; then reset it. */
+CK_RV store_run(store *s, sqlite3_stmt *st);
+/* Map an SQLite result code to a PKCS#11 one, logging the reason. */
+CK_RV store_error(store *s, int rc, const char *what);
+
+/* Raise the generation counter of iid (inside the caller's transaction). */
+CK_RV store_bump_generation(store *s, CK_ULONG iid);
+
+/* A malloc'd copy of a blob column (never NULL on success, even for 0 bytes). */
+CK_RV store_column_copy(sqlite3_stmt *st, int col, uint8_t **out, size_t *len);
+
+#endif

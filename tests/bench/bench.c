@@ -1,0 +1,485 @@
+/*
+ * bench.c - portfolio-bench: operations per second of portfolio-pkcs11
+ * against SoftHSM2 and a bare OpenSSL loop, for the operations a device or
+ * server does per request.
+ *
+ *   portfolio-bench [-s SECONDS] PORTFOLIO_MODULE [OTHER_MODULE]
+ *
+ * Each module is dlopen()ed and given a fresh token in a temporary directory
+ * (its own configuration file), so no real store is touched. Every measured
+ * operation is a complete PKCS#11 operation on a 48-byte message:
+ * C_xxxInit + C_Sign / C_Encrypt, as an application does per request. Each
+ * thread has its own session. Not a test: it prints a table, asserts nothing
+ * except that every call succeeds.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <libgen.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include "pkcs11/pkcs11.h"
+#include "pkcs11/portfolio.h"
+
+#define MSG_LEN 48
+#define MAX_THREADS 2
+
+static const char so_pin[] = "bench-so-pin";
+static const char user_pin[] = "bench-user-pin";
+
+/* ---- a loaded module with one ready token ------------------------------ */
+
+typedef struct module {
+	const char *name;
+	void *dl;
+	CK_FUNCTION_LIST_PTR f;
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE admin;      /* keeps the user logged in */
+	CK_OBJECT_HANDLE aes;         /* plain AES-128: CMAC and GCM */
+	CK_OBJECT_HANDLE pf_auth;     /* Portfolio authentication keyset, K0 */
+	CK_OBJECT_HANDLE pf_enc;      /* Portfolio encryption keyset, K0 */
+	int is_portfolio;
+} module;
+
+static void die_rv(const char *what, CK_RV rv)
+{
+	fprintf(stderr, "portfolio-bench: %s failed: CKR 0x%lx\n", what, (unsigned long)rv);
+	exit(1);
+}
+
+static void padded(CK_UTF8CHAR *dst, size_t n, const char *s)
+{
+	size_t len = strlen(s);
+	memset(dst, ' ', n);
+	memcpy(dst, s, len < n ? len : n);
+}
+
+static void load_module(module *m, const char *path)
+{
+	void *sym;
+	CK_C_GetFunctionList get_list;
+	CK_C_INITIALIZE_ARGS args;
+	CK_RV rv;
+
+	m->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (m->dl == NULL) {
+		fprintf(stderr, "portfolio-bench: cannot load %s: %s\n", path, dlerror());
+		exit(1);
+	}
+	sym = dlsym(m->dl, "C_GetFunctionList");
+	if (sym == NULL) {
+		fprintf(stderr, "portfolio-bench: %s has no C_GetFunctionList\n", path);
+		exit(1);
+	}
+	memcpy(&get_list, &sym, sizeof get_list); /* object pointer to function pointer, portably */
+	rv = get_list(&m->f);
+	if (rv != CKR_OK)
+		die_rv("C_GetFunctionList", rv);
+	memset(&args, 0, sizeof args);
+	args.flags = CKF_OS_LOCKING_OK;
+	rv = m->f->C_Initialize(&args);
+	if (rv != CKR_OK)
+		die_rv("C_Initialize", rv);
+}
+
+/* First slot whose token carries label (or, with label NULL, is uninitialised). */
+static int find_slot(module *m, const char *label, CK_SLOT_ID *out)
+{
+	CK_SLOT_ID slots[256];
+	CK_ULONG n = 256, i;
+	CK_UTF8CHAR want[32];
+	CK_RV rv = m->f->C_GetSlotList(CK_FALSE, slots, &n);
+
+	if (rv != CKR_OK)
+		die_rv("C_GetSlotList", rv);
+	if (label != NULL)
+		padded(want, sizeof want, label);
+	for (i = 0; i < n; i++) {
+		CK_TOKEN_INFO ti;
+		if (m->f->C_GetTokenInfo(slots[i], &ti) != CKR_OK)
+			continue;
+		if (label == NULL ? !(ti.flags & CKF_TOKEN_INITIALIZED)
+		                  : memcmp(ti.label, want, sizeof want) == 0) {
+			*out = slots[i];
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void make_token(module *m)
+{
+	CK_SLOT_ID free_slot;
+	CK_UTF8CHAR label[32];
+	CK_SESSION_HANDLE s;
+	CK_RV rv;
+
+	if (!find_slot(m, NULL, &free_slot)) {
+		fprintf(stderr, "portfolio-bench: %s offers no free slot\n", m->name);
+		exit(1);
+	}
+	padded(label, sizeof label, "bench");
+	rv = m->f->C_InitToken(free_slot, (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin), label);
+	if (rv != CKR_OK)
+		die_rv("C_InitToken", rv);
+	/* Some modules (SoftHSM2) move an initialised token to a new slot id. */
+	if (!find_slot(m, "bench", &m->slot)) {
+		fprintf(stderr, "portfolio-bench: token lost after C_InitToken\n");
+		exit(1);
+	}
+	rv = m->f->C_OpenSession(m->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s);
+	if (rv != CKR_OK)
+		die_rv("C_OpenSession", rv);
+	rv = m->f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin));
+	if (rv != CKR_OK)
+		die_rv("C_Login(SO)", rv);
+	rv = m->f->C_InitPIN(s, (CK_UTF8CHAR_PTR)user_pin, strlen(user_pin));
+	if (rv != CKR_OK)
+		die_rv("C_InitPIN", rv);
+	m->f->C_Logout(s);
+	rv = m->f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)user_pin, strlen(user_pin));
+	if (rv != CKR_OK)
+		die_rv("C_Login(USER)", rv);
+	m->admin = s;
+}
+
+/* A token AES-128 key with a random value; service < 0 means no Portfolio keyset. */
+static CK_OBJECT_HANDLE make_key(module *m, long service, CK_BBOOL sign, CK_BBOOL encrypt)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE type = CKK_AES;
+	CK_BBOOL yes = CK_TRUE;
+	CK_BYTE value[16];
+	CK_ULONG srv = (CK_ULONG)service, index = 0;
+	CK_ATTRIBUTE t[] = {
+		{ CKA_CLASS, &cls, sizeof cls },
+		{ CKA_KEY_TYPE, &type, sizeof type },
+		{ CKA_TOKEN, &yes, sizeof yes },
+		{ CKA_PRIVATE, &yes, sizeof yes },
+		{ CKA_SIGN, &sign, sizeof sign },
+		{ CKA_ENCRYPT, &encrypt, sizeof encrypt },
+		{ CKA_VALUE, value, sizeof value },
+		{ CKA_PORTFOLIO_SERVICE, &srv, sizeof srv },
+		{ CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index },
+	};
+	CK_ULONG count = service < 0 ? 7 : 9;
+	CK_OBJECT_HANDLE h;
+	CK_RV rv;
+
+	if (RAND_bytes(value, sizeof value) != 1) {
+		fprintf(stderr, "portfolio-bench: RAND_bytes failed\n");
+		exit(1);
+	}
+	rv = m->f->C_CreateObject(m->admin, t, count, &h);
+	OPENSSL_cleanse(value, sizeof value);
+	if (rv != CKR_OK)
+		die_rv("C_CreateObject", rv);
+	return h;
+}
+
+static void setup_module(module *m, const char *name, const char *path, int is_portfolio)
+{
+	memset(m, 0, sizeof *m);
+	m->name = name;
+	m->is_portfolio = is_portfolio;
+	load_module(m, path);
+	make_token(m);
+	m->aes = make_key(m, -1, CK_TRUE, CK_TRUE);
+	if (is_portfolio) {
+		m->pf_auth = make_key(m, (long)CK_PORTFOLIO_SRV_AUTHENT, CK_TRUE, CK_FALSE);
+		m->pf_enc = make_key(m, (long)CK_PORTFOLIO_SRV_ENCRYPT, CK_FALSE, CK_TRUE);
+	}
+}
+
+static void teardown_module(module *m)
+{
+	m->f->C_Logout(m->admin);
+	m->f->C_CloseAllSessions(m->slot);
+	m->f->C_Finalize(NULL);
+	/* not dlclose()d: some modules keep threads or atexit handlers */
+}
+
+/* ---- the measured operations ------------------------------------------- */
+
+typedef enum op_kind { OP_CMAC, OP_GCM, OP_PF_AUTH, OP_PF_ENC, OP_OPENSSL_CMAC } op_kind;
+
+typedef struct run_ctx {
+	module *m;                 /* NULL for OP_OPENSSL_CMAC */
+	op_kind kind;
+	double seconds;
+	unsigned long ops;         /* result */
+	CK_RV error;               /* first failure, CKR_OK if none */
+} run_ctx;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static CK_RV one_pkcs11_op(module *m, CK_SESSION_HANDLE s, op_kind kind, const CK_BYTE *msg,
+                           CK_BYTE *iv)
+{
+	CK_BYTE out[256];
+	CK_ULONG out_len = sizeof out;
+	CK_BYTE challenge[16] = { 0x00, 0x02, 0x34, 0x51, 0x78 };
+	CK_PORTFOLIO_PARAMS pp;
+	CK_GCM_PARAMS gcm;
+	CK_MECHANISM mech;
+	CK_RV rv;
+
+	switch (kind) {
+	case OP_CMAC:
+		mech = (CK_MECHANISM){ CKM_AES_CMAC, NULL, 0 };
+		rv = m->f->C_SignInit(s, &mech, m->aes);
+		return rv != CKR_OK ? rv : m->f->C_Sign(s, (CK_BYTE_PTR)msg, MSG_LEN, out, &out_len);
+	case OP_GCM:
+		/* a new IV per message, as an application must */
+		for (int i = 11; i >= 0 && ++iv[i] == 0; i--)
+			;
+		gcm = (CK_GCM_PARAMS){ iv, 12, 96, NULL, 0, 128 };
+		mech = (CK_MECHANISM){ CKM_AES_GCM, &gcm, sizeof gcm };
+		rv = m->f->C_EncryptInit(s, &mech, m->aes);
+		return rv != CKR_OK ? rv : m->f->C_Encrypt(s, (CK_BYTE_PTR)msg, MSG_LEN, out, &out_len);
+	case OP_PF_AUTH:
+		/* CMAC input = SHA-256(Identity) (32, given) || challenge (16) = 48 bytes */
+		pp = (CK_PORTFOLIO_PARAMS){ CKP_PORTFOLIO_SOURCE_HASH, 0, challenge, sizeof challenge };
+		mech = (CK_MECHANISM){ CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof pp };
+		rv = m->f->C_SignInit(s, &mech, m->pf_auth);
+		return rv != CKR_OK ? rv : m->f->C_Sign(s, (CK_BYTE_PTR)msg, 32, out, &out_len);
+	case OP_PF_ENC:
+		/* GCM plaintext = data (32) || challenge (16) = 48 bytes; the module makes the IV */
+		pp = (CK_PORTFOLIO_PARAMS){ CKP_PORTFOLIO_SOURCE_DATA, 0, challenge, sizeof challenge };
+		mech = (CK_MECHANISM){ CKM_PORTFOLIO_ENC_GCM, &pp, sizeof pp };
+		rv = m->f->C_EncryptInit(s, &mech, m->pf_enc);
+		return rv != CKR_OK ? rv : m->f->C_Encrypt(s, (CK_BYTE_PTR)msg, 32, out, &out_len);
+	case OP_OPENSSL_CMAC:
+		break;
+	}
+	return CKR_GENERAL_ERROR;
+}
+
+static void run_pkcs11(run_ctx *c)
+{
+	CK_SESSION_HANDLE s;
+	CK_BYTE msg[MSG_LEN], iv[12] = { 0 };
+	double end;
+	CK_RV rv;
+
+	memset(msg, 0xA5, sizeof msg);
+	rv = c->m->f->C_OpenSession(c->m->slot, CKF_SERIAL_SESSION, NULL, NULL, &s);
+	if (rv != CKR_OK) {
+		c->error = rv;
+		return;
+	}
+	iv[0] = (CK_BYTE)(uintptr_t)c; /* threads never share an IV sequence */
+	end = now() + c->seconds;
+	while (now() < end) {
+		rv = one_pkcs11_op(c->m, s, c->kind, msg, iv);
+		if (rv != CKR_OK) {
+			c->error = rv;
+			break;
+		}
+		c->ops++;
+	}
+	c->m->f->C_CloseSession(s);
+}
+
+static void run_openssl(run_ctx *c)
+{
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "CMAC", NULL);
+	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	unsigned char key[16], msg[MSG_LEN], out[16];
+	char cipher[] = "AES-128-CBC";
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
+		OSSL_PARAM_construct_end(),
+	};
+	size_t out_len;
+	double end;
+
+	memset(key, 0x3C, sizeof key);
+	memset(msg, 0xA5, sizeof msg);
+	if (ctx == NULL) {
+		c->error = CKR_HOST_MEMORY;
+		goto out;
+	}
+	end = now() + c->seconds;
+	while (now() < end) {
+		if (EVP_MAC_init(ctx, key, sizeof key, params) != 1 ||
+		    EVP_MAC_update(ctx, msg, sizeof msg) != 1 ||
+		    EVP_MAC_final(ctx, out, &out_len, sizeof out) != 1) {
+			c->error = CKR_FUNCTION_FAILED;
+			break;
+		}
+		c->ops++;
+	}
+out:
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+}
+
+static void *thread_main(void *arg)
+{
+	run_ctx *c = arg;
+	if (c->kind == OP_OPENSSL_CMAC)
+		run_openssl(c);
+	else
+		run_pkcs11(c);
+	return NULL;
+}
+
+/* ops/s summed over nthreads; negative with *err set on failure */
+static double measure(module *m, op_kind kind, int nthreads, double seconds, CK_RV *err)
+{
+	pthread_t th[MAX_THREADS];
+	run_ctx ctx[MAX_THREADS];
+	unsigned long total = 0;
+	int i;
+
+	*err = CKR_OK;
+	for (i = 0; i < nthreads; i++) {
+		ctx[i] = (run_ctx){ m, kind, seconds, 0, CKR_OK };
+		if (pthread_create(&th[i], NULL, thread_main, &ctx[i]) != 0) {
+			fprintf(stderr, "portfolio-bench: pthread_create: %s\n", strerror(errno));
+			exit(1);
+		}
+	}
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(th[i], NULL);
+		total += ctx[i].ops;
+		if (ctx[i].error != CKR_OK && *err == CKR_OK)
+			*err = ctx[i].error;
+	}
+	return *err != CKR_OK ? -1.0 : (double)total / seconds;
+}
+
+static void row(const char *op, const char *who, module *m, op_kind kind, double seconds)
+{
+	printf("%-34s %-18s", op, who);
+	for (int n = 1; n <= MAX_THREADS; n++) {
+		CK_RV err;
+		double r = measure(m, kind, n, seconds, &err);
+		if (r < 0)
+			printf("  %12s 0x%03lx", "error", (unsigned long)err);
+		else
+			printf("  %18.0f", r);
+		fflush(stdout);
+	}
+	printf("\n");
+}
+
+/* ---- temporary homes for the modules' configuration -------------------- */
+
+static char tmpdir[64];
+
+static void make_homes(void)
+{
+	char path[160];
+	FILE *f;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/portfolio-bench.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("portfolio-bench: mkdtemp");
+		exit(1);
+	}
+	snprintf(path, sizeof path, "%s/portfolio-pkcs11.conf", tmpdir);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror("portfolio-bench: config");
+		exit(1);
+	}
+	fprintf(f, "store = %s/store.db\nlog_level = error\n", tmpdir);
+	fclose(f);
+	setenv("PORTFOLIO_PKCS11_CONF", path, 1);
+
+	snprintf(path, sizeof path, "%s/softhsm-tokens", tmpdir);
+	if (mkdir(path, 0700) != 0) {
+		perror("portfolio-bench: mkdir");
+		exit(1);
+	}
+	snprintf(path, sizeof path, "%s/softhsm2.conf", tmpdir);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		perror("portfolio-bench: softhsm config");
+		exit(1);
+	}
+	fprintf(f, "directories.tokendir = %s/softhsm-tokens\nobjectstore.backend = file\n"
+	           "log.level = ERROR\n", tmpdir);
+	fclose(f);
+	setenv("SOFTHSM2_CONF", path, 1);
+}
+
+static void remove_homes(void)
+{
+	char cmd[128];
+	/* the tree holds only what this run created */
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "portfolio-bench: could not remove %s\n", tmpdir);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: portfolio-bench [-s SECONDS] PORTFOLIO_MODULE|- [OTHER_MODULE]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = 2.0;
+	const char *ours_path, *other_path = NULL;
+	module ours, other;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "s:")) != -1) {
+		if (opt == 's')
+			seconds = atof(optarg);
+		else
+			usage();
+	}
+	if (optind >= argc || seconds <= 0)
+		usage();
+	ours_path = argv[optind];
+	if (optind + 1 < argc)
+		other_path = argv[optind + 1];
+
+	make_homes();
+	printf("portfolio-bench: %d-byte messages, %.1f s per cell, ops/s (sum over threads)\n\n",
+	       MSG_LEN, seconds);
+	printf("%-34s %-18s  %18s  %18s\n", "operation", "implementation", "1 thread", "2 threads");
+
+	row("AES-128-CMAC (EVP_MAC, no PKCS#11)", "openssl", NULL, OP_OPENSSL_CMAC, seconds);
+	if (strcmp(ours_path, "-") != 0) {
+		setup_module(&ours, "portfolio-pkcs11", ours_path, 1);
+		row("PORTFOLIO_AUTH_CMAC sign", "portfolio-pkcs11", &ours, OP_PF_AUTH, seconds);
+		row("AES_CMAC sign", "portfolio-pkcs11", &ours, OP_CMAC, seconds);
+		row("PORTFOLIO_ENC_GCM encrypt", "portfolio-pkcs11", &ours, OP_PF_ENC, seconds);
+		row("AES_GCM encrypt", "portfolio-pkcs11", &ours, OP_GCM, seconds);
+		teardown_module(&ours);
+	}
+	if (other_path != NULL) {
+		char shown[64];
+		char *copy = strdup(other_path);
+		snprintf(shown, sizeof shown, "%s", copy ? basename(copy) : "other");
+		free(copy);
+		setup_module(&other, shown, other_path, 0);
+		row("AES_CMAC sign", shown, &other, OP_CMAC, seconds);
+		row("AES_GCM encrypt", shown, &other, OP_GCM, seconds);
+		teardown_module(&other);
+	}
+	remove_homes();
+	return 0;
+}
