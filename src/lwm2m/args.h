@@ -38,7 +38,7 @@ void pf_args_clear(pf_exec_args *args);
 typedef struct pf_getauth_request {
 	unsigned service;          /* 0 SRV_AUTHENT, 1 SRV_ENCRYPT */
 	uint16_t identity_id;      /* /16/x/0/<identity_id> */
-	uint8_t challenge[PF_CHALLENGE_MAX];
+	uint8_t challenge[PF_LWM2M_CHALLENGE_MAX];
 	size_t challenge_len;
 	uint32_t key_index;        /* Kn */
 } pf_getauth_request;

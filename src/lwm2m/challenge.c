@@ -16,7 +16,7 @@ static int hex_value(char c)
 
 static int parse_hex(const char *digits, size_t n, uint8_t *out, size_t *out_len)
 {
-	if (n == 0 || n > 2 * PF_CHALLENGE_MAX)
+	if (n == 0 || n > 2 * PF_LWM2M_CHALLENGE_MAX)
 		return -1;
 	/* An odd count means the first byte holds a single (low) nibble. */
 	size_t bytes = (n + 1) / 2;
@@ -42,7 +42,7 @@ static int parse_decimal(const char *digits, size_t n, uint8_t *out, size_t *out
 	/* Schoolbook base conversion into a fixed 64-byte big-endian
 	 * accumulator: a carry out of the top byte means the value needs more
 	 * than 64 bytes. */
-	uint8_t acc[PF_CHALLENGE_MAX];
+	uint8_t acc[PF_LWM2M_CHALLENGE_MAX];
 	memset(acc, 0, sizeof(acc));
 	if (n == 0)
 		return -1;
@@ -50,7 +50,7 @@ static int parse_decimal(const char *digits, size_t n, uint8_t *out, size_t *out
 		if (digits[i] < '0' || digits[i] > '9')
 			return -1;
 		unsigned carry = (unsigned)(digits[i] - '0');
-		for (size_t b = PF_CHALLENGE_MAX; b-- > 0;) {
+		for (size_t b = PF_LWM2M_CHALLENGE_MAX; b-- > 0;) {
 			unsigned v = acc[b] * 10u + carry;
 			acc[b] = (uint8_t)(v & 0xff);
 			carry = v >> 8;
@@ -59,14 +59,14 @@ static int parse_decimal(const char *digits, size_t n, uint8_t *out, size_t *out
 			return -1;
 	}
 	size_t first = 0;
-	while (first < PF_CHALLENGE_MAX - 1 && acc[first] == 0)
+	while (first < PF_LWM2M_CHALLENGE_MAX - 1 && acc[first] == 0)
 		first++;
-	*out_len = PF_CHALLENGE_MAX - first;
+	*out_len = PF_LWM2M_CHALLENGE_MAX - first;
 	memcpy(out, acc + first, *out_len);
 	return 0;
 }
 
-int pf_challenge_parse(const char *text, size_t len, uint8_t out[PF_CHALLENGE_MAX], size_t *out_len)
+int pf_lwm2m_challenge_parse(const char *text, size_t len, uint8_t out[PF_LWM2M_CHALLENGE_MAX], size_t *out_len)
 {
 	if (text == NULL || out == NULL || out_len == NULL)
 		return -1;

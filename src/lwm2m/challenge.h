@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PF_CHALLENGE_MAX 64
+#define PF_LWM2M_CHALLENGE_MAX 64
 
 /* 0 on success (*out_len in 1..64), -1 if text is not a valid challenge. */
-int pf_challenge_parse(const char *text, size_t len, uint8_t out[PF_CHALLENGE_MAX], size_t *out_len);
+int pf_lwm2m_challenge_parse(const char *text, size_t len, uint8_t out[PF_LWM2M_CHALLENGE_MAX], size_t *out_len);
 
 #endif

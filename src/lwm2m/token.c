@@ -253,7 +253,7 @@ CK_RV pf_tok_compute(pf_obj16 *obj, pf_inst *inst, const pf_getauth_request *req
 		     CK_OBJECT_HANDLE key, uint8_t **out, size_t *out_len)
 {
 	CK_FUNCTION_LIST_PTR f = obj->p11;
-	uint8_t challenge[PF_CHALLENGE_MAX];
+	uint8_t challenge[PF_LWM2M_CHALLENGE_MAX];
 	memcpy(challenge, req->challenge, req->challenge_len);
 	CK_PORTFOLIO_PARAMS params = {
 		.ulSource = CKP_PORTFOLIO_SOURCE_TOKEN,
