@@ -21,17 +21,33 @@ void pf_logf(pf_obj16 *obj, pf_obj16_log_level level, const char *fmt, ...)
 	obj->cfg.log(obj->cfg.ctx, level, msg);
 }
 
-void pf_inst_fail(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
+static void record(pf_obj16 *obj, pf_inst *inst, pf_obj16_log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void record(pf_obj16 *obj, pf_inst *inst, pf_obj16_log_level level, const char *fmt, va_list ap)
 {
 	char msg[sizeof(inst->last_error)];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	pthread_mutex_lock(&inst->state_lock);
 	memcpy(inst->last_error, msg, sizeof(msg));
 	pthread_mutex_unlock(&inst->state_lock);
-	pf_logf(obj, PF_OBJ16_LOG_ERROR, "%s", msg);
+	pf_logf(obj, level, "%s", msg);
+}
+
+void pf_inst_fail(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(obj, inst, PF_OBJ16_LOG_ERROR, fmt, ap);
+	va_end(ap);
+}
+
+void pf_inst_refuse(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(obj, inst, PF_OBJ16_LOG_WARNING, fmt, ap);
+	va_end(ap);
 }
 
 void pf_notify(pf_obj16 *obj, uint16_t iid, uint16_t rid)

@@ -30,6 +30,10 @@ static int reset_locked(pf_inst *in, pf_obj16_status to)
 	in->data_tag = 0;
 	in->status = to;
 	in->generation++;
+	/* A queued job of an older generation would only be discarded. */
+	in->job_pending = 0;
+	if (!in->job_running)
+		pthread_cond_broadcast(&in->idle_cond);
 	return changed;
 }
 
@@ -131,7 +135,7 @@ pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, 
 	if (pf_args_parse(args, len, obj->cfg.lenient_args, &parsed, why, sizeof(why)) != 0) {
 		/* A strict stack would have refused this before the object saw
 		 * it: answer 4.00 and leave AuthStatus/AuthData as they are. */
-		pf_inst_fail(obj, in, "instance %u: GetAuthData refused: %s", iid, why);
+		pf_inst_refuse(obj, in, "instance %u: GetAuthData refused: %s", iid, why);
 		return PF_OBJ16_BAD_REQUEST;
 	}
 
@@ -155,9 +159,9 @@ pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, 
 		int changed = reset_locked(in, PF_OBJ16_ERROR);
 		pthread_mutex_unlock(&in->state_lock);
 		if (bad)
-			pf_inst_fail(obj, in, "instance %u: %s", iid, why);
+			pf_inst_refuse(obj, in, "instance %u: %s", iid, why);
 		else
-			pf_inst_fail(obj, in, "instance %u: GetAuthData: application arguments 4..9 refused", iid);
+			pf_inst_refuse(obj, in, "instance %u: GetAuthData: application arguments 4..9 refused", iid);
 		if (changed)
 			notify_both(obj, iid);
 		return PF_OBJ16_BAD_REQUEST;

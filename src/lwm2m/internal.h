@@ -64,8 +64,12 @@ pf_inst *pf_find_inst(pf_obj16 *obj, uint16_t iid);
 
 void pf_logf(pf_obj16 *obj, pf_obj16_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Records the reason as the instance's last error and logs it. */
+/* Records the reason as the instance's last error and logs it: ERROR for
+ * failures of the device side, WARNING for requests refused (the server's
+ * fault). */
 void pf_inst_fail(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void pf_inst_refuse(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *pf_ckr_name(CK_RV rv);
 void pf_notify(pf_obj16 *obj, uint16_t iid, uint16_t rid);

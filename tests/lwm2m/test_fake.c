@@ -44,6 +44,7 @@ static struct { uint16_t iid, rid; } events[MAX_EVENTS];
 static size_t n_events;
 static char last_log[256];
 static int log_count;
+static pf_obj16_log_level last_level;
 
 static void on_changed(void *ctx, uint16_t iid, uint16_t rid)
 {
@@ -79,7 +80,6 @@ static void clear_events(void)
 static void on_log(void *ctx, pf_obj16_log_level level, const char *msg)
 {
 	(void)ctx;
-	(void)level;
 	static const char *const secrets[] = {"1234", K_AUTH0, "2b7e", "0x2345178", "2345178", "HostSwV",
 					      "HostMod", "HostMan", "HostUnique", "711e", "hunter2"};
 	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
@@ -90,6 +90,7 @@ static void on_log(void *ctx, pf_obj16_log_level level, const char *msg)
 	pthread_mutex_lock(&ev_lock);
 	snprintf(last_log, sizeof(last_log), "%s", msg);
 	log_count++;
+	last_level = level;
 	pthread_mutex_unlock(&ev_lock);
 }
 
@@ -353,6 +354,8 @@ static void test_processing_failures(void **state)
 	assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
 	expect_no_data(o, 0);
 	expect_last_error(o, 0, "no key 7 of service 0");
+	assert_int_equal(last_level, PF_OBJ16_LOG_ERROR);
+	assert_non_null(strstr(last_log, "no key 7 of service 0"));
 	assert_true(count_events(0, PF_OBJ16_RID_STATUS) >= 1);
 	/* ERROR is not consumed by a delivery. */
 	assert_int_equal(pf_obj16_delivered(o, 0, 0), PF_OBJ16_OK);
@@ -419,6 +422,7 @@ static void test_argument_errors(void **state)
 		assert_true(expect_data(o, 0, KAT_AUTH) == tag);
 		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 0);
 		expect_last_error(o, 0, syntax[i].why);
+		assert_int_equal(last_level, PF_OBJ16_LOG_WARNING); /* the server's fault */
 	}
 
 	/* Well-formed but wrong GetAuthData arguments: 4.00 and ERROR. */
