@@ -62,12 +62,12 @@ SERVER_SO_PIN=server-so-8642 SERVER_PIN=server-7531
 
 # Runs the tool as one of the two parties, echoing the command first.
 device() {
-	printf '%s  device$ portfolio-tool %s%s\n' "$dim" "$*" "$off" >&2
+	printf '%s  device$ portfolio-tool%s%s\n' "$dim" "$(printf ' %q' "$@")" "$off" >&2
 	PORTFOLIO_PKCS11_CONF="$WORK/device.conf" PORTFOLIO_SO_PIN=$DEVICE_SO_PIN PORTFOLIO_PIN=$DEVICE_PIN \
 		"$TOOL" "$@"
 }
 server() {
-	printf '%s  server$ portfolio-tool %s%s\n' "$dim" "$*" "$off" >&2
+	printf '%s  server$ portfolio-tool%s%s\n' "$dim" "$(printf ' %q' "$@")" "$off" >&2
 	PORTFOLIO_PKCS11_CONF="$WORK/server.conf" PORTFOLIO_SO_PIN=$SERVER_SO_PIN PORTFOLIO_PIN=$SERVER_PIN \
 		"$TOOL" "$@"
 }
@@ -138,6 +138,7 @@ say "  -> rejected, as it must be."
 say "Nor does rewriting the Identity on the device (an LwM2M WRITE) change what it can prove:"
 device set-identity --slot "$iid" --id 3 --value "$TAMPERED"
 sig2=$(device sign --slot "$iid" --identity 3 --challenge "$ARG2" --index 0)
+say "  AuthData = $sig2   (the same as before: the provisioned hash is what is signed)"
 if server verify --slot "$sid" --identity-value "$TAMPERED" --challenge "$ARG2" --index 0 --signature "$sig2"; then
 	echo "demo: a rewritten identity verified: this is a bug" >&2
 	exit 1

@@ -161,7 +161,8 @@ static void print_object(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o
 	printf("%s", name != NULL ? name : "class");
 	if (name == NULL)
 		printf(" 0x%08lX", (unsigned long)cls);
-	if (t->p11->C_GetAttributeValue(s, o, &la, 1) == CKR_OK && la.ulValueLen < sizeof(label)) {
+	if (t->p11->C_GetAttributeValue(s, o, &la, 1) == CKR_OK && la.ulValueLen > 0 &&
+	    la.ulValueLen < sizeof(label)) {
 		label[la.ulValueLen] = '\0';
 		printf(" \"%s\"", label);
 	}

@@ -47,16 +47,16 @@ fail() {
 # run WANT_RC CMD... : runs CMD with stdin from /dev/null (so no PIN prompt
 # can block), OUT = stdout, ERR = stderr; fails unless the exit code is WANT_RC.
 run() {
-	want=$1
+	local want_rc=$1 rc
 	shift
 	OUT=$("$@" </dev/null 2>"$WORK/stderr")
 	rc=$?
 	ERR=$(cat "$WORK/stderr")
-	if [ "$rc" -ne "$want" ]; then
+	if [ "$rc" -ne "$want_rc" ]; then
 		echo "command: $*" >&2
 		echo "stdout: $OUT" >&2
 		echo "stderr: $ERR" >&2
-		fail "exit code $rc, expected $want"
+		fail "exit code $rc, expected $want_rc"
 	fi
 }
 
