@@ -19,6 +19,7 @@ if HAVE_CMOCKA
 engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_portfolio.c
 engine_unit_tests = \
 	tests/unit/test_emu_ops \
+	tests/unit/test_emu_ops_alloc \
 	tests/unit/test_mech_registry \
 	tests/unit/test_mech_ops
 check_PROGRAMS += $(engine_unit_tests)
@@ -30,6 +31,14 @@ tests_unit_test_emu_ops_SOURCES = tests/unit/test_emu_ops.c tests/unit/test_emu_
 	tests/unit/test_crypto_util.h $(engine_emu_sources)
 tests_unit_test_emu_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_ops_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+# Counts allocations on the signing path (OpenSSL's through CRYPTO_set_mem_functions,
+# ours through --wrap).
+tests_unit_test_emu_ops_alloc_SOURCES = tests/unit/test_emu_ops_alloc.c tests/unit/test_emu_ops_fake.h \
+	tests/unit/test_crypto_util.h $(engine_emu_sources)
+tests_unit_test_emu_ops_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_ops_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+tests_unit_test_emu_ops_alloc_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 
 tests_unit_test_mech_registry_SOURCES = tests/unit/test_mech_registry.c
 tests_unit_test_mech_registry_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

@@ -1,0 +1,210 @@
+#include "config.h"
+#include "lwm2m/args.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* CHAR of the Core TS grammar: printable ASCII without space (0x20), '"'
+ * (0x22), quote (0x27) and backslash (0x5C). */
+static int is_arg_char(unsigned char c)
+{
+	return c == 0x21 || (c >= 0x23 && c <= 0x26) || (c >= 0x28 && c <= 0x5B) ||
+	       (c >= 0x5D && c <= 0x7E);
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t'; }
+
+static int fail(char *why, size_t cap, size_t pos, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t cap, size_t pos, const char *fmt, ...)
+{
+	if (why != NULL && cap > 0) {
+		char msg[96];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+		snprintf(why, cap, "argument list: %s (offset %zu)", msg, pos);
+	}
+	return -1;
+}
+
+void pf_args_clear(pf_exec_args *args)
+{
+	if (args == NULL)
+		return;
+	free(args->storage);
+	memset(args, 0, sizeof(*args));
+}
+
+int pf_args_parse(const char *in, size_t len, int lenient, pf_exec_args *out, char *why, size_t why_cap)
+{
+	memset(out, 0, sizeof(*out));
+	if (in == NULL && len != 0)
+		return fail(why, why_cap, 0, "no payload");
+	/* Values are copied out NUL-terminated; they never outgrow the input. */
+	out->storage = malloc(len + PF_ARGS_COUNT + 1);
+	if (out->storage == NULL)
+		return fail(why, why_cap, 0, "out of memory");
+	char *dst = out->storage;
+	size_t pos = 0;
+
+	if (lenient)
+		while (pos < len && is_blank(in[pos]))
+			pos++;
+	if (pos == len)
+		return 0; /* no arguments at all: LwM2M allows an empty Execute */
+
+	for (;;) {
+		if (pos >= len || in[pos] < '0' || in[pos] > '9')
+			goto bad_digit;
+		int d = in[pos] - '0';
+		if (out->present[d]) {
+			pf_args_clear(out);
+			return fail(why, why_cap, pos, "argument %d repeated", d);
+		}
+		out->present[d] = 1;
+		pos++;
+		if (lenient)
+			while (pos < len && is_blank(in[pos]))
+				pos++;
+
+		if (pos < len && in[pos] == '=') {
+			pos++;
+			if (lenient)
+				while (pos < len && is_blank(in[pos]))
+					pos++;
+			char *start = dst;
+			if (pos < len && in[pos] == '\'') {
+				pos++;
+				while (pos < len && in[pos] != '\'') {
+					if (!is_arg_char((unsigned char)in[pos])) {
+						pf_args_clear(out);
+						return fail(why, why_cap, pos, "argument %d: character not allowed in a value", d);
+					}
+					*dst++ = in[pos++];
+				}
+				if (pos >= len) {
+					pf_args_clear(out);
+					return fail(why, why_cap, pos, "argument %d: unterminated quote", d);
+				}
+				pos++; /* closing quote */
+			} else if (lenient) {
+				while (pos < len && in[pos] != ',' && !is_blank(in[pos])) {
+					if (!is_arg_char((unsigned char)in[pos])) {
+						pf_args_clear(out);
+						return fail(why, why_cap, pos, "argument %d: character not allowed in a value", d);
+					}
+					*dst++ = in[pos++];
+				}
+				if (dst == start) {
+					pf_args_clear(out);
+					return fail(why, why_cap, pos, "argument %d: empty unquoted value", d);
+				}
+			} else {
+				pf_args_clear(out);
+				return fail(why, why_cap, pos, "argument %d: value must be in single quotes", d);
+			}
+			*dst++ = '\0';
+			out->value[d] = start;
+			out->value_len[d] = (size_t)(dst - start - 1);
+		}
+
+		if (lenient)
+			while (pos < len && is_blank(in[pos]))
+				pos++;
+		if (pos == len)
+			return 0;
+		if (in[pos] != ',') {
+			pf_args_clear(out);
+			return fail(why, why_cap, pos, "argument %d: expected ',' or end", d);
+		}
+		pos++;
+		if (lenient)
+			while (pos < len && is_blank(in[pos]))
+				pos++;
+		if (pos == len) {
+			pf_args_clear(out);
+			return fail(why, why_cap, pos, "trailing ','");
+		}
+	}
+
+bad_digit:
+	pf_args_clear(out);
+	return fail(why, why_cap, pos, "expected an argument digit 0-9");
+}
+
+/* Decimal, digits only (no sign, no blanks), at most max. */
+static int parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
+{
+	if (s == NULL || n == 0 || n > 20)
+		return -1;
+	unsigned long v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		unsigned long digit = (unsigned long)(s[i] - '0');
+		/* v * 10 + digit <= max, without overflow */
+		if (v > max / 10 || (v == max / 10 && digit > max % 10))
+			return -1;
+		v = v * 10 + digit;
+	}
+	*out = v;
+	return 0;
+}
+
+static int need(const pf_exec_args *a, int d, char *why, size_t cap)
+{
+	if (!a->present[d]) {
+		snprintf(why, cap, "GetAuthData: argument %d missing", d);
+		return -1;
+	}
+	if (a->value[d] == NULL) {
+		snprintf(why, cap, "GetAuthData: argument %d has no value", d);
+		return -1;
+	}
+	return 0;
+}
+
+int pf_getauth_from_args(const pf_exec_args *a, int lenient, pf_getauth_request *req,
+			 char *why, size_t cap)
+{
+	memset(req, 0, sizeof(*req));
+	for (int d = 0; d <= 3; d++)
+		if (need(a, d, why, cap) != 0)
+			return -1;
+
+	unsigned long v;
+	if (lenient && strcmp(a->value[0], "SRV_AUTHENT") == 0) {
+		req->service = 0;
+	} else if (lenient && strcmp(a->value[0], "SRV_ENCRYPT") == 0) {
+		req->service = 1;
+	} else if (parse_uint(a->value[0], a->value_len[0], 1, &v) == 0) {
+		req->service = (unsigned)v;
+	} else {
+		snprintf(why, cap, "GetAuthData: argument 0 (Service) must be 0 or 1");
+		return -1;
+	}
+
+	/* 65535 is the reserved "no id" value of LwM2M ids. */
+	if (parse_uint(a->value[1], a->value_len[1], 65534, &v) != 0) {
+		snprintf(why, cap, "GetAuthData: argument 1 (Identity Instance ID) must be an integer 0..65534");
+		return -1;
+	}
+	req->identity_id = (uint16_t)v;
+
+	if (pf_lwm2m_challenge_parse(a->value[2], a->value_len[2], req->challenge, &req->challenge_len) != 0) {
+		snprintf(why, cap,
+			 "GetAuthData: argument 2 (Challenge) must be 0x<hex> or decimal, 1..64 bytes");
+		return -1;
+	}
+
+	if (parse_uint(a->value[3], a->value_len[3], UINT32_MAX, &v) != 0) {
+		snprintf(why, cap, "GetAuthData: argument 3 (Key Index) must be an integer 0..4294967295");
+		return -1;
+	}
+	req->key_index = (uint32_t)v;
+	return 0;
+}

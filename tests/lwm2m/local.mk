@@ -1,0 +1,21 @@
+# tests/lwm2m: the Object 16 adapter.
+#   test_lwm2m_args    grammar and challenge rule (no module)
+#   test_lwm2m_fake    the adapter against an in-test fake CK_FUNCTION_LIST
+#   test_lwm2m_module  the adapter against the real module, dlopen'ed from
+#                      the build tree (skipped, exit 77, until it exists)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/lwm2m/test_lwm2m_args tests/lwm2m/test_lwm2m_fake tests/lwm2m/test_lwm2m_module
+TESTS += tests/lwm2m/test_lwm2m_args tests/lwm2m/test_lwm2m_fake tests/lwm2m/test_lwm2m_module
+
+tests_lwm2m_test_lwm2m_args_SOURCES = tests/lwm2m/test_args.c
+tests_lwm2m_test_lwm2m_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_lwm2m_test_lwm2m_args_LDADD = libportfolio-lwm2m-impl.la $(CMOCKA_LIBS)
+
+tests_lwm2m_test_lwm2m_fake_SOURCES = tests/lwm2m/test_fake.c tests/lwm2m/fake_p11.c tests/lwm2m/fake_p11.h
+tests_lwm2m_test_lwm2m_fake_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_lwm2m_test_lwm2m_fake_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
+
+tests_lwm2m_test_lwm2m_module_SOURCES = tests/lwm2m/test_module.c
+tests_lwm2m_test_lwm2m_module_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_lwm2m_test_lwm2m_module_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
+endif
