@@ -29,7 +29,7 @@ while getopts "t:n" opt; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(p11 records text)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(p11 records text lwm2m)
 
 command -v clang >/dev/null || { echo "fuzz.sh: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 
@@ -44,7 +44,7 @@ if [ ! -f "$bdir/Makefile" ]; then
 		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $san") >"$bdir/configure.log" 2>&1 ||
 		{ cat "$bdir/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 2; }
 fi
-make -C "$bdir" -j2 --no-print-directory libportfolio-internal.la >"$bdir/make.log" 2>&1 ||
+make -C "$bdir" -j2 --no-print-directory libportfolio-internal.la libportfolio-lwm2m-impl.la >"$bdir/make.log" 2>&1 ||
 	{ tail -n 40 "$bdir/make.log"; echo "fuzz.sh: build failed" >&2; exit 2; }
 
 libs="$(pkg-config --libs libcrypto sqlite3) -lpthread"
@@ -55,7 +55,7 @@ for name in "${harnesses[@]}"; do
 	exe="$bdir/fuzz_$name"
 	# shellcheck disable=SC2086
 	clang -g -O1 -fsanitize=fuzzer $san -D_GNU_SOURCE -I"$top/include" -I"$top/src" -I"$bdir" \
-		"$src" "$bdir/.libs/libportfolio-internal.a" $libs -o "$exe" ||
+		"$src" "$bdir/.libs/libportfolio-lwm2m-impl.a" "$bdir/.libs/libportfolio-internal.a" $libs -o "$exe" ||
 		{ echo "fuzz.sh: cannot link $exe" >&2; status=2; continue; }
 
 	work="$bdir/$name"

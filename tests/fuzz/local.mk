@@ -3,8 +3,8 @@
 # --enable-sanitizers the replay runs with ASan+UBSan). scripts/fuzz.sh builds
 # the same harnesses with clang -fsanitize=fuzzer for real fuzzing runs.
 FUZZ_REPLAY_SOURCES = tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h
-check_PROGRAMS += tests/fuzz/replay_p11 tests/fuzz/replay_records tests/fuzz/replay_text
-TESTS += tests/fuzz/replay_p11 tests/fuzz/replay_records tests/fuzz/replay_text
+check_PROGRAMS += tests/fuzz/replay_p11 tests/fuzz/replay_records tests/fuzz/replay_text tests/fuzz/replay_lwm2m
+TESTS += tests/fuzz/replay_p11 tests/fuzz/replay_records tests/fuzz/replay_text tests/fuzz/replay_lwm2m
 
 tests_fuzz_replay_p11_SOURCES = tests/fuzz/fuzz_p11.c $(FUZZ_REPLAY_SOURCES)
 tests_fuzz_replay_p11_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"p11"'
@@ -17,5 +17,9 @@ tests_fuzz_replay_records_LDADD = libportfolio-internal.la
 tests_fuzz_replay_text_SOURCES = tests/fuzz/fuzz_text.c $(FUZZ_REPLAY_SOURCES)
 tests_fuzz_replay_text_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"text"'
 tests_fuzz_replay_text_LDADD = libportfolio-internal.la
+
+tests_fuzz_replay_lwm2m_SOURCES = tests/fuzz/fuzz_lwm2m.c $(FUZZ_REPLAY_SOURCES)
+tests_fuzz_replay_lwm2m_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"lwm2m"'
+tests_fuzz_replay_lwm2m_LDADD = libportfolio-lwm2m-impl.la libportfolio-internal.la
 
 EXTRA_DIST += tests/fuzz/corpus

@@ -1,0 +1,101 @@
+/*
+ * fuzz_lwm2m.c - the LwM2M adapter's parsers, fed by whoever can send an
+ * Execute to /16/x/4 (GetAuthData): the Core TS argument-list grammar (strict
+ * and lenient), GetAuthData's argument meanings, and the adapter's challenge
+ * decoder. The first byte picks the mode.
+ *
+ * Properties besides memory safety:
+ *   - a parsed argument list only has arguments 0..9, each value exactly as
+ *     long as its recorded length and NUL-terminated;
+ *   - the strict grammar accepts nothing the lenient one refuses;
+ *   - differential: the adapter's challenge decoder and the module's
+ *     (src/crypto/challenge.c) implement one encoding; they must agree on
+ *     every input, accept/refuse and bytes.
+ */
+#include "config.h"
+#include "fuzz_input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/challenge.h"
+#include "lwm2m/args.h"
+#include "lwm2m/challenge.h"
+
+#define CHECK(c)                                                                    \
+	do {                                                                        \
+		if (!(c)) {                                                         \
+			fprintf(stderr, "fuzz_lwm2m: %s:%d: %s\n", __FILE__, __LINE__, #c); \
+			abort();                                                    \
+		}                                                                   \
+	} while (0)
+
+static void check_args(const pf_exec_args *a)
+{
+	for (int i = 0; i < PF_ARGS_COUNT; i++) {
+		if (!a->present[i] || a->value[i] == NULL)
+			continue;
+		CHECK(strlen(a->value[i]) <= a->value_len[i]);
+		CHECK(a->value[i][a->value_len[i]] == '\0');
+	}
+}
+
+static void args(const uint8_t *d, size_t n)
+{
+	char *text = malloc(n ? n : 1); /* exact size: the parser takes a length */
+	CHECK(text != NULL);
+	if (n)
+		memcpy(text, d, n);
+	char why[128];
+	pf_exec_args strict, lenient;
+	memset(&strict, 0, sizeof strict);
+	memset(&lenient, 0, sizeof lenient);
+	int rs = pf_args_parse(text, n, 0, &strict, why, sizeof why);
+	int rl = pf_args_parse(text, n, 1, &lenient, why, sizeof why);
+	if (rs == 0) {
+		CHECK(rl == 0);
+		check_args(&strict);
+		pf_getauth_request req;
+		if (pf_getauth_from_args(&strict, 0, &req, why, sizeof why) == 0) {
+			CHECK(req.service <= 1);
+			CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_LWM2M_CHALLENGE_MAX);
+		}
+		CHECK(memchr(why, '\0', sizeof why) != NULL);
+	}
+	if (rl == 0) {
+		check_args(&lenient);
+		pf_getauth_request req;
+		(void)pf_getauth_from_args(&lenient, 1, &req, why, sizeof why);
+	}
+	pf_args_clear(&strict);
+	pf_args_clear(&lenient);
+	free(text);
+}
+
+static void challenge(const uint8_t *d, size_t n)
+{
+	char *text = malloc(n ? n : 1);
+	CHECK(text != NULL);
+	if (n)
+		memcpy(text, d, n);
+	uint8_t a[PF_LWM2M_CHALLENGE_MAX], b[PF_CHALLENGE_MAX];
+	size_t al = 0, bl = 0;
+	int ra = pf_lwm2m_challenge_parse(text, n, a, &al);
+	int rb = pf_challenge_parse(text, n, b, &bl);
+	CHECK((ra == 0) == (rb == 0));
+	if (ra == 0)
+		CHECK(al == bl && memcmp(a, b, al) == 0);
+	free(text);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size == 0)
+		return 0;
+	if (data[0] & 1)
+		challenge(data + 1, size - 1);
+	else
+		args(data + 1, size - 1);
+	return 0;
+}
