@@ -293,29 +293,41 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	}
 }
 
-/* Applies an Identity value or hash through the secure component. */
-static CK_RV apply_secret(core_token *tok, core_object *o, const CK_ATTRIBUTE *a)
+/* Items made and items replaced by one C_SetAttributeValue: the new ones are
+ * dropped if the call fails, the old ones once it has succeeded. */
+typedef struct item_swap {
+	se_ref made[4];
+	se_ref old[4];
+	size_t n_made, n_old;
+} item_swap;
+
+/* Applies an Identity value or hash through the secure component as a new
+ * item next to the old one (never in place), so that until the call commits
+ * the old value is intact in the store and in memory. */
+static CK_RV apply_secret(core_token *tok, core_object *o, const CK_ATTRIBUTE *a, item_swap *sw)
 {
 	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
+	int value = a->type == CKA_VALUE;
+	se_ref *slot = value ? &o->value_ref : &o->hash_ref;
 	se_ref ref;
-	CK_RV rv;
-	if (a->type == CKA_VALUE) {
-		if (o->value_ref != 0)
-			return tok->be->item_replace(tok->se, o->value_ref, a->pValue, a->ulValueLen);
-		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_VALUE, a->pValue, a->ulValueLen,
-		                       flags | SE_ITEM_READABLE, &ref);
-		if (rv == CKR_OK)
-			o->value_ref = ref;
-		return rv;
-	}
-	/* New hash: put the new item first, so a failure leaves the old one. */
-	rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, a->pValue, a->ulValueLen, flags, &ref);
+	if (sw->n_made == 4 || sw->n_old == 4)
+		return CKR_TEMPLATE_INCONSISTENT; /* the same secret attribute given over and over */
+	CK_RV rv = tok->be->item_put(tok->se, value ? SE_ITEM_IDENTITY_VALUE : SE_ITEM_IDENTITY_HASH,
+	                             a->pValue, a->ulValueLen, value ? flags | SE_ITEM_READABLE : flags, &ref);
 	if (rv != CKR_OK)
 		return rv;
-	if (o->hash_ref != 0)
-		(void)tok->be->item_delete(tok->se, o->hash_ref);
-	o->hash_ref = ref;
+	sw->made[sw->n_made++] = ref;
+	if (*slot != 0)
+		sw->old[sw->n_old++] = *slot;
+	*slot = ref;
 	return CKR_OK;
+}
+
+static void drop_refs(core_token *tok, const se_ref *refs, size_t n, se_ref keep1, se_ref keep2)
+{
+	for (size_t i = 0; i < n; i++)
+		if (refs[i] != keep1 && refs[i] != keep2)
+			(void)tok->be->item_delete(tok->se, refs[i]);
 }
 
 CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
@@ -342,7 +354,13 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 		rv = check_change(tok, o, &t[i]);
 	if (rv != CKR_OK)
 		goto out;
-	/* Build the new attribute list aside, so a failure changes nothing. */
+	/* Build the new attribute list aside, so a failure changes nothing; a token
+	 * object's new items, its record and the removal of the replaced items are
+	 * one transaction, so a crash leaves the old object or the new one. */
+	item_swap sw = {.n_made = 0};
+	int tx = o->on_token;
+	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
+		goto out;
 	core_object next = *o;
 	next.attrs = NULL;
 	next.n_attrs = 0;
@@ -353,10 +371,36 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 			rv = attr_set(&next.attrs, &next.n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
-			rv = apply_secret(tok, &next, &t[i]);
+			rv = apply_secret(tok, &next, &t[i], &sw);
 	if (rv == CKR_OK && next.on_token)
 		rv = core_object_persist(tok, &next);
+	int committing = 0;
+	if (rv == CKR_OK) {
+		committing = 1;
+		/* Replaced items go inside the transaction too (items given twice in
+		 * one template were replaced by their successor: drop those as well). */
+		drop_refs(tok, sw.old, sw.n_old, next.value_ref, next.hash_ref);
+		drop_refs(tok, sw.made, sw.n_made, next.value_ref, next.hash_ref);
+		if (tx)
+			rv = store_commit(core_g.st);
+		tx = 0;
+		if (rv != CKR_OK) {
+			/* The commit rolled everything back: the old rows are in the store
+			 * again but their items were freed. The object must not point at the
+			 * new items, whose rows are gone; it stays unusable until the next
+			 * login reloads the items. */
+			PF_ERROR("instance %lu: attribute change not committed", (unsigned long)tok->iid);
+			(void)tok->be->item_delete(tok->se, next.value_ref);
+			(void)tok->be->item_delete(tok->se, next.hash_ref);
+		}
+	}
 	if (rv != CKR_OK) {
+		if (!committing) {
+			/* Before any commit: the new items go, the old ones were never touched. */
+			drop_refs(tok, sw.made, sw.n_made, 0, 0);
+			if (tx)
+				store_rollback(core_g.st);
+		}
 		core_attrs_free(next.attrs, next.n_attrs);
 		goto out;
 	}

@@ -285,16 +285,32 @@ CK_RV core_token_refresh(core_token *tok)
 CK_RV core_object_destroy_locked(core_token *tok, core_object *o)
 {
 	CK_RV rv = CKR_OK;
+	/* A token object's record and sealed items go in one transaction: a crash
+	 * in between must not leave an orphan item (an exclusive key's fingerprint
+	 * would then refuse that key material forever). */
+	int tx = o->on_token;
+	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
+		return rv;
 	if (o->on_token) {
 		rv = store_object_delete(core_g.st, tok->iid, o->oid);
-		if (rv != CKR_OK)
+		if (rv != CKR_OK) {
+			store_rollback(core_g.st);
 			return rv;
+		}
 	}
 	/* The record is gone: the items are unreachable; failures only leak sealed rows. */
 	if (o->value_ref != 0)
 		(void)tok->be->item_delete(tok->se, o->value_ref);
 	if (o->hash_ref != 0)
 		(void)tok->be->item_delete(tok->se, o->hash_ref);
+	if (tx && (rv = store_commit(core_g.st)) != CKR_OK) {
+		/* Rolled back: the object is still in the store, its items no longer in
+		 * memory; it comes back whole at the next login. */
+		PF_ERROR("instance %lu: object destruction not committed", (unsigned long)tok->iid);
+		o->value_ref = o->hash_ref = 0;
+		core_object_cache(o);
+		return rv;
+	}
 	core_object_unlink(tok, o);
 	core_object_free(o);
 	return CKR_OK;

@@ -346,6 +346,12 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 		goto fail;
 	}
 	o->owner = o->on_token ? 0 : s->handle;
+	/* A token object's sealed items and its record are one transaction: a crash
+	 * leaves neither or both, never an orphan item whose fingerprint would
+	 * refuse the same key forever. */
+	int tx = o->on_token;
+	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
+		goto fail;
 	rv = put_items(tok, o, mode, kind, len, &sec);
 	if (rv == CKR_OK)
 		rv = new_handle(tok, o);
@@ -355,15 +361,22 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 	if (o->on_token && (rv = core_object_persist(tok, o)) != CKR_OK)
 		goto fail_items;
 	rv = core_object_insert(tok, o);
-	if (rv != CKR_OK) {
-		if (o->on_token)
-			(void)store_object_delete(core_g.st, tok->iid, o->oid);
+	if (rv != CKR_OK)
 		goto fail_items;
+	if (tx) {
+		tx = 0;
+		rv = store_commit(core_g.st); /* rolls back by itself on failure */
+		if (rv != CKR_OK) {
+			core_object_unlink(tok, o);
+			goto fail_items;
+		}
 	}
 	*out = o->handle;
 	return CKR_OK;
 fail_items:
 	drop_items(tok, o);
+	if (tx)
+		store_rollback(core_g.st);
 fail:
 	core_object_free(o);
 	return rv;
