@@ -7,7 +7,8 @@ REL_LDADD = libportfolio-internal.la
 REL_TESTS = \
 	tests/reliability/test_rel_pin \
 	tests/reliability/test_rel_attrs \
-	tests/reliability/test_rel_secrets
+	tests/reliability/test_rel_secrets \
+	tests/reliability/test_rel_crash
 check_PROGRAMS += $(REL_TESTS)
 TESTS += $(REL_TESTS)
 
@@ -17,3 +18,5 @@ tests_reliability_test_rel_attrs_SOURCES = tests/reliability/test_rel_attrs.c $(
 tests_reliability_test_rel_attrs_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_secrets_SOURCES = tests/reliability/test_rel_secrets.c $(REL_UTIL)
 tests_reliability_test_rel_secrets_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_crash_SOURCES = tests/reliability/test_rel_crash.c $(REL_UTIL)
+tests_reliability_test_rel_crash_LDADD = $(REL_LDADD)
