@@ -278,6 +278,13 @@ CK_RV core_token_refresh(core_token *tok)
 	if (rv != CKR_OK || gen == tok->gen)
 		return rv;
 	PF_DEBUG("instance %lu: store changed, reloading objects", (unsigned long)tok->iid);
+	/* Items another process created or destroyed: unlock or forget them too, so
+	 * its new objects are usable here without a new login. */
+	if (tok->login != CORE_NOT_LOGGED_IN && tok->be->refresh != NULL) {
+		rv = tok->be->refresh(tok->se);
+		if (rv != CKR_OK)
+			PF_WARN("instance %lu: secure component refresh failed", (unsigned long)tok->iid);
+	}
 	core_token_free_objects(tok, 0);
 	return core_token_load_objects(tok);
 }

@@ -131,6 +131,12 @@ typedef struct se_backend {
 	void (*op_abort)(se_op *op); /* drop state, wipe buffered data */
 
 	CK_RV (*random)(se_token *t, uint8_t *out, size_t len);
+
+	/* Optional (NULL: not needed). While logged in: bring the unlocked items in
+	 * line with the store after another process added or deleted persistent
+	 * items, so objects it created are usable here without a new login. Called
+	 * with the token lock exclusive when the store's generation moved. */
+	CK_RV (*refresh)(se_token *t);
 } se_backend;
 
 extern const se_backend se_emulator_backend;

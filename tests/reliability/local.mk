@@ -8,7 +8,8 @@ REL_TESTS = \
 	tests/reliability/test_rel_pin \
 	tests/reliability/test_rel_attrs \
 	tests/reliability/test_rel_secrets \
-	tests/reliability/test_rel_crash
+	tests/reliability/test_rel_crash \
+	tests/reliability/test_rel_multiproc
 check_PROGRAMS += $(REL_TESTS)
 TESTS += $(REL_TESTS)
 
@@ -20,3 +21,5 @@ tests_reliability_test_rel_secrets_SOURCES = tests/reliability/test_rel_secrets.
 tests_reliability_test_rel_secrets_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_crash_SOURCES = tests/reliability/test_rel_crash.c $(REL_UTIL)
 tests_reliability_test_rel_crash_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_multiproc_SOURCES = tests/reliability/test_rel_multiproc.c $(REL_UTIL)
+tests_reliability_test_rel_multiproc_LDADD = $(REL_LDADD)

@@ -34,4 +34,5 @@ const se_backend se_emulator_backend = {
 	.op_abort = emu_op_abort,
 
 	.random = emu_random,
+	.refresh = emu_items_refresh,
 };

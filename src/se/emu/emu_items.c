@@ -213,6 +213,69 @@ CK_RV emu_items_load(se_token *t)
 	return rv;
 }
 
+/* ---- refresh: rows other processes wrote ------------------------------------------- */
+
+typedef struct refresh_ctx {
+	se_token *t;
+	se_ref *seen;
+	size_t n, cap;
+} refresh_ctx;
+
+static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
+{
+	refresh_ctx *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		se_ref *grown = realloc(c->seen, cap * sizeof *grown);
+		if (grown == NULL)
+			return CKR_HOST_MEMORY;
+		c->seen = grown;
+		c->cap = cap;
+	}
+	c->seen[c->n++] = ref;
+	if (emu_item_lookup(c->t, ref) != NULL)
+		return CKR_OK; /* already unlocked (rows are written once, or replaced by new refs) */
+	return load_row(c->t, ref, row, len);
+}
+
+static int cmp_ref(const void *a, const void *b)
+{
+	se_ref x = *(const se_ref *)a, y = *(const se_ref *)b;
+	return x < y ? -1 : x > y;
+}
+
+CK_RV emu_items_refresh(se_token *t)
+{
+	if (t == NULL || !t->logged_in)
+		return CKR_OK;
+	/* Rows sealed under another life of the instance do not unseal: refuse
+	 * before trying, with the same code writes get. */
+	CK_RV rv = emu_check_same_life(t);
+	if (rv != CKR_OK)
+		return rv;
+	refresh_ctx c = {.t = t};
+	rv = store_secret_foreach(t->st, t->iid, refresh_row, &c);
+	if (rv == CKR_OK) {
+		qsort(c.seen, c.n, sizeof *c.seen, cmp_ref);
+		for (size_t i = 0; i < t->nbuckets; i++) {
+			emu_node **pp = &t->buckets[i];
+			while (*pp != NULL) {
+				emu_node *n = *pp;
+				if ((n->item.flags & SE_ITEM_PERSISTENT) &&
+				    bsearch(&n->item.ref, c.seen, c.n, sizeof *c.seen, cmp_ref) == NULL) {
+					*pp = n->next;
+					t->nitems--;
+					node_free(n);
+				} else {
+					pp = &n->next;
+				}
+			}
+		}
+	}
+	free(c.seen);
+	return rv;
+}
+
 /* ---- writes ------------------------------------------------------------------------- */
 
 CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_len,

@@ -143,6 +143,9 @@ CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_le
 CK_RV emu_items_load(se_token *t);
 /* Logout / close: free every item (key caches first), wipe values. */
 void emu_items_drop(se_token *t);
+/* While logged in: load persistent rows another process added, drop the
+ * persistent items whose rows another process deleted. Session items stay. */
+CK_RV emu_items_refresh(se_token *t);
 int emu_item_kind_valid(se_item_kind kind);
 int emu_item_len_valid(se_item_kind kind, size_t len);
 
