@@ -14,9 +14,40 @@ core_module core_g;
 static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static void atfork_prepare(void) { pthread_mutex_lock(&init_mu); }
-static void atfork_parent(void) { pthread_mutex_unlock(&init_mu); }
-static void atfork_child(void) { pthread_mutex_init(&init_mu, NULL); }
+/* Set by the prepare handler when it holds the global lock over the fork. */
+static int fork_holds_global;
+
+/*
+ * The prepare handler also waits until no call is inside the module (the
+ * global lock, exclusive): otherwise a thread of the parent could be inside
+ * SQLite at the moment of the fork, holding one of SQLite's process-wide
+ * mutexes, and the child's C_Initialize would block forever on that mutex in
+ * sqlite3_open (found by test_rel_fork). Lock order as C_Finalize: init_mu,
+ * then the global lock.
+ */
+static void atfork_prepare(void)
+{
+	pthread_mutex_lock(&init_mu);
+	fork_holds_global = core_g.initialized && core_g.pid == getpid();
+	if (fork_holds_global)
+		core_lock_exclusive(&core_g.global);
+}
+
+static void atfork_parent(void)
+{
+	if (fork_holds_global)
+		core_unlock(&core_g.global);
+	fork_holds_global = 0;
+	pthread_mutex_unlock(&init_mu);
+}
+
+/* The child never uses the parent's global lock again (forget_parent_state
+ * leaves it alone), so it is not released here. */
+static void atfork_child(void)
+{
+	fork_holds_global = 0;
+	pthread_mutex_init(&init_mu, NULL);
+}
 
 static void register_atfork(void)
 {

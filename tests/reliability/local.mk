@@ -9,9 +9,12 @@ REL_TESTS = \
 	tests/reliability/test_rel_attrs \
 	tests/reliability/test_rel_secrets \
 	tests/reliability/test_rel_crash \
-	tests/reliability/test_rel_multiproc
+	tests/reliability/test_rel_multiproc \
+	tests/reliability/test_rel_threads \
+	tests/reliability/test_rel_fork
 check_PROGRAMS += $(REL_TESTS)
-TESTS += $(REL_TESTS)
+TESTS += $(REL_TESTS) tests/reliability/p11tool_fork.sh
+EXTRA_DIST += tests/reliability/p11tool_fork.sh
 
 tests_reliability_test_rel_pin_SOURCES = tests/reliability/test_rel_pin.c $(REL_UTIL)
 tests_reliability_test_rel_pin_LDADD = $(REL_LDADD)
@@ -23,3 +26,7 @@ tests_reliability_test_rel_crash_SOURCES = tests/reliability/test_rel_crash.c $(
 tests_reliability_test_rel_crash_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_multiproc_SOURCES = tests/reliability/test_rel_multiproc.c $(REL_UTIL)
 tests_reliability_test_rel_multiproc_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_threads_SOURCES = tests/reliability/test_rel_threads.c $(REL_UTIL)
+tests_reliability_test_rel_threads_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_fork_SOURCES = tests/reliability/test_rel_fork.c $(REL_UTIL)
+tests_reliability_test_rel_fork_LDADD = $(REL_LDADD)
