@@ -30,3 +30,8 @@ tests_reliability_test_rel_threads_SOURCES = tests/reliability/test_rel_threads.
 tests_reliability_test_rel_threads_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_fork_SOURCES = tests/reliability/test_rel_fork.c $(REL_UTIL)
 tests_reliability_test_rel_fork_LDADD = $(REL_LDADD)
+
+# A measurement (docs/security.md), built with the tests, run by hand.
+check_PROGRAMS += tests/reliability/bench_objects
+tests_reliability_bench_objects_SOURCES = tests/reliability/bench_objects.c $(REL_UTIL)
+tests_reliability_bench_objects_LDADD = $(REL_LDADD)

@@ -120,6 +120,9 @@ static int memory_holds(size_t k)
 			continue;
 		if (strstr(line, "[vvar]") != NULL)
 			continue;
+		/* Sanitizer shadow memory: terabytes reserved, never a heap or stack. */
+		if (hi - lo > (1UL << 30))
+			continue;
 		for (unsigned long a = lo; a < hi && !found; a += chunk) {
 			size_t want = hi - a < chunk + n ? hi - a : chunk + n;
 			ssize_t got = pread(mem, buf, want, (off_t)a);
