@@ -281,6 +281,9 @@ def run(mod, tmp):
                       (CKA_PORTFOLIO_IDENTITY_ID, ulong(3)), (CKA_VALUE, identity)])
     dev.logout()
     dev.login(USER_PIN, CKU_USER)
+    # Handles of private objects die at logout (PKCS#11): find the keys again.
+    dev_auth = dev.findObjects([(CKA_LABEL, "auth-k0")])[0]
+    dev_enc = dev.findObjects([(CKA_LABEL, "enc-k0")])[0]
     p_token = PortfolioParams(SOURCE_TOKEN, 3, challenge)
     sig_tok = sign_token_source(dev, dev_auth, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC))
     check(sig_tok == expected, "AUTH_CMAC with SOURCE_TOKEN uses the provisioned hash")
