@@ -41,10 +41,13 @@ static void atfork_parent(void)
 	pthread_mutex_unlock(&init_mu);
 }
 
-/* The child never uses the parent's global lock again (forget_parent_state
- * leaves it alone), so it is not released here. */
+/* The child's only thread is the one that forked, which holds the global lock
+ * it took in prepare: it may release it (the child's C_Initialize then makes
+ * a new one; an unreleased lock would be re-initialised while held). */
 static void atfork_child(void)
 {
+	if (fork_holds_global)
+		core_unlock(&core_g.global);
 	fork_holds_global = 0;
 	pthread_mutex_init(&init_mu, NULL);
 }

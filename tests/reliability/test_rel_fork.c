@@ -23,7 +23,7 @@ static const uint8_t RFC_T[16] = {0x07, 0x0a, 0x16, 0xb4, 0x6b, 0x4d, 0x41, 0x44
                                   0xf7, 0x9b, 0xdd, 0x9d, 0xd0, 0x4a, 0x28, 0x7c};
 
 static CK_SLOT_ID slot;
-static volatile int stop;
+static int stop; /* atomic accesses only */
 
 static void sign_kat(CK_SESSION_HANDLE s)
 {
@@ -79,7 +79,7 @@ static void *busy(void *arg)
 {
 	CK_SESSION_HANDLE s = rel_session(slot, (CK_USER_TYPE)-1, NULL);
 	(void)arg;
-	while (!stop) {
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		sign_kat(s);
 		CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
 		CK_ATTRIBUTE q = {CKA_CLASS, &cls, sizeof cls};
@@ -108,7 +108,7 @@ static void fork_while_busy(void)
 		}
 		wait_ok(pid);
 	}
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for (int i = 0; i < 2; i++)
 		pthread_join(th[i], NULL);
 	printf("ok - 20 forks while two threads sign and search: every child initialises and signs\n");

@@ -59,6 +59,11 @@ static int explained(CK_RV rv)
 	}
 }
 
+static int is_shared(CK_SESSION_HANDLE s)
+{
+	return s == __atomic_load_n(&shared_session, __ATOMIC_ACQUIRE);
+}
+
 static void note(const char *what, CK_RV rv)
 {
 	if (rv == CKR_OK) {
@@ -105,9 +110,9 @@ static void do_sign(CK_SESSION_HANDLE s)
 	rv = C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl);
 	note("C_Sign", rv);
 	if (rv == CKR_OK &&
-	    (sl != 16 || (memcmp(sig, RFC_T, 16) != 0 && (s != shared_session || memcmp(sig, ENC_T, 16) != 0)))) {
+	    (sl != 16 || (memcmp(sig, RFC_T, 16) != 0 && (!is_shared(s) || memcmp(sig, ENC_T, 16) != 0)))) {
 		fprintf(stderr, "C_Sign on %s session: %lu bytes %02x%02x%02x%02x\n",
-		        s == shared_session ? "the shared" : "its own", (unsigned long)sl, sig[0], sig[1], sig[2], sig[3]);
+		        is_shared(s) ? "the shared" : "its own", (unsigned long)sl, sig[0], sig[1], sig[2], sig[3]);
 		wrong("C_Sign");
 	}
 }
@@ -137,8 +142,8 @@ static void do_crypt(CK_SESSION_HANDLE s, unsigned seed)
 	rv = C_Decrypt(s, ct, cl, back, &bl);
 	/* On the shared session another thread may have re-initialised this
 	 * operation with its own data: only a private session's result is checked. */
-	note("C_Decrypt", rv == CKR_ENCRYPTED_DATA_INVALID && s == shared_session ? CKR_OPERATION_ACTIVE : rv);
-	if (rv == CKR_OK && s != shared_session && (bl != sizeof pt || memcmp(back, pt, sizeof pt) != 0))
+	note("C_Decrypt", rv == CKR_ENCRYPTED_DATA_INVALID && is_shared(s) ? CKR_OPERATION_ACTIVE : rv);
+	if (rv == CKR_OK && !is_shared(s) && (bl != sizeof pt || memcmp(back, pt, sizeof pt) != 0))
 		wrong("C_Decrypt");
 }
 
@@ -176,7 +181,7 @@ static void *hammer(void *arg)
 				own = 0;
 			continue;
 		}
-		CK_SESSION_HANDLE s = (r & 1) ? shared_session : own;
+		CK_SESSION_HANDLE s = (r & 1) ? __atomic_load_n(&shared_session, __ATOMIC_ACQUIRE) : own;
 		CK_RV rv;
 		if (r < 300) {
 			do_sign(s);
