@@ -12,3 +12,4 @@ tests_pcsc_test_scp03_SOURCES = tests/pcsc/test_scp03.c
 tests_pcsc_test_scp03_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_pcsc_test_scp03_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif
+EXTRA_DIST += docs/apdu.md
