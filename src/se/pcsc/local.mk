@@ -13,3 +13,19 @@ tests_pcsc_test_scp03_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_pcsc_test_scp03_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif
 EXTRA_DIST += docs/apdu.md
+
+# The virtual card daemon (needs no pcsc-lite: it talks to vpcd over TCP).
+bin_PROGRAMS += portfolio-vcard
+VCARD_APPLET_SOURCES = src/vcard/vcard.h src/vcard/vcard_applet.c src/vcard/vcard_pins.c \
+	src/vcard/vcard_items.c src/vcard/vcard_crypto.c
+portfolio_vcard_SOURCES = $(VCARD_APPLET_SOURCES) src/vcard/vcard_vpcd.h src/vcard/vcard_vpcd.c \
+	src/vcard/vcard_main.c
+portfolio_vcard_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pcsc/test_vcard_applet
+TESTS += tests/pcsc/test_vcard_applet
+tests_pcsc_test_vcard_applet_SOURCES = tests/pcsc/test_vcard_applet.c $(VCARD_APPLET_SOURCES)
+tests_pcsc_test_vcard_applet_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_pcsc_test_vcard_applet_LDADD = libportfolio-internal.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
+endif

@@ -1,6 +1,6 @@
 /*
  * scp03_internal.h - the primitives the SCP03 host and card halves share.
- * Only files of src/se/pcsc include this.
+ * Only src/se/pcsc and the virtual card (src/vcard) include this.
  */
 #ifndef PORTFOLIO_SE_PCSC_SCP03_INTERNAL_H
 #define PORTFOLIO_SE_PCSC_SCP03_INTERNAL_H
