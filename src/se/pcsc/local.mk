@@ -5,6 +5,14 @@ libportfolio_internal_la_SOURCES += src/se/pcsc/scp03.h src/se/pcsc/scp03_intern
 	src/se/pcsc/scp03_crypto.c src/se/pcsc/scp03_session.c \
 	src/se/pcsc/scp03_host.c src/se/pcsc/scp03_card.c
 
+# pcsc-lite headers are included as <PCSC/winscard.h>, which needs its own -I too.
+AM_CFLAGS += $(PCSC_CFLAGS)
+if HAVE_PCSC
+libportfolio_internal_la_SOURCES += src/se/pcsc/pcsc_link.h src/se/pcsc/pcsc_link.c \
+	src/se/pcsc/pcsc_backend.c
+libportfolio_internal_la_LIBADD += $(PCSC_LIBS)
+endif
+
 if HAVE_CMOCKA
 check_PROGRAMS += tests/pcsc/test_scp03
 TESTS += tests/pcsc/test_scp03
