@@ -37,3 +37,9 @@ tests_pcsc_test_vcard_applet_SOURCES = tests/pcsc/test_vcard_applet.c $(VCARD_AP
 tests_pcsc_test_vcard_applet_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_pcsc_test_vcard_applet_LDADD = libportfolio-internal.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 endif
+
+# The real PC/SC path (skips unless root with pcscd and vsmartcard-vpcd).
+if HAVE_PCSC
+TESTS += tests/pcsc/pcsc_path.sh
+endif
+EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py

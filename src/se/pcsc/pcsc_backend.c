@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "se/se.h"
+#include "store/store.h"
 #include "se/pcsc/pcsc_link.h"
 #include "se/pcsc/scp03_internal.h"
 #include "util/log.h"
@@ -32,8 +33,13 @@
 
 struct se_token {
 	pcsc_link link;
+	struct store *st; /* holds the core's object records; the card holds the secrets */
 	CK_ULONG iid;
 };
+
+/* The instance row the core's object records hang from. Its blob only says
+ * "the secrets are on a card", so nothing secret ever reaches the store. */
+static const uint8_t INSTANCE_MARKER[] = {'P', 'C', 'S', 'C', 0x01};
 
 struct se_op {
 	se_token *t;
@@ -90,7 +96,6 @@ static CK_RV pcsc_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_
 	se_token *t = calloc(1, sizeof(*t));
 	CK_RV rv;
 
-	(void)st; /* the card is the store */
 	if (t == NULL)
 		return CKR_HOST_MEMORY;
 	rv = pcsc_link_init(&t->link, cfg->reader, cfg->aid_hex, cfg->scp03_keys);
@@ -99,6 +104,7 @@ static CK_RV pcsc_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_
 		return rv;
 	}
 	t->iid = iid;
+	t->st = st;
 	*out = t;
 	return CKR_OK;
 }
@@ -156,6 +162,12 @@ static CK_RV pcsc_init_token(se_token *t, const uint8_t *so_pin, size_t so_len, 
 	memcpy(d + 1 + so_len, label, 32);
 	rv = run_simple(t, INS_INIT_TOKEN, 0, 0, d, 1 + so_len + 32);
 	pf_wipe(d, sizeof(d));
+	if (rv != CKR_OK || t->st == NULL)
+		return rv;
+	/* The card erased its items: the records that pointed at them go too. */
+	rv = store_instance_delete(t->st, t->iid);
+	if (rv == CKR_OK)
+		rv = store_instance_put(t->st, t->iid, INSTANCE_MARKER, sizeof(INSTANCE_MARKER));
 	return rv;
 }
 
