@@ -2,6 +2,7 @@
  * test_emu_token.c - the emulator token's life: C_InitToken, logins, PIN
  * changes, retry counters (persisted, locking, unblocking), re-initialisation.
  */
+#include "config.h"
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
