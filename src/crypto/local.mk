@@ -1,1 +1,32 @@
-# src/crypto build fragment
+# src/crypto build fragment: OpenSSL 3 EVP wrappers and the challenge encoding.
+libportfolio_internal_la_SOURCES += \
+	src/crypto/crypto.h \
+	src/crypto/crypto_local.h \
+	src/crypto/crypto_algs.c \
+	src/crypto/crypto_digest.c \
+	src/crypto/crypto_mac.c \
+	src/crypto/crypto_cipher.c \
+	src/crypto/crypto_random.c \
+	src/crypto/challenge.h \
+	src/crypto/challenge.c
+
+if HAVE_CMOCKA
+crypto_unit_tests = \
+	tests/unit/test_crypto_kat \
+	tests/unit/test_crypto_cipher \
+	tests/unit/test_crypto_challenge
+check_PROGRAMS += $(crypto_unit_tests)
+TESTS += $(crypto_unit_tests)
+
+tests_unit_test_crypto_kat_SOURCES = tests/unit/test_crypto_kat.c tests/unit/test_crypto_util.h
+tests_unit_test_crypto_kat_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_crypto_kat_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+tests_unit_test_crypto_cipher_SOURCES = tests/unit/test_crypto_cipher.c tests/unit/test_crypto_util.h
+tests_unit_test_crypto_cipher_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_crypto_cipher_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+tests_unit_test_crypto_challenge_SOURCES = tests/unit/test_crypto_challenge.c
+tests_unit_test_crypto_challenge_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_crypto_challenge_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+endif

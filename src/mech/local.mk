@@ -1,1 +1,52 @@
-# src/mech build fragment
+# src/mech build fragment: the mechanism registry and PKCS#11 operation rules.
+# It also lists the files the engine adds to the emulator next to emu_ops.c
+# (src/se/local.mk lists the token half; the op half is listed here by its owner).
+libportfolio_internal_la_SOURCES += \
+	src/mech/mech.h \
+	src/mech/mech_local.h \
+	src/mech/mech_registry.c \
+	src/mech/mech_op.c \
+	src/mech/mech_aes.c \
+	src/mech/mech_mac.c \
+	src/mech/mech_digest.c \
+	src/mech/mech_portfolio.c \
+	src/mech/mech_keygen.c \
+	src/se/emu/emu_ops_local.h \
+	src/se/emu/emu_ops.c \
+	src/se/emu/emu_ops_portfolio.c
+
+if HAVE_CMOCKA
+engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_portfolio.c
+engine_unit_tests = \
+	tests/unit/test_emu_ops \
+	tests/unit/test_emu_ops_alloc \
+	tests/unit/test_mech_registry \
+	tests/unit/test_mech_ops
+check_PROGRAMS += $(engine_unit_tests)
+TESTS += $(engine_unit_tests)
+
+# The emulator's op half is compiled into the test itself (per-target objects),
+# with a fake emu_item_lookup, so the test needs nothing of emu_items.c.
+tests_unit_test_emu_ops_SOURCES = tests/unit/test_emu_ops.c tests/unit/test_emu_ops_fake.h \
+	tests/unit/test_crypto_util.h $(engine_emu_sources)
+tests_unit_test_emu_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_ops_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+# Counts allocations on the signing path (OpenSSL's through CRYPTO_set_mem_functions,
+# ours through --wrap).
+tests_unit_test_emu_ops_alloc_SOURCES = tests/unit/test_emu_ops_alloc.c tests/unit/test_emu_ops_fake.h \
+	tests/unit/test_crypto_util.h $(engine_emu_sources)
+tests_unit_test_emu_ops_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_ops_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+tests_unit_test_emu_ops_alloc_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+tests_unit_test_mech_registry_SOURCES = tests/unit/test_mech_registry.c
+tests_unit_test_mech_registry_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mech_registry_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+# The mechanism layer driven end to end through the emulator's op half.
+tests_unit_test_mech_ops_SOURCES = tests/unit/test_mech_ops.c tests/unit/test_emu_ops_fake.h \
+	tests/unit/test_crypto_util.h $(engine_emu_sources)
+tests_unit_test_mech_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mech_ops_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+endif

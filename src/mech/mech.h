@@ -58,6 +58,11 @@ typedef struct mech_op {
 	void *digest_ctx;         /* digest operations (EVP_MD_CTX *) */
 	int multipart_started;    /* an Update was done: single-part calls are then refused */
 	size_t mac_len;           /* sign/verify output length */
+	/* (additive, engine) state the PKCS#11 length rules need */
+	se_token *tok;            /* the token op->se was made for (a new token gets a new se_op) */
+	CK_ULONG source;          /* Portfolio: CKP_PORTFOLIO_SOURCE_* of the running operation */
+	size_t tag_len;           /* CKM_AES_GCM: tag bytes */
+	uint64_t total_in;        /* bytes given to updates so far */
 	/* buffered input for mechanisms that need the whole message (none today; kept
 	 * so that a backend with single-shot APDUs can be served) */
 } mech_op;

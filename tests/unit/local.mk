@@ -1,1 +1,30 @@
 # tests/unit build fragment
+
+# ---- core / p11 tests (wt-core) ----
+if HAVE_CMOCKA
+# Stand-ins for layers still being written; listed after the internal library
+# and weak, so real code wins as soon as it is in libportfolio-internal.la.
+check_LTLIBRARIES += libcore-test-stubs.la
+libcore_test_stubs_la_SOURCES = tests/unit/core_test_stubs.c
+CORE_TEST_SOURCES = tests/unit/core_test_util.c tests/unit/core_test_util.h
+CORE_TEST_LDADD = libportfolio-internal.la libcore-test-stubs.la $(CMOCKA_LIBS)
+check_PROGRAMS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
+	tests/unit/test_core_codec tests/unit/test_p11_ops
+TESTS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
+	tests/unit/test_core_codec tests/unit/test_p11_ops
+tests_unit_test_core_init_SOURCES = tests/unit/test_core_init.c $(CORE_TEST_SOURCES)
+tests_unit_test_core_init_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_core_init_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_core_token_SOURCES = tests/unit/test_core_token.c $(CORE_TEST_SOURCES)
+tests_unit_test_core_token_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_core_token_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_core_object_SOURCES = tests/unit/test_core_object.c $(CORE_TEST_SOURCES)
+tests_unit_test_core_object_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_core_object_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_core_codec_SOURCES = tests/unit/test_core_codec.c
+tests_unit_test_core_codec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_core_codec_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_p11_ops_SOURCES = tests/unit/test_p11_ops.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_ops_LDADD = $(CORE_TEST_LDADD)
+endif

@@ -28,29 +28,33 @@ static int pin_len_ok(size_t len)
 	return len >= EMU_PIN_MIN_LEN && len <= EMU_PIN_MAX_LEN;
 }
 
-/* Read the instance row into t->inst. Absent row: a token never initialised. */
-static CK_RV emu_reload(se_token *t)
+/* Read and decode the instance row. Absent row: a token never initialised. */
+static CK_RV emu_read_instance(se_token *t, emu_instance *out)
 {
 	uint8_t *blob = NULL;
 	size_t len = 0;
+	memset(out, 0, sizeof(*out));
 	CK_RV rv = store_instance_get(t->st, t->iid, &blob, &len);
-	if (rv != CKR_OK)
+	if (rv != CKR_OK || blob == NULL)
 		return rv;
+	rv = emu_instance_decode(blob, len, out);
+	store_free(blob, len);
+	if (rv != CKR_OK)
+		PF_ERROR("emulator: instance %lu: malformed instance row", (unsigned long)t->iid);
+	return rv;
+}
+
+/* Refresh t->inst from the store (callers hold the token exclusively). */
+static CK_RV emu_reload(se_token *t)
+{
 	emu_instance fresh;
-	if (blob == NULL) {
-		memset(&fresh, 0, sizeof(fresh));
-	} else {
-		rv = emu_instance_decode(blob, len, &fresh);
-		store_free(blob, len);
-		if (rv != CKR_OK) {
-			PF_ERROR("emulator: instance %lu: malformed instance row", (unsigned long)t->iid);
-			return rv;
-		}
+	CK_RV rv = emu_read_instance(t, &fresh);
+	if (rv == CKR_OK) {
+		pf_wipe(&t->inst, sizeof(t->inst));
+		t->inst = fresh;
 	}
-	pf_wipe(&t->inst, sizeof(t->inst));
-	t->inst = fresh;
 	pf_wipe(&fresh, sizeof(fresh));
-	return CKR_OK;
+	return rv;
 }
 
 static CK_RV emu_save(se_token *t)
@@ -227,24 +231,28 @@ CK_RV emu_token_info(se_token *t, se_token_info *out)
 {
 	if (t == NULL || out == NULL)
 		return CKR_ARGUMENTS_BAD;
-	/* Fresh: another process may have counted a wrong PIN or set one. */
-	CK_RV rv = emu_reload(t);
+	/* Fresh (another process may have counted a wrong PIN or set one), into a
+	 * local copy: token_info may run under a shared lock, so it must not write
+	 * to the token. */
+	emu_instance now;
+	CK_RV rv = emu_read_instance(t, &now);
 	if (rv != CKR_OK)
 		return rv;
 	memset(out, 0, sizeof(*out));
-	out->initialized = t->inst.initialized;
-	out->user_pin_set = t->inst.user_pin_set;
-	if (t->inst.initialized)
-		memcpy(out->label, t->inst.label, sizeof(out->label));
+	out->initialized = now.initialized;
+	out->user_pin_set = now.user_pin_set;
+	if (now.initialized)
+		memcpy(out->label, now.label, sizeof(out->label));
 	else
 		memset(out->label, ' ', sizeof(out->label));
 	char serial[32];
 	snprintf(serial, sizeof(serial), "OBJ16-%lu", (unsigned long)t->iid);
 	fill_blank(out->serial, sizeof(out->serial), serial);
 	out->pin_flags =
-		pin_flags(t->inst.user_failures, CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY,
+		pin_flags(now.user_failures, CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY,
 		          CKF_USER_PIN_LOCKED) |
-		pin_flags(t->inst.so_failures, CKF_SO_PIN_COUNT_LOW, CKF_SO_PIN_FINAL_TRY, CKF_SO_PIN_LOCKED);
+		pin_flags(now.so_failures, CKF_SO_PIN_COUNT_LOW, CKF_SO_PIN_FINAL_TRY, CKF_SO_PIN_LOCKED);
+	pf_wipe(&now, sizeof(now));
 	return CKR_OK;
 }
 

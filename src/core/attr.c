@@ -1,0 +1,372 @@
+/*
+ * attr.c - attribute definitions and C_GetAttributeValue / C_SetAttributeValue.
+ */
+#include "config.h"
+#include "core/attr.h"
+#include "core/attr_codec.h"
+#include "core/core.h"
+#include "util/log.h"
+#include "util/secure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BOTH (AC_KEY | AC_IDENTITY)
+
+static const attr_def defs[] = {
+	{CKA_CLASS, AK_ULONG, BOTH, AF_CREATE},
+	{CKA_TOKEN, AK_BOOL, BOTH, AF_CREATE},
+	{CKA_PRIVATE, AK_BOOL, BOTH, AF_CREATE},
+	{CKA_MODIFIABLE, AK_BOOL, BOTH, AF_CREATE},
+	{CKA_COPYABLE, AK_BOOL, BOTH, AF_CREATE | AF_SET},
+	{CKA_DESTROYABLE, AK_BOOL, BOTH, AF_CREATE},
+	{CKA_LABEL, AK_BYTES, BOTH, AF_CREATE | AF_SET},
+	{CKA_UNIQUE_ID, AK_BYTES, BOTH, 0},
+	{CKA_VALUE, AK_BYTES, BOTH, AF_CREATE | AF_SET | AF_SECRET},
+	{CKA_KEY_TYPE, AK_ULONG, AC_KEY, AF_CREATE},
+	{CKA_ID, AK_BYTES, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_START_DATE, AK_DATE, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_END_DATE, AK_DATE, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_DERIVE, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_LOCAL, AK_BOOL, AC_KEY, 0},
+	{CKA_KEY_GEN_MECHANISM, AK_ULONG, AC_KEY, 0},
+	{CKA_SENSITIVE, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_ENCRYPT, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_DECRYPT, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_SIGN, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_VERIFY, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_WRAP, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_UNWRAP, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_EXTRACTABLE, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_ALWAYS_SENSITIVE, AK_BOOL, AC_KEY, 0},
+	{CKA_NEVER_EXTRACTABLE, AK_BOOL, AC_KEY, 0},
+	{CKA_WRAP_WITH_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	{CKA_VALUE_LEN, AK_ULONG, AC_KEY, AF_CREATE},
+	{CKA_PORTFOLIO_SERVICE, AK_ULONG, AC_KEY, AF_CREATE},
+	{CKA_PORTFOLIO_KEY_INDEX, AK_ULONG, AC_KEY, AF_CREATE},
+	{CKA_PORTFOLIO_IDENTITY_ID, AK_ULONG, AC_IDENTITY, AF_CREATE},
+	{CKA_PORTFOLIO_IDENTITY_HASH, AK_BYTES, AC_IDENTITY, AF_CREATE | AF_SET | AF_SECRET},
+	{CKA_PORTFOLIO_HASH_PROVISIONED, AK_BOOL, AC_IDENTITY, AF_COMPUTED},
+};
+
+unsigned attr_class_bit(CK_OBJECT_CLASS cls)
+{
+	if (cls == CKO_SECRET_KEY)
+		return AC_KEY;
+	if (cls == CKO_PORTFOLIO_IDENTITY)
+		return AC_IDENTITY;
+	return 0;
+}
+
+const attr_def *attr_def_find(CK_ATTRIBUTE_TYPE t, unsigned class_bit)
+{
+	for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
+		if (defs[i].type == t)
+			return (defs[i].classes & class_bit) ? &defs[i] : NULL;
+	return NULL;
+}
+
+CK_RV attr_check_value(const attr_def *d, const void *val, CK_ULONG len)
+{
+	if (val == NULL && len != 0)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	switch (d->kind) {
+	case AK_BOOL:
+		if (len != sizeof(CK_BBOOL))
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		if (*(const CK_BBOOL *)val != CK_TRUE && *(const CK_BBOOL *)val != CK_FALSE)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		return CKR_OK;
+	case AK_ULONG:
+		return len == sizeof(CK_ULONG) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	case AK_DATE:
+		return len == 0 || len == sizeof(CK_DATE) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	default:
+		return len <= 1024 || (d->flags & AF_SECRET) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	}
+}
+
+CK_RV attr_set(core_attr **attrs, size_t *n, CK_ATTRIBUTE_TYPE t, const void *val, CK_ULONG len)
+{
+	uint8_t *copy = NULL;
+	if (len != 0) {
+		copy = malloc(len);
+		if (copy == NULL)
+			return CKR_HOST_MEMORY;
+		memcpy(copy, val, len);
+	}
+	for (size_t i = 0; i < *n; i++) {
+		if ((*attrs)[i].type == t) {
+			free((*attrs)[i].val);
+			(*attrs)[i].val = copy;
+			(*attrs)[i].len = len;
+			return CKR_OK;
+		}
+	}
+	core_attr *na = realloc(*attrs, (*n + 1) * sizeof *na);
+	if (na == NULL) {
+		free(copy);
+		return CKR_HOST_MEMORY;
+	}
+	na[*n].type = t;
+	na[*n].val = copy;
+	na[*n].len = len;
+	*attrs = na;
+	(*n)++;
+	return CKR_OK;
+}
+
+CK_RV attr_set_bool(core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL v)
+{
+	return attr_set(&o->attrs, &o->n_attrs, t, &v, sizeof v);
+}
+
+CK_RV attr_set_ulong(core_object *o, CK_ATTRIBUTE_TYPE t, CK_ULONG v)
+{
+	return attr_set(&o->attrs, &o->n_attrs, t, &v, sizeof v);
+}
+
+CK_BBOOL attr_get_bool(const core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL dflt)
+{
+	const core_attr *a = core_object_attr(o, t);
+	return a != NULL && a->len == sizeof(CK_BBOOL) ? *(const CK_BBOOL *)a->val : dflt;
+}
+
+CK_ULONG attr_get_ulong(const core_object *o, CK_ATTRIBUTE_TYPE t, CK_ULONG dflt)
+{
+	const core_attr *a = core_object_attr(o, t);
+	CK_ULONG v;
+	if (a == NULL || a->len != sizeof v)
+		return dflt;
+	memcpy(&v, a->val, sizeof v);
+	return v;
+}
+
+int attr_has(const core_object *o, CK_ATTRIBUTE_TYPE t)
+{
+	return core_object_attr(o, t) != NULL;
+}
+
+CK_BBOOL attr_template_bool(const CK_ATTRIBUTE *a)
+{
+	return *(const CK_BBOOL *)a->pValue;
+}
+
+CK_ULONG attr_template_ulong(const CK_ATTRIBUTE *a)
+{
+	CK_ULONG v;
+	memcpy(&v, a->pValue, sizeof v);
+	return v;
+}
+
+/* ---- C_GetAttributeValue ---------------------------------------------------- */
+
+/* Delivers len bytes (or the length) into a; returns the per-attribute verdict. */
+static CK_RV deliver(CK_ATTRIBUTE *a, const void *val, CK_ULONG len)
+{
+	if (a->pValue == NULL) {
+		a->ulValueLen = len;
+		return CKR_OK;
+	}
+	if (a->ulValueLen < len) {
+		a->ulValueLen = CK_UNAVAILABLE_INFORMATION;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	if (len != 0)
+		memcpy(a->pValue, val, len);
+	a->ulValueLen = len;
+	return CKR_OK;
+}
+
+static CK_RV get_secret_value(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
+{
+	if (o->cls == CKO_SECRET_KEY && (o->sensitive || !o->extractable))
+		return CKR_ATTRIBUTE_SENSITIVE;
+	if (o->value_ref == 0)
+		return deliver(a, NULL, 0);
+	size_t len = 0;
+	CK_RV rv = tok->be->item_read(tok->se, o->value_ref, NULL, &len);
+	if (rv != CKR_OK)
+		return rv;
+	if (a->pValue == NULL) {
+		a->ulValueLen = len;
+		return CKR_OK;
+	}
+	if (a->ulValueLen < len) {
+		a->ulValueLen = CK_UNAVAILABLE_INFORMATION;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	rv = tok->be->item_read(tok->se, o->value_ref, a->pValue, &len);
+	if (rv == CKR_OK)
+		a->ulValueLen = len;
+	return rv;
+}
+
+static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
+{
+	const attr_def *d = attr_def_find(a->type, attr_class_bit(o->cls));
+	if (d == NULL)
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	if (a->type == CKA_PORTFOLIO_IDENTITY_HASH)
+		return CKR_ATTRIBUTE_SENSITIVE; /* never readable, by design */
+	if (a->type == CKA_VALUE)
+		return get_secret_value(tok, o, a);
+	if (a->type == CKA_PORTFOLIO_HASH_PROVISIONED) {
+		CK_BBOOL v = o->hash_ref != 0 ? CK_TRUE : CK_FALSE;
+		return deliver(a, &v, sizeof v);
+	}
+	const core_attr *have = core_object_attr(o, a->type);
+	if (have == NULL)
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	return deliver(a, have->val, have->len);
+}
+
+CK_RV core_get_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
+{
+	core_session *s;
+	CK_RV rv = core_enter(h, 0, &s);
+	if (rv != CKR_OK)
+		return rv;
+	core_object *o = core_object_find(s->tok, oh);
+	if (o == NULL) {
+		core_leave(s, 0);
+		return CKR_OBJECT_HANDLE_INVALID;
+	}
+	/* Every attribute is processed; the first problem found is reported. */
+	for (CK_ULONG i = 0; i < n; i++) {
+		CK_RV r = get_one(s->tok, o, &t[i]);
+		if (r == CKR_ATTRIBUTE_SENSITIVE || r == CKR_ATTRIBUTE_TYPE_INVALID)
+			t[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+		if (r == CKR_ATTRIBUTE_SENSITIVE || r == CKR_ATTRIBUTE_TYPE_INVALID || r == CKR_BUFFER_TOO_SMALL) {
+			if (rv == CKR_OK)
+				rv = r;
+		} else if (r != CKR_OK) {
+			t[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
+			if (rv == CKR_OK || rv == CKR_ATTRIBUTE_SENSITIVE || rv == CKR_ATTRIBUTE_TYPE_INVALID ||
+			    rv == CKR_BUFFER_TOO_SMALL)
+				rv = r; /* a device failure outranks template verdicts */
+		}
+	}
+	core_leave(s, 0);
+	return rv;
+}
+
+/* ---- C_SetAttributeValue ------------------------------------------------------ */
+
+/* Checks one change against the object's rules. */
+static CK_RV check_change(const core_token *tok, const core_object *o, const CK_ATTRIBUTE *a)
+{
+	const attr_def *d = attr_def_find(a->type, attr_class_bit(o->cls));
+	if (d == NULL)
+		return CKR_ATTRIBUTE_TYPE_INVALID;
+	if (!(d->flags & AF_SET))
+		return CKR_ATTRIBUTE_READ_ONLY;
+	CK_RV rv = attr_check_value(d, a->pValue, a->ulValueLen);
+	if (rv != CKR_OK)
+		return rv;
+	switch (a->type) {
+	case CKA_VALUE:
+		/* A key's value never changes; an Identity string may be rewritten. */
+		if (o->cls != CKO_PORTFOLIO_IDENTITY)
+			return CKR_ATTRIBUTE_READ_ONLY;
+		if (a->ulValueLen == 0 || a->ulValueLen > 1024)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		return CKR_OK;
+	case CKA_PORTFOLIO_IDENTITY_HASH:
+		if (tok->login != CKU_SO)
+			return CKR_ATTRIBUTE_READ_ONLY;
+		return a->ulValueLen == 32 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	case CKA_SENSITIVE:
+	case CKA_WRAP_WITH_TRUSTED:
+		/* One-way switches: may only be turned on. */
+		if (attr_get_bool(o, a->type, CK_FALSE) && !attr_template_bool(a))
+			return CKR_ATTRIBUTE_READ_ONLY;
+		return CKR_OK;
+	case CKA_EXTRACTABLE:
+	case CKA_COPYABLE:
+		/* One-way switches: may only be turned off. */
+		if (!attr_get_bool(o, a->type, a->type == CKA_COPYABLE) && attr_template_bool(a))
+			return CKR_ATTRIBUTE_READ_ONLY;
+		return CKR_OK;
+	default:
+		return CKR_OK;
+	}
+}
+
+/* Applies an Identity value or hash through the secure component. */
+static CK_RV apply_secret(core_token *tok, core_object *o, const CK_ATTRIBUTE *a)
+{
+	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
+	se_ref ref;
+	CK_RV rv;
+	if (a->type == CKA_VALUE) {
+		if (o->value_ref != 0)
+			return tok->be->item_replace(tok->se, o->value_ref, a->pValue, a->ulValueLen);
+		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_VALUE, a->pValue, a->ulValueLen,
+		                       flags | SE_ITEM_READABLE, &ref);
+		if (rv == CKR_OK)
+			o->value_ref = ref;
+		return rv;
+	}
+	/* New hash: put the new item first, so a failure leaves the old one. */
+	rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, a->pValue, a->ulValueLen, flags, &ref);
+	if (rv != CKR_OK)
+		return rv;
+	if (o->hash_ref != 0)
+		(void)tok->be->item_delete(tok->se, o->hash_ref);
+	o->hash_ref = ref;
+	return CKR_OK;
+}
+
+CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
+{
+	core_session *s;
+	CK_RV rv = core_enter(h, 1, &s);
+	if (rv != CKR_OK)
+		return rv;
+	core_token *tok = s->tok;
+	core_object *o = core_object_find(tok, oh);
+	if (o == NULL) {
+		rv = CKR_OBJECT_HANDLE_INVALID;
+		goto out;
+	}
+	if (o->on_token && !(s->flags & CKF_RW_SESSION)) {
+		rv = CKR_SESSION_READ_ONLY;
+		goto out;
+	}
+	if (!o->modifiable) {
+		rv = CKR_ACTION_PROHIBITED;
+		goto out;
+	}
+	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
+		rv = check_change(tok, o, &t[i]);
+	if (rv != CKR_OK)
+		goto out;
+	/* Build the new attribute list aside, so a failure changes nothing. */
+	core_object next = *o;
+	next.attrs = NULL;
+	next.n_attrs = 0;
+	for (size_t i = 0; i < o->n_attrs && rv == CKR_OK; i++)
+		rv = attr_set(&next.attrs, &next.n_attrs, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len);
+	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
+		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
+			rv = attr_set(&next.attrs, &next.n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
+		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
+			rv = apply_secret(tok, &next, &t[i]);
+	if (rv == CKR_OK && next.on_token)
+		rv = core_object_persist(tok, &next);
+	if (rv != CKR_OK) {
+		core_attrs_free(next.attrs, next.n_attrs);
+		goto out;
+	}
+	core_attrs_free(o->attrs, o->n_attrs);
+	o->attrs = next.attrs;
+	o->n_attrs = next.n_attrs;
+	o->value_ref = next.value_ref;
+	o->hash_ref = next.hash_ref;
+	core_object_cache(o);
+out:
+	core_leave(s, 1);
+	return rv;
+}

@@ -1,0 +1,194 @@
+/*
+ * core.h - the module's state (slots/tokens, sessions, objects) and the
+ * functions src/p11 dispatches to. src/p11 checks "initialised" and pointer
+ * arguments; everything that needs state or locks happens here.
+ *
+ * Lock order (never taken the other way): the global lock (slot table and
+ * session table) -> a token lock -> a session mutex. Every call that uses a
+ * session holds the global lock shared for its whole duration, so a session
+ * or token cannot disappear under it; opening/closing sessions, C_InitToken
+ * and C_Finalize take it exclusive.
+ */
+#ifndef PORTFOLIO_CORE_H
+#define PORTFOLIO_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "pkcs11/portfolio.h"
+#include "core/conf.h"
+#include "core/htable.h"
+#include "core/lock.h"
+#include "mech/mech.h"
+#include "se/se.h"
+#include "store/store.h"
+
+#define CORE_MAX_SESSIONS 4096u   /* per process */
+#define CORE_MIN_PIN 4
+#define CORE_MAX_PIN 64
+/* Session objects get handles from a range token objects (store ids) never reach. */
+#define CORE_SESSION_OBJECT_BASE (1ULL << 62)
+#define CORE_NOT_LOGGED_IN ((CK_USER_TYPE)-1)
+
+typedef struct core_attr {
+	CK_ATTRIBUTE_TYPE type;
+	CK_ULONG len;
+	uint8_t *val;             /* NULL when len == 0 */
+} core_attr;
+
+typedef struct core_object {
+	CK_OBJECT_HANDLE handle;  /* token objects: the store id */
+	CK_SESSION_HANDLE owner;  /* session objects: the creating session; 0 for token objects */
+	/* The non-secret attributes: the source of truth, stored in the record. */
+	core_attr *attrs;
+	size_t n_attrs;
+	/* Secure-component items. */
+	se_ref value_ref;         /* key value / identity value */
+	se_ref hash_ref;          /* identity hash */
+	/* Decoded from attrs by core_object_cache(), for quick checks. */
+	CK_OBJECT_CLASS cls;
+	CK_BBOOL on_token, priv, modifiable, copyable, destroyable, sensitive, extractable;
+	CK_ULONG identity_id;
+	CK_ULONG key_index;
+	mech_key mk;              /* secret keys: what mech_op_init needs, prebuilt */
+} core_object;
+
+typedef struct core_token {
+	CK_ULONG iid;
+	const se_backend *be;
+	se_token *se;
+	core_lock lock;
+	int initialized;          /* mirrors the backend, refreshed under the global lock */
+	CK_USER_TYPE login;       /* CKU_SO, CKU_USER or CORE_NOT_LOGGED_IN */
+	htable objects;           /* handle -> core_object */
+	htable identities;        /* identity id -> core_object */
+	uint64_t gen;             /* store_generation seen at the last load */
+	CK_ULONG n_sessions, n_rw_sessions;
+} core_token;
+
+#define CORE_FIND_ACTIVE 1
+typedef struct core_session {
+	CK_SESSION_HANDLE handle;
+	core_token *tok;
+	CK_FLAGS flags;
+	core_lock mu;
+	mech_op ops[5];           /* indexed by mech_op_kind - 1 */
+	int find_active;
+	CK_OBJECT_HANDLE *found;
+	size_t n_found, find_pos;
+} core_session;
+
+typedef struct core_module {
+	int initialized;
+	pid_t pid;
+	core_lock_env env;
+	core_lock global;
+	core_config cfg;
+	store *st;
+	core_token **tokens;      /* ascending iid; the last one may be the free slot */
+	size_t n_tokens;
+	core_session **sessions;  /* CORE_MAX_SESSIONS entries */
+	uint32_t *session_gen;
+	uint32_t handle_salt;
+	uint64_t next_session_object;
+} core_module;
+
+extern core_module core_g;
+
+/* ---- module.c ----------------------------------------------------------- */
+CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args);
+CK_RV core_finalize(void);
+
+/* ---- slot.c -------------------------------------------------------------- */
+CK_RV core_open_tokens(void);       /* at init: instances of the store + the free slot */
+void core_close_tokens(int forked);
+core_token *core_token_by_slot(CK_SLOT_ID id);   /* global lock held */
+CK_RV core_get_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR list, CK_ULONG_PTR count);
+CK_RV core_get_slot_info(CK_SLOT_ID id, CK_SLOT_INFO_PTR info);
+CK_RV core_get_token_info(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info);
+CK_RV core_init_token(CK_SLOT_ID id, const uint8_t *pin, CK_ULONG len, const uint8_t *label);
+
+/* ---- login.c ------------------------------------------------------------- */
+CK_RV core_login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const uint8_t *pin, CK_ULONG len);
+CK_RV core_logout(CK_SESSION_HANDLE h);
+CK_RV core_init_pin(CK_SESSION_HANDLE h, const uint8_t *pin, CK_ULONG len);
+CK_RV core_set_pin(CK_SESSION_HANDLE h, const uint8_t *old_pin, CK_ULONG old_len,
+                   const uint8_t *new_pin, CK_ULONG new_len);
+
+/* ---- session.c ----------------------------------------------------------- */
+CK_RV core_session_table_init(void);
+void core_session_table_free(int forked);
+CK_RV core_open_session(CK_SLOT_ID id, CK_FLAGS flags, CK_SESSION_HANDLE_PTR out);
+CK_RV core_close_session(CK_SESSION_HANDLE h);
+CK_RV core_close_all_sessions(CK_SLOT_ID id);
+CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info);
+/* Takes the global lock shared, the token lock (exclusive or shared) and the
+ * session mutex; core_leave undoes it. */
+CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out);
+void core_leave(core_session *s, int token_exclusive);
+CK_STATE core_session_state(const core_session *s);
+/* Ends every operation of every session of tok (logout). Token lock exclusive. */
+void core_abort_token_operations(core_token *tok);
+
+/* ---- object.c ------------------------------------------------------------ */
+CK_RV core_token_load_objects(core_token *tok);   /* token lock exclusive */
+CK_RV core_token_refresh(core_token *tok);        /* reload if store_generation moved */
+void core_token_free_objects(core_token *tok, int token_objects_too);
+/* Re-initialisation: delete every object record of the token and free all objects. */
+void core_token_purge(core_token *tok);
+void core_object_free(core_object *o);
+void core_object_cache(core_object *o);
+const core_attr *core_object_attr(const core_object *o, CK_ATTRIBUTE_TYPE t);
+/* A visible object of the token (private ones only while logged in), or NULL. */
+core_object *core_object_find(core_token *tok, CK_OBJECT_HANDLE h);
+int core_object_visible(const core_token *tok, const core_object *o);
+CK_RV core_object_persist(core_token *tok, core_object *o);
+CK_RV core_object_insert(core_token *tok, core_object *o);
+void core_object_unlink(core_token *tok, core_object *o);
+/* Deletes the object's items and record, unlinks and frees it. */
+CK_RV core_object_destroy_locked(core_token *tok, core_object *o);
+void core_destroy_session_objects(core_token *tok, CK_SESSION_HANDLE owner); /* owner 0: all */
+CK_RV core_destroy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh);
+CK_RV core_get_object_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ULONG_PTR size);
+CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
+CK_RV core_find(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR out, CK_ULONG max, CK_ULONG_PTR n);
+CK_RV core_find_final(CK_SESSION_HANDLE h);
+
+/* ---- attr.c -------------------------------------------------------------- */
+CK_RV core_get_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n);
+CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n);
+
+/* ---- object_create.c ----------------------------------------------------- */
+CK_RV core_create_object(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
+CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                        CK_OBJECT_HANDLE_PTR out);
+CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                       CK_OBJECT_HANDLE_PTR out);
+
+/* ---- ops.c --------------------------------------------------------------- */
+CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key);
+CK_RV core_op_single(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_ULONG in_len,
+                     CK_BYTE_PTR out, CK_ULONG_PTR out_len);
+CK_RV core_op_update(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_ULONG in_len,
+                     CK_BYTE_PTR out, CK_ULONG_PTR out_len);
+CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_ULONG_PTR out_len);
+CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR sig, CK_ULONG sig_len);
+CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len);
+CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len);
+CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedRandom etc.) */
+CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count);
+CK_RV core_get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info);
+
+/* Copies s into a blank-padded fixed field. */
+void core_pad(CK_UTF8CHAR *dst, size_t n, const char *s);
+
+/* CKR_OK when initialised in this process (a forked child is not): one
+ * getpid() per call, cheap on Linux. */
+static inline CK_RV core_ready(void)
+{
+	return core_g.initialized && core_g.pid == getpid() ? CKR_OK : CKR_CRYPTOKI_NOT_INITIALIZED;
+}
+
+#endif

@@ -1,0 +1,157 @@
+#include "config.h"
+#include "core/core.h"
+#include "util/log.h"
+
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+core_module core_g;
+
+/* Serialises C_Initialize / C_Finalize. The atfork handlers keep it usable in
+ * a child even if another thread of the parent held it at fork time. */
+static pthread_mutex_t init_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void atfork_prepare(void) { pthread_mutex_lock(&init_mu); }
+static void atfork_parent(void) { pthread_mutex_unlock(&init_mu); }
+static void atfork_child(void) { pthread_mutex_init(&init_mu, NULL); }
+
+static void register_atfork(void)
+{
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
+}
+
+/*
+ * In a forked child the parent's state is a copy we must not use: its locks
+ * may be held by threads that do not exist here, its SQLite handle belongs to
+ * the parent. Drop the store handle the way the store allows, then forget
+ * everything else without calling into locks or backends. The memory of the
+ * parent's tables is released; backend state is abandoned (a backend's close
+ * could write to the parent's database).
+ */
+static void forget_parent_state(void)
+{
+	PF_DEBUG("C_Initialize in a forked child: discarding the parent's state");
+	if (core_g.st != NULL)
+		store_forget_after_fork(core_g.st);
+	core_session_table_free(1);
+	core_close_tokens(1);
+	core_config_free(&core_g.cfg);
+	memset(&core_g, 0, sizeof core_g);
+}
+
+static CK_RV check_args(const CK_C_INITIALIZE_ARGS *a)
+{
+	if (a == NULL)
+		return CKR_OK;
+	if (a->pReserved != NULL)
+		return CKR_ARGUMENTS_BAD;
+	int n = (a->CreateMutex != NULL) + (a->DestroyMutex != NULL) + (a->LockMutex != NULL) +
+	        (a->UnlockMutex != NULL);
+	if (n != 0 && n != 4)
+		return CKR_ARGUMENTS_BAD;
+	/* CKF_LIBRARY_CANT_CREATE_OS_THREADS is fine: the module creates no thread. */
+	return CKR_OK;
+}
+
+static void apply_log_level(void)
+{
+	const char *env = getenv(CORE_LOG_ENV);
+	int lvl = env != NULL ? pf_log_parse_level(env) : -1;
+	if (lvl < 0)
+		lvl = core_g.cfg.log_level;
+	if (lvl >= 0)
+		pf_log_set_level((pf_log_level)lvl);
+}
+
+static void teardown(void)
+{
+	core_session_table_free(0);
+	core_close_tokens(0);
+	if (core_g.st != NULL)
+		store_close(core_g.st);
+	core_g.st = NULL;
+	core_lock_destroy(&core_g.global);
+	core_config_free(&core_g.cfg);
+	memset(&core_g, 0, sizeof core_g);
+}
+
+CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
+{
+	CK_RV rv = check_args(args);
+	if (rv != CKR_OK)
+		return rv;
+	pthread_once(&atfork_once, register_atfork);
+	pthread_mutex_lock(&init_mu);
+	if (core_g.initialized && core_g.pid != getpid())
+		forget_parent_state();
+	if (core_g.initialized) {
+		pthread_mutex_unlock(&init_mu);
+		return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+	}
+	memset(&core_g, 0, sizeof core_g);
+	core_lock_env_setup(&core_g.env, args);
+	rv = core_config_load(&core_g.cfg);
+	if (rv != CKR_OK) {
+		memset(&core_g, 0, sizeof core_g);
+		pthread_mutex_unlock(&init_mu);
+		return rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
+	}
+	apply_log_level();
+	rv = core_lock_init(&core_g.global, &core_g.env);
+	if (rv != CKR_OK)
+		goto fail;
+	if (RAND_bytes((unsigned char *)&core_g.handle_salt, sizeof core_g.handle_salt) != 1) {
+		rv = CKR_FUNCTION_FAILED;
+		goto fail;
+	}
+	rv = store_open(core_g.cfg.store_path, &core_g.st);
+	if (rv != CKR_OK) {
+		PF_ERROR("cannot open the token store %s", core_g.cfg.store_path);
+		core_g.st = NULL;
+		rv = rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
+		goto fail;
+	}
+	rv = core_session_table_init();
+	if (rv != CKR_OK)
+		goto fail;
+	rv = core_open_tokens();
+	if (rv != CKR_OK)
+		goto fail;
+	core_g.next_session_object = CORE_SESSION_OBJECT_BASE;
+	core_g.pid = getpid();
+	core_g.initialized = 1;
+	pthread_mutex_unlock(&init_mu);
+	return CKR_OK;
+fail:
+	teardown();
+	pthread_mutex_unlock(&init_mu);
+	return rv;
+}
+
+CK_RV core_finalize(void)
+{
+	pthread_mutex_lock(&init_mu);
+	if (core_ready() != CKR_OK) {
+		pthread_mutex_unlock(&init_mu);
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	}
+	/* Wait for calls in flight (they hold the global lock shared). */
+	core_lock_exclusive(&core_g.global);
+	core_g.initialized = 0;
+	core_unlock(&core_g.global);
+	teardown();
+	pthread_mutex_unlock(&init_mu);
+	return CKR_OK;
+}
+
+void core_pad(CK_UTF8CHAR *dst, size_t n, const char *s)
+{
+	size_t l = strlen(s);
+	if (l > n)
+		l = n;
+	memset(dst, ' ', n);
+	memcpy(dst, s, l);
+}

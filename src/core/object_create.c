@@ -1,0 +1,496 @@
+/*
+ * object_create.c - C_CreateObject, C_GenerateKey and C_CopyObject: template
+ * checks, defaults, the Portfolio rules, then the secure-component items and
+ * the record.
+ */
+#include "config.h"
+#include "core/attr.h"
+#include "core/attr_codec.h"
+#include "core/core.h"
+#include "util/log.h"
+#include "util/secure.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDENTITY_MAX 1024
+#define IDENTITY_HASH_LEN 32
+
+typedef enum { MODE_CREATE, MODE_GENERATE } create_mode;
+
+/* The secret parts of a template, borrowed from the caller's buffers. */
+typedef struct secrets {
+	const CK_ATTRIBUTE *value;
+	const CK_ATTRIBUTE *hash;
+} secrets;
+
+static const CK_ATTRIBUTE *find_tmpl(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE_TYPE type)
+{
+	for (CK_ULONG i = 0; i < n; i++)
+		if (t[i].type == type)
+			return &t[i];
+	return NULL;
+}
+
+/* Copies the template into o (checking every attribute), keeps secrets aside. */
+static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, CK_ULONG n, secrets *sec)
+{
+	for (CK_ULONG i = 0; i < n; i++) {
+		const attr_def *d = attr_def_find(t[i].type, cb);
+		if (d == NULL)
+			return CKR_ATTRIBUTE_TYPE_INVALID;
+		if (!(d->flags & AF_CREATE))
+			return CKR_ATTRIBUTE_READ_ONLY;
+		CK_RV rv = attr_check_value(d, t[i].pValue, t[i].ulValueLen);
+		if (rv != CKR_OK)
+			return rv;
+		for (CK_ULONG j = 0; j < i; j++)
+			if (t[j].type == t[i].type)
+				return CKR_TEMPLATE_INCONSISTENT;
+		if (t[i].type == CKA_VALUE)
+			sec->value = &t[i];
+		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
+			sec->hash = &t[i];
+		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
+			return rv;
+	}
+	return CKR_OK;
+}
+
+static CK_RV default_bool(core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL v)
+{
+	return attr_has(o, t) ? CKR_OK : attr_set_bool(o, t, v);
+}
+
+static CK_RV common_defaults(core_object *o)
+{
+	CK_RV rv = default_bool(o, CKA_TOKEN, CK_FALSE);
+	/* Every object of this module carries a secret held by the secure
+	 * component, so it is private, whatever the template said. */
+	if (rv == CKR_OK)
+		rv = attr_set_bool(o, CKA_PRIVATE, CK_TRUE);
+	if (rv == CKR_OK)
+		rv = default_bool(o, CKA_MODIFIABLE, CK_TRUE);
+	if (rv == CKR_OK)
+		rv = default_bool(o, CKA_COPYABLE, CK_TRUE);
+	if (rv == CKR_OK)
+		rv = default_bool(o, CKA_DESTROYABLE, CK_TRUE);
+	if (rv == CKR_OK && !attr_has(o, CKA_LABEL))
+		rv = attr_set(&o->attrs, &o->n_attrs, CKA_LABEL, NULL, 0);
+	return rv;
+}
+
+static CK_RV key_defaults(core_object *o, create_mode mode, CK_MECHANISM_TYPE gen_mech)
+{
+	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
+	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED};
+	CK_RV rv = common_defaults(o);
+	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
+		rv = default_bool(o, usage_on[i], CK_TRUE);
+	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
+		rv = default_bool(o, usage_off[i], CK_FALSE);
+	if (rv == CKR_OK && !attr_has(o, CKA_ID))
+		rv = attr_set(&o->attrs, &o->n_attrs, CKA_ID, NULL, 0);
+	if (rv == CKR_OK)
+		rv = default_bool(o, CKA_SENSITIVE, CK_TRUE);
+	if (rv == CKR_OK)
+		rv = default_bool(o, CKA_EXTRACTABLE, CK_FALSE);
+	if (rv != CKR_OK)
+		return rv;
+	int generated = mode == MODE_GENERATE;
+	CK_BBOOL sensitive = attr_get_bool(o, CKA_SENSITIVE, CK_TRUE);
+	CK_BBOOL extractable = attr_get_bool(o, CKA_EXTRACTABLE, CK_FALSE);
+	/* A key that came in from outside was never "always sensitive". */
+	rv = attr_set_bool(o, CKA_LOCAL, generated ? CK_TRUE : CK_FALSE);
+	if (rv == CKR_OK)
+		rv = attr_set_ulong(o, CKA_KEY_GEN_MECHANISM, generated ? gen_mech : CK_UNAVAILABLE_INFORMATION);
+	if (rv == CKR_OK)
+		rv = attr_set_bool(o, CKA_ALWAYS_SENSITIVE, generated && sensitive ? CK_TRUE : CK_FALSE);
+	if (rv == CKR_OK)
+		rv = attr_set_bool(o, CKA_NEVER_EXTRACTABLE, generated && !extractable ? CK_TRUE : CK_FALSE);
+	return rv;
+}
+
+/* Key type, length, service/index rules. Fills *kind and *len for the SE. */
+static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                       create_mode mode, const CK_MECHANISM *m, const secrets *sec, se_item_kind *kind,
+                       CK_ULONG *len)
+{
+	const CK_ATTRIBUTE *kt = find_tmpl(tmpl, n, CKA_KEY_TYPE);
+	const CK_ATTRIBUTE *vl = find_tmpl(tmpl, n, CKA_VALUE_LEN);
+	CK_KEY_TYPE type;
+	CK_RV rv;
+
+	if (mode == MODE_GENERATE) {
+		if (sec->value != NULL)
+			return CKR_TEMPLATE_INCONSISTENT; /* the token makes the value */
+		CK_KEY_TYPE implied = m->mechanism == CKM_AES_KEY_GEN ? CKK_AES : CKK_GENERIC_SECRET;
+		type = kt != NULL ? attr_template_ulong(kt) : implied;
+		if (m->mechanism != CKM_AES_KEY_GEN && m->mechanism != CKM_GENERIC_SECRET_KEY_GEN)
+			return CKR_MECHANISM_INVALID;
+		if (type != implied)
+			return CKR_TEMPLATE_INCONSISTENT;
+		if (vl == NULL)
+			return CKR_TEMPLATE_INCOMPLETE;
+		*len = attr_template_ulong(vl);
+		rv = mech_keygen_check(m, type, *len, kind);
+		if (rv != CKR_OK)
+			return rv;
+		rv = attr_set_ulong(o, CKA_KEY_TYPE, type);
+	} else {
+		if (kt == NULL || sec->value == NULL)
+			return CKR_TEMPLATE_INCOMPLETE;
+		type = attr_template_ulong(kt);
+		*len = sec->value->ulValueLen;
+		if (type == CKK_AES) {
+			if (*len != 16 && *len != 24 && *len != 32)
+				return CKR_ATTRIBUTE_VALUE_INVALID;
+			*kind = SE_ITEM_AES_KEY;
+		} else if (type == CKK_GENERIC_SECRET) {
+			if (*len < 1 || *len > 512)
+				return CKR_ATTRIBUTE_VALUE_INVALID;
+			*kind = SE_ITEM_GENERIC_SECRET;
+		} else {
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		}
+		if (vl != NULL && attr_template_ulong(vl) != *len)
+			return CKR_TEMPLATE_INCONSISTENT;
+		rv = CKR_OK;
+	}
+	if (rv == CKR_OK)
+		rv = attr_set_ulong(o, CKA_VALUE_LEN, *len);
+	if (rv != CKR_OK)
+		return rv;
+
+	/* Keyset membership: both attributes or neither; (service, index) unique. */
+	int has_srv = attr_has(o, CKA_PORTFOLIO_SERVICE), has_idx = attr_has(o, CKA_PORTFOLIO_KEY_INDEX);
+	if (has_srv != has_idx)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (has_srv) {
+		CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_SERVICE, 0);
+		CK_ULONG idx = attr_get_ulong(o, CKA_PORTFOLIO_KEY_INDEX, 0);
+		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		htable_node *hn;
+		for (size_t b = 0; b <= tok->objects.mask; b++) {
+			for (hn = tok->objects.buckets[b]; hn != NULL; hn = hn->next) {
+				const core_object *x = hn->val;
+				if (x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv &&
+				    x->key_index == idx) {
+					/* Documented choice: a taken slot of the keyset is a bad value. */
+					PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
+					        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
+					return CKR_ATTRIBUTE_VALUE_INVALID;
+				}
+			}
+		}
+	}
+	return CKR_OK;
+}
+
+static CK_RV sha256(const uint8_t *in, size_t len, uint8_t out[IDENTITY_HASH_LEN])
+{
+	unsigned int olen = 0;
+	if (EVP_Digest(in, len, out, &olen, EVP_sha256(), NULL) != 1 || olen != IDENTITY_HASH_LEN)
+		return CKR_FUNCTION_FAILED;
+	return CKR_OK;
+}
+
+static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
+{
+	if (!attr_has(o, CKA_PORTFOLIO_IDENTITY_ID))
+		return CKR_TEMPLATE_INCOMPLETE;
+	if (sec->value == NULL && sec->hash == NULL)
+		return CKR_TEMPLATE_INCOMPLETE;
+	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > IDENTITY_MAX))
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	if (sec->hash != NULL) {
+		/* Provisioning the hash is the SO's privilege. */
+		if (tok->login != CKU_SO)
+			return CKR_ATTRIBUTE_READ_ONLY;
+		if (sec->hash->ulValueLen != IDENTITY_HASH_LEN)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+	}
+	CK_ULONG id = attr_get_ulong(o, CKA_PORTFOLIO_IDENTITY_ID, 0);
+	if (htable_get(&tok->identities, id) != NULL)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	return common_defaults(o);
+}
+
+static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_item_kind kind, CK_ULONG len,
+                       const secrets *sec)
+{
+	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
+	CK_RV rv;
+	if (o->cls == CKO_SECRET_KEY) {
+		if (o->mk.can_sign || o->mk.can_encrypt)
+			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
+		if (!o->sensitive && o->extractable)
+			flags |= SE_ITEM_READABLE;
+		if (mode == MODE_GENERATE)
+			return tok->be->item_generate(tok->se, kind, len, flags, &o->value_ref);
+		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &o->value_ref);
+		if (rv == CKR_ATTRIBUTE_VALUE_INVALID)
+			PF_WARN("instance %lu: this key material is already held as a device key",
+			        (unsigned long)tok->iid);
+		return rv;
+	}
+	if (sec->value != NULL) {
+		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_VALUE, sec->value->pValue, sec->value->ulValueLen,
+		                       flags | SE_ITEM_READABLE, &o->value_ref);
+		if (rv != CKR_OK)
+			return rv;
+	}
+	const uint8_t *hash = NULL;
+	uint8_t computed[IDENTITY_HASH_LEN];
+	if (sec->hash != NULL) {
+		hash = sec->hash->pValue;
+	} else if (tok->login == CKU_SO && sec->value != NULL) {
+		/* The SO creating an Identity provisions its hash. */
+		rv = sha256(sec->value->pValue, sec->value->ulValueLen, computed);
+		if (rv != CKR_OK)
+			return rv;
+		hash = computed;
+	}
+	if (hash != NULL) {
+		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &o->hash_ref);
+		pf_wipe(computed, sizeof computed);
+		return rv;
+	}
+	return CKR_OK;
+}
+
+static CK_RV new_handle(core_object *o)
+{
+	if (o->on_token) {
+		uint64_t id;
+		CK_RV rv = store_next_id(core_g.st, &id);
+		if (rv != CKR_OK)
+			return rv;
+		if (id == 0 || id >= CORE_SESSION_OBJECT_BASE)
+			return CKR_GENERAL_ERROR;
+		o->handle = id;
+	} else {
+		o->handle = __atomic_add_fetch(&core_g.next_session_object, 1, __ATOMIC_RELAXED);
+	}
+	char uid[24];
+	snprintf(uid, sizeof uid, "%016llx", (unsigned long long)o->handle);
+	return attr_set(&o->attrs, &o->n_attrs, CKA_UNIQUE_ID, uid, strlen(uid));
+}
+
+static void drop_items(core_token *tok, core_object *o)
+{
+	if (o->value_ref != 0)
+		(void)tok->be->item_delete(tok->se, o->value_ref);
+	if (o->hash_ref != 0)
+		(void)tok->be->item_delete(tok->se, o->hash_ref);
+	o->value_ref = o->hash_ref = 0;
+}
+
+/* The whole creation, with the session entered (token lock exclusive). */
+static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, create_mode mode,
+                           const CK_MECHANISM *m, CK_OBJECT_HANDLE *out)
+{
+	core_token *tok = s->tok;
+	secrets sec = {0};
+	se_item_kind kind = SE_ITEM_AES_KEY;
+	CK_ULONG len = 0;
+	CK_OBJECT_CLASS cls;
+	const CK_ATTRIBUTE *ca = find_tmpl(t, n, CKA_CLASS);
+
+	if (ca != NULL && (ca->pValue == NULL || ca->ulValueLen != sizeof(CK_ULONG)))
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	if (mode == MODE_GENERATE) {
+		cls = ca != NULL ? attr_template_ulong(ca) : CKO_SECRET_KEY;
+		if (cls != CKO_SECRET_KEY)
+			return CKR_TEMPLATE_INCONSISTENT;
+	} else {
+		if (ca == NULL)
+			return CKR_TEMPLATE_INCOMPLETE;
+		cls = attr_template_ulong(ca);
+	}
+	unsigned cb = attr_class_bit(cls);
+	if (cb == 0)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+
+	core_object *o = calloc(1, sizeof *o);
+	if (o == NULL)
+		return CKR_HOST_MEMORY;
+	CK_RV rv = take_template(o, cb, t, n, &sec);
+	if (rv == CKR_OK && ca == NULL)
+		rv = attr_set_ulong(o, CKA_CLASS, cls);
+	if (rv == CKR_OK) {
+		if (cb == AC_KEY) {
+			rv = key_defaults(o, mode, m != NULL ? m->mechanism : 0);
+			if (rv == CKR_OK)
+				rv = check_key(tok, o, t, n, mode, m, &sec, &kind, &len);
+		} else {
+			rv = check_identity(tok, o, &sec);
+		}
+	}
+	if (rv != CKR_OK)
+		goto fail;
+	core_object_cache(o);
+	if (o->on_token && !(s->flags & CKF_RW_SESSION)) {
+		rv = CKR_SESSION_READ_ONLY;
+		goto fail;
+	}
+	if (tok->login == CORE_NOT_LOGGED_IN) {
+		rv = CKR_USER_NOT_LOGGED_IN;
+		goto fail;
+	}
+	o->owner = o->on_token ? 0 : s->handle;
+	rv = put_items(tok, o, mode, kind, len, &sec);
+	if (rv == CKR_OK)
+		rv = new_handle(o);
+	if (rv != CKR_OK)
+		goto fail_items;
+	core_object_cache(o);
+	if (o->on_token && (rv = core_object_persist(tok, o)) != CKR_OK)
+		goto fail_items;
+	rv = core_object_insert(tok, o);
+	if (rv != CKR_OK) {
+		if (o->on_token)
+			(void)store_object_delete(core_g.st, tok->iid, o->handle);
+		goto fail_items;
+	}
+	*out = o->handle;
+	return CKR_OK;
+fail_items:
+	drop_items(tok, o);
+fail:
+	core_object_free(o);
+	return rv;
+}
+
+static CK_RV check_template_ptrs(const CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	for (CK_ULONG i = 0; i < n; i++)
+		if (t[i].pValue == NULL && t[i].ulValueLen != 0)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+	return CKR_OK;
+}
+
+CK_RV core_create_object(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out)
+{
+	core_session *s;
+	CK_RV rv = check_template_ptrs(t, n);
+	if (rv != CKR_OK)
+		return rv;
+	rv = core_enter(h, 1, &s);
+	if (rv != CKR_OK)
+		return rv;
+	rv = create_locked(s, t, n, MODE_CREATE, NULL, out);
+	core_leave(s, 1);
+	return rv;
+}
+
+CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                        CK_OBJECT_HANDLE_PTR out)
+{
+	core_session *s;
+	CK_RV rv = check_template_ptrs(t, n);
+	if (rv != CKR_OK)
+		return rv;
+	rv = core_enter(h, 1, &s);
+	if (rv != CKR_OK)
+		return rv;
+	rv = create_locked(s, t, n, MODE_GENERATE, m, out);
+	core_leave(s, 1);
+	return rv;
+}
+
+/*
+ * C_CopyObject. A copy needs a second secure-component item with the same
+ * secret; the component cannot duplicate an item it will not reveal, and a
+ * device-side key must never exist twice (keysets are never shared). So only
+ * objects whose secret is readable can be copied: identities without a
+ * provisioned hash and extractable, non-sensitive, server-side keys. The copy
+ * goes through the creation path, so every creation rule applies to it.
+ */
+static const CK_ATTRIBUTE_TYPE copy_may_change[] = {
+	CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE, CKA_LABEL, CKA_ID,
+	CKA_START_DATE, CKA_END_DATE, CKA_PORTFOLIO_IDENTITY_ID, CKA_SENSITIVE, CKA_EXTRACTABLE,
+};
+
+CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                       CK_OBJECT_HANDLE_PTR out)
+{
+	core_session *s;
+	CK_RV rv = check_template_ptrs(t, n);
+	if (rv != CKR_OK)
+		return rv;
+	rv = core_enter(h, 1, &s);
+	if (rv != CKR_OK)
+		return rv;
+	core_token *tok = s->tok;
+	core_object *o = core_object_find(tok, oh);
+	CK_ATTRIBUTE *merged = NULL;
+	uint8_t *value = NULL;
+	size_t vlen = 0;
+	if (o == NULL) {
+		rv = CKR_OBJECT_HANDLE_INVALID;
+		goto out;
+	}
+	if (!o->copyable || o->hash_ref != 0 ||
+	    (o->cls == CKO_SECRET_KEY && (o->sensitive || !o->extractable || o->mk.can_sign || o->mk.can_encrypt))) {
+		rv = CKR_ACTION_PROHIBITED;
+		goto out;
+	}
+	for (CK_ULONG i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < sizeof copy_may_change / sizeof copy_may_change[0] && copy_may_change[k] != t[i].type)
+			k++;
+		if (k == sizeof copy_may_change / sizeof copy_may_change[0]) {
+			rv = attr_def_find(t[i].type, attr_class_bit(o->cls)) ? CKR_ATTRIBUTE_READ_ONLY
+			                                                      : CKR_ATTRIBUTE_TYPE_INVALID;
+			goto out;
+		}
+	}
+	if (o->value_ref != 0) {
+		rv = tok->be->item_read(tok->se, o->value_ref, NULL, &vlen);
+		if (rv != CKR_OK)
+			goto out;
+		value = malloc(vlen ? vlen : 1);
+		if (value == NULL) {
+			rv = CKR_HOST_MEMORY;
+			goto out;
+		}
+		rv = tok->be->item_read(tok->se, o->value_ref, value, &vlen);
+		if (rv != CKR_OK)
+			goto out;
+	}
+	/* The source's creatable attributes, overridden by the template, plus the value. */
+	merged = calloc(o->n_attrs + n + 1, sizeof *merged);
+	if (merged == NULL) {
+		rv = CKR_HOST_MEMORY;
+		goto out;
+	}
+	CK_ULONG m = 0;
+	for (CK_ULONG i = 0; i < n; i++)
+		merged[m++] = t[i];
+	unsigned cb = attr_class_bit(o->cls);
+	for (size_t i = 0; i < o->n_attrs; i++) {
+		const attr_def *d = attr_def_find(o->attrs[i].type, cb);
+		if (d == NULL || !(d->flags & AF_CREATE) || find_tmpl(t, n, o->attrs[i].type) != NULL)
+			continue;
+		merged[m].type = o->attrs[i].type;
+		merged[m].pValue = o->attrs[i].val;
+		merged[m].ulValueLen = o->attrs[i].len;
+		m++;
+	}
+	if (o->value_ref != 0) {
+		merged[m].type = CKA_VALUE;
+		merged[m].pValue = value;
+		merged[m].ulValueLen = vlen;
+		m++;
+	}
+	rv = create_locked(s, merged, m, MODE_CREATE, NULL, out);
+out:
+	free(merged);
+	pf_free_secret(value, vlen);
+	core_leave(s, 1);
+	return rv;
+}

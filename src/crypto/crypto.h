@@ -1,0 +1,158 @@
+/*
+ * crypto.h - the module's cryptographic primitives: thin wrappers over
+ * OpenSSL 3 EVP. This directory is the only code that asks libcrypto to
+ * compute; everything above it (the emulator, the mechanism layer, tests)
+ * talks in these terms.
+ *
+ * Speed rules, because the signing path of a busy device runs through here:
+ *   - algorithms are fetched once (pf_crypto_init, idempotent, thread-safe),
+ *     never per operation;
+ *   - contexts are allocated once and re-initialised in place: re-keying a
+ *     CMAC context, restarting it with the same key, or re-initialising a
+ *     cipher context with the same algorithm costs no allocation.
+ *
+ * Return convention: PF_CRYPTO_OK (0) or a negative pf_crypto_rc.
+ */
+#ifndef PORTFOLIO_CRYPTO_H
+#define PORTFOLIO_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum pf_crypto_rc {
+	PF_CRYPTO_OK = 0,
+	PF_CRYPTO_ERR = -1,          /* library failure or misuse (bad mode, missing key...) */
+	PF_CRYPTO_BAD_LENGTH = -2,   /* ECB/CBC data not a whole number of blocks; GCM input
+	                                shorter than its tag */
+	PF_CRYPTO_AUTH_FAILED = -3,  /* GCM tag mismatch, CBC padding malformed */
+} pf_crypto_rc;
+
+/* Fetch every algorithm once. Called implicitly by every *_new function; may be
+ * called at module load to fail early. Returns PF_CRYPTO_OK or PF_CRYPTO_ERR. */
+int pf_crypto_init(void);
+
+/* ---- Digests ------------------------------------------------------------ */
+
+typedef enum pf_md_alg {
+	PF_MD_SHA1 = 0,
+	PF_MD_SHA224,
+	PF_MD_SHA256,
+	PF_MD_SHA384,
+	PF_MD_SHA512,
+	PF_MD_COUNT
+} pf_md_alg;
+
+#define PF_MD_MAX_SIZE 64
+#define PF_SHA256_SIZE 32
+
+size_t pf_md_size(pf_md_alg alg); /* 0 for an unknown alg */
+
+typedef struct pf_digest pf_digest;
+pf_digest *pf_digest_new(void);
+void pf_digest_free(pf_digest *d);
+int pf_digest_init(pf_digest *d, pf_md_alg alg);
+int pf_digest_update(pf_digest *d, const void *data, size_t len);
+/* Writes pf_md_size(alg) bytes. */
+int pf_digest_final(pf_digest *d, uint8_t *out);
+size_t pf_digest_size(const pf_digest *d);
+/* One call; allocates a context (not for hot paths). */
+int pf_digest_oneshot(pf_md_alg alg, const void *data, size_t len, uint8_t *out);
+
+/* ---- MACs --------------------------------------------------------------- */
+
+typedef enum pf_mac_alg {
+	PF_MAC_CMAC_AES = 0,   /* key 16, 24 or 32 bytes; 16-byte tag */
+	PF_MAC_HMAC_SHA1,
+	PF_MAC_HMAC_SHA224,
+	PF_MAC_HMAC_SHA256,
+	PF_MAC_HMAC_SHA384,
+	PF_MAC_HMAC_SHA512,
+	PF_MAC_COUNT
+} pf_mac_alg;
+
+#define PF_MAC_MAX_SIZE 64
+
+/* Full tag length of alg (16 for CMAC, the digest size for HMAC), 0 if unknown. */
+size_t pf_mac_alg_size(pf_mac_alg alg);
+
+/*
+ * A MAC context bound to one algorithm (and, for CMAC, one AES key length,
+ * because the underlying cipher is chosen by name when the context is made).
+ * Life cycle: new once, then any number of set_key / restart + update + final.
+ */
+typedef struct pf_mac pf_mac;
+pf_mac *pf_mac_new(pf_mac_alg alg, size_t key_len);
+void pf_mac_free(pf_mac *m);
+/* 1 if m was made for (alg, key_len) and can be re-keyed without reallocation. */
+int pf_mac_fits(const pf_mac *m, pf_mac_alg alg, size_t key_len);
+int pf_mac_set_key(pf_mac *m, const uint8_t *key, size_t key_len); /* key and start */
+int pf_mac_restart(pf_mac *m);                                     /* same key, new message */
+int pf_mac_update(pf_mac *m, const void *data, size_t len);
+/* Writes the first out_len bytes of the tag (1 <= out_len <= full size): the
+ * truncation rule of the *_GENERAL mechanisms. */
+int pf_mac_final(pf_mac *m, uint8_t *out, size_t out_len);
+size_t pf_mac_size(const pf_mac *m);
+/* Drop the key from the context (overwrites the key schedule). No allocation
+ * for CMAC. The context must be keyed again before use. */
+void pf_mac_forget_key(pf_mac *m);
+/* One call; allocates (not for hot paths). */
+int pf_mac_oneshot(pf_mac_alg alg, const uint8_t *key, size_t key_len, const void *data,
+                   size_t len, uint8_t *out, size_t out_len);
+
+/* ---- AES ciphers -------------------------------------------------------- */
+
+typedef enum pf_aes_mode {
+	PF_AES_ECB = 0,
+	PF_AES_CBC,      /* no padding: whole blocks only */
+	PF_AES_CBC_PAD,  /* PKCS#7 padding */
+	PF_AES_GCM,
+} pf_aes_mode;
+
+#define PF_AES_BLOCK 16
+#define PF_GCM_MAX_TAG 16
+
+typedef struct pf_cipher pf_cipher;
+pf_cipher *pf_cipher_new(void);
+void pf_cipher_free(pf_cipher *c);
+/*
+ * (Re)initialise for one message. iv: CBC 16 bytes, GCM 1..256 bytes (12
+ * recommended), ECB none. aad and tag_len (1..16) only for GCM. Re-using the
+ * same mode and key length as the previous message allocates nothing.
+ */
+int pf_cipher_init(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *key, size_t key_len,
+                   const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len,
+                   size_t tag_len);
+/* Writes at most pf_cipher_update_bound(c, in_len) bytes. GCM decryption holds
+ * back the last tag_len bytes seen (the tag) until final. */
+int pf_cipher_update(pf_cipher *c, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len);
+/* Encrypt: flushes padding / appends the GCM tag. Decrypt: checks padding / tag
+ * (PF_CRYPTO_AUTH_FAILED) and block alignment (PF_CRYPTO_BAD_LENGTH). Writes at
+ * most pf_cipher_final_bound(c) bytes. */
+int pf_cipher_final(pf_cipher *c, uint8_t *out, size_t *out_len);
+size_t pf_cipher_update_bound(const pf_cipher *c, size_t in_len);
+size_t pf_cipher_final_bound(const pf_cipher *c);
+/* Upper bound of update(in_len) + final together: the single-part length. */
+size_t pf_cipher_total_bound(const pf_cipher *c, size_t in_len);
+/* Bytes given to update so far in this message. */
+uint64_t pf_cipher_total_in(const pf_cipher *c);
+/* Wipe buffered bytes and overwrite the key schedule; init needed before reuse. */
+void pf_cipher_forget_key(pf_cipher *c);
+
+/* ---- Randomness, comparisons -------------------------------------------- */
+
+int pf_random(uint8_t *out, size_t len);
+/* Random IV for the Portfolio encryption mechanisms: pf_random unless a test
+ * fixed it with crypto_test_set_fixed_iv. */
+int pf_random_iv(uint8_t *out, size_t len);
+/*
+ * TEST ONLY. Makes pf_random_iv return iv (repeated/truncated to the requested
+ * length) instead of random bytes, so documentation examples are reproducible.
+ * Pass NULL to go back to random IVs. Never called by the module itself; a
+ * fixed IV destroys GCM's security.
+ */
+void crypto_test_set_fixed_iv(const uint8_t *iv, size_t len);
+
+/* 1 when equal; the time depends on len only. */
+int pf_ct_equal_bytes(const void *a, const void *b, size_t len);
+
+#endif /* PORTFOLIO_CRYPTO_H */

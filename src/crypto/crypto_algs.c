@@ -1,0 +1,69 @@
+/*
+ * crypto_algs.c - fetch every algorithm the module uses exactly once.
+ *
+ * EVP_*_fetch walks the provider store and takes locks; doing it per
+ * operation is the classic OpenSSL 3 slowdown. We fetch into one table on
+ * first use (pthread_once), keep the references for the life of the process,
+ * and hand out const pointers.
+ */
+#include "config.h"
+
+#include <pthread.h>
+
+#include "crypto/crypto_local.h"
+#include "util/log.h"
+
+static pf_alg_table table;
+static int table_ok;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static const char *const ecb_names[3] = { "AES-128-ECB", "AES-192-ECB", "AES-256-ECB" };
+static const char *const cbc_names[3] = { "AES-128-CBC", "AES-192-CBC", "AES-256-CBC" };
+static const char *const gcm_names[3] = { "AES-128-GCM", "AES-192-GCM", "AES-256-GCM" };
+static const char *const md_names[PF_MD_COUNT] = { "SHA1", "SHA224", "SHA256", "SHA384", "SHA512" };
+
+static void fetch_all(void)
+{
+	int ok = 1;
+
+	for (int i = 0; i < 3; i++) {
+		table.ecb[i] = EVP_CIPHER_fetch(NULL, ecb_names[i], NULL);
+		table.cbc[i] = EVP_CIPHER_fetch(NULL, cbc_names[i], NULL);
+		table.gcm[i] = EVP_CIPHER_fetch(NULL, gcm_names[i], NULL);
+		table.cbc_name[i] = cbc_names[i];
+		ok = ok && table.ecb[i] && table.cbc[i] && table.gcm[i];
+	}
+	table.cmac = EVP_MAC_fetch(NULL, "CMAC", NULL);
+	table.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	ok = ok && table.cmac && table.hmac;
+	for (int i = 0; i < PF_MD_COUNT; i++) {
+		table.md[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
+		table.md_name[i] = md_names[i];
+		ok = ok && table.md[i];
+	}
+	if (!ok)
+		PF_ERROR("crypto: OpenSSL lacks a required algorithm (AES/CMAC/HMAC/SHA)");
+	table_ok = ok;
+}
+
+const pf_alg_table *pf_algs(void)
+{
+	if (pthread_once(&table_once, fetch_all) != 0)
+		return NULL;
+	return table_ok ? &table : NULL;
+}
+
+int pf_crypto_init(void)
+{
+	return pf_algs() != NULL ? PF_CRYPTO_OK : PF_CRYPTO_ERR;
+}
+
+int pf_aes_key_index(size_t key_len)
+{
+	switch (key_len) {
+	case 16: return 0;
+	case 24: return 1;
+	case 32: return 2;
+	default: return -1;
+	}
+}

@@ -1,0 +1,37 @@
+/*
+ * mech_keygen.c - CKM_AES_KEY_GEN and CKM_GENERIC_SECRET_KEY_GEN: what may be
+ * generated. The core calls this with the template's CKA_KEY_TYPE (or
+ * CK_UNAVAILABLE_INFORMATION when the template has none) and CKA_VALUE_LEN
+ * (0 when absent).
+ */
+#include "config.h"
+
+#include "mech/mech_local.h"
+
+CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG value_len,
+                        se_item_kind *kind)
+{
+	const mech_desc *d;
+
+	if (m == NULL || kind == NULL)
+		return CKR_ARGUMENTS_BAD;
+	d = mech_find(m->mechanism);
+	if (d == NULL || d->fam != MECH_FAM_KEYGEN)
+		return CKR_MECHANISM_INVALID;
+	if (mech_no_param(m) != CKR_OK)
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (key_type != CK_UNAVAILABLE_INFORMATION && key_type != d->key_type)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (value_len == 0)
+		return CKR_TEMPLATE_INCOMPLETE; /* both mechanisms need CKA_VALUE_LEN */
+	if (d->key_type == CKK_AES) {
+		if (value_len != 16 && value_len != 24 && value_len != 32)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		*kind = SE_ITEM_AES_KEY;
+	} else {
+		if (value_len < d->min_key || value_len > d->max_key)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		*kind = SE_ITEM_GENERIC_SECRET;
+	}
+	return CKR_OK;
+}

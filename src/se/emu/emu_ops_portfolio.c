@@ -1,0 +1,380 @@
+/*
+ * emu_ops_portfolio.c - the Portfolio constructions in the emulator
+ * (normative text: docs/mechanisms.md).
+ *
+ *   AUTH:  tag = MAC_K( SHA-256(Identity) || Challenge )   CMAC-AES 16 / HMAC-SHA256 32 bytes
+ *          SOURCE_TOKEN: the provisioned 32-byte hash item is absorbed at init
+ *          SOURCE_DATA:  the identity streams through SHA-256 during update
+ *          SOURCE_HASH:  the data is the 32-byte hash, absorbed as it comes
+ *   ENC:   GCM: IV(12) || AES-GCM_K(IV, data || Challenge, no AAD) || TAG(16)
+ *          CBC: IV(16) || AES-CBC_K(IV, PKCS#7(data || Challenge))
+ *          Whole message at final: decryption releases nothing until the tag
+ *          (GCM), the padding and the challenge have been checked, and every
+ *          such failure is the one code CKR_ENCRYPTED_DATA_INVALID.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "se/emu/emu_ops_local.h"
+#include "util/secure.h"
+
+void emu_pf_wipe_buffers(se_op *op)
+{
+	pf_wipe(op->buf, op->buf_len);
+	op->buf_len = 0;
+	op->hash_fed = 0;
+}
+
+/* ---- init ------------------------------------------------------------------ */
+
+static CK_RV auth_init(se_op *op, const se_op_params *p, emu_item *key)
+{
+	pf_mac_alg alg = p->mech == CKM_PORTFOLIO_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
+	CK_RV rv;
+
+	if (alg == PF_MAC_CMAC_AES && key->len != 16 && key->len != 32)
+		return CKR_KEY_SIZE_RANGE;
+	op->mac_len = pf_mac_alg_size(alg);
+	rv = emu_ops_mac_start(op, alg, key);
+	if (rv != CKR_OK)
+		return rv;
+	switch (p->source) {
+	case CKP_PORTFOLIO_SOURCE_TOKEN: {
+		emu_item *id = emu_item_lookup(op->tok, p->identity_ref);
+		if (id == NULL || id->kind != SE_ITEM_IDENTITY_HASH || id->len != PF_SHA256_SIZE ||
+		    id->value == NULL)
+			return CKR_MECHANISM_PARAM_INVALID;
+		if (pf_mac_update(op->mac, id->value, id->len) != PF_CRYPTO_OK)
+			return CKR_FUNCTION_FAILED;
+		break;
+	}
+	case CKP_PORTFOLIO_SOURCE_DATA:
+		if (op->digest == NULL && (op->digest = pf_digest_new()) == NULL)
+			return CKR_HOST_MEMORY;
+		if (pf_digest_init(op->digest, PF_MD_SHA256) != PF_CRYPTO_OK)
+			return CKR_FUNCTION_FAILED;
+		break;
+	case CKP_PORTFOLIO_SOURCE_HASH:
+		op->hash_fed = 0;
+		break;
+	default:
+		return CKR_MECHANISM_PARAM_INVALID;
+	}
+	return CKR_OK;
+}
+
+static CK_RV enc_init(se_op *op, const se_op_params *p, emu_item *key)
+{
+	CK_RV rv;
+
+	op->buf_len = 0;
+	op->key_serial = emu_ops_key_serial(key);
+	if (op->kind == SE_OP_DECRYPT) {
+		/* the source names where plaintext comes from; a decryption has none */
+		if (p->source != 0 && p->source != CKP_PORTFOLIO_SOURCE_DATA)
+			return CKR_MECHANISM_PARAM_INVALID;
+		return CKR_OK;
+	}
+	switch (p->source) {
+	case CKP_PORTFOLIO_SOURCE_DATA:
+		return CKR_OK;
+	case CKP_PORTFOLIO_SOURCE_TOKEN: {
+		emu_item *id = emu_item_lookup(op->tok, p->identity_ref);
+		if (id == NULL || id->kind != SE_ITEM_IDENTITY_VALUE || (id->value == NULL && id->len != 0))
+			return CKR_MECHANISM_PARAM_INVALID;
+		if (id->len > EMU_PF_MAX_DATA)
+			return CKR_DATA_LEN_RANGE;
+		rv = emu_ops_reserve(&op->buf, &op->buf_cap, 0, id->len);
+		if (rv != CKR_OK)
+			return rv;
+		if (id->len != 0)
+			memcpy(op->buf, id->value, id->len);
+		op->buf_len = id->len;
+		return CKR_OK;
+	}
+	default:
+		return CKR_MECHANISM_PARAM_INVALID; /* SOURCE_HASH makes no sense for encryption */
+	}
+}
+
+CK_RV emu_pf_init(se_op *op, const se_op_params *p, emu_item *key)
+{
+	if (p->challenge_len == 0 || p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
+		return CKR_MECHANISM_PARAM_INVALID;
+	memcpy(op->challenge, p->challenge, p->challenge_len);
+	op->challenge_len = p->challenge_len;
+	op->source = p->source;
+	op->hash_fed = 0;
+	return op->fam == EMU_FAM_PF_AUTH ? auth_init(op, p, key) : enc_init(op, p, key);
+}
+
+/* ---- update ---------------------------------------------------------------- */
+
+CK_RV emu_pf_update(se_op *op, const uint8_t *in, size_t in_len)
+{
+	if (op->fam == EMU_FAM_PF_AUTH) {
+		switch (op->source) {
+		case CKP_PORTFOLIO_SOURCE_TOKEN:
+			return in_len == 0 ? CKR_OK : CKR_DATA_LEN_RANGE; /* the identity is the token's */
+		case CKP_PORTFOLIO_SOURCE_DATA:
+			return pf_digest_update(op->digest, in, in_len) == PF_CRYPTO_OK ? CKR_OK
+			                                                                 : CKR_FUNCTION_FAILED;
+		default: /* SOURCE_HASH */
+			if (in_len > PF_SHA256_SIZE - op->hash_fed)
+				return CKR_DATA_LEN_RANGE;
+			op->hash_fed += in_len;
+			return pf_mac_update(op->mac, in, in_len) == PF_CRYPTO_OK ? CKR_OK
+			                                                           : CKR_FUNCTION_FAILED;
+		}
+	}
+	/* ENC */
+	if (in_len == 0)
+		return CKR_OK;
+	if (op->kind == SE_OP_ENCRYPT) {
+		if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN)
+			return CKR_DATA_LEN_RANGE;
+		if (in_len > EMU_PF_MAX_DATA - op->buf_len)
+			return CKR_DATA_LEN_RANGE;
+	} else if (in_len > EMU_PF_MAX_CIPHER - op->buf_len) {
+		return CKR_ENCRYPTED_DATA_LEN_RANGE;
+	}
+	CK_RV rv = emu_ops_reserve(&op->buf, &op->buf_cap, op->buf_len, op->buf_len + in_len);
+	if (rv != CKR_OK)
+		return rv;
+	memcpy(op->buf + op->buf_len, in, in_len);
+	op->buf_len += in_len;
+	return CKR_OK;
+}
+
+/* ---- output sizes ---------------------------------------------------------- */
+
+static size_t enc_output_len(const se_op *op, size_t data_len)
+{
+	size_t body = data_len + op->challenge_len;
+
+	if (op->mech == CKM_PORTFOLIO_ENC_GCM)
+		return EMU_PF_GCM_IV + body + EMU_PF_TAG;
+	return EMU_PF_CBC_IV + (body / PF_AES_BLOCK + 1) * PF_AES_BLOCK;
+}
+
+static size_t dec_output_bound(const se_op *op, size_t cipher_len)
+{
+	size_t overhead;
+
+	if (op->mech == CKM_PORTFOLIO_ENC_GCM)
+		overhead = EMU_PF_GCM_IV + EMU_PF_TAG + op->challenge_len; /* exact */
+	else
+		overhead = EMU_PF_CBC_IV + 1 + op->challenge_len; /* at least one pad byte */
+	return cipher_len > overhead ? cipher_len - overhead : 0;
+}
+
+size_t emu_pf_output_bound(const se_op *op, size_t in_len, int final)
+{
+	if (!final)
+		return 0; /* updates only absorb */
+	if (op->fam == EMU_FAM_PF_AUTH)
+		return op->kind == SE_OP_SIGN ? op->mac_len : 0;
+	if (op->kind == SE_OP_ENCRYPT)
+		return enc_output_len(op, op->buf_len + in_len);
+	return dec_output_bound(op, op->buf_len + in_len);
+}
+
+/* ---- AUTH final -------------------------------------------------------------- */
+
+/* Absorb what remains (the hash for SOURCE_DATA, the challenge) and produce the tag. */
+static CK_RV auth_tag(se_op *op, uint8_t *tag)
+{
+	uint8_t hash[PF_SHA256_SIZE];
+	int rc;
+
+	if (op->source == CKP_PORTFOLIO_SOURCE_DATA) {
+		rc = pf_digest_final(op->digest, hash);
+		if (rc == PF_CRYPTO_OK)
+			rc = pf_mac_update(op->mac, hash, sizeof(hash));
+		pf_wipe(hash, sizeof(hash));
+		if (rc != PF_CRYPTO_OK)
+			return CKR_FUNCTION_FAILED;
+	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH && op->hash_fed != PF_SHA256_SIZE) {
+		return CKR_DATA_LEN_RANGE;
+	}
+	if (pf_mac_update(op->mac, op->challenge, op->challenge_len) != PF_CRYPTO_OK ||
+	    pf_mac_final(op->mac, tag, op->mac_len) != PF_CRYPTO_OK)
+		return CKR_FUNCTION_FAILED;
+	return CKR_OK;
+}
+
+CK_RV emu_pf_verify_final(se_op *op, const uint8_t *sig, size_t sig_len)
+{
+	uint8_t tag[PF_MAC_MAX_SIZE];
+	CK_RV rv;
+
+	if (op->fam != EMU_FAM_PF_AUTH)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (sig_len != op->mac_len)
+		return CKR_SIGNATURE_LEN_RANGE;
+	rv = auth_tag(op, tag);
+	if (rv == CKR_OK && !pf_ct_equal(tag, sig, op->mac_len))
+		rv = CKR_SIGNATURE_INVALID;
+	pf_wipe(tag, sizeof(tag));
+	return rv;
+}
+
+/* ---- ENC final --------------------------------------------------------------- */
+
+static emu_item *enc_key(se_op *op, CK_RV *rv)
+{
+	emu_item *key = emu_ops_key_item(op, op->key_ref, SE_ITEM_AES_KEY, rv);
+
+	/* The item was looked up again: make sure it is still the same key. */
+	if (key != NULL && op->key_serial != 0 && emu_ops_key_serial(key) != op->key_serial) {
+		*rv = CKR_KEY_HANDLE_INVALID;
+		return NULL;
+	}
+	return key;
+}
+
+static CK_RV enc_encrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *out_len)
+{
+	int gcm = op->mech == CKM_PORTFOLIO_ENC_GCM;
+	size_t iv_len = gcm ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
+	size_t w = iv_len, n;
+	int rc;
+
+	if (pf_random_iv(out, iv_len) != PF_CRYPTO_OK)
+		return CKR_FUNCTION_FAILED;
+	rc = pf_cipher_init(op->cipher, gcm ? PF_AES_GCM : PF_AES_CBC_PAD, 1, key->value, key->len,
+	                    out, iv_len, NULL, 0, gcm ? EMU_PF_TAG : 0);
+	if (rc == PF_CRYPTO_OK)
+		rc = pf_cipher_update(op->cipher, op->buf, op->buf_len, out + w, &n);
+	if (rc == PF_CRYPTO_OK) {
+		w += n;
+		rc = pf_cipher_update(op->cipher, op->challenge, op->challenge_len, out + w, &n);
+	}
+	if (rc == PF_CRYPTO_OK) {
+		w += n;
+		rc = pf_cipher_final(op->cipher, out + w, &n);
+	}
+	if (rc != PF_CRYPTO_OK)
+		return CKR_FUNCTION_FAILED;
+	*out_len = w + n;
+	return CKR_OK;
+}
+
+/*
+ * CBC: check the PKCS#7 padding and the challenge together, in time that does
+ * not depend on where the padding check fails, and answer with one code, so
+ * the decryptor is not a padding oracle beyond what CBC inherently is.
+ * Returns the data length, or -1.
+ */
+static long cbc_unpad_check(const uint8_t *pt, size_t n, const uint8_t *challenge, size_t clen)
+{
+	unsigned pad = pt[n - 1];
+	unsigned bad = (unsigned)((pad - 1u) >> 8) | (unsigned)((16u - pad) >> 8); /* pad in 1..16 */
+	size_t data_end;
+
+	for (unsigned i = 0; i < PF_AES_BLOCK; i++) {
+		unsigned in_pad = (unsigned)((i - pad) >> 8) & 1u; /* i < pad */
+		bad |= in_pad & (unsigned)((pt[n - 1 - i] ^ pad) != 0);
+	}
+	bad &= 1u;
+	/* on bad padding, still compare something of the same size */
+	data_end = n - (bad ? 1 : pad);
+	if (data_end < clen)
+		return -1;
+	bad |= (unsigned)!pf_ct_equal(pt + data_end - clen, challenge, clen);
+	return bad ? -1 : (long)(data_end - clen);
+}
+
+static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *out_len)
+{
+	int gcm = op->mech == CKM_PORTFOLIO_ENC_GCM;
+	size_t iv_len = gcm ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
+	size_t body = op->buf_len - iv_len, n = 0, n2 = 0;
+	long data_len = -1;
+	CK_RV rv;
+	int rc;
+
+	rv = emu_ops_reserve(&op->scratch, &op->scratch_cap, 0, body);
+	if (rv != CKR_OK)
+		return rv;
+	rc = pf_cipher_init(op->cipher, gcm ? PF_AES_GCM : PF_AES_CBC, 0, key->value, key->len,
+	                    op->buf, iv_len, NULL, 0, gcm ? EMU_PF_TAG : 0);
+	if (rc == PF_CRYPTO_OK)
+		rc = pf_cipher_update(op->cipher, op->buf + iv_len, body, op->scratch, &n);
+	if (rc == PF_CRYPTO_OK)
+		rc = pf_cipher_final(op->cipher, op->scratch + n, &n2);
+	n += n2;
+	if (rc == PF_CRYPTO_OK) {
+		if (gcm)
+			data_len = (n >= op->challenge_len &&
+			            pf_ct_equal(op->scratch + n - op->challenge_len, op->challenge,
+			                        op->challenge_len))
+			                   ? (long)(n - op->challenge_len)
+			                   : -1;
+		else
+			data_len = cbc_unpad_check(op->scratch, n, op->challenge, op->challenge_len);
+	}
+	if (data_len >= 0) {
+		memcpy(out, op->scratch, (size_t)data_len);
+		*out_len = (size_t)data_len;
+		rv = CKR_OK;
+	} else {
+		rv = (rc == PF_CRYPTO_OK || rc == PF_CRYPTO_AUTH_FAILED) ? CKR_ENCRYPTED_DATA_INVALID
+		                                                         : CKR_FUNCTION_FAILED;
+	}
+	pf_wipe(op->scratch, body);
+	return rv;
+}
+
+CK_RV emu_pf_final(se_op *op, uint8_t *out, size_t *out_len)
+{
+	uint8_t tag[PF_MAC_MAX_SIZE];
+	emu_item *key;
+	size_t need;
+	CK_RV rv;
+
+	if (op->fam == EMU_FAM_PF_AUTH) {
+		if (op->kind != SE_OP_SIGN)
+			return CKR_OPERATION_NOT_INITIALIZED;
+		if (out == NULL || *out_len < op->mac_len) {
+			*out_len = op->mac_len;
+			return CKR_BUFFER_TOO_SMALL;
+		}
+		/* Into a local first: a failure must not leave half a tag behind. */
+		rv = auth_tag(op, tag);
+		if (rv == CKR_OK) {
+			memcpy(out, tag, op->mac_len);
+			*out_len = op->mac_len;
+		}
+		pf_wipe(tag, sizeof(tag));
+		return rv;
+	}
+
+	if (op->kind == SE_OP_DECRYPT) {
+		/* structurally impossible lengths first (no key needed to see them) */
+		size_t iv_len = op->mech == CKM_PORTFOLIO_ENC_GCM ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
+		if (op->mech == CKM_PORTFOLIO_ENC_GCM
+		        ? op->buf_len < EMU_PF_GCM_IV + EMU_PF_TAG + op->challenge_len
+		        : (op->buf_len < 2 * PF_AES_BLOCK || (op->buf_len - iv_len) % PF_AES_BLOCK != 0))
+			return CKR_ENCRYPTED_DATA_LEN_RANGE;
+		need = dec_output_bound(op, op->buf_len);
+	} else {
+		need = enc_output_len(op, op->buf_len);
+	}
+	if (out == NULL || *out_len < need) {
+		*out_len = need;
+		return CKR_BUFFER_TOO_SMALL;
+	}
+	key = enc_key(op, &rv);
+	if (key == NULL)
+		return rv;
+	if (op->cipher == NULL && (op->cipher = pf_cipher_new()) == NULL)
+		return CKR_HOST_MEMORY;
+	rv = op->kind == SE_OP_ENCRYPT ? enc_encrypt(op, key, out, out_len)
+	                               : enc_decrypt(op, key, out, out_len);
+	if (rv != CKR_OK)
+		*out_len = 0;
+	emu_pf_wipe_buffers(op);
+	return rv;
+}

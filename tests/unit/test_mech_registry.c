@@ -1,0 +1,101 @@
+/*
+ * test_mech_registry.c - the mechanism list, C_GetMechanismInfo contents and
+ * key-generation checks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "mech/mech.h"
+
+static const CK_MECHANISM_TYPE expected[] = {
+	CKM_AES_KEY_GEN, CKM_GENERIC_SECRET_KEY_GEN, CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
+	CKM_AES_GCM, CKM_AES_CMAC, CKM_AES_CMAC_GENERAL, CKM_SHA_1, CKM_SHA224, CKM_SHA256,
+	CKM_SHA384, CKM_SHA512, CKM_SHA_1_HMAC, CKM_SHA256_HMAC, CKM_SHA256_HMAC_GENERAL,
+	CKM_SHA384_HMAC, CKM_SHA512_HMAC, CKM_PORTFOLIO_AUTH_CMAC, CKM_PORTFOLIO_AUTH_HMAC,
+	CKM_PORTFOLIO_ENC_GCM, CKM_PORTFOLIO_ENC_CBC,
+};
+
+static void test_list(void **state)
+{
+	size_t n = sizeof(expected) / sizeof(expected[0]);
+	(void)state;
+
+	assert_int_equal(mech_count(), n);
+	for (size_t i = 0; i < n; i++) {
+		int found = 0;
+		for (size_t j = 0; j < mech_count(); j++)
+			found += mech_type_at(j) == expected[i];
+		assert_int_equal(found, 1);
+	}
+	assert_int_equal(mech_type_at(n), CK_UNAVAILABLE_INFORMATION);
+}
+
+static void expect_info(CK_MECHANISM_TYPE t, CK_ULONG min, CK_ULONG max, CK_FLAGS flags)
+{
+	CK_MECHANISM_INFO info;
+	assert_int_equal(mech_get_info(t, &info), CKR_OK);
+	assert_int_equal(info.ulMinKeySize, min);
+	assert_int_equal(info.ulMaxKeySize, max);
+	assert_int_equal(info.flags, flags);
+}
+
+static void test_info(void **state)
+{
+	CK_MECHANISM_INFO info;
+	(void)state;
+
+	expect_info(CKM_AES_KEY_GEN, 16, 32, CKF_GENERATE);
+	expect_info(CKM_GENERIC_SECRET_KEY_GEN, 1, 512, CKF_GENERATE);
+	expect_info(CKM_AES_ECB, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
+	expect_info(CKM_AES_GCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
+	expect_info(CKM_AES_CMAC, 16, 32, CKF_SIGN | CKF_VERIFY);
+	expect_info(CKM_SHA256, 0, 0, CKF_DIGEST);
+	expect_info(CKM_SHA256_HMAC_GENERAL, 1, 512, CKF_SIGN | CKF_VERIFY);
+	expect_info(CKM_PORTFOLIO_AUTH_CMAC, 16, 32, CKF_SIGN | CKF_VERIFY);
+	expect_info(CKM_PORTFOLIO_AUTH_HMAC, 16, 512, CKF_SIGN | CKF_VERIFY);
+	expect_info(CKM_PORTFOLIO_ENC_GCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
+	expect_info(CKM_PORTFOLIO_ENC_CBC, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
+	assert_int_equal(mech_get_info(CKM_RSA_PKCS, &info), CKR_MECHANISM_INVALID);
+	assert_int_equal(mech_get_info(CKM_AES_ECB, NULL), CKR_ARGUMENTS_BAD);
+}
+
+static void test_keygen(void **state)
+{
+	CK_MECHANISM aes = { CKM_AES_KEY_GEN, NULL, 0 };
+	CK_MECHANISM gen = { CKM_GENERIC_SECRET_KEY_GEN, NULL, 0 };
+	CK_MECHANISM ecb = { CKM_AES_ECB, NULL, 0 };
+	CK_BYTE junk[4] = { 0 };
+	CK_MECHANISM aes_param = { CKM_AES_KEY_GEN, junk, sizeof(junk) };
+	se_item_kind kind = 0;
+	(void)state;
+
+	for (CK_ULONG len = 16; len <= 32; len += 8) {
+		assert_int_equal(mech_keygen_check(&aes, CKK_AES, len, &kind), CKR_OK);
+		assert_int_equal(kind, SE_ITEM_AES_KEY);
+	}
+	assert_int_equal(mech_keygen_check(&aes, CK_UNAVAILABLE_INFORMATION, 32, &kind), CKR_OK);
+	assert_int_equal(mech_keygen_check(&aes, CKK_AES, 17, &kind), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(mech_keygen_check(&aes, CKK_AES, 0, &kind), CKR_TEMPLATE_INCOMPLETE);
+	assert_int_equal(mech_keygen_check(&aes, CKK_GENERIC_SECRET, 16, &kind), CKR_TEMPLATE_INCONSISTENT);
+	assert_int_equal(mech_keygen_check(&aes_param, CKK_AES, 16, &kind), CKR_MECHANISM_PARAM_INVALID);
+	assert_int_equal(mech_keygen_check(&gen, CKK_GENERIC_SECRET, 1, &kind), CKR_OK);
+	assert_int_equal(kind, SE_ITEM_GENERIC_SECRET);
+	assert_int_equal(mech_keygen_check(&gen, CKK_GENERIC_SECRET, 512, &kind), CKR_OK);
+	assert_int_equal(mech_keygen_check(&gen, CKK_GENERIC_SECRET, 513, &kind), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(mech_keygen_check(&gen, CKK_AES, 16, &kind), CKR_TEMPLATE_INCONSISTENT);
+	assert_int_equal(mech_keygen_check(&ecb, CKK_AES, 16, &kind), CKR_MECHANISM_INVALID);
+	assert_int_equal(mech_keygen_check(NULL, CKK_AES, 16, &kind), CKR_ARGUMENTS_BAD);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_info),
+		cmocka_unit_test(test_keygen),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
