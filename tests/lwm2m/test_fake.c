@@ -505,6 +505,39 @@ static void test_stale_delivery(void **state)
 	assert_int_equal(pf_obj16_delivered(o, 9, fresh), PF_OBJ16_NOT_FOUND);
 }
 
+/* While the token computes request A, request B arrives with bad arguments
+ * (ERROR at once). A's late result must not overwrite B's outcome. */
+static void bad_request_now(void *arg)
+{
+	assert_int_equal(exec(arg, 0, "0='9',1='3',2='1',3='0'"), PF_OBJ16_BAD_REQUEST);
+}
+
+static void supersede_while_busy(int async)
+{
+	build_tokens();
+	pf_obj16_config c = base_config();
+	c.async = async;
+	pf_obj16 *o = make(c);
+	pf_obj16_status s;
+	fake()->during_op = bad_request_now;
+	fake()->during_op_arg = o;
+	assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
+	assert_int_equal(pf_obj16_wait_idle(o, 0), PF_OBJ16_OK);
+	assert_int_equal(fake()->op_calls, 1); /* A did run to the end */
+	assert_int_equal(pf_obj16_read_status(o, 0, &s), PF_OBJ16_OK);
+	assert_int_equal(s, PF_OBJ16_ERROR);
+	expect_no_data(o, 0);
+	expect_last_error(o, 0, "argument 0 (Service)");
+	pf_obj16_free(o);
+}
+
+static void test_superseded_result_discarded(void **state)
+{
+	(void)state;
+	supersede_while_busy(0);
+	supersede_while_busy(1);
+}
+
 static void test_snapshot(void **state)
 {
 	pf_obj16 *o = *state;
@@ -799,6 +832,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_argument_errors, setup, teardown),
 		cmocka_unit_test(test_lenient_mode),
 		cmocka_unit_test_setup_teardown(test_stale_delivery, setup, teardown),
+		cmocka_unit_test(test_superseded_result_discarded),
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_read_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_recovery, setup, teardown),
