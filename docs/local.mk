@@ -1,1 +1,2 @@
-# docs build fragment
+# docs: the man page of portfolio-tool (installed) and the design documents.
+dist_man_MANS += docs/portfolio-tool.1

@@ -1,0 +1,170 @@
+#!/bin/bash
+# demo.sh - build portfolio-pkcs11 and run the two use cases of the OMA LwM2M
+# Portfolio Object TS (Appendix B.2) against the embedded emulator, entirely
+# through the built portfolio-tool and module:
+#
+#   Use Case 1  Host Device authentication:  EXECUTE /16/0/1 0='0',1='3',2='0x2345178',3='0'
+#   Use Case 2  encrypted Identity data:      EXECUTE /16/0/1 0='1',1='2',2='0x2345178',3='1'
+#
+# The "device" and the "Car Manufacturer Server" each get their own temporary
+# configuration and store, as they would be two machines. Nothing outside a
+# temporary directory is touched (apart from the build, and the packages
+# scripts/install-deps.sh installs).
+#
+# Usage: scripts/demo.sh [--no-deps] [--no-build]
+#   --no-deps   do not run scripts/install-deps.sh
+#   --no-build  use the existing build/ tree as it is
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD="${PORTFOLIO_BUILD_DIR:-$ROOT/build}"
+deps=1 build=1
+for arg in "$@"; do
+	case $arg in
+	--no-deps) deps=0 ;;
+	--no-build) build=0 ;;
+	*) echo "usage: $0 [--no-deps] [--no-build]" >&2; exit 2 ;;
+	esac
+done
+
+bold= dim= off=
+if [ -t 1 ]; then
+	bold=$(tput bold 2>/dev/null || true) dim=$(tput dim 2>/dev/null || true) off=$(tput sgr0 2>/dev/null || true)
+fi
+section() { printf '\n%s== %s ==%s\n' "$bold" "$*" "$off"; }
+say() { printf '%s\n' "$*"; }
+
+# ---- build -----------------------------------------------------------------
+if [ "$build" = 1 ]; then
+	section "Building"
+	if [ "$deps" = 1 ]; then
+		bash "$ROOT/scripts/install-deps.sh"
+	fi
+	(cd "$ROOT" && autoreconf -fi)
+	mkdir -p "$BUILD"
+	(cd "$BUILD" && { [ -f Makefile ] || "$ROOT/configure"; } && make -j2)
+fi
+TOOL="$BUILD/portfolio-tool"
+MODULE="$BUILD/.libs/libportfolio-pkcs11.so"
+[ -x "$TOOL" ] && [ -f "$MODULE" ] || { echo "demo: $TOOL or $MODULE missing; build first" >&2; exit 1; }
+
+# ---- two worlds: the device and the server -----------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/portfolio-demo.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+umask 077
+for role in device server; do
+	printf 'store = %s/%s.db\nlog_level = error\n' "$WORK" "$role" > "$WORK/$role.conf"
+done
+export PORTFOLIO_TOOL_MODULE="$MODULE"
+# PINs travel in the environment, never in argv (ps would show them).
+DEVICE_SO_PIN=device-so-2468 DEVICE_PIN=device-1357
+SERVER_SO_PIN=server-so-8642 SERVER_PIN=server-7531
+
+# Runs the tool as one of the two parties, echoing the command first.
+device() {
+	printf '%s  device$ portfolio-tool%s%s\n' "$dim" "$(printf ' %q' "$@")" "$off" >&2
+	PORTFOLIO_PKCS11_CONF="$WORK/device.conf" PORTFOLIO_SO_PIN=$DEVICE_SO_PIN PORTFOLIO_PIN=$DEVICE_PIN \
+		"$TOOL" "$@"
+}
+server() {
+	printf '%s  server$ portfolio-tool%s%s\n' "$dim" "$(printf ' %q' "$@")" "$off" >&2
+	PORTFOLIO_PKCS11_CONF="$WORK/server.conf" PORTFOLIO_SO_PIN=$SERVER_SO_PIN PORTFOLIO_PIN=$SERVER_PIN \
+		"$TOOL" "$@"
+}
+
+# The arguments of an LwM2M EXECUTE, in the Core TS grammar: d='value',...
+# Sets ARG0..ARG3.
+parse_execute() {
+	local rest=$1 re="^([0-9])='([^']*)'(,(.*))?$"
+	ARG0= ARG1= ARG2= ARG3=
+	while [ -n "$rest" ]; do
+		[[ $rest =~ $re ]] || { echo "demo: bad EXECUTE arguments: $1" >&2; exit 1; }
+		printf -v "ARG${BASH_REMATCH[1]}" '%s' "${BASH_REMATCH[2]}"
+		rest=${BASH_REMATCH[4]}
+	done
+}
+
+# ---- provisioning --------------------------------------------------------------
+section "Provisioning (in the factory, by the Car Manufacturer)"
+say "The Secure Component of the vehicle gets Portfolio instance /16/0, a key K0"
+say "for authentication, a key K1 for encryption, and the four GSMA Host Device"
+say "identities (TS Appendix B.1) with their hashes."
+openssl rand -hex 16 > "$WORK/K0.hex"
+openssl rand -hex 16 > "$WORK/K1.hex"
+iid=$(device init-instance --label "Vehicle ECU /16/0")
+say "-> instance /16/$iid created"
+device import-key --slot "$iid" --service auth --index 0 --hex-file "$WORK/K0.hex"
+device import-key --slot "$iid" --service enc --index 1 --hex-file "$WORK/K1.hex"
+HOST_UNIQUE_ID="GSMA-HUID-4F2A-0091"
+HOST_MAN="ACME Motors"
+HOST_MOD="Roadster X200"
+HOST_SWV="RX200-FW 4.2.1"
+i=0
+for value in "$HOST_UNIQUE_ID" "$HOST_MAN" "$HOST_MOD" "$HOST_SWV"; do
+	device set-identity --slot "$iid" --id "$i" --value "$value" --provision
+	i=$((i + 1))
+done
+device list-objects --slot "$iid" --login
+
+section "The Car Manufacturer Server (a separate store: another machine)"
+say "The server holds check-only copies of K0 and K1: K0 can verify but not sign,"
+say "K1 can decrypt but not encrypt. It knows which identities it expects."
+sid=$(server init-instance --label "Car Manufacturer HSM")
+server import-key --slot "$sid" --service auth --index 0 --hex-file "$WORK/K0.hex" --server
+server import-key --slot "$sid" --service enc --index 1 --hex-file "$WORK/K1.hex" --server
+# The key files were only the out-of-band transport between factory and server.
+rm -f "$WORK/K0.hex" "$WORK/K1.hex"
+server list-objects --slot "$sid" --login
+
+# ---- use case 1 ------------------------------------------------------------------
+section "Use Case 1: Vehicle (Host Device) authentication"
+EXEC1="0='0',1='3',2='0x2345178',3='0'"
+say "Server: EXECUTE /16/$iid/1 $EXEC1   (GetAuthData; AuthStatus -> IDLE)"
+parse_execute "$EXEC1"
+say "  argument 0 = $ARG0 (SRV_AUTHENT), 1 = $ARG1 (Identity HostSwV), 2 = $ARG2 (challenge), 3 = $ARG3 (key K$ARG3)"
+say "Device: the Secure Component signs Hash(Identity $ARG1) + challenge with K$ARG3:"
+sig=$(device sign --slot "$iid" --identity "$ARG1" --challenge "$ARG2" --index "$ARG3")
+say "  AuthData = $sig   (AuthStatus -> DATA_AVAIL; NOTIFY/READ; -> IDLE)"
+say "Server: verify against the software version it expects, \"$HOST_SWV\":"
+server verify --slot "$sid" --identity-value "$HOST_SWV" --challenge "$ARG2" --index "$ARG3" --signature "$sig"
+say "  -> the vehicle is authenticated."
+TAMPERED="RX200-FW 4.2.1-patched"
+say "A vehicle whose identity differs (\"$TAMPERED\") cannot produce that signature:"
+if server verify --slot "$sid" --identity-value "$TAMPERED" --challenge "$ARG2" --index "$ARG3" --signature "$sig"; then
+	echo "demo: a tampered identity verified: this is a bug" >&2
+	exit 1
+fi
+say "  -> rejected, as it must be."
+say "Nor does rewriting the Identity on the device (an LwM2M WRITE) change what it can prove:"
+device set-identity --slot "$iid" --id 3 --value "$TAMPERED"
+sig2=$(device sign --slot "$iid" --identity 3 --challenge "$ARG2" --index 0)
+say "  AuthData = $sig2   (the same as before: the provisioned hash is what is signed)"
+if server verify --slot "$sid" --identity-value "$TAMPERED" --challenge "$ARG2" --index 0 --signature "$sig2"; then
+	echo "demo: a rewritten identity verified: this is a bug" >&2
+	exit 1
+fi
+say "  -> still only the provisioned hash is signed; the forged value is rejected."
+device set-identity --slot "$iid" --id 3 --value "$HOST_SWV"
+
+# ---- use case 2 ------------------------------------------------------------------
+section "Use Case 2: encryption of sensitive data of the Portfolio instance"
+EXEC2="0='1',1='2',2='0x2345178',3='1'"
+say "Server: EXECUTE /16/$iid/1 $EXEC2"
+parse_execute "$EXEC2"
+say "  argument 0 = $ARG0 (SRV_ENCRYPT), 1 = $ARG1 (Identity HostMod), 2 = $ARG2 (challenge), 3 = $ARG3 (key K$ARG3 of the encryption keyset)"
+say "Device: the Secure Component encrypts Identity $ARG1 + challenge with K$ARG3 (AES-GCM):"
+authdata=$(device encrypt --slot "$iid" --identity "$ARG1" --challenge "$ARG2" --index "$ARG3")
+say "  AuthData = $authdata"
+say "Server: decrypt, checking the tag and that the challenge is the one it sent:"
+model=$(server decrypt --slot "$sid" --challenge "$ARG2" --index "$ARG3" --data "$authdata")
+say "  -> Host Device Model: $bold$model$off"
+say "The same AuthData presented against another challenge (a replay) is refused:"
+if server decrypt --slot "$sid" --challenge 0x2345179 --index "$ARG3" --data "$authdata"; then
+	echo "demo: a wrong challenge decrypted: this is a bug" >&2
+	exit 1
+fi
+say "  -> rejected."
+
+section "Done"
+say "Both use cases ran through portfolio-tool and the PKCS#11 module only."
+say "(The temporary stores in $WORK are removed now.)"

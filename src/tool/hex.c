@@ -1,0 +1,42 @@
+/* hex.c - hexadecimal text <-> bytes. */
+#include "tool/hex.h"
+
+#include <string.h>
+
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+long hex_decode(const char *text, unsigned char *out, size_t cap)
+{
+	size_t len = strlen(text);
+
+	if (len % 2 != 0 || len / 2 > cap)
+		return -1;
+	for (size_t i = 0; i < len / 2; i++) {
+		int hi = nibble(text[2 * i]);
+		int lo = nibble(text[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (long)(len / 2);
+}
+
+void hex_print(FILE *f, const unsigned char *bytes, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		fputc(digits[bytes[i] >> 4], f);
+		fputc(digits[bytes[i] & 0x0f], f);
+	}
+}

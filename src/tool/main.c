@@ -1,0 +1,173 @@
+/*
+ * main.c - portfolio-tool: the command table, help, and the one place that
+ * loads the module, runs a command and unloads.
+ */
+#include "config.h"
+
+#include "tool/module.h"
+#include "tool/options.h"
+#include "tool/tool.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(struct tool *t);
+	uint64_t required;
+	uint64_t optional;
+	const char *synopsis;
+	const char *summary;
+};
+
+#define B(o) OPTBIT(OPT_##o)
+
+/* Options every command accepts. */
+#define GLOBAL_OPTS (B(MODULE) | B(HELP))
+
+static const struct command commands[] = {
+	{ "list-slots", cmd_list_slots, 0, 0,
+	  "list-slots",
+	  "List the slots: one per Portfolio instance (/16/N), plus the free one." },
+	{ "list-mechanisms", cmd_list_mechanisms, B(SLOT), 0,
+	  "list-mechanisms --slot N",
+	  "List the mechanisms of a slot, with key sizes and uses." },
+	{ "list-objects", cmd_list_objects, B(SLOT), B(LOGIN) | B(PIN),
+	  "list-objects --slot N [--login [--pin P]]",
+	  "List keys and Identity instances (attributes only, never values)." },
+	{ "init-instance", cmd_init_instance, B(LABEL), B(SO_PIN) | B(USER_PIN),
+	  "init-instance --label L [--so-pin P] [--user-pin U]",
+	  "Create a Portfolio instance on the free slot (C_InitToken, C_InitPIN);\n"
+	  "prints the new instance id (= slot id)." },
+	{ "set-pin", cmd_set_pin, B(SLOT), B(SO) | B(USER) | B(OLD_PIN) | B(NEW_PIN),
+	  "set-pin --slot N --so|--user [--old-pin P] [--new-pin Q]",
+	  "Change the SO or user PIN (C_Login, C_SetPIN)." },
+	{ "init-pin", cmd_init_pin, B(SLOT), B(SO_PIN) | B(USER_PIN),
+	  "init-pin --slot N [--so-pin P] [--user-pin U]",
+	  "Set (or reset) the user PIN as the SO (C_InitPIN)." },
+	{ "gen-key", cmd_gen_key, B(SLOT) | B(SERVICE) | B(INDEX), B(TYPE) | B(SERVER) | B(PIN),
+	  "gen-key --slot N --service auth|enc --index K [--type aes128|aes256|hmac] [--server]",
+	  "Generate key Kn of a keyset inside the token." },
+	{ "import-key", cmd_import_key, B(SLOT) | B(SERVICE) | B(INDEX),
+	  B(TYPE) | B(SERVER) | B(PIN) | B(HEX) | B(HEX_FILE),
+	  "import-key --slot N --service auth|enc --index K (--hex HEX | --hex-file PATH|-)\n"
+	  "           [--type aes128|aes256|hmac] [--server]",
+	  "Import key Kn of a keyset; --server makes a verify/decrypt-only copy." },
+	{ "set-identity", cmd_set_identity, B(SLOT) | B(ID) | B(VALUE), B(PROVISION) | B(PIN) | B(SO_PIN),
+	  "set-identity --slot N --id I --value STR [--provision]",
+	  "Write Identity instance /16/N/0/I. --provision (as SO) also provisions\n"
+	  "SHA-256(STR); without it (as user) only the value changes." },
+	{ "get-identity", cmd_get_identity, B(SLOT), B(ID) | B(PIN),
+	  "get-identity --slot N [--id I]",
+	  "Print Identity values (one, or all with their ids)." },
+	{ "sign", cmd_sign, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(HMAC) | B(PIN),
+	  "sign --slot N --identity I --challenge C --index K [--hmac]",
+	  "Device side of GetAuthData 0='0': print SIG_Kn(Hash(Identity I) || C) in hex." },
+	{ "verify", cmd_verify, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(SIGNATURE),
+	  B(IDENTITY_VALUE) | B(IDENTITY_HASH) | B(HMAC) | B(PIN),
+	  "verify --slot N (--identity-value STR | --identity-hash HEX) --challenge C\n"
+	  "       --index K --signature HEX [--hmac]",
+	  "Server side: check a signature; exit 0 \"signature valid\", 1 \"signature INVALID\"." },
+	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
+	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
+	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
+	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN),
+	  "decrypt --slot N --challenge C --index K --data HEX [--cbc]",
+	  "Server side: check challenge and tag, print the Identity value." },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void print_command(FILE *f, const struct command *c)
+{
+	fprintf(f, "  %s\n", c->synopsis);
+	fprintf(f, "      ");
+	for (const char *p = c->summary; *p != '\0'; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
+			fprintf(f, "      ");
+	}
+	fputc('\n', f);
+}
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "Usage: portfolio-tool [--module PATH] COMMAND [OPTIONS]\n\n"
+		   "Manage and use OMA LwM2M Portfolio Object (/16) instances through the\n"
+		   "portfolio-pkcs11 module (or any module with the same vendor mechanisms).\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		print_command(f, &commands[i]);
+	fprintf(f, "\nChallenges are written as the LwM2M server writes them: 0x2345178 (hex,\n"
+		   "big-endian, an odd digit count gets a leading zero nibble) or decimal.\n\n"
+		   "PINs: --pin (user) / --so-pin, else PORTFOLIO_PIN / PORTFOLIO_SO_PIN, else a\n"
+		   "prompt without echo on a terminal. set-pin also reads PORTFOLIO_NEW_PIN.\n"
+		   "Module: --module PATH, else PORTFOLIO_TOOL_MODULE, else\n  %s\n\n"
+		   "Exit status: 0 success, 1 failure (PKCS#11 error, invalid signature),\n"
+		   "2 usage error. See portfolio-tool(1).\n",
+		   PORTFOLIO_TOOL_DEFAULT_MODULE);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* Every required option present, and nothing a command does not take. */
+static int check_options(const struct command *c, const struct tool_options *opts)
+{
+	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
+
+	for (int o = 0; o < OPT_COUNT; o++) {
+		if ((c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
+			return usage_error("%s needs --%s", c->name, options_name((enum tool_opt)o));
+		if ((opts->seen & OPTBIT(o)) && !(allowed & OPTBIT(o)))
+			return usage_error("%s does not take --%s", c->name, options_name((enum tool_opt)o));
+	}
+	return TOOL_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct tool t;
+	struct tool_module m;
+	const struct command *c;
+	int rc = options_parse(argc, argv, &t.opts);
+
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	if (options_has(&t.opts, OPT_VERSION)) {
+		printf("portfolio-tool (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return TOOL_EXIT_OK;
+	}
+	if (t.opts.command == NULL) {
+		if (options_has(&t.opts, OPT_HELP)) {
+			print_help(stdout);
+			return TOOL_EXIT_OK;
+		}
+		print_help(stderr);
+		return TOOL_EXIT_USAGE;
+	}
+	c = find_command(t.opts.command);
+	if (c == NULL)
+		return usage_error("unknown command '%s'", t.opts.command);
+	if (options_has(&t.opts, OPT_HELP)) {
+		printf("Usage: portfolio-tool [--module PATH] ");
+		print_command(stdout, c);
+		return TOOL_EXIT_OK;
+	}
+	rc = check_options(c, &t.opts);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	rc = module_load(module_path(&t.opts), &m);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	t.p11 = m.p11;
+	rc = c->run(&t);
+	fflush(stdout);
+	module_unload(&m);
+	return rc;
+}

@@ -1,0 +1,122 @@
+/*
+ * options.c - getopt_long over one table of every option. Options may come
+ * before or after the subcommand; the first non-option word is the subcommand.
+ */
+#include "tool/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* getopt_long reports a long option by its val; values start above every
+ * byte so that none can be mistaken for a short option or for 0 ("no optopt"). */
+#define OPT_VAL_BASE 256
+#define OV(o) ((o) + OPT_VAL_BASE)
+
+static const struct option long_options[] = {
+	{ "module", required_argument, NULL, OV(OPT_MODULE) },
+	{ "slot", required_argument, NULL, OV(OPT_SLOT) },
+	{ "login", no_argument, NULL, OV(OPT_LOGIN) },
+	{ "pin", required_argument, NULL, OV(OPT_PIN) },
+	{ "so-pin", required_argument, NULL, OV(OPT_SO_PIN) },
+	{ "user-pin", required_argument, NULL, OV(OPT_USER_PIN) },
+	{ "label", required_argument, NULL, OV(OPT_LABEL) },
+	{ "so", no_argument, NULL, OV(OPT_SO) },
+	{ "user", no_argument, NULL, OV(OPT_USER) },
+	{ "old-pin", required_argument, NULL, OV(OPT_OLD_PIN) },
+	{ "new-pin", required_argument, NULL, OV(OPT_NEW_PIN) },
+	{ "service", required_argument, NULL, OV(OPT_SERVICE) },
+	{ "index", required_argument, NULL, OV(OPT_INDEX) },
+	{ "type", required_argument, NULL, OV(OPT_TYPE) },
+	{ "server", no_argument, NULL, OV(OPT_SERVER) },
+	{ "hex", required_argument, NULL, OV(OPT_HEX) },
+	{ "hex-file", required_argument, NULL, OV(OPT_HEX_FILE) },
+	{ "id", required_argument, NULL, OV(OPT_ID) },
+	{ "value", required_argument, NULL, OV(OPT_VALUE) },
+	{ "provision", no_argument, NULL, OV(OPT_PROVISION) },
+	{ "identity", required_argument, NULL, OV(OPT_IDENTITY) },
+	{ "challenge", required_argument, NULL, OV(OPT_CHALLENGE) },
+	{ "hmac", no_argument, NULL, OV(OPT_HMAC) },
+	{ "identity-value", required_argument, NULL, OV(OPT_IDENTITY_VALUE) },
+	{ "identity-hash", required_argument, NULL, OV(OPT_IDENTITY_HASH) },
+	{ "signature", required_argument, NULL, OV(OPT_SIGNATURE) },
+	{ "cbc", no_argument, NULL, OV(OPT_CBC) },
+	{ "data", required_argument, NULL, OV(OPT_DATA) },
+	{ "help", no_argument, NULL, OV(OPT_HELP) },
+	{ "version", no_argument, NULL, OV(OPT_VERSION) },
+	{ NULL, 0, NULL, 0 },
+};
+
+int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("portfolio-tool: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n(see portfolio-tool --help)\n", stderr);
+	return TOOL_EXIT_USAGE;
+}
+
+const char *options_name(enum tool_opt opt)
+{
+	for (size_t i = 0; long_options[i].name != NULL; i++)
+		if (long_options[i].val == OV((int)opt))
+			return long_options[i].name;
+	return "?";
+}
+
+int options_parse(int argc, char **argv, struct tool_options *opts)
+{
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opterr = 0; /* we print our own messages, with the exit code we choose */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", long_options, NULL)) != -1) {
+		if (c == 'h')
+			c = OV(OPT_HELP);
+		if (c == '?' || c == ':') {
+			if (optopt >= OPT_VAL_BASE && optopt < OV(OPT_COUNT))
+				return usage_error("option --%s needs an argument",
+						   options_name((enum tool_opt)(optopt - OPT_VAL_BASE)));
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+		if (c < OPT_VAL_BASE || c >= OV(OPT_COUNT))
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		c -= OPT_VAL_BASE;
+		if (opts->seen & OPTBIT(c))
+			return usage_error("option --%s given twice", options_name((enum tool_opt)c));
+		opts->seen |= OPTBIT(c);
+		opts->value[c] = optarg;
+	}
+	/* GNU getopt permutes, so every non-option word is now at the end. */
+	if (optind < argc)
+		opts->command = argv[optind++];
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	return TOOL_EXIT_OK;
+}
+
+int options_ulong(const struct tool_options *opts, enum tool_opt opt, unsigned long *out)
+{
+	const char *text = opts->value[opt];
+	char *end = NULL;
+	unsigned long v;
+
+	if (text == NULL)
+		return usage_error("option --%s is required", options_name(opt));
+	/* strtoul accepts leading space and '-'; an id or index never has either. */
+	if (text[0] < '0' || text[0] > '9')
+		return usage_error("--%s wants a non-negative decimal number, not '%s'", options_name(opt), text);
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0')
+		return usage_error("--%s wants a non-negative decimal number, not '%s'", options_name(opt), text);
+	*out = v;
+	return TOOL_EXIT_OK;
+}

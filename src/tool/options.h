@@ -1,0 +1,77 @@
+/*
+ * options.h - the tool's command line: one option table shared by every
+ * subcommand. Each subcommand declares which options it accepts and which it
+ * requires (main.c), so a typo or an option meant for another command is a
+ * usage error instead of being silently ignored.
+ */
+#ifndef PORTFOLIO_TOOL_OPTIONS_H
+#define PORTFOLIO_TOOL_OPTIONS_H
+
+#include <stdint.h>
+
+enum tool_opt {
+	OPT_MODULE,
+	OPT_SLOT,
+	OPT_LOGIN,
+	OPT_PIN,
+	OPT_SO_PIN,
+	OPT_USER_PIN,
+	OPT_LABEL,
+	OPT_SO,
+	OPT_USER,
+	OPT_OLD_PIN,
+	OPT_NEW_PIN,
+	OPT_SERVICE,
+	OPT_INDEX,
+	OPT_TYPE,
+	OPT_SERVER,
+	OPT_HEX,
+	OPT_HEX_FILE,
+	OPT_ID,
+	OPT_VALUE,
+	OPT_PROVISION,
+	OPT_IDENTITY,
+	OPT_CHALLENGE,
+	OPT_HMAC,
+	OPT_IDENTITY_VALUE,
+	OPT_IDENTITY_HASH,
+	OPT_SIGNATURE,
+	OPT_CBC,
+	OPT_DATA,
+	OPT_HELP,
+	OPT_VERSION,
+	OPT_COUNT
+};
+
+#define OPTBIT(o) ((uint64_t)1 << (o))
+
+struct tool_options {
+	const char *command;          /* the subcommand name, NULL if none given */
+	uint64_t seen;                /* OPTBIT() of every option given */
+	char *value[OPT_COUNT]; /* the argument of options that take one (points into argv, so a PIN can be wiped there) */
+};
+
+/* Exit codes shared by every command. */
+#define TOOL_EXIT_OK      0
+#define TOOL_EXIT_FAILURE 1 /* a PKCS#11 error, an invalid signature, an I/O error */
+#define TOOL_EXIT_USAGE   2 /* the command line is wrong */
+
+/* Parses argv into opts. Returns TOOL_EXIT_OK or TOOL_EXIT_USAGE (message printed). */
+int options_parse(int argc, char **argv, struct tool_options *opts);
+
+/* The long name of an option, without the dashes ("slot"). */
+const char *options_name(enum tool_opt opt);
+
+static inline int options_has(const struct tool_options *opts, enum tool_opt opt)
+{
+	return (opts->seen & OPTBIT(opt)) != 0;
+}
+
+/* Strict unsigned decimal parse of an option's argument into *out.
+ * Returns TOOL_EXIT_OK or TOOL_EXIT_USAGE (message printed). */
+int options_ulong(const struct tool_options *opts, enum tool_opt opt, unsigned long *out);
+
+/* Prints "portfolio-tool: <message>" to stderr, returns TOOL_EXIT_USAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

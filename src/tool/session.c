@@ -1,0 +1,158 @@
+/* session.c - sessions, login and object lookup shared by the commands. */
+#include "tool/session.h"
+#include "tool/challenge.h"
+#include "tool/pin.h"
+#include "tool/rv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int tool_slot(struct tool *t, CK_SLOT_ID *slot)
+{
+	unsigned long v;
+	int rc = options_ulong(&t->opts, OPT_SLOT, &v);
+
+	if (rc == TOOL_EXIT_OK)
+		*slot = (CK_SLOT_ID)v;
+	return rc;
+}
+
+int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out)
+{
+	CK_FLAGS flags = CKF_SERIAL_SESSION | (rw ? CKF_RW_SESSION : 0);
+	CK_RV rv = t->p11->C_OpenSession(slot, flags, NULL, NULL, out);
+
+	if (rv != CKR_OK)
+		return rv_fail("C_OpenSession", rv);
+	return TOOL_EXIT_OK;
+}
+
+int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
+{
+	char pin[TOOL_PIN_MAX];
+	int rc;
+	CK_RV rv;
+
+	if (who == CKU_SO)
+		rc = pin_obtain(&t->opts, OPT_SO_PIN, "PORTFOLIO_SO_PIN", "SO PIN", pin);
+	else
+		rc = pin_obtain(&t->opts, OPT_PIN, "PORTFOLIO_PIN", "User PIN", pin);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	rv = t->p11->C_Login(s, who, (CK_UTF8CHAR_PTR)pin, (CK_ULONG)strlen(pin));
+	pin_wipe(pin);
+	if (rv != CKR_OK)
+		return rv_fail(who == CKU_SO ? "C_Login (SO)" : "C_Login (user)", rv);
+	return TOOL_EXIT_OK;
+}
+
+void session_close(struct tool *t, CK_SESSION_HANDLE s)
+{
+	/* CKR_USER_NOT_LOGGED_IN is the usual answer when nobody logged in. */
+	(void)t->p11->C_Logout(s);
+	(void)t->p11->C_CloseSession(s);
+}
+
+int find_one(struct tool *t, CK_SESSION_HANDLE s, CK_ATTRIBUTE *tmpl, CK_ULONG count,
+	     CK_OBJECT_HANDLE *out, int *found)
+{
+	CK_OBJECT_HANDLE handles[2];
+	CK_ULONG n = 0;
+	CK_RV rv;
+
+	*found = 0;
+	rv = t->p11->C_FindObjectsInit(s, tmpl, count);
+	if (rv != CKR_OK)
+		return rv_fail("C_FindObjectsInit", rv);
+	rv = t->p11->C_FindObjects(s, handles, 2, &n);
+	(void)t->p11->C_FindObjectsFinal(s);
+	if (rv != CKR_OK)
+		return rv_fail("C_FindObjects", rv);
+	if (n > 1) {
+		fprintf(stderr, "portfolio-tool: more than one object matches; the token is inconsistent\n");
+		return TOOL_EXIT_FAILURE;
+	}
+	if (n == 1) {
+		*out = handles[0];
+		*found = 1;
+	}
+	return TOOL_EXIT_OK;
+}
+
+int find_keyset_key(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG service, CK_ULONG index,
+		    CK_OBJECT_HANDLE *out, int *found)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_ATTRIBUTE tmpl[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_PORTFOLIO_SERVICE, &service, sizeof(service) },
+		{ CKA_PORTFOLIO_KEY_INDEX, &index, sizeof(index) },
+	};
+
+	return find_one(t, s, tmpl, sizeof(tmpl) / sizeof(tmpl[0]), out, found);
+}
+
+int find_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, CK_OBJECT_HANDLE *out, int *found)
+{
+	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
+	CK_ATTRIBUTE tmpl[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof(id) },
+	};
+
+	return find_one(t, s, tmpl, sizeof(tmpl) / sizeof(tmpl[0]), out, found);
+}
+
+int parse_service(struct tool *t, CK_ULONG *service)
+{
+	const char *text = t->opts.value[OPT_SERVICE];
+
+	if (text == NULL)
+		return usage_error("option --service is required");
+	/* The names of the tool, and the numbers of GetAuthData argument 0. */
+	if (strcmp(text, "auth") == 0 || strcmp(text, "0") == 0) {
+		*service = CK_PORTFOLIO_SRV_AUTHENT;
+		return TOOL_EXIT_OK;
+	}
+	if (strcmp(text, "enc") == 0 || strcmp(text, "1") == 0) {
+		*service = CK_PORTFOLIO_SRV_ENCRYPT;
+		return TOOL_EXIT_OK;
+	}
+	return usage_error("--service wants auth or enc, not '%s'", text);
+}
+
+int tool_challenge(struct tool *t, CK_BYTE *buf, CK_ULONG *len)
+{
+	int n = tool_challenge_parse(t->opts.value[OPT_CHALLENGE], buf);
+
+	if (n <= 0)
+		return usage_error("--challenge wants 0x<hex digits> or decimal digits giving 1..%d bytes, not '%s'",
+				   TOOL_CHALLENGE_MAX, t->opts.value[OPT_CHALLENGE] != NULL ? t->opts.value[OPT_CHALLENGE] : "");
+	*len = (CK_ULONG)n;
+	return TOOL_EXIT_OK;
+}
+
+int session_for_key(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key)
+{
+	unsigned long index;
+	CK_SLOT_ID slot;
+	int found, rc = tool_slot(t, &slot);
+
+	if (rc == TOOL_EXIT_OK)
+		rc = options_ulong(&t->opts, OPT_INDEX, &index);
+	if (rc == TOOL_EXIT_OK)
+		rc = session_open(t, slot, 0, s);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	rc = session_login(t, *s, CKU_USER);
+	if (rc == TOOL_EXIT_OK)
+		rc = find_keyset_key(t, *s, service, (CK_ULONG)index, key, &found);
+	if (rc == TOOL_EXIT_OK && !found) {
+		fprintf(stderr, "portfolio-tool: slot %lu has no key K%lu in its %s keyset\n", (unsigned long)slot,
+			index, service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : "enc");
+		rc = TOOL_EXIT_FAILURE;
+	}
+	if (rc != TOOL_EXIT_OK)
+		session_close(t, *s);
+	return rc;
+}

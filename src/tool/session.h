@@ -1,0 +1,47 @@
+/*
+ * session.h - the steps most commands share: pick the slot, open a session,
+ * log in with a PIN obtained the usual way, find the one object a command
+ * means (a keyset key, an Identity instance).
+ */
+#ifndef PORTFOLIO_TOOL_SESSION_H
+#define PORTFOLIO_TOOL_SESSION_H
+
+#include "tool/tool.h"
+
+/* --slot N. Returns TOOL_EXIT_OK or TOOL_EXIT_USAGE. */
+int tool_slot(struct tool *t, CK_SLOT_ID *slot);
+
+/* Opens a serial session (read-write when rw). Returns an exit code. */
+int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out);
+
+/* Logs in as CKU_USER (PIN from --pin / PORTFOLIO_PIN / prompt) or CKU_SO
+ * (--so-pin / PORTFOLIO_SO_PIN / prompt). Returns an exit code. */
+int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who);
+
+/* Logs out (if logged in) and closes; errors do not matter any more here. */
+void session_close(struct tool *t, CK_SESSION_HANDLE s);
+
+/* Finds the single object matching tmpl. *found = 0 when there is none.
+ * More than one match is reported as an error. Returns an exit code. */
+int find_one(struct tool *t, CK_SESSION_HANDLE s, CK_ATTRIBUTE *tmpl, CK_ULONG count,
+	     CK_OBJECT_HANDLE *out, int *found);
+
+/* The secret key (service, index) of the token, if any. */
+int find_keyset_key(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG service, CK_ULONG index,
+		    CK_OBJECT_HANDLE *out, int *found);
+
+/* The Identity resource instance `id` of the token, if any. */
+int find_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, CK_OBJECT_HANDLE *out, int *found);
+
+/* --challenge C into canonical bytes (buf of CK_PORTFOLIO_MAX_CHALLENGE).
+ * Returns an exit code (usage error when C is not a valid challenge). */
+int tool_challenge(struct tool *t, CK_BYTE *buf, CK_ULONG *len);
+
+/* Opens a session on --slot, logs in as the user and finds the keyset key
+ * (service, --index). On success the caller owns *s (session_close). */
+int session_for_key(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key);
+
+/* --service auth|enc (also 0|1). Returns an exit code. */
+int parse_service(struct tool *t, CK_ULONG *service);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * tool.h - what every portfolio-tool command gets: the parsed command line
+ * and the module's function list. Commands are grouped one file per group
+ * (cmd_*.c) and listed in main.c.
+ */
+#ifndef PORTFOLIO_TOOL_TOOL_H
+#define PORTFOLIO_TOOL_TOOL_H
+
+#include "pkcs11/portfolio.h"
+#include "tool/options.h"
+
+struct tool {
+	struct tool_options opts;
+	CK_FUNCTION_LIST_PTR p11;
+};
+
+/* cmd_list.c */
+int cmd_list_slots(struct tool *t);
+int cmd_list_mechanisms(struct tool *t);
+int cmd_list_objects(struct tool *t);
+/* cmd_token.c */
+int cmd_init_instance(struct tool *t);
+int cmd_set_pin(struct tool *t);
+int cmd_init_pin(struct tool *t);
+/* cmd_key.c */
+int cmd_gen_key(struct tool *t);
+int cmd_import_key(struct tool *t);
+/* cmd_identity.c */
+int cmd_set_identity(struct tool *t);
+int cmd_get_identity(struct tool *t);
+/* cmd_auth.c */
+int cmd_sign(struct tool *t);
+int cmd_verify(struct tool *t);
+/* cmd_enc.c */
+int cmd_encrypt(struct tool *t);
+int cmd_decrypt(struct tool *t);
+
+#endif
