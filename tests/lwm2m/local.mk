@@ -25,3 +25,7 @@ endif
 # Shell test: skipped unless WAKAAMA_DIR names a Wakaama checkout.
 TESTS += tests/lwm2m/wakaama_binding.sh
 EXTRA_DIST += tests/lwm2m/wakaama_binding.sh
+
+# portfolio-lwm2m-demo (src/demo) runs end to end and tells its key outcomes.
+TESTS += tests/lwm2m/demo.sh
+EXTRA_DIST += tests/lwm2m/demo.sh
