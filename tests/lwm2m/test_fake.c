@@ -777,6 +777,55 @@ static void test_concurrent_instances(void **state)
 		assert_true(args[i].ok);
 }
 
+/* pf_obj16_execute_args: a stack that parsed the arguments itself (Anjay)
+ * gets the same results as with the raw payload. */
+static void test_parsed_arguments(void **state)
+{
+	pf_obj16 *o = *state;
+	const pf_obj16_exec_arg auth[] = {{0, "0", 1}, {1, "3", 1}, {2, "0x2345178", 9}, {3, "0", 1}};
+	assert_int_equal(pf_obj16_execute_args(o, 0, auth, 4), PF_OBJ16_OK);
+	pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
+	/* Values need no NUL: value_len bounds them. */
+	const pf_obj16_exec_arg enc[] = {{3, "1xx", 1}, {2, "0x2345178zz", 9}, {0, "1", 1}, {1, "2", 1}};
+	assert_int_equal(pf_obj16_execute_args(o, 0, enc, 4), PF_OBJ16_OK);
+	tag = expect_data(o, 0, KAT_ENC);
+
+	/* Grammar class: 4.00, state untouched. */
+	const pf_obj16_exec_arg repeated[] = {{0, "0", 1}, {0, "1", 1}};
+	const pf_obj16_exec_arg number10[] = {{10, "0", 1}};
+	const pf_obj16_exec_arg negative[] = {{-1, "0", 1}};
+	const pf_obj16_exec_arg blank[] = {{0, "0", 1}, {1, "3", 1}, {2, "a b", 3}, {3, "0", 1}};
+	const pf_obj16_exec_arg quote[] = {{0, "0'", 2}};
+	struct { const pf_obj16_exec_arg *a; size_t n; const char *why; } bad[] = {
+		{repeated, 2, "argument 0 repeated"},
+		{number10, 1, "argument number must be 0-9"},
+		{negative, 1, "argument number must be 0-9"},
+		{blank, 4, "character not allowed"},
+		{quote, 1, "character not allowed"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		clear_events();
+		assert_int_equal(pf_obj16_execute_args(o, 0, bad[i].a, bad[i].n), PF_OBJ16_BAD_REQUEST);
+		assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
+		assert_true(expect_data(o, 0, KAT_ENC) == tag);
+		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 0);
+		expect_last_error(o, 0, bad[i].why);
+	}
+	assert_int_equal(pf_obj16_execute_args(o, 0, NULL, 1), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
+
+	/* Meaning class: 4.00 and ERROR. */
+	const pf_obj16_exec_arg no_value[] = {{0, NULL, 0}, {1, "3", 1}, {2, "0x2345178", 9}, {3, "0", 1}};
+	assert_int_equal(pf_obj16_execute_args(o, 0, no_value, 4), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+	expect_last_error(o, 0, "argument 0 has no value");
+	assert_int_equal(pf_obj16_execute_args(o, 0, auth, 3), PF_OBJ16_BAD_REQUEST);
+	expect_last_error(o, 0, "argument 3 missing");
+	assert_int_equal(pf_obj16_execute_args(o, 0, NULL, 0), PF_OBJ16_BAD_REQUEST);
+	expect_last_error(o, 0, "argument 0 missing");
+	assert_int_equal(pf_obj16_execute_args(o, 9, auth, 4), PF_OBJ16_NOT_FOUND);
+}
+
 static void test_coap_codes(void **state)
 {
 	(void)state;
@@ -802,6 +851,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unprovisioned_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_argument_errors, setup, teardown),
 		cmocka_unit_test(test_lenient_mode),
+		cmocka_unit_test_setup_teardown(test_parsed_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_delivery, setup, teardown),
 		cmocka_unit_test(test_superseded_result_discarded),
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
