@@ -32,6 +32,37 @@ portfoliolwm2m_pkgconfigdir = $(libdir)/pkgconfig
 portfoliolwm2m_pkgconfig_DATA = src/lwm2m/portfolio-lwm2m.pc
 EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/wakaama/README.md bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h \
-	bindings/wakaama/test_obj16_wakaama.c bindings/wakaama/run-test.sh
+	bindings/wakaama/test_obj16_wakaama.c bindings/wakaama/run-test.sh \
+	bindings/wakaama/example_client.c bindings/wakaama/build-example.sh bindings/wakaama/e2e-session.sh \
+	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
+	bindings/anjay/compile-check.sh \
+	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
+	bindings/zephyr/compile-check/zephyr/net/lwm2m.h
+
+# configure --with-wakaama=DIR: the binding and its example client, built
+# against that external Wakaama tree. Wakaama's own files are compiled into
+# a local archive without our warning flags; ours keep them.
+if WITH_WAKAAMA
+WAKAAMA_DEFS = -DLWM2M_CLIENT_MODE -DLWM2M_LITTLE_ENDIAN -DLWM2M_COAP_DEFAULT_BLOCK_SIZE=1024 \
+	-DLWM2M_SUPPORT_TLV -DLWM2M_SUPPORT_SENML_JSON -DLWM2M_SUPPORT_SENML_CBOR
+WAKAAMA_INCLUDES = -I$(WAKAAMA_DIR)/include -I$(WAKAAMA_DIR)/core -I$(WAKAAMA_DIR)/coap -I$(WAKAAMA_DIR)/data
+noinst_PROGRAMS += portfolio-wakaama-client
+portfolio_wakaama_client_SOURCES = bindings/wakaama/example_client.c \
+	bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h
+portfolio_wakaama_client_CPPFLAGS = $(AM_CPPFLAGS) $(WAKAAMA_DEFS) -I$(WAKAAMA_DIR)/include
+portfolio_wakaama_client_LDADD = bindings/wakaama/libwakaama-ext.a libportfolio-lwm2m.la $(OPENSSL_LIBS)
+CLEANFILES += bindings/wakaama/libwakaama-ext.a
+
+bindings/wakaama/libwakaama-ext.a:
+	$(AM_V_GEN)rm -rf $@.d && $(MKDIR_P) $@.d && \
+	for f in $(WAKAAMA_DIR)/core/*.c $(WAKAAMA_DIR)/coap/*.c $(WAKAAMA_DIR)/coap/er-coap-13/*.c \
+		$(WAKAAMA_DIR)/data/*.c $(WAKAAMA_DIR)/examples/lightclient/object_security.c \
+		$(WAKAAMA_DIR)/examples/lightclient/object_server.c \
+		$(WAKAAMA_DIR)/examples/lightclient/object_device.c; do \
+		$(CC) -std=gnu11 -w $(WAKAAMA_DEFS) $(WAKAAMA_INCLUDES) -c "$$f" \
+			-o "$@.d/`echo "$$f" | tr / _`.o" || exit 1; \
+	done && \
+	rm -f $@ && $(AR) cr $@ $@.d/*.o && rm -rf $@.d
+endif
 
 include $(srcdir)/tests/lwm2m/local.mk
