@@ -45,20 +45,20 @@ EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 if WITH_WAKAAMA
 WAKAAMA_DEFS = -DLWM2M_CLIENT_MODE -DLWM2M_LITTLE_ENDIAN -DLWM2M_COAP_DEFAULT_BLOCK_SIZE=1024 \
 	-DLWM2M_SUPPORT_TLV -DLWM2M_SUPPORT_SENML_JSON -DLWM2M_SUPPORT_SENML_CBOR
-WAKAAMA_INCLUDES = -I$(WAKAAMA_DIR)/include -I$(WAKAAMA_DIR)/core -I$(WAKAAMA_DIR)/coap -I$(WAKAAMA_DIR)/data
+WAKAAMA_INCLUDES = -I$(WAKAAMA_SRCDIR)/include -I$(WAKAAMA_SRCDIR)/core -I$(WAKAAMA_SRCDIR)/coap -I$(WAKAAMA_SRCDIR)/data
 noinst_PROGRAMS += portfolio-wakaama-client
 portfolio_wakaama_client_SOURCES = bindings/wakaama/example_client.c \
 	bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h
-portfolio_wakaama_client_CPPFLAGS = $(AM_CPPFLAGS) $(WAKAAMA_DEFS) -I$(WAKAAMA_DIR)/include
+portfolio_wakaama_client_CPPFLAGS = $(AM_CPPFLAGS) $(WAKAAMA_DEFS) -I$(WAKAAMA_SRCDIR)/include
 portfolio_wakaama_client_LDADD = bindings/wakaama/libwakaama-ext.a libportfolio-lwm2m.la $(OPENSSL_LIBS)
 CLEANFILES += bindings/wakaama/libwakaama-ext.a
 
 bindings/wakaama/libwakaama-ext.a:
 	$(AM_V_GEN)rm -rf $@.d && $(MKDIR_P) $@.d && \
-	for f in $(WAKAAMA_DIR)/core/*.c $(WAKAAMA_DIR)/coap/*.c $(WAKAAMA_DIR)/coap/er-coap-13/*.c \
-		$(WAKAAMA_DIR)/data/*.c $(WAKAAMA_DIR)/examples/lightclient/object_security.c \
-		$(WAKAAMA_DIR)/examples/lightclient/object_server.c \
-		$(WAKAAMA_DIR)/examples/lightclient/object_device.c; do \
+	for f in $(WAKAAMA_SRCDIR)/core/*.c $(WAKAAMA_SRCDIR)/coap/*.c $(WAKAAMA_SRCDIR)/coap/er-coap-13/*.c \
+		$(WAKAAMA_SRCDIR)/data/*.c $(WAKAAMA_SRCDIR)/examples/lightclient/object_security.c \
+		$(WAKAAMA_SRCDIR)/examples/lightclient/object_server.c \
+		$(WAKAAMA_SRCDIR)/examples/lightclient/object_device.c; do \
 		$(CC) -std=gnu11 -w $(WAKAAMA_DEFS) $(WAKAAMA_INCLUDES) -c "$$f" \
 			-o "$@.d/`echo "$$f" | tr / _`.o" || exit 1; \
 	done && \
