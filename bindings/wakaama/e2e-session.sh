@@ -1,7 +1,7 @@
 #!/bin/bash
 # The end-to-end session of docs/lwm2m.md: Wakaama's example server
 # (examples/server, built from a Wakaama checkout outside this repository)
-# against portfolio-wakaama-client (build-example.sh), both on loopback,
+# against a client built from example_client.c, both on loopback,
 # bounded in time. The server reads its commands from stdin; they are fed
 # here one by one. Prints the server's console.
 #   SERVER=.../lwm2mserver CLIENT=.../portfolio-wakaama-client MODULE=.../libportfolio-pkcs11.so \

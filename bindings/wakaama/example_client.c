@@ -6,7 +6,7 @@
  *
  * Not stand-alone: Objects 0, 1 and 3, which Wakaama requires, come from
  * the Wakaama tree's examples/lightclient (object_security.c,
- * object_server.c, object_device.c); build-example.sh links them. Those
+ * object_server.c, object_device.c), linked outside this tree. Those
  * objects name "coap://localhost:5683"; this client sends to the -h/-p
  * address instead, over IPv4 UDP without DTLS (loopback test only).
  *

@@ -32,37 +32,21 @@ portfoliolwm2m_pkgconfigdir = $(libdir)/pkgconfig
 portfoliolwm2m_pkgconfig_DATA = src/lwm2m/portfolio-lwm2m.pc
 EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/wakaama/README.md bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h \
-	bindings/wakaama/test_obj16_wakaama.c bindings/wakaama/run-test.sh \
-	bindings/wakaama/example_client.c bindings/wakaama/build-example.sh bindings/wakaama/e2e-session.sh \
+	bindings/wakaama/example_client.c bindings/wakaama/e2e-session.sh \
 	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
 	bindings/anjay/compile-check.sh \
 	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
 	bindings/zephyr/compile-check/zephyr/net/lwm2m.h
 
-# configure --with-wakaama=DIR: the binding and its example client, built
-# against that external Wakaama tree. Wakaama's own files are compiled into
-# a local archive without our warning flags; ours keep them.
+# configure --with-wakaama=DIR: compile our binding against the headers of an
+# external Wakaama tree (a check that it fits the stack's API). Nothing here
+# compiles or links Wakaama's own sources: the stack is the integrator's to build.
 if WITH_WAKAAMA
-WAKAAMA_DEFS = -DLWM2M_CLIENT_MODE -DLWM2M_LITTLE_ENDIAN -DLWM2M_COAP_DEFAULT_BLOCK_SIZE=1024 \
-	-DLWM2M_SUPPORT_TLV -DLWM2M_SUPPORT_SENML_JSON -DLWM2M_SUPPORT_SENML_CBOR
-WAKAAMA_INCLUDES = -I$(WAKAAMA_SRCDIR)/include -I$(WAKAAMA_SRCDIR)/core -I$(WAKAAMA_SRCDIR)/coap -I$(WAKAAMA_SRCDIR)/data
-noinst_PROGRAMS += portfolio-wakaama-client
-portfolio_wakaama_client_SOURCES = bindings/wakaama/example_client.c \
-	bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h
-portfolio_wakaama_client_CPPFLAGS = $(AM_CPPFLAGS) $(WAKAAMA_DEFS) -I$(WAKAAMA_SRCDIR)/include
-portfolio_wakaama_client_LDADD = bindings/wakaama/libwakaama-ext.a libportfolio-lwm2m.la $(OPENSSL_LIBS)
-CLEANFILES += bindings/wakaama/libwakaama-ext.a
-
-bindings/wakaama/libwakaama-ext.a:
-	$(AM_V_GEN)rm -rf $@.d && $(MKDIR_P) $@.d && \
-	for f in $(WAKAAMA_SRCDIR)/core/*.c $(WAKAAMA_SRCDIR)/coap/*.c $(WAKAAMA_SRCDIR)/coap/er-coap-13/*.c \
-		$(WAKAAMA_SRCDIR)/data/*.c $(WAKAAMA_SRCDIR)/examples/lightclient/object_security.c \
-		$(WAKAAMA_SRCDIR)/examples/lightclient/object_server.c \
-		$(WAKAAMA_SRCDIR)/examples/lightclient/object_device.c; do \
-		$(CC) -std=gnu11 -w $(WAKAAMA_DEFS) $(WAKAAMA_INCLUDES) -c "$$f" \
-			-o "$@.d/`echo "$$f" | tr / _`.o" || exit 1; \
-	done && \
-	rm -f $@ && $(AR) cr $@ $@.d/*.o && rm -rf $@.d
+noinst_LTLIBRARIES += bindings/wakaama/libportfolio-wakaama.la
+bindings_wakaama_libportfolio_wakaama_la_SOURCES = bindings/wakaama/obj16_wakaama.c \
+	bindings/wakaama/obj16_wakaama.h
+bindings_wakaama_libportfolio_wakaama_la_CPPFLAGS = $(AM_CPPFLAGS) -DLWM2M_CLIENT_MODE \
+	-DLWM2M_LITTLE_ENDIAN -I$(WAKAAMA_SRCDIR)/include
 endif
 
 include $(srcdir)/tests/lwm2m/local.mk

@@ -3,7 +3,6 @@
 #   test_lwm2m_fake    the adapter against an in-test fake CK_FUNCTION_LIST
 #   test_lwm2m_module  the adapter against the real module, dlopen'ed from
 #                      the build tree (skipped, exit 77, until it exists)
-#   wakaama_binding.sh bindings/wakaama against an external Wakaama tree
 if HAVE_CMOCKA
 check_PROGRAMS += tests/lwm2m/test_lwm2m_args tests/lwm2m/test_lwm2m_fake tests/lwm2m/test_lwm2m_module
 TESTS += tests/lwm2m/test_lwm2m_args tests/lwm2m/test_lwm2m_fake tests/lwm2m/test_lwm2m_module
@@ -22,9 +21,6 @@ tests_lwm2m_test_lwm2m_module_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_module_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 endif
 
-# Shell test: skipped unless WAKAAMA_DIR names a Wakaama checkout.
-TESTS += tests/lwm2m/wakaama_binding.sh
-EXTRA_DIST += tests/lwm2m/wakaama_binding.sh
 
 # portfolio-lwm2m-demo (src/demo) runs end to end and tells its key outcomes.
 TESTS += tests/lwm2m/demo.sh
