@@ -106,7 +106,7 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 		return rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 	}
 	apply_log_level();
-	rv = core_lock_init(&core_g.global, &core_g.env);
+	rv = core_lock_init_read_mostly(&core_g.global, &core_g.env);
 	if (rv != CKR_OK)
 		goto fail;
 	if (RAND_bytes((unsigned char *)&core_g.handle_salt, sizeof core_g.handle_salt) != 1) {

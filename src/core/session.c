@@ -110,7 +110,7 @@ CK_RV core_open_session(CK_SLOT_ID id, CK_FLAGS flags, CK_SESSION_HANDLE_PTR out
 		rv = CKR_HOST_MEMORY;
 		goto out;
 	}
-	rv = core_lock_init(&s->mu, &core_g.env);
+	rv = core_mutex_init(&s->mu, &core_g.env);
 	if (rv != CKR_OK) {
 		free(s);
 		goto out;
