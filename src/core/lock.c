@@ -137,14 +137,19 @@ static void app_lock(core_lock *l)
 		PF_ERROR("application LockMutex failed");
 }
 
-void core_lock_shared(core_lock *l)
+void core_lock_shared_at(core_lock *l, unsigned hint)
 {
 	switch (l->shape) {
 	case CORE_LOCK_APP: app_lock(l); break;
 	case CORE_LOCK_RW: pthread_rwlock_rdlock(&l->rw); break;
 	case CORE_LOCK_MUTEX: pthread_mutex_lock(&l->mu); break;
-	case CORE_LOCK_SHARDED: pthread_rwlock_rdlock(&l->shards[thread_shard()].rw); break;
+	case CORE_LOCK_SHARDED: pthread_rwlock_rdlock(&l->shards[hint % CORE_LOCK_SHARDS].rw); break;
 	}
+}
+
+void core_lock_shared(core_lock *l)
+{
+	core_lock_shared_at(l, l->shape == CORE_LOCK_SHARDED ? thread_shard() : 0);
 }
 
 void core_lock_exclusive(core_lock *l)
@@ -162,7 +167,7 @@ void core_lock_exclusive(core_lock *l)
 	}
 }
 
-void core_unlock(core_lock *l)
+void core_unlock_at(core_lock *l, unsigned hint)
 {
 	switch (l->shape) {
 	case CORE_LOCK_APP: l->env->unlock(l->app); break;
@@ -174,8 +179,14 @@ void core_unlock(core_lock *l)
 			for (unsigned i = CORE_LOCK_SHARDS; i-- > 0;)
 				pthread_rwlock_unlock(&l->shards[i].rw);
 		} else {
-			pthread_rwlock_unlock(&l->shards[thread_shard()].rw);
+			pthread_rwlock_unlock(&l->shards[hint % CORE_LOCK_SHARDS].rw);
 		}
 		break;
 	}
+}
+
+void core_unlock(core_lock *l)
+{
+	/* writer is stable here: a holder of any side reads it (see lock.h) */
+	core_unlock_at(l, l->shape == CORE_LOCK_SHARDED && !l->writer ? thread_shard() : 0);
 }

@@ -78,5 +78,12 @@ void core_lock_destroy(core_lock *l);
 void core_lock_shared(core_lock *l);
 void core_lock_exclusive(core_lock *l);
 void core_unlock(core_lock *l);
+/* The same, with the caller naming the shard a shared acquisition uses (any
+ * number, taken modulo CORE_LOCK_SHARDS); core_unlock_at must get the number
+ * its core_lock_shared_at got. The session path passes the session's table
+ * index: no thread-local lookup, and sessions 0..CORE_LOCK_SHARDS-1 never share
+ * a shard. An exclusive hold is released by core_unlock_at too (hint unused). */
+void core_lock_shared_at(core_lock *l, unsigned hint);
+void core_unlock_at(core_lock *l, unsigned hint);
 
 #endif
