@@ -347,7 +347,7 @@ CK_RV emu_pf_final(se_op *op, uint8_t *out, size_t *out_len)
 			memcpy(out, tag, op->mac_len);
 			*out_len = op->mac_len;
 		}
-		pf_wipe(tag, sizeof(tag));
+		pf_wipe(tag, op->mac_len); /* all auth_tag writes */
 		return rv;
 	}
 
