@@ -152,6 +152,25 @@ int pf_random_iv(uint8_t *out, size_t len);
  */
 void crypto_test_set_fixed_iv(const uint8_t *iv, size_t len);
 
+/*
+ * A reserve of random IV bytes for one operation context (one session): one
+ * RAND_bytes call serves PF_IV_POOL_SIZE / 12 GCM messages. RAND_bytes costs
+ * several thousand instructions per call whatever the length (provider and
+ * parameter lookups), twice the rest of a Portfolio encryption. The bytes are
+ * the same DRBG output a direct call would give, only fetched ahead; IVs are
+ * public, so holding them early discloses nothing. Zero-initialised = empty.
+ * Never copy a pool (two users would repeat IVs); a forked child cannot reach
+ * its parent's pools (its sessions are gone until C_Initialize).
+ * With the test hook active, takes come from pf_random_iv, as before.
+ */
+#define PF_IV_POOL_SIZE 384
+typedef struct pf_iv_pool {
+	uint8_t buf[PF_IV_POOL_SIZE];
+	size_t avail;               /* unused bytes, at the start of buf */
+} pf_iv_pool;
+int pf_iv_pool_take(pf_iv_pool *p, uint8_t *out, size_t len);   /* len <= PF_IV_POOL_SIZE */
+void pf_iv_pool_wipe(pf_iv_pool *p);
+
 /* 1 when equal; the time depends on len only. */
 int pf_ct_equal_bytes(const void *a, const void *b, size_t len);
 

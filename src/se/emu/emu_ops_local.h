@@ -58,6 +58,7 @@ struct se_op {
 	size_t buf_len, buf_cap;
 	uint8_t *scratch;      /* ENC decrypt: plaintext before its checks */
 	size_t scratch_cap;
+	pf_iv_pool ivs;        /* ENC encrypt: random IVs fetched ahead (crypto.h) */
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */

@@ -241,7 +241,7 @@ static CK_RV enc_encrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 	size_t w = iv_len, n;
 	int rc;
 
-	if (pf_random_iv(out, iv_len) != PF_CRYPTO_OK)
+	if (pf_iv_pool_take(&op->ivs, out, iv_len) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
 	rc = pf_cipher_init(op->cipher, gcm ? PF_AES_GCM : PF_AES_CBC_PAD, 1, key->value, key->len,
 	                    out, iv_len, NULL, 0, gcm ? EMU_PF_TAG : 0);
