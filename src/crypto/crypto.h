@@ -122,6 +122,16 @@ void pf_cipher_free(pf_cipher *c);
 int pf_cipher_init(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *key, size_t key_len,
                    const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len,
                    size_t tag_len);
+/*
+ * The same for a new message with the key the context already holds: only
+ * the IV (and AAD) are loaded, no key schedule, no GHASH table, no key-length
+ * query. Allowed only right after messages of the same mode, direction, key
+ * length and IV length begun by pf_cipher_init (the key is whatever that init
+ * loaded: the caller must know it is the key it wants). PF_CRYPTO_ERR when
+ * that does not hold, leaving c fit for a pf_cipher_init.
+ */
+int pf_cipher_restart(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *iv, size_t iv_len,
+                      const uint8_t *aad, size_t aad_len, size_t tag_len);
 /* Writes at most pf_cipher_update_bound(c, in_len) bytes. GCM decryption holds
  * back the last tag_len bytes seen (the tag) until final. */
 int pf_cipher_update(pf_cipher *c, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len);
