@@ -30,6 +30,8 @@ portfoliolwm2m_include_HEADERS = include/portfolio-lwm2m/obj16.h
 
 portfoliolwm2m_pkgconfigdir = $(libdir)/pkgconfig
 portfoliolwm2m_pkgconfig_DATA = src/lwm2m/portfolio-lwm2m.pc
-EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md
+EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
+	bindings/wakaama/README.md bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h \
+	bindings/wakaama/test_obj16_wakaama.c bindings/wakaama/run-test.sh
 
 include $(srcdir)/tests/lwm2m/local.mk

@@ -3,3 +3,12 @@
 P11_SOURCES = src/p11/p11.h src/p11/p11_lists.h src/p11/p11_lists.c src/p11/p11_general.c \
 	src/p11/p11_token.c src/p11/p11_object.c src/p11/p11_crypto.c src/p11/p11_unsupported.c
 libportfolio_internal_la_SOURCES += $(P11_SOURCES)
+
+# p11-kit registration: once installed, `p11-kit list-modules` shows the module.
+p11kitmoduledir = $(p11kit_module_configs)
+p11kitmodule_DATA = portfolio-pkcs11.module
+CLEANFILES += portfolio-pkcs11.module
+portfolio-pkcs11.module: Makefile
+	$(AM_V_GEN){ echo '# portfolio-pkcs11: OMA LwM2M Portfolio Object (Object 16) instances as PKCS#11 tokens'; \
+	  echo 'module: $(pkcs11dir)/libportfolio-pkcs11.so'; \
+	  echo 'critical: no'; } > $@

@@ -3,6 +3,7 @@
 #   test_lwm2m_fake    the adapter against an in-test fake CK_FUNCTION_LIST
 #   test_lwm2m_module  the adapter against the real module, dlopen'ed from
 #                      the build tree (skipped, exit 77, until it exists)
+#   wakaama_binding.sh bindings/wakaama against an external Wakaama tree
 if HAVE_CMOCKA
 check_PROGRAMS += tests/lwm2m/test_lwm2m_args tests/lwm2m/test_lwm2m_fake tests/lwm2m/test_lwm2m_module
 TESTS += tests/lwm2m/test_lwm2m_args tests/lwm2m/test_lwm2m_fake tests/lwm2m/test_lwm2m_module
@@ -11,11 +12,16 @@ tests_lwm2m_test_lwm2m_args_SOURCES = tests/lwm2m/test_args.c
 tests_lwm2m_test_lwm2m_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_args_LDADD = libportfolio-lwm2m-impl.la $(CMOCKA_LIBS)
 
-tests_lwm2m_test_lwm2m_fake_SOURCES = tests/lwm2m/test_fake.c tests/lwm2m/fake_p11.c tests/lwm2m/fake_p11.h
+tests_lwm2m_test_lwm2m_fake_SOURCES = tests/lwm2m/test_fake.c tests/lwm2m/fake_p11.c tests/lwm2m/fake_p11.h \
+	tests/lwm2m/arg_cases.h
 tests_lwm2m_test_lwm2m_fake_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_fake_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 
-tests_lwm2m_test_lwm2m_module_SOURCES = tests/lwm2m/test_module.c
+tests_lwm2m_test_lwm2m_module_SOURCES = tests/lwm2m/test_module.c tests/lwm2m/arg_cases.h
 tests_lwm2m_test_lwm2m_module_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_module_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 endif
+
+# Shell test: skipped unless WAKAAMA_DIR names a Wakaama checkout.
+TESTS += tests/lwm2m/wakaama_binding.sh
+EXTRA_DIST += tests/lwm2m/wakaama_binding.sh
