@@ -8,6 +8,7 @@
 #include <string.h>
 
 core_module core_g;
+_Atomic int core_live;
 
 /* Serialises C_Initialize / C_Finalize. The atfork handlers keep it usable in
  * a child even if another thread of the parent held it at fork time. */
@@ -16,7 +17,12 @@ static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 static void atfork_prepare(void) { pthread_mutex_lock(&init_mu); }
 static void atfork_parent(void) { pthread_mutex_unlock(&init_mu); }
-static void atfork_child(void) { pthread_mutex_init(&init_mu, NULL); }
+static void atfork_child(void)
+{
+	/* The child is one thread now: nothing can be in an entry point. */
+	atomic_store_explicit(&core_live, 0, memory_order_relaxed);
+	pthread_mutex_init(&init_mu, NULL);
+}
 
 static void register_atfork(void)
 {
@@ -100,7 +106,7 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 		return rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 	}
 	apply_log_level();
-	rv = core_lock_init(&core_g.global, &core_g.env);
+	rv = core_lock_init_read_mostly(&core_g.global, &core_g.env);
 	if (rv != CKR_OK)
 		goto fail;
 	if (RAND_bytes((unsigned char *)&core_g.handle_salt, sizeof core_g.handle_salt) != 1) {
@@ -123,6 +129,8 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 	core_g.next_session_object = CORE_SESSION_OBJECT_BASE;
 	core_g.pid = getpid();
 	core_g.initialized = 1;
+	/* Last: publishes everything above to threads that then see it set. */
+	atomic_store_explicit(&core_live, 1, memory_order_release);
 	pthread_mutex_unlock(&init_mu);
 	return CKR_OK;
 fail:
@@ -138,7 +146,8 @@ CK_RV core_finalize(void)
 		pthread_mutex_unlock(&init_mu);
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	}
-	/* Wait for calls in flight (they hold the global lock shared). */
+	/* New calls now fail; wait for calls in flight (they hold the global lock shared). */
+	atomic_store_explicit(&core_live, 0, memory_order_relaxed);
 	core_lock_exclusive(&core_g.global);
 	core_g.initialized = 0;
 	core_unlock(&core_g.global);
