@@ -1,7 +1,10 @@
 #!/bin/bash
 # demo.sh - build portfolio-pkcs11 and run the two use cases of the OMA LwM2M
-# Portfolio Object TS (Appendix B.2) against the embedded emulator, entirely
-# through the built portfolio-tool and module:
+# Portfolio Object TS (Appendix B.2) against the embedded emulator, twice:
+# first through the built portfolio-tool and module, then through LwM2M
+# Object 16 (portfolio-lwm2m-demo: the device side answers EXECUTE/READ/WRITE
+# through libportfolio-lwm2m as a stack would, the server side verifies and
+# decrypts with the same module in server use):
 #
 #   Use Case 1  Host Device authentication:  EXECUTE /16/0/1 0='0',1='3',2='0x2345178',3='0'
 #   Use Case 2  encrypted Identity data:      EXECUTE /16/0/1 0='1',1='2',2='0x2345178',3='1'
@@ -46,7 +49,9 @@ if [ "$build" = 1 ]; then
 fi
 TOOL="$BUILD/portfolio-tool"
 MODULE="$BUILD/.libs/libportfolio-pkcs11.so"
-[ -x "$TOOL" ] && [ -f "$MODULE" ] || { echo "demo: $TOOL or $MODULE missing; build first" >&2; exit 1; }
+LWM2M_DEMO="$BUILD/portfolio-lwm2m-demo"
+[ -x "$TOOL" ] && [ -f "$MODULE" ] && [ -x "$LWM2M_DEMO" ] ||
+	{ echo "demo: $TOOL, $MODULE or $LWM2M_DEMO missing; build first" >&2; exit 1; }
 
 # ---- two worlds: the device and the server -----------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portfolio-demo.XXXXXX")
@@ -165,6 +170,15 @@ if server decrypt --slot "$sid" --challenge 0x2345179 --index "$ARG3" --data "$a
 fi
 say "  -> rejected."
 
+# ---- the same over LwM2M Object 16 -----------------------------------------------
+section "Part 2: the same use cases over LwM2M Object 16 (libportfolio-lwm2m)"
+say "portfolio-lwm2m-demo plays both roles in one process, each with its own token:"
+say "the device answers EXECUTE /16/0/1, observe evaluation, READ /16/0/2 and"
+say "WRITE /16/0/0/1 through the Object 16 adapter, as an LwM2M stack would; the"
+say "server checks the answers with C_Verify / C_Decrypt on check-only keys."
+"$LWM2M_DEMO" "$MODULE"
+
 section "Done"
-say "Both use cases ran through portfolio-tool and the PKCS#11 module only."
+say "Both use cases ran through portfolio-tool and the PKCS#11 module, then over"
+say "Object 16 through libportfolio-lwm2m."
 say "(The temporary stores in $WORK are removed now.)"

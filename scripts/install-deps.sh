@@ -12,6 +12,7 @@ packages=(
 	python3 python3-pykcs11 python3-cryptography           # PyKCS11 interop test
 	util-linux coreutils gawk                              # setpriv, od, awk in tests
 	valgrind
+	pcscd libpcsclite-dev vsmartcard-vpcd                   # PC/SC backend and its test path
 )
 
 missing=()

@@ -182,6 +182,21 @@ pf_obj16_result pf_obj16_delete_identity(pf_obj16 *obj, uint16_t iid, uint16_t r
  * (the result, DATA_AVAIL or ERROR, may arrive later in async mode). */
 pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, size_t len);
 
+/* One argument of an Execute that the stack has already parsed (Anjay:
+ * anjay_execute_get_next_arg / anjay_execute_get_arg_value). */
+typedef struct pf_obj16_exec_arg {
+	int number;        /* 0..9 */
+	const char *value; /* NULL when the argument came without "=value" */
+	size_t value_len;  /* bytes of value, no NUL needed */
+} pf_obj16_exec_arg;
+
+/* Execute /16/iid/1 with parsed arguments: the same rules and outcomes as
+ * pf_obj16_execute (a number outside 0..9, a repeated number or a value
+ * character outside the Core TS CHAR set is the grammar class: 4.00, state
+ * untouched). lenient_args only matters for argument 0's symbolic names. */
+pf_obj16_result pf_obj16_execute_args(pf_obj16 *obj, uint16_t iid, const pf_obj16_exec_arg *args,
+				      size_t count);
+
 /* ---- AuthData (2) and AuthStatus (3) ------------------------------------------ */
 
 /* A delivery tag names one AuthData value; 0 names none. Pass it back to

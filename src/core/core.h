@@ -12,6 +12,7 @@
 #ifndef PORTFOLIO_CORE_H
 #define PORTFOLIO_CORE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -90,8 +91,8 @@ typedef struct core_session {
 } core_session;
 
 typedef struct core_module {
-	int initialized;
-	pid_t pid;
+	int initialized;          /* state exists (possibly a forked parent's: see core_live) */
+	pid_t pid;                /* the process that initialised; compared at C_Initialize only */
 	core_lock_env env;
 	core_lock global;
 	core_config cfg;
@@ -197,11 +198,21 @@ CK_RV core_get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANIS
 /* Copies s into a blank-padded fixed field. */
 void core_pad(CK_UTF8CHAR *dst, size_t n, const char *s);
 
-/* CKR_OK when initialised in this process (a forked child is not): one
- * getpid() per call, cheap on Linux. */
+/*
+ * 1 while the module is initialised in this process. C_Initialize sets it
+ * last (release), C_Finalize clears it first, and in a forked child the
+ * pthread_atfork child handler clears it before the child runs any code of
+ * its own, so the child sees CKR_CRYPTOKI_NOT_INITIALIZED until it calls
+ * C_Initialize. Every entry point reads it: an acquire load is a plain load
+ * on x86 and a load-acquire on ARM, where comparing getpid() each time cost
+ * a system call per entry point (two per signature).
+ */
+extern _Atomic int core_live;
+
 static inline CK_RV core_ready(void)
 {
-	return core_g.initialized && core_g.pid == getpid() ? CKR_OK : CKR_CRYPTOKI_NOT_INITIALIZED;
+	return atomic_load_explicit(&core_live, memory_order_acquire) ? CKR_OK
+	                                                               : CKR_CRYPTOKI_NOT_INITIALIZED;
 }
 
 #endif

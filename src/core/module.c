@@ -8,6 +8,7 @@
 #include <string.h>
 
 core_module core_g;
+_Atomic int core_live;
 
 /* Serialises C_Initialize / C_Finalize. The atfork handlers keep it usable in
  * a child even if another thread of the parent held it at fork time. */
@@ -49,6 +50,8 @@ static void atfork_child(void)
 	if (fork_holds_global)
 		core_unlock(&core_g.global);
 	fork_holds_global = 0;
+	/* The child is one thread now: nothing can be in an entry point. */
+	atomic_store_explicit(&core_live, 0, memory_order_relaxed);
 	pthread_mutex_init(&init_mu, NULL);
 }
 
@@ -134,7 +137,7 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 		return rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 	}
 	apply_log_level();
-	rv = core_lock_init(&core_g.global, &core_g.env);
+	rv = core_lock_init_read_mostly(&core_g.global, &core_g.env);
 	if (rv != CKR_OK)
 		goto fail;
 	if (RAND_bytes((unsigned char *)&core_g.handle_salt, sizeof core_g.handle_salt) != 1) {
@@ -157,6 +160,8 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 	core_g.next_session_object = CORE_SESSION_OBJECT_BASE;
 	core_g.pid = getpid();
 	core_g.initialized = 1;
+	/* Last: publishes everything above to threads that then see it set. */
+	atomic_store_explicit(&core_live, 1, memory_order_release);
 	pthread_mutex_unlock(&init_mu);
 	return CKR_OK;
 fail:
@@ -172,7 +177,8 @@ CK_RV core_finalize(void)
 		pthread_mutex_unlock(&init_mu);
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	}
-	/* Wait for calls in flight (they hold the global lock shared). */
+	/* New calls now fail; wait for calls in flight (they hold the global lock shared). */
+	atomic_store_explicit(&core_live, 0, memory_order_relaxed);
 	core_lock_exclusive(&core_g.global);
 	core_g.initialized = 0;
 	core_unlock(&core_g.global);

@@ -110,7 +110,7 @@ CK_RV core_open_session(CK_SLOT_ID id, CK_FLAGS flags, CK_SESSION_HANDLE_PTR out
 		rv = CKR_HOST_MEMORY;
 		goto out;
 	}
-	rv = core_lock_init(&s->mu, &core_g.env);
+	rv = core_mutex_init(&s->mu, &core_g.env);
 	if (rv != CKR_OK) {
 		free(s);
 		goto out;
@@ -195,16 +195,19 @@ CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info)
 
 CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 {
-	core_lock_shared(&core_g.global);
+	/* Shared locks go through the shard of the session's index: two sessions
+	 * used by two threads touch different cache lines (lock.h). */
+	unsigned shard = (unsigned)(h & INDEX_MASK);
+	core_lock_shared_at(&core_g.global, shard);
 	core_session *s = lookup(h);
 	if (s == NULL) {
-		core_unlock(&core_g.global);
+		core_unlock_at(&core_g.global, shard);
 		return CKR_SESSION_HANDLE_INVALID;
 	}
 	if (token_exclusive)
 		core_lock_exclusive(&s->tok->lock);
 	else
-		core_lock_shared(&s->tok->lock);
+		core_lock_shared_at(&s->tok->lock, shard);
 	core_lock_exclusive(&s->mu);
 	*out = s;
 	return CKR_OK;
@@ -212,10 +215,12 @@ CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 
 void core_leave(core_session *s, int token_exclusive)
 {
-	(void)token_exclusive;
+	(void)token_exclusive; /* core_unlock_at knows an exclusive hold by itself */
+	unsigned shard = (unsigned)(s->handle & INDEX_MASK);
+	core_token *tok = s->tok;
 	core_unlock(&s->mu);
-	core_unlock(&s->tok->lock);
-	core_unlock(&core_g.global);
+	core_unlock_at(&tok->lock, shard);
+	core_unlock_at(&core_g.global, shard);
 }
 
 CK_RV core_session_check(CK_SESSION_HANDLE h)

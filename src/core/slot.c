@@ -56,7 +56,7 @@ static CK_RV token_open(CK_ULONG iid, core_token **out)
 		free(tok);
 		return CKR_HOST_MEMORY;
 	}
-	CK_RV rv = core_lock_init(&tok->lock, &core_g.env);
+	CK_RV rv = core_lock_init_read_mostly(&tok->lock, &core_g.env);
 	if (rv != CKR_OK) {
 		htable_free(&tok->objects);
 		htable_free(&tok->identities);

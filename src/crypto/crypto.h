@@ -122,6 +122,16 @@ void pf_cipher_free(pf_cipher *c);
 int pf_cipher_init(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *key, size_t key_len,
                    const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len,
                    size_t tag_len);
+/*
+ * The same for a new message with the key the context already holds: only
+ * the IV (and AAD) are loaded, no key schedule, no GHASH table, no key-length
+ * query. Allowed only right after messages of the same mode, direction, key
+ * length and IV length begun by pf_cipher_init (the key is whatever that init
+ * loaded: the caller must know it is the key it wants). PF_CRYPTO_ERR when
+ * that does not hold, leaving c fit for a pf_cipher_init.
+ */
+int pf_cipher_restart(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *iv, size_t iv_len,
+                      const uint8_t *aad, size_t aad_len, size_t tag_len);
 /* Writes at most pf_cipher_update_bound(c, in_len) bytes. GCM decryption holds
  * back the last tag_len bytes seen (the tag) until final. */
 int pf_cipher_update(pf_cipher *c, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len);
@@ -151,6 +161,25 @@ int pf_random_iv(uint8_t *out, size_t len);
  * fixed IV destroys GCM's security.
  */
 void crypto_test_set_fixed_iv(const uint8_t *iv, size_t len);
+
+/*
+ * A reserve of random IV bytes for one operation context (one session): one
+ * RAND_bytes call serves PF_IV_POOL_SIZE / 12 GCM messages. RAND_bytes costs
+ * several thousand instructions per call whatever the length (provider and
+ * parameter lookups), twice the rest of a Portfolio encryption. The bytes are
+ * the same DRBG output a direct call would give, only fetched ahead; IVs are
+ * public, so holding them early discloses nothing. Zero-initialised = empty.
+ * Never copy a pool (two users would repeat IVs); a forked child cannot reach
+ * its parent's pools (its sessions are gone until C_Initialize).
+ * With the test hook active, takes come from pf_random_iv, as before.
+ */
+#define PF_IV_POOL_SIZE 384
+typedef struct pf_iv_pool {
+	uint8_t buf[PF_IV_POOL_SIZE];
+	size_t avail;               /* unused bytes, at the start of buf */
+} pf_iv_pool;
+int pf_iv_pool_take(pf_iv_pool *p, uint8_t *out, size_t len);   /* len <= PF_IV_POOL_SIZE */
+void pf_iv_pool_wipe(pf_iv_pool *p);
 
 /* 1 when equal; the time depends on len only. */
 int pf_ct_equal_bytes(const void *a, const void *b, size_t len);

@@ -34,6 +34,8 @@ struct pf_cipher {
 	size_t held_len;           /* GCM decrypt: trailing bytes kept back */
 	uint64_t total_in;
 	uint64_t total_out;
+	int keyed;                 /* holds the key of the last pf_cipher_init ... */
+	size_t keyed_iv_len;       /* ... made for this IV length (and mode, encrypt) */
 };
 
 pf_cipher *pf_cipher_new(void)
@@ -71,6 +73,42 @@ static const EVP_CIPHER *pick(const pf_alg_table *t, pf_aes_mode mode, int ki)
 	return NULL;
 }
 
+static int params_ok(pf_aes_mode mode, const uint8_t *iv, size_t iv_len, const uint8_t *aad,
+                     size_t aad_len, size_t tag_len)
+{
+	switch (mode) {
+	case PF_AES_ECB:
+		return iv_len == 0;
+	case PF_AES_CBC:
+	case PF_AES_CBC_PAD:
+		return iv != NULL && iv_len == PF_AES_BLOCK;
+	case PF_AES_GCM:
+		return iv != NULL && iv_len != 0 && iv_len <= 256 && tag_len != 0 &&
+		       tag_len <= PF_GCM_MAX_TAG && (aad != NULL || aad_len == 0);
+	}
+	return 0;
+}
+
+static void start_message(pf_cipher *c)
+{
+	c->ready = 0;
+	c->held_len = 0;
+	c->total_in = c->total_out = 0;
+	pf_wipe(c->held, sizeof(c->held));
+}
+
+static int feed_aad(pf_cipher *c, const uint8_t *aad, size_t aad_len)
+{
+	for (size_t done = 0; done < aad_len;) {
+		size_t n = aad_len - done > PF_EVP_SLICE ? PF_EVP_SLICE : aad_len - done;
+		int outl = 0;
+		if (EVP_CipherUpdate(c->ctx, NULL, &outl, aad + done, (int)n) != 1)
+			return PF_CRYPTO_ERR;
+		done += n;
+	}
+	return PF_CRYPTO_OK;
+}
+
 int pf_cipher_init(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *key, size_t key_len,
                    const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len,
                    size_t tag_len)
@@ -86,27 +124,10 @@ int pf_cipher_init(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *k
 	cipher = pick(t, mode, ki);
 	if (cipher == NULL)
 		return PF_CRYPTO_ERR;
-	switch (mode) {
-	case PF_AES_ECB:
-		if (iv_len != 0)
-			return PF_CRYPTO_ERR;
-		break;
-	case PF_AES_CBC:
-	case PF_AES_CBC_PAD:
-		if (iv == NULL || iv_len != PF_AES_BLOCK)
-			return PF_CRYPTO_ERR;
-		break;
-	case PF_AES_GCM:
-		if (iv == NULL || iv_len == 0 || iv_len > 256 || tag_len == 0 ||
-		    tag_len > PF_GCM_MAX_TAG || (aad == NULL && aad_len != 0))
-			return PF_CRYPTO_ERR;
-		break;
-	}
-
-	c->ready = 0;
-	c->held_len = 0;
-	c->total_in = c->total_out = 0;
-	pf_wipe(c->held, sizeof(c->held));
+	if (!params_ok(mode, iv, iv_len, aad, aad_len, tag_len))
+		return PF_CRYPTO_ERR;
+	start_message(c);
+	c->keyed = 0;
 
 	/* Same algorithm as last time: NULL keeps the provider context. */
 	pass = (c->current == cipher) ? NULL : cipher;
@@ -127,22 +148,45 @@ int pf_cipher_init(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *k
 	if (mode != PF_AES_GCM &&
 	    EVP_CIPHER_CTX_set_padding(c->ctx, mode == PF_AES_CBC_PAD ? 1 : 0) != 1)
 		goto fail;
-	if (mode == PF_AES_GCM) {
-		for (size_t done = 0; done < aad_len;) {
-			size_t n = aad_len - done > PF_EVP_SLICE ? PF_EVP_SLICE : aad_len - done;
-			int outl = 0;
-			if (EVP_CipherUpdate(c->ctx, NULL, &outl, aad + done, (int)n) != 1)
-				goto fail;
-			done += n;
-		}
-	}
+	if (mode == PF_AES_GCM && feed_aad(c, aad, aad_len) != PF_CRYPTO_OK)
+		goto fail;
 	c->mode = mode;
 	c->encrypt = enc;
 	c->tag_len = tag_len;
+	c->keyed = 1;
+	c->keyed_iv_len = iv_len;
 	c->ready = 1;
 	return PF_CRYPTO_OK;
 fail:
 	/* A half-initialised context must not be reused blindly: force a full init. */
+	c->current = NULL;
+	return PF_CRYPTO_ERR;
+}
+
+int pf_cipher_restart(pf_cipher *c, pf_aes_mode mode, int encrypt, const uint8_t *iv, size_t iv_len,
+                      const uint8_t *aad, size_t aad_len, size_t tag_len)
+{
+	int enc = encrypt ? 1 : 0;
+
+	if (c == NULL || !c->keyed || c->current == NULL || c->mode != mode || c->encrypt != enc ||
+	    c->keyed_iv_len != iv_len || !params_ok(mode, iv, iv_len, aad, aad_len, tag_len))
+		return PF_CRYPTO_ERR;
+	start_message(c);
+	c->keyed = 0; /* until the restart is through */
+	/* NULL cipher and key: OpenSSL keeps the provider context and its key
+	 * schedule and only loads the IV (GCM: the IV length set at init stays). */
+	if (EVP_CipherInit_ex2(c->ctx, NULL, NULL, iv, enc, NULL) != 1)
+		goto fail;
+	if (mode != PF_AES_GCM &&
+	    EVP_CIPHER_CTX_set_padding(c->ctx, mode == PF_AES_CBC_PAD ? 1 : 0) != 1)
+		goto fail;
+	if (mode == PF_AES_GCM && feed_aad(c, aad, aad_len) != PF_CRYPTO_OK)
+		goto fail;
+	c->tag_len = tag_len;
+	c->keyed = 1;
+	c->ready = 1;
+	return PF_CRYPTO_OK;
+fail:
 	c->current = NULL;
 	return PF_CRYPTO_ERR;
 }
@@ -339,6 +383,7 @@ void pf_cipher_forget_key(pf_cipher *c)
 	pf_wipe(c->held, sizeof(c->held));
 	c->held_len = 0;
 	c->ready = 0;
+	c->keyed = 0; /* the zero key below is nobody's */
 	if (c->current != NULL) {
 		int key_len = EVP_CIPHER_get_key_length(c->current);
 		int iv_len = EVP_CIPHER_get_iv_length(c->current);

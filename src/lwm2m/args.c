@@ -136,6 +136,52 @@ bad_digit:
 	return fail(why, why_cap, pos, "expected an argument digit 0-9");
 }
 
+int pf_args_from_list(const pf_obj16_exec_arg *list, size_t count, pf_exec_args *out, char *why,
+		      size_t why_cap)
+{
+	memset(out, 0, sizeof(*out));
+	if (list == NULL && count != 0)
+		return fail(why, why_cap, 0, "no argument list");
+	size_t total = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (list[i].value == NULL)
+			continue;
+		if (list[i].value_len > (size_t)-1 - total - PF_ARGS_COUNT - 1)
+			return fail(why, why_cap, i, "arguments too long");
+		total += list[i].value_len;
+	}
+	out->storage = malloc(total + PF_ARGS_COUNT + 1);
+	if (out->storage == NULL)
+		return fail(why, why_cap, 0, "out of memory");
+	char *dst = out->storage;
+	/* The offset reported is the argument's position in the list. */
+	for (size_t i = 0; i < count; i++) {
+		int d = list[i].number;
+		if (d < 0 || d >= PF_ARGS_COUNT) {
+			pf_args_clear(out);
+			return fail(why, why_cap, i, "argument number must be 0-9");
+		}
+		if (out->present[d]) {
+			pf_args_clear(out);
+			return fail(why, why_cap, i, "argument %d repeated", d);
+		}
+		out->present[d] = 1;
+		if (list[i].value == NULL)
+			continue;
+		for (size_t k = 0; k < list[i].value_len; k++)
+			if (!is_arg_char((unsigned char)list[i].value[k])) {
+				pf_args_clear(out);
+				return fail(why, why_cap, i, "argument %d: character not allowed in a value", d);
+			}
+		memcpy(dst, list[i].value, list[i].value_len);
+		out->value[d] = dst;
+		out->value_len[d] = list[i].value_len;
+		dst += list[i].value_len;
+		*dst++ = '\0';
+	}
+	return 0;
+}
+
 /* Decimal, digits only (no sign, no blanks), at most max. */
 static int parse_uint(const char *s, size_t n, unsigned long max, unsigned long *out)
 {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "lwm2m/challenge.h"
+#include "portfolio-lwm2m/obj16.h"
 
 #define PF_ARGS_COUNT 10
 
@@ -34,6 +35,11 @@ typedef struct pf_exec_args {
  * TS 1.0.1 example form: blanks around commas, unquoted values. */
 int pf_args_parse(const char *in, size_t len, int lenient, pf_exec_args *out, char *why, size_t why_cap);
 void pf_args_clear(pf_exec_args *args);
+/* The same outcome for arguments a stack has already split (Anjay): each
+ * number 0..9 at most once, each value made of CHAR only. 0, or -1 with a
+ * reason. */
+int pf_args_from_list(const pf_obj16_exec_arg *list, size_t count, pf_exec_args *out, char *why,
+		      size_t why_cap);
 
 typedef struct pf_getauth_request {
 	unsigned service;          /* 0 SRV_AUTHENT, 1 SRV_ENCRYPT */

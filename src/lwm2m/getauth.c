@@ -124,6 +124,8 @@ void pf_getauth_run(pf_obj16 *obj, pf_inst *in, const pf_getauth_request *req, u
 	publish(obj, in, g, out, len);
 }
 
+static pf_obj16_result execute_parsed(pf_obj16 *obj, pf_inst *in, uint16_t iid, pf_exec_args *parsed);
+
 pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, size_t len)
 {
 	pf_inst *in = pf_find_inst(obj, iid);
@@ -138,7 +140,30 @@ pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, 
 		pf_inst_refuse(obj, in, "instance %u: GetAuthData refused: %s", iid, why);
 		return PF_OBJ16_BAD_REQUEST;
 	}
+	return execute_parsed(obj, in, iid, &parsed);
+}
 
+pf_obj16_result pf_obj16_execute_args(pf_obj16 *obj, uint16_t iid, const pf_obj16_exec_arg *args,
+				      size_t count)
+{
+	pf_inst *in = pf_find_inst(obj, iid);
+	if (in == NULL)
+		return PF_OBJ16_NOT_FOUND;
+
+	char why[160];
+	pf_exec_args parsed;
+	if (pf_args_from_list(args, count, &parsed, why, sizeof(why)) != 0) {
+		pf_inst_refuse(obj, in, "instance %u: GetAuthData refused: %s", iid, why);
+		return PF_OBJ16_BAD_REQUEST;
+	}
+	return execute_parsed(obj, in, iid, &parsed);
+}
+
+/* Takes ownership of parsed (cleared before returning). */
+static pf_obj16_result execute_parsed(pf_obj16 *obj, pf_inst *in, uint16_t iid, pf_exec_args *parsed_args)
+{
+	char why[160];
+	pf_exec_args parsed = *parsed_args;
 	pf_getauth_request req;
 	int bad = pf_getauth_from_args(&parsed, obj->cfg.lenient_args, &req, why, sizeof(why)) != 0;
 	int app_refused = 0;

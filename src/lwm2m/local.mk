@@ -30,6 +30,23 @@ portfoliolwm2m_include_HEADERS = include/portfolio-lwm2m/obj16.h
 
 portfoliolwm2m_pkgconfigdir = $(libdir)/pkgconfig
 portfoliolwm2m_pkgconfig_DATA = src/lwm2m/portfolio-lwm2m.pc
-EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md
+EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
+	bindings/wakaama/README.md bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h \
+	bindings/wakaama/example_client.c bindings/wakaama/e2e-session.sh \
+	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
+	bindings/anjay/compile-check.sh \
+	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
+	bindings/zephyr/compile-check/zephyr/net/lwm2m.h
+
+# configure --with-wakaama=DIR: compile our binding against the headers of an
+# external Wakaama tree (a check that it fits the stack's API). Nothing here
+# compiles or links Wakaama's own sources: the stack is the integrator's to build.
+if WITH_WAKAAMA
+noinst_LTLIBRARIES += bindings/wakaama/libportfolio-wakaama.la
+bindings_wakaama_libportfolio_wakaama_la_SOURCES = bindings/wakaama/obj16_wakaama.c \
+	bindings/wakaama/obj16_wakaama.h
+bindings_wakaama_libportfolio_wakaama_la_CPPFLAGS = $(AM_CPPFLAGS) -DLWM2M_CLIENT_MODE \
+	-DLWM2M_LITTLE_ENDIAN -I$(WAKAAMA_SRCDIR)/include
+endif
 
 include $(srcdir)/tests/lwm2m/local.mk

@@ -1,9 +1,15 @@
 /*
  * se_registry.c - backends by name (the "backend" configuration key).
  */
+#include "config.h"
+
 #include <string.h>
 
 #include "se/se.h"
+
+#ifdef HAVE_PCSC
+extern const se_backend se_pcsc_backend; /* src/se/pcsc/pcsc_backend.c */
+#endif
 
 const se_backend *se_backend_find(const char *name)
 {
@@ -11,6 +17,9 @@ const se_backend *se_backend_find(const char *name)
 		return NULL;
 	if (strcmp(name, se_emulator_backend.name) == 0)
 		return &se_emulator_backend;
-	/* "pcsc" joins here when src/se/pcsc lands. */
+#ifdef HAVE_PCSC
+	if (strcmp(name, se_pcsc_backend.name) == 0)
+		return &se_pcsc_backend;
+#endif
 	return NULL;
 }

@@ -567,6 +567,9 @@ static CK_RV op_final(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG dl, CK_BYT
 		return CKR_BUFFER_TOO_SMALL;
 	}
 	unsigned delay = st.op_delay_ms;
+	void (*during)(void *) = st.during_op;
+	void *during_arg = st.during_op_arg;
+	st.during_op = NULL;
 	if (rv == CKR_OK && st.fail_next_op != CKR_OK) {
 		rv = st.fail_next_op;
 		st.fail_next_op = CKR_OK;
@@ -579,6 +582,8 @@ static CK_RV op_final(CK_SESSION_HANDLE h, CK_BYTE_PTR data, CK_ULONG dl, CK_BYT
 	if (s != NULL)
 		s->op = 0;
 	pthread_mutex_unlock(&lock);
+	if (during != NULL)
+		during(during_arg);
 	if (delay) {
 		struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
 		nanosleep(&ts, NULL);

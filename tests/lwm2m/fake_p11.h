@@ -50,6 +50,10 @@ typedef struct fake_state {
 	CK_RV fail_next_op;         /* returned by the next C_Sign/C_Encrypt */
 	int invalidate_sessions;    /* all current sessions become invalid once */
 	unsigned op_delay_ms;       /* C_Sign/C_Encrypt sleep this long */
+	/* Called (once, then cleared) inside the next C_Sign/C_Encrypt that
+	 * produces output: lets a test act while the token is busy. */
+	void (*during_op)(void *arg);
+	void *during_op_arg;
 
 	/* counters */
 	int initialize_calls, finalize_calls, login_calls, op_calls, open_sessions;

@@ -11,11 +11,17 @@ tests_lwm2m_test_lwm2m_args_SOURCES = tests/lwm2m/test_args.c
 tests_lwm2m_test_lwm2m_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_args_LDADD = libportfolio-lwm2m-impl.la $(CMOCKA_LIBS)
 
-tests_lwm2m_test_lwm2m_fake_SOURCES = tests/lwm2m/test_fake.c tests/lwm2m/fake_p11.c tests/lwm2m/fake_p11.h
+tests_lwm2m_test_lwm2m_fake_SOURCES = tests/lwm2m/test_fake.c tests/lwm2m/fake_p11.c tests/lwm2m/fake_p11.h \
+	tests/lwm2m/arg_cases.h
 tests_lwm2m_test_lwm2m_fake_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_fake_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 
-tests_lwm2m_test_lwm2m_module_SOURCES = tests/lwm2m/test_module.c
+tests_lwm2m_test_lwm2m_module_SOURCES = tests/lwm2m/test_module.c tests/lwm2m/arg_cases.h
 tests_lwm2m_test_lwm2m_module_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_module_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 endif
+
+
+# portfolio-lwm2m-demo (src/demo) runs end to end and tells its key outcomes.
+TESTS += tests/lwm2m/demo.sh
+EXTRA_DIST += tests/lwm2m/demo.sh

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "arg_cases.h"
 #include "fake_p11.h"
 #include "portfolio-lwm2m/obj16.h"
 
@@ -395,64 +396,34 @@ static void test_unprovisioned_identity(void **state)
 	assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
 }
 
-typedef struct { const char *args; const char *why; } bad_case;
 
 static void test_argument_errors(void **state)
 {
 	pf_obj16 *o = *state;
 	/* Grammar errors: 4.00 and the state is left alone (a strict stack
 	 * would have refused them before the object saw them). */
-	static const bad_case syntax[] = {
-		{"0=SRV_AUTHENT, 1=3, 2=0x2345178, 3=0", "single quotes"}, /* the TS's own example */
-		{"0='0', 1='3', 2='0x2345178', 3='0'", "expected an argument digit"},
-		{"0='0',1='3',2='0x2345178',3='0',", "trailing ','"},
-		{"0='0',1='3',2='0x2345178',3='0',3='0'", "argument 3 repeated"},
-		{"0='0',1='3',2='0x2345178',3='0' ", "expected ',' or end"},
-		{"0='0',1='3',2='0x 2345178',3='0'", "character not allowed"},
-		{"0='0',1='3',2='0x2345178,3='0'", "expected ',' or end"},
-		{"0='0',1='3',2='0x2345178',3='0", "unterminated quote"},
-		{"0='0',1='3',2='1',34='0'", "expected ',' or end"},
-	};
 	assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
 	pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
-	for (size_t i = 0; i < sizeof(syntax) / sizeof(syntax[0]); i++) {
+	for (size_t i = 0; i < N_CASES(syntax_cases); i++) {
 		clear_events();
-		assert_int_equal(exec(o, 0, syntax[i].args), PF_OBJ16_BAD_REQUEST);
+		assert_int_equal(exec(o, 0, syntax_cases[i].args), PF_OBJ16_BAD_REQUEST);
 		assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
 		assert_true(expect_data(o, 0, KAT_AUTH) == tag);
 		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 0);
-		expect_last_error(o, 0, syntax[i].why);
+		expect_last_error(o, 0, syntax_cases[i].why);
 		assert_int_equal(last_level, PF_OBJ16_LOG_WARNING); /* the server's fault */
 	}
 
 	/* Well-formed but wrong GetAuthData arguments: 4.00 and ERROR. */
-	static const bad_case semantic[] = {
-		{"", "argument 0 missing"},
-		{"1='3',2='0x2345178',3='0'", "argument 0 missing"},
-		{"0='0',2='0x2345178',3='0'", "argument 1 missing"},
-		{"0='0',1='3',3='0'", "argument 2 missing"},
-		{"0='0',1='3',2='0x2345178'", "argument 3 missing"},
-		{"0,1='3',2='0x2345178',3='0'", "argument 0 has no value"},
-		{"0='0',1='3',2,3='0'", "argument 2 has no value"},
-		{"0='2',1='3',2='0x2345178',3='0'", "argument 0 (Service)"},
-		{"0='SRV_AUTHENT',1='3',2='0x2345178',3='0'", "argument 0 (Service)"},
-		{"0='0',1='65535',2='0x2345178',3='0'", "argument 1 (Identity"},
-		{"0='0',1='x',2='0x2345178',3='0'", "argument 1 (Identity"},
-		{"0='0',1='3',2='0x',3='0'", "argument 2 (Challenge)"},
-		{"0='0',1='3',2='0xZZ',3='0'", "argument 2 (Challenge)"},
-		{"0='0',1='3',2='',3='0'", "argument 2 (Challenge)"},
-		{"0='0',1='3',2='0x2345178',3='-1'", "argument 3 (Key Index)"},
-		{"0='0',1='3',2='0x2345178',3='4294967296'", "argument 3 (Key Index)"},
-	};
-	for (size_t i = 0; i < sizeof(semantic) / sizeof(semantic[0]); i++) {
+	for (size_t i = 0; i < N_CASES(semantic_cases); i++) {
 		assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
 		tag = expect_data(o, 0, KAT_AUTH);
 		clear_events();
-		assert_int_equal(exec(o, 0, semantic[i].args), PF_OBJ16_BAD_REQUEST);
+		assert_int_equal(exec(o, 0, semantic_cases[i].args), PF_OBJ16_BAD_REQUEST);
 		assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
 		expect_no_data(o, 0);
 		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 1);
-		expect_last_error(o, 0, semantic[i].why);
+		expect_last_error(o, 0, semantic_cases[i].why);
 		/* The old tag no longer delivers anything. */
 		assert_int_equal(pf_obj16_delivered(o, 0, tag), PF_OBJ16_OK);
 		assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
@@ -503,6 +474,39 @@ static void test_stale_delivery(void **state)
 	assert_int_equal(pf_obj16_delivered(o, 0, fresh), PF_OBJ16_OK);
 	assert_int_equal(status_of(o, 0), PF_OBJ16_IDLE);
 	assert_int_equal(pf_obj16_delivered(o, 9, fresh), PF_OBJ16_NOT_FOUND);
+}
+
+/* While the token computes request A, request B arrives with bad arguments
+ * (ERROR at once). A's late result must not overwrite B's outcome. */
+static void bad_request_now(void *arg)
+{
+	assert_int_equal(exec(arg, 0, "0='9',1='3',2='1',3='0'"), PF_OBJ16_BAD_REQUEST);
+}
+
+static void supersede_while_busy(int async)
+{
+	build_tokens();
+	pf_obj16_config c = base_config();
+	c.async = async;
+	pf_obj16 *o = make(c);
+	pf_obj16_status s;
+	fake()->during_op = bad_request_now;
+	fake()->during_op_arg = o;
+	assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
+	assert_int_equal(pf_obj16_wait_idle(o, 0), PF_OBJ16_OK);
+	assert_int_equal(fake()->op_calls, 1); /* A did run to the end */
+	assert_int_equal(pf_obj16_read_status(o, 0, &s), PF_OBJ16_OK);
+	assert_int_equal(s, PF_OBJ16_ERROR);
+	expect_no_data(o, 0);
+	expect_last_error(o, 0, "argument 0 (Service)");
+	pf_obj16_free(o);
+}
+
+static void test_superseded_result_discarded(void **state)
+{
+	(void)state;
+	supersede_while_busy(0);
+	supersede_while_busy(1);
 }
 
 static void test_snapshot(void **state)
@@ -773,6 +777,55 @@ static void test_concurrent_instances(void **state)
 		assert_true(args[i].ok);
 }
 
+/* pf_obj16_execute_args: a stack that parsed the arguments itself (Anjay)
+ * gets the same results as with the raw payload. */
+static void test_parsed_arguments(void **state)
+{
+	pf_obj16 *o = *state;
+	const pf_obj16_exec_arg auth[] = {{0, "0", 1}, {1, "3", 1}, {2, "0x2345178", 9}, {3, "0", 1}};
+	assert_int_equal(pf_obj16_execute_args(o, 0, auth, 4), PF_OBJ16_OK);
+	pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
+	/* Values need no NUL: value_len bounds them. */
+	const pf_obj16_exec_arg enc[] = {{3, "1xx", 1}, {2, "0x2345178zz", 9}, {0, "1", 1}, {1, "2", 1}};
+	assert_int_equal(pf_obj16_execute_args(o, 0, enc, 4), PF_OBJ16_OK);
+	tag = expect_data(o, 0, KAT_ENC);
+
+	/* Grammar class: 4.00, state untouched. */
+	const pf_obj16_exec_arg repeated[] = {{0, "0", 1}, {0, "1", 1}};
+	const pf_obj16_exec_arg number10[] = {{10, "0", 1}};
+	const pf_obj16_exec_arg negative[] = {{-1, "0", 1}};
+	const pf_obj16_exec_arg blank[] = {{0, "0", 1}, {1, "3", 1}, {2, "a b", 3}, {3, "0", 1}};
+	const pf_obj16_exec_arg quote[] = {{0, "0'", 2}};
+	struct { const pf_obj16_exec_arg *a; size_t n; const char *why; } bad[] = {
+		{repeated, 2, "argument 0 repeated"},
+		{number10, 1, "argument number must be 0-9"},
+		{negative, 1, "argument number must be 0-9"},
+		{blank, 4, "character not allowed"},
+		{quote, 1, "character not allowed"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		clear_events();
+		assert_int_equal(pf_obj16_execute_args(o, 0, bad[i].a, bad[i].n), PF_OBJ16_BAD_REQUEST);
+		assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
+		assert_true(expect_data(o, 0, KAT_ENC) == tag);
+		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 0);
+		expect_last_error(o, 0, bad[i].why);
+	}
+	assert_int_equal(pf_obj16_execute_args(o, 0, NULL, 1), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
+
+	/* Meaning class: 4.00 and ERROR. */
+	const pf_obj16_exec_arg no_value[] = {{0, NULL, 0}, {1, "3", 1}, {2, "0x2345178", 9}, {3, "0", 1}};
+	assert_int_equal(pf_obj16_execute_args(o, 0, no_value, 4), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+	expect_last_error(o, 0, "argument 0 has no value");
+	assert_int_equal(pf_obj16_execute_args(o, 0, auth, 3), PF_OBJ16_BAD_REQUEST);
+	expect_last_error(o, 0, "argument 3 missing");
+	assert_int_equal(pf_obj16_execute_args(o, 0, NULL, 0), PF_OBJ16_BAD_REQUEST);
+	expect_last_error(o, 0, "argument 0 missing");
+	assert_int_equal(pf_obj16_execute_args(o, 9, auth, 4), PF_OBJ16_NOT_FOUND);
+}
+
 static void test_coap_codes(void **state)
 {
 	(void)state;
@@ -798,7 +851,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unprovisioned_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_argument_errors, setup, teardown),
 		cmocka_unit_test(test_lenient_mode),
+		cmocka_unit_test_setup_teardown(test_parsed_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_delivery, setup, teardown),
+		cmocka_unit_test(test_superseded_result_discarded),
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_read_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_recovery, setup, teardown),

@@ -25,6 +25,7 @@
 
 #include <pkcs11/portfolio.h>
 #include "portfolio-lwm2m/obj16.h"
+#include "arg_cases.h"
 
 #define SO_PIN "so-pin-0000"
 #define USER_PIN "user-pin-42"
@@ -432,6 +433,32 @@ static void test_transitions_and_errors(void **state)
 	pf_obj16_free(o);
 }
 
+/* Every row of the argument error tables, against the real module. */
+static void test_argument_error_tables(void **state)
+{
+	(void)state;
+	pf_obj16 *o = make(0);
+	uint16_t iid = iids[1];
+	assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
+	pf_obj16_delivery t = expect_auth(o, iid, 1);
+	for (size_t i = 0; i < N_CASES(syntax_cases); i++) {
+		assert_int_equal(exec(o, iid, syntax_cases[i].args), PF_OBJ16_BAD_REQUEST);
+		assert_int_equal(status_of(o, iid), PF_OBJ16_DATA_AVAIL);
+		assert_true(expect_auth(o, iid, 1) == t);
+		expect_last_error(o, iid, syntax_cases[i].why);
+	}
+	for (size_t i = 0; i < N_CASES(semantic_cases); i++) {
+		assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
+		t = expect_auth(o, iid, 1);
+		assert_int_equal(exec(o, iid, semantic_cases[i].args), PF_OBJ16_BAD_REQUEST);
+		assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+		expect_last_error(o, iid, semantic_cases[i].why);
+		assert_int_equal(pf_obj16_delivered(o, iid, t), PF_OBJ16_OK); /* stale: no effect */
+		assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+	}
+	pf_obj16_free(o);
+}
+
 static void test_identity_write_persists(void **state)
 {
 	(void)state;
@@ -525,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_b2_authentication),
 		cmocka_unit_test(test_b2_encryption),
 		cmocka_unit_test(test_transitions_and_errors),
+		cmocka_unit_test(test_argument_error_tables),
 		cmocka_unit_test(test_identity_write_persists),
 		cmocka_unit_test(test_concurrent_instances),
 		cmocka_unit_test(test_async_concurrent_instances),

@@ -130,6 +130,25 @@ CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key)
 	return CKR_OK;
 }
 
+int emu_ops_cipher_start(se_op *op, pf_aes_mode mode, int encrypt, const emu_item *key,
+                         const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len,
+                         size_t tag_len)
+{
+	uint64_t serial = emu_ops_key_serial(key);
+	int rc;
+
+	if (serial != 0 && serial == op->cipher_serial &&
+	    pf_cipher_restart(op->cipher, mode, encrypt, iv, iv_len, aad, aad_len, tag_len) ==
+	        PF_CRYPTO_OK)
+		return PF_CRYPTO_OK;
+	op->cipher_serial = 0;
+	rc = pf_cipher_init(op->cipher, mode, encrypt, key->value, key->len, iv, iv_len, aad, aad_len,
+	                    tag_len);
+	if (rc == PF_CRYPTO_OK)
+		op->cipher_serial = serial;
+	return rc;
+}
+
 static emu_family family_of(CK_MECHANISM_TYPE m)
 {
 	switch (m) {
@@ -224,6 +243,7 @@ void emu_op_abort(se_op *op)
 	pf_mac_forget_key(op->mac);
 	op->mac_serial = 0;
 	pf_cipher_forget_key(op->cipher);
+	op->cipher_serial = 0;
 	emu_pf_wipe_buffers(op);
 	pf_wipe(op->challenge, sizeof(op->challenge));
 	op->challenge_len = 0;
@@ -250,8 +270,8 @@ static CK_RV cipher_init(se_op *op, se_op_kind kind, const se_op_params *p, se_r
 		return rv;
 	if (op->cipher == NULL && (op->cipher = pf_cipher_new()) == NULL)
 		return CKR_HOST_MEMORY;
-	if (pf_cipher_init(op->cipher, mode, kind == SE_OP_ENCRYPT, it->value, it->len, iv, iv_len,
-	                   p->aad, p->aad_len, mode == PF_AES_GCM ? p->tag_len : 0) != PF_CRYPTO_OK)
+	if (emu_ops_cipher_start(op, mode, kind == SE_OP_ENCRYPT, it, iv, iv_len, p->aad, p->aad_len,
+	                         mode == PF_AES_GCM ? p->tag_len : 0) != PF_CRYPTO_OK)
 		return CKR_MECHANISM_PARAM_INVALID; /* the mech layer validated; belt and braces */
 	return CKR_OK;
 }

@@ -44,6 +44,7 @@ struct se_op {
 	pf_mac *mac;
 	uint64_t mac_serial;   /* key serial mac is loaded with; 0 = must re-key */
 	pf_cipher *cipher;
+	uint64_t cipher_serial; /* key serial cipher is loaded with; 0 = must re-key */
 	pf_digest *digest;
 	size_t mac_len;        /* tag bytes produced / expected */
 
@@ -58,12 +59,19 @@ struct se_op {
 	size_t buf_len, buf_cap;
 	uint8_t *scratch;      /* ENC decrypt: plaintext before its checks */
 	size_t scratch_cap;
+	pf_iv_pool ivs;        /* ENC encrypt: random IVs fetched ahead (crypto.h) */
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */
 emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv);
 CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key);
 uint64_t emu_ops_key_serial(const emu_item *it);
+/* Start op->cipher (made already) for one message with key: a restart that
+ * loads only the IV when the context holds this very key for the same mode,
+ * direction and IV length, else a full pf_cipher_init. A PF_CRYPTO_* code. */
+int emu_ops_cipher_start(se_op *op, pf_aes_mode mode, int encrypt, const emu_item *key,
+                         const uint8_t *iv, size_t iv_len, const uint8_t *aad, size_t aad_len,
+                         size_t tag_len);
 /* Grow *buf (keeping its first len bytes, wiping the old block) to hold need bytes. */
 CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need);
 

@@ -241,10 +241,10 @@ static CK_RV enc_encrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 	size_t w = iv_len, n;
 	int rc;
 
-	if (pf_random_iv(out, iv_len) != PF_CRYPTO_OK)
+	if (pf_iv_pool_take(&op->ivs, out, iv_len) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
-	rc = pf_cipher_init(op->cipher, gcm ? PF_AES_GCM : PF_AES_CBC_PAD, 1, key->value, key->len,
-	                    out, iv_len, NULL, 0, gcm ? EMU_PF_TAG : 0);
+	rc = emu_ops_cipher_start(op, gcm ? PF_AES_GCM : PF_AES_CBC_PAD, 1, key, out, iv_len, NULL, 0,
+	                          gcm ? EMU_PF_TAG : 0);
 	if (rc == PF_CRYPTO_OK)
 		rc = pf_cipher_update(op->cipher, op->buf, op->buf_len, out + w, &n);
 	if (rc == PF_CRYPTO_OK) {
@@ -298,8 +298,8 @@ static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 	rv = emu_ops_reserve(&op->scratch, &op->scratch_cap, 0, body);
 	if (rv != CKR_OK)
 		return rv;
-	rc = pf_cipher_init(op->cipher, gcm ? PF_AES_GCM : PF_AES_CBC, 0, key->value, key->len,
-	                    op->buf, iv_len, NULL, 0, gcm ? EMU_PF_TAG : 0);
+	rc = emu_ops_cipher_start(op, gcm ? PF_AES_GCM : PF_AES_CBC, 0, key, op->buf, iv_len, NULL, 0,
+	                          gcm ? EMU_PF_TAG : 0);
 	if (rc == PF_CRYPTO_OK)
 		rc = pf_cipher_update(op->cipher, op->buf + iv_len, body, op->scratch, &n);
 	if (rc == PF_CRYPTO_OK)
@@ -347,7 +347,7 @@ CK_RV emu_pf_final(se_op *op, uint8_t *out, size_t *out_len)
 			memcpy(out, tag, op->mac_len);
 			*out_len = op->mac_len;
 		}
-		pf_wipe(tag, sizeof(tag));
+		pf_wipe(tag, op->mac_len); /* all auth_tag writes */
 		return rv;
 	}
 

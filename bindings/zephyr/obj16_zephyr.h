@@ -1,0 +1,33 @@
+/*
+ * obj16_zephyr.h - libportfolio-lwm2m behind Zephyr's built-in Object 16
+ * (subsys/net/lib/lwm2m/lwm2m_obj_portfolio.c, CONFIG_LWM2M_PORTFOLIO_OBJ_SUPPORT).
+ * Zephyr's object keeps its storage-only definition; this file hooks its
+ * resources' callbacks instead of registering a second Object 16.
+ *
+ * In the application (LwM2M engine running):
+ *   config.changed = pf_zephyr_obj16_changed;
+ *   adapter = pf_obj16_new(module, &config);
+ *   pf_zephyr_obj16_attach(adapter);
+ *   client_ctx.set_socket_state = pf_zephyr_obj16_socket_state;  (or call it from yours)
+ *   on the LwM2M thread, e.g. from a k_work: pf_zephyr_obj16_flush();
+ */
+#ifndef PF_OBJ16_ZEPHYR_H
+#define PF_OBJ16_ZEPHYR_H
+
+#include <zephyr/net/lwm2m.h>
+
+#include <portfolio-lwm2m/obj16.h>
+
+/* Creates /16/iid for each adapter instance (Zephyr's object takes at most
+ * 2) and hooks /16/iid/0 (post-write), /1 (execute), /2 and /3 (read).
+ * 0, or a negative errno from the engine. */
+int pf_zephyr_obj16_attach(pf_obj16 *adapter);
+/* The adapter's changed hook: only records (any thread). */
+void pf_zephyr_obj16_changed(void *ctx, uint16_t iid, uint16_t rid);
+/* On the LwM2M thread: turns recorded changes into engine notifications. */
+void pf_zephyr_obj16_flush(void);
+/* lwm2m_ctx.set_socket_state: the engine is sending a message; AuthData
+ * read for it counts as delivered. */
+void pf_zephyr_obj16_socket_state(int fd, enum lwm2m_socket_states state);
+
+#endif

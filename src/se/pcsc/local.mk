@@ -1,0 +1,45 @@
+# src/se/pcsc build fragment: GlobalPlatform SCP03 (always built: pure OpenSSL,
+# shared by the pcsc backend and the virtual card), the pcsc backend (only with
+# libpcsclite), the virtual card daemon and their tests.
+libportfolio_internal_la_SOURCES += src/se/pcsc/scp03.h src/se/pcsc/scp03_internal.h \
+	src/se/pcsc/scp03_crypto.c src/se/pcsc/scp03_session.c \
+	src/se/pcsc/scp03_host.c src/se/pcsc/scp03_card.c
+
+# pcsc-lite headers are included as <PCSC/winscard.h>, which needs its own -I too.
+AM_CFLAGS += $(PCSC_CFLAGS)
+if HAVE_PCSC
+libportfolio_internal_la_SOURCES += src/se/pcsc/pcsc_link.h src/se/pcsc/pcsc_link.c \
+	src/se/pcsc/pcsc_backend.c
+libportfolio_internal_la_LIBADD += $(PCSC_LIBS)
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pcsc/test_scp03
+TESTS += tests/pcsc/test_scp03
+tests_pcsc_test_scp03_SOURCES = tests/pcsc/test_scp03.c
+tests_pcsc_test_scp03_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_pcsc_test_scp03_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+endif
+EXTRA_DIST += docs/apdu.md
+
+# The virtual card daemon (needs no pcsc-lite: it talks to vpcd over TCP).
+bin_PROGRAMS += portfolio-vcard
+VCARD_APPLET_SOURCES = src/vcard/vcard.h src/vcard/vcard_applet.c src/vcard/vcard_pins.c \
+	src/vcard/vcard_items.c src/vcard/vcard_crypto.c
+portfolio_vcard_SOURCES = $(VCARD_APPLET_SOURCES) src/vcard/vcard_vpcd.h src/vcard/vcard_vpcd.c \
+	src/vcard/vcard_main.c
+portfolio_vcard_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pcsc/test_vcard_applet
+TESTS += tests/pcsc/test_vcard_applet
+tests_pcsc_test_vcard_applet_SOURCES = tests/pcsc/test_vcard_applet.c $(VCARD_APPLET_SOURCES)
+tests_pcsc_test_vcard_applet_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_pcsc_test_vcard_applet_LDADD = libportfolio-internal.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
+endif
+
+# The real PC/SC path (skips unless root with pcscd and vsmartcard-vpcd).
+if HAVE_PCSC
+TESTS += tests/pcsc/pcsc_path.sh
+endif
+EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py

@@ -1,0 +1,586 @@
+/*
+ * pcsc_backend.c - the se_backend of a real (or virtual) secure element
+ * running the Portfolio applet (docs/apdu.md), over pcsc-lite and SCP03.
+ * se_ref = the applet's item slot number. Only the Portfolio mechanisms run
+ * on the card; standard mechanisms are refused with CKR_MECHANISM_INVALID.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "se/se.h"
+#include "store/store.h"
+#include "se/pcsc/pcsc_link.h"
+#include "se/pcsc/scp03_internal.h"
+#include "util/log.h"
+#include "util/secure.h"
+
+#define INS_LAYOUT 0xCA
+#define INS_CHALLENGE 0x84
+#define INS_VERIFY 0x20
+#define INS_CHANGE 0x24
+#define INS_INIT_TOKEN 0x2E
+#define INS_INIT_PIN 0x2C
+#define INS_PUT 0xD8
+#define INS_GENERATE 0x46
+#define INS_READ 0xB0
+#define INS_DELETE 0xE4
+#define INS_SIGN 0x70
+#define INS_ENCRYPT 0x72
+#define MAX_PIN 64u
+#define MAX_ITEM 128u
+
+struct se_token {
+	pcsc_link link;
+	struct store *st; /* holds the core's object records; the card holds the secrets */
+	CK_ULONG iid;
+};
+
+/* The instance row the core's object records hang from. Its blob only says
+ * "the secrets are on a card", so nothing secret ever reaches the store. */
+static const uint8_t INSTANCE_MARKER[] = {'P', 'C', 'S', 'C', 0x01};
+
+struct se_op {
+	se_token *t;
+	se_op_kind kind;
+	CK_MECHANISM_TYPE mech;
+	CK_ULONG source;
+	uint8_t key;
+	uint8_t identity;
+	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
+	size_t challenge_len;
+	uint8_t buf[SCP03_MAX_PLAIN_DATA];
+	size_t len;
+	int active;
+};
+
+/* Builds 80 INS P1 P2 [Lc data] [00] and runs it; *rv_out is the transport or SW result. */
+static CK_RV run(se_token *t, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
+                 uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw)
+{
+	uint8_t apdu[SCP03_MAX_APDU];
+	uint8_t scratch[SCP03_MAX_RAPDU];
+	size_t n = 4, got = 0;
+	CK_RV rv;
+
+	if (dn > SCP03_MAX_PLAIN_DATA)
+		return CKR_DATA_LEN_RANGE;
+	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
+	if (dn > 0) {
+		apdu[n++] = (uint8_t)dn;
+		memcpy(apdu + n, d, dn);
+		n += dn;
+	}
+	if (le)
+		apdu[n++] = 0x00;
+	rv = pcsc_link_command(&t->link, apdu, n, out != NULL ? out : scratch, out != NULL ? cap : sizeof(scratch),
+	                       &got, sw);
+	pf_wipe(apdu, sizeof(apdu));
+	pf_wipe(scratch, sizeof(scratch));
+	if (out_len != NULL)
+		*out_len = got;
+	return rv;
+}
+
+static CK_RV run_simple(se_token *t, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn)
+{
+	uint16_t sw = 0;
+	CK_RV rv = run(t, ins, p1, p2, d, dn, 0, NULL, 0, NULL, &sw);
+
+	return rv != CKR_OK ? rv : pcsc_sw_to_rv(sw, 0, 0);
+}
+
+static CK_RV pcsc_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_token **out)
+{
+	se_token *t = calloc(1, sizeof(*t));
+	CK_RV rv;
+
+	if (t == NULL)
+		return CKR_HOST_MEMORY;
+	rv = pcsc_link_init(&t->link, cfg->reader, cfg->aid_hex, cfg->scp03_keys);
+	if (rv != CKR_OK) {
+		free(t);
+		return rv;
+	}
+	t->iid = iid;
+	t->st = st;
+	*out = t;
+	return CKR_OK;
+}
+
+static void pcsc_close(se_token *t)
+{
+	if (t == NULL)
+		return;
+	pcsc_link_free(&t->link);
+	free(t);
+}
+
+static void pin_flags(uint8_t tries, CK_FLAGS low, CK_FLAGS final, CK_FLAGS locked, CK_FLAGS *f)
+{
+	if (tries == 0)
+		*f |= locked;
+	else if (tries == 1)
+		*f |= final | low;
+	else if (tries < 3)
+		*f |= low;
+}
+
+static CK_RV pcsc_token_info(se_token *t, se_token_info *out)
+{
+	uint8_t r[64];
+	size_t n;
+	uint16_t sw = 0;
+	CK_RV rv = run(t, INS_LAYOUT, 0, 0, NULL, 0, 1, r, sizeof(r), &n, &sw);
+
+	if (rv == CKR_OK && (rv = pcsc_sw_to_rv(sw, 0, 0)) == CKR_OK && n != 53)
+		rv = CKR_DEVICE_ERROR;
+	if (rv != CKR_OK)
+		return rv;
+	memset(out, 0, sizeof(*out));
+	out->initialized = (r[2] & 0x01) != 0;
+	out->user_pin_set = (r[2] & 0x02) != 0;
+	memcpy(out->label, r + 5, 32);
+	memcpy(out->serial, r + 37, 16);
+	if (out->user_pin_set)
+		pin_flags(r[3], CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY, CKF_USER_PIN_LOCKED, &out->pin_flags);
+	if (out->initialized)
+		pin_flags(r[4], CKF_SO_PIN_COUNT_LOW, CKF_SO_PIN_FINAL_TRY, CKF_SO_PIN_LOCKED, &out->pin_flags);
+	return CKR_OK;
+}
+
+static CK_RV pcsc_init_token(se_token *t, const uint8_t *so_pin, size_t so_len, const char label[32])
+{
+	uint8_t d[1 + MAX_PIN + 32];
+	CK_RV rv;
+
+	if (so_len < 1 || so_len > MAX_PIN)
+		return CKR_PIN_LEN_RANGE;
+	d[0] = (uint8_t)so_len;
+	memcpy(d + 1, so_pin, so_len);
+	memcpy(d + 1 + so_len, label, 32);
+	rv = run_simple(t, INS_INIT_TOKEN, 0, 0, d, 1 + so_len + 32);
+	pf_wipe(d, sizeof(d));
+	if (rv != CKR_OK || t->st == NULL)
+		return rv;
+	/* The card erased its items: the records that pointed at them go too. */
+	rv = store_instance_delete(t->st, t->iid);
+	if (rv == CKR_OK)
+		rv = store_instance_put(t->st, t->iid, INSTANCE_MARKER, sizeof(INSTANCE_MARKER));
+	return rv;
+}
+
+static CK_RV pcsc_init_pin(se_token *t, const uint8_t *pin, size_t len)
+{
+	if (len < 1 || len > MAX_PIN)
+		return CKR_PIN_LEN_RANGE;
+	return run_simple(t, INS_INIT_PIN, 0, 0x81, pin, len);
+}
+
+static CK_RV pcsc_set_pin(se_token *t, CK_USER_TYPE who, const uint8_t *old_pin, size_t old_len,
+                          const uint8_t *new_pin, size_t new_len)
+{
+	uint8_t d[1 + 2 * MAX_PIN];
+	CK_RV rv;
+
+	if (old_len < 1 || old_len > MAX_PIN || new_len < 1 || new_len > MAX_PIN)
+		return CKR_PIN_LEN_RANGE;
+	d[0] = (uint8_t)old_len;
+	memcpy(d + 1, old_pin, old_len);
+	memcpy(d + 1 + old_len, new_pin, new_len);
+	rv = run_simple(t, INS_CHANGE, 0, who == CKU_SO ? 0x82 : 0x81, d, 1 + old_len + new_len);
+	pf_wipe(d, sizeof(d));
+	return rv;
+}
+
+static CK_RV pcsc_login(se_token *t, CK_USER_TYPE who, const uint8_t *pin, size_t len)
+{
+	if (len < 1 || len > MAX_PIN)
+		return CKR_PIN_INCORRECT;
+	return run_simple(t, INS_VERIFY, 0, who == CKU_SO ? 0x82 : 0x81, pin, len);
+}
+
+static CK_RV pcsc_logout(se_token *t)
+{
+	CK_RV rv = run_simple(t, INS_VERIFY, 0xFF, 0, NULL, 0);
+
+	/* A card that is gone has logged out by itself. */
+	return rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT ? CKR_OK : rv;
+}
+
+static CK_RV item_answer(CK_RV rv, uint16_t sw, const uint8_t *r, size_t n, se_ref *out)
+{
+	if (rv == CKR_OK)
+		rv = pcsc_sw_to_rv(sw, 0, 0);
+	if (rv == CKR_OK && (n != 1 || r[0] == 0))
+		rv = CKR_DEVICE_ERROR;
+	if (rv == CKR_OK)
+		*out = r[0];
+	return rv;
+}
+
+/* PUT ITEM: the value travels encrypted under the DEK inside the encrypted channel. */
+static CK_RV put(se_token *t, uint8_t slot, se_item_kind kind, const uint8_t *value, size_t len,
+                 unsigned flags, se_ref *out)
+{
+	uint8_t d[2 + MAX_ITEM + SCP03_BLOCK_LEN], r[8];
+	size_t padded, n = 0;
+	uint16_t sw = 0;
+	CK_RV rv;
+
+	if (len < 1 || len > MAX_ITEM)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	d[0] = (uint8_t)(flags & (SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE | SE_ITEM_READABLE));
+	d[1] = (uint8_t)len;
+	memcpy(d + 2, value, len);
+	padded = scp03_pad(d + 2, len);
+	if (scp03_dek_encrypt(t->link.keys.dek, d + 2, padded, d + 2) != SCP03_OK) {
+		pf_wipe(d, sizeof(d));
+		return CKR_DEVICE_ERROR;
+	}
+	rv = run(t, INS_PUT, slot, (uint8_t)kind, d, 2 + padded, 1, r, sizeof(r), &n, &sw);
+	pf_wipe(d, sizeof(d));
+	if (rv == CKR_OK && sw == 0x6A80)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	return item_answer(rv, sw, r, n, out);
+}
+
+static CK_RV pcsc_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len, unsigned flags,
+                           se_ref *out)
+{
+	return put(t, 0, kind, value, len, flags, out);
+}
+
+static CK_RV pcsc_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out)
+{
+	uint8_t d[2] = {(uint8_t)(flags & 7u), (uint8_t)len}, r[8];
+	size_t n = 0;
+	uint16_t sw = 0;
+	CK_RV rv;
+
+	if (len < 1 || len > MAX_ITEM)
+		return CKR_KEY_SIZE_RANGE;
+	rv = run(t, INS_GENERATE, 0, (uint8_t)kind, d, 2, 1, r, sizeof(r), &n, &sw);
+	return item_answer(rv, sw, r, n, out);
+}
+
+static CK_RV pcsc_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len)
+{
+	se_ref same = 0;
+
+	if (ref == 0 || ref > 255)
+		return CKR_OBJECT_HANDLE_INVALID;
+	return put(t, (uint8_t)ref, SE_ITEM_IDENTITY_VALUE, value, len, SE_ITEM_READABLE, &same);
+}
+
+static CK_RV pcsc_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len)
+{
+	uint8_t r[SCP03_MAX_RAPDU];
+	size_t n = 0;
+	uint16_t sw = 0;
+	CK_RV rv;
+
+	if (ref == 0 || ref > 255)
+		return CKR_OBJECT_HANDLE_INVALID;
+	rv = run(t, INS_READ, (uint8_t)ref, 0, NULL, 0, 1, r, sizeof(r), &n, &sw);
+	if (rv == CKR_OK)
+		rv = pcsc_sw_to_rv(sw, 0, 0);
+	if (rv == CKR_OK) {
+		if (out != NULL && *len < n)
+			rv = CKR_BUFFER_TOO_SMALL;
+		else if (out != NULL)
+			memcpy(out, r, n);
+		*len = n;
+	}
+	pf_wipe(r, sizeof(r));
+	return rv;
+}
+
+static CK_RV pcsc_item_delete(se_token *t, se_ref ref)
+{
+	if (ref == 0 || ref > 255)
+		return CKR_OBJECT_HANDLE_INVALID;
+	return run_simple(t, INS_DELETE, (uint8_t)ref, 0, NULL, 0);
+}
+
+/* The length is in the layout (no secret leaves the card for it). */
+static CK_RV pcsc_item_length(se_token *t, se_ref ref, size_t *len)
+{
+	uint8_t r[SCP03_MAX_RAPDU];
+	size_t n = 0, i;
+	uint8_t from = 1;
+	int pages;
+	uint16_t sw = 0;
+
+	for (pages = 0; pages < 8; pages++) {
+		CK_RV rv = run(t, INS_LAYOUT, 1, from, NULL, 0, 1, r, sizeof(r), &n, &sw);
+
+		if (rv == CKR_OK)
+			rv = pcsc_sw_to_rv(sw, 0, 0);
+		if (rv != CKR_OK)
+			return rv;
+		for (i = 1; i + 5 <= n; i += 5) {
+			if (r[i] == ref) {
+				*len = (size_t)r[i + 3] << 8 | r[i + 4];
+				return CKR_OK;
+			}
+		}
+		if (n == 0 || r[0] == 0)
+			break;
+		from = r[0];
+	}
+	return CKR_OBJECT_HANDLE_INVALID;
+}
+
+static CK_RV pcsc_random(se_token *t, uint8_t *out, size_t len)
+{
+	while (len > 0) {
+		size_t chunk = len > SCP03_MAX_PLAIN_DATA ? SCP03_MAX_PLAIN_DATA : len, n = 0;
+		uint8_t apdu_le[1] = {(uint8_t)chunk};
+		uint8_t apdu[5] = {0x80, INS_CHALLENGE, 0, 0, apdu_le[0]};
+		uint16_t sw = 0;
+		CK_RV rv = pcsc_link_command(&t->link, apdu, sizeof(apdu), out, chunk, &n, &sw);
+
+		if (rv == CKR_OK)
+			rv = pcsc_sw_to_rv(sw, 0, 0);
+		if (rv == CKR_OK && n != chunk)
+			rv = CKR_DEVICE_ERROR;
+		if (rv != CKR_OK)
+			return rv;
+		out += chunk;
+		len -= chunk;
+	}
+	return CKR_OK;
+}
+
+/* ---- operations: buffered, one APDU at final ------------------------------ */
+
+static CK_RV pcsc_op_new(se_token *t, se_op **out)
+{
+	se_op *op = calloc(1, sizeof(*op));
+
+	if (op == NULL)
+		return CKR_HOST_MEMORY;
+	op->t = t;
+	*out = op;
+	return CKR_OK;
+}
+
+static void pcsc_op_abort(se_op *op)
+{
+	se_token *t = op->t;
+
+	pf_wipe(op, sizeof(*op));
+	op->t = t;
+}
+
+static void pcsc_op_free(se_op *op)
+{
+	if (op != NULL) {
+		pf_wipe(op, sizeof(*op));
+		free(op);
+	}
+}
+
+static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
+{
+	int auth = p->mech == CKM_PORTFOLIO_AUTH_CMAC || p->mech == CKM_PORTFOLIO_AUTH_HMAC;
+	int enc = p->mech == CKM_PORTFOLIO_ENC_GCM || p->mech == CKM_PORTFOLIO_ENC_CBC;
+
+	pcsc_op_abort(op);
+	if (!(auth && (kind == SE_OP_SIGN || kind == SE_OP_VERIFY)) &&
+	    !(enc && (kind == SE_OP_ENCRYPT || kind == SE_OP_DECRYPT)))
+		return CKR_MECHANISM_INVALID;
+	if (key == 0 || key > 255 || p->challenge_len < 1 || p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
+		return key == 0 || key > 255 ? CKR_KEY_HANDLE_INVALID : CKR_MECHANISM_PARAM_INVALID;
+	if (p->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
+		if (p->identity_ref == 0 || p->identity_ref > 255 || kind == SE_OP_DECRYPT)
+			return CKR_MECHANISM_PARAM_INVALID;
+		op->identity = (uint8_t)p->identity_ref;
+	} else if (p->source != CKP_PORTFOLIO_SOURCE_DATA &&
+	           !(p->source == CKP_PORTFOLIO_SOURCE_HASH && auth)) {
+		return CKR_MECHANISM_PARAM_INVALID;
+	}
+	op->kind = kind;
+	op->mech = p->mech;
+	op->source = p->source;
+	op->key = (uint8_t)key;
+	memcpy(op->challenge, p->challenge, p->challenge_len);
+	op->challenge_len = p->challenge_len;
+	op->active = 1;
+	return CKR_OK;
+}
+
+static CK_RV pcsc_op_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+	if (out_len != NULL)
+		*out_len = 0; /* everything happens at final */
+	(void)out;
+	if (!op->active)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN && in_len > 0)
+		return CKR_DATA_LEN_RANGE;
+	if (in_len > sizeof(op->buf) - op->len)
+		return CKR_DATA_LEN_RANGE;
+	memcpy(op->buf + op->len, in, in_len);
+	op->len += in_len;
+	return CKR_OK;
+}
+
+static size_t sig_len(const se_op *op)
+{
+	return op->mech == CKM_PORTFOLIO_AUTH_CMAC ? 16 : 32;
+}
+
+static size_t pcsc_op_output_bound(se_op *op, size_t in_len, int final)
+{
+	size_t total = op->len + in_len + op->challenge_len;
+
+	if (!final)
+		return 0;
+	switch (op->kind) {
+	case SE_OP_SIGN: return sig_len(op);
+	case SE_OP_VERIFY: return 0;
+	case SE_OP_ENCRYPT:
+		if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN)
+			total = MAX_ITEM + op->challenge_len;
+		return op->mech == CKM_PORTFOLIO_ENC_GCM ? 12 + total + 16 : 16 + (total / 16 + 1) * 16;
+	case SE_OP_DECRYPT: return op->len + in_len;
+	}
+	return 0;
+}
+
+/* Builds the PORTFOLIO SIGN data: identity item or hash, challenge, [signature]. */
+static CK_RV sign_data(se_op *op, uint8_t *d, size_t *dn, uint8_t *p2)
+{
+	size_t n = 0;
+
+	*p2 = 0;
+	if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
+		d[n++] = op->identity;
+	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH) {
+		if (op->len != 32)
+			return CKR_DATA_LEN_RANGE;
+		memcpy(d, op->buf, 32);
+		n = 32;
+		*p2 = 0x01;
+	} else {
+		unsigned hl = 0;
+
+		if (EVP_Digest(op->buf, op->len, d, &hl, EVP_sha256(), NULL) != 1 || hl != 32)
+			return CKR_FUNCTION_FAILED;
+		n = 32;
+		*p2 = 0x01;
+	}
+	d[n++] = (uint8_t)op->challenge_len;
+	memcpy(d + n, op->challenge, op->challenge_len);
+	*dn = n + op->challenge_len;
+	return CKR_OK;
+}
+
+static CK_RV pcsc_op_final(se_op *op, uint8_t *out, size_t *out_len)
+{
+	uint8_t d[SCP03_MAX_PLAIN_DATA + 1], r[SCP03_MAX_RAPDU];
+	size_t dn = 0, n = 0;
+	uint8_t p2 = 0;
+	uint16_t sw = 0;
+	CK_RV rv;
+
+	if (!op->active)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (op->kind == SE_OP_SIGN) {
+		rv = sign_data(op, d, &dn, &p2);
+		if (rv == CKR_OK)
+			rv = run(op->t, INS_SIGN, op->key, p2, d, dn, 1, r, sizeof(r), &n, &sw);
+	} else if (op->kind == SE_OP_ENCRYPT || op->kind == SE_OP_DECRYPT) {
+		int gcm = op->mech == CKM_PORTFOLIO_ENC_GCM;
+
+		p2 = (uint8_t)((gcm ? 0 : 2) | (op->kind == SE_OP_DECRYPT ? 1 : 0));
+		d[0] = (uint8_t)op->challenge_len;
+		memcpy(d + 1, op->challenge, op->challenge_len);
+		dn = 1 + op->challenge_len;
+		if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
+			d[dn++] = op->identity;
+			p2 |= 0x80;
+		} else if (dn + op->len > SCP03_MAX_PLAIN_DATA) {
+			rv = CKR_DATA_LEN_RANGE;
+			goto done;
+		} else {
+			memcpy(d + dn, op->buf, op->len);
+			dn += op->len;
+		}
+		rv = run(op->t, INS_ENCRYPT, op->key, p2, d, dn, 1, r, sizeof(r), &n, &sw);
+	} else {
+		rv = CKR_OPERATION_NOT_INITIALIZED;
+	}
+	if (rv == CKR_OK)
+		rv = pcsc_sw_to_rv(sw, op->kind == SE_OP_DECRYPT, 0);
+	if (rv == CKR_OK) {
+		if (n > *out_len)
+			rv = CKR_BUFFER_TOO_SMALL; /* cannot happen: the mech layer sized out from the bound */
+		else {
+			memcpy(out, r, n);
+			*out_len = n;
+		}
+	}
+done:
+	pf_wipe(d, sizeof(d));
+	pf_wipe(r, sizeof(r));
+	pcsc_op_abort(op);
+	return rv;
+}
+
+static CK_RV pcsc_op_verify_final(se_op *op, const uint8_t *sig, size_t sig_len_in)
+{
+	uint8_t d[SCP03_MAX_PLAIN_DATA + 1];
+	size_t dn = 0;
+	uint8_t p2 = 0;
+	uint16_t sw = 0;
+	CK_RV rv;
+
+	if (!op->active || op->kind != SE_OP_VERIFY)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	if (sig_len_in != sig_len(op)) {
+		pcsc_op_abort(op);
+		return CKR_SIGNATURE_LEN_RANGE;
+	}
+	rv = sign_data(op, d, &dn, &p2);
+	if (rv == CKR_OK) {
+		memcpy(d + dn, sig, sig_len_in);
+		dn += sig_len_in;
+		rv = run(op->t, INS_SIGN, op->key, (uint8_t)(p2 | 0x80), d, dn, 0, NULL, 0, NULL, &sw);
+	}
+	if (rv == CKR_OK)
+		rv = pcsc_sw_to_rv(sw, 0, 1);
+	pf_wipe(d, sizeof(d));
+	pcsc_op_abort(op);
+	return rv;
+}
+
+const se_backend se_pcsc_backend = {
+	.name = "pcsc",
+	.open = pcsc_open,
+	.close = pcsc_close,
+	.token_info = pcsc_token_info,
+	.init_token = pcsc_init_token,
+	.init_pin = pcsc_init_pin,
+	.set_pin = pcsc_set_pin,
+	.login = pcsc_login,
+	.logout = pcsc_logout,
+	.item_put = pcsc_item_put,
+	.item_generate = pcsc_item_generate,
+	.item_replace = pcsc_item_replace,
+	.item_read = pcsc_item_read,
+	.item_delete = pcsc_item_delete,
+	.item_length = pcsc_item_length,
+	.op_new = pcsc_op_new,
+	.op_free = pcsc_op_free,
+	.op_init = pcsc_op_init,
+	.op_update = pcsc_op_update,
+	.op_final = pcsc_op_final,
+	.op_verify_final = pcsc_op_verify_final,
+	.op_output_bound = pcsc_op_output_bound,
+	.op_abort = pcsc_op_abort,
+	.random = pcsc_random,
+};

@@ -1,0 +1,260 @@
+/*
+ * vcard_crypto.c - PORTFOLIO SIGN / VERIFY and PORTFOLIO ENCRYPT / DECRYPT:
+ * the Portfolio mechanisms of include/pkcs11/portfolio.h computed on the card
+ * with OpenSSL EVP. One APDU each; nothing is kept between commands.
+ */
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+
+#include "vcard/vcard.h"
+#include "util/secure.h"
+
+#define SW_OK            0x9000
+#define SW_VERIFY_FAILED 0x6300
+#define SW_WRONG_LENGTH  0x6700
+#define SW_SECURITY      0x6982
+#define SW_CONDITIONS    0x6985
+#define SW_BAD_DATA      0x6A80
+#define SW_WRONG_P1P2    0x6A86
+#define SW_REF_NOT_FOUND 0x6A88
+#define SW_INTERNAL      0x6F00
+
+#define HASH_LEN 32u
+#define GCM_IV_LEN 12u
+#define GCM_TAG_LEN 16u
+#define CBC_IV_LEN 16u
+
+static const char *aes_name(size_t key_len, const char *mode)
+{
+	static const char *names[3][2] = {
+		{"AES-128-GCM", "AES-128-CBC"},
+		{"AES-192-GCM", "AES-192-CBC"},
+		{"AES-256-GCM", "AES-256-CBC"},
+	};
+	size_t row = key_len == 16 ? 0 : key_len == 24 ? 1 : 2;
+
+	return names[row][strcmp(mode, "GCM") == 0 ? 0 : 1];
+}
+
+/* MAC_K(hash || challenge): AES-CMAC for AES keys, HMAC-SHA256 for secrets. */
+static int portfolio_mac(const vcard_item *key, const uint8_t *hash, const uint8_t *chal, size_t chal_len,
+                         uint8_t *out, size_t *out_len)
+{
+	int is_cmac = key->kind == VCARD_KIND_AES;
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, is_cmac ? OSSL_MAC_NAME_CMAC : OSSL_MAC_NAME_HMAC, NULL);
+	EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+	char cipher[16], digest[] = "SHA256";
+	OSSL_PARAM params[2];
+	int ok;
+
+	strcpy(cipher, aes_name(key->len, "CBC"));
+	params[0] = is_cmac ? OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0)
+	                    : OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	ok = ctx != NULL && EVP_MAC_init(ctx, key->value, key->len, params) == 1 &&
+	     EVP_MAC_update(ctx, hash, HASH_LEN) == 1 && EVP_MAC_update(ctx, chal, chal_len) == 1 &&
+	     EVP_MAC_final(ctx, out, out_len, 32) == 1;
+	EVP_MAC_CTX_free(ctx);
+	EVP_MAC_free(mac);
+	return ok;
+}
+
+void vcard_cmd_sign(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
+{
+	size_t n, chal_len, sig_len = 0, rest;
+	const uint8_t *d = vcard_data(apdu, len, &n), *hash, *chal;
+	const vcard_item *key = vcard_item_get(a, apdu[2]);
+	int hash_given = (apdu[3] & 0x01) != 0, verify = (apdu[3] & 0x80) != 0;
+	uint8_t mac[32];
+
+	if ((apdu[3] & ~0x81) != 0) {
+		r->sw = SW_WRONG_P1P2;
+		return;
+	}
+	if (!a->user_logged) {
+		r->sw = SW_SECURITY;
+		return;
+	}
+	if (key == NULL) {
+		r->sw = SW_REF_NOT_FOUND;
+		return;
+	}
+	if (key->kind != VCARD_KIND_AES && key->kind != VCARD_KIND_SECRET) {
+		r->sw = SW_CONDITIONS;
+		return;
+	}
+	if (d == NULL || n < (hash_given ? HASH_LEN : 1) + 2) {
+		r->sw = SW_BAD_DATA;
+		return;
+	}
+	if (hash_given) {
+		hash = d;
+		d += HASH_LEN;
+		n -= HASH_LEN;
+	} else {
+		const vcard_item *id = vcard_item_get(a, d[0]);
+
+		if (id == NULL) {
+			r->sw = SW_REF_NOT_FOUND;
+			return;
+		}
+		if (id->kind != VCARD_KIND_ID_HASH) {
+			r->sw = SW_CONDITIONS;
+			return;
+		}
+		hash = id->value;
+		d += 1;
+		n -= 1;
+	}
+	chal_len = d[0];
+	if (chal_len < 1 || chal_len > 64 || chal_len + 1 > n) {
+		r->sw = SW_BAD_DATA;
+		return;
+	}
+	chal = d + 1;
+	rest = n - 1 - chal_len;
+	if (!verify && rest != 0) {
+		r->sw = SW_BAD_DATA;
+		return;
+	}
+	if (!portfolio_mac(key, hash, chal, chal_len, mac, &sig_len)) {
+		r->sw = SW_INTERNAL;
+		return;
+	}
+	if (verify) {
+		if (rest != sig_len)
+			r->sw = SW_WRONG_LENGTH;
+		else if (!pf_ct_equal(mac, chal + chal_len, sig_len))
+			r->sw = SW_VERIFY_FAILED;
+	} else {
+		memcpy(r->data, mac, sig_len);
+		r->len = sig_len;
+	}
+	pf_wipe(mac, sizeof(mac));
+}
+
+/* Encrypts in (in_len) with key under mode GCM / CBC; writes IV || C [|| tag]. */
+static int encrypt(const vcard_item *key, int gcm, const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2,
+                   uint8_t *out, size_t *out_len)
+{
+	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, aes_name(key->len, gcm ? "GCM" : "CBC"), NULL);
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	size_t iv_len = gcm ? GCM_IV_LEN : CBC_IV_LEN;
+	int l1 = 0, l2 = 0, l3 = 0, ok;
+
+	ok = c != NULL && ctx != NULL && RAND_bytes(out, (int)iv_len) == 1 &&
+	     EVP_EncryptInit_ex2(ctx, c, key->value, out, NULL) == 1 &&
+	     (n1 == 0 || EVP_EncryptUpdate(ctx, out + iv_len, &l1, p1, (int)n1) == 1) &&
+	     EVP_EncryptUpdate(ctx, out + iv_len + l1, &l2, p2, (int)n2) == 1 &&
+	     EVP_EncryptFinal_ex(ctx, out + iv_len + l1 + l2, &l3) == 1;
+	*out_len = iv_len + (size_t)(l1 + l2 + l3);
+	if (ok && gcm) {
+		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, GCM_TAG_LEN, out + *out_len) == 1;
+		*out_len += GCM_TAG_LEN;
+	}
+	EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_free(c);
+	return ok;
+}
+
+/* Decrypts IV || C [|| tag]; 1 with the plaintext in out, 0 on any failure (tag, padding). */
+static int decrypt(const vcard_item *key, int gcm, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, aes_name(key->len, gcm ? "GCM" : "CBC"), NULL);
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	size_t iv_len = gcm ? GCM_IV_LEN : CBC_IV_LEN, body;
+	int l1 = 0, l2 = 0, ok = 0;
+
+	if (in_len < iv_len + (gcm ? GCM_TAG_LEN : CBC_IV_LEN) ||
+	    (!gcm && (in_len - iv_len) % 16 != 0))
+		goto done;
+	body = in_len - iv_len - (gcm ? GCM_TAG_LEN : 0);
+	ok = c != NULL && ctx != NULL && EVP_DecryptInit_ex2(ctx, c, key->value, in, NULL) == 1 &&
+	     (!gcm || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, GCM_TAG_LEN,
+	                                  (void *)(in + in_len - GCM_TAG_LEN)) == 1) &&
+	     (body == 0 || EVP_DecryptUpdate(ctx, out, &l1, in + iv_len, (int)body) == 1) &&
+	     EVP_DecryptFinal_ex(ctx, out + l1, &l2) == 1;
+	*out_len = (size_t)(l1 + l2);
+	if (!ok)
+		pf_wipe(out, body);
+done:
+	EVP_CIPHER_CTX_free(ctx);
+	EVP_CIPHER_free(c);
+	return ok;
+}
+
+void vcard_cmd_encrypt(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
+{
+	uint8_t plain[256];
+	size_t n, chal_len, body_len, plain_len = 0, out_len = 0;
+	const uint8_t *d = vcard_data(apdu, len, &n), *chal, *body;
+	const vcard_item *key = vcard_item_get(a, apdu[2]);
+	uint8_t mode = apdu[3] & 0x7F;
+	int from_identity = (apdu[3] & 0x80) != 0, gcm = mode == 0 || mode == 1, dec = mode & 1;
+
+	if (mode > 3 || (from_identity && dec)) {
+		r->sw = SW_WRONG_P1P2;
+		return;
+	}
+	if (!a->user_logged) {
+		r->sw = SW_SECURITY;
+		return;
+	}
+	if (key == NULL) {
+		r->sw = SW_REF_NOT_FOUND;
+		return;
+	}
+	if (key->kind != VCARD_KIND_AES) {
+		r->sw = SW_CONDITIONS;
+		return;
+	}
+	if (d == NULL || n < 2 || (chal_len = d[0]) < 1 || chal_len > 64 || chal_len + 1 > n) {
+		r->sw = SW_BAD_DATA;
+		return;
+	}
+	chal = d + 1;
+	body = chal + chal_len;
+	body_len = n - 1 - chal_len;
+	if (from_identity) {
+		const vcard_item *id = body_len == 1 ? vcard_item_get(a, body[0]) : NULL;
+
+		if (body_len != 1) {
+			r->sw = SW_BAD_DATA;
+			return;
+		}
+		if (id == NULL) {
+			r->sw = SW_REF_NOT_FOUND;
+			return;
+		}
+		if (id->kind != VCARD_KIND_ID_VALUE) {
+			r->sw = SW_CONDITIONS;
+			return;
+		}
+		body = id->value;
+		body_len = id->len;
+	}
+	if (!dec) {
+		if (body_len + chal_len > (gcm ? 211u : 207u)) {
+			r->sw = SW_WRONG_LENGTH;
+			return;
+		}
+		if (!encrypt(key, gcm, body, body_len, chal, chal_len, r->data, &out_len))
+			r->sw = SW_INTERNAL;
+		else
+			r->len = out_len;
+		return;
+	}
+	/* Decrypt: the tag (or padding) and the challenge suffix must both hold; one answer for all failures. */
+	if (body_len > sizeof(plain) || !decrypt(key, gcm, body, body_len, plain, &plain_len) ||
+	    plain_len < chal_len || !pf_ct_equal(plain + plain_len - chal_len, chal, chal_len)) {
+		r->sw = SW_BAD_DATA;
+	} else {
+		memcpy(r->data, plain, plain_len - chal_len);
+		r->len = plain_len - chal_len;
+	}
+	pf_wipe(plain, sizeof(plain));
+}

@@ -1,0 +1,201 @@
+/*
+ * vcard_main.c - portfolio-vcard: a virtual Portfolio secure element for
+ * tests and demos. It connects out to vpcd (vsmartcard's pcscd driver) on a
+ * loopback address and runs the applet of docs/apdu.md, so that pcscd + vpcd +
+ * this card form a real PC/SC path.
+ *
+ *   portfolio-vcard [--host 127.0.0.1] [--port 35963] [--aid HEX] [--instance N]
+ *                   [--keys-file PATH] [--retries N]
+ *
+ * Keys: "kvn:enc:mac:dek" in hex, from --keys-file or $PORTFOLIO_VCARD_KEYS
+ * (never the command line, which every user can read in ps); without either,
+ * the GlobalPlatform test keys 00..0f / 10..1f / 20..2f, KVN 30.
+ * Signals: SIGTERM / SIGINT stop; SIGUSR1 pulls the card out of the reader,
+ * SIGUSR2 puts it back (the card keeps its state, like a real one).
+ * State lives in memory only.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vcard/vcard.h"
+#include "vcard/vcard_vpcd.h"
+#include "util/secure.h"
+
+#define DEFAULT_KEYS \
+	"30:000102030405060708090a0b0c0d0e0f:101112131415161718191a1b1c1d1e1f:202122232425262728292a2b2c2d2e2f"
+#define DEFAULT_AID "A0000006165046"
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t removed_flag;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		removed_flag = 1;
+	else if (sig == SIGUSR2)
+		removed_flag = 0;
+	else
+		stop_flag = 1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+	(void)nanosleep(&ts, NULL);
+}
+
+static int parse_hex(const char *hex, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = strlen(hex), i;
+
+	if (n % 2 != 0 || n / 2 > cap)
+		return 0;
+	for (i = 0; i < n / 2; i++) {
+		unsigned v;
+
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
+			return 0;
+		out[i] = (uint8_t)v;
+	}
+	*len = n / 2;
+	return 1;
+}
+
+static int load_keys(const char *path, scp03_keys *keys)
+{
+	char line[256];
+	const char *text = getenv("PORTFOLIO_VCARD_KEYS");
+	int ok;
+
+	if (path != NULL) {
+		FILE *f = fopen(path, "r");
+
+		if (f == NULL || fgets(line, sizeof(line), f) == NULL) {
+			if (f != NULL)
+				fclose(f);
+			return 0;
+		}
+		fclose(f);
+		line[strcspn(line, "\r\n")] = '\0';
+		text = line;
+	} else if (text == NULL) {
+		fprintf(stderr, "portfolio-vcard: using the GlobalPlatform TEST keys (not for real use)\n");
+		text = DEFAULT_KEYS;
+	}
+	ok = scp03_keys_parse(text, keys) == SCP03_OK;
+	pf_wipe(line, sizeof(line));
+	return ok;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: portfolio-vcard [--host 127.0.0.1] [--port 35963] [--aid HEX] [--instance N]\n"
+	                "                       [--keys-file PATH] [--retries N]\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *host = "127.0.0.1", *keys_path = NULL, *aid_hex = DEFAULT_AID;
+	unsigned long port = 35963, instance = 0, retries = 100;
+	static vcard_applet applet;
+	scp03_keys keys;
+	uint8_t aid[16];
+	size_t aid_len = 0;
+	unsigned long failures = 0;
+	struct sigaction sa;
+	int i, rc = 0;
+
+	for (i = 1; i < argc; i++) {
+		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		char *end = NULL;
+
+		if (val == NULL) {
+			usage();
+			return 2;
+		}
+		i++;
+		errno = 0;
+		if (strcmp(opt, "--host") == 0)
+			host = val;
+		else if (strcmp(opt, "--port") == 0 && ((port = strtoul(val, &end, 10)), *end == '\0') && port > 0 && port < 65536)
+			;
+		else if (strcmp(opt, "--instance") == 0 && ((instance = strtoul(val, &end, 10)), *end == '\0') && instance < 65536)
+			;
+		else if (strcmp(opt, "--retries") == 0 && ((retries = strtoul(val, &end, 10)), *end == '\0') && retries < 100000)
+			;
+		else if (strcmp(opt, "--aid") == 0)
+			aid_hex = val;
+		else if (strcmp(opt, "--keys-file") == 0)
+			keys_path = val;
+		else {
+			usage();
+			return 2;
+		}
+	}
+	if (!parse_hex(aid_hex, aid, sizeof(aid), &aid_len) || aid_len < 5) {
+		fprintf(stderr, "portfolio-vcard: bad AID\n");
+		return 2;
+	}
+	if (!load_keys(keys_path, &keys)) {
+		fprintf(stderr, "portfolio-vcard: bad or missing keys (kvn:enc:mac:dek in hex)\n");
+		return 2;
+	}
+	if (vcard_applet_init(&applet, &keys, aid, aid_len, (uint16_t)instance) != 0) {
+		pf_wipe(&keys, sizeof(keys));
+		fprintf(stderr, "portfolio-vcard: cannot initialise the applet\n");
+		return 1;
+	}
+	pf_wipe(&keys, sizeof(keys));
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Connect, serve, and reconnect when vpcd goes away; give up after `retries`
+	 * consecutive failed connection attempts (100 ms apart). */
+	while (!stop_flag) {
+		int fd, r;
+
+		if (removed_flag) {
+			sleep_ms(100);
+			continue;
+		}
+		fd = vpcd_connect(host, (uint16_t)port);
+		if (fd < 0) {
+			if (errno == EPERM || errno == EINVAL) {
+				fprintf(stderr, "portfolio-vcard: %s is not a loopback address\n", host);
+				rc = 2;
+				break;
+			}
+			if (++failures > retries) {
+				fprintf(stderr, "portfolio-vcard: cannot reach vpcd at %s:%lu\n", host, port);
+				rc = 1;
+				break;
+			}
+			sleep_ms(100);
+			continue;
+		}
+		failures = 0;
+		fprintf(stderr, "portfolio-vcard: card inserted (vpcd %s:%lu)\n", host, port);
+		r = vpcd_serve(fd, &applet, &stop_flag, &removed_flag);
+		close(fd);
+		vcard_applet_reset(&applet);
+		fprintf(stderr, "portfolio-vcard: card %s\n", stop_flag ? "stopping" : removed_flag ? "removed" :
+		        r == 0 ? "disconnected by vpcd" : "connection error");
+		if (!stop_flag && !removed_flag)
+			sleep_ms(100);
+	}
+	vcard_applet_wipe(&applet);
+	return rc;
+}
