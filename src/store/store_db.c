@@ -354,10 +354,19 @@ void store_close(store *s)
  * database. Leaking a few kilobytes in the child is the safe price. The mutex
  * is not destroyed either: another parent thread may have held it at fork().
  */
+/* The parent's connections a forked child abandoned. Kept on purpose: closing
+ * one could release or checkpoint what belongs to the parent. Recorded here so
+ * the memory stays reachable (leak checkers then tell a deliberate abandon from
+ * a real leak); a chain of forks deeper than this simply stops recording. */
+static sqlite3 *abandoned[8];
+static size_t n_abandoned;
+
 void store_forget_after_fork(store *s)
 {
 	if (s == NULL)
 		return;
+	if (n_abandoned < sizeof abandoned / sizeof abandoned[0])
+		abandoned[n_abandoned++] = s->db;
 	/* Free only our own memory; s->db and s->stmt[] stay allocated, unused. */
 	free(s);
 }

@@ -48,6 +48,7 @@ static void args(const uint8_t *d, size_t n)
 	if (n)
 		memcpy(text, d, n);
 	char why[128];
+	memset(why, 0, sizeof why);
 	pf_exec_args strict, lenient;
 	memset(&strict, 0, sizeof strict);
 	memset(&lenient, 0, sizeof lenient);
