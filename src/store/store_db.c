@@ -358,7 +358,7 @@ void store_close(store *s)
  * one could release or checkpoint what belongs to the parent. Recorded here so
  * the memory stays reachable (leak checkers then tell a deliberate abandon from
  * a real leak); a chain of forks deeper than this simply stops recording. */
-static sqlite3 *abandoned[8];
+static sqlite3 *volatile abandoned[8]; /* volatile: written, never read - keep the stores */
 static size_t n_abandoned;
 
 void store_forget_after_fork(store *s)
