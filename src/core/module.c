@@ -68,6 +68,24 @@ static void register_atfork(void)
  * parent's tables is released; backend state is abandoned (a backend's close
  * could write to the parent's database).
  */
+static void **abandoned;
+static size_t n_abandoned, cap_abandoned;
+
+void core_abandon(void *p)
+{
+	if (p == NULL)
+		return;
+	if (n_abandoned == cap_abandoned) {
+		size_t cap = cap_abandoned ? cap_abandoned * 2 : 16;
+		void **grown = realloc(abandoned, cap * sizeof *grown);
+		if (grown == NULL)
+			return; /* then it is a leak for real; nothing else to do */
+		abandoned = grown;
+		cap_abandoned = cap;
+	}
+	abandoned[n_abandoned++] = p;
+}
+
 static void forget_parent_state(void)
 {
 	PF_DEBUG("C_Initialize in a forked child: discarding the parent's state");
@@ -76,6 +94,12 @@ static void forget_parent_state(void)
 	core_session_table_free(1);
 	core_close_tokens(1);
 	core_config_free(&core_g.cfg);
+	/* The global lock's memory (shards) belongs to the parent's lock: keep it. */
+	core_lock *global = malloc(sizeof *global);
+	if (global != NULL) {
+		memcpy(global, &core_g.global, sizeof *global);
+		core_abandon(global);
+	}
 	memset(&core_g, 0, sizeof core_g);
 }
 

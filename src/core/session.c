@@ -43,11 +43,15 @@ CK_RV core_session_table_init(void)
 static void session_free(core_session *s, int forked)
 {
 	free(s->found);
-	if (!forked) {
-		for (int i = 0; i < 5; i++)
-			mech_op_release(&s->ops[i]);
-		core_lock_destroy(&s->mu);
+	s->found = NULL;
+	if (forked) {
+		/* Its operations hold backend state of the parent: keep, do not release. */
+		core_abandon(s);
+		return;
 	}
+	for (int i = 0; i < 5; i++)
+		mech_op_release(&s->ops[i]);
+	core_lock_destroy(&s->mu);
 	free(s);
 }
 

@@ -19,11 +19,14 @@ static void token_free(core_token *tok, int forked)
 	core_token_free_objects(tok, 1);
 	htable_free(&tok->objects);
 	htable_free(&tok->identities);
-	if (!forked) {
-		if (tok->se != NULL)
-			tok->be->close(tok->se);
-		core_lock_destroy(&tok->lock);
+	if (forked) {
+		/* Its backend state and lock are the parent's: neither closed nor freed. */
+		core_abandon(tok);
+		return;
 	}
+	if (tok->se != NULL)
+		tok->be->close(tok->se);
+	core_lock_destroy(&tok->lock);
 	free(tok);
 }
 
