@@ -5,13 +5,15 @@
  * this card form a real PC/SC path.
  *
  *   portfolio-vcard [--host 127.0.0.1] [--port 35963] [--aid HEX] [--instance N]
- *                   [--keys-file PATH] [--retries N]
+ *                   [--keys-file PATH] [--retries N] [--fault-file PATH]
  *
  * Keys: "kvn:enc:mac:dek" in hex, from --keys-file or $PORTFOLIO_VCARD_KEYS
  * (never the command line, which every user can read in ps); without either,
  * the GlobalPlatform test keys 00..0f / 10..1f / 20..2f, KVN 30.
  * Signals: SIGTERM / SIGINT stop; SIGUSR1 pulls the card out of the reader,
  * SIGUSR2 puts it back (the card keeps its state, like a real one).
+ * Tests: --fault-file PATH makes the next protected answer bad when PATH
+ * appears ("tamper" or "replay", see vcard_vpcd.h).
  * State lives in memory only.
  */
 #include <errno.h>
@@ -96,7 +98,7 @@ static int load_keys(const char *path, scp03_keys *keys)
 static void usage(void)
 {
 	fprintf(stderr, "usage: portfolio-vcard [--host 127.0.0.1] [--port 35963] [--aid HEX] [--instance N]\n"
-	                "                       [--keys-file PATH] [--retries N]\n");
+	                "                       [--keys-file PATH] [--retries N] [--fault-file PATH]\n");
 }
 
 int main(int argc, char **argv)
@@ -104,6 +106,7 @@ int main(int argc, char **argv)
 	const char *host = "127.0.0.1", *keys_path = NULL, *aid_hex = DEFAULT_AID;
 	unsigned long port = 35963, instance = 0, retries = 100;
 	static vcard_applet applet;
+	static vpcd_faults faults;
 	scp03_keys keys;
 	uint8_t aid[16];
 	size_t aid_len = 0;
@@ -133,6 +136,8 @@ int main(int argc, char **argv)
 			aid_hex = val;
 		else if (strcmp(opt, "--keys-file") == 0)
 			keys_path = val;
+		else if (strcmp(opt, "--fault-file") == 0)
+			faults.path = val;
 		else {
 			usage();
 			return 2;
@@ -188,7 +193,7 @@ int main(int argc, char **argv)
 		}
 		failures = 0;
 		fprintf(stderr, "portfolio-vcard: card inserted (vpcd %s:%lu)\n", host, port);
-		r = vpcd_serve(fd, &applet, &stop_flag, &removed_flag);
+		r = vpcd_serve(fd, &applet, &stop_flag, &removed_flag, &faults);
 		close(fd);
 		vcard_applet_reset(&applet);
 		fprintf(stderr, "portfolio-vcard: card %s\n", stop_flag ? "stopping" : removed_flag ? "removed" :
@@ -197,5 +202,6 @@ int main(int argc, char **argv)
 			sleep_ms(100);
 	}
 	vcard_applet_wipe(&applet);
+	pf_wipe(&faults, sizeof(faults));
 	return rc;
 }

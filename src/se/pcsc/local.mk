@@ -42,4 +42,4 @@ endif
 if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
 endif
-EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py
+EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py

@@ -354,6 +354,11 @@ static CK_RV pcsc_random(se_token *t, uint8_t *out, size_t len)
 	return CKR_OK;
 }
 
+static int pcsc_present(se_token *t, int poll, uint64_t *removals, uint64_t *resets)
+{
+	return pcsc_link_present(&t->link, poll, removals, resets);
+}
+
 /* ---- operations: buffered, one APDU at final ------------------------------ */
 
 static CK_RV pcsc_op_new(se_token *t, se_op **out)
@@ -583,4 +588,5 @@ const se_backend se_pcsc_backend = {
 	.op_output_bound = pcsc_op_output_bound,
 	.op_abort = pcsc_op_abort,
 	.random = pcsc_random,
+	.present = pcsc_present,
 };
