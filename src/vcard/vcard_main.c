@@ -11,7 +11,8 @@
  * (never the command line, which every user can read in ps); without either,
  * the GlobalPlatform test keys 00..0f / 10..1f / 20..2f, KVN 30.
  * Signals: SIGTERM / SIGINT stop; SIGUSR1 pulls the card out of the reader,
- * SIGUSR2 puts it back (the card keeps its state, like a real one).
+ * SIGUSR2 puts it back (the card keeps its state, like a real one); SIGHUP
+ * swaps in a blank card (same keys: a new card of the same issuer).
  * Tests: --fault-file PATH makes the next protected answer bad when PATH
  * appears ("tamper" or "replay", see vcard_vpcd.h).
  * State lives in memory only.
@@ -34,6 +35,7 @@
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t removed_flag;
+static volatile sig_atomic_t blank_flag;
 
 static void on_signal(int sig)
 {
@@ -41,6 +43,8 @@ static void on_signal(int sig)
 		removed_flag = 1;
 	else if (sig == SIGUSR2)
 		removed_flag = 0;
+	else if (sig == SIGHUP)
+		blank_flag = removed_flag = 1; /* out, and a blank card in (main loop) */
 	else
 		stop_flag = 1;
 }
@@ -165,6 +169,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Connect, serve, and reconnect when vpcd goes away; give up after `retries`
@@ -172,6 +177,16 @@ int main(int argc, char **argv)
 	while (!stop_flag) {
 		int fd, r;
 
+		if (removed_flag && blank_flag) {
+			if (vcard_applet_erase(&applet) != 0) {
+				fprintf(stderr, "portfolio-vcard: cannot erase the applet\n");
+				rc = 1;
+				break;
+			}
+			fprintf(stderr, "portfolio-vcard: blank card\n");
+			sleep_ms(300); /* out long enough for pcscd to see it */
+			blank_flag = removed_flag = 0;
+		}
 		if (removed_flag) {
 			sleep_ms(100);
 			continue;

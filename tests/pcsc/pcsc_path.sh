@@ -78,7 +78,7 @@ if ! grep -q 'card inserted' "$work/vcard.log"; then
 fi
 sleep 0.5 # let pcscd notice the card
 
-export PF_PCSC_KEYS="$keys" PF_VCARD_PID="$vcard_pid" PF_VCARD_FAULT="$work/fault"
+export PF_PCSC_KEYS="$keys" PF_VCARD_PID="$vcard_pid" PF_VCARD_FAULT="$work/fault" PF_VCARD_LOG="$work/vcard.log"
 export top_builddir top_srcdir
 failed=''
 step() { # step NAME SECONDS CMD...
@@ -99,6 +99,7 @@ step() { # step NAME SECONDS CMD...
 }
 step mech 120 /usr/bin/python3 "$top_srcdir/tests/pcsc/pcsc_mech.py"
 step events 120 /usr/bin/python3 "$top_srcdir/tests/pcsc/pcsc_events.py"
+step tool 300 sh "$top_srcdir/tests/pcsc/pcsc_tool.sh"
 if [ -n "$failed" ]; then
 	echo "--- vcard log"; cat "$work/vcard.log"
 	[ -n "$pcscd_pid" ] && { echo "--- pcscd log (tail)"; tail -n 30 "$work/pcscd.log"; }

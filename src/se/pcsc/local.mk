@@ -9,7 +9,7 @@ libportfolio_internal_la_SOURCES += src/se/pcsc/scp03.h src/se/pcsc/scp03_intern
 AM_CFLAGS += $(PCSC_CFLAGS)
 if HAVE_PCSC
 libportfolio_internal_la_SOURCES += src/se/pcsc/pcsc_link.h src/se/pcsc/pcsc_link.c \
-	src/se/pcsc/pcsc_backend.c
+	src/se/pcsc/pcsc_backend.c src/se/pcsc/pcsc_fingerprint.h src/se/pcsc/pcsc_fingerprint.c
 libportfolio_internal_la_LIBADD += $(PCSC_LIBS)
 endif
 
@@ -42,4 +42,5 @@ endif
 if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
 endif
-EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py
+EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py \
+	tests/pcsc/pcsc_tool.sh
