@@ -82,6 +82,17 @@ static int read_full(int fd, uint8_t *buf, size_t n, volatile sig_atomic_t *stop
 		r = read(fd, buf + got, n - got);
 		if (r == 0)
 			return 0;
+#ifdef TCP_QUICKACK
+		{
+			/* vpcd writes the length and the APDU in two writes without
+			 * TCP_NODELAY: a delayed ACK here would hold its second write
+			 * back by Nagle for ~40 ms per APDU. Linux clears the flag
+			 * after use, so it is set again after every read. */
+			int one = 1;
+
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+		}
+#endif
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;

@@ -43,4 +43,9 @@ if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
 endif
 EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py \
-	tests/pcsc/pcsc_tool.sh
+	tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
+
+# Latency of a signature on the card next to the emulator (not a test: run it
+# with scripts/bench-pcsc.sh, which starts pcscd and the vcard).
+noinst_PROGRAMS += tests/pcsc/portfolio-bench-pcsc
+tests_pcsc_portfolio_bench_pcsc_SOURCES = tests/pcsc/bench_pcsc.c
