@@ -29,4 +29,4 @@ instance.0.scp03 = $PF_PCSC_KEYS
 CONF
 chmod 600 "$conf"
 PORTFOLIO_PKCS11_CONF="$conf" PORTFOLIO_TEST_SCRYPT_N=1024 \
-	timeout -k 5 300 ./tests/pcsc/portfolio-bench-pcsc "$@" "$PWD/.libs/libportfolio-pkcs11.so"
+	pcsc_run 300 ./tests/pcsc/portfolio-bench-pcsc "$@" "$PWD/.libs/libportfolio-pkcs11.so"

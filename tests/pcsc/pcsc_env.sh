@@ -7,6 +7,7 @@
 #                          random SCP03 keys), PF_VCARD_PID, PF_VCARD_FAULT,
 #                          PF_VCARD_LOG, pcsc_work; installs the EXIT trap
 #   pcsc_env_logs          prints the vcard and pcscd logs
+#   pcsc_run SECONDS CMD   runs CMD with a time limit, stopped with the rest
 # Runs on one machine take turns (flock: one vpcd port, one pcscd); a pcscd
 # that is already running and has the vpcd reader is used as it is, one
 # without it makes the run skip. Everything started is stopped on any exit:
@@ -34,7 +35,23 @@ pcsc_stop() { # PID: TERM, then KILL after 3 s
 	wait "$1" 2>/dev/null
 }
 
+pcsc_step_pid=''
+
+# Runs a command under `timeout` in the background and waits for it, so that a
+# signal to this script is acted on at once (the trap stops the step too).
+pcsc_run() { # SECONDS CMD...
+	_limit=$1
+	shift
+	timeout -k 5 "$_limit" "$@" &
+	pcsc_step_pid=$!
+	wait "$pcsc_step_pid"
+	_rc=$?
+	pcsc_step_pid=''
+	return $_rc
+}
+
 pcsc_env_stop() {
+	[ -n "$pcsc_step_pid" ] && pcsc_stop "$pcsc_step_pid"
 	[ -n "$PF_VCARD_PID" ] && pcsc_stop "$PF_VCARD_PID"
 	[ -n "$pcsc_pcscd_pid" ] && pcsc_stop "$pcsc_pcscd_pid"
 	PF_VCARD_PID='' pcsc_pcscd_pid=''

@@ -26,7 +26,7 @@ step() { # step NAME SECONDS CMD...
 	name=$1 limit=$2
 	shift 2
 	echo "=== $name"
-	timeout -k 5 "$limit" "$@"
+	pcsc_run "$limit" "$@"
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "=== $name: ok"
