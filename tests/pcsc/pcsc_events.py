@@ -16,7 +16,7 @@ path (pcscd + vpcd + portfolio-vcard, started by pcsc_path.sh):
     closed all the same (its login died with the card).
 
 Environment: PF_PCSC_KEYS, PF_VCARD_PID, PF_VCARD_FAULT (the fault file),
-top_builddir, top_srcdir."""
+PF_VCARD_LOG, top_builddir, top_srcdir."""
 import hashlib
 import os
 import shutil
@@ -67,6 +67,11 @@ def wait_for(pred, seconds=8.0):
     return pred()
 
 
+def vcard_log():
+    with open(os.environ["PF_VCARD_LOG"]) as f:
+        return f.read()
+
+
 def find_key(session):
     found = session.findObjects([(CKA_CLASS, CKO_SECRET_KEY), (CKA_LABEL, "auth-k0")])
     return found[0] if found else None
@@ -112,8 +117,10 @@ def removal(lib, mod, session, pid):
     rv = session.lib.C_SignInit(session.session, mech.to_native(), key)
     expect(rv, PyKCS11.CKR_OK, "C_SignInit before the card is pulled")
 
+    removed_before = vcard_log().count("card removed")
     os.kill(pid, signal.SIGUSR1)
-    time.sleep(1.0)  # pcscd polls its readers; the vcard dropped vpcd at once
+    sc.check(wait_for(lambda: vcard_log().count("card removed") > removed_before), "the vcard left vpcd")
+    time.sleep(1.5)  # pcscd polls its readers (every 400 ms): let it see the card gone
     data = PyKCS11.ckbytelist(IDENTITY_HASH)
     sig = PyKCS11.ckbytelist()
     rv = session.lib.C_Sign(session.session, data, sig)  # length query: no card needed
