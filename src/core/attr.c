@@ -216,6 +216,8 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		return deliver(a, &v, sizeof v);
 	}
 	const core_attr *have = core_object_attr(o, a->type);
+	if (have == NULL && d->kind == AK_DATE)
+		return deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
 	if (have == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
 	return deliver(a, have->val, have->len);

@@ -82,6 +82,15 @@ static void test_key_dates_default_empty(void **state)
 	assert_int_equal(f->C_GetAttributeValue(s, k, t, 2), CKR_OK);
 	assert_int_equal(t[0].ulValueLen, 0);
 	assert_int_equal(t[1].ulValueLen, 0);
+	/* and a search for an empty start date finds the key */
+	CK_ATTRIBUTE empty[] = {{CKA_START_DATE, NULL, 0}};
+	CK_OBJECT_HANDLE out[2];
+	CK_ULONG n = 0;
+	assert_int_equal(f->C_FindObjectsInit(s, empty, 1), CKR_OK);
+	assert_int_equal(f->C_FindObjects(s, out, 2, &n), CKR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(out[0], k);
+	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
 }
 
 /* Template values of the wrong size or a duplicated attribute. */
