@@ -338,6 +338,27 @@ static void test_list_lengths(void **state)
 	assert_int_equal(f->C_GetMechanismList(0xFFFFFF, NULL, &n), CKR_SLOT_ID_INVALID);
 }
 
+/* A handle of another slot's object is not an object of this slot. */
+static void test_handle_from_other_slot(void **state)
+{
+	(void)state;
+	CK_SLOT_ID a;
+	CK_SESSION_HANDLE sa = ct_ready_token(&a);
+	CK_OBJECT_HANDLE ka = ct_aes_key(sa, K16, 16, (CK_ULONG)-1, 0, CK_FALSE);
+	CK_SLOT_ID b;
+	CK_SESSION_HANDLE sb = ct_ready_token(&b);
+	assert_int_not_equal(a, b);
+	CK_OBJECT_CLASS got;
+	CK_ATTRIBUTE q[] = {{CKA_CLASS, &got, sizeof got}};
+	assert_int_equal(f->C_GetAttributeValue(sb, ka, q, 1), CKR_OBJECT_HANDLE_INVALID);
+	assert_int_equal(f->C_DestroyObject(sb, ka), CKR_OBJECT_HANDLE_INVALID);
+	if (ct_have_mech()) {
+		CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
+		assert_int_equal(f->C_VerifyInit(sb, &m, ka), CKR_KEY_HANDLE_INVALID);
+	}
+	assert_int_equal(f->C_GetAttributeValue(sa, ka, q, 1), CKR_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +371,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_all_with_operations, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_info_fields_blank_padded, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_list_lengths, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_handle_from_other_slot, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
