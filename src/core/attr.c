@@ -216,6 +216,8 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		return deliver(a, &v, sizeof v);
 	}
 	const core_attr *have = core_object_attr(o, a->type);
+	if (have == NULL && d->kind == AK_DATE)
+		return deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
 	if (have == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
 	return deliver(a, have->val, have->len);
@@ -286,6 +288,15 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	case CKA_COPYABLE:
 		/* One-way switches: may only be turned off. */
 		if (!attr_get_bool(o, a->type, a->type == CKA_COPYABLE) && attr_template_bool(a))
+			return CKR_ATTRIBUTE_READ_ONLY;
+		return CKR_OK;
+	case CKA_SIGN:
+	case CKA_ENCRYPT:
+		/* Also only ever turned off. A key that signs or encrypts is a device
+		 * key, and the secure component made it an EXCLUSIVE item at creation
+		 * (keysets are never shared); a verify/decrypt-only copy was not
+		 * checked against the other tokens' keys, so it must not become one. */
+		if (!attr_get_bool(o, a->type, CK_FALSE) && attr_template_bool(a))
 			return CKR_ATTRIBUTE_READ_ONLY;
 		return CKR_OK;
 	default:

@@ -76,6 +76,8 @@ typedef struct core_token {
 	uint64_t gen;             /* store_generation seen at the last load */
 	uint64_t login_epoch;     /* counts logouts: part of private objects' handles */
 	CK_ULONG n_sessions, n_rw_sessions;
+	/* Removable components (presence.c): the backend's counts acted on so far. */
+	uint64_t removals_seen, resets_seen;
 } core_token;
 
 #define CORE_FIND_ACTIVE 1
@@ -131,12 +133,33 @@ CK_RV core_init_pin(CK_SESSION_HANDLE h, const uint8_t *pin, CK_ULONG len);
 CK_RV core_set_pin(CK_SESSION_HANDLE h, const uint8_t *old_pin, CK_ULONG old_len,
                    const uint8_t *new_pin, CK_ULONG new_len);
 
+/* ---- presence.c ---------------------------------------------------------- */
+/* Open tokens with a present hook; 0 when every backend is the emulator. */
+extern int core_removable_tokens;
+void core_presence_register(const core_token *tok);   /* token_open / token_free */
+void core_presence_unregister(const core_token *tok);
+void core_presence_start(core_token *tok);
+/* Asks the component now; 1 for tokens that cannot go away. Token lock held
+ * (shared is enough) or the global lock exclusive. */
+int core_token_present(core_token *tok);
+/* Closes the sessions of removed tokens, logs reset ones out. Global lock exclusive. */
+void core_presence_settle(void);
+void core_presence_check_slow(void);
+/* Entry points call this with no lock held, before looking a session up: a
+ * token whose component went away has its sessions closed first. */
+static inline void core_presence_check(void)
+{
+	if (__atomic_load_n(&core_removable_tokens, __ATOMIC_RELAXED) != 0)
+		core_presence_check_slow();
+}
+
 /* ---- session.c ----------------------------------------------------------- */
 CK_RV core_session_table_init(void);
 void core_session_table_free(int forked);
 CK_RV core_open_session(CK_SLOT_ID id, CK_FLAGS flags, CK_SESSION_HANDLE_PTR out);
 CK_RV core_close_session(CK_SESSION_HANDLE h);
 CK_RV core_close_all_sessions(CK_SLOT_ID id);
+void core_close_token_sessions(core_token *tok);  /* global lock exclusive */
 CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info);
 /* Takes the global lock shared, the token lock (exclusive or shared) and the
  * session mutex; core_leave undoes it. */

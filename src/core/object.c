@@ -416,6 +416,12 @@ static int object_matches(core_token *tok, const core_object *o, const CK_ATTRIB
 			continue;
 		}
 		const core_attr *have = core_object_attr(o, a->type);
+		if (have == NULL && a->ulValueLen == 0) {
+			/* An unset date reads as empty (attr.c), so it matches an empty one. */
+			const attr_def *d = attr_def_find(a->type, attr_class_bit(o->cls));
+			if (d != NULL && d->kind == AK_DATE)
+				continue;
+		}
 		if (have == NULL || have->len != a->ulValueLen ||
 		    (have->len != 0 && memcmp(have->val, a->pValue, have->len) != 0))
 			return 0;

@@ -99,6 +99,12 @@ CK_RV core_open_session(CK_SLOT_ID id, CK_FLAGS flags, CK_SESSION_HANDLE_PTR out
 		rv = CKR_SLOT_ID_INVALID;
 		goto out;
 	}
+	int here = core_token_present(tok);
+	core_presence_settle(); /* the poll may have seen it leave (and come back) */
+	if (!here) {
+		rv = CKR_TOKEN_NOT_PRESENT;
+		goto out;
+	}
 	if (tok->login == CKU_SO && !(flags & CKF_RW_SESSION)) {
 		rv = CKR_SESSION_READ_WRITE_SO_EXISTS;
 		goto out;
@@ -156,6 +162,7 @@ static void close_one(core_session *s)
 
 CK_RV core_close_session(CK_SESSION_HANDLE h)
 {
+	core_presence_check(); /* a removed token's sessions are closed already */
 	core_lock_exclusive(&core_g.global);
 	core_session *s = lookup(h);
 	if (s == NULL) {
@@ -167,17 +174,23 @@ CK_RV core_close_session(CK_SESSION_HANDLE h)
 	return CKR_OK;
 }
 
+void core_close_token_sessions(core_token *tok)
+{
+	for (uint32_t i = 0; i < CORE_MAX_SESSIONS; i++)
+		if (core_g.sessions[i] != NULL && core_g.sessions[i]->tok == tok)
+			close_one(core_g.sessions[i]);
+}
+
 CK_RV core_close_all_sessions(CK_SLOT_ID id)
 {
+	core_presence_check();
 	core_lock_exclusive(&core_g.global);
 	core_token *tok = core_token_by_slot(id);
 	if (tok == NULL) {
 		core_unlock(&core_g.global);
 		return CKR_SLOT_ID_INVALID;
 	}
-	for (uint32_t i = 0; i < CORE_MAX_SESSIONS; i++)
-		if (core_g.sessions[i] != NULL && core_g.sessions[i]->tok == tok)
-			close_one(core_g.sessions[i]);
+	core_close_token_sessions(tok);
 	core_unlock(&core_g.global);
 	return CKR_OK;
 }
@@ -199,6 +212,7 @@ CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info)
 
 CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 {
+	core_presence_check();
 	/* Shared locks go through the shard of the session's index: two sessions
 	 * used by two threads touch different cache lines (lock.h). */
 	unsigned shard = (unsigned)(h & INDEX_MASK);
@@ -229,6 +243,7 @@ void core_leave(core_session *s, int token_exclusive)
 
 CK_RV core_session_check(CK_SESSION_HANDLE h)
 {
+	core_presence_check();
 	core_lock_shared(&core_g.global);
 	CK_RV rv = lookup(h) != NULL ? CKR_OK : CKR_SESSION_HANDLE_INVALID;
 	core_unlock(&core_g.global);

@@ -19,6 +19,7 @@ static void token_free(core_token *tok, int forked)
 	core_token_free_objects(tok, 1);
 	htable_free(&tok->objects);
 	htable_free(&tok->identities);
+	core_presence_unregister(tok);
 	if (forked) {
 		/* Its backend state and lock are the parent's: neither closed nor freed. */
 		core_abandon(tok);
@@ -74,7 +75,11 @@ static CK_RV token_open(CK_ULONG iid, core_token **out)
 		token_free(tok, 0);
 		return rv;
 	}
+	core_presence_register(tok);
+	core_presence_start(tok);
 	rv = refresh_initialized(tok);
+	if (be->present != NULL && (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED))
+		rv = CKR_OK; /* a card not in its reader: the slot is there, its token is not (yet) */
 	if (rv == CKR_OK)
 		rv = core_token_load_objects(tok);
 	if (rv != CKR_OK) {
@@ -183,23 +188,26 @@ void core_close_tokens(int forked)
 
 CK_RV core_get_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR list, CK_ULONG_PTR count)
 {
-	(void)present; /* every slot has its token present */
 	core_lock_exclusive(&core_g.global);
 	CK_RV rv = CKR_OK;
 	if (list == NULL)
 		rv = sync_instances();
 	if (rv == CKR_OK) {
-		CK_ULONG n = (CK_ULONG)core_g.n_tokens;
-		if (list == NULL) {
-			*count = n;
-		} else if (*count < n) {
-			*count = n;
-			rv = CKR_BUFFER_TOO_SMALL;
-		} else {
-			for (size_t i = 0; i < core_g.n_tokens; i++)
-				list[i] = core_g.tokens[i]->iid;
-			*count = n;
+		/* Only removable components (a card) can be absent; asking costs a
+		 * round trip to the reader, so only when the caller filters. */
+		CK_ULONG n = 0;
+		for (size_t i = 0; i < core_g.n_tokens; i++) {
+			core_token *tok = core_g.tokens[i];
+			if (present && !core_token_present(tok))
+				continue;
+			if (list != NULL && n < *count)
+				list[n] = tok->iid;
+			n++;
 		}
+		if (list != NULL && *count < n)
+			rv = CKR_BUFFER_TOO_SMALL;
+		*count = n;
+		core_presence_settle();
 	}
 	core_unlock(&core_g.global);
 	return rv;
@@ -218,7 +226,15 @@ CK_RV core_get_slot_info(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 	snprintf(desc, sizeof desc, "Portfolio /16/%lu", (unsigned long)tok->iid);
 	core_pad(info->slotDescription, sizeof info->slotDescription, desc);
 	core_pad(info->manufacturerID, sizeof info->manufacturerID, "portfolio-pkcs11");
-	info->flags = CKF_TOKEN_PRESENT;
+	if (tok->be->present != NULL) {
+		/* A reader and its card: the card may be pulled (CKF_REMOVABLE_DEVICE). */
+		core_lock_shared(&tok->lock);
+		int here = core_token_present(tok);
+		core_unlock(&tok->lock);
+		info->flags = CKF_REMOVABLE_DEVICE | CKF_HW_SLOT | (here ? CKF_TOKEN_PRESENT : 0);
+	} else {
+		info->flags = CKF_TOKEN_PRESENT;
+	}
 	info->hardwareVersion.major = 0;
 	info->hardwareVersion.minor = 1;
 	info->firmwareVersion.major = 0;

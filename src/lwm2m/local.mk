@@ -34,7 +34,7 @@ EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/wakaama/README.md bindings/wakaama/obj16_wakaama.c bindings/wakaama/obj16_wakaama.h \
 	bindings/wakaama/example_client.c bindings/wakaama/e2e-session.sh \
 	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
-	bindings/anjay/compile-check.sh \
+	bindings/anjay/compile-check.sh bindings/anjay/gen-config.sh \
 	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
 	bindings/zephyr/compile-check/zephyr/net/lwm2m.h
 
@@ -47,6 +47,44 @@ bindings_wakaama_libportfolio_wakaama_la_SOURCES = bindings/wakaama/obj16_wakaam
 	bindings/wakaama/obj16_wakaama.h
 bindings_wakaama_libportfolio_wakaama_la_CPPFLAGS = $(AM_CPPFLAGS) -DLWM2M_CLIENT_MODE \
 	-DLWM2M_LITTLE_ENDIAN -I$(WAKAAMA_SRCDIR)/include
+endif
+
+# configure --with-anjay=DIR [--with-avs-commons=DIR]: the same kind of check
+# for the Anjay binding. Anjay's public headers include config headers that
+# its CMake build generates; gen-config.sh makes minimal ones from the
+# *_config.h.in templates into the build tree (bindings/anjay/config/).
+if WITH_ANJAY
+noinst_LTLIBRARIES += bindings/anjay/libportfolio-anjay.la
+bindings_anjay_libportfolio_anjay_la_SOURCES = bindings/anjay/obj16_anjay.c \
+	bindings/anjay/obj16_anjay.h
+bindings_anjay_libportfolio_anjay_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(builddir)/bindings/anjay/config \
+	-I$(ANJAY_SRCDIR)/include_public -I$(ANJAY_SRCDIR)/deps/avs_coap/include_public \
+	-I$(AVS_COMMONS_SRCDIR)/include_public
+anjay_config_headers = bindings/anjay/config/anjay/anjay_config.h \
+	bindings/anjay/config/avsystem/commons/avs_commons_config.h \
+	bindings/anjay/config/avsystem/coap/avs_coap_config.h
+# One stamp for the three headers, so one run of the script makes them all.
+# It depends on the templates too: reconfiguring against another tree remakes them.
+bindings/anjay/config/stamp: $(srcdir)/bindings/anjay/gen-config.sh Makefile \
+		$(ANJAY_SRCDIR)/include_public/anjay/anjay_config.h.in \
+		$(ANJAY_SRCDIR)/deps/avs_coap/include_public/avsystem/coap/avs_coap_config.h.in \
+		$(AVS_COMMONS_SRCDIR)/include_public/avsystem/commons/avs_commons_config.h.in
+	$(AM_V_GEN)$(SHELL) $(srcdir)/bindings/anjay/gen-config.sh '$(ANJAY_SRCDIR)' \
+		'$(AVS_COMMONS_SRCDIR)' bindings/anjay/config && touch $@
+# The object needs the headers before it compiles (the first build has no
+# dependency information yet), hence this explicit edge.
+$(bindings_anjay_libportfolio_anjay_la_OBJECTS): bindings/anjay/config/stamp
+CLEANFILES += bindings/anjay/config/stamp $(anjay_config_headers)
+endif
+
+# configure --with-zephyr[=DIR|stub]: compile the Zephyr binding against a
+# Zephyr tree's include/ (plus ZEPHYR_CPPFLAGS for its generated headers) or,
+# with "stub", against our stand-in bindings/zephyr/compile-check.
+if WITH_ZEPHYR
+noinst_LTLIBRARIES += bindings/zephyr/libportfolio-zephyr.la
+bindings_zephyr_libportfolio_zephyr_la_SOURCES = bindings/zephyr/obj16_zephyr.c \
+	bindings/zephyr/obj16_zephyr.h
+bindings_zephyr_libportfolio_zephyr_la_CPPFLAGS = $(AM_CPPFLAGS) $(ZEPHYR_BINDING_CPPFLAGS)
 endif
 
 include $(srcdir)/tests/lwm2m/local.mk

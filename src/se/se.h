@@ -94,6 +94,20 @@ typedef struct se_backend {
 	void (*close)(se_token *t);
 	CK_RV (*token_info)(se_token *t, se_token_info *out);
 
+	/* Optional (added for removable components): NULL for a component that cannot
+	 * go away, like the emulator, whose tokens are always present.
+	 * Returns 1 when the component is in place, 0 when it is not. *removals counts
+	 * the times the backend saw it go away (card pulled, reader or service lost);
+	 * *resets the times it stayed but forgot its login (reset by someone else, or
+	 * the secure channel broke and had to be re-opened). Both counts only grow,
+	 * so a caller that remembers them knows what was lost in between, even when
+	 * the component is back: the core closes the sessions of a removed token and
+	 * logs a reset one out (PKCS#11: sessions end with their token's removal).
+	 * poll = 1 asks the device now (a round trip to the reader; the token lock is
+	 * held, as for the other calls). poll = 0 only reports what the backend has
+	 * seen so far: it costs no I/O, is thread-safe, and may be called with no lock. */
+	int (*present)(se_token *t, int poll, uint64_t *removals, uint64_t *resets);
+
 	/* PINs. login unlocks the token's items (the emulator unwraps its token key and
 	 * decrypts its items into memory); logout wipes them. */
 	CK_RV (*init_token)(se_token *t, const uint8_t *so_pin, size_t so_pin_len, const char label[32]);

@@ -70,6 +70,9 @@ typedef struct vcard_resp {
 /* Sets up a fresh card (no token, no items). aid: 5..16 bytes. 0 on success. */
 int vcard_applet_init(vcard_applet *a, const scp03_keys *keys, const uint8_t *aid, size_t aid_len,
                       uint16_t instance_id);
+/* Back to a blank card (no token, no items, no PINs): same keys, AID and
+ * SCP03 counter. 0 on success. */
+int vcard_applet_erase(vcard_applet *a);
 /* Wipes everything. */
 void vcard_applet_wipe(vcard_applet *a);
 /* Power off / reset: drops selection, login and channel. */

@@ -42,6 +42,22 @@ int vcard_applet_init(vcard_applet *a, const scp03_keys *keys, const uint8_t *ai
 	return 0;
 }
 
+int vcard_applet_erase(vcard_applet *a)
+{
+	scp03_keys keys = a->keys;
+	uint8_t aid[sizeof(a->aid)];
+	size_t aid_len = a->aid_len;
+	uint16_t instance_id = a->instance_id;
+	uint32_t seq = a->seq;
+	int rc;
+
+	memcpy(aid, a->aid, sizeof(aid));
+	rc = vcard_applet_init(a, &keys, aid, aid_len, instance_id);
+	a->seq = seq; /* the SCP03 counter never goes back, or card challenges would repeat */
+	pf_wipe(&keys, sizeof(keys));
+	return rc;
+}
+
 void vcard_applet_wipe(vcard_applet *a)
 {
 	if (a != NULL)

@@ -5,13 +5,16 @@
  * this card form a real PC/SC path.
  *
  *   portfolio-vcard [--host 127.0.0.1] [--port 35963] [--aid HEX] [--instance N]
- *                   [--keys-file PATH] [--retries N]
+ *                   [--keys-file PATH] [--retries N] [--fault-file PATH]
  *
  * Keys: "kvn:enc:mac:dek" in hex, from --keys-file or $PORTFOLIO_VCARD_KEYS
  * (never the command line, which every user can read in ps); without either,
  * the GlobalPlatform test keys 00..0f / 10..1f / 20..2f, KVN 30.
  * Signals: SIGTERM / SIGINT stop; SIGUSR1 pulls the card out of the reader,
- * SIGUSR2 puts it back (the card keeps its state, like a real one).
+ * SIGUSR2 puts it back (the card keeps its state, like a real one); SIGHUP
+ * swaps in a blank card (same keys: a new card of the same issuer).
+ * Tests: --fault-file PATH makes the next protected answer bad when PATH
+ * appears ("tamper" or "replay", see vcard_vpcd.h).
  * State lives in memory only.
  */
 #include <errno.h>
@@ -32,6 +35,7 @@
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t removed_flag;
+static volatile sig_atomic_t blank_flag;
 
 static void on_signal(int sig)
 {
@@ -39,6 +43,8 @@ static void on_signal(int sig)
 		removed_flag = 1;
 	else if (sig == SIGUSR2)
 		removed_flag = 0;
+	else if (sig == SIGHUP)
+		blank_flag = removed_flag = 1; /* out, and a blank card in (main loop) */
 	else
 		stop_flag = 1;
 }
@@ -96,7 +102,7 @@ static int load_keys(const char *path, scp03_keys *keys)
 static void usage(void)
 {
 	fprintf(stderr, "usage: portfolio-vcard [--host 127.0.0.1] [--port 35963] [--aid HEX] [--instance N]\n"
-	                "                       [--keys-file PATH] [--retries N]\n");
+	                "                       [--keys-file PATH] [--retries N] [--fault-file PATH]\n");
 }
 
 int main(int argc, char **argv)
@@ -104,6 +110,7 @@ int main(int argc, char **argv)
 	const char *host = "127.0.0.1", *keys_path = NULL, *aid_hex = DEFAULT_AID;
 	unsigned long port = 35963, instance = 0, retries = 100;
 	static vcard_applet applet;
+	static vpcd_faults faults;
 	scp03_keys keys;
 	uint8_t aid[16];
 	size_t aid_len = 0;
@@ -133,6 +140,8 @@ int main(int argc, char **argv)
 			aid_hex = val;
 		else if (strcmp(opt, "--keys-file") == 0)
 			keys_path = val;
+		else if (strcmp(opt, "--fault-file") == 0)
+			faults.path = val;
 		else {
 			usage();
 			return 2;
@@ -160,6 +169,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Connect, serve, and reconnect when vpcd goes away; give up after `retries`
@@ -167,6 +177,16 @@ int main(int argc, char **argv)
 	while (!stop_flag) {
 		int fd, r;
 
+		if (removed_flag && blank_flag) {
+			if (vcard_applet_erase(&applet) != 0) {
+				fprintf(stderr, "portfolio-vcard: cannot erase the applet\n");
+				rc = 1;
+				break;
+			}
+			fprintf(stderr, "portfolio-vcard: blank card\n");
+			sleep_ms(300); /* out long enough for pcscd to see it */
+			blank_flag = removed_flag = 0;
+		}
 		if (removed_flag) {
 			sleep_ms(100);
 			continue;
@@ -188,7 +208,7 @@ int main(int argc, char **argv)
 		}
 		failures = 0;
 		fprintf(stderr, "portfolio-vcard: card inserted (vpcd %s:%lu)\n", host, port);
-		r = vpcd_serve(fd, &applet, &stop_flag, &removed_flag);
+		r = vpcd_serve(fd, &applet, &stop_flag, &removed_flag, &faults);
 		close(fd);
 		vcard_applet_reset(&applet);
 		fprintf(stderr, "portfolio-vcard: card %s\n", stop_flag ? "stopping" : removed_flag ? "removed" :
@@ -197,5 +217,6 @@ int main(int argc, char **argv)
 			sleep_ms(100);
 	}
 	vcard_applet_wipe(&applet);
+	pf_wipe(&faults, sizeof(faults));
 	return rc;
 }

@@ -82,6 +82,17 @@ static int read_full(int fd, uint8_t *buf, size_t n, volatile sig_atomic_t *stop
 		r = read(fd, buf + got, n - got);
 		if (r == 0)
 			return 0;
+#ifdef TCP_QUICKACK
+		{
+			/* vpcd writes the length and the APDU in two writes without
+			 * TCP_NODELAY: a delayed ACK here would hold its second write
+			 * back by Nagle for ~40 ms per APDU. Linux clears the flag
+			 * after use, so it is set again after every read. */
+			int one = 1;
+
+			(void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof(one));
+		}
+#endif
 		if (r < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -117,7 +128,52 @@ static int write_msg(int fd, const uint8_t *payload, size_t n)
 	return 0;
 }
 
-int vpcd_serve(int fd, vcard_applet *applet, volatile sig_atomic_t *stop, volatile sig_atomic_t *removed)
+/* Applies a pending test fault to the answer of a command sent inside the
+ * channel (CLA with the secure-messaging bit; answers of 10 bytes or more
+ * carry an R-MAC). */
+static void apply_fault(vpcd_faults *f, const uint8_t *cmd, uint8_t *out, size_t *out_len)
+{
+	char word[16] = "";
+	FILE *fp;
+	int is_protected = (cmd[0] & 0x04) != 0 && *out_len >= 2 + 8;
+
+	if (f == NULL || f->path == NULL || !is_protected)
+		return;
+	fp = fopen(f->path, "r");
+	if (fp != NULL) {
+		if (fscanf(fp, "%15s", word) != 1)
+			word[0] = '\0';
+		fclose(fp);
+		(void)unlink(f->path);
+	}
+	if (strcmp(word, "tamper") == 0) {
+		memcpy(f->prev, out, *out_len);
+		f->prev_len = *out_len;
+		out[*out_len - 3] ^= 0x01; /* the last byte of the R-MAC */
+		f->applied++;
+		fprintf(stderr, "portfolio-vcard: test fault: R-MAC tampered\n");
+		return;
+	}
+	if (strcmp(word, "replay") == 0 && f->prev_len > 0) {
+		uint8_t fresh[SCP03_MAX_RAPDU];
+		size_t fresh_len = *out_len;
+
+		memcpy(fresh, out, fresh_len);
+		memcpy(out, f->prev, f->prev_len);
+		*out_len = f->prev_len;
+		memcpy(f->prev, fresh, fresh_len);
+		f->prev_len = fresh_len;
+		pf_wipe(fresh, sizeof(fresh));
+		f->applied++;
+		fprintf(stderr, "portfolio-vcard: test fault: previous answer replayed\n");
+		return;
+	}
+	memcpy(f->prev, out, *out_len);
+	f->prev_len = *out_len;
+}
+
+int vpcd_serve(int fd, vcard_applet *applet, volatile sig_atomic_t *stop, volatile sig_atomic_t *removed,
+               vpcd_faults *faults)
 {
 	static uint8_t msg[VPCD_MAX_MSG];
 	uint8_t out[SCP03_MAX_RAPDU];
@@ -152,6 +208,7 @@ int vpcd_serve(int fd, vcard_applet *applet, volatile sig_atomic_t *stop, volati
 			continue;
 		}
 		vcard_applet_process(applet, msg, len, out, &out_len);
+		apply_fault(faults, msg, out, &out_len);
 		pf_wipe(msg, len);
 		r = write_msg(fd, out, out_len);
 		pf_wipe(out, sizeof(out));

@@ -20,9 +20,24 @@
 /* Connects to a loopback host:port; -1 (errno set) on failure or a non-loopback address. */
 int vpcd_connect(const char *host, uint16_t port);
 
+/* Test faults, for checking that the host refuses a bad secure-messaging
+ * response (--fault-file). Before answering a command sent inside the channel,
+ * the daemon looks for the file; if it is there, it is read and deleted, and
+ * its first word applies to that one answer:
+ *   tamper  one bit of the R-MAC is flipped;
+ *   replay  the previous protected answer is sent again instead.
+ * Off (path NULL) in normal use. */
+typedef struct vpcd_faults {
+	const char *path;
+	uint8_t prev[SCP03_MAX_RAPDU]; /* the last protected answer sent, for replay */
+	size_t prev_len;
+	unsigned long applied;         /* how many faults were injected */
+} vpcd_faults;
+
 /* Serves the connection until the peer closes (returns 0), an I/O error (-1), or
  * *stop / *removed becomes non-zero (returns 1). Polls so the flags are seen within
- * 200 ms. */
-int vpcd_serve(int fd, vcard_applet *applet, volatile sig_atomic_t *stop, volatile sig_atomic_t *removed);
+ * 200 ms. faults may be NULL. */
+int vpcd_serve(int fd, vcard_applet *applet, volatile sig_atomic_t *stop, volatile sig_atomic_t *removed,
+               vpcd_faults *faults);
 
 #endif

@@ -189,6 +189,32 @@ static void test_layout(void **state)
 	assert_int_equal(cmd(r, 0xCA, 2, 0, NULL, 0, 1, out, &n), 0x6A86);
 }
 
+/* SIGHUP's blank card: no token, no items, no login; same keys (a new
+ * channel opens), and the SCP03 counter carries on instead of starting over. */
+static void test_erase(void **state)
+{
+	rig *r = *state;
+	uint8_t out[256], key[16] = {0};
+	size_t n;
+	uint8_t id;
+	uint32_t seq;
+
+	assert_int_equal(put_item(r, 1, 0x03, key, 16, &id), 0x9000);
+	seq = r->card.seq;
+	assert_true(seq > 0);
+	assert_int_equal(vcard_applet_erase(&r->card), 0);
+	assert_int_equal(r->card.seq, seq);
+	assert_int_equal(r->card.initialized, 0);
+	assert_null(vcard_item_get(&r->card, id));
+	scp03_session_close(&r->host);
+	open_channel(r);
+	assert_int_equal(cmd(r, 0xCA, 0, 0, NULL, 0, 1, out, &n), 0x9000);
+	assert_int_equal(n, 53);
+	assert_int_equal(out[2], 0);        /* no token, no user PIN */
+	assert_int_equal(verify_pin(r, 0x81, "1234"), 0x6984);
+	assert_true(r->card.seq > seq);
+}
+
 static void test_sign_cmac_rfc4493(void **state)
 {
 	rig *r = *state;
@@ -378,6 +404,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_cmac_rfc4493, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sign_hmac_rfc4231, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_encrypt_gcm_and_cbc, setup, teardown),

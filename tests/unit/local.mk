@@ -28,3 +28,4 @@ tests_unit_test_p11_ops_SOURCES = tests/unit/test_p11_ops.c $(CORE_TEST_SOURCES)
 tests_unit_test_p11_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ops_LDADD = $(CORE_TEST_LDADD)
 endif
+include tests/unit/review.mk

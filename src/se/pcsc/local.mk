@@ -9,7 +9,7 @@ libportfolio_internal_la_SOURCES += src/se/pcsc/scp03.h src/se/pcsc/scp03_intern
 AM_CFLAGS += $(PCSC_CFLAGS)
 if HAVE_PCSC
 libportfolio_internal_la_SOURCES += src/se/pcsc/pcsc_link.h src/se/pcsc/pcsc_link.c \
-	src/se/pcsc/pcsc_backend.c
+	src/se/pcsc/pcsc_backend.c src/se/pcsc/pcsc_fingerprint.h src/se/pcsc/pcsc_fingerprint.c
 libportfolio_internal_la_LIBADD += $(PCSC_LIBS)
 endif
 
@@ -42,4 +42,10 @@ endif
 if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
 endif
-EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py
+EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py \
+	tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
+
+# Latency of a signature on the card next to the emulator (not a test: run it
+# with scripts/bench-pcsc.sh, which starts pcscd and the vcard).
+noinst_PROGRAMS += tests/pcsc/portfolio-bench-pcsc
+tests_pcsc_portfolio_bench_pcsc_SOURCES = tests/pcsc/bench_pcsc.c

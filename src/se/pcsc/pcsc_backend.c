@@ -11,6 +11,7 @@
 
 #include "se/se.h"
 #include "store/store.h"
+#include "se/pcsc/pcsc_fingerprint.h"
 #include "se/pcsc/pcsc_link.h"
 #include "se/pcsc/scp03_internal.h"
 #include "util/log.h"
@@ -249,7 +250,26 @@ static CK_RV put(se_token *t, uint8_t slot, se_item_kind kind, const uint8_t *va
 static CK_RV pcsc_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len, unsigned flags,
                            se_ref *out)
 {
-	return put(t, 0, kind, value, len, flags, out);
+	uint8_t fp[32];
+	CK_RV rv;
+
+	if (!(flags & SE_ITEM_EXCLUSIVE) || t->st == NULL)
+		return put(t, 0, kind, value, len, flags, out);
+	/* Refused before the key travels if the store knows it already; claimed
+	 * after the card took it (the unique index settles a race). */
+	rv = pcsc_fingerprint(t->st, kind, value, len, fp);
+	if (rv == CKR_OK)
+		rv = pcsc_fingerprint_check(t->st, fp);
+	if (rv == CKR_OK)
+		rv = put(t, 0, kind, value, len, flags, out);
+	if (rv == CKR_OK && (flags & SE_ITEM_PERSISTENT)) {
+		pcsc_fingerprint_release(t->st, t->iid, *out); /* a row left by a delete that failed */
+		rv = pcsc_fingerprint_claim(t->st, t->iid, *out, fp);
+		if (rv != CKR_OK)
+			(void)run_simple(t, INS_DELETE, (uint8_t)*out, 0, NULL, 0);
+	}
+	pf_wipe(fp, sizeof(fp));
+	return rv;
 }
 
 static CK_RV pcsc_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out)
@@ -299,9 +319,14 @@ static CK_RV pcsc_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len)
 
 static CK_RV pcsc_item_delete(se_token *t, se_ref ref)
 {
+	CK_RV rv;
+
 	if (ref == 0 || ref > 255)
 		return CKR_OBJECT_HANDLE_INVALID;
-	return run_simple(t, INS_DELETE, (uint8_t)ref, 0, NULL, 0);
+	rv = run_simple(t, INS_DELETE, (uint8_t)ref, 0, NULL, 0);
+	if (rv == CKR_OK && t->st != NULL)
+		pcsc_fingerprint_release(t->st, t->iid, ref);
+	return rv;
 }
 
 /* The length is in the layout (no secret leaves the card for it). */
@@ -352,6 +377,11 @@ static CK_RV pcsc_random(se_token *t, uint8_t *out, size_t len)
 		len -= chunk;
 	}
 	return CKR_OK;
+}
+
+static int pcsc_present(se_token *t, int poll, uint64_t *removals, uint64_t *resets)
+{
+	return pcsc_link_present(&t->link, poll, removals, resets);
 }
 
 /* ---- operations: buffered, one APDU at final ------------------------------ */
@@ -583,4 +613,5 @@ const se_backend se_pcsc_backend = {
 	.op_output_bound = pcsc_op_output_bound,
 	.op_abort = pcsc_op_abort,
 	.random = pcsc_random,
+	.present = pcsc_present,
 };

@@ -106,6 +106,40 @@ CK_RV pcsc_link_init(pcsc_link *l, const char *reader, const char *aid_hex, cons
 	return CKR_OK;
 }
 
+/* pcsc-lite errors that say the card (or the way to it) is gone, not just
+ * that one exchange went wrong. */
+static int card_gone(LONG rc)
+{
+	switch (rc) {
+	case SCARD_W_REMOVED_CARD:
+	case SCARD_W_UNPOWERED_CARD:
+	case SCARD_W_UNRESPONSIVE_CARD:
+	case SCARD_E_NO_SMARTCARD:
+	case SCARD_E_READER_UNAVAILABLE:
+	case SCARD_E_UNKNOWN_READER:
+	case SCARD_E_NO_READERS_AVAILABLE:
+	case SCARD_E_NO_SERVICE:
+	case SCARD_E_SERVICE_STOPPED:
+	case SCARD_E_INVALID_HANDLE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* The connection is about to be dropped: count what the core must hear of.
+ * A card that went away is a removal whatever state it was in; a card that
+ * stays only matters when a channel was open, because a login lives in it. */
+static void count_loss(pcsc_link *l, int gone)
+{
+	if (gone) {
+		__atomic_add_fetch(&l->removals, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&l->present_seen, 0, __ATOMIC_RELEASE);
+	} else if (l->sm.state == SCP03_OPEN) {
+		__atomic_add_fetch(&l->resets, 1, __ATOMIC_RELEASE);
+	}
+}
+
 static void disconnect(pcsc_link *l, DWORD how)
 {
 	scp03_session_close(&l->sm);
@@ -152,11 +186,13 @@ static CK_RV connect_card(pcsc_link *l)
 		                  &l->card, &l->protocol);
 		if (rc == SCARD_S_SUCCESS) {
 			l->connected = 1;
+			__atomic_store_n(&l->present_seen, 1, __ATOMIC_RELEASE);
 			return CKR_OK;
 		}
 		if (rc != SCARD_E_NO_SMARTCARD && rc != SCARD_W_REMOVED_CARD)
 			return pcsc_error_to_rv(rc);
 	}
+	__atomic_store_n(&l->present_seen, 0, __ATOMIC_RELEASE);
 	return CKR_TOKEN_NOT_PRESENT;
 }
 
@@ -169,15 +205,31 @@ static CK_RV transmit(pcsc_link *l, const uint8_t *in, size_t in_len, uint8_t *o
 
 	if (rc != SCARD_S_SUCCESS) {
 		CK_RV rv = pcsc_error_to_rv(rc);
+		int gone = card_gone(rc);
 
+		if (!gone && rv != CKR_DEVICE_REMOVED) {
+			/* A failed exchange may be the first sign of a pulled card, before
+			 * pcscd's next poll of the reader: ask once more. */
+			DWORD state = 0, proto = 0, rlen = 0, alen = MAX_ATR_SIZE;
+			BYTE atr[MAX_ATR_SIZE];
+			LONG st = SCardStatus(l->card, NULL, &rlen, &state, &proto, atr, &alen);
+
+			if (card_gone(st) || (st == SCARD_S_SUCCESS && !(state & SCARD_PRESENT))) {
+				gone = 1;
+				rv = CKR_DEVICE_REMOVED;
+			}
+		}
 		PF_WARN("pcsc: transmit failed (0x%lx)", (unsigned long)rc);
+		count_loss(l, gone);
 		disconnect(l, rc == SCARD_W_RESET_CARD ? SCARD_RESET_CARD : SCARD_LEAVE_CARD);
-		return rv;
+		return gone ? CKR_DEVICE_REMOVED : rv;
 	}
 	if (n < 2) {
+		count_loss(l, 0);
 		disconnect(l, SCARD_RESET_CARD);
 		return CKR_DEVICE_ERROR;
 	}
+	__atomic_store_n(&l->present_seen, 1, __ATOMIC_RELEASE);
 	*out_len = n;
 	return CKR_OK;
 }
@@ -249,8 +301,12 @@ CK_RV pcsc_link_command(pcsc_link *l, const uint8_t *apdu, size_t apdu_len, uint
 	if (rv == CKR_OK) {
 		st = scp03_host_unwrap(&l->sm, resp, rn, data, cap, data_len, sw);
 		if (st != SCP03_OK) {
-			/* Tampered, replayed or out-of-step: the channel is gone, the answer worthless. */
+			/* Tampered, replayed or out-of-step: the channel is gone, the answer
+			 * worthless. The next command opens a new channel, which logs the
+			 * card out: tell the core (a reset). */
 			PF_ERROR("pcsc: secure messaging response rejected (%s)", scp03_status_name(st));
+			__atomic_add_fetch(&l->resets, 1, __ATOMIC_RELEASE);
+			scp03_session_close(&l->sm);
 			*data_len = 0;
 			*sw = 0;
 			rv = CKR_DEVICE_ERROR;
@@ -260,4 +316,32 @@ CK_RV pcsc_link_command(pcsc_link *l, const uint8_t *apdu, size_t apdu_len, uint
 	pf_wipe(resp, sizeof(resp));
 	pthread_mutex_unlock(&l->lock);
 	return rv;
+}
+
+int pcsc_link_present(pcsc_link *l, int poll, uint64_t *removals, uint64_t *resets)
+{
+	int present;
+
+	if (poll) {
+		pthread_mutex_lock(&l->lock);
+		if (l->connected) {
+			DWORD state = 0, proto = 0, rlen = 0, alen = MAX_ATR_SIZE;
+			BYTE atr[MAX_ATR_SIZE];
+			LONG rc = SCardStatus(l->card, NULL, &rlen, &state, &proto, atr, &alen);
+
+			/* A card pulled and put back leaves our handle stale (REMOVED_CARD):
+			 * that is a removal too, whatever the reader shows now. */
+			if (rc != SCARD_S_SUCCESS || !(state & SCARD_PRESENT)) {
+				count_loss(l, rc == SCARD_S_SUCCESS || card_gone(rc)); /* else reset by someone */
+				disconnect(l, SCARD_LEAVE_CARD);
+			}
+		}
+		if (!l->connected)
+			(void)connect_card(l); /* sets present_seen */
+		pthread_mutex_unlock(&l->lock);
+	}
+	present = __atomic_load_n(&l->present_seen, __ATOMIC_ACQUIRE);
+	*removals = __atomic_load_n(&l->removals, __ATOMIC_ACQUIRE);
+	*resets = __atomic_load_n(&l->resets, __ATOMIC_ACQUIRE);
+	return present;
 }

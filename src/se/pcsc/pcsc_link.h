@@ -27,6 +27,11 @@ typedef struct pcsc_link {
 	size_t aid_len;
 	scp03_keys keys;
 	scp03_session sm;
+	/* What the card lost, for se_backend.present: written under lock, read
+	 * without it (atomic loads), so the core can check them on every call. */
+	uint64_t removals;        /* a connected card went away (pulled, reader or pcscd lost) */
+	uint64_t resets;          /* an open channel (and the login with it) was lost, card in place */
+	int present_seen;         /* what the last exchange or poll saw */
 } pcsc_link;
 
 /* Parses the configuration; does not touch the card yet. */
@@ -40,6 +45,11 @@ void pcsc_link_free(pcsc_link *l);
  * CKR_DEVICE_ERROR. Takes l->lock. */
 CK_RV pcsc_link_command(pcsc_link *l, const uint8_t *apdu, size_t apdu_len, uint8_t *data, size_t cap,
                         size_t *data_len, uint16_t *sw);
+
+/* Is the card there? poll = 1 asks pcscd (SCardStatus, or a connection attempt
+ * when not connected); poll = 0 reports what was last seen, with no I/O and no
+ * lock. The counts are those of the struct above. */
+int pcsc_link_present(pcsc_link *l, int poll, uint64_t *removals, uint64_t *resets);
 
 /* Maps an applet status word to a CK_RV (docs/apdu.md); decrypting / verifying
  * change the meaning of 6A80 / 6700. */
