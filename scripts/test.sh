@@ -36,6 +36,21 @@ if [ "$built" = 0 ]; then
 		>"$top/build/distcheck.log" 2>&1 || tail -n 60 "$top/build/distcheck.log"
 fi
 
+# The same tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+# (and the threaded ones under ThreadSanitizer), then under valgrind memcheck:
+# each in its own build directory, each failing on any finding. SKIP_SANITIZERS=1
+# and SKIP_VALGRIND=1 exist for quick local runs; CI sets neither.
+if [ "$built" = 0 ] && [ "${SKIP_SANITIZERS:-0}" != 1 ]; then
+	step sanitizers bash "$top/scripts/test-sanitizers.sh" >"$top/build/sanitizers.log" 2>&1 ||
+		tail -n 80 "$top/build/sanitizers.log"
+	tail -n 3 "$top/build/sanitizers.log"
+fi
+if [ "$built" = 0 ] && [ "${SKIP_VALGRIND:-0}" != 1 ]; then
+	step valgrind bash "$top/scripts/test-valgrind.sh" >"$top/build/valgrind.log" 2>&1 ||
+		tail -n 80 "$top/build/valgrind.log"
+	tail -n 1 "$top/build/valgrind.log"
+fi
+
 # Count from automake's logs: PASS passed; FAIL, XPASS and ERROR failed.
 pass=0 fail=0 skip=0
 log="$top/build/test-suite.log"
