@@ -29,7 +29,7 @@ while getopts "t:n" opt; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(p11 records text lwm2m)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(p11 records text lwm2m apdu)
 
 command -v clang >/dev/null || { echo "fuzz.sh: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 

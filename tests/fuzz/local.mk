@@ -23,3 +23,11 @@ tests_fuzz_replay_lwm2m_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"lwm2m"'
 tests_fuzz_replay_lwm2m_LDADD = libportfolio-lwm2m-impl.la libportfolio-internal.la
 
 EXTRA_DIST += tests/fuzz/corpus
+
+# fuzz_apdu compiles the virtual card applet's sources in itself (they are not
+# in a library), so only the library is linked here.
+check_PROGRAMS += tests/fuzz/replay_apdu
+TESTS += tests/fuzz/replay_apdu
+tests_fuzz_replay_apdu_SOURCES = tests/fuzz/fuzz_apdu.c $(FUZZ_REPLAY_SOURCES)
+tests_fuzz_replay_apdu_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"apdu"'
+tests_fuzz_replay_apdu_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)
