@@ -1,18 +1,8 @@
 /* challenge.c - canonical challenge bytes from the server's text form. */
 #include "tool/challenge.h"
+#include "tool/hex.h"
 
 #include <string.h>
-
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int parse_hex(const char *digits, unsigned char out[TOOL_CHALLENGE_MAX])
 {
@@ -25,7 +15,7 @@ static int parse_hex(const char *digits, unsigned char out[TOOL_CHALLENGE_MAX])
 		return -1;
 	memset(out, 0, TOOL_CHALLENGE_MAX);
 	for (size_t i = 0; i < n; i++, pos++) {
-		int v = hex_nibble(digits[i]);
+		int v = hex_digit_value(digits[i]);
 
 		if (v < 0)
 			return -1;

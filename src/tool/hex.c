@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-static int nibble(char c)
+int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -21,8 +21,8 @@ long hex_decode(const char *text, unsigned char *out, size_t cap)
 	if (len % 2 != 0 || len / 2 > cap)
 		return -1;
 	for (size_t i = 0; i < len / 2; i++) {
-		int hi = nibble(text[2 * i]);
-		int lo = nibble(text[2 * i + 1]);
+		int hi = hex_digit_value(text[2 * i]);
+		int lo = hex_digit_value(text[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -28,7 +28,8 @@ portfolio_tool_LDADD = $(OPENSSL_LIBS)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/tool/challenge_test
 TESTS += tests/tool/challenge_test
-tests_tool_challenge_test_SOURCES = tests/tool/challenge_test.c src/tool/challenge.c src/tool/challenge.h
+tests_tool_challenge_test_SOURCES = tests/tool/challenge_test.c src/tool/challenge.c src/tool/challenge.h \
+	src/tool/hex.c src/tool/hex.h
 tests_tool_challenge_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_tool_challenge_test_LDADD = $(CMOCKA_LIBS)
 endif
