@@ -263,12 +263,14 @@ static void host_run(rig *r, fz_in *in)
 					CHECK(scp03_cbc(1, r->host.s_enc, icv, rapdu, bl, rapdu) == SCP03_OK);
 				}
 			}
-			rapdu[bl] = (ctl & 4) ? 0x90 : 0x6A;
-			rapdu[bl + 1] = (ctl & 4) ? 0x00 : 0x88;
-			memcpy(rapdu + bl + 2, rapdu + bl, 2);
+			uint8_t sw_bytes[2] = {(ctl & 4) ? 0x90 : 0x6A, (ctl & 4) ? 0x00 : 0x88};
+
+			/* The R-MAC covers body || SW; the response is body || R-MAC || SW. */
+			memcpy(rapdu + bl, sw_bytes, 2);
 			CHECK(scp03_cmac2(r->host.s_rmac, r->host.mac_chain, SCP03_BLOCK_LEN, rapdu, bl + 2, mac) ==
 			      SCP03_OK);
 			memcpy(rapdu + bl, mac, SCP03_MAC_LEN);
+			memcpy(rapdu + bl + SCP03_MAC_LEN, sw_bytes, 2);
 			rn = bl + SCP03_MAC_LEN + 2;
 		} else {
 			/* Raw bytes, up to past the longest short R-APDU. */
