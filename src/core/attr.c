@@ -159,6 +159,34 @@ CK_ULONG attr_template_ulong(const CK_ATTRIBUTE *a)
 	return v;
 }
 
+static int same_value(const CK_ATTRIBUTE *a, const CK_ATTRIBUTE *b)
+{
+	return a->ulValueLen == b->ulValueLen &&
+	       (a->ulValueLen == 0 || memcmp(a->pValue, b->pValue, a->ulValueLen) == 0);
+}
+
+CK_RV attr_template_check_repeats(const CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	for (CK_ULONG i = 1; i < n; i++)
+		for (CK_ULONG j = 0; j < i; j++)
+			if (t[j].type == t[i].type && !same_value(&t[j], &t[i]))
+				return CKR_TEMPLATE_INCONSISTENT;
+	return CKR_OK;
+}
+
+int attr_template_repeated(const CK_ATTRIBUTE *t, CK_ULONG i)
+{
+	for (CK_ULONG j = 0; j < i; j++)
+		if (t[j].type == t[i].type)
+			return 1;
+	return 0;
+}
+
+CK_RV attr_check_private(const CK_ATTRIBUTE *a)
+{
+	return attr_template_bool(a) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
 /* ---- C_GetAttributeValue ---------------------------------------------------- */
 
 /* Delivers len bytes (or the length) into a; returns the per-attribute verdict. */
@@ -261,9 +289,13 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	const attr_def *d = attr_def_find(a->type, attr_class_bit(o->cls));
 	if (d == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
+	CK_RV rv = attr_check_value(d, a->pValue, a->ulValueLen);
+	/* FALSE is a value no object here may hold: the same answer as at creation.
+	 * TRUE, the value it has, is read-only like every creation-only attribute. */
+	if (rv == CKR_OK && a->type == CKA_PRIVATE)
+		return attr_check_private(a) != CKR_OK ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_ATTRIBUTE_READ_ONLY;
 	if (!(d->flags & AF_SET))
 		return CKR_ATTRIBUTE_READ_ONLY;
-	CK_RV rv = attr_check_value(d, a->pValue, a->ulValueLen);
 	if (rv != CKR_OK)
 		return rv;
 	switch (a->type) {
@@ -363,6 +395,8 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	}
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		rv = check_change(tok, o, &t[i]);
+	if (rv == CKR_OK)
+		rv = attr_template_check_repeats(t, n);
 	if (rv != CKR_OK)
 		goto out;
 	/* Build the new attribute list aside, so a failure changes nothing; a token
@@ -381,7 +415,8 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
 			rv = attr_set(&next.attrs, &next.n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
-		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
+		if ((attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET) &&
+		    !attr_template_repeated(t, i))
 			rv = apply_secret(tok, &next, &t[i], &sw);
 	if (rv == CKR_OK && next.on_token)
 		rv = core_object_persist(tok, &next);

@@ -78,6 +78,7 @@ typedef struct core_token {
 	CK_ULONG n_sessions, n_rw_sessions;
 	/* Removable components (presence.c): the backend's counts acted on so far. */
 	uint64_t removals_seen, resets_seen;
+	unsigned mech_opt_in;     /* MECH_OPT_IN_* the configuration enables (mech.h) */
 } core_token;
 
 #define CORE_FIND_ACTIVE 1
@@ -217,6 +218,11 @@ CK_RV core_op_update(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_
 CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_ULONG_PTR out_len);
 CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR sig, CK_ULONG sig_len);
 CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len);
+/* C_SessionCancel: ends the running operations whose CKF_ENCRYPT, CKF_DECRYPT,
+ * CKF_SIGN, CKF_VERIFY or CKF_DIGEST bit is in flags. Other bits name
+ * operations this module never runs (message-based, recover, key management):
+ * there is nothing of theirs to cancel, so they are accepted and ignored. */
+CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags);
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len);
 CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedRandom etc.) */
 CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count);

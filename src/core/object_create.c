@@ -37,6 +37,7 @@ static const CK_ATTRIBUTE *find_tmpl(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRI
 /* Copies the template into o (checking every attribute), keeps secrets aside. */
 static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, CK_ULONG n, secrets *sec)
 {
+	CK_RV repeats = attr_template_check_repeats(t, n);
 	for (CK_ULONG i = 0; i < n; i++) {
 		const attr_def *d = attr_def_find(t[i].type, cb);
 		if (d == NULL)
@@ -44,11 +45,10 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		if (!(d->flags & AF_CREATE))
 			return CKR_ATTRIBUTE_READ_ONLY;
 		CK_RV rv = attr_check_value(d, t[i].pValue, t[i].ulValueLen);
+		if (rv == CKR_OK && t[i].type == CKA_PRIVATE)
+			rv = attr_check_private(&t[i]);
 		if (rv != CKR_OK)
 			return rv;
-		for (CK_ULONG j = 0; j < i; j++)
-			if (t[j].type == t[i].type)
-				return CKR_TEMPLATE_INCONSISTENT;
 		if (t[i].type == CKA_VALUE)
 			sec->value = &t[i];
 		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
@@ -56,7 +56,7 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
 			return rv;
 	}
-	return CKR_OK;
+	return repeats; /* after the per-attribute checks, which name a bad value first */
 }
 
 static CK_RV default_bool(core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL v)
@@ -68,9 +68,9 @@ static CK_RV common_defaults(core_object *o)
 {
 	CK_RV rv = default_bool(o, CKA_TOKEN, CK_FALSE);
 	/* Every object of this module carries a secret held by the secure
-	 * component, so it is private, whatever the template said. */
+	 * component, so it is private (take_template refused FALSE). */
 	if (rv == CKR_OK)
-		rv = attr_set_bool(o, CKA_PRIVATE, CK_TRUE);
+		rv = default_bool(o, CKA_PRIVATE, CK_TRUE);
 	if (rv == CKR_OK)
 		rv = default_bool(o, CKA_MODIFIABLE, CK_TRUE);
 	if (rv == CKR_OK)

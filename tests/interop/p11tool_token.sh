@@ -13,8 +13,13 @@ if p11 --token-label interop --login --pin "wrong-pin-000" --list-objects >/dev/
 	fail "login with a wrong PIN succeeded"
 fi
 
-# Key generation
-p11 "${login[@]}" --keygen --key-type AES:16 --id 01 --label gen-aes >/dev/null
+# Key generation. pkcs11-tool asks for CKA_PRIVATE = FALSE unless told
+# --private; every object here is private, so that is refused, not overridden.
+if out="$(p11 "${login[@]}" --keygen --key-type AES:16 --id 02 --label public-aes 2>&1)"; then
+	fail "a key with CKA_PRIVATE = FALSE was generated"
+fi
+echo "$out" | grep -q CKR_ATTRIBUTE_VALUE_INVALID || fail "CKA_PRIVATE = FALSE: $out"
+p11 "${login[@]}" --keygen --key-type AES:16 --id 01 --label gen-aes --private >/dev/null
 objs="$(p11 "${login[@]}" --list-objects 2>/dev/null)"
 echo "$objs"
 echo "$objs" | grep -q 'Secret Key Object; AES length 16' || fail "generated AES key not listed"

@@ -42,12 +42,23 @@ void ct_cleanup_env(void)
 	dir[0] = '\0';
 }
 
+int ct_setup_conf(const char *extra_conf)
+{
+	if (ct_setup_env(extra_conf) != 0)
+		return -1;
+	return f->C_Initialize(NULL) == CKR_OK ? 0 : -1;
+}
+
 int ct_setup(void **state)
 {
 	(void)state;
-	if (ct_setup_env(NULL) != 0)
-		return -1;
-	return f->C_Initialize(NULL) == CKR_OK ? 0 : -1;
+	return ct_setup_conf(NULL);
+}
+
+int ct_setup_enc_cbc(void **state)
+{
+	(void)state;
+	return ct_setup_conf("enc_cbc = yes");
 }
 
 int ct_teardown(void **state)

@@ -23,6 +23,8 @@ extern CK_FUNCTION_LIST_PTR f;     /* the 2.40 list */
 int ct_setup_env(const char *extra_conf);
 void ct_cleanup_env(void);
 int ct_setup(void **state);        /* env + C_Initialize(NULL) */
+int ct_setup_enc_cbc(void **state); /* the same with "enc_cbc = yes" (every slot offers ENC_CBC) */
+int ct_setup_conf(const char *extra_conf); /* env with extra config lines + C_Initialize; 0 if ok */
 int ct_teardown(void **state);     /* C_Finalize + cleanup */
 const char *ct_dir(void);
 

@@ -27,5 +27,14 @@ tests_unit_test_core_codec_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_p11_ops_SOURCES = tests/unit/test_p11_ops.c $(CORE_TEST_SOURCES)
 tests_unit_test_p11_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ops_LDADD = $(CORE_TEST_LDADD)
+# PKCS#11 rules of issue 8 (item 11) and the CBC opt-in with its oracle (item 6)
+check_PROGRAMS += tests/unit/test_p11_rules tests/unit/test_p11_cbc
+TESTS += tests/unit/test_p11_rules tests/unit/test_p11_cbc
+tests_unit_test_p11_rules_SOURCES = tests/unit/test_p11_rules.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_rules_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_p11_cbc_SOURCES = tests/unit/test_p11_cbc.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_cbc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_cbc_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
 include tests/unit/review.mk

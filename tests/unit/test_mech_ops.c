@@ -116,12 +116,18 @@ static void test_digest(void **state)
 	assert_int_equal(mech_op_single(&op, MECH_OP_DIGEST, (const uint8_t *)"abc", 3, out, &n),
 	                 CKR_OPERATION_NOT_INITIALIZED);
 
-	/* multi-part; single-part after update refused and the operation kept */
+	/* multi-part; single-part after update refused, and like every error it
+	 * ends the operation (PKCS#11 3.0 section 5) */
 	assert_int_equal(init(MECH_OP_DIGEST, CKM_SHA512, NULL, 0, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"a", 1, NULL, NULL), CKR_OK);
 	n = sizeof(out);
 	assert_int_equal(mech_op_single(&op, MECH_OP_DIGEST, (const uint8_t *)"bc", 2, out, &n),
 	                 CKR_OPERATION_ACTIVE);
+	assert_false(op.active);
+	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"bc", 2, NULL, NULL),
+	                 CKR_OPERATION_NOT_INITIALIZED);
+	assert_int_equal(init(MECH_OP_DIGEST, CKM_SHA512, NULL, 0, NULL), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"a", 1, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"bc", 2, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_final(&op, MECH_OP_DIGEST, NULL, &n), CKR_OK);
 	assert_int_equal(n, 64);
@@ -181,6 +187,9 @@ static void test_cmac_rules(void **state)
 	assert_int_equal(init(MECH_OP_VERIFY, CKM_AES_CMAC, NULL, 0, &k), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, msg, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_verify(&op, msg, 40, one, 16), CKR_OPERATION_ACTIVE);
+	assert_false(op.active); /* the error ended it */
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_AES_CMAC, NULL, 0, &k), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, msg, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, msg + 20, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_verify_final(&op, one, 16), CKR_OK);
 
