@@ -51,7 +51,7 @@ pt=6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce
 ct=7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7
 unhex "$key" > "$PF_TMP/key.bin"
 unhex "$pt" > "$PF_TMP/kat.pt"
-p11 "${login[@]}" --write-object "$PF_TMP/key.bin" --type secrkey --key-type AES:16 \
+p11 "${login[@]}" --write-object "$PF_TMP/key.bin" --type secrkey --key-type AES:16 --private \
 	--id 02 --label sp800-38a >/dev/null
 p11 "${login[@]}" --encrypt -m AES-CBC --iv "$iv" --id 02 \
 	--input-file "$PF_TMP/kat.pt" --output-file "$PF_TMP/kat.ct" 2>/dev/null
