@@ -165,21 +165,37 @@ static int same_value(const CK_ATTRIBUTE *a, const CK_ATTRIBUTE *b)
 	       (a->ulValueLen == 0 || memcmp(a->pValue, b->pValue, a->ulValueLen) == 0);
 }
 
+#define N_DEFS (sizeof defs / sizeof defs[0])
+
 CK_RV attr_template_check_repeats(const CK_ATTRIBUTE *t, CK_ULONG n)
 {
-	for (CK_ULONG i = 1; i < n; i++)
-		for (CK_ULONG j = 0; j < i; j++)
-			if (t[j].type == t[i].type && !same_value(&t[j], &t[i]))
+	/* Each attribute is compared with the first of its type only. The caller
+	 * has refused unknown types, so there are at most N_DEFS first ones: a
+	 * long template costs n * N_DEFS compares, never n squared. */
+	const CK_ATTRIBUTE *first[N_DEFS];
+	size_t n_first = 0;
+	for (CK_ULONG i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < n_first && first[j]->type != t[i].type)
+			j++;
+		if (j < n_first) {
+			if (!same_value(first[j], &t[i]))
 				return CKR_TEMPLATE_INCONSISTENT;
+		} else if (n_first < N_DEFS) {
+			first[n_first++] = &t[i];
+		} else {
+			return CKR_ATTRIBUTE_TYPE_INVALID; /* more types than the module knows */
+		}
+	}
 	return CKR_OK;
 }
 
-int attr_template_repeated(const CK_ATTRIBUTE *t, CK_ULONG i)
+static const CK_ATTRIBUTE *template_first(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE_TYPE type)
 {
-	for (CK_ULONG j = 0; j < i; j++)
-		if (t[j].type == t[i].type)
-			return 1;
-	return 0;
+	for (CK_ULONG i = 0; i < n; i++)
+		if (t[i].type == type)
+			return &t[i];
+	return NULL;
 }
 
 CK_RV attr_check_private(const CK_ATTRIBUTE *a)
@@ -414,10 +430,12 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
 			rv = attr_set(&next.attrs, &next.n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
-	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
-		if ((attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET) &&
-		    !attr_template_repeated(t, i))
-			rv = apply_secret(tok, &next, &t[i], &sw);
+	/* Each secret once (its repeats carry the same value: checked above). */
+	for (size_t d = 0; d < N_DEFS && rv == CKR_OK; d++) {
+		const CK_ATTRIBUTE *a = template_first(t, n, defs[d].type);
+		if (a != NULL && (defs[d].flags & AF_SECRET) && (defs[d].classes & attr_class_bit(o->cls)))
+			rv = apply_secret(tok, &next, a, &sw);
+	}
 	if (rv == CKR_OK && next.on_token)
 		rv = core_object_persist(tok, &next);
 	int committing = 0;

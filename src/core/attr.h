@@ -44,10 +44,9 @@ CK_ULONG attr_template_ulong(const CK_ATTRIBUTE *a);
 
 /* Template rules shared by creation, copy and C_SetAttributeValue. */
 /* An attribute named twice with the same value is a harmless repeat; two
- * different values are CKR_TEMPLATE_INCONSISTENT. */
+ * different values are CKR_TEMPLATE_INCONSISTENT. Call it once every type of
+ * t is known to be valid (it relies on that to stay linear). */
 CK_RV attr_template_check_repeats(const CK_ATTRIBUTE *t, CK_ULONG n);
-/* 1 if t[i] repeats an attribute given earlier in t (the copy to skip). */
-int attr_template_repeated(const CK_ATTRIBUTE *t, CK_ULONG i);
 /* CKA_PRIVATE = FALSE: every object of this module holds a secret in the
  * secure component, so it is private; FALSE is CKR_ATTRIBUTE_VALUE_INVALID,
  * never silently made TRUE. CKR_OK for TRUE (a is CKA_PRIVATE, shape checked). */

@@ -37,7 +37,6 @@ static const CK_ATTRIBUTE *find_tmpl(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRI
 /* Copies the template into o (checking every attribute), keeps secrets aside. */
 static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, CK_ULONG n, secrets *sec)
 {
-	CK_RV repeats = attr_template_check_repeats(t, n);
 	for (CK_ULONG i = 0; i < n; i++) {
 		const attr_def *d = attr_def_find(t[i].type, cb);
 		if (d == NULL)
@@ -56,7 +55,7 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
 			return rv;
 	}
-	return repeats; /* after the per-attribute checks, which name a bad value first */
+	return attr_template_check_repeats(t, n); /* every type is known by now */
 }
 
 static CK_RV default_bool(core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL v)

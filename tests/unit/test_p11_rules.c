@@ -9,6 +9,9 @@
 #include "config.h"
 #include "core_test_util.h"
 
+#include <stdlib.h>
+#include <time.h>
+
 static const uint8_t K16[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
                                 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
 static const uint8_t K16B[16] = {0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe,
@@ -336,6 +339,21 @@ static void test_template_repeats(void **state)
 	t[7].ulValueLen = 15; /* same prefix, other length */
 	t[7].pValue = (void *)K16;
 	create(s, t, 12, CKR_TEMPLATE_INCONSISTENT);
+	/* A long template of repeats costs linear time (each is compared with the
+	 * first of its type only): 200000 labels take well under a second; a
+	 * pairwise check would take minutes. */
+	enum { LONG_N = 200000 };
+	CK_ATTRIBUTE *lt = calloc(LONG_N, sizeof *lt);
+	assert_non_null(lt);
+	memcpy(lt, t, 3 * sizeof *t);
+	for (size_t i = 3; i < LONG_N; i++)
+		lt[i] = (CK_ATTRIBUTE){CKA_LABEL, "dup", 3};
+	time_t started = time(NULL);
+	create(s, lt, LONG_N, CKR_OK);
+	lt[LONG_N - 1].pValue = "DUP";
+	create(s, lt, LONG_N, CKR_TEMPLATE_INCONSISTENT);
+	assert_true(time(NULL) - started < 10);
+	free(lt);
 	/* C_GenerateKey */
 	CK_ULONG len = 16, len2 = 32;
 	CK_MECHANISM gen = {CKM_AES_KEY_GEN, NULL, 0};
