@@ -17,6 +17,11 @@ static const uint8_t K16[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
 static const uint8_t K16B[16] = {0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe,
                                  0x2b, 0x73, 0xae, 0xf0, 0x85, 0x7d, 0x77, 0x81};
 
+/* Template values (attributes point at them; never written). */
+static CK_OBJECT_CLASS SECRET = CKO_SECRET_KEY;
+static CK_KEY_TYPE AES = CKK_AES;
+static CK_BBOOL TR = CK_TRUE, FA = CK_FALSE;
+
 static CK_OBJECT_HANDLE create(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n, CK_RV want)
 {
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
@@ -27,13 +32,10 @@ static CK_OBJECT_HANDLE create(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n,
 /* A session key without a service that every standard mechanism of the table accepts. */
 static CK_OBJECT_HANDLE any_use_key(CK_SESSION_HANDLE s)
 {
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
 	CK_ATTRIBUTE t[] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_VALUE, (void *)K16, 16},
-		{CKA_ENCRYPT, &tr, 1},         {CKA_DECRYPT, &tr, 1},           {CKA_SIGN, &tr, 1},
-		{CKA_VERIFY, &tr, 1},
+		{CKA_CLASS, &SECRET, sizeof SECRET}, {CKA_KEY_TYPE, &AES, sizeof AES}, {CKA_VALUE, (void *)K16, 16},
+		{CKA_ENCRYPT, &TR, 1},         {CKA_DECRYPT, &TR, 1},           {CKA_SIGN, &TR, 1},
+		{CKA_VERIFY, &TR, 1},
 	};
 	return create(s, t, 7, CKR_OK);
 }
@@ -263,47 +265,44 @@ static void test_private_false_refused(void **state)
 {
 	(void)state;
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE, fa = CK_FALSE;
 	CK_ULONG len = 16;
 	/* C_CreateObject: FALSE refused, TRUE (or nothing) gives a private key */
 	CK_ATTRIBUTE t[] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_VALUE, (void *)K16, 16},
-		{CKA_SENSITIVE, &fa, 1},       {CKA_EXTRACTABLE, &tr, 1},      {CKA_SIGN, &fa, 1},
-		{CKA_ENCRYPT, &fa, 1},         {CKA_PRIVATE, &fa, 1},
+		{CKA_CLASS, &SECRET, sizeof SECRET}, {CKA_KEY_TYPE, &AES, sizeof AES}, {CKA_VALUE, (void *)K16, 16},
+		{CKA_SENSITIVE, &FA, 1},       {CKA_EXTRACTABLE, &TR, 1},      {CKA_SIGN, &FA, 1},
+		{CKA_ENCRYPT, &FA, 1},         {CKA_PRIVATE, &FA, 1},
 	};
 	create(s, t, 8, CKR_ATTRIBUTE_VALUE_INVALID);
-	t[7].pValue = &tr;
+	t[7].pValue = &TR;
 	CK_OBJECT_HANDLE k = create(s, t, 8, CKR_OK);
 	assert_int_equal(get_bool(s, k, CKA_PRIVATE), CK_TRUE);
 	/* C_GenerateKey */
 	CK_MECHANISM gen = {CKM_AES_KEY_GEN, NULL, 0};
-	CK_ATTRIBUTE g[] = {{CKA_VALUE_LEN, &len, sizeof len}, {CKA_PRIVATE, &fa, 1}};
+	CK_ATTRIBUTE g[] = {{CKA_VALUE_LEN, &len, sizeof len}, {CKA_PRIVATE, &FA, 1}};
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	assert_int_equal(f->C_GenerateKey(s, &gen, g, 2, &h), CKR_ATTRIBUTE_VALUE_INVALID);
 	assert_int_equal(h, CK_INVALID_HANDLE);
-	g[1].pValue = &tr;
+	g[1].pValue = &TR;
 	assert_int_equal(f->C_GenerateKey(s, &gen, g, 2, &h), CKR_OK);
 	assert_int_equal(get_bool(s, h, CKA_PRIVATE), CK_TRUE);
 	/* C_CopyObject (the key above is copyable: extractable, not sensitive, no device use) */
-	CK_ATTRIBUTE c[] = {{CKA_PRIVATE, &fa, 1}};
+	CK_ATTRIBUTE c[] = {{CKA_PRIVATE, &FA, 1}};
 	CK_OBJECT_HANDLE copy = CK_INVALID_HANDLE;
 	assert_int_equal(f->C_CopyObject(s, k, c, 1, &copy), CKR_ATTRIBUTE_VALUE_INVALID);
 	assert_int_equal(copy, CK_INVALID_HANDLE);
-	c[0].pValue = &tr;
+	c[0].pValue = &TR;
 	assert_int_equal(f->C_CopyObject(s, k, c, 1, &copy), CKR_OK);
 	assert_int_equal(get_bool(s, copy, CKA_PRIVATE), CK_TRUE);
 	/* C_SetAttributeValue: FALSE is the bad value; the key stays private */
 	assert_int_equal(f->C_SetAttributeValue(s, k, c, 1), CKR_ATTRIBUTE_READ_ONLY);
-	c[0].pValue = &fa;
+	c[0].pValue = &FA;
 	assert_int_equal(f->C_SetAttributeValue(s, k, c, 1), CKR_ATTRIBUTE_VALUE_INVALID);
 	assert_int_equal(get_bool(s, k, CKA_PRIVATE), CK_TRUE);
 	/* Identities follow the same rule. */
 	CK_OBJECT_CLASS icls = CKO_PORTFOLIO_IDENTITY;
 	CK_ULONG id = 4;
 	CK_ATTRIBUTE it[] = {{CKA_CLASS, &icls, sizeof icls}, {CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof id},
-	                     {CKA_VALUE, "ident", 5}, {CKA_PRIVATE, &fa, 1}};
+	                     {CKA_VALUE, "ident", 5}, {CKA_PRIVATE, &FA, 1}};
 	create(s, it, 4, CKR_ATTRIBUTE_VALUE_INVALID);
 	assert_int_equal(get_bool(s, create(s, it, 3, CKR_OK), CKA_PRIVATE), CK_TRUE);
 }
@@ -314,15 +313,12 @@ static void test_template_repeats(void **state)
 {
 	(void)state;
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE, fa = CK_FALSE;
 	/* The same value twice, secret or not: accepted, as if given once. */
 	CK_ATTRIBUTE t[] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_VALUE, (void *)K16, 16},
-		{CKA_LABEL, "dup", 3},         {CKA_SENSITIVE, &fa, 1},         {CKA_EXTRACTABLE, &tr, 1},
-		{CKA_LABEL, "dup", 3},         {CKA_VALUE, (void *)K16, 16},    {CKA_CLASS, &cls, sizeof cls},
-		{CKA_SIGN, &fa, 1},            {CKA_ENCRYPT, &fa, 1},           {CKA_SIGN, &fa, 1},
+		{CKA_CLASS, &SECRET, sizeof SECRET}, {CKA_KEY_TYPE, &AES, sizeof AES}, {CKA_VALUE, (void *)K16, 16},
+		{CKA_LABEL, "dup", 3},         {CKA_SENSITIVE, &FA, 1},         {CKA_EXTRACTABLE, &TR, 1},
+		{CKA_LABEL, "dup", 3},         {CKA_VALUE, (void *)K16, 16},    {CKA_CLASS, &SECRET, sizeof SECRET},
+		{CKA_SIGN, &FA, 1},            {CKA_ENCRYPT, &FA, 1},           {CKA_SIGN, &FA, 1},
 	};
 	CK_OBJECT_HANDLE k = create(s, t, 12, CKR_OK);
 	assert_label(s, k, "dup");
