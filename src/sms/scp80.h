@@ -251,8 +251,9 @@ typedef struct scp80_por {
 
 /*
  * Opens a PoR (from the UDH) answering a command sent with spi_bytes and the
- * keys kic_key/kid_key. A PoR without the CC the SPI asked for is accepted
- * only as an unsecured failure report (status 06, 09 or 0A, secured = false).
+ * keys kic_key/kid_key. A PoR without the security the SPI asked for is
+ * accepted only as a bare unsecured failure report (RHL 0A, no data; status
+ * 06, 09 or 0A; secured = false). scp80_por_build refuses data for such a PoR.
  */
 scp80_err scp80_por_unwrap(const scp80_crypto *crypto, const uint8_t spi_bytes[2], const void *kic_key,
                            const void *kid_key, const uint8_t *pkt, size_t len, uint8_t *plain,

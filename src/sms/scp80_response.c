@@ -44,6 +44,12 @@ scp80_err scp80_por_build(const scp80_crypto *crypto, const scp80_received *rcv,
 	if (!scp80_por_wanted(rcv))
 		return SCP80_ERR_ARG;
 	bool secured = por_secured(rcv);
+	/* A failure sent without the security the SPI asked carries nothing:
+	 * the command was not processed (and the reader relies on it, see
+	 * scp80_response_open.c). */
+	bool asked = rcv->hdr.spi.por_ciphered || rcv->hdr.spi.por_integrity != SCP80_INTEGRITY_NONE;
+	if (!secured && asked && data_len != 0)
+		return SCP80_ERR_ARG;
 	bool ciphered = secured && rcv->hdr.spi.por_ciphered;
 	size_t cc_len = secured ? scp80_cc_len(rcv->hdr.spi.por_integrity) : 0;
 	if (data_len > SCP80_MAX_PACKET)

@@ -40,7 +40,17 @@ static bool unsecured_allowed(uint8_t sts)
 	return sts == SCP80_STS_UNIDENTIFIED || sts == SCP80_STS_TAR_UNKNOWN || sts == SCP80_STS_SECURITY_LEVEL;
 }
 
-/* RPL and RHL against the length; the frame to open (unsecured if RHL lacks the CC). */
+static bool asks_security(const scp80_spi *spi)
+{
+	return spi->por_ciphered || spi->por_integrity != SCP80_INTEGRITY_NONE;
+}
+
+/*
+ * RPL and RHL against the length, and the frame to open. A PoR the entity
+ * could not secure (scp80_por_build) is bare: RHL 0A and nothing after STS.
+ * A secured PoR never is (a CC makes RHL 12; ciphering pads the 7 bytes from
+ * CNTR to 16), so "bare although security was asked" is unambiguous.
+ */
 static scp80_err read_frame(const scp80_spi *spi, const uint8_t *pkt, size_t len, size_t base,
                             scp80_frame *f)
 {
@@ -52,17 +62,15 @@ static scp80_err read_frame(const scp80_spi *spi, const uint8_t *pkt, size_t len
 		return SCP80_ERR_TRUNCATED;
 	if (off_rhl + rpl < len)
 		return SCP80_ERR_LENGTH;
-	size_t cc_len = scp80_cc_len(spi->por_integrity);
 	size_t rhl = pkt[off_rhl];
-	bool unsecured = cc_len != 0 && rhl == SCP80_RSP_HEADER_MIN;
-	if (unsecured)
-		cc_len = 0;
-	else if (rhl != SCP80_RSP_HEADER_MIN + cc_len)
-		return SCP80_ERR_LENGTH;
 	if (off_rhl + 1 + rhl > len)
 		return SCP80_ERR_LENGTH;
+	bool bare = rhl == SCP80_RSP_HEADER_MIN && off_rhl + 1 + rhl == len;
+	size_t cc_len = bare ? 0 : scp80_cc_len(spi->por_integrity);
+	if (rhl != SCP80_RSP_HEADER_MIN + cc_len)
+		return SCP80_ERR_LENGTH;
 	size_t shift = base - SCP80_RSP_UDH_LEN;
-	*f = (scp80_frame){NULL, len, RSP_CNTR + shift, RSP_CC + shift, cc_len, spi->por_ciphered && !unsecured};
+	*f = (scp80_frame){NULL, len, RSP_CNTR + shift, RSP_CC + shift, cc_len, spi->por_ciphered && !bare};
 	return SCP80_OK;
 }
 
@@ -88,8 +96,8 @@ static scp80_err open_por(const scp80_crypto *crypto, const uint8_t spi_bytes[2]
 	f.buf = plain;
 	size_t shift = base - SCP80_RSP_UDH_LEN;
 	bool secured = f.cc_len != 0 || f.ciphered;
-	if (!secured && scp80_cc_len(spi.por_integrity) != 0 && !unsecured_allowed(plain[RSP_STS + shift]))
-		return SCP80_ERR_CC; /* a success, or a keyed failure, must carry its CC */
+	if (!secured && asks_security(&spi) && !unsecured_allowed(plain[RSP_STS + shift]))
+		return SCP80_ERR_CC; /* a success, or a keyed failure, must carry its security */
 	/* The PoR carries no KIc/KID: the keys are the command's, AES by construction. */
 	scp80_spi por_only = {.por_integrity = spi.por_integrity, .por_ciphered = spi.por_ciphered};
 	if (secured && (err = scp80_algorithms_check(&por_only, 0x02, 0x02, kic_key, kid_key)) != SCP80_OK)

@@ -31,3 +31,11 @@ TESTS += tests/fuzz/replay_apdu
 tests_fuzz_replay_apdu_SOURCES = tests/fuzz/fuzz_apdu.c $(FUZZ_REPLAY_SOURCES)
 tests_fuzz_replay_apdu_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"apdu"'
 tests_fuzz_replay_apdu_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)
+
+# fuzz_sms: the SCP80 packet layer (src/sms). With the wt-fuzz build (one
+# line per harness) this block becomes: FUZZ_HARNESSES += tests/fuzz/fuzz_sms
+check_PROGRAMS += tests/fuzz/replay_sms
+TESTS += tests/fuzz/replay_sms
+tests_fuzz_replay_sms_SOURCES = tests/fuzz/fuzz_sms.c $(FUZZ_REPLAY_SOURCES)
+tests_fuzz_replay_sms_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"sms"'
+tests_fuzz_replay_sms_LDADD = libportfolio-internal.la

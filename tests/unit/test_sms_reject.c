@@ -327,6 +327,34 @@ static void test_por_rejected(void **state)
 	}
 }
 
+/* A command whose SPI asks a PoR ciphered without CC (or with DS) but that
+ * cannot be read: its unsecured 06 must still be readable by the sender
+ * (found by fuzz_sms: the reader tried to decipher it). */
+static void test_unsecured_por_for_any_spi(void **state)
+{
+	sms_rig *r = *state;
+	uint8_t out[64], plain[64];
+	size_t n, on;
+	scp80_por por;
+	static const uint8_t spis[][2] = {{0x06, 0x11}, {0x06, 0x12}, {0x06, 0x0d}, {0x06, 0x1d}, {0x06, 0x19}};
+	for (size_t i = 0; i < sizeof spis / sizeof spis[0]; i++) {
+		n = load(DESIGN_CMD);
+		pkt[3] = spis[i][0];
+		pkt[4] = spis[i][1];
+		scp80_err err = sms_rig_receive(r, pkt, 20); /* truncated */
+		assert_refused(r, err, SCP80_ERR_TRUNCATED, SCP80_STS_UNIDENTIFIED, STORED);
+		assert_int_equal(scp80_por_build(&r->crypto, &r->rcv, NULL, 0, out, sizeof out, &on), SCP80_OK);
+		assert_hex_equal(out, on, POR_06);
+		assert_int_equal(scp80_por_unwrap(&r->crypto, spis[i], &r->kic, &r->kid, out, on, plain, sizeof plain,
+		                                  &por), SCP80_OK);
+		assert_int_equal(por.status, SCP80_STS_UNIDENTIFIED);
+		assert_false(por.secured);
+		/* ... and such a PoR carries no data. */
+		assert_int_equal(scp80_por_build(&r->crypto, &r->rcv, out, 2, out, sizeof out, &on), SCP80_ERR_ARG);
+	}
+	(void)n;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_over_concatenation_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_security_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_por_rejected, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unsecured_por_for_any_spi, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
