@@ -266,6 +266,10 @@ static void test_over_concatenation_limit(void **state)
 		else
 			assert_refused(r, err, SCP80_ERR_TOO_LONG, SCP80_STS_UNIDENTIFIED, STORED);
 	}
+	/* Over the limit whatever CPL says. */
+	load(DESIGN_CMD);
+	assert_refused(r, sms_rig_receive(r, pkt, SCP80_MAX_PACKET + 1), SCP80_ERR_TOO_LONG, SCP80_STS_UNIDENTIFIED,
+	               STORED);
 	/* A CPL announcing more than the limit, whatever arrived. */
 	size_t n = load(DESIGN_CMD);
 	pkt[0] = 0xff;
@@ -317,6 +321,15 @@ static void test_por_rejected(void **state)
 	                 SCP80_OK);
 	assert_int_equal(por.status, SCP80_STS_UNIDENTIFIED);
 	assert_false(por.secured);
+	/* A PoR whose PCNTR exceeds what follows its header (no security asked). */
+	static const uint8_t spi_plain[2] = {0x04, 0x01};
+	n = load("027100000b0ab0001100000000000000");
+	assert_int_equal(scp80_por_unwrap(&r->crypto, spi_plain, &r->kic, &r->kid, pkt, n, plain, sizeof plain,
+	                                  &por), SCP80_OK);
+	pkt[14] = 0x01;
+	assert_int_equal(scp80_por_unwrap(&r->crypto, spi_plain, &r->kic, &r->kid, pkt, n, plain, sizeof plain,
+	                                  &por), SCP80_ERR_PADDING);
+	n = load(POR_06);
 	/* An unsecured "OK" or "counter low" when the SPI asked for a CC is forged. */
 	static const uint8_t forged[] = {0x00, 0x02};
 	for (size_t i = 0; i < 2; i++) {
@@ -355,6 +368,48 @@ static void test_unsecured_por_for_any_spi(void **state)
 	(void)n;
 }
 
+static int failing_cmac(void *ctx, const void *key, const scp80_span *parts, size_t n_parts, uint8_t *mac,
+                        size_t mac_len)
+{
+	(void)ctx, (void)key, (void)parts, (void)n_parts;
+	memset(mac, 0xa5, mac_len); /* whatever it leaves must not be taken for a CC */
+	return -1;
+}
+
+static int failing_cbc(void *ctx, const void *key, uint8_t *buf, size_t len)
+{
+	(void)ctx, (void)key, (void)buf, (void)len;
+	return -1;
+}
+
+/* A provider that fails (a token that refuses, a library error): the packet is
+ * refused with 06, and its PoR goes out bare although the keys were found. */
+static void test_crypto_provider_failure(void **state)
+{
+	sms_rig *r = *state;
+	static const scp80_crypto_ops cbc_fails = {NULL, failing_cbc, failing_cbc};
+	static const scp80_crypto_ops cmac_fails = {failing_cmac, NULL, NULL};
+	const scp80_crypto broken[2] = {{&cbc_fails, NULL}, {&cmac_fails, NULL}};
+	const char *cmds[2] = {DESIGN_CMD, PRESENT_CMD};
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = load(cmds[i]);
+		scp80_err err = scp80_command_unwrap(&broken[i], sms_rig_lookup, r, pkt, n, r->plain, sizeof r->plain,
+		                                     &r->rcv);
+		assert_refused(r, err, SCP80_ERR_CRYPTO, SCP80_STS_UNIDENTIFIED, STORED);
+		assert_true(r->rcv.keys_usable);
+	}
+	size_t n = load(DESIGN_CMD);
+	scp80_command_unwrap(&broken[0], sms_rig_lookup, r, pkt, n, r->plain, sizeof r->plain, &r->rcv);
+	assert_por(r, POR_06);
+	/* The sender's side: nothing is built. */
+	uint8_t out[128];
+	size_t on = 1;
+	scp80_command_params p = {.spi_bytes = {0x06, 0x19}, .kic = 0x22, .kid = 0x22, .kic_key = &r->kic,
+	                          .kid_key = &r->kid};
+	assert_int_equal(scp80_command_wrap(&broken[1], &p, pkt, 4, out, sizeof out, &on), SCP80_ERR_CRYPTO);
+	assert_int_equal(on, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_security_level, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_por_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsecured_por_for_any_spi, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_crypto_provider_failure, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
