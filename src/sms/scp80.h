@@ -192,7 +192,9 @@ typedef struct scp80_received {
 	bool keys_usable;           /* keyset found, algorithms accepted: a PoR may be secured */
 	scp80_header hdr;
 	scp80_keyset keys;          /* valid when keys_usable */
-	uint64_t commit_counter;    /* store this on success; equals the stored one on failure */
+	/* Store this on SCP80_OK only. On failure it is the keyset's stored
+	 * counter (0 when no keyset was found): nothing to commit. */
+	uint64_t commit_counter;
 	const uint8_t *data;        /* secured data, deciphered, padding removed (inside plain) */
 	size_t data_len;
 } scp80_received;

@@ -18,7 +18,7 @@ typedef struct scp80_evp_key {
 int scp80_evp_key_set(scp80_evp_key *k, const uint8_t *bytes, size_t len);
 void scp80_evp_key_wipe(scp80_evp_key *k);
 
-/* A provider with its own contexts (one per thread); NULL on allocation failure. */
+/* A provider with its own contexts (one per thread): 0, or -1 on allocation failure. */
 int scp80_evp_open(scp80_crypto *out);
 void scp80_evp_close(scp80_crypto *c);
 
