@@ -410,6 +410,54 @@ static void test_crypto_provider_failure(void **state)
 	assert_int_equal(on, 0);
 }
 
+/* Buffers too small and bad arguments: documented errors, nothing written, counter kept. */
+static void test_buffers_and_arguments(void **state)
+{
+	sms_rig *r = *state;
+	size_t n = load(DESIGN_CMD), on = 1;
+	uint8_t small[41], out[128];
+
+	memset(small, 0x5a, sizeof small);
+	assert_int_equal(scp80_command_unwrap(&r->crypto, sms_rig_lookup, r, pkt, n, small, sizeof small, &r->rcv),
+	                 SCP80_ERR_BUFFER);
+	assert_int_equal(r->rcv.status, SCP80_STS_NO_MEMORY);
+	assert_int_equal(r->rcv.commit_counter, STORED);
+	assert_null(r->rcv.data);
+	for (size_t i = 0; i < sizeof small; i++)
+		assert_int_equal(small[i], 0); /* wiped, whatever it held */
+	assert_int_equal(scp80_command_unwrap(NULL, sms_rig_lookup, r, pkt, n, out, sizeof out, &r->rcv),
+	                 SCP80_ERR_ARG);
+	assert_int_equal(scp80_command_unwrap(&r->crypto, NULL, r, pkt, n, out, sizeof out, &r->rcv), SCP80_ERR_ARG);
+	assert_int_equal(scp80_command_unwrap(&r->crypto, sms_rig_lookup, r, pkt, n, out, sizeof out, NULL),
+	                 SCP80_ERR_ARG);
+	assert_false(scp80_por_wanted(NULL));
+
+	/* The PoR of the design packet needs 41 bytes. */
+	assert_int_equal(sms_rig_receive(r, pkt, n), SCP80_OK);
+	assert_int_equal(scp80_por_build(&r->crypto, &r->rcv, pkt, 3, out, 40, &on), SCP80_ERR_BUFFER);
+	assert_int_equal(on, 0);
+	assert_int_equal(scp80_por_build(&r->crypto, &r->rcv, NULL, 3, out, sizeof out, &on), SCP80_ERR_ARG);
+
+	scp80_command_params p = {.spi_bytes = {0x06, 0x19}, .kic = 0x22, .kid = 0x22, .kic_key = &r->kic,
+	                          .kid_key = &r->kid};
+	assert_int_equal(scp80_command_wrap(&r->crypto, &p, pkt, 7, out, 41, &on), SCP80_ERR_BUFFER);
+	assert_int_equal(on, 0);
+	p.counter = SCP80_COUNTER_MAX + 1;
+	assert_int_equal(scp80_command_wrap(&r->crypto, &p, pkt, 7, out, sizeof out, &on), SCP80_ERR_ARG);
+	p.counter = 0;
+	p.kid_key = NULL; /* a CC asked, no key to make it */
+	assert_int_equal(scp80_command_wrap(&r->crypto, &p, pkt, 7, out, sizeof out, &on), SCP80_ERR_ALG_UNSUPPORTED);
+	p.kid_key = &r->kid;
+	p.kic = 0x21; /* the sender refuses DES too */
+	assert_int_equal(scp80_command_wrap(&r->crypto, &p, pkt, 7, out, sizeof out, &on), SCP80_ERR_DES_REFUSED);
+
+	/* A keyset without the key the SPI needs cannot serve the packet. */
+	r->keyset.kic = NULL;
+	n = load(DESIGN_CMD);
+	assert_refused(r, sms_rig_receive(r, pkt, n), SCP80_ERR_ALG_UNSUPPORTED, SCP80_STS_UNIDENTIFIED,
+	               r->keyset.counter);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_por_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unsecured_por_for_any_spi, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crypto_provider_failure, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buffers_and_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
