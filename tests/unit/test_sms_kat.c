@@ -147,6 +147,41 @@ static void test_no_por_requested(void **state)
 	sms_rig_free(r);
 }
 
+/* The sending entity reads a PoR whose UDH carries more than 71 00 (here the
+ * concatenation element first, as in the first segment of a concatenated
+ * SMS): the CC covers the whole UDH. Generator line "por_concat". */
+static void test_por_with_longer_udh(void **state)
+{
+	(void)state;
+	static const char por_concat[] =
+		"0700032a02017100002412b00011b700f1146c4aae544328b9f9148f7d65ff1aa0075d26e4d5dc173c4b512fe3dc";
+	static const uint8_t spi[2] = {0x06, 0x19};
+	uint8_t pkt[64], plain[64];
+	scp80_por por;
+	sms_rig *r = sms_rig_new();
+	size_t n = unhex(por_concat, pkt, sizeof pkt);
+	assert_int_equal(scp80_por_unwrap(&r->crypto, spi, &r->kic, &r->kid, pkt, n, plain, sizeof plain, &por),
+	                 SCP80_OK);
+	assert_int_equal(por.status, SCP80_STS_OK);
+	assert_true(por.secured);
+	assert_hex_equal(por.data, por.data_len, "016132");
+	assert_hex_equal(por.tar, 3, SMS_TAR);
+	/* The UDH is covered: another concatenation reference fails the CC. */
+	pkt[3] ^= 0x01;
+	assert_int_equal(scp80_por_unwrap(&r->crypto, spi, &r->kic, &r->kid, pkt, n, plain, sizeof plain, &por),
+	                 SCP80_ERR_CC);
+	/* A UDH without the response-packet element, or overrunning itself, is no PoR. */
+	unhex(por_concat, pkt, sizeof pkt);
+	pkt[6] = 0x70;
+	assert_int_equal(scp80_por_unwrap(&r->crypto, spi, &r->kic, &r->kid, pkt, n, plain, sizeof plain, &por),
+	                 SCP80_ERR_LENGTH);
+	unhex(por_concat, pkt, sizeof pkt);
+	pkt[2] = 0x05;
+	assert_int_equal(scp80_por_unwrap(&r->crypto, spi, &r->kic, &r->kid, pkt, n, plain, sizeof plain, &por),
+	                 SCP80_ERR_LENGTH);
+	sms_rig_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_por),
 		cmocka_unit_test(test_no_por_requested),
+		cmocka_unit_test(test_por_with_longer_udh),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
