@@ -182,6 +182,75 @@ static void test_por_with_longer_udh(void **state)
 	sms_rig_free(r);
 }
 
+/*
+ * The layer never touches a key: a provider whose handles are mere numbers
+ * (as a token's will be: references to keys it never exports) runs the design
+ * packet and its PoR. Dereferencing a handle would crash here.
+ */
+typedef struct opaque_provider {
+	scp80_crypto evp;
+	scp80_evp_key keys[2];      /* held "inside the token" */
+	unsigned calls;
+} opaque_provider;
+
+static const scp80_evp_key *opaque_key(opaque_provider *o, const void *handle)
+{
+	uintptr_t i = (uintptr_t)handle;
+	o->calls++;
+	return i == 1 || i == 2 ? &o->keys[i - 1] : NULL;
+}
+
+static int opaque_cmac(void *ctx, const void *key, const scp80_span *parts, size_t n, uint8_t *mac, size_t len)
+{
+	opaque_provider *o = ctx;
+	return o->evp.ops->cmac(o->evp.ctx, opaque_key(o, key), parts, n, mac, len);
+}
+
+static int opaque_enc(void *ctx, const void *key, uint8_t *buf, size_t len)
+{
+	opaque_provider *o = ctx;
+	return o->evp.ops->cbc_encrypt(o->evp.ctx, opaque_key(o, key), buf, len);
+}
+
+static int opaque_dec(void *ctx, const void *key, uint8_t *buf, size_t len)
+{
+	opaque_provider *o = ctx;
+	return o->evp.ops->cbc_decrypt(o->evp.ctx, opaque_key(o, key), buf, len);
+}
+
+static int opaque_lookup(void *ctx, const uint8_t tar[SCP80_TAR_LEN], scp80_keyset *out)
+{
+	(void)ctx, (void)tar;
+	*out = (scp80_keyset){.kic = (const void *)(uintptr_t)1, .kid = (const void *)(uintptr_t)2};
+	return 0;
+}
+
+static void test_keys_stay_behind_handles(void **state)
+{
+	(void)state;
+	static const scp80_crypto_ops ops = {opaque_cmac, opaque_enc, opaque_dec};
+	opaque_provider o = {.calls = 0};
+	uint8_t k[16], pkt[64], plain[64], out[64];
+	size_t n, on;
+	scp80_received rcv;
+
+	assert_int_equal(scp80_evp_open(&o.evp), 0);
+	scp80_evp_key_set(&o.keys[0], k, unhex(KIC128, k, sizeof k));
+	scp80_evp_key_set(&o.keys[1], k, unhex(KID128, k, sizeof k));
+	scp80_crypto opaque = {&ops, &o};
+	n = unhex(kats[0].cmd, pkt, sizeof pkt);
+	assert_int_equal(scp80_command_unwrap(&opaque, opaque_lookup, NULL, pkt, n, plain, sizeof plain, &rcv),
+	                 SCP80_OK);
+	assert_hex_equal(rcv.data, rcv.data_len, APDU);
+	assert_int_equal(scp80_por_build(&opaque, &rcv, (const uint8_t *)"\x01\x61\x32", 3, out, sizeof out, &on),
+	                 SCP80_OK);
+	assert_hex_equal(out, on, kats[0].por);
+	assert_int_equal(o.calls, 4); /* decipher, CC; CC, cipher */
+	scp80_evp_key_wipe(&o.keys[0]);
+	scp80_evp_key_wipe(&o.keys[1]);
+	scp80_evp_close(&o.evp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_por),
 		cmocka_unit_test(test_no_por_requested),
 		cmocka_unit_test(test_por_with_longer_udh),
+		cmocka_unit_test(test_keys_stay_behind_handles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
