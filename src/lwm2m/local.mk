@@ -11,6 +11,7 @@ libportfolio_lwm2m_impl_la_SOURCES = \
 	src/lwm2m/module.c \
 	src/lwm2m/token.c \
 	src/lwm2m/obj16.c \
+	src/lwm2m/identities.c \
 	src/lwm2m/getauth.c \
 	src/lwm2m/worker.c \
 	include/portfolio-lwm2m/obj16.h
