@@ -366,6 +366,18 @@ static CK_RV f_get_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PT
 	return rv;
 }
 
+/* Under lock: the injected fault of a write, if it is this one's turn. */
+static CK_RV write_fault(void)
+{
+	if (st.write_fault == CKR_OK)
+		return CKR_OK;
+	if (st.writes_before_fault-- > 0)
+		return CKR_OK;
+	CK_RV rv = st.write_fault;
+	st.write_fault = CKR_OK;
+	return rv;
+}
+
 static CK_RV f_set_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR a, CK_ULONG n)
 {
 	fake_session *s;
@@ -378,6 +390,8 @@ static CK_RV f_set_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PT
 		rv = CKR_ATTRIBUTE_READ_ONLY;
 	if (rv == CKR_OK && a[0].ulValueLen > sizeof(st.tokens[0].ids[0].value))
 		rv = CKR_ATTRIBUTE_VALUE_INVALID;
+	if (rv == CKR_OK)
+		rv = write_fault();
 	if (rv == CKR_OK) {
 		fake_identity *d = &st.tokens[s->slot].ids[idx];
 		memcpy(d->value, a[0].pValue, a[0].ulValueLen);
@@ -408,6 +422,8 @@ static CK_RV f_create(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR a, CK_ULONG n, CK_OB
 		rv = CKR_TEMPLATE_INCOMPLETE;
 	if (rv == CKR_OK && value->ulValueLen > sizeof(st.tokens[0].ids[0].value))
 		rv = CKR_ATTRIBUTE_VALUE_INVALID;
+	if (rv == CKR_OK)
+		rv = write_fault();
 	if (rv == CKR_OK) {
 		fake_token *t = &st.tokens[s->slot];
 		rv = CKR_DEVICE_MEMORY;
@@ -435,6 +451,8 @@ static CK_RV f_destroy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o)
 	CK_RV rv = check_session(h, &s);
 	if (rv == CKR_OK && split_handle(s, o, &kind, &idx) != 0)
 		rv = CKR_OBJECT_HANDLE_INVALID;
+	if (rv == CKR_OK)
+		rv = write_fault();
 	if (rv == CKR_OK && kind == H_IDENTITY)
 		st.tokens[s->slot].ids[idx].used = 0;
 	pthread_mutex_unlock(&lock);

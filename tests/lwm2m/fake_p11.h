@@ -52,6 +52,11 @@ typedef struct fake_state {
 	unsigned op_delay_ms;       /* C_Sign/C_Encrypt sleep this long */
 	/* Called (once, then cleared) inside the next C_Sign/C_Encrypt that
 	 * produces output: lets a test act while the token is busy. */
+	/* When write_fault is set: the C_SetAttributeValue / C_CreateObject /
+	 * C_DestroyObject after `writes_before_fault` successful ones returns
+	 * it (once, then the knob clears). */
+	CK_RV write_fault;
+	int writes_before_fault;
 	void (*during_op)(void *arg);
 	void *during_op_arg;
 

@@ -594,6 +594,85 @@ static void test_identity_read_write(void **state)
 	expect_last_error(o, 0, "CKR_ATTRIBUTE_VALUE_INVALID");
 }
 
+/* "id=value;" for every identity of instance 0, in id order. */
+static void identities_of(pf_obj16 *o, char *out, size_t cap)
+{
+	pf_obj16_snapshot *s = NULL;
+	assert_int_equal(pf_obj16_read_snapshot(o, 0, &s), PF_OBJ16_OK);
+	out[0] = '\0';
+	for (size_t i = 0; i < s->identity_count; i++) {
+		size_t used = strlen(out);
+		snprintf(out + used, cap - used, "%u=%s;", s->identities[i].riid, s->identities[i].value);
+	}
+	pf_obj16_snapshot_free(s);
+}
+
+#define W(id, v) {id, v, sizeof(v) - 1}
+
+/* Issue 13, item 2: a Write that fails changes nothing. */
+static void test_identity_write_atomic(void **state)
+{
+	pf_obj16 *o = *state;
+	char before[512], after[512];
+	identities_of(o, before, sizeof(before));
+	assert_string_equal(before, "0=HostUniqueID-42;1=HostMan;2=HostMod-X;3=HostSwV-1.0;");
+
+	/* Wakaama's case: PUT /16/0/0 {1:"only-one"} would delete provisioned
+	 * identities 0, 2, 3: refused, and identity 1 is not overwritten. */
+	const pf_obj16_identity_write only_one[] = {W(1, "only-one")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, only_one, 1, PF_OBJ16_WRITE_REPLACE),
+			 PF_OBJ16_METHOD_NOT_ALLOWED);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, before);
+
+	/* Checked as a whole before anything is written. */
+	const pf_obj16_identity_write twice[] = {W(1, "a"), W(7, "b"), W(1, "c")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, twice, 3, 0), PF_OBJ16_BAD_REQUEST);
+	static char longv[1100];
+	memset(longv, 'x', sizeof(longv));
+	const pf_obj16_identity_write too_long[] = {W(1, "a"), {7, longv, sizeof(longv)}};
+	assert_int_equal(pf_obj16_write_identities(o, 0, too_long, 2, 0), PF_OBJ16_BAD_REQUEST);
+	const pf_obj16_identity_write reserved[] = {W(1, "a"), W(65535, "b")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, reserved, 2, 0), PF_OBJ16_BAD_REQUEST);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, before);
+
+	/* A valid replace: provisioned ids kept (rewritten), 7 rewritten, 8
+	 * deleted, 9 created, in one call. */
+	const pf_obj16_identity_write seed[] = {W(7, "seven"), W(8, "eight")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, seed, 2, 0), PF_OBJ16_OK);
+	const pf_obj16_identity_write full[] = {W(0, "HostUniqueID-42"), W(1, "HostMan-2"), W(2, "HostMod-X"),
+						W(3, "HostSwV-1.0"), W(7, "SEVEN"), W(9, "nine")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, full, 6, PF_OBJ16_WRITE_REPLACE | PF_OBJ16_WRITE_CHECK_ONLY),
+			 PF_OBJ16_OK);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, "0=HostUniqueID-42;1=HostMan;2=HostMod-X;3=HostSwV-1.0;7=seven;8=eight;");
+	assert_int_equal(pf_obj16_write_identities(o, 0, full, 6, PF_OBJ16_WRITE_REPLACE), PF_OBJ16_OK);
+	identities_of(o, before, sizeof(before));
+	assert_string_equal(before, "0=HostUniqueID-42;1=HostMan-2;2=HostMod-X;3=HostSwV-1.0;7=SEVEN;9=nine;");
+
+	/* The token fails half way, at every step in turn (6 writes, then the
+	 * deletion of 7 and 9): what was done is undone. */
+	const pf_obj16_identity_write next[] = {W(0, "A"), W(1, "B"), W(2, "C"), W(3, "D"), W(10, "ten"),
+						W(11, "eleven")};
+	for (int step = 0; step < 8; step++) {
+		fake()->write_fault = CKR_DEVICE_ERROR;
+		fake()->writes_before_fault = step;
+		assert_int_equal(pf_obj16_write_identities(o, 0, next, 6, PF_OBJ16_WRITE_REPLACE),
+				 PF_OBJ16_INTERNAL_ERROR);
+		identities_of(o, after, sizeof(after));
+		assert_string_equal(after, before);
+		expect_last_error(o, 0, "CKR_DEVICE_ERROR");
+		/* Hashes survive a rollback: 3 still authenticates. */
+		assert_true(tok0->ids[3].has_hash);
+	}
+	fake()->write_fault = CKR_OK;
+	assert_int_equal(pf_obj16_write_identities(o, 0, next, 6, PF_OBJ16_WRITE_REPLACE), PF_OBJ16_OK);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, "0=A;1=B;2=C;3=D;10=ten;11=eleven;");
+	assert_int_equal(pf_obj16_write_identities(o, 9, next, 6, 0), PF_OBJ16_NOT_FOUND);
+}
+
 static void test_session_recovery(void **state)
 {
 	pf_obj16 *o = *state;
@@ -873,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_superseded_result_discarded),
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_read_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_write_atomic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_recovery, setup, teardown),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_app_args),
