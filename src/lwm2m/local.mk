@@ -37,7 +37,7 @@ EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
 	bindings/anjay/compile-check.sh bindings/anjay/gen-config.sh \
 	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
-	bindings/zephyr/compile-check/zephyr/net/lwm2m.h
+	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h
 
 # configure --with-wakaama=DIR: compile our binding against the headers of an
 # external Wakaama tree (a check that it fits the stack's API). Nothing here
