@@ -481,6 +481,10 @@ static CK_RV op_init(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k
 	if (rv == CKR_OK && (p == NULL || m->ulParameterLen != sizeof(*p) || p->ulSource != CKP_PORTFOLIO_SOURCE_TOKEN ||
 			     p->ulChallengeLen == 0 || p->ulChallengeLen > 64 || p->pChallenge == NULL))
 		rv = CKR_MECHANISM_PARAM_INVALID;
+	if (rv == CKR_OK && st.fail_next_init != CKR_OK) {
+		rv = st.fail_next_init; /* the secure component refuses (policy) */
+		st.fail_next_init = CKR_OK;
+	}
 	if (rv == CKR_OK) {
 		s->op = op;
 		s->mech = m->mechanism;

@@ -48,6 +48,7 @@ typedef struct fake_state {
 
 	/* knobs */
 	CK_RV fail_next_op;         /* returned by the next C_Sign/C_Encrypt */
+	CK_RV fail_next_init;       /* returned by the next C_SignInit/C_EncryptInit */
 	int invalidate_sessions;    /* all current sessions become invalid once */
 	unsigned op_delay_ms;       /* C_Sign/C_Encrypt sleep this long */
 	/* Called (once, then cleared) inside the next C_Sign/C_Encrypt that

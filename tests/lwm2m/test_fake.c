@@ -384,6 +384,31 @@ static void test_processing_failures(void **state)
 	assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
 }
 
+/* The secure component may refuse an operation by policy (for instance an
+ * ENC with SOURCE_TOKEN whose identity no longer matches its provisioned
+ * hash): whatever it answers, at Init or at the operation, AuthStatus is
+ * ERROR and no older AuthData survives. */
+static void test_token_refusal_is_error(void **state)
+{
+	pf_obj16 *o = *state;
+	static const CK_RV refusals[] = {CKR_KEY_FUNCTION_NOT_PERMITTED, CKR_FUNCTION_REJECTED,
+					 CKR_DATA_INVALID, CKR_ACTION_PROHIBITED};
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		for (int at_init = 0; at_init < 2; at_init++) {
+			assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
+			pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
+			if (at_init)
+				fake()->fail_next_init = refusals[i];
+			else
+				fake()->fail_next_op = refusals[i];
+			assert_int_equal(exec(o, 0, ENC_ARGS), PF_OBJ16_OK); /* 2.04: the outcome is AuthStatus */
+			assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+			expect_no_data(o, 0);
+			assert_int_equal(pf_obj16_delivered(o, 0, tag), PF_OBJ16_OK);
+			assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+		}
+}
+
 static void test_unprovisioned_identity(void **state)
 {
 	pf_obj16 *o = *state;
@@ -953,6 +978,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_read_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_write_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_refusal_is_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_recovery, setup, teardown),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_app_args),
