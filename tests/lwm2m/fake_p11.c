@@ -648,3 +648,14 @@ CK_FUNCTION_LIST_PTR fake_function_list(void)
 	list.C_Encrypt = f_encrypt;
 	return &list;
 }
+
+fake_token *fake_add_b2_token(CK_SLOT_ID slot)
+{
+	static const char *const values[] = {"HostUniqueID-42", "HostMan", "HostMod-X", "HostSwV-1.0"};
+	fake_token *t = fake_add_token(slot);
+	for (CK_ULONG id = 0; id < 4; id++)
+		fake_add_identity(t, id, values[id], 1);
+	fake_add_key(t, 0, 0, FAKE_K_AUTH0);
+	fake_add_key(t, 1, 1, FAKE_K_ENC1);
+	return t;
+}

@@ -77,5 +77,11 @@ void fake_add_slot_uninitialized(CK_SLOT_ID slot);
 /* Identity with SHA-256(value) provisioned when provisioned != 0. */
 void fake_add_identity(fake_token *t, CK_ULONG id, const char *value, int provisioned);
 void fake_add_key(fake_token *t, CK_ULONG service, CK_ULONG index, const char *hex);
+/* The TS Appendix B.2 layout the tests share: identities 0..3 =
+ * "HostUniqueID-42", "HostMan", "HostMod-X", "HostSwV-1.0" (provisioned),
+ * auth key 0 = FAKE_K_AUTH0, enc key 1 = FAKE_K_ENC1. */
+#define FAKE_K_AUTH0 "2b7e151628aed2a6abf7158809cf4f3c" /* RFC 4493 key */
+#define FAKE_K_ENC1 "000102030405060708090a0b0c0d0e0f"
+fake_token *fake_add_b2_token(CK_SLOT_ID slot);
 
 #endif

@@ -32,8 +32,6 @@
 #include "../../bindings/zephyr/obj16_zephyr.h"
 
 #define AUTH_ARGS "0='0',1='3',2='0x2345178',3='0'"
-#define K_AUTH0 "2b7e151628aed2a6abf7158809cf4f3c"
-#define K_ENC1 "000102030405060708090a0b0c0d0e0f"
 /* AES-CMAC_K_AUTH0(SHA-256("HostSwV-1.0") || 02345178), as in test_fake.c */
 static const uint8_t KAT_AUTH[16] = {0x71, 0x1e, 0x23, 0x37, 0xe3, 0x24, 0xb9, 0x8e,
 				     0x0e, 0xd5, 0xd3, 0x53, 0xe0, 0x41, 0x46, 0xdf};
@@ -43,13 +41,7 @@ static fake_token *tok0;
 static void build_tokens(void)
 {
 	fake_reset();
-	tok0 = fake_add_token(0);
-	fake_add_identity(tok0, 0, "HostUniqueID-42", 1);
-	fake_add_identity(tok0, 1, "HostMan", 1);
-	fake_add_identity(tok0, 2, "HostMod-X", 1);
-	fake_add_identity(tok0, 3, "HostSwV-1.0", 1);
-	fake_add_key(tok0, 0, 0, K_AUTH0);
-	fake_add_key(tok0, 1, 1, K_ENC1);
+	tok0 = fake_add_b2_token(0);
 }
 
 static pf_obj16 *new_adapter(void (*changed)(void *, uint16_t, uint16_t), void *ctx)

@@ -25,8 +25,8 @@
 
 #define AUTH_ARGS "0='0',1='3',2='0x2345178',3='0'"
 #define ENC_ARGS "0='1',1='2',2='0x2345178',3='1'"
-#define K_AUTH0 "2b7e151628aed2a6abf7158809cf4f3c" /* RFC 4493 key */
-#define K_ENC1 "000102030405060708090a0b0c0d0e0f"
+#define K_AUTH0 FAKE_K_AUTH0
+#define K_ENC1 FAKE_K_ENC1
 #define K_HMAC5 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 /* AES-CMAC_K_AUTH0(SHA-256("HostSwV-1.0") || 02345178) */
@@ -102,15 +102,9 @@ static fake_token *tok0, *tok3;
 static void build_tokens(void)
 {
 	fake_reset();
-	tok0 = fake_add_token(0);
+	tok0 = fake_add_b2_token(0);
 	fake_add_slot_uninitialized(1); /* not an instance */
 	tok3 = fake_add_token(3);
-	fake_add_identity(tok0, 0, "HostUniqueID-42", 1);
-	fake_add_identity(tok0, 1, "HostMan", 1);
-	fake_add_identity(tok0, 2, "HostMod-X", 1);
-	fake_add_identity(tok0, 3, "HostSwV-1.0", 1);
-	fake_add_key(tok0, 0, 0, K_AUTH0);
-	fake_add_key(tok0, 1, 1, K_ENC1);
 	fake_add_key(tok0, 0, 5, K_HMAC5);
 	/* Instance 3: same identity layout, its own keyset. */
 	fake_add_identity(tok3, 3, "HostSwV-1.0", 1);
