@@ -17,17 +17,18 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_INSTANCES 64
-#define MAX_AUTH_DATA 1152 /* AuthData of a 1024-byte identity, 64-byte challenge, IV, pad, tag */
 
+/* The AuthData value a read encoded, kept until a datagram carries it. */
 typedef struct armed {
 	pf_obj16_delivery tag;
 	size_t len;
-	uint8_t data[MAX_AUTH_DATA];
+	uint8_t *data; /* malloc'd, any length */
 } armed;
 
 typedef struct binding {
@@ -84,6 +85,14 @@ static uint8_t encode_identities(binding *b, const pf_obj16_snapshot *s, lwm2m_d
 	return COAP_205_CONTENT;
 }
 
+static void disarm(armed *a)
+{
+	if (a->data != NULL)
+		OPENSSL_cleanse(a->data, a->len);
+	free(a->data);
+	memset(a, 0, sizeof(*a));
+}
+
 static uint8_t encode_auth_data(binding *b, uint16_t iid, const pf_obj16_snapshot *s, lwm2m_data_t *d)
 {
 	if (s->status != PF_OBJ16_DATA_AVAIL) {
@@ -106,10 +115,16 @@ static uint8_t encode_auth_data(binding *b, uint16_t iid, const pf_obj16_snapsho
 	}
 	lwm2m_data_encode_opaque(s->auth_data, s->auth_data_len, kid);
 	int i = slot_of(b, iid);
-	if (i >= 0 && s->auth_data_len <= MAX_AUTH_DATA) {
-		b->pending[i].tag = s->tag;
-		b->pending[i].len = s->auth_data_len;
-		memcpy(b->pending[i].data, s->auth_data, s->auth_data_len);
+	armed *a = i >= 0 ? &b->pending[i] : NULL;
+	if (a != NULL) {
+		uint8_t *copy = malloc(s->auth_data_len ? s->auth_data_len : 1);
+		if (copy == NULL)
+			return COAP_500_INTERNAL_SERVER_ERROR; /* unarmed data would never be delivered */
+		memcpy(copy, s->auth_data, s->auth_data_len);
+		disarm(a);
+		a->tag = s->tag;
+		a->len = s->auth_data_len;
+		a->data = copy;
 	}
 	return COAP_205_CONTENT;
 }
@@ -337,15 +352,21 @@ static int carries(const uint8_t *buf, size_t len, const armed *a)
 {
 	if (contains(buf, len, a->data, a->len))
 		return 1;
-	char b64[(MAX_AUTH_DATA + 2) / 3 * 4 + 1];
+	/* Base64 is 4/3 the size: a datagram shorter than that cannot hold it. */
+	if (a->len > len || a->len > (size_t)INT_MAX / 2)
+		return 0;
+	char *b64 = malloc((a->len + 2) / 3 * 4 + 1);
+	if (b64 == NULL)
+		return 0;
 	int n = EVP_EncodeBlock((unsigned char *)b64, a->data, (int)a->len);
 	while (n > 0 && b64[n - 1] == '=')
 		n--; /* padding differs between encoders */
-	if (contains(buf, len, (const uint8_t *)b64, (size_t)n))
-		return 1;
-	for (int i = 0; i < n; i++)
+	int found = contains(buf, len, (const uint8_t *)b64, (size_t)n);
+	for (int i = 0; i < n && !found; i++)
 		b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
-	return contains(buf, len, (const uint8_t *)b64, (size_t)n);
+	found = found || contains(buf, len, (const uint8_t *)b64, (size_t)n);
+	free(b64);
+	return found;
 }
 
 void pf_wakaama_message_sent(lwm2m_object_t *obj, const uint8_t *buffer, size_t length)
@@ -360,7 +381,7 @@ void pf_wakaama_message_sent(lwm2m_object_t *obj, const uint8_t *buffer, size_t 
 		if (a->tag == 0 || !carries(buffer, length, a))
 			continue;
 		(void)pf_obj16_delivered(b->adapter, b->iids[i], a->tag);
-		a->tag = 0;
+		disarm(a);
 	}
 }
 
@@ -419,7 +440,8 @@ void pf_wakaama_object_free(lwm2m_object_t *obj)
 	binding *b = of(obj);
 	LWM2M_LIST_FREE(obj->instanceList);
 	if (b != NULL) {
-		OPENSSL_cleanse(b->pending, sizeof(b->pending));
+		for (size_t i = 0; i < MAX_INSTANCES; i++)
+			disarm(&b->pending[i]);
 		pthread_mutex_destroy(&b->lock);
 		free(b);
 	}

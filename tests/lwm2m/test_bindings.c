@@ -248,6 +248,34 @@ static void test_wakaama_replace_is_atomic(void **state)
 	close_stack(&st);
 }
 
+/* Wakaama: a READ arms the delivery; only a 2.05 datagram that carries the
+ * value (raw or base64url) confirms it. */
+static void test_wakaama_delivery(void **state)
+{
+	(void)state;
+	stack st;
+	open_stack(&st, "wakaama");
+	expect_signed(&st, AUTH_ARGS);
+	int n = 1;
+	lwm2m_data_t *d = lwm2m_data_new(1);
+	d->id = PF_OBJ16_RID_AUTH_DATA;
+	assert_int_equal(st.wakaama->readFunc(NULL, 0, &n, &d, st.wakaama), COAP_205_CONTENT);
+	lwm2m_data_free(n, d);
+	uint8_t dgram[64] = {0x64, COAP_204_CHANGED, 0, 1, 0xFF};
+	memcpy(dgram + 5, KAT_AUTH, sizeof(KAT_AUTH));
+	pf_wakaama_message_sent(st.wakaama, dgram, 5 + sizeof(KAT_AUTH)); /* not a 2.05 */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	dgram[1] = COAP_205_CONTENT;
+	pf_wakaama_message_sent(st.wakaama, dgram, 5 + 8); /* half of it */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	/* SenML-JSON carries base64url without padding. */
+	static const char b64url[] = "cR4jN-MkuY4O1dNT4EFG3w";
+	memcpy(dgram + 5, b64url, sizeof(b64url) - 1);
+	pf_wakaama_message_sent(st.wakaama, dgram, 5 + sizeof(b64url) - 1);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+	close_stack(&st);
+}
+
 /* The same request under Anjay: reset, write, validate refuses, rollback. */
 static void test_anjay_replace_is_atomic(void **state)
 {
@@ -411,6 +439,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_execute_table),
 		cmocka_unit_test(test_wakaama_replace_is_atomic),
+		cmocka_unit_test(test_wakaama_delivery),
 		cmocka_unit_test(test_anjay_replace_is_atomic),
 		cmocka_unit_test(test_zephyr_delivery_follows_a_send),
 	};
