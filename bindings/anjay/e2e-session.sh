@@ -1,0 +1,40 @@
+#!/bin/bash
+# The by-hand session of docs/lwm2m.md: Wakaama's example server (built
+# outside this repository) against example_client.c on loopback, 50 s at most.
+#   SERVER=.../lwm2mserver CLIENT=.../anjay-client MODULE=.../libportfolio-pkcs11.so \
+#   PORTFOLIO_PKCS11_CONF=... PORTFOLIO_PIN=... bindings/anjay/e2e-session.sh
+set -u
+PORT=${PORT:-5705}
+session=(
+	"list"
+	"observe 0 /16/0/3"
+	"exec 0 /16/0/1 0=SRV_AUTHENT,1=3,2=0x2345178,3=0"
+	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
+	"read 0 /16/0/2"
+	"write 0 /16/0/0 [{\"bn\":\"/16/0/0/\",\"n\":\"1\",\"vs\":\"only-one\"}]"
+	"read 0 /16/0/0"
+	"write 0 /16/0/0 [{\"bn\":\"/16/0/0/\",\"n\":\"0\",\"vs\":\"GSMA-HUID-4F2A-0091\"},{\"n\":\"1\",\"vs\":\"ACME-Motors\"},{\"n\":\"2\",\"vs\":\"Roadster-X200\"},{\"n\":\"3\",\"vs\":\"RX200-FW-4.2.1\"},{\"n\":\"7\",\"vs\":\"added\"}]"
+	"read 0 /16/0/0"
+	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
+	"exec 0 /16/0/1 0='0',1='3',2='0x$(printf '1%.0s' $(seq 600))',3='0'"
+	"read 0 /16/0/2"
+	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 300))'"
+	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 256))'"
+	"read 0 /16/0/2"
+	"cancel 0 /16/0/3"
+)
+feed() {
+	sleep 4
+	for c in "${session[@]}"; do
+		echo ">>> $c" >&2
+		printf '%s\n' "$c"
+		sleep 1.5
+	done
+	echo q
+}
+log=$(mktemp)
+( sleep 1; exec timeout 50 "$CLIENT" "$MODULE" "coap://127.0.0.1:$PORT" 45 ) 2>"$log" &
+pid=$!
+feed | timeout 50 "$SERVER" -4 -l "$PORT" 2>&1
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+echo "---- client log ----"; cat "$log"; rm -f "$log"
