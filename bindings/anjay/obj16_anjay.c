@@ -291,6 +291,19 @@ static int resource_reset(anjay_t *anjay, const anjay_dm_object_def_t *const *ob
 	return 0;
 }
 
+#ifdef ANJAY_WITH_LWM2M12
+/* LwM2M 1.2 Delete of /16/x/0/y: one step, so all or nothing by itself; an
+ * identity with a provisioned hash is refused (4.05). */
+static int resource_instance_remove(anjay_t *anjay, const anjay_dm_object_def_t *const *obj_ptr, anjay_iid_t iid,
+				    anjay_rid_t rid, anjay_riid_t riid)
+{
+	(void)anjay;
+	if (rid != PF_OBJ16_RID_IDENTITY)
+		return ANJAY_ERR_METHOD_NOT_ALLOWED;
+	return to_anjay(pf_obj16_delete_identity(of(obj_ptr)->adapter, iid, riid));
+}
+#endif
+
 static int transaction_begin(anjay_t *anjay, const anjay_dm_object_def_t *const *obj_ptr)
 {
 	(void)anjay;
@@ -404,6 +417,9 @@ pf_anjay_obj16 *pf_anjay_obj16_new(anjay_t *anjay)
 	d->handlers.resource_read = resource_read;
 	d->handlers.resource_write = resource_write;
 	d->handlers.resource_reset = resource_reset;
+#ifdef ANJAY_WITH_LWM2M12
+	d->handlers.resource_instance_remove = resource_instance_remove;
+#endif
 	d->handlers.resource_execute = resource_execute;
 	/* Identity writes are staged and applied at commit in one
 	 * all-or-nothing adapter call per instance. */

@@ -312,6 +312,13 @@ static void test_anjay_replace_is_atomic(void **state)
 	assert_int_equal(h->resource_read(NULL, def, 0, 0, 1, &out), 0);
 	assert_memory_equal(out.data, "HostMan-2", 9);
 
+	/* LwM2M 1.2 Delete of a resource instance: the added one goes, a
+	 * provisioned one stays. */
+	assert_int_equal(h->resource_instance_remove(NULL, def, 0, 0, 9), 0);
+	assert_int_equal(h->resource_read(NULL, def, 0, 0, 9, &out), ANJAY_ERR_NOT_FOUND);
+	assert_int_equal(h->resource_instance_remove(NULL, def, 0, 0, 1), ANJAY_ERR_METHOD_NOT_ALLOWED);
+	assert_int_equal(h->resource_instance_remove(NULL, def, 0, 2, 0), ANJAY_ERR_METHOD_NOT_ALLOWED);
+
 	/* AuthData is read, then confirmed by the scheduled job. */
 	assert_int_equal(anjay_execute(&st, AUTH_ARGS, strlen(AUTH_ARGS)), 0x44);
 	assert_int_equal(h->resource_read(NULL, def, 0, 2, 0, &out), 0);

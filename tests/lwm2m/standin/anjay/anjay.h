@@ -15,6 +15,9 @@
 
 #include <avsystem/commons/avs_sched.h>
 
+/* As in an Anjay build with LwM2M 1.2 (anjay_config.h). */
+#define ANJAY_WITH_LWM2M12
+
 typedef struct anjay_struct anjay_t;
 typedef uint16_t anjay_oid_t;
 typedef uint16_t anjay_iid_t;
@@ -66,6 +69,9 @@ typedef struct {
 	int (*transaction_validate)(anjay_t *, obj_ptr_t);
 	int (*transaction_commit)(anjay_t *, obj_ptr_t);
 	int (*transaction_rollback)(anjay_t *, obj_ptr_t);
+#ifdef ANJAY_WITH_LWM2M12
+	int (*resource_instance_remove)(anjay_t *, obj_ptr_t, anjay_iid_t, anjay_rid_t, anjay_riid_t);
+#endif
 } anjay_dm_handlers_t;
 
 struct anjay_dm_object_def_struct {
