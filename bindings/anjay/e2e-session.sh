@@ -4,6 +4,7 @@
 #   SERVER=.../lwm2mserver CLIENT=.../anjay-client MODULE=.../libportfolio-pkcs11.so \
 #   PORTFOLIO_PKCS11_CONF=... PORTFOLIO_PIN=... bindings/anjay/e2e-session.sh
 set -u
+: "${SERVER:?}" "${CLIENT:?}" "${MODULE:?}"
 PORT=${PORT:-5705}
 session=(
 	"list"
@@ -23,18 +24,5 @@ session=(
 	"read 0 /16/0/2"
 	"cancel 0 /16/0/3"
 )
-feed() {
-	sleep 4
-	for c in "${session[@]}"; do
-		echo ">>> $c" >&2
-		printf '%s\n' "$c"
-		sleep 1.5
-	done
-	echo q
-}
-log=$(mktemp)
-( sleep 1; exec timeout 50 "$CLIENT" "$MODULE" "coap://127.0.0.1:$PORT" 45 ) 2>"$log" &
-pid=$!
-feed | timeout 50 "$SERVER" -4 -l "$PORT" 2>&1
-kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-echo "---- client log ----"; cat "$log"; rm -f "$log"
+. "$(dirname "$0")/../e2e-run.sh"
+run_session "$CLIENT" "$MODULE" "coap://127.0.0.1:$PORT" 45

@@ -30,22 +30,5 @@ session=(
 	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 256))'"
 	"cancel 0 /16/0/3"
 )
-feed() {
-	sleep 3 # registration
-	for c in "${session[@]}"; do
-		echo ">>> $c" >&2
-		printf '%s\n' "$c"
-		sleep 1.5
-	done
-	echo q
-}
-log=$(mktemp)
-timeout 50 "$CLIENT" -m "$MODULE" -h 127.0.0.1 -p "$PORT" -n portfolio-vehicle -t 45 2>"$log" &
-client_pid=$!
-sleep 0.3
-feed | timeout 50 "$SERVER" -4 -l "$PORT" 2>&1
-kill "$client_pid" 2>/dev/null
-wait "$client_pid" 2>/dev/null
-echo "---- client log ----"
-cat "$log"
-rm -f "$log"
+. "$(dirname "$0")/../e2e-run.sh"
+run_session "$CLIENT" -m "$MODULE" -h 127.0.0.1 -p "$PORT" -n portfolio-vehicle -t 45

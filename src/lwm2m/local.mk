@@ -36,7 +36,7 @@ EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/wakaama/example_client.c bindings/wakaama/e2e-session.sh \
 	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
 	bindings/anjay/compile-check.sh bindings/anjay/gen-config.sh \
-	bindings/anjay/example_client.c bindings/anjay/e2e-session.sh \
+	bindings/anjay/example_client.c bindings/anjay/e2e-session.sh bindings/e2e-run.sh \
 	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
 	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h
 
