@@ -6,23 +6,14 @@
 set -u
 : "${SERVER:?}" "${CLIENT:?}" "${MODULE:?}"
 PORT=${PORT:-5705}
+. "$(dirname "$0")/../e2e-run.sh"
 session=(
-	"list"
-	"observe 0 /16/0/3"
-	"exec 0 /16/0/1 0=SRV_AUTHENT,1=3,2=0x2345178,3=0"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
-	"read 0 /16/0/2"
-	"write 0 /16/0/0 [{\"bn\":\"/16/0/0/\",\"n\":\"1\",\"vs\":\"only-one\"}]"
-	"read 0 /16/0/0"
+	"${opening[@]}"
+	"${replace_only_one[@]}"
 	"write 0 /16/0/0 [{\"bn\":\"/16/0/0/\",\"n\":\"0\",\"vs\":\"GSMA-HUID-4F2A-0091\"},{\"n\":\"1\",\"vs\":\"ACME-Motors\"},{\"n\":\"2\",\"vs\":\"Roadster-X200\"},{\"n\":\"3\",\"vs\":\"RX200-FW-4.2.1\"},{\"n\":\"7\",\"vs\":\"added\"}]"
 	"read 0 /16/0/0"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
-	"exec 0 /16/0/1 0='0',1='3',2='0x$(printf '1%.0s' $(seq 600))',3='0'"
-	"read 0 /16/0/2"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 300))'"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 256))'"
+	"${oversized[@]}"
 	"read 0 /16/0/2"
 	"cancel 0 /16/0/3"
 )
-. "$(dirname "$0")/../e2e-run.sh"
 run_session "$CLIENT" "$MODULE" "coap://127.0.0.1:$PORT" 45

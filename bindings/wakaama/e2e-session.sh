@@ -10,25 +10,16 @@
 set -u
 : "${SERVER:?}" "${CLIENT:?}" "${MODULE:?}"
 PORT=${PORT:-5683}
+. "$(dirname "$0")/../e2e-run.sh"
 session=(
-	"list"
-	"observe 0 /16/0/3"
-	"exec 0 /16/0/1 0=SRV_AUTHENT,1=3,2=0x2345178,3=0"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
-	"read 0 /16/0/2"
+	"${opening[@]}"
 	"read 0 /16/0/3"
 	"write 0 /16/0/0/1 ACME-Motors-rebadged"
 	"read 0 /16/0/0/1"
 	"exec 0 /16/0/1 0='1',1='2',2='0x2345178',3='1'"
 	"read 0 /16/0/2"
-	"write 0 /16/0/0 [{\"bn\":\"/16/0/0/\",\"n\":\"1\",\"vs\":\"only-one\"}]"
-	"read 0 /16/0/0"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
-	"exec 0 /16/0/1 0='0',1='3',2='0x$(printf '1%.0s' $(seq 600))',3='0'"
-	"read 0 /16/0/2"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 300))'"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0',4='$(printf 'A%.0s' $(seq 256))'"
+	"${replace_only_one[@]}"
+	"${oversized[@]}"
 	"cancel 0 /16/0/3"
 )
-. "$(dirname "$0")/../e2e-run.sh"
 run_session "$CLIENT" -m "$MODULE" -h 127.0.0.1 -p "$PORT" -n portfolio-vehicle -t 45
