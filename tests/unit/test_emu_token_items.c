@@ -232,11 +232,12 @@ static void test_sealed_rows_hide_values(void **state)
 	assert_false(store_files_contain(f, identity, sizeof(identity) - 1));
 	/* nor the token key */
 	assert_false(store_files_contain(f, t->token_key, EMU_TOKEN_KEY_LEN));
-	/* and the row has the documented size: header 22 + value + tag 16 */
+	/* and the row has the documented size: header 54 (with the policy) + value + tag 16 */
 	uint8_t *row = NULL;
 	size_t len = 0;
 	assert_int_equal(store_secret_get(f->st, 4, r, &row, &len), CKR_OK);
-	assert_int_equal(len, 22 + 16 + 16);
+	assert_int_equal(len, 54 + 16 + 16);
+	assert_int_equal(row[0], 2); /* format 2 */
 	store_free(row, len);
 	emu_close(t);
 }
@@ -253,14 +254,18 @@ static void test_rows_bound_to_their_place(void **state)
 	assert_int_equal(store_secret_get(f->st, 5, r, &row, &len), CKR_OK);
 	assert_non_null(row);
 
-	/* the row copied into instance 6: B's login reports it instead of crashing */
+	/* the row copied into instance 6: B's login leaves it out (and logs it), keeping
+	 * the rest of B's items */
+	se_ref mine = 0;
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_PERSISTENT, NULL, &mine),
+	                 CKR_OK);
 	assert_int_equal(emu_logout(b), CKR_OK);
 	assert_int_equal(store_secret_put(f->st, 6, r, row, len, NULL, NULL), CKR_OK);
-	assert_int_equal(emu_login(b, CKU_USER, PIN(TEST_USER_PIN)), CKR_DEVICE_ERROR);
-	assert_null(emu_item_lookup(b, r));
-	assert_int_equal(emu_item_length(b, r, &len), CKR_USER_NOT_LOGGED_IN); /* not logged in */
-	assert_int_equal(store_secret_delete(f->st, 6, r), CKR_OK);
 	assert_int_equal(emu_login(b, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_null(emu_item_lookup(b, r));
+	assert_int_equal(emu_item_length(b, r, &len), CKR_OBJECT_HANDLE_INVALID);
+	assert_non_null(emu_item_lookup(b, mine));
+	assert_int_equal(store_secret_delete(f->st, 6, r), CKR_OK);
 
 	/* same key, same instance: the AAD alone rejects another iid, ref, kind or flags */
 	emu_item clear;
@@ -276,9 +281,14 @@ static void test_rows_bound_to_their_place(void **state)
 	row[5] |= SE_ITEM_READABLE; /* flags: an attacker making a key readable */
 	assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_DEVICE_ERROR);
 	row[5] &= (uint8_t)~SE_ITEM_READABLE;
-	row[30] ^= 1; /* ciphertext */
+	for (size_t at = 6; at < 6 + 32; at++) { /* each byte of the policy (service ... flags) */
+		row[at] ^= 1;
+		assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_DEVICE_ERROR);
+		row[at] ^= 1;
+	}
+	row[60] ^= 1; /* ciphertext */
 	assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_DEVICE_ERROR);
-	row[30] ^= 1;
+	row[60] ^= 1;
 	assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_OK);
 	pf_free_secret(clear.value, clear.len);
 	/* every truncation is refused safely */
@@ -286,13 +296,17 @@ static void test_rows_bound_to_their_place(void **state)
 		assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, n, &clear), CKR_DEVICE_ERROR);
 	store_free(row, len);
 
-	/* tampering a row in place: A's next login refuses */
+	/* tampering a row in place: A's next login leaves that item out, and only it */
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_PERSISTENT, NULL, &mine),
+	                 CKR_OK);
 	assert_int_equal(store_secret_get(f->st, 5, r, &row, &len), CKR_OK);
 	row[len - 1] ^= 0x80; /* tag */
 	assert_int_equal(store_secret_put(f->st, 5, r, row, len, NULL, NULL), CKR_OK);
 	store_free(row, len);
 	assert_int_equal(emu_logout(a), CKR_OK);
-	assert_int_equal(emu_login(a, CKU_USER, PIN(TEST_USER_PIN)), CKR_DEVICE_ERROR);
+	assert_int_equal(emu_login(a, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_null(emu_item_lookup(a, r));
+	assert_non_null(emu_item_lookup(a, mine));
 	emu_close(a);
 	emu_close(b);
 }

@@ -200,11 +200,15 @@ static CK_RV load_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
 	se_token *t = ctx;
 	emu_item clear;
 	CK_RV rv = emu_item_unseal(t->token_key, t->iid, ref, row, len, &clear);
-	if (rv != CKR_OK) {
-		PF_ERROR("emulator: instance %lu: secret row %llu does not unseal (tampered or moved)",
-		         (unsigned long)t->iid, (unsigned long long)ref);
-		return rv;
+	if (rv == CKR_DEVICE_ERROR) {
+		/* Left out, and only it: its object is refused by the core (no item), the
+		 * rest of the token stays usable. */
+		PF_ERROR("emulator: instance %lu: secret row %llu refused: it does not unseal (tampered, "
+		         "moved, or of format 1)", (unsigned long)t->iid, (unsigned long long)ref);
+		return CKR_OK;
 	}
+	if (rv != CKR_OK)
+		return rv;
 	emu_node *n = NULL;
 	rv = node_new(ref, clear.kind, clear.flags, &clear.pol, clear.value, clear.len, &n);
 	pf_free_secret(clear.value, clear.len);

@@ -110,8 +110,9 @@ CK_RV emu_unwrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len,
 /* Sealed secret row for item it of instance iid; *row malloc'd. */
 CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const emu_item *it,
                     uint8_t **row, size_t *row_len);
-/* Unseal a row read under (iid, ref): fills out->kind/flags/value/len (value malloc'd).
- * Malformed or not authentic (wrong instance, ref, kind, flags, key): CKR_DEVICE_ERROR. */
+/* Unseal a row read under (iid, ref): fills out->kind/flags/pol/value/len (value malloc'd).
+ * Malformed, of format 1, or not authentic (wrong instance, ref, kind, flags, policy, key):
+ * CKR_DEVICE_ERROR. */
 CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref ref,
                       const uint8_t *row, size_t row_len, emu_item *out);
 
