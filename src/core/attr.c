@@ -47,6 +47,7 @@ static const attr_def defs[] = {
 	{CKA_PORTFOLIO_IDENTITY_ID, AK_ULONG, AC_IDENTITY, AF_CREATE},
 	{CKA_PORTFOLIO_IDENTITY_HASH, AK_BYTES, AC_IDENTITY, AF_CREATE | AF_SET | AF_SECRET},
 	{CKA_PORTFOLIO_HASH_PROVISIONED, AK_BOOL, AC_IDENTITY, AF_COMPUTED},
+	{CKA_PORTFOLIO_ENCRYPT_CURRENT, AK_BOOL, AC_IDENTITY, AF_CREATE | AF_SET},
 };
 
 unsigned attr_class_bit(CK_OBJECT_CLASS cls)
@@ -292,16 +293,36 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 		return CKR_OK;
 	case CKA_SIGN:
 	case CKA_ENCRYPT:
-		/* Also only ever turned off. A key that signs or encrypts is a device
-		 * key, and the secure component made it an EXCLUSIVE item at creation
-		 * (keysets are never shared); a verify/decrypt-only copy was not
-		 * checked against the other tokens' keys, so it must not become one. */
+	case CKA_VERIFY:
+	case CKA_DECRYPT:
+		/* Also only ever turned off: the secure component keeps the usage with
+		 * the item and lets it shrink, never grow (se.h item_restrict). A key
+		 * that signs or encrypts is a device key, made an EXCLUSIVE item at
+		 * creation (keysets are never shared); a verify/decrypt-only copy was
+		 * not checked against the other tokens' keys, so it must not become one. */
 		if (!attr_get_bool(o, a->type, CK_FALSE) && attr_template_bool(a))
 			return CKR_ATTRIBUTE_READ_ONLY;
 		return CKR_OK;
+	case CKA_PORTFOLIO_ENCRYPT_CURRENT:
+		/* The SO's choice, kept by the component with the hash item. */
+		return tok->login == CKU_SO ? CKR_OK : CKR_ATTRIBUTE_READ_ONLY;
 	default:
 		return CKR_OK;
 	}
+}
+
+/* A new CKA_PORTFOLIO_ENCRYPT_CURRENT is sealed with a new hash item: the hash
+ * must come in the same template (the old one is never readable). */
+static CK_RV check_encrypt_current(const core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	int flag_changes = 0, hash_given = 0;
+	for (CK_ULONG i = 0; i < n; i++) {
+		if (t[i].type == CKA_PORTFOLIO_ENCRYPT_CURRENT &&
+		    attr_template_bool(&t[i]) != attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE))
+			flag_changes = 1;
+		hash_given |= t[i].type == CKA_PORTFOLIO_IDENTITY_HASH;
+	}
+	return flag_changes && !hash_given ? CKR_TEMPLATE_INCOMPLETE : CKR_OK;
 }
 
 /* Items made and items replaced by one C_SetAttributeValue: the new ones are
@@ -366,6 +387,8 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	}
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		rv = check_change(tok, o, &t[i]);
+	if (rv == CKR_OK)
+		rv = check_encrypt_current(o, t, n);
 	if (rv != CKR_OK)
 		goto out;
 	/* Build the new attribute list aside, so a failure changes nothing; a token
@@ -386,6 +409,8 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
 			rv = apply_secret(tok, &next, &t[i], &sw);
+	if (rv == CKR_OK)
+		rv = core_key_restrict(tok, o, &next);
 	if (rv == CKR_OK && next.on_token)
 		rv = core_object_persist(tok, &next);
 	int committing = 0;

@@ -206,6 +206,9 @@ static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
 		return CKR_TEMPLATE_INCOMPLETE;
 	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > IDENTITY_MAX))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
+	/* The SO's choice, sealed with the hash the SO provisions now. */
+	if (attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE) && tok->login != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
 	if (sec->hash != NULL) {
 		/* Provisioning the hash is the SO's privilege. */
 		if (tok->login != CKU_SO)

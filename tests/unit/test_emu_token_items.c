@@ -44,7 +44,7 @@ static void test_put_read_delete(void **state)
 	assert_int_equal(emu_item_delete(t, 1), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_replace(t, 1, identity, 3), CKR_USER_NOT_LOGGED_IN);
 	assert_null(emu_item_lookup(t, 1));
-	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_SO, PIN(TEST_SO_PIN)), CKR_OK); /* the SO: hashes too */
 
 	/* length and kind rules */
 	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 15, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
@@ -382,6 +382,72 @@ static void test_pepper_shared_and_stable(void **state)
 	emu_close(a);
 }
 
+/* The policy is sealed with the item, reads back after a new login, only shrinks,
+ * and must fit the item; identity hashes (and their flags) are the SO's. */
+static void test_policy_sealed(void **state)
+{
+	emu_fixture *f = *state;
+	se_token *t = user_token(f, 8);
+	se_ref k = 0, r = 0, v = 0;
+	se_item_policy got, auth = {.service = CK_PORTFOLIO_SRV_AUTHENT, .key_index = 2,
+	                            .usage = SE_USE_SIGN | SE_USE_VERIFY};
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &auth, &k), CKR_OK);
+	assert_int_equal(emu_item_policy(t, k, &got), CKR_OK);
+	assert_true(got.service == CK_PORTFOLIO_SRV_AUTHENT && got.key_index == 2 &&
+	            got.usage == (SE_USE_SIGN | SE_USE_VERIFY) && got.identity_id == 0);
+	/* usage shrinks, never grows, and the shrunk one is what is sealed */
+	assert_int_equal(emu_item_restrict(t, k, SE_USE_VERIFY), CKR_OK);
+	assert_int_equal(emu_item_restrict(t, k, SE_USE_SIGN | SE_USE_VERIFY), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(emu_item_restrict(t, 4242, 0), CKR_OBJECT_HANDLE_INVALID);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_item_policy(t, k, &got), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, k, &got), CKR_OK);
+	assert_true(got.service == CK_PORTFOLIO_SRV_AUTHENT && got.key_index == 2 && got.usage == SE_USE_VERIFY);
+	/* no policy: a plain key that may do nothing */
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, NULL, &r), CKR_OK);
+	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
+	assert_true(got.service == SE_SERVICE_NONE && got.usage == 0 && got.key_index == 0);
+	/* policies that do not fit the item */
+	se_item_policy bad = auth;
+	bad.identity_id = 3;
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	bad = auth;
+	bad.service = 5;
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	bad = auth;
+	bad.usage = 0x10;
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	bad = (se_item_policy){.service = SE_SERVICE_NONE, .key_index = 3};
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	se_item_policy ident = {.service = SE_SERVICE_NONE, .identity_id = 3};
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, 8, 0, &auth, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	ident.identity_flags = SE_IDENTITY_ENCRYPT_CURRENT; /* the flag lives on the hash */
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, 8, 0, &ident, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* the user writes values, never a hash or the SO's flag */
+	uint8_t h[32] = {0};
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, 0, &ident, &r), CKR_ATTRIBUTE_READ_ONLY);
+	ident.identity_flags = 0;
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, 0, &ident, &r), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, 8, SE_ITEM_PERSISTENT, &ident, &v), CKR_OK);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_SO, PIN(TEST_SO_PIN)), CKR_OK);
+	ident.identity_flags = SE_IDENTITY_ENCRYPT_CURRENT;
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, SE_ITEM_PERSISTENT, &ident, &r), CKR_OK);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
+	assert_true(got.identity_id == 3 && got.identity_flags == SE_IDENTITY_ENCRYPT_CURRENT &&
+	            got.service == SE_SERVICE_NONE && got.usage == 0);
+	/* a rewritten value keeps its identity */
+	assert_int_equal(emu_item_replace(t, v, other_key, 16), CKR_OK);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, v, &got), CKR_OK);
+	assert_int_equal(got.identity_id, 3);
+	emu_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exclusive_across_instances, emu_fixture_setup,
 		                                emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_pepper_shared_and_stable, emu_fixture_setup, emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_policy_sealed, emu_fixture_setup, emu_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

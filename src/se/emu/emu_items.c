@@ -368,8 +368,9 @@ fail:
 }
 
 /* The policy an item is made with: pol, or none at all (NULL). A policy that
- * does not fit the kind, or an identity flag set by anybody but the SO, is
- * refused: only provisioning decides what an identity may do. */
+ * does not fit the kind is refused; so is an identity hash (and the flags it
+ * carries) put by anybody but the SO: only provisioning decides what an
+ * identity may do. */
 static CK_RV policy_for(const se_token *t, se_item_kind kind, const se_item_policy *pol,
                         se_item_policy *out)
 {
@@ -377,7 +378,7 @@ static CK_RV policy_for(const se_token *t, se_item_kind kind, const se_item_poli
 	*out = pol != NULL ? *pol : none;
 	if (!emu_policy_fits(kind, out))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
-	if (out->identity_flags != 0 && t->user != CKU_SO)
+	if ((kind == SE_ITEM_IDENTITY_HASH || out->identity_flags != 0) && t->user != CKU_SO)
 		return CKR_ATTRIBUTE_READ_ONLY;
 	return CKR_OK;
 }
