@@ -57,10 +57,10 @@ static void identity(CK_SESSION_HANDLE s, const char *label, CK_ULONG id, const 
 	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_OK);
 }
 
-/* The object labelled label, or CK_INVALID_HANDLE when the token has none. */
-static CK_OBJECT_HANDLE find(CK_SESSION_HANDLE s, const char *label)
+/* The object with that attribute, or CK_INVALID_HANDLE when the token has none. */
+static CK_OBJECT_HANDLE find_by(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len)
 {
-	CK_ATTRIBUTE q = {CKA_LABEL, (void *)label, (CK_ULONG)strlen(label)};
+	CK_ATTRIBUTE q = {type, (void *)val, len};
 	CK_OBJECT_HANDLE h[2];
 	CK_ULONG n = 0;
 	assert_int_equal(f->C_FindObjectsInit(s, &q, 1), CKR_OK);
@@ -68,6 +68,11 @@ static CK_OBJECT_HANDLE find(CK_SESSION_HANDLE s, const char *label)
 	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
 	assert_true(n <= 1);
 	return n == 1 ? h[0] : CK_INVALID_HANDLE;
+}
+
+static CK_OBJECT_HANDLE find(CK_SESSION_HANDLE s, const char *label)
+{
+	return find_by(s, CKA_LABEL, label, (CK_ULONG)strlen(label));
 }
 
 /* SOURCE_TOKEN signature of identity id with key; the rv of C_SignInit or C_Sign. */
@@ -357,6 +362,125 @@ static void test_refused_on_refresh(void **state)
 	others_work(s, "auth-k0", sig2);
 }
 
+/* SOURCE_TOKEN encryption of identity id with the ENC key k: the rv, and the
+ * ciphertext in out (*len in: room, out: length). */
+static CK_RV encrypt_identity(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_ULONG id, uint8_t *out, CK_ULONG *len)
+{
+	CK_PORTFOLIO_PARAMS pp = {CKP_PORTFOLIO_SOURCE_TOKEN, id, challenge, sizeof challenge};
+	CK_MECHANISM m = {CKM_PORTFOLIO_ENC_GCM, &pp, sizeof pp};
+	CK_RV rv = f->C_EncryptInit(s, &m, k);
+	return rv != CKR_OK ? rv : f->C_Encrypt(s, NULL, 0, out, len);
+}
+
+/* The token's encryption key K0, found by its service. */
+static CK_OBJECT_HANDLE find_key_enc(CK_SESSION_HANDLE s)
+{
+	CK_ULONG service = CK_PORTFOLIO_SRV_ENCRYPT;
+	return find_by(s, CKA_PORTFOLIO_SERVICE, &service, sizeof service);
+}
+
+static CK_OBJECT_HANDLE enc_key(CK_SESSION_HANDLE s)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE kt = CKK_AES;
+	CK_BBOOL tr = CK_TRUE;
+	CK_ULONG service = CK_PORTFOLIO_SRV_ENCRYPT, index = 0;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
+		{CKA_VALUE, (void *)KS, 16}, {CKA_ENCRYPT, &tr, sizeof tr}, {CKA_DECRYPT, &tr, sizeof tr},
+		{CKA_PORTFOLIO_SERVICE, &service, sizeof service}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_OK);
+	return h;
+}
+
+/* Issue 8 item 2 through PKCS#11: ENC encrypts the identity only while it is the
+ * provisioned one; CKA_PORTFOLIO_ENCRYPT_CURRENT is the SO's to set, with the hash. */
+static void test_enc_bound_to_provisioning(void **state)
+{
+	(void)state;
+	uint8_t out[128];
+	CK_ULONG n = sizeof out;
+	CK_BBOOL tr = CK_TRUE;
+	slot = ct_free_slot();
+	ct_init_token(slot, "enc");
+	CK_SESSION_HANDLE s = ct_session(slot, CKU_SO);
+	identity(s, "id-3", 3, "urn:imei:333333333333333");
+	assert_int_equal(f->C_Logout(s), CKR_OK);
+	assert_int_equal(f->C_Login(s, CKU_USER, P(USER_PIN)), CKR_OK);
+	CK_OBJECT_HANDLE k = enc_key(s), id3 = find(s, "id-3");
+	assert_int_equal(encrypt_identity(s, k, 3, out, &n), CKR_OK);
+	assert_int_equal(n, 12 + 24 + 4 + 16);
+	/* a device key encrypts no caller data */
+	CK_PORTFOLIO_PARAMS pp = {CKP_PORTFOLIO_SOURCE_DATA, 0, challenge, sizeof challenge};
+	CK_MECHANISM m = {CKM_PORTFOLIO_ENC_GCM, &pp, sizeof pp};
+	assert_int_equal(f->C_EncryptInit(s, &m, k), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* an LwM2M WRITE of the value: refused until the provisioned value is back */
+	CK_ATTRIBUTE other = {CKA_VALUE, "urn:imei:999999999999999", 24};
+	assert_int_equal(f->C_SetAttributeValue(s, id3, &other, 1), CKR_OK);
+	n = sizeof out;
+	assert_int_equal(encrypt_identity(s, k, 3, out, &n), CKR_ACTION_PROHIBITED);
+	/* a user identity (nothing provisioned) is not encrypted either */
+	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
+	CK_ULONG five = 5;
+	CK_ATTRIBUTE user_id[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_TOKEN, &tr, sizeof tr},
+	                          {CKA_PORTFOLIO_IDENTITY_ID, &five, sizeof five}, {CKA_VALUE, "mine", 4},
+	                          {CKA_PORTFOLIO_ENCRYPT_CURRENT, &tr, sizeof tr}};
+	CK_OBJECT_HANDLE h;
+	assert_int_equal(f->C_CreateObject(s, user_id, 5, &h), CKR_ATTRIBUTE_READ_ONLY); /* the SO's choice */
+	assert_int_equal(f->C_CreateObject(s, user_id, 4, &h), CKR_OK);
+	n = sizeof out;
+	assert_int_equal(encrypt_identity(s, k, 5, out, &n), CKR_ACTION_PROHIBITED);
+	CK_ATTRIBUTE flag = {CKA_PORTFOLIO_ENCRYPT_CURRENT, &tr, sizeof tr};
+	assert_int_equal(f->C_SetAttributeValue(s, id3, &flag, 1), CKR_ATTRIBUTE_READ_ONLY);
+
+	/* the SO marks Identity 3 "encrypt the current value", with its hash */
+	assert_int_equal(f->C_Logout(s), CKR_OK);
+	assert_int_equal(f->C_Login(s, CKU_SO, P(SO_PIN)), CKR_OK);
+	id3 = find(s, "id-3");
+	assert_int_equal(f->C_SetAttributeValue(s, id3, &flag, 1), CKR_TEMPLATE_INCOMPLETE);
+	uint8_t hash[32] = {0};
+	CK_ATTRIBUTE both[] = {flag, {CKA_PORTFOLIO_IDENTITY_HASH, hash, sizeof hash}};
+	assert_int_equal(f->C_SetAttributeValue(s, id3, both, 2), CKR_OK);
+	assert_int_equal(f->C_Logout(s), CKR_OK);
+	assert_int_equal(f->C_Login(s, CKU_USER, P(USER_PIN)), CKR_OK);
+	k = find_key_enc(s);
+	n = sizeof out;
+	assert_int_equal(encrypt_identity(s, k, 3, out, &n), CKR_OK);
+	CK_BBOOL got = CK_FALSE;
+	CK_ATTRIBUTE q = {CKA_PORTFOLIO_ENCRYPT_CURRENT, &got, sizeof got};
+	assert_int_equal(f->C_GetAttributeValue(s, find(s, "id-3"), &q, 1), CKR_OK);
+	assert_int_equal(got, CK_TRUE);
+}
+
+/* Usage only shrinks, in the row and in the item, and the two agree after a new login. */
+static void test_usage_only_shrinks(void **state)
+{
+	(void)state;
+	uint8_t sig2[16], sig3[16], sig[16];
+	CK_SESSION_HANDLE s = build(sig2, sig3);
+	CK_OBJECT_HANDLE k0 = find(s, "auth-k0"), copy = find(s, "srv-copy");
+	CK_BBOOL tr = CK_TRUE, no = CK_FALSE;
+	CK_ATTRIBUTE grow_sign = {CKA_SIGN, &tr, sizeof tr}, grow_dec = {CKA_DECRYPT, &tr, sizeof tr};
+	assert_int_equal(f->C_SetAttributeValue(s, copy, &grow_sign, 1), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(f->C_SetAttributeValue(s, copy, &grow_dec, 1), CKR_ATTRIBUTE_READ_ONLY);
+	CK_ATTRIBUTE shrink = {CKA_SIGN, &no, sizeof no};
+	assert_int_equal(f->C_SetAttributeValue(s, k0, &shrink, 1), CKR_OK);
+	assert_int_equal(sign_identity(s, k0, 2, sig), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(f->C_SetAttributeValue(s, k0, &grow_sign, 1), CKR_ATTRIBUTE_READ_ONLY);
+	/* a new login: the row and the item agree, the key is kept (verify-only) */
+	assert_int_equal(f->C_Logout(s), CKR_OK);
+	assert_int_equal(f->C_Login(s, CKU_USER, P(USER_PIN)), CKR_OK);
+	k0 = find(s, "auth-k0");
+	assert_int_not_equal(k0, CK_INVALID_HANDLE);
+	assert_int_equal(sign_identity(s, k0, 2, sig), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	CK_PORTFOLIO_PARAMS pp = {CKP_PORTFOLIO_SOURCE_DATA, 0, challenge, sizeof challenge};
+	CK_MECHANISM m = {CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof pp};
+	assert_int_equal(f->C_VerifyInit(s, &m, k0), CKR_OK);
+	assert_int_equal(f->C_Verify(s, (CK_BYTE_PTR)"urn:imei:222222222222222", 24, sig2, 16), CKR_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +490,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_swapped_sealed_values, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_swapped_item_links, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_refused_on_refresh, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_enc_bound_to_provisioning, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_usage_only_shrinks, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "crypto/crypto.h"
 #include "se/emu/emu.h"
 
 #define FAKE_MAX_ITEMS 16
@@ -53,6 +54,9 @@ static inline se_ref fake_put(se_item_kind kind, const void *value, size_t len)
 	it->cache = NULL;
 	if (emu_key_cache_build(it) != CKR_OK)
 		abort();
+	if (kind == SE_ITEM_IDENTITY_VALUE &&
+	    pf_digest_oneshot(PF_MD_SHA256, value, len, it->value_sha256) != PF_CRYPTO_OK)
+		abort();
 	return it->ref;
 }
 
@@ -86,6 +90,8 @@ static inline void fake_value(se_ref ref, const void *value, size_t len)
 		abort();
 	it->value = (uint8_t *)(uintptr_t)value;
 	it->len = len;
+	if (pf_digest_oneshot(PF_MD_SHA256, value, len, it->value_sha256) != PF_CRYPTO_OK)
+		abort(); /* as emu_item_replace does */
 }
 
 static inline void fake_reset(void)

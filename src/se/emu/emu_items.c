@@ -12,6 +12,7 @@
 
 #include <openssl/rand.h>
 
+#include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -163,7 +164,16 @@ void emu_items_drop(se_token *t)
 	t->nitems = 0;
 }
 
-/* A node holding a copy of value, with its key cache built. */
+CK_RV emu_item_digest(emu_item *it)
+{
+	if (it->kind != SE_ITEM_IDENTITY_VALUE)
+		return CKR_OK;
+	return pf_digest_oneshot(PF_MD_SHA256, it->value, it->len, it->value_sha256) == PF_CRYPTO_OK
+	           ? CKR_OK
+	           : CKR_FUNCTION_FAILED;
+}
+
+/* A node holding a copy of value, with its key cache (keys) or digest (identity values). */
 static CK_RV node_new(se_ref ref, se_item_kind kind, unsigned flags, const se_item_policy *pol,
                       const uint8_t *value, size_t len, emu_node **out)
 {
@@ -182,12 +192,10 @@ static CK_RV node_new(se_ref ref, se_item_kind kind, unsigned flags, const se_it
 	n->item.kind = kind;
 	n->item.flags = flags;
 	n->item.pol = *pol;
-	if (is_key(kind)) {
-		CK_RV rv = emu_key_cache_build(&n->item);
-		if (rv != CKR_OK) {
-			node_free(n);
-			return rv;
-		}
+	CK_RV rv = is_key(kind) ? emu_key_cache_build(&n->item) : emu_item_digest(&n->item);
+	if (rv != CKR_OK) {
+		node_free(n);
+		return rv;
 	}
 	*out = n;
 	return CKR_OK;
@@ -458,7 +466,9 @@ CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len
 	emu_item next = *it;
 	next.value = copy;
 	next.len = len;
-	rv = reseal(t, &next);
+	rv = emu_item_digest(&next);
+	if (rv == CKR_OK)
+		rv = reseal(t, &next);
 	if (rv != CKR_OK) {
 		pf_free_secret(copy, len);
 		return rv;
@@ -466,6 +476,7 @@ CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len
 	pf_free_secret(it->value, it->len);
 	it->value = copy;
 	it->len = len;
+	memcpy(it->value_sha256, next.value_sha256, sizeof it->value_sha256);
 	return CKR_OK;
 }
 

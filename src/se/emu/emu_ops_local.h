@@ -85,7 +85,7 @@ emu_item *emu_policy_identity_hash(se_token *t, const se_op_params *p);
 /* SOURCE_TOKEN ENC: the value item p names, if it belongs to p->identity_id
  * (else CKR_MECHANISM_PARAM_INVALID) and still matches the provisioned hash or
  * the SO allowed the current value (else CKR_ACTION_PROHIBITED). */
-CK_RV emu_policy_identity_value(se_op *op, const se_op_params *p, emu_item **out);
+CK_RV emu_policy_identity_value(se_token *t, const se_op_params *p, emu_item **out);
 
 /* emu_ops_portfolio.c */
 CK_RV emu_pf_init(se_op *op, const se_op_params *p, emu_item *key);

@@ -80,7 +80,7 @@ static CK_RV enc_init(se_op *op, const se_op_params *p, emu_item *key)
 		return CKR_OK;
 	case CKP_PORTFOLIO_SOURCE_TOKEN: {
 		emu_item *id = NULL;
-		rv = emu_policy_identity_value(op, p, &id);
+		rv = emu_policy_identity_value(op->tok, p, &id);
 		if (rv != CKR_OK)
 			return rv;
 		if (id->len > EMU_PF_MAX_DATA)

@@ -68,23 +68,8 @@ emu_item *emu_policy_identity_hash(se_token *t, const se_op_params *p)
 	return h != NULL && h->len == PF_SHA256_SIZE ? h : NULL;
 }
 
-/* SHA-256(v) == h, in op's kept digest context (made on first use only). */
-static CK_RV value_matches(se_op *op, const emu_item *v, const emu_item *h)
+CK_RV emu_policy_identity_value(se_token *t, const se_op_params *p, emu_item **out)
 {
-	uint8_t now[PF_SHA256_SIZE];
-	if (op->digest == NULL && (op->digest = pf_digest_new()) == NULL)
-		return CKR_HOST_MEMORY;
-	int same = pf_digest_init(op->digest, PF_MD_SHA256) == PF_CRYPTO_OK &&
-	           pf_digest_update(op->digest, v->value, v->len) == PF_CRYPTO_OK &&
-	           pf_digest_final(op->digest, now) == PF_CRYPTO_OK &&
-	           pf_ct_equal(now, h->value, PF_SHA256_SIZE);
-	pf_wipe(now, sizeof now);
-	return same ? CKR_OK : CKR_ACTION_PROHIBITED; /* rewritten since provisioning */
-}
-
-CK_RV emu_policy_identity_value(se_op *op, const se_op_params *p, emu_item **out)
-{
-	se_token *t = op->tok;
 	emu_item *v = identity_item(t, p->identity_value_ref, SE_ITEM_IDENTITY_VALUE, p->identity_id);
 	if (v == NULL)
 		return CKR_MECHANISM_PARAM_INVALID;
@@ -97,11 +82,10 @@ CK_RV emu_policy_identity_value(se_op *op, const se_op_params *p, emu_item **out
 	}
 	if (h == NULL)
 		return CKR_ACTION_PROHIBITED; /* nothing provisioned to bind the value to */
-	if (!(h->pol.identity_flags & SE_IDENTITY_ENCRYPT_CURRENT)) {
-		CK_RV rv = value_matches(op, v, h);
-		if (rv != CKR_OK)
-			return rv;
-	}
+	/* SHA-256 of the value was taken when it was set (emu_item_digest) */
+	if (!(h->pol.identity_flags & SE_IDENTITY_ENCRYPT_CURRENT) &&
+	    !pf_ct_equal(v->value_sha256, h->value, PF_SHA256_SIZE))
+		return CKR_ACTION_PROHIBITED; /* rewritten since provisioning */
 	*out = v;
 	return CKR_OK;
 }
