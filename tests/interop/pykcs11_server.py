@@ -171,37 +171,29 @@ def portfolio_key(session, label, value, service, index, use):
                                (CKA_PORTFOLIO_KEY_INDEX, ulong(index))])
 
 
-def sign_token_source(session, key, mech):
-    """Device-side signature with the Identity held by the token: the data is
-    empty, so use C_SignInit + C_SignFinal (PyKCS11's one-shot sign() refuses
-    empty data before the module is even called)."""
-    rv = session.lib.C_SignInit(session.session, mech.to_native(), key)
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    sig = PyKCS11.ckbytelist()
-    rv = session.lib.C_SignFinal(session.session, sig)  # length query
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    rv = session.lib.C_SignFinal(session.session, sig)
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    return bytes(sig)
-
-
-def encrypt_token_source(session, key, mech):
-    """Device-side encryption of the Identity held by the token: no data, so
-    C_EncryptInit + C_EncryptFinal (as sign_token_source)."""
-    rv = session.lib.C_EncryptInit(session.session, mech.to_native(), key)
+def final_only(session, init, final, key, mech):
+    """An operation on what the token holds (SOURCE_TOKEN): no data, so Init +
+    Final (PyKCS11's one-shot calls refuse empty data before the module is
+    even called); a length query, then the call."""
+    rv = init(session.session, mech.to_native(), key)
     if rv != PyKCS11.CKR_OK:
         raise PyKCS11.PyKCS11Error(rv)
     out = PyKCS11.ckbytelist()
-    rv = session.lib.C_EncryptFinal(session.session, out)  # length query
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    rv = session.lib.C_EncryptFinal(session.session, out)
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
+    for _ in range(2):
+        rv = final(session.session, out)
+        if rv != PyKCS11.CKR_OK:
+            raise PyKCS11.PyKCS11Error(rv)
     return bytes(out)
+
+
+def sign_token_source(session, key, mech):
+    """Device-side signature with the Identity held by the token."""
+    return final_only(session, session.lib.C_SignInit, session.lib.C_SignFinal, key, mech)
+
+
+def encrypt_token_source(session, key, mech):
+    """Device-side encryption of the Identity held by the token."""
+    return final_only(session, session.lib.C_EncryptInit, session.lib.C_EncryptFinal, key, mech)
 
 
 def main():

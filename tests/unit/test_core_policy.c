@@ -57,22 +57,9 @@ static void identity(CK_SESSION_HANDLE s, const char *label, CK_ULONG id, const 
 	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_OK);
 }
 
-/* The object with that attribute, or CK_INVALID_HANDLE when the token has none. */
-static CK_OBJECT_HANDLE find_by(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len)
-{
-	CK_ATTRIBUTE q = {type, (void *)val, len};
-	CK_OBJECT_HANDLE h[2];
-	CK_ULONG n = 0;
-	assert_int_equal(f->C_FindObjectsInit(s, &q, 1), CKR_OK);
-	assert_int_equal(f->C_FindObjects(s, h, 2, &n), CKR_OK);
-	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
-	assert_true(n <= 1);
-	return n == 1 ? h[0] : CK_INVALID_HANDLE;
-}
-
 static CK_OBJECT_HANDLE find(CK_SESSION_HANDLE s, const char *label)
 {
-	return find_by(s, CKA_LABEL, label, (CK_ULONG)strlen(label));
+	return ct_find(s, CKA_LABEL, label, (CK_ULONG)strlen(label));
 }
 
 /* SOURCE_TOKEN signature of identity id with key; the rv of C_SignInit or C_Sign. */
@@ -217,6 +204,15 @@ static void others_work(CK_SESSION_HANDLE s, const char *key_label, const uint8_
 	assert_int_not_equal(find(s, "id-2"), CK_INVALID_HANDLE);
 }
 
+/* CKA_SIGN set on the verify-only server copy's row. */
+static void make_copy_a_signer(store *st, CK_ULONG iid)
+{
+	row r = read_row(st, iid, "srv-copy");
+	CK_BBOOL tr = CK_TRUE;
+	assert_int_equal(attr_set(&r.attrs, &r.n, CKA_SIGN, &tr, sizeof tr), CKR_OK);
+	write_row(st, iid, &r);
+}
+
 /* The service stripped from an authentication key: it would be a generic
  * CKM_AES_CMAC oracle (CMAC over any 48 bytes = any hash || challenge). */
 static void test_stripped_service(void **state)
@@ -274,10 +270,7 @@ static void test_sign_set_on_verify_copy(void **state)
 	uint8_t sig2[16], sig[16];
 	CK_ULONG iid;
 	store *st = tamper_begin(sig2, &iid);
-	row r = read_row(st, iid, "srv-copy");
-	CK_BBOOL tr = CK_TRUE;
-	assert_int_equal(attr_set(&r.attrs, &r.n, CKA_SIGN, &tr, sizeof tr), CKR_OK);
-	write_row(st, iid, &r);
+	make_copy_a_signer(st, iid);
 	CK_SESSION_HANDLE s = tamper_end(st);
 
 	CK_OBJECT_HANDLE k = find(s, "srv-copy");
@@ -351,10 +344,7 @@ static void test_refused_on_refresh(void **state)
 	CK_SESSION_HANDLE s = build(sig2, sig3);
 	CK_ULONG iid;
 	store *st = open_store(&iid);
-	row r = read_row(st, iid, "srv-copy");
-	CK_BBOOL tr = CK_TRUE;
-	assert_int_equal(attr_set(&r.attrs, &r.n, CKA_SIGN, &tr, sizeof tr), CKR_OK);
-	write_row(st, iid, &r);
+	make_copy_a_signer(st, iid);
 	store_close(st);
 	CK_SESSION_HANDLE s2;
 	assert_int_equal(f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s2), CKR_OK);
@@ -376,7 +366,7 @@ static CK_RV encrypt_identity(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_ULONG 
 static CK_OBJECT_HANDLE find_key_enc(CK_SESSION_HANDLE s)
 {
 	CK_ULONG service = CK_PORTFOLIO_SRV_ENCRYPT;
-	return find_by(s, CKA_PORTFOLIO_SERVICE, &service, sizeof service);
+	return ct_find(s, CKA_PORTFOLIO_SERVICE, &service, sizeof service);
 }
 
 static CK_OBJECT_HANDLE enc_key(CK_SESSION_HANDLE s)

@@ -60,12 +60,19 @@ static inline se_ref fake_put(se_item_kind kind, const void *value, size_t len)
 	return it->ref;
 }
 
-/* The sealed policy of ref, as if the item had been made with it. */
-static inline se_ref fake_policy(se_ref ref, CK_ULONG service, unsigned usage)
+/* Item ref of the fake table; aborts if there is none. */
+static inline emu_item *fake_item(se_ref ref)
 {
 	emu_item *it = emu_item_lookup((se_token *)(void *)&fake, ref);
 	if (it == NULL)
 		abort();
+	return it;
+}
+
+/* The sealed policy of ref, as if the item had been made with it. */
+static inline se_ref fake_policy(se_ref ref, CK_ULONG service, unsigned usage)
+{
+	emu_item *it = fake_item(ref);
 	it->pol.service = service;
 	it->pol.usage = usage;
 	return ref;
@@ -74,9 +81,7 @@ static inline se_ref fake_policy(se_ref ref, CK_ULONG service, unsigned usage)
 /* The identity an identity item belongs to, and its SE_IDENTITY_* flags. */
 static inline se_ref fake_identity(se_ref ref, CK_ULONG id, unsigned flags)
 {
-	emu_item *it = emu_item_lookup((se_token *)(void *)&fake, ref);
-	if (it == NULL)
-		abort();
+	emu_item *it = fake_item(ref);
 	it->pol.identity_id = id;
 	it->pol.identity_flags = flags;
 	return ref;
@@ -85,9 +90,7 @@ static inline se_ref fake_identity(se_ref ref, CK_ULONG id, unsigned flags)
 /* Points item ref at value (kept by the caller), as a rewrite would. */
 static inline void fake_value(se_ref ref, const void *value, size_t len)
 {
-	emu_item *it = emu_item_lookup((se_token *)(void *)&fake, ref);
-	if (it == NULL)
-		abort();
+	emu_item *it = fake_item(ref);
 	it->value = (uint8_t *)(uintptr_t)value;
 	it->len = len;
 	if (pf_digest_oneshot(PF_MD_SHA256, value, len, it->value_sha256) != PF_CRYPTO_OK)

@@ -78,9 +78,8 @@ static se_op_params pf(CK_MECHANISM_TYPE m, CK_ULONG source, CK_ULONG id, se_ref
 
 static se_op_params plain(CK_MECHANISM_TYPE m)
 {
-	se_op_params p;
-	memset(&p, 0, sizeof(p));
-	p.mech = m;
+	se_op_params p = pf(m, 0, 0, 0, 0);
+	p.challenge_len = 0; /* standard mechanisms take none */
 	return p;
 }
 

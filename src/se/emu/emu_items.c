@@ -525,28 +525,32 @@ CK_RV emu_item_delete(se_token *t, se_ref ref)
 	return CKR_OK;
 }
 
+/* The item ref of a logged-in t, or NULL with *rv saying why. */
+static emu_item *unlocked_item(se_token *t, se_ref ref, CK_RV *rv)
+{
+	emu_item *it = NULL;
+	*rv = check_token(t);
+	if (*rv == CKR_OK && (it = emu_item_lookup(t, ref)) == NULL)
+		*rv = CKR_OBJECT_HANDLE_INVALID;
+	return it;
+}
+
 CK_RV emu_item_length(se_token *t, se_ref ref, size_t *len)
 {
-	CK_RV rv = check_token(t);
-	if (rv != CKR_OK)
-		return rv;
-	if (len == NULL)
-		return CKR_ARGUMENTS_BAD;
-	emu_item *it = emu_item_lookup(t, ref);
-	if (it == NULL)
-		return CKR_OBJECT_HANDLE_INVALID;
+	CK_RV rv;
+	emu_item *it = unlocked_item(t, ref, &rv);
+	if (it == NULL || len == NULL)
+		return it == NULL ? rv : CKR_ARGUMENTS_BAD;
 	*len = it->len;
 	return CKR_OK;
 }
 
 CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage)
 {
-	CK_RV rv = check_token(t);
-	if (rv != CKR_OK)
-		return rv;
-	emu_item *it = emu_item_lookup(t, ref);
+	CK_RV rv;
+	emu_item *it = unlocked_item(t, ref, &rv);
 	if (it == NULL)
-		return CKR_OBJECT_HANDLE_INVALID;
+		return rv;
 	if ((usage & ~it->pol.usage) != 0)
 		return CKR_ATTRIBUTE_READ_ONLY; /* usage only shrinks */
 	if (usage == it->pol.usage)
@@ -561,14 +565,10 @@ CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage)
 
 CK_RV emu_item_policy(se_token *t, se_ref ref, se_item_policy *out)
 {
-	CK_RV rv = check_token(t);
-	if (rv != CKR_OK)
-		return rv;
-	if (out == NULL)
-		return CKR_ARGUMENTS_BAD;
-	emu_item *it = emu_item_lookup(t, ref);
-	if (it == NULL)
-		return CKR_OBJECT_HANDLE_INVALID;
+	CK_RV rv;
+	emu_item *it = unlocked_item(t, ref, &rv);
+	if (it == NULL || out == NULL)
+		return it == NULL ? rv : CKR_ARGUMENTS_BAD;
 	*out = it->pol;
 	return CKR_OK;
 }
