@@ -365,6 +365,28 @@ static void drop_refs(core_token *tok, const se_ref *refs, size_t n, se_ref keep
 			(void)tok->be->item_delete(tok->se, refs[i]);
 }
 
+/* The object as the template makes it, aside (*next owns its attribute list
+ * even on failure): plain attributes first, then the secrets as new items
+ * (made with the new attributes' policy), then the key's usage shrunk in the
+ * secure component. */
+static CK_RV build_next(core_token *tok, const core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n,
+                        core_object *next, item_swap *sw)
+{
+	CK_RV rv = CKR_OK;
+	*next = *o;
+	next->attrs = NULL;
+	next->n_attrs = 0;
+	for (size_t i = 0; i < o->n_attrs && rv == CKR_OK; i++)
+		rv = attr_set(&next->attrs, &next->n_attrs, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len);
+	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
+		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
+			rv = attr_set(&next->attrs, &next->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
+		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
+			rv = apply_secret(tok, next, &t[i], sw);
+	return rv == CKR_OK ? core_key_restrict(tok, o, next) : rv;
+}
+
 CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
 {
 	core_session *s;
@@ -387,9 +409,7 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	}
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		rv = check_change(tok, o, &t[i]);
-	if (rv == CKR_OK)
-		rv = check_encrypt_current(o, t, n);
-	if (rv != CKR_OK)
+	if (rv != CKR_OK || (rv = check_encrypt_current(o, t, n)) != CKR_OK)
 		goto out;
 	/* Build the new attribute list aside, so a failure changes nothing; a token
 	 * object's new items, its record and the removal of the replaced items are
@@ -398,19 +418,8 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	int tx = o->on_token;
 	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
 		goto out;
-	core_object next = *o;
-	next.attrs = NULL;
-	next.n_attrs = 0;
-	for (size_t i = 0; i < o->n_attrs && rv == CKR_OK; i++)
-		rv = attr_set(&next.attrs, &next.n_attrs, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len);
-	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
-		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
-			rv = attr_set(&next.attrs, &next.n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
-	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
-		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
-			rv = apply_secret(tok, &next, &t[i], &sw);
-	if (rv == CKR_OK)
-		rv = core_key_restrict(tok, o, &next);
+	core_object next;
+	rv = build_next(tok, o, t, n, &next, &sw);
 	if (rv == CKR_OK && next.on_token)
 		rv = core_object_persist(tok, &next);
 	int committing = 0;

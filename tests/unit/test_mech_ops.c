@@ -492,10 +492,15 @@ static void test_portfolio_auth(void **state)
 	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, hash, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, hash, 13, NULL, NULL), CKR_DATA_LEN_RANGE);
-	(void)out;
-	/* parameter checks */
-	pp.ulSource = CKP_PORTFOLIO_SOURCE_TOKEN;
-	pp.ulIdentityId = 3;
+}
+
+static void test_portfolio_params(void **state)
+{
+	mech_key k = service_key(key_of(r_uc1, CKK_AES, 16), CK_PORTFOLIO_SRV_AUTHENT);
+	CK_BYTE ch[4] = { 0x02, 0x34, 0x51, 0x78 };
+	CK_PORTFOLIO_PARAMS pp = { CKP_PORTFOLIO_SOURCE_TOKEN, 3, ch, 4 };
+	(void)state;
+
 	CK_BYTE big[65] = { 0 };
 	CK_PORTFOLIO_PARAMS b = pp;
 	b.ulChallengeLen = 0;
@@ -605,6 +610,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_aes_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gcm_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portfolio_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_portfolio_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portfolio_enc, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
