@@ -439,6 +439,17 @@ static void test_policy_sealed(void **state)
 	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
 	assert_true(got.identity_id == 3 && got.identity_flags == SE_IDENTITY_ENCRYPT_CURRENT &&
 	            got.service == SE_SERVICE_NONE && got.usage == 0);
+	/* another process's view of the instance picks up a reduced usage at its refresh */
+	se_token *other = NULL;
+	assert_int_equal(emu_open(NULL, f->st, 8, &other), CKR_OK);
+	assert_int_equal(emu_login(other, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_restrict(t, k, 0), CKR_OK);
+	assert_int_equal(emu_item_policy(other, k, &got), CKR_OK);
+	assert_int_equal(got.usage, SE_USE_VERIFY);
+	assert_int_equal(emu_items_refresh(other), CKR_OK);
+	assert_int_equal(emu_item_policy(other, k, &got), CKR_OK);
+	assert_int_equal(got.usage, 0);
+	emu_close(other);
 	/* a rewritten value keeps its identity */
 	assert_int_equal(emu_item_replace(t, v, other_key, 16), CKR_OK);
 	assert_int_equal(emu_logout(t), CKR_OK);

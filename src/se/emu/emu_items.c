@@ -242,6 +242,22 @@ CK_RV emu_items_load(se_token *t)
 
 /* ---- refresh: rows other processes wrote ------------------------------------------- */
 
+/* A key item already unlocked: another process may have reduced its usage
+ * (item_restrict re-seals the row under the same ref). Take the smaller usage,
+ * never a larger one or any other change: the item in memory was authentic
+ * when loaded, and usage only shrinks. */
+static CK_RV refresh_usage(se_token *t, emu_item *have, const uint8_t *row, size_t len)
+{
+	emu_item clear;
+	if (!is_key(have->kind) || emu_item_unseal(t->token_key, t->iid, have->ref, row, len, &clear) != CKR_OK)
+		return CKR_OK;
+	pf_free_secret(clear.value, clear.len);
+	if (clear.kind == have->kind && clear.pol.service == have->pol.service &&
+	    clear.pol.key_index == have->pol.key_index && (clear.pol.usage & ~have->pol.usage) == 0)
+		have->pol.usage = clear.pol.usage;
+	return CKR_OK;
+}
+
 typedef struct refresh_ctx {
 	se_token *t;
 	se_ref *seen;
@@ -260,8 +276,9 @@ static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len
 		c->cap = cap;
 	}
 	c->seen[c->n++] = ref;
-	if (emu_item_lookup(c->t, ref) != NULL)
-		return CKR_OK; /* already unlocked (rows are written once, or replaced by new refs) */
+	emu_item *have = emu_item_lookup(c->t, ref);
+	if (have != NULL)
+		return refresh_usage(c->t, have, row, len);
 	return load_row(c->t, ref, row, len);
 }
 
