@@ -173,6 +173,9 @@ void core_abort_token_operations(core_token *tok);
 /* ---- object.c ------------------------------------------------------------ */
 CK_RV core_token_load_objects(core_token *tok);   /* token lock exclusive */
 CK_RV core_token_refresh(core_token *tok);        /* reload if store_generation moved */
+/* After login: leave out the token objects whose rows disagree with their items'
+ * authenticated policy (policy.c). Token lock exclusive. */
+void core_token_check_policies(core_token *tok);
 void core_token_free_objects(core_token *tok, int token_objects_too);
 /* Re-initialisation: delete every object record of the token and free all objects. */
 void core_token_purge(core_token *tok);
@@ -208,6 +211,19 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
                         CK_OBJECT_HANDLE_PTR out);
 CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                        CK_OBJECT_HANDLE_PTR out);
+
+/* ---- policy.c ------------------------------------------------------------ */
+/* The policy the secure component keeps with an object's items, as its
+ * attributes say it should be (core_object_cache done). */
+void core_key_policy(const core_object *o, se_item_policy *pol);
+void core_identity_policy(const core_object *o, int hash, se_item_policy *pol);
+/* 1 when a token object's row agrees with the policy of its items (or cannot be
+ * checked yet: nobody logged in, or a backend without item_policy). */
+int core_object_policy_ok(core_token *tok, const core_object *o);
+void core_object_policy_refused(const core_token *tok, const core_object *o); /* the log line */
+/* C_SetAttributeValue: shrink the key item's usage to what after says (after's
+ * cache is refreshed). Growth: CKR_ATTRIBUTE_READ_ONLY. */
+CK_RV core_key_restrict(core_token *tok, const core_object *before, core_object *after);
 
 /* ---- ops.c --------------------------------------------------------------- */
 CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key);

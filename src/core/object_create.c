@@ -205,6 +205,9 @@ static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
 		return CKR_TEMPLATE_INCOMPLETE;
 	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > IDENTITY_MAX))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
+	/* The SO's choice, sealed with the hash the SO provisions now. */
+	if (attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE) && tok->login != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
 	if (sec->hash != NULL) {
 		/* Provisioning the hash is the SO's privilege. */
 		if (tok->login != CKU_SO)
@@ -222,23 +225,26 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
                        const secrets *sec)
 {
 	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
+	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
+		core_key_policy(o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)
 			flags |= SE_ITEM_READABLE;
 		if (mode == MODE_GENERATE)
-			return tok->be->item_generate(tok->se, kind, len, flags, &o->value_ref);
-		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &o->value_ref);
+			return tok->be->item_generate(tok->se, kind, len, flags, &pol, &o->value_ref);
+		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &pol, &o->value_ref);
 		if (rv == CKR_ATTRIBUTE_VALUE_INVALID)
 			PF_WARN("instance %lu: this key material is already held as a device key",
 			        (unsigned long)tok->iid);
 		return rv;
 	}
 	if (sec->value != NULL) {
+		core_identity_policy(o, 0, &pol);
 		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_VALUE, sec->value->pValue, sec->value->ulValueLen,
-		                       flags | SE_ITEM_READABLE, &o->value_ref);
+		                       flags | SE_ITEM_READABLE, &pol, &o->value_ref);
 		if (rv != CKR_OK)
 			return rv;
 	}
@@ -254,7 +260,9 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
 		hash = computed;
 	}
 	if (hash != NULL) {
-		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &o->hash_ref);
+		core_identity_policy(o, 1, &pol);
+		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &pol,
+		                       &o->hash_ref);
 		pf_wipe(computed, sizeof computed);
 		return rv;
 	}

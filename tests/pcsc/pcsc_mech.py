@@ -25,6 +25,9 @@ def main():
                     "instance.0.aid = A0000006165046\n"
                     f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
         os.environ["PORTFOLIO_PKCS11_CONF"] = conf
+        # The applet's side of issue 8 item 2 (ENC bound to the provisioned hash)
+        # comes with the card's policy work (wt-vcard): remove this line then.
+        scenario.PENDING.add("enc-binding")
         scenario.run(scenario.Module(module), tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -134,6 +134,18 @@ CK_OBJECT_HANDLE ct_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG le
 	return h;
 }
 
+CK_OBJECT_HANDLE ct_find(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len)
+{
+	CK_ATTRIBUTE q = {type, (void *)val, len};
+	CK_OBJECT_HANDLE h[2];
+	CK_ULONG n = 0;
+	assert_int_equal(f->C_FindObjectsInit(s, &q, 1), CKR_OK);
+	assert_int_equal(f->C_FindObjects(s, h, 2, &n), CKR_OK);
+	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
+	assert_true(n <= 1);
+	return n == 1 ? h[0] : CK_INVALID_HANDLE;
+}
+
 int ct_have_mech(void)
 {
 	return mech_count() != 0;

@@ -40,5 +40,8 @@ CK_SESSION_HANDLE ct_ready_token(CK_SLOT_ID *slot_out);
 CK_OBJECT_HANDLE ct_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG len, CK_ULONG service,
                             CK_ULONG index, CK_BBOOL sign);
 int ct_have_mech(void);
+/* The one object with that attribute, or CK_INVALID_HANDLE when there is none
+ * (more than one fails the test). */
+CK_OBJECT_HANDLE ct_find(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len);
 
 #endif
