@@ -153,6 +153,7 @@ static void dispatch(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_res
 	case 0xE4: vcard_cmd_delete(a, apdu, len, r); break;
 	case 0x70: vcard_cmd_sign(a, apdu, len, r); break;
 	case 0x72: vcard_cmd_encrypt(a, apdu, len, r); break;
+	case 0xDA: vcard_cmd_restrict(a, apdu, len, r); break;
 	default: r->sw = SW_INS_UNSUPPORTED; break;
 	}
 	if (r->sw != SW_OK) /* errors carry no data: nothing half-computed leaves the card */
@@ -247,6 +248,10 @@ void vcard_cmd_layout(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_re
 		memcpy(p, serial, strlen(serial));
 		p += 16;
 		r->len = (size_t)(p - r->data);
+		return;
+	}
+	if (apdu[2] == 0x02) {
+		vcard_cmd_policy(a, apdu, len, r);
 		return;
 	}
 	if (apdu[2] != 0x01) {

@@ -25,7 +25,7 @@ EXTRA_DIST += docs/apdu.md
 # The virtual card daemon (needs no pcsc-lite: it talks to vpcd over TCP).
 bin_PROGRAMS += portfolio-vcard
 VCARD_APPLET_SOURCES = src/vcard/vcard.h src/vcard/vcard_applet.c src/vcard/vcard_pins.c \
-	src/vcard/vcard_items.c src/vcard/vcard_crypto.c
+	src/vcard/vcard_items.c src/vcard/vcard_crypto.c src/vcard/vcard_policy.c
 portfolio_vcard_SOURCES = $(VCARD_APPLET_SOURCES) src/vcard/vcard_vpcd.h src/vcard/vcard_vpcd.c \
 	src/vcard/vcard_main.c
 portfolio_vcard_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)

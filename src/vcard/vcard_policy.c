@@ -1,0 +1,152 @@
+/*
+ * vcard_policy.c - what each item may do, decided on the card: the policy
+ * block of PUT / GENERATE ITEM, RESTRICT ITEM (usage only shrinks), the policy
+ * read-back (GET LAYOUT P1 = 02), and the checks PORTFOLIO SIGN / ENCRYPT run
+ * before they touch a key. The host's object rows are never consulted: a
+ * caller holding only the user PIN cannot widen what a key does.
+ */
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "vcard/vcard.h"
+#include "util/secure.h"
+
+#define SW_OK            0x9000
+#define SW_WRONG_LENGTH  0x6700
+#define SW_SECURITY      0x6982
+#define SW_CONDITIONS    0x6985
+#define SW_BAD_DATA      0x6A80
+#define SW_REF_NOT_FOUND 0x6A88
+#define SW_INTERNAL      0x6F00
+
+uint32_t vcard_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static int is_key(uint8_t kind)
+{
+	return kind == VCARD_KIND_AES || kind == VCARD_KIND_SECRET;
+}
+
+uint16_t vcard_policy_parse(const vcard_applet *a, uint8_t kind, const uint8_t *in, vcard_policy *pol)
+{
+	pol->service = in[0];
+	pol->usage = in[1];
+	pol->key_index = vcard_be32(in + 2);
+	pol->identity_id = vcard_be32(in + 6);
+	pol->identity_flags = in[10];
+	if ((pol->service != VCARD_SERVICE_AUTH && pol->service != VCARD_SERVICE_ENC &&
+	     pol->service != VCARD_SERVICE_NONE) ||
+	    (pol->usage & ~VCARD_USE_ALL) != 0 || (pol->identity_flags & ~VCARD_IDENTITY_ENCRYPT_CURRENT) != 0)
+		return SW_BAD_DATA;
+	/* A key has no identity; an identity item has no keyset and no usage. */
+	if (is_key(kind) ? pol->identity_id != 0 || pol->identity_flags != 0
+	                 : pol->service != VCARD_SERVICE_NONE || pol->usage != 0 || pol->key_index != 0)
+		return SW_BAD_DATA;
+	/* "Encrypt the current value" is the SO's decision, like the hash itself. */
+	if (pol->identity_flags != 0 && !a->so_logged)
+		return SW_SECURITY;
+	return SW_OK;
+}
+
+void vcard_policy_encode(const vcard_policy *pol, uint8_t out[VCARD_POLICY_LEN])
+{
+	out[0] = pol->service;
+	out[1] = pol->usage;
+	put_be32(out + 2, pol->key_index);
+	put_be32(out + 6, pol->identity_id);
+	out[10] = pol->identity_flags;
+}
+
+uint16_t vcard_policy_key(const vcard_item *key, uint8_t service, uint8_t use)
+{
+	if (key->pol.service != service)
+		return VCARD_SW_SERVICE;
+	if ((key->pol.usage & use) == 0)
+		return VCARD_SW_USAGE;
+	return SW_OK;
+}
+
+uint16_t vcard_policy_identity(vcard_applet *a, uint8_t item, uint8_t kind, uint32_t id, const vcard_item **out)
+{
+	const vcard_item *it = vcard_item_get(a, item);
+
+	*out = NULL;
+	if (it == NULL)
+		return SW_REF_NOT_FOUND;
+	if (it->kind != kind)
+		return SW_CONDITIONS;
+	/* Constant work is not needed here: ids are not secret. */
+	if (it->pol.identity_id != id)
+		return VCARD_SW_IDENTITY;
+	*out = it;
+	return SW_OK;
+}
+
+uint16_t vcard_policy_current(const vcard_item *value, const vcard_item *hash)
+{
+	uint8_t digest[32];
+	unsigned n = 0;
+	uint8_t flags = (uint8_t)(value->pol.identity_flags | (hash != NULL ? hash->pol.identity_flags : 0));
+	uint16_t sw;
+
+	if (flags & VCARD_IDENTITY_ENCRYPT_CURRENT)
+		return SW_OK;
+	if (hash == NULL || hash->len != sizeof(digest))
+		return VCARD_SW_NOT_CURRENT; /* nothing provisioned to compare with */
+	if (EVP_Digest(value->value, value->len, digest, &n, EVP_sha256(), NULL) != 1 || n != sizeof(digest))
+		return SW_INTERNAL;
+	sw = pf_ct_equal(digest, hash->value, sizeof(digest)) ? SW_OK : VCARD_SW_NOT_CURRENT;
+	pf_wipe(digest, sizeof(digest));
+	return sw;
+}
+
+/* RESTRICT ITEM - 80 DA P1 00 01 usage: the item keeps only the usage bits given. */
+void vcard_cmd_restrict(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
+{
+	size_t n;
+	const uint8_t *d = vcard_data(apdu, len, &n);
+	vcard_item *it = vcard_item_get(a, apdu[2]);
+
+	if (!a->so_logged && !a->user_logged) {
+		r->sw = SW_SECURITY;
+		return;
+	}
+	if (it == NULL) {
+		r->sw = SW_REF_NOT_FOUND;
+		return;
+	}
+	if (d == NULL || n != 1 || apdu[3] != 0) {
+		r->sw = SW_WRONG_LENGTH;
+		return;
+	}
+	if ((d[0] & ~it->pol.usage) != 0) {
+		r->sw = VCARD_SW_USAGE_GROWS;
+		return;
+	}
+	it->pol.usage = d[0];
+}
+
+/* GET LAYOUT P1 = 02, P2 = item: the policy block (nothing secret, no login). */
+void vcard_cmd_policy(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
+{
+	const vcard_item *it = vcard_item_get(a, apdu[3]);
+
+	(void)len;
+	if (it == NULL) {
+		r->sw = SW_REF_NOT_FOUND;
+		return;
+	}
+	vcard_policy_encode(&it->pol, r->data);
+	r->len = VCARD_POLICY_LEN;
+}
