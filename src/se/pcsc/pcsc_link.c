@@ -256,6 +256,13 @@ static CK_RV open_channel(pcsc_link *l)
 		PF_ERROR("pcsc: applet not selectable (SW %04x)", sw_of(resp, rn));
 		return CKR_TOKEN_NOT_RECOGNIZED;
 	}
+	/* Version 01 applets keep no item policy: any AES key on them signs and
+	 * encrypts whatever it is given. Such a card is not a Portfolio token. */
+	if (rn < 3 + 2 || resp[0] < PCSC_APPLET_MIN_VERSION) {
+		PF_ERROR("pcsc: applet version %u enforces no key policy (need %u or later)",
+		         rn < 3 + 2 ? 0u : (unsigned)resp[0], (unsigned)PCSC_APPLET_MIN_VERSION);
+		return CKR_TOKEN_NOT_RECOGNIZED;
+	}
 	if (RAND_bytes(hc, sizeof(hc)) != 1 ||
 	    scp03_host_initialize_update(&l->sm, l->keys.kvn, hc, cmd, sizeof(cmd), &n) != SCP03_OK)
 		return CKR_DEVICE_ERROR;

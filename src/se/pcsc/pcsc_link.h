@@ -15,6 +15,9 @@
 #include "pkcs11/portfolio.h"
 #include "se/pcsc/scp03.h"
 
+/* The first applet version (SELECT response byte 0) that enforces item policies. */
+#define PCSC_APPLET_MIN_VERSION 0x02u
+
 typedef struct pcsc_link {
 	pthread_mutex_t lock;     /* one exchange at a time: the channel counters are shared */
 	SCARDCONTEXT ctx;
