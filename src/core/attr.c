@@ -321,10 +321,13 @@ static CK_RV apply_secret(core_token *tok, core_object *o, const CK_ATTRIBUTE *a
 	int value = a->type == CKA_VALUE;
 	se_ref *slot = value ? &o->value_ref : &o->hash_ref;
 	se_ref ref;
+	se_item_policy pol;
 	if (sw->n_made == 4 || sw->n_old == 4)
 		return CKR_TEMPLATE_INCONSISTENT; /* the same secret attribute given over and over */
+	core_identity_policy(o, !value, &pol);
 	CK_RV rv = tok->be->item_put(tok->se, value ? SE_ITEM_IDENTITY_VALUE : SE_ITEM_IDENTITY_HASH,
-	                             a->pValue, a->ulValueLen, value ? flags | SE_ITEM_READABLE : flags, &ref);
+	                             a->pValue, a->ulValueLen, value ? flags | SE_ITEM_READABLE : flags, &pol,
+	                             &ref);
 	if (rv != CKR_OK)
 		return rv;
 	sw->made[sw->n_made++] = ref;

@@ -208,6 +208,12 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                        CK_OBJECT_HANDLE_PTR out);
 
+/* ---- policy.c ------------------------------------------------------------ */
+/* The policy the secure component keeps with an object's items, as its
+ * attributes say it should be (core_object_cache done). */
+void core_key_policy(const core_object *o, se_item_policy *pol);
+void core_identity_policy(const core_object *o, int hash, se_item_policy *pol);
+
 /* ---- ops.c --------------------------------------------------------------- */
 CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key);
 CK_RV core_op_single(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_ULONG in_len,

@@ -223,23 +223,26 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
                        const secrets *sec)
 {
 	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
+	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
+		core_key_policy(o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)
 			flags |= SE_ITEM_READABLE;
 		if (mode == MODE_GENERATE)
-			return tok->be->item_generate(tok->se, kind, len, flags, &o->value_ref);
-		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &o->value_ref);
+			return tok->be->item_generate(tok->se, kind, len, flags, &pol, &o->value_ref);
+		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &pol, &o->value_ref);
 		if (rv == CKR_ATTRIBUTE_VALUE_INVALID)
 			PF_WARN("instance %lu: this key material is already held as a device key",
 			        (unsigned long)tok->iid);
 		return rv;
 	}
 	if (sec->value != NULL) {
+		core_identity_policy(o, 0, &pol);
 		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_VALUE, sec->value->pValue, sec->value->ulValueLen,
-		                       flags | SE_ITEM_READABLE, &o->value_ref);
+		                       flags | SE_ITEM_READABLE, &pol, &o->value_ref);
 		if (rv != CKR_OK)
 			return rv;
 	}
@@ -255,7 +258,9 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
 		hash = computed;
 	}
 	if (hash != NULL) {
-		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &o->hash_ref);
+		core_identity_policy(o, 1, &pol);
+		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &pol,
+		                       &o->hash_ref);
 		pf_wipe(computed, sizeof computed);
 		return rv;
 	}

@@ -10,17 +10,15 @@
 #include "core/core.h"
 #include "util/log.h"
 
-/* mech_identity_resolver: Identity instance id -> its hash or value item. */
-static CK_RV resolve_identity(void *ctx, CK_ULONG identity_id, se_item_kind want, se_ref *out)
+/* mech_identity_resolver: Identity instance id -> its hash and value items. */
+static CK_RV resolve_identity(void *ctx, CK_ULONG identity_id, se_ref *hash, se_ref *value)
 {
 	core_token *tok = ctx;
 	const core_object *o = htable_get(&tok->identities, identity_id);
 	if (o == NULL || !core_object_visible(tok, o))
 		return CKR_MECHANISM_PARAM_INVALID;
-	se_ref ref = want == SE_ITEM_IDENTITY_HASH ? o->hash_ref : want == SE_ITEM_IDENTITY_VALUE ? o->value_ref : 0;
-	if (ref == 0)
-		return CKR_MECHANISM_PARAM_INVALID;
-	*out = ref;
+	*hash = o->hash_ref;
+	*value = o->value_ref;
 	return CKR_OK;
 }
 

@@ -36,13 +36,12 @@ typedef enum mech_op_kind {
 } mech_op_kind;
 
 /* Lets the mech layer turn a CKP_PORTFOLIO_SOURCE_TOKEN identity id into the
- * secure-component item, without knowing how the core stores objects.
- * want = SE_ITEM_IDENTITY_HASH (AUTH) or SE_ITEM_IDENTITY_VALUE (ENC).
- * Returns CKR_MECHANISM_PARAM_INVALID when there is no such identity, or
- * (for the hash) when none has been provisioned. */
+ * secure-component items, without knowing how the core stores objects: the
+ * provisioned hash item and the value item (0 where the identity has none).
+ * Returns CKR_MECHANISM_PARAM_INVALID when there is no such identity. */
 typedef struct mech_identity_resolver {
 	void *ctx;
-	CK_RV (*resolve)(void *ctx, CK_ULONG identity_id, se_item_kind want, se_ref *out);
+	CK_RV (*resolve)(void *ctx, CK_ULONG identity_id, se_ref *hash, se_ref *value);
 } mech_identity_resolver;
 
 /* One running operation of one session. Embedded in the session; zero-initialise,

@@ -137,7 +137,9 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 	p.tag_len = 0;
 	p.mac_len = 0;
 	p.source = 0;
-	p.identity_ref = 0;
+	p.identity_id = 0;
+	p.identity_hash_ref = 0;
+	p.identity_value_ref = 0;
 	p.challenge_len = 0;
 	switch (d->fam) {
 	case MECH_FAM_CIPHER: rv = mech_aes_parse(d, kind, m, &p); break;
@@ -153,11 +155,13 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 		const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
 		if (res == NULL || res->resolve == NULL)
 			return CKR_MECHANISM_PARAM_INVALID;
-		rv = res->resolve(res->ctx, pp->ulIdentityId,
-		                  d->fam == MECH_FAM_PF_AUTH ? SE_ITEM_IDENTITY_HASH : SE_ITEM_IDENTITY_VALUE,
-		                  &p.identity_ref);
+		rv = res->resolve(res->ctx, pp->ulIdentityId, &p.identity_hash_ref, &p.identity_value_ref);
 		if (rv != CKR_OK)
 			return rv;
+		/* AUTH needs the provisioned hash, ENC the value to encrypt */
+		if ((d->fam == MECH_FAM_PF_AUTH ? p.identity_hash_ref : p.identity_value_ref) == 0)
+			return CKR_MECHANISM_PARAM_INVALID;
+		p.identity_id = pp->ulIdentityId;
 	}
 
 	/* The session's backend op is made once and reused; a different token

@@ -71,7 +71,8 @@ static se_op_params pf_params(CK_MECHANISM_TYPE m, CK_ULONG source, se_ref id)
 {
 	se_op_params p = params(m);
 	p.source = source;
-	p.identity_ref = id;
+	p.identity_hash_ref = id;
+	p.identity_value_ref = id;
 	memcpy(p.challenge, challenge, sizeof(challenge));
 	p.challenge_len = sizeof(challenge);
 	return p;
@@ -364,9 +365,9 @@ static void test_pf_auth_cmac_sources(void **state)
 	/* SOURCE_TOKEN naming a value item, a short hash, or nothing */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, r_value);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
-	p.identity_ref = r_hash_short;
+	p.identity_hash_ref = r_hash_short;
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
-	p.identity_ref = 4242;
+	p.identity_hash_ref = 4242;
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	/* bad source, bad challenge length */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, 7, 0);

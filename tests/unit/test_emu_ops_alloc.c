@@ -79,7 +79,7 @@ static void test_signing_does_not_allocate(void **state)
 
 	p.mech = CKM_PORTFOLIO_AUTH_CMAC;
 	p.source = CKP_PORTFOLIO_SOURCE_TOKEN;
-	p.identity_ref = r_hash;
+	p.identity_hash_ref = r_hash;
 	memcpy(p.challenge, challenge, 4);
 	p.challenge_len = 4;
 	allocs = 0;

@@ -37,8 +37,8 @@ static void test_put_read_delete(void **state)
 	se_ref r = 0;
 	size_t len = 0;
 	/* everything needs a login */
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0, &r), CKR_USER_NOT_LOGGED_IN);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, &r), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0, NULL, &r), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, NULL, &r), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_length(t, 1, &len), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_read(t, 1, NULL, &len), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_delete(t, 1), CKR_USER_NOT_LOGGED_IN);
@@ -47,25 +47,25 @@ static void test_put_read_delete(void **state)
 	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
 
 	/* length and kind rules */
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 15, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, known_key, 16, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, SE_ITEM_GENERIC_SECRET, known_key, 0, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, (se_item_kind)9, known_key, 16, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0x80, &r), CKR_ARGUMENTS_BAD);
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, NULL, 16, 0, &r), CKR_ARGUMENTS_BAD);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 20, 0, &r), CKR_KEY_SIZE_RANGE);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 513, 0, &r), CKR_KEY_SIZE_RANGE);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_IDENTITY_VALUE, 16, 0, &r), CKR_ARGUMENTS_BAD);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 15, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, known_key, 16, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, SE_ITEM_GENERIC_SECRET, known_key, 0, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, (se_item_kind)9, known_key, 16, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0x80, NULL, &r), CKR_ARGUMENTS_BAD);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, NULL, 16, 0, NULL, &r), CKR_ARGUMENTS_BAD);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 20, 0, NULL, &r), CKR_KEY_SIZE_RANGE);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 513, 0, NULL, &r), CKR_KEY_SIZE_RANGE);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_IDENTITY_VALUE, 16, 0, NULL, &r), CKR_ARGUMENTS_BAD);
 
 	int built = emu_test_caches_built;
 	se_ref key = 0, id = 0, hash = 0, gen = 0;
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &key), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &key), CKR_OK);
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, sizeof(identity),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &id), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &id), CKR_OK);
 	uint8_t h[32];
 	memset(h, 0x5a, sizeof(h));
-	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, SE_ITEM_READABLE, &hash), CKR_OK);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 64, 0, &gen), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, SE_ITEM_READABLE, NULL, &hash), CKR_OK);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 64, 0, NULL, &gen), CKR_OK);
 	assert_true(key != 0 && id != 0 && hash != 0 && gen != 0);
 	assert_true(key != id && id != hash && hash != gen);
 	/* key caches for the two keys, none for identity items */
@@ -128,7 +128,7 @@ static void test_many_items_table_growth(void **state)
 	se_ref refs[200];
 	for (int i = 0; i < 200; i++) {
 		uint8_t v[4] = { (uint8_t)i, (uint8_t)(i >> 8), 0xee, 0xff };
-		assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, v, sizeof(v), SE_ITEM_READABLE, &refs[i]),
+		assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, v, sizeof(v), SE_ITEM_READABLE, NULL, &refs[i]),
 		                 CKR_OK);
 	}
 	for (int i = 0; i < 200; i += 2)
@@ -150,10 +150,10 @@ static void test_persistence(void **state)
 	emu_fixture *f = *state;
 	se_token *t = user_token(f, 3);
 	se_ref pk = 0, sk = 0, pid = 0;
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &pk), CKR_OK);
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &sk), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &pk), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, NULL, &sk), CKR_OK);
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, sizeof(identity),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &pid), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &pid), CKR_OK);
 	assert_int_equal(emu_logout(t), CKR_OK);
 	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
 	assert_non_null(emu_item_lookup(t, pk));
@@ -220,9 +220,9 @@ static void test_sealed_rows_hide_values(void **state)
 	emu_fixture *f = *state;
 	se_token *t = user_token(f, 4);
 	se_ref r = 0, g = 0;
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r), CKR_OK);
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, sizeof(identity),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &g), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &g), CKR_OK);
 	/* the search works: bytes written in clear (an object record) are found */
 	static const uint8_t marker[] = "clear-marker-7f3a9c";
 	assert_int_equal(store_object_put(f->st, 4, 1, marker, sizeof(marker)), CKR_OK);
@@ -247,7 +247,7 @@ static void test_rows_bound_to_their_place(void **state)
 	se_token *a = user_token(f, 5);
 	se_token *b = user_token(f, 6);
 	se_ref r = 0;
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r), CKR_OK);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r), CKR_OK);
 	uint8_t *row = NULL;
 	size_t len = 0;
 	assert_int_equal(store_secret_get(f->st, 5, r, &row, &len), CKR_OK);
@@ -304,29 +304,29 @@ static void test_exclusive_across_instances(void **state)
 	se_token *b = user_token(f, 8);
 	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
 	se_ref r = 0, r2 = 0;
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, &r), CKR_OK);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r), CKR_OK);
 	/* another instance, and the same one, cannot hold it as a device key */
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
 	/* nor as an exclusive session key */
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_EXCLUSIVE, &r2),
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_EXCLUSIVE, NULL, &r2),
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* a server-side copy (not exclusive) is fine */
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r2), CKR_OK);
 	/* same bytes as another kind are another fingerprint */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, NULL, &r2), CKR_OK);
 
 	/* session claims are checked against persistent puts and other sessions */
 	se_ref s = 0;
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, &s), CKR_OK);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, &r2),
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, NULL, &s), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, dev, NULL, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, NULL, &r2),
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* deleting the session item (or logging out) releases the claim */
 	assert_int_equal(emu_item_delete(a, s), CKR_OK);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, NULL, &r2), CKR_OK);
 	assert_int_equal(emu_logout(b), CKR_OK);
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, dev, &s), CKR_OK);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, dev, NULL, &s), CKR_OK);
 
 	/* the holder is reported by the store: instance 7 */
 	uint8_t fp[32];
@@ -341,7 +341,7 @@ static void test_exclusive_across_instances(void **state)
 	/* deleting the persistent device key frees the material for another instance */
 	assert_int_equal(emu_item_delete(a, r), CKR_OK);
 	assert_int_equal(emu_login(b, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r2), CKR_OK);
 	emu_close(a);
 	emu_close(b);
 }

@@ -37,12 +37,13 @@ static se_ref r_aes, r_uc1, r_uc2, r_hmac, r_hash, r_value;
 static mech_op op;
 
 /* Identity 3 has a hash and a value; anything else is unknown. */
-static CK_RV resolve(void *ctx, CK_ULONG id, se_item_kind want, se_ref *out)
+static CK_RV resolve(void *ctx, CK_ULONG id, se_ref *hash, se_ref *value)
 {
 	(void)ctx;
 	if (id != 3)
 		return CKR_MECHANISM_PARAM_INVALID;
-	*out = want == SE_ITEM_IDENTITY_HASH ? r_hash : r_value;
+	*hash = r_hash;
+	*value = r_value;
 	return CKR_OK;
 }
 static const mech_identity_resolver resolver = { NULL, resolve };

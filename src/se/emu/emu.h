@@ -18,6 +18,7 @@ typedef struct emu_item {
 	se_ref ref;
 	se_item_kind kind;
 	unsigned flags;                /* SE_ITEM_* */
+	se_item_policy pol;            /* what the item may do: sealed with it */
 	uint8_t *value;                /* len bytes, wiped on free */
 	size_t len;
 	struct emu_key_cache *cache;   /* NULL for identity items */

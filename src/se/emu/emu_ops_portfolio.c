@@ -41,7 +41,7 @@ static CK_RV auth_init(se_op *op, const se_op_params *p, emu_item *key)
 		return rv;
 	switch (p->source) {
 	case CKP_PORTFOLIO_SOURCE_TOKEN: {
-		emu_item *id = emu_item_lookup(op->tok, p->identity_ref);
+		emu_item *id = emu_item_lookup(op->tok, p->identity_hash_ref);
 		if (id == NULL || id->kind != SE_ITEM_IDENTITY_HASH || id->len != PF_SHA256_SIZE ||
 		    id->value == NULL)
 			return CKR_MECHANISM_PARAM_INVALID;
@@ -80,7 +80,7 @@ static CK_RV enc_init(se_op *op, const se_op_params *p, emu_item *key)
 	case CKP_PORTFOLIO_SOURCE_DATA:
 		return CKR_OK;
 	case CKP_PORTFOLIO_SOURCE_TOKEN: {
-		emu_item *id = emu_item_lookup(op->tok, p->identity_ref);
+		emu_item *id = emu_item_lookup(op->tok, p->identity_value_ref);
 		if (id == NULL || id->kind != SE_ITEM_IDENTITY_VALUE || (id->value == NULL && id->len != 0))
 			return CKR_MECHANISM_PARAM_INVALID;
 		if (id->len > EMU_PF_MAX_DATA)

@@ -261,6 +261,7 @@ CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref
 	out->ref = ref;
 	out->kind = (se_item_kind)kind;
 	out->flags = flags;
+	out->pol.service = SE_SERVICE_NONE;
 	out->value = value;
 	out->len = len;
 	return CKR_OK;

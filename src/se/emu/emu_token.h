@@ -148,10 +148,16 @@ void emu_items_drop(se_token *t);
 CK_RV emu_items_refresh(se_token *t);
 int emu_item_kind_valid(se_item_kind kind);
 int emu_item_len_valid(se_item_kind kind, size_t len);
+/* A policy an item of that kind may carry (se.h): keys a service, index and usage;
+ * identity items their identity id (and, the hash item, its SE_IDENTITY_* flags). */
+int emu_policy_fits(se_item_kind kind, const se_item_policy *pol);
 
 CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
-                   unsigned flags, se_ref *out);
-CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out);
+                   unsigned flags, const se_item_policy *pol, se_ref *out);
+CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
+                        const se_item_policy *pol, se_ref *out);
+CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage);
+CK_RV emu_item_policy(se_token *t, se_ref ref, se_item_policy *out);
 CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len);
 CK_RV emu_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len);
 CK_RV emu_item_delete(se_token *t, se_ref ref);

@@ -248,8 +248,9 @@ static CK_RV put(se_token *t, uint8_t slot, se_item_kind kind, const uint8_t *va
 }
 
 static CK_RV pcsc_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len, unsigned flags,
-                           se_ref *out)
+                           const se_item_policy *pol, se_ref *out)
 {
+	(void)pol; /* the card's policy: wt-vcard */
 	uint8_t fp[32];
 	CK_RV rv;
 
@@ -272,8 +273,10 @@ static CK_RV pcsc_item_put(se_token *t, se_item_kind kind, const uint8_t *value,
 	return rv;
 }
 
-static CK_RV pcsc_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out)
+static CK_RV pcsc_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
+                                 const se_item_policy *pol, se_ref *out)
 {
+	(void)pol; /* the card's policy: wt-vcard */
 	uint8_t d[2] = {(uint8_t)(flags & 7u), (uint8_t)len}, r[8];
 	size_t n = 0;
 	uint16_t sw = 0;
@@ -425,9 +428,10 @@ static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_
 	if (key == 0 || key > 255 || p->challenge_len < 1 || p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
 		return key == 0 || key > 255 ? CKR_KEY_HANDLE_INVALID : CKR_MECHANISM_PARAM_INVALID;
 	if (p->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
-		if (p->identity_ref == 0 || p->identity_ref > 255 || kind == SE_OP_DECRYPT)
+		se_ref ident = auth ? p->identity_hash_ref : p->identity_value_ref;
+		if (ident == 0 || ident > 255 || kind == SE_OP_DECRYPT)
 			return CKR_MECHANISM_PARAM_INVALID;
-		op->identity = (uint8_t)p->identity_ref;
+		op->identity = (uint8_t)ident;
 	} else if (p->source != CKP_PORTFOLIO_SOURCE_DATA &&
 	           !(p->source == CKP_PORTFOLIO_SOURCE_HASH && auth)) {
 		return CKR_MECHANISM_PARAM_INVALID;
