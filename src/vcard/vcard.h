@@ -45,7 +45,7 @@
 #define VCARD_SW_SERVICE       0x69F1 /* the key's service does not serve this command */
 #define VCARD_SW_USAGE         0x69F2 /* the key's usage does not allow this operation */
 #define VCARD_SW_SOURCE        0x69F3 /* a signing / encrypting key takes only a named Identity item */
-#define VCARD_SW_IDENTITY      0x69F4 /* the named item belongs to another identity */
+#define VCARD_SW_IDENTITY      0x69F4 /* the named item is not that identity's hash / value */
 #define VCARD_SW_NOT_CURRENT   0x69F5 /* SHA-256(value) is not the provisioned hash (not encrypt-current) */
 #define VCARD_SW_USAGE_GROWS   0x69F6 /* RESTRICT ITEM may only take usage away */
 
@@ -54,7 +54,7 @@ typedef struct vcard_policy {
 	uint8_t usage;                /* VCARD_USE_* (keys); 0 on identity items */
 	uint32_t key_index;           /* Kn within the keyset (keys) */
 	uint32_t identity_id;         /* /16/x/0/<id> (identity items); 0 on keys */
-	uint8_t identity_flags;       /* VCARD_IDENTITY_* (identity items, set by the SO only) */
+	uint8_t identity_flags;       /* VCARD_IDENTITY_* (identity hash items: the SO's) */
 } vcard_policy;
 
 typedef struct vcard_item {
@@ -135,19 +135,19 @@ const uint8_t *vcard_data(const uint8_t *apdu, size_t len, size_t *n);
 vcard_item *vcard_item_get(vcard_applet *a, uint8_t id);
 
 /* Policy (vcard_policy.c). */
-/* Reads the 11-byte block into *pol and checks it for an item of that kind made
- * by the current login: 0x9000, 6A80 malformed / inconsistent with the kind,
- * 6982 identity flags without the SO. */
-uint16_t vcard_policy_parse(const vcard_applet *a, uint8_t kind, const uint8_t *in, vcard_policy *pol);
+/* Reads the 11-byte block into *pol and checks it fits an item of that kind:
+ * 0x9000, or 6A80 malformed / inconsistent with the kind. */
+uint16_t vcard_policy_parse(uint8_t kind, const uint8_t *in, vcard_policy *pol);
 void vcard_policy_encode(const vcard_policy *pol, uint8_t out[VCARD_POLICY_LEN]);
 /* May key serve the operation? service VCARD_SERVICE_*, use one VCARD_USE_* bit:
  * 0x9000, VCARD_SW_SERVICE or VCARD_SW_USAGE. */
 uint16_t vcard_policy_key(const vcard_item *key, uint8_t service, uint8_t use);
 /* The Identity item of that kind that the host named for identity id: *out, or
- * 6A88 unknown, 6985 wrong kind, VCARD_SW_IDENTITY another identity's. */
+ * VCARD_SW_IDENTITY (unknown, wrong kind, or another identity's). */
 uint16_t vcard_policy_identity(vcard_applet *a, uint8_t item, uint8_t kind, uint32_t id, const vcard_item **out);
 /* May value be encrypted as the identity's current value? hash: the identity's
- * provisioned hash item, or NULL. 0x9000 or VCARD_SW_NOT_CURRENT (6F00 on failure). */
+ * provisioned hash item (it carries the SO's encrypt-current flag), or NULL.
+ * 0x9000 or VCARD_SW_NOT_CURRENT (6F00 on failure). */
 uint16_t vcard_policy_current(const vcard_item *value, const vcard_item *hash);
 uint32_t vcard_be32(const uint8_t *p);
 

@@ -99,7 +99,7 @@ static uint16_t put_target(vcard_applet *a, uint8_t *id, uint8_t kind, const uin
 	if (*id == 0) {
 		if ((*id = free_slot(a)) == 0)
 			return SW_NO_MEMORY;
-		return vcard_policy_parse(a, kind, block, pol);
+		return vcard_policy_parse(kind, block, pol);
 	}
 	old = vcard_item_get(a, *id);
 	if (old == NULL)
@@ -173,7 +173,7 @@ void vcard_cmd_generate(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_
 		r->sw = SW_BAD_DATA;
 		return;
 	}
-	if ((r->sw = vcard_policy_parse(a, kind, d + 2, &pol)) != 0x9000)
+	if ((r->sw = vcard_policy_parse(kind, d + 2, &pol)) != 0x9000)
 		return;
 	if ((id = free_slot(a)) == 0) {
 		r->sw = SW_NO_MEMORY;

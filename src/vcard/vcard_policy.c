@@ -15,7 +15,6 @@
 #define SW_OK            0x9000
 #define SW_WRONG_LENGTH  0x6700
 #define SW_SECURITY      0x6982
-#define SW_CONDITIONS    0x6985
 #define SW_BAD_DATA      0x6A80
 #define SW_REF_NOT_FOUND 0x6A88
 #define SW_INTERNAL      0x6F00
@@ -38,7 +37,7 @@ static int is_key(uint8_t kind)
 	return kind == VCARD_KIND_AES || kind == VCARD_KIND_SECRET;
 }
 
-uint16_t vcard_policy_parse(const vcard_applet *a, uint8_t kind, const uint8_t *in, vcard_policy *pol)
+uint16_t vcard_policy_parse(uint8_t kind, const uint8_t *in, vcard_policy *pol)
 {
 	pol->service = in[0];
 	pol->usage = in[1];
@@ -49,14 +48,18 @@ uint16_t vcard_policy_parse(const vcard_applet *a, uint8_t kind, const uint8_t *
 	     pol->service != VCARD_SERVICE_NONE) ||
 	    (pol->usage & ~VCARD_USE_ALL) != 0 || (pol->identity_flags & ~VCARD_IDENTITY_ENCRYPT_CURRENT) != 0)
 		return SW_BAD_DATA;
-	/* A key has no identity; an identity item has no keyset and no usage. */
-	if (is_key(kind) ? pol->identity_id != 0 || pol->identity_flags != 0
-	                 : pol->service != VCARD_SERVICE_NONE || pol->usage != 0 || pol->key_index != 0)
-		return SW_BAD_DATA;
-	/* "Encrypt the current value" is the SO's decision, like the hash itself. */
-	if (pol->identity_flags != 0 && !a->so_logged)
-		return SW_SECURITY;
-	return SW_OK;
+	/* A key has no identity, and no index outside a keyset; an identity item has
+	 * no keyset and no usage. Identity flags live on the hash item, which only
+	 * the SO puts: "encrypt the current value" is provisioning, like the hash. */
+	if (is_key(kind))
+		return pol->identity_id != 0 || pol->identity_flags != 0 ||
+		               (pol->service == VCARD_SERVICE_NONE && pol->key_index != 0)
+		               ? SW_BAD_DATA
+		               : SW_OK;
+	return pol->service != VCARD_SERVICE_NONE || pol->usage != 0 || pol->key_index != 0 ||
+	               (kind != VCARD_KIND_ID_HASH && pol->identity_flags != 0)
+	               ? SW_BAD_DATA
+	               : SW_OK;
 }
 
 void vcard_policy_encode(const vcard_policy *pol, uint8_t out[VCARD_POLICY_LEN])
@@ -81,13 +84,10 @@ uint16_t vcard_policy_identity(vcard_applet *a, uint8_t item, uint8_t kind, uint
 {
 	const vcard_item *it = vcard_item_get(a, item);
 
+	/* Missing, of the wrong kind or another identity's: one answer, as the
+	 * emulator's (the host named something that is not this identity's item). */
 	*out = NULL;
-	if (it == NULL)
-		return SW_REF_NOT_FOUND;
-	if (it->kind != kind)
-		return SW_CONDITIONS;
-	/* Constant work is not needed here: ids are not secret. */
-	if (it->pol.identity_id != id)
+	if (it == NULL || it->kind != kind || it->pol.identity_id != id)
 		return VCARD_SW_IDENTITY;
 	*out = it;
 	return SW_OK;
@@ -97,13 +97,12 @@ uint16_t vcard_policy_current(const vcard_item *value, const vcard_item *hash)
 {
 	uint8_t digest[32];
 	unsigned n = 0;
-	uint8_t flags = (uint8_t)(value->pol.identity_flags | (hash != NULL ? hash->pol.identity_flags : 0));
 	uint16_t sw;
 
-	if (flags & VCARD_IDENTITY_ENCRYPT_CURRENT)
-		return SW_OK;
 	if (hash == NULL || hash->len != sizeof(digest))
-		return VCARD_SW_NOT_CURRENT; /* nothing provisioned to compare with */
+		return VCARD_SW_NOT_CURRENT; /* nothing provisioned to compare with, nor a flag */
+	if (hash->pol.identity_flags & VCARD_IDENTITY_ENCRYPT_CURRENT)
+		return SW_OK;
 	if (EVP_Digest(value->value, value->len, digest, &n, EVP_sha256(), NULL) != 1 || n != sizeof(digest))
 		return SW_INTERNAL;
 	sw = pf_ct_equal(digest, hash->value, sizeof(digest)) ? SW_OK : VCARD_SW_NOT_CURRENT;

@@ -260,7 +260,8 @@ static void test_erase(void **state)
 }
 
 /* Provisions identity `identity`: its hash SHA-256(value) (or `hash` when not
- * NULL) by the SO with `flags`, its value; the user is logged in again after. */
+ * NULL) by the SO with identity flags `flags`, its value; the user is logged in
+ * again after. */
 static void provision(rig *r, uint32_t identity, const char *value, const uint8_t *hash, uint8_t flags, uint8_t *vid,
                       uint8_t *hid)
 {
@@ -270,8 +271,7 @@ static void provision(rig *r, uint32_t identity, const char *value, const uint8_
 	assert_int_equal(EVP_Digest(value, strlen(value), digest, &dn, EVP_sha256(), NULL), 1);
 	assert_int_equal(verify_pin(r, 0x82, "so-pin"), 0x9000);
 	assert_int_equal(put_item(r, 4, 0, id_pol(identity, flags), hash != NULL ? hash : digest, 32, hid), 0x9000);
-	assert_int_equal(put_item(r, 3, 0, id_pol(identity, flags), (const uint8_t *)value, strlen(value), vid),
-	                 0x9000);
+	assert_int_equal(put_item(r, 3, 0, id_pol(identity, 0), (const uint8_t *)value, strlen(value), vid), 0x9000);
 	assert_int_equal(verify_pin(r, 0x81, "1234"), 0x9000);
 }
 
@@ -335,8 +335,9 @@ static void test_sign_cmac_rfc4493(void **state)
 	assert_int_equal(cmd(r, 0x70, kid, 0x81, data, 81, 0, NULL, NULL), 0x9000);
 	/* the hash is never readable; unknown item; wrong kind as identity; bad challenge length */
 	assert_int_equal(cmd(r, 0xB0, hid, 0, NULL, 0, 1, out, &n), 0x6986);
-	assert_int_equal(sign_item(r, kid, 0x00, 3, 30, m + 32, 32, NULL, 0, out, &n), 0x6A88);
-	assert_int_equal(sign_item(r, kid, 0x00, 0, kid, m + 32, 32, NULL, 0, out, &n), 0x6985);
+	assert_int_equal(sign_item(r, kid, 0x00, 3, 30, m + 32, 32, NULL, 0, out, &n), VCARD_SW_IDENTITY);
+	assert_int_equal(sign_item(r, kid, 0x00, 0, kid, m + 32, 32, NULL, 0, out, &n), VCARD_SW_IDENTITY);
+	assert_int_equal(sign_item(r, 30, 0x00, 3, hid, m + 32, 32, NULL, 0, out, &n), 0x6A88); /* the key */
 	assert_int_equal(sign_item(r, kid, 0x00, 3, hid, m + 32, 0, NULL, 0, out, &n), 0x6A80);
 }
 
@@ -499,7 +500,7 @@ static void test_policy_version(void **state)
 static void test_policy_put_checks(void **state)
 {
 	rig *r = *state;
-	uint8_t key[16] = {7}, out[16], gen[2 + VCARD_POLICY_LEN] = {0, 16};
+	uint8_t key[16] = {7}, hash[32], out[16], gen[2 + VCARD_POLICY_LEN] = {0, 16};
 	size_t n;
 	uint8_t id;
 	pol p;
@@ -512,13 +513,15 @@ static void test_policy_put_checks(void **state)
 	p = id_pol(3, 0);
 	p.b[1] = VCARD_USE_SIGN; /* an identity value that "signs" */
 	assert_int_equal(put_item(r, 3, 0, p, (const uint8_t *)"x", 1, &id), 0x6A80);
-	p = id_pol(3, 0x02); /* unknown identity flag */
+	assert_int_equal(put_item(r, 1, 0, key_pol(VCARD_SERVICE_NONE, 0, 4), key, 16, &id), 0x6A80); /* index, no keyset */
+	/* identity flags: known bits only, and only on the hash item, which only the SO puts */
+	assert_int_equal(put_item(r, 4, 0, id_pol(3, VCARD_IDENTITY_ENCRYPT_CURRENT), key, 16, &id), 0x6982);
 	assert_int_equal(verify_pin(r, 0x82, "so-pin"), 0x9000);
-	assert_int_equal(put_item(r, 3, 0, p, (const uint8_t *)"x", 1, &id), 0x6A80);
-	assert_int_equal(verify_pin(r, 0x81, "1234"), 0x9000);
-	/* "encrypt the current value" is the SO's call, not the user's */
+	memset(hash, 0x5a, sizeof(hash));
+	assert_int_equal(put_item(r, 4, 0, id_pol(3, 0x02), hash, 32, &id), 0x6A80);
 	assert_int_equal(put_item(r, 3, 0, id_pol(3, VCARD_IDENTITY_ENCRYPT_CURRENT), (const uint8_t *)"x", 1, &id),
-	                 0x6982);
+	                 0x6A80);
+	assert_int_equal(verify_pin(r, 0x81, "1234"), 0x9000);
 	/* GENERATE carries the block too, checked the same way */
 	memcpy(gen + 2, key_pol(VCARD_SERVICE_ENC, VCARD_USE_DECRYPT, 9).b, VCARD_POLICY_LEN);
 	assert_int_equal(cmd(r, 0x46, 0, 1, gen, 2, 1, out, &n), 0x6700); /* the old form */
@@ -664,9 +667,11 @@ static void test_policy_identity_binding(void **state)
 	assert_int_equal(enc_item(r, enc, 0x80, 3, v3, h2, out, &n), VCARD_SW_IDENTITY);
 	assert_int_equal(enc_item(r, enc, 0x80, 3, v2, h3, out, &n), VCARD_SW_IDENTITY);
 	assert_int_equal(enc_item(r, enc, 0x80, 3, v2, h2, out, &n), VCARD_SW_IDENTITY);
-	/* items of the wrong kind stay 6985 */
-	assert_int_equal(enc_item(r, enc, 0x80, 3, h3, v3, out, &n), 0x6985);
-	assert_int_equal(sign_item(r, auth, 0x00, 3, v3, chal, 4, NULL, 0, out, &n), 0x6985);
+	/* items of the wrong kind, or none, are not the identity's either */
+	assert_int_equal(enc_item(r, enc, 0x80, 3, h3, v3, out, &n), VCARD_SW_IDENTITY);
+	assert_int_equal(sign_item(r, auth, 0x00, 3, v3, chal, 4, NULL, 0, out, &n), VCARD_SW_IDENTITY);
+	assert_int_equal(enc_item(r, enc, 0x80, 3, 31, h3, out, &n), VCARD_SW_IDENTITY);
+	assert_int_equal(enc_item(r, enc, 0x80, 3, v3, 31, out, &n), VCARD_SW_IDENTITY);
 }
 
 /* ENC encrypts an Identity value only while SHA-256(value) is the provisioned
@@ -697,8 +702,12 @@ static void test_policy_encrypt_current(void **state)
 	provision(r, 8, "urn:dev:eight", NULL, VCARD_IDENTITY_ENCRYPT_CURRENT, &cvid, &chid);
 	assert_int_equal(put_at(r, cvid, 3, 0, REWRITE, (const uint8_t *)"urn:dev:8b", 10, &same), 0x9000);
 	assert_int_equal(enc_item(r, enc, 0x80, 8, cvid, chid, out, &n), 0x9000);
-	/* the rewrite kept the identity's binding and flag (the block must be zero) */
+	/* ... but not without its hash item, which carries the flag */
+	assert_int_equal(enc_item(r, enc, 0x80, 8, cvid, 0, out, &n), VCARD_SW_NOT_CURRENT);
+	/* the rewrite kept the value's binding (the block must be zero); the flag is the hash's */
 	assert_int_equal(cmd(r, 0xCA, 2, cvid, NULL, 0, 1, out, &n), 0x9000);
+	assert_memory_equal(out, id_pol(8, 0).b, VCARD_POLICY_LEN);
+	assert_int_equal(cmd(r, 0xCA, 2, chid, NULL, 0, 1, out, &n), 0x9000);
 	assert_memory_equal(out, id_pol(8, VCARD_IDENTITY_ENCRYPT_CURRENT).b, VCARD_POLICY_LEN);
 	assert_int_equal(put_at(r, vid, 3, 0, id_pol(8, 0), (const uint8_t *)"urn:x", 5, &same), 0x6A80);
 }
