@@ -9,7 +9,8 @@ libportfolio_internal_la_SOURCES += src/se/pcsc/scp03.h src/se/pcsc/scp03_intern
 AM_CFLAGS += $(PCSC_CFLAGS)
 if HAVE_PCSC
 libportfolio_internal_la_SOURCES += src/se/pcsc/pcsc_link.h src/se/pcsc/pcsc_link.c \
-	src/se/pcsc/pcsc_backend.c src/se/pcsc/pcsc_fingerprint.h src/se/pcsc/pcsc_fingerprint.c
+	src/se/pcsc/pcsc_backend.c src/se/pcsc/pcsc_fingerprint.h src/se/pcsc/pcsc_fingerprint.c \
+	src/se/pcsc/pcsc_policy.h src/se/pcsc/pcsc_policy.c
 libportfolio_internal_la_LIBADD += $(PCSC_LIBS)
 endif
 
@@ -38,12 +39,16 @@ tests_pcsc_test_vcard_applet_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_pcsc_test_vcard_applet_LDADD = libportfolio-internal.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 endif
 
-# The real PC/SC path (skips unless root with pcscd and vsmartcard-vpcd).
+# The real PC/SC path (skips unless root with pcscd and vsmartcard-vpcd);
+# pcsc_raw_policy is its card engineer: raw APDUs, user PIN, no module.
 if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
+check_PROGRAMS += tests/pcsc/pcsc_raw_policy
+tests_pcsc_pcsc_raw_policy_SOURCES = tests/pcsc/pcsc_raw_policy.c
+tests_pcsc_pcsc_raw_policy_LDADD = libportfolio-internal.la $(PCSC_LIBS) $(OPENSSL_LIBS)
 endif
 EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py \
-	tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
+	tests/pcsc/pcsc_policy.py tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
 
 # Latency of a signature on the card next to the emulator (not a test: run it
 # with scripts/bench-pcsc.sh, which starts pcscd and the vcard).
