@@ -44,6 +44,13 @@ endif
 if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
 check_PROGRAMS += tests/pcsc/pcsc_raw_policy
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pcsc/test_pcsc_policy
+TESTS += tests/pcsc/test_pcsc_policy
+tests_pcsc_test_pcsc_policy_SOURCES = tests/pcsc/test_pcsc_policy.c
+tests_pcsc_test_pcsc_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_pcsc_test_pcsc_policy_LDADD = libportfolio-internal.la $(PCSC_LIBS) $(OPENSSL_LIBS) $(CMOCKA_LIBS)
+endif
 tests_pcsc_pcsc_raw_policy_SOURCES = tests/pcsc/pcsc_raw_policy.c
 tests_pcsc_pcsc_raw_policy_LDADD = libportfolio-internal.la $(PCSC_LIBS) $(OPENSSL_LIBS)
 endif
