@@ -133,6 +133,9 @@ void vcard_cmd_policy(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_re
 const uint8_t *vcard_data(const uint8_t *apdu, size_t len, size_t *n);
 /* The item with that id (1-based), or NULL when free / out of range. */
 vcard_item *vcard_item_get(vcard_applet *a, uint8_t id);
+/* Item id for a command that needs a login: NULL with r->sw 6982 (nobody
+ * logged in) or 6A88 (no such item). */
+vcard_item *vcard_logged_item(vcard_applet *a, uint8_t id, vcard_resp *r);
 
 /* Policy (vcard_policy.c). */
 /* Reads the 11-byte block into *pol and checks it fits an item of that kind:

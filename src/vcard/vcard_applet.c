@@ -88,6 +88,17 @@ vcard_item *vcard_item_get(vcard_applet *a, uint8_t id)
 	return &a->items[id - 1];
 }
 
+vcard_item *vcard_logged_item(vcard_applet *a, uint8_t id, vcard_resp *r)
+{
+	vcard_item *it = vcard_item_get(a, id);
+
+	if (!a->so_logged && !a->user_logged)
+		r->sw = SW_SECURITY;
+	else if (it == NULL)
+		r->sw = SW_REF_NOT_FOUND;
+	return r->sw == SW_OK ? it : NULL;
+}
+
 static void put_sw(uint8_t *out, size_t *out_len, uint16_t sw)
 {
 	out[0] = (uint8_t)(sw >> 8);

@@ -189,17 +189,11 @@ void vcard_cmd_generate(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_
 
 void vcard_cmd_read(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
 {
-	const vcard_item *it = vcard_item_get(a, apdu[2]);
+	const vcard_item *it = vcard_logged_item(a, apdu[2], r);
 
 	(void)len;
-	if (!a->so_logged && !a->user_logged) {
-		r->sw = SW_SECURITY;
+	if (it == NULL)
 		return;
-	}
-	if (it == NULL) {
-		r->sw = SW_REF_NOT_FOUND;
-		return;
-	}
 	if (it->kind == VCARD_KIND_ID_HASH ||
 	    (it->kind != VCARD_KIND_ID_VALUE && !(it->flags & VCARD_FLAG_READABLE))) {
 		r->sw = SW_NOT_ALLOWED;

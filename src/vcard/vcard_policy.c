@@ -115,16 +115,10 @@ void vcard_cmd_restrict(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_
 {
 	size_t n;
 	const uint8_t *d = vcard_data(apdu, len, &n);
-	vcard_item *it = vcard_item_get(a, apdu[2]);
+	vcard_item *it = vcard_logged_item(a, apdu[2], r);
 
-	if (!a->so_logged && !a->user_logged) {
-		r->sw = SW_SECURITY;
+	if (it == NULL)
 		return;
-	}
-	if (it == NULL) {
-		r->sw = SW_REF_NOT_FOUND;
-		return;
-	}
 	if (d == NULL || n != 1 || apdu[3] != 0) {
 		r->sw = SW_WRONG_LENGTH;
 		return;

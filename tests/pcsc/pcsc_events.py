@@ -19,13 +19,12 @@ Environment: PF_PCSC_KEYS, PF_VCARD_PID, PF_VCARD_FAULT (the fault file),
 PF_VCARD_LOG, top_builddir, top_srcdir."""
 import hashlib
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "interop"))
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "pcsc"))
+import pcsc_card  # noqa: E402
 import pykcs11_server as sc  # noqa: E402
 import PyKCS11  # noqa: E402
 from PyKCS11 import (CKA_CLASS, CKA_LABEL, CKA_SIGN, CKA_TOKEN, CKA_VALUE, CKF_REMOVABLE_DEVICE, CKF_RW_SESSION,  # noqa: E402
@@ -166,52 +165,34 @@ def away_and_back(lib, session, pid):
     relogin_and_sign(new, "back again")
 
 
-def main():
-    top_builddir = os.environ.get("top_builddir", ".")
-    module = os.path.join(top_builddir, ".libs", "libportfolio-pkcs11.so")
+def scenario(module, tmp):
     pid = int(os.environ["PF_VCARD_PID"])
     fault_file = os.environ["PF_VCARD_FAULT"]
-    tmp = tempfile.mkdtemp(prefix="pf-pcsc-ev.")
-    try:
-        conf = os.path.join(tmp, "portfolio-pkcs11.conf")
-        with open(conf, "w") as f:
-            f.write(f"store = {tmp}/store.db\nlog_level = none\n"
-                    "instance.0.backend = pcsc\n"
-                    f"instance.0.reader = {os.environ.get('PF_PCSC_READER', 'Virtual PCD 00 00')}\n"
-                    f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
-        os.environ["PORTFOLIO_PKCS11_CONF"] = conf
-        mod = sc.Module(module)
-        lib = mod.lib
-        # The card may hold a token of an earlier run: initialise it again.
-        lib.initToken(SLOT, sc.SO_PIN, "card")
-        session = lib.openSession(SLOT, CKF_SERIAL_SESSION | CKF_RW_SESSION)
-        session.login(sc.SO_PIN, PyKCS11.CKU_SO)
-        session.initPin(sc.USER_PIN)
-        # The identity the device signs for, provisioned by the SO (the token
-        # keeps SHA-256 of the value as its hash).
-        session.createObject([(CKA_CLASS, sc.CKO_PORTFOLIO_IDENTITY), (CKA_TOKEN, True),
-                              (sc.CKA_PORTFOLIO_IDENTITY_ID, sc.ulong(IDENTITY_ID)), (CKA_VALUE, IDENTITY)])
-        session.logout()
-        flags = slot_flags(lib)
-        sc.check(bool(flags & CKF_TOKEN_PRESENT) and bool(flags & CKF_REMOVABLE_DEVICE),
-                 "C_GetSlotInfo: a removable device, present")
-        session.login(sc.USER_PIN, CKU_USER)
-        key = sc.portfolio_key(session, "auth-k0", K_AUTH, sc.SRV_AUTHENT, 0, {CKA_SIGN})
-        sc.check(sign(session, key) == EXPECTED, "the card signs AES-CMAC(K, hash || challenge)")
-        sc.check(session.getSessionInfo().state == CKS_RW_USER_FUNCTIONS, "logged in")
+    mod = sc.Module(module)
+    lib = mod.lib
+    # The card may hold a token of an earlier run: initialise it again.
+    lib.initToken(SLOT, sc.SO_PIN, "card")
+    session = lib.openSession(SLOT, CKF_SERIAL_SESSION | CKF_RW_SESSION)
+    session.login(sc.SO_PIN, PyKCS11.CKU_SO)
+    session.initPin(sc.USER_PIN)
+    # The identity the device signs for, provisioned by the SO (the token
+    # keeps SHA-256 of the value as its hash).
+    session.createObject([(CKA_CLASS, sc.CKO_PORTFOLIO_IDENTITY), (CKA_TOKEN, True),
+                          (sc.CKA_PORTFOLIO_IDENTITY_ID, sc.ulong(IDENTITY_ID)), (CKA_VALUE, IDENTITY)])
+    session.logout()
+    flags = slot_flags(lib)
+    sc.check(bool(flags & CKF_TOKEN_PRESENT) and bool(flags & CKF_REMOVABLE_DEVICE),
+             "C_GetSlotInfo: a removable device, present")
+    session.login(sc.USER_PIN, CKU_USER)
+    key = sc.portfolio_key(session, "auth-k0", K_AUTH, sc.SRV_AUTHENT, 0, {CKA_SIGN})
+    sc.check(sign(session, key) == EXPECTED, "the card signs AES-CMAC(K, hash || challenge)")
+    sc.check(session.getSessionInfo().state == CKS_RW_USER_FUNCTIONS, "logged in")
 
-        sm_fault(lib, session, key, "tamper", fault_file)
-        sm_fault(lib, session, find_key(session), "replay", fault_file)
-        session = removal(lib, mod, session, pid)
-        away_and_back(lib, session, pid)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if sc.failures:
-        print(f"{len(sc.failures)} check(s) failed")
-        return 1
-    print("PASS")
-    return 0
+    sm_fault(lib, session, key, "tamper", fault_file)
+    sm_fault(lib, session, find_key(session), "replay", fault_file)
+    session = removal(lib, mod, session, pid)
+    away_and_back(lib, session, pid)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pcsc_card.run_on_card("pf-pcsc-ev.", "none", scenario))

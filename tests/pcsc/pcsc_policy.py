@@ -20,12 +20,11 @@ raw APDUs (no module) and gets the applet's refusals itself.
 Environment: PF_PCSC_KEYS, top_builddir, top_srcdir."""
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
-sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "interop"))
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "pcsc"))
+import pcsc_card  # noqa: E402
 import pykcs11_server as sc  # noqa: E402
 import PyKCS11  # noqa: E402
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: E402
@@ -37,7 +36,6 @@ SLOT = 0
 IDENTITY = b"urn:imei:350000000000001"
 IDENTITY_ID = 1
 CHALLENGE = bytes.fromhex("0002345178") + os.urandom(11)
-READER = os.environ.get("PF_PCSC_READER", "Virtual PCD 00 00")
 
 
 def encrypt_token_source(session, key, mech):
@@ -116,40 +114,22 @@ def enc_checks(session):
 
 def raw_checks(top_builddir):
     raw = os.path.join(top_builddir, "tests", "pcsc", "pcsc_raw_policy")
-    done = subprocess.run([raw, READER, os.environ["PF_PCSC_KEYS"], sc.USER_PIN, str(IDENTITY_ID)],
+    done = subprocess.run([raw, pcsc_card.READER, os.environ["PF_PCSC_KEYS"], sc.USER_PIN, str(IDENTITY_ID)],
                           capture_output=True, text=True, timeout=60)
     sys.stdout.write(done.stdout)
     sys.stdout.write(done.stderr)
     sc.check(done.returncode == 0, "raw APDUs with the user PIN (no module) get the applet's refusals")
 
 
-def main():
-    top_builddir = os.environ.get("top_builddir", ".")
-    module = os.path.join(top_builddir, ".libs", "libportfolio-pkcs11.so")
-    tmp = tempfile.mkdtemp(prefix="pf-pcsc-pol.")
-    try:
-        conf = os.path.join(tmp, "portfolio-pkcs11.conf")
-        with open(conf, "w") as f:
-            f.write(f"store = {tmp}/store.db\nlog_level = none\n"
-                    "instance.0.backend = pcsc\n"
-                    f"instance.0.reader = {READER}\n"
-                    f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
-        os.environ["PORTFOLIO_PKCS11_CONF"] = conf
-        mod = sc.Module(module)
-        session = provision(mod.lib)
-        auth_checks(session)
-        enc_checks(session)
-        session.logout()
-        session.closeSession()
-        raw_checks(top_builddir)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if sc.failures:
-        print(f"{len(sc.failures)} check(s) failed")
-        return 1
-    print("PASS")
-    return 0
+def scenario(module, tmp):
+    mod = sc.Module(module)
+    session = provision(mod.lib)
+    auth_checks(session)
+    enc_checks(session)
+    session.logout()
+    session.closeSession()
+    raw_checks(os.environ.get("top_builddir", "."))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pcsc_card.run_on_card("pf-pcsc-pol.", "none", scenario))
