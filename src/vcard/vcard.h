@@ -152,6 +152,5 @@ uint16_t vcard_policy_identity(vcard_applet *a, uint8_t item, uint8_t kind, uint
  * provisioned hash item (it carries the SO's encrypt-current flag), or NULL.
  * 0x9000 or VCARD_SW_NOT_CURRENT (6F00 on failure). */
 uint16_t vcard_policy_current(const vcard_item *value, const vcard_item *hash);
-uint32_t vcard_be32(const uint8_t *p);
 
 #endif

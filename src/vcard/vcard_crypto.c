@@ -12,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include "vcard/vcard.h"
+#include "util/bytes.h"
 #include "util/secure.h"
 
 #define SW_OK            0x9000
@@ -99,7 +100,7 @@ static uint16_t sign_hash(vcard_applet *a, int hash_given, const uint8_t **d, si
 		*n -= HASH_LEN;
 		return SW_OK;
 	}
-	if ((sw = vcard_policy_identity(a, (*d)[4], VCARD_KIND_ID_HASH, vcard_be32(*d), &id)) != SW_OK)
+	if ((sw = vcard_policy_identity(a, (*d)[4], VCARD_KIND_ID_HASH, pf_get_be32(*d), &id)) != SW_OK)
 		return sw;
 	*hash = id->value;
 	*d += 5;
@@ -219,7 +220,7 @@ static uint16_t identity_plaintext(vcard_applet *a, const uint8_t *body, size_t 
 	*value = NULL;
 	if (body_len != 6)
 		return SW_BAD_DATA;
-	id = vcard_be32(body);
+	id = pf_get_be32(body);
 	if ((sw = vcard_policy_identity(a, body[4], VCARD_KIND_ID_VALUE, id, value)) != SW_OK)
 		return sw;
 	if (body[5] != 0 && (sw = vcard_policy_identity(a, body[5], VCARD_KIND_ID_HASH, id, &hash)) != SW_OK)

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "vcard/vcard.h"
+#include "util/bytes.h"
 #include "util/secure.h"
 
 #define SW_OK            0x9000
@@ -18,19 +19,6 @@
 #define SW_BAD_DATA      0x6A80
 #define SW_REF_NOT_FOUND 0x6A88
 #define SW_INTERNAL      0x6F00
-
-uint32_t vcard_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 static int is_key(uint8_t kind)
 {
@@ -41,8 +29,8 @@ uint16_t vcard_policy_parse(uint8_t kind, const uint8_t *in, vcard_policy *pol)
 {
 	pol->service = in[0];
 	pol->usage = in[1];
-	pol->key_index = vcard_be32(in + 2);
-	pol->identity_id = vcard_be32(in + 6);
+	pol->key_index = pf_get_be32(in + 2);
+	pol->identity_id = pf_get_be32(in + 6);
 	pol->identity_flags = in[10];
 	if ((pol->service != VCARD_SERVICE_AUTH && pol->service != VCARD_SERVICE_ENC &&
 	     pol->service != VCARD_SERVICE_NONE) ||
@@ -66,8 +54,8 @@ void vcard_policy_encode(const vcard_policy *pol, uint8_t out[VCARD_POLICY_LEN])
 {
 	out[0] = pol->service;
 	out[1] = pol->usage;
-	put_be32(out + 2, pol->key_index);
-	put_be32(out + 6, pol->identity_id);
+	pf_put_be32(out + 2, pol->key_index);
+	pf_put_be32(out + 6, pol->identity_id);
 	out[10] = pol->identity_flags;
 }
 

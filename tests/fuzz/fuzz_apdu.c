@@ -137,16 +137,8 @@ static uint16_t send_wrapped(rig *r, const uint8_t *apdu, size_t len, uint8_t *p
 static uint16_t command(rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le)
 {
 	uint8_t apdu[SCP03_MAX_APDU], plain[SCP03_MAX_RAPDU];
-	size_t n = 4, pn;
+	size_t n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le), pn;
 
-	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
-	if (dn > 0) {
-		apdu[n++] = (uint8_t)dn;
-		memcpy(apdu + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		apdu[n++] = 0x00;
 	return send_wrapped(r, apdu, n, plain, &pn);
 }
 

@@ -38,27 +38,18 @@ typedef struct card_items {
 
 static int failures;
 
+/* out, when not NULL, holds RESP_CAP bytes. */
+#define RESP_CAP 256u
+
 static uint16_t apdu(pcsc_link *l, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
                      uint8_t *out, size_t *out_len)
 {
-	uint8_t cmd[5 + 255 + 1], scratch[256];
-	size_t n = 4, got = 0;
 	uint16_t sw = 0;
 
-	cmd[0] = 0x80; cmd[1] = ins; cmd[2] = p1; cmd[3] = p2;
-	if (dn > 0) {
-		cmd[n++] = (uint8_t)dn;
-		memcpy(cmd + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		cmd[n++] = 0x00;
-	if (pcsc_link_command(l, cmd, n, out != NULL ? out : scratch, 256, &got, &sw) != CKR_OK) {
+	if (pcsc_link_run(l, ins, p1, p2, d, dn, le, out, RESP_CAP, out_len, &sw) != CKR_OK) {
 		fprintf(stderr, "pcsc_raw_policy: transport error\n");
 		exit(2);
 	}
-	if (out_len != NULL)
-		*out_len = got;
 	return sw;
 }
 
@@ -76,7 +67,7 @@ static void be32(uint8_t *p, unsigned long v)
 /* One item of the layout, classified by the policy the card keeps with it. */
 static void classify(pcsc_link *l, uint8_t item, uint8_t kind, unsigned long identity, card_items *c)
 {
-	uint8_t r[64];
+	uint8_t r[256];
 	size_t n = 0;
 	se_item_policy pol;
 

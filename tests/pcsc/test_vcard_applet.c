@@ -97,16 +97,8 @@ static uint16_t cmd(rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *
                     uint8_t *out, size_t *out_len)
 {
 	uint8_t apdu[SCP03_MAX_APDU];
-	size_t n = 4;
+	size_t n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le);
 
-	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
-	if (dn > 0) {
-		apdu[n++] = (uint8_t)dn;
-		memcpy(apdu + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		apdu[n++] = 0x00;
 	return tx(r, apdu, n, out, out_len);
 }
 

@@ -17,6 +17,7 @@
 #include "se/pcsc/pcsc_link.h"
 #include "se/pcsc/pcsc_policy.h"
 #include "se/pcsc/scp03_internal.h"
+#include "util/bytes.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -63,32 +64,11 @@ struct se_op {
 	int active;
 };
 
-/* Builds 80 INS P1 P2 [Lc data] [00] and runs it; *rv_out is the transport or SW result. */
+/* 80 INS P1 P2 [Lc data] [00] through the channel (pcsc_link_run). */
 static CK_RV run(se_token *t, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
                  uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw)
 {
-	uint8_t apdu[SCP03_MAX_APDU];
-	uint8_t scratch[SCP03_MAX_RAPDU];
-	size_t n = 4, got = 0;
-	CK_RV rv;
-
-	if (dn > SCP03_MAX_PLAIN_DATA)
-		return CKR_DATA_LEN_RANGE;
-	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
-	if (dn > 0) {
-		apdu[n++] = (uint8_t)dn;
-		memcpy(apdu + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		apdu[n++] = 0x00;
-	rv = pcsc_link_command(&t->link, apdu, n, out != NULL ? out : scratch, out != NULL ? cap : sizeof(scratch),
-	                       &got, sw);
-	pf_wipe(apdu, sizeof(apdu));
-	pf_wipe(scratch, sizeof(scratch));
-	if (out_len != NULL)
-		*out_len = got;
-	return rv;
+	return pcsc_link_run(&t->link, ins, p1, p2, d, dn, le, out, cap, out_len, sw);
 }
 
 static CK_RV run_simple(se_token *t, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn)
@@ -557,10 +537,7 @@ static size_t pcsc_op_output_bound(se_op *op, size_t in_len, int final)
 /* identity-id(4), big-endian; returns 4. */
 static size_t put_identity(const se_op *op, uint8_t *d)
 {
-	d[0] = (uint8_t)(op->identity_id >> 24);
-	d[1] = (uint8_t)(op->identity_id >> 16);
-	d[2] = (uint8_t)(op->identity_id >> 8);
-	d[3] = (uint8_t)op->identity_id;
+	pf_put_be32(d, op->identity_id);
 	return 4;
 }
 

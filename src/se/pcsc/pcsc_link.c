@@ -372,3 +372,23 @@ int pcsc_link_present(pcsc_link *l, int poll, uint64_t *removals, uint64_t *rese
 	*resets = __atomic_load_n(&l->resets, __ATOMIC_ACQUIRE);
 	return present;
 }
+
+CK_RV pcsc_link_run(pcsc_link *l, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
+                    uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw)
+{
+	uint8_t apdu[SCP03_MAX_APDU];
+	uint8_t scratch[SCP03_MAX_RAPDU];
+	size_t n, got = 0;
+	CK_RV rv;
+
+	if (dn > SCP03_MAX_PLAIN_DATA)
+		return CKR_DATA_LEN_RANGE;
+	n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le);
+	rv = pcsc_link_command(l, apdu, n, out != NULL ? out : scratch, out != NULL ? cap : sizeof(scratch), &got,
+	                       sw);
+	pf_wipe(apdu, sizeof(apdu));
+	pf_wipe(scratch, sizeof(scratch));
+	if (out_len != NULL)
+		*out_len = got;
+	return rv;
+}

@@ -49,6 +49,13 @@ void pcsc_link_free(pcsc_link *l);
 CK_RV pcsc_link_command(pcsc_link *l, const uint8_t *apdu, size_t apdu_len, uint8_t *data, size_t cap,
                         size_t *data_len, uint16_t *sw);
 
+/* Builds the plain command 80 INS P1 P2 [Lc data] [Le 00] and sends it as
+ * pcsc_link_command does; out NULL discards the response data. Secrets in the
+ * command are wiped from the stack afterwards. CKR_DATA_LEN_RANGE when dn is
+ * over SCP03_MAX_PLAIN_DATA. */
+CK_RV pcsc_link_run(pcsc_link *l, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
+                    uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw);
+
 /* Is the card there? poll = 1 asks pcscd (SCardStatus, or a connection attempt
  * when not connected); poll = 0 reports what was last seen, with no I/O and no
  * lock. The counts are those of the struct above. */

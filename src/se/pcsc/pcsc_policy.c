@@ -4,25 +4,13 @@
  * big-endian; service 00 AUTH, 01 ENC (the CK_PORTFOLIO_SRV_* values), FF none.
  */
 #include "se/pcsc/pcsc_policy.h"
+#include "util/bytes.h"
 
 #define SERVICE_NONE 0xFFu
 
 static int fits32(CK_ULONG v)
 {
 	return (v >> 16 >> 16) == 0; /* CK_ULONG may be 32 bits: no shift by 32 */
-}
-
-static void put_be32(uint8_t *p, CK_ULONG v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static CK_ULONG be32(const uint8_t *p)
-{
-	return (CK_ULONG)p[0] << 24 | (CK_ULONG)p[1] << 16 | (CK_ULONG)p[2] << 8 | p[3];
 }
 
 CK_RV pcsc_policy_encode(const se_item_policy *pol, uint8_t out[PCSC_POLICY_LEN])
@@ -38,8 +26,8 @@ CK_RV pcsc_policy_encode(const se_item_policy *pol, uint8_t out[PCSC_POLICY_LEN]
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	out[0] = pol->service == SE_SERVICE_NONE ? SERVICE_NONE : (uint8_t)pol->service;
 	out[1] = (uint8_t)pol->usage;
-	put_be32(out + 2, pol->key_index);
-	put_be32(out + 6, pol->identity_id);
+	pf_put_be32(out + 2, (uint32_t)pol->key_index); /* fits32 above */
+	pf_put_be32(out + 6, (uint32_t)pol->identity_id);
 	out[10] = (uint8_t)pol->identity_flags;
 	return CKR_OK;
 }
@@ -51,8 +39,8 @@ int pcsc_policy_decode(const uint8_t in[PCSC_POLICY_LEN], se_item_policy *out)
 		return 0;
 	out->service = in[0] == SERVICE_NONE ? SE_SERVICE_NONE : in[0];
 	out->usage = in[1];
-	out->key_index = be32(in + 2);
-	out->identity_id = be32(in + 6);
+	out->key_index = pf_get_be32(in + 2);
+	out->identity_id = pf_get_be32(in + 6);
 	out->identity_flags = in[10];
 	return 1;
 }
