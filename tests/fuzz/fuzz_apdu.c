@@ -160,10 +160,12 @@ static uint16_t put_item(rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[
 
 static void build_states(void)
 {
-	static const uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
 	                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
 	static const uint8_t auth_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_AUTH, VCARD_USE_SIGN | VCARD_USE_VERIFY};
 	static const uint8_t identity0[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE};
+	static const uint8_t identity1[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	static const uint8_t enc_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_ENC, VCARD_USE_ENCRYPT | VCARD_USE_DECRYPT};
 	uint8_t data[64], hash[32];
 	static const uint8_t layout[] = {0x80, 0xCA, 0x00, 0x00, 0x00};
 	uint8_t wrapped[SCP03_MAX_APDU];
@@ -191,7 +193,14 @@ static void build_states(void)
 	CHECK(command(&ready, 0x20, 0, 0x82, (const uint8_t *)"so-pin", 6, 0) == 0x9000);
 	memset(hash, 0xa5, sizeof(hash));
 	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, identity0, hash, sizeof(hash)) == 0x9000);
+	/* Identity 1, provisioned: its value (item 3) and SHA-256 of it (item 4);
+	 * an ENC key that encrypts and decrypts (item 5): the encrypt policy paths. */
+	CHECK(put_item(&ready, VCARD_KIND_ID_VALUE, 0, identity1, (const uint8_t *)"urn:fuzz", 8) == 0x9000);
+	CHECK(EVP_Digest("urn:fuzz", 8, hash, NULL, EVP_sha256(), NULL) == 1);
+	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, identity1, hash, sizeof(hash)) == 0x9000);
 	CHECK(command(&ready, 0x20, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
+	aes[0] ^= 1;
+	CHECK(put_item(&ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, enc_key, aes, sizeof(aes)) == 0x9000);
 
 	host_waiting = ready;
 	CHECK(scp03_host_wrap(&host_waiting.host, layout, sizeof(layout), wrapped, sizeof(wrapped), &n) ==
