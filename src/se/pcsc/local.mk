@@ -55,7 +55,7 @@ tests_pcsc_pcsc_raw_policy_SOURCES = tests/pcsc/pcsc_raw_policy.c
 tests_pcsc_pcsc_raw_policy_LDADD = libportfolio-internal.la $(PCSC_LIBS) $(OPENSSL_LIBS)
 endif
 EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py \
-	tests/pcsc/pcsc_policy.py tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
+	tests/pcsc/pcsc_policy.py tests/pcsc/pcsc_card.py tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
 
 # Latency of a signature on the card next to the emulator (not a test: run it
 # with scripts/bench-pcsc.sh, which starts pcscd and the vcard).
