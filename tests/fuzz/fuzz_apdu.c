@@ -49,6 +49,7 @@
 #include "../../src/vcard/vcard_pins.c"
 #include "../../src/vcard/vcard_items.c"
 #include "../../src/vcard/vcard_crypto.c"
+#include "../../src/vcard/vcard_policy.c"
 
 #include "se/pcsc/scp03_internal.h"
 #include "util/log.h"
@@ -136,37 +137,35 @@ static uint16_t send_wrapped(rig *r, const uint8_t *apdu, size_t len, uint8_t *p
 static uint16_t command(rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le)
 {
 	uint8_t apdu[SCP03_MAX_APDU], plain[SCP03_MAX_RAPDU];
-	size_t n = 4, pn;
+	size_t n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le), pn;
 
-	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
-	if (dn > 0) {
-		apdu[n++] = (uint8_t)dn;
-		memcpy(apdu + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		apdu[n++] = 0x00;
 	return send_wrapped(r, apdu, n, plain, &pn);
 }
 
-/* PUT of an item: value DEK-wrapped as the applet expects. */
-static uint16_t put_item(rig *r, uint8_t kind, uint8_t flags, const uint8_t *value, size_t len)
+/* PUT of an item with its policy block: value DEK-wrapped as the applet expects. */
+static uint16_t put_item(rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
+                         const uint8_t *value, size_t len)
 {
-	uint8_t data[2 + 160];
+	uint8_t data[2 + VCARD_POLICY_LEN + 160], *v = data + 2 + VCARD_POLICY_LEN;
 	size_t padded;
 
 	data[0] = flags;
 	data[1] = (uint8_t)len;
-	memcpy(data + 2, value, len);
-	padded = scp03_pad(data + 2, len);
-	CHECK(scp03_dek_encrypt(KEYS.dek, data + 2, padded, data + 2) == SCP03_OK);
-	return command(r, 0xD8, 0, kind, data, 2 + padded, 1);
+	memcpy(data + 2, pol, VCARD_POLICY_LEN);
+	memcpy(v, value, len);
+	padded = scp03_pad(v, len);
+	CHECK(scp03_dek_encrypt(KEYS.dek, v, padded, v) == SCP03_OK);
+	return command(r, 0xD8, 0, kind, data, 2 + VCARD_POLICY_LEN + padded, 1);
 }
 
 static void build_states(void)
 {
-	static const uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
 	                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
+	static const uint8_t auth_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_AUTH, VCARD_USE_SIGN | VCARD_USE_VERIFY};
+	static const uint8_t identity0[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE};
+	static const uint8_t identity1[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	static const uint8_t enc_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_ENC, VCARD_USE_ENCRYPT | VCARD_USE_DECRYPT};
 	uint8_t data[64], hash[32];
 	static const uint8_t layout[] = {0x80, 0xCA, 0x00, 0x00, 0x00};
 	uint8_t wrapped[SCP03_MAX_APDU];
@@ -189,11 +188,19 @@ static void build_states(void)
 	CHECK(command(&ready, 0x20, 0, 0x82, (const uint8_t *)"so-pin", 6, 0) == 0x9000);
 	CHECK(command(&ready, 0x2C, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
 	CHECK(command(&ready, 0x20, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
-	CHECK(put_item(&ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, aes, sizeof(aes)) == 0x9000);
+	/* An AUTH key that signs and verifies (item 1), identity 0's hash (item 2). */
+	CHECK(put_item(&ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, auth_key, aes, sizeof(aes)) == 0x9000);
 	CHECK(command(&ready, 0x20, 0, 0x82, (const uint8_t *)"so-pin", 6, 0) == 0x9000);
 	memset(hash, 0xa5, sizeof(hash));
-	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, hash, sizeof(hash)) == 0x9000);
+	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, identity0, hash, sizeof(hash)) == 0x9000);
+	/* Identity 1, provisioned: its value (item 3) and SHA-256 of it (item 4);
+	 * an ENC key that encrypts and decrypts (item 5): the encrypt policy paths. */
+	CHECK(put_item(&ready, VCARD_KIND_ID_VALUE, 0, identity1, (const uint8_t *)"urn:fuzz", 8) == 0x9000);
+	CHECK(EVP_Digest("urn:fuzz", 8, hash, NULL, EVP_sha256(), NULL) == 1);
+	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, identity1, hash, sizeof(hash)) == 0x9000);
 	CHECK(command(&ready, 0x20, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
+	aes[0] ^= 1;
+	CHECK(put_item(&ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, enc_key, aes, sizeof(aes)) == 0x9000);
 
 	host_waiting = ready;
 	CHECK(scp03_host_wrap(&host_waiting.host, layout, sizeof(layout), wrapped, sizeof(wrapped), &n) ==

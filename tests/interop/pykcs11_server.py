@@ -44,9 +44,6 @@ from PyKCS11 import (CKA_CLASS, CKA_DECRYPT, CKA_ENCRYPT, CKA_KEY_TYPE, CKA_LABE
 # ---- portfolio.h, restated (the values are the contract) ----------------
 CKR_ACTION_PROHIBITED = 0x0000001B  # PKCS#11 3.0; not in every PyKCS11
 
-# Rules a device under test does not enforce yet (set by a caller such as
-# tests/pcsc/pcsc_mech.py); the emulator enforces all of them.
-PENDING = set()
 CKM_VENDOR_DEFINED = 0x80000000
 CKO_VENDOR_DEFINED = 0x80000000
 CKA_VENDOR_DEFINED = 0x80000000
@@ -351,12 +348,9 @@ def run(mod, tmp):
         dev.setAttributeValue(ident[0], [(CKA_VALUE, b"urn:imei:000000000000000")])
         again = sign_token_source(dev, dev_auth, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC))
         check(again == expected, "rewriting the Identity value leaves the provisioned hash")
-        if "enc-binding" in PENDING:
-            print("SKIP   ENC of a rewritten Identity value: not yet enforced by this device")
-        else:
-            expect_error(CKR_ACTION_PROHIBITED,
-                         lambda: encrypt_token_source(dev, dev_enc, p_token.mechanism(CKM_PORTFOLIO_ENC_GCM)),
-                         "a rewritten Identity value is not encrypted (it no longer matches the provisioned hash)")
+        expect_error(CKR_ACTION_PROHIBITED,
+                     lambda: encrypt_token_source(dev, dev_enc, p_token.mechanism(CKM_PORTFOLIO_ENC_GCM)),
+                     "a rewritten Identity value is not encrypted (it no longer matches the provisioned hash)")
 
     dev.logout()
     srv.logout()
