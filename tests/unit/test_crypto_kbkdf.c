@@ -478,6 +478,59 @@ static void test_dkm_length_layouts(void **state)
 }
 
 /* Derive into a dirty buffer and expect rc and a wiped buffer. */
+/* Layouts one detail away from OpenSSL's (little-endian [L] or counter, [L]
+ * as a sum of segments that differs from out_len * 8): they must not be
+ * handed to EVP_KDF "KBKDF", which would silently compute its own layout.
+ * Answers from the Python model over python3-cryptography's HMAC/CMAC. */
+static void test_near_openssl_layouts(void **state)
+{
+	static const struct {
+		pf_kbkdf_mode mode;
+		pf_mac_alg prf;
+		uint8_t key_start, key_len, iv_byte, iv_len;
+		pf_kbkdf_field f[4];
+		size_t n, out_len;
+		const char *want;
+	} v[] = {
+		/* HMAC-SHA512, key 30..6f: [i]_32be | "ctx" | [L]_32le (sum of keys) */
+		{ PF_KBKDF_MODE_COUNTER, PF_MAC_HMAC_SHA512, 0x30, 64, 0, 0,
+		  { { .type = PF_KBKDF_ITERATION, .width_bits = 32 },
+		    { .type = PF_KBKDF_BYTES, .bytes = (const uint8_t *)"ctx", .len = 3 },
+		    { .type = PF_KBKDF_DKM_LENGTH, .width_bits = 32, .little_endian = 1,
+		      .dkm_method = PF_KBKDF_DKM_SUM_OF_KEYS } }, 3, 70,
+		  "87dadf17d0d524b65c743165134319b29e1fe1f5b09e6316cb401f3aab3fd4e8a971053b6ea77f48436efd05a37b"
+		  "cd6f6f901ff27d43fded697c0ca65f28bc326f4b573aad68" },
+		/* CMAC-AES128, key 50..5f: [i]_32le | "x" */
+		{ PF_KBKDF_MODE_COUNTER, PF_MAC_CMAC_AES, 0x50, 16, 0, 0,
+		  { { .type = PF_KBKDF_ITERATION, .width_bits = 32, .little_endian = 1 },
+		    { .type = PF_KBKDF_BYTES, .bytes = (const uint8_t *)"x", .len = 1 } }, 2, 33,
+		  "9f4c174899e594a95fd7254fec8487a57221a67d8708b9aa81d1b81f4b207868b0" },
+		/* HMAC-SHA256 feedback, key 60..7f, IV 99 x 8:
+		 * K(i-1) | [i]_32be | "lab" | [L]_32be with L = 2 segments = 512 */
+		{ PF_KBKDF_MODE_FEEDBACK, PF_MAC_HMAC_SHA256, 0x60, 32, 0x99, 8,
+		  { { .type = PF_KBKDF_ITERATION },
+		    { .type = PF_KBKDF_OPTIONAL_COUNTER, .width_bits = 32 },
+		    { .type = PF_KBKDF_BYTES, .bytes = (const uint8_t *)"lab", .len = 3 },
+		    { .type = PF_KBKDF_DKM_LENGTH, .width_bits = 32,
+		      .dkm_method = PF_KBKDF_DKM_SUM_OF_SEGMENTS } }, 4, 40,
+		  "572bba331efd94e95c3d5ba1e19e024b5f19af87c56f53baad847baf69cc5f29828ce88850f0d060" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < N_ELEMS(v); i++) {
+		uint8_t key[64], iv[8], out[80];
+		pf_kbkdf_params p = { v[i].mode, v[i].prf, v[i].f, v[i].n, v[i].iv_len ? iv : NULL,
+		                      v[i].iv_len };
+
+		for (int j = 0; j < v[i].key_len; j++)
+			key[j] = (uint8_t)(v[i].key_start + j);
+		memset(iv, v[i].iv_byte, sizeof(iv));
+		assert_false(pf_kbkdf_evp_kdf_fits(&p, v[i].out_len));
+		assert_int_equal(pf_kbkdf_derive(&p, key, v[i].key_len, out, v[i].out_len), PF_CRYPTO_OK);
+		assert_hex_equal(out, v[i].out_len, v[i].want);
+	}
+}
+
 #define PF_KBKDF_TEST_ROOM (255 * 32 + 64)
 
 static void expect_refused(const pf_kbkdf_params *p, size_t out_len, int rc, const char *why)
@@ -642,6 +695,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cavp_vectors),
 		cmocka_unit_test(test_dkm_length_layouts),
+		cmocka_unit_test(test_near_openssl_layouts),
 		cmocka_unit_test(test_bad_parameters),
 		cmocka_unit_test(test_bad_feedback_parameters),
 		cmocka_unit_test(test_bad_keys),
