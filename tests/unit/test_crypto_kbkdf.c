@@ -392,20 +392,21 @@ static void test_cavp_vectors(void **state)
 	assert_true(via_evp_mac_only >= 12);
 }
 
-/* Layouts with a DKM length, which CAVP's files fold into the fixed data. */
-static void test_dkm_length_layouts(void **state)
+static void fill(uint8_t *buf, size_t len, uint8_t start)
 {
-	uint8_t k32[32], k48[48], k16[16], iv[16], out[128], want[128];
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)(start + i);
+}
+
+/* Layouts with a DKM length, which CAVP's files fold into the fixed data:
+ * answers of python3-cryptography's own KBKDF. */
+static void test_dkm_layouts_cryptography(void **state)
+{
+	uint8_t k32[32], k16[16], out[64];
 	(void)state;
 
-	for (int i = 0; i < 48; i++)
-		k48[i] = (uint8_t)(0x80 + i);
-	for (int i = 0; i < 32; i++)
-		k32[i] = (uint8_t)i;
-	for (int i = 0; i < 16; i++) {
-		k16[i] = (uint8_t)(0x40 + i);
-		iv[i] = (uint8_t)(0x10 + i);
-	}
+	fill(k32, sizeof(k32), 0x00);
+	fill(k16, sizeof(k16), 0x40);
 
 	/* python3-cryptography KBKDFHMAC(SHA256, CounterMode, length=42, rlen=4,
 	 * llen=4, BeforeFixed, label=b"label", context=b"context"): its fixed
@@ -440,6 +441,17 @@ static void test_dkm_length_layouts(void **state)
 		assert_int_equal(pf_kbkdf_derive(&p, k16, 16, out, 20), PF_CRYPTO_OK);
 		assert_hex_equal(out, 20, "dbd879a81bb0ad460d4954c3c75d3309c62ab6db");
 	}
+}
+
+/* DKM layouts python3-cryptography's KBKDF cannot make (little-endian,
+ * sum of segments, feedback mode): the Python model over its HMAC/CMAC. */
+static void test_dkm_layouts_model(void **state)
+{
+	uint8_t k48[48], iv[16], out[128], want[128];
+	(void)state;
+
+	fill(k48, sizeof(k48), 0x80);
+	fill(iv, sizeof(iv), 0x10);
 	/* Python model: HMAC-SHA384, "pre" | [i]_16le | "post" | [L]_24le with
 	 * L = sum of segments (3 blocks * 48 * 8 = 1152), key 80..af, 100 bytes. */
 	{
@@ -469,8 +481,7 @@ static void test_dkm_length_layouts(void **state)
 		};
 		pf_kbkdf_params p = { PF_KBKDF_MODE_FEEDBACK, PF_MAC_CMAC_AES, f, N_ELEMS(f), iv, 16 };
 
-		for (int i = 0; i < 32; i++)
-			k[i] = (uint8_t)(0xc0 + i);
+		fill(k, sizeof(k), 0xc0);
 		assert_int_equal(pf_kbkdf_derive(&p, k, 32, out, 40), PF_CRYPTO_OK);
 		assert_hex_equal(out, 40, "64f8d2b9bb51d2178c59381616c6db8203a2a5c068ff01ea9b82ce44070a4c98"
 		                          "b45dad0bdf6b28e6");
@@ -546,96 +557,98 @@ static void expect_refused(const pf_kbkdf_params *p, size_t out_len, int rc, con
 		fail_msg("%s: output not wiped", why);
 }
 
-static void test_bad_parameters(void **state)
+/* A valid base ([i]_32 | "L", optionally | [L]_32) that each case breaks once. */
+static pf_kbkdf_field bad_f[PF_KBKDF_MAX_FIELDS + 1];
+static pf_kbkdf_params bad_p;
+
+static void reset(size_t n_fields)
 {
-	pf_kbkdf_field f[PF_KBKDF_MAX_FIELDS + 1];
-	pf_kbkdf_params p = { PF_KBKDF_MODE_COUNTER, PF_MAC_HMAC_SHA256, f, 2, NULL, 0 };
-	const pf_kbkdf_field iter32 = counter_field(PF_KBKDF_ITERATION, 32);
-	const pf_kbkdf_field label = bytes_field((const uint8_t *)"L", 1);
-	const pf_kbkdf_field dkm = { .type = PF_KBKDF_DKM_LENGTH, .width_bits = 32,
+	bad_p = (pf_kbkdf_params){ PF_KBKDF_MODE_COUNTER, PF_MAC_HMAC_SHA256, bad_f, n_fields, NULL, 0 };
+	bad_f[0] = counter_field(PF_KBKDF_ITERATION, 32);
+	bad_f[1] = bytes_field((const uint8_t *)"L", 1);
+	bad_f[2] = (pf_kbkdf_field){ .type = PF_KBKDF_DKM_LENGTH, .width_bits = 32,
 	                             .dkm_method = PF_KBKDF_DKM_SUM_OF_KEYS };
+}
+
+static void test_bad_widths_and_lengths(void **state)
+{
 	(void)state;
-
-#define RESET() (p = (pf_kbkdf_params){ PF_KBKDF_MODE_COUNTER, PF_MAC_HMAC_SHA256, f, 2, NULL, 0 }, \
-                 f[0] = iter32, f[1] = label, f[2] = dkm)
-	RESET();
-	assert_int_equal(pf_kbkdf_check(&p, 32), PF_CRYPTO_OK); /* the base is valid */
-
-	/* no iteration variable */
-	RESET(); f[0] = label;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "no iteration variable");
-	/* two iteration variables */
-	RESET(); f[1] = iter32;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "two iteration variables");
 	/* counter widths the standard does not list */
 	for (unsigned w = 0; w <= 40; w++) {
-		RESET(); f[0].width_bits = w;
+		reset(2); bad_f[0].width_bits = w;
 		if (w == 8 || w == 16 || w == 24 || w == 32)
-			assert_int_equal(pf_kbkdf_check(&p, 32), PF_CRYPTO_OK);
+			assert_int_equal(pf_kbkdf_check(&bad_p, 32), PF_CRYPTO_OK);
 		else
-			expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "counter width");
+			expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "counter width");
 	}
 	/* DKM widths: whole bytes from 8 to 64 only (L = 128 fits them all) */
 	for (unsigned w = 0; w <= 72; w++) {
-		RESET(); p.n_fields = 3; f[2].width_bits = w;
+		reset(3); bad_f[2].width_bits = w;
 		if (w % 8 == 0 && w >= 8 && w <= 64)
-			assert_int_equal(pf_kbkdf_check(&p, 16), PF_CRYPTO_OK);
+			assert_int_equal(pf_kbkdf_check(&bad_p, 16), PF_CRYPTO_OK);
 		else
-			expect_refused(&p, 16, PF_CRYPTO_BAD_PARAM, "dkm width");
+			expect_refused(&bad_p, 16, PF_CRYPTO_BAD_PARAM, "dkm width");
 	}
-	RESET(); p.n_fields = 3; f[2].dkm_method = 0;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "dkm method 0");
-	RESET(); p.n_fields = 3; f[2].dkm_method = 3;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "dkm method 3");
-	/* two DKM lengths */
-	RESET(); p.n_fields = 3; f[1] = dkm;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "two dkm lengths");
+	reset(3); bad_f[2].dkm_method = 0;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "dkm method 0");
+	reset(3); bad_f[2].dkm_method = 3;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "dkm method 3");
 	/* L = 256 bits does not fit 8 bits; 248 does */
-	RESET(); p.n_fields = 3; f[2].width_bits = 8;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "L overflows its width");
-	assert_int_equal(pf_kbkdf_check(&p, 31), PF_CRYPTO_OK);
+	reset(3); bad_f[2].width_bits = 8;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "L overflows its width");
+	assert_int_equal(pf_kbkdf_check(&bad_p, 31), PF_CRYPTO_OK);
 	/* sum of segments: 1 byte of output is still one 256-bit segment */
-	f[2].dkm_method = PF_KBKDF_DKM_SUM_OF_SEGMENTS;
-	expect_refused(&p, 1, PF_CRYPTO_BAD_PARAM, "segments overflow the width");
-	/* a DKM length of 0 */
-	RESET();
-	expect_refused(&p, 0, PF_CRYPTO_BAD_PARAM, "zero length");
-	expect_refused(&p, PF_KDF_MAX_OUT + 1, PF_CRYPTO_BAD_PARAM, "over the maximum");
+	bad_f[2].dkm_method = PF_KBKDF_DKM_SUM_OF_SEGMENTS;
+	expect_refused(&bad_p, 1, PF_CRYPTO_BAD_PARAM, "segments overflow the width");
+	/* a DKM length of 0, one over the maximum */
+	reset(2);
+	expect_refused(&bad_p, 0, PF_CRYPTO_BAD_PARAM, "zero length");
+	expect_refused(&bad_p, PF_KDF_MAX_OUT + 1, PF_CRYPTO_BAD_PARAM, "over the maximum");
 	/* an 8-bit counter wraps after 255 blocks */
-	RESET(); f[0].width_bits = 8;
-	assert_int_equal(pf_kbkdf_check(&p, 255 * 32), PF_CRYPTO_OK);
-	expect_refused(&p, 255 * 32 + 1, PF_CRYPTO_BAD_PARAM, "8-bit counter wraps");
+	reset(2); bad_f[0].width_bits = 8;
+	assert_int_equal(pf_kbkdf_check(&bad_p, 255 * 32), PF_CRYPTO_OK);
+	expect_refused(&bad_p, 255 * 32 + 1, PF_CRYPTO_BAD_PARAM, "8-bit counter wraps");
+}
+
+static void test_bad_lists(void **state)
+{
+	(void)state;
+	reset(3);
+	assert_int_equal(pf_kbkdf_check(&bad_p, 16), PF_CRYPTO_OK); /* the base is valid */
+	reset(2); bad_f[0] = bad_f[1];
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "no iteration variable");
+	reset(2); bad_f[1] = bad_f[0];
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "two iteration variables");
+	reset(3); bad_f[1] = bad_f[2];
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "two dkm lengths");
 	/* an optional counter belongs to feedback mode only */
-	RESET(); f[1] = counter_field(PF_KBKDF_OPTIONAL_COUNTER, 32);
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "optional counter in counter mode");
-	/* unknown field type, NULL bytes with a length */
-	RESET(); f[1].type = 5;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "unknown field type");
-	RESET(); f[1].bytes = NULL;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "NULL bytes");
+	reset(2); bad_f[1] = counter_field(PF_KBKDF_OPTIONAL_COUNTER, 32);
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "optional counter in counter mode");
+	reset(2); bad_f[1].type = 5;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "unknown field type");
+	reset(2); bad_f[1].bytes = NULL;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "NULL bytes");
 	/* no list, an empty one, one longer than the limit */
-	RESET(); p.fields = NULL;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "no list");
-	RESET(); p.n_fields = 0;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "empty list");
-	RESET();
-	for (size_t i = 1; i < N_ELEMS(f); i++)
-		f[i] = label;
-	p.n_fields = PF_KBKDF_MAX_FIELDS;
-	assert_int_equal(pf_kbkdf_check(&p, 32), PF_CRYPTO_OK);
-	p.n_fields = PF_KBKDF_MAX_FIELDS + 1;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "too many fields");
+	reset(2); bad_p.fields = NULL;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "no list");
+	reset(2); bad_p.n_fields = 0;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "empty list");
+	reset(PF_KBKDF_MAX_FIELDS);
+	for (size_t i = 2; i < N_ELEMS(bad_f); i++)
+		bad_f[i] = bad_f[1];
+	assert_int_equal(pf_kbkdf_check(&bad_p, 32), PF_CRYPTO_OK);
+	bad_p.n_fields = PF_KBKDF_MAX_FIELDS + 1;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "too many fields");
 	/* PRFs outside the four, an unknown mode, an IV in counter mode */
-	RESET(); p.prf = PF_MAC_HMAC_SHA1;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "HMAC-SHA1");
-	RESET(); p.prf = PF_MAC_COUNT;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "unknown PRF");
-	RESET(); p.mode = 7;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "unknown mode");
-	RESET(); p.iv = (const uint8_t *)"x"; p.iv_len = 1;
-	expect_refused(&p, 32, PF_CRYPTO_BAD_PARAM, "IV in counter mode");
+	reset(2); bad_p.prf = PF_MAC_HMAC_SHA1;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "HMAC-SHA1");
+	reset(2); bad_p.prf = PF_MAC_COUNT;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "unknown PRF");
+	reset(2); bad_p.mode = 7;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "unknown mode");
+	reset(2); bad_p.iv = (const uint8_t *)"x"; bad_p.iv_len = 1;
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "IV in counter mode");
 	assert_int_equal(pf_kbkdf_check(NULL, 32), PF_CRYPTO_BAD_PARAM);
-#undef RESET
 }
 
 static void test_bad_feedback_parameters(void **state)
@@ -694,9 +707,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cavp_vectors),
-		cmocka_unit_test(test_dkm_length_layouts),
+		cmocka_unit_test(test_dkm_layouts_cryptography),
+		cmocka_unit_test(test_dkm_layouts_model),
 		cmocka_unit_test(test_near_openssl_layouts),
-		cmocka_unit_test(test_bad_parameters),
+		cmocka_unit_test(test_bad_widths_and_lengths),
+		cmocka_unit_test(test_bad_lists),
 		cmocka_unit_test(test_bad_feedback_parameters),
 		cmocka_unit_test(test_bad_keys),
 	};
