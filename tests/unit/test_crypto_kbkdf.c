@@ -624,6 +624,8 @@ static void test_bad_lists(void **state)
 	/* an optional counter belongs to feedback mode only */
 	reset(2); bad_f[1] = counter_field(PF_KBKDF_OPTIONAL_COUNTER, 32);
 	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "optional counter in counter mode");
+	reset(2); bad_f[1] = bad_f[0]; bad_f[0] = counter_field(PF_KBKDF_OPTIONAL_COUNTER, 32);
+	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "optional counter first in counter mode");
 	reset(2); bad_f[1].type = 5;
 	expect_refused(&bad_p, 32, PF_CRYPTO_BAD_PARAM, "unknown field type");
 	reset(2); bad_f[1].bytes = NULL;
