@@ -5,8 +5,8 @@
  * OpenSSL's EVP_KDF "KBKDF" computes exactly one layout per mode:
  *   counter:  PRF(K_I, [i]_32be || Label || Context [|| [L]_32be])
  *   feedback: PRF(K_I, K(i-1) || [i]_32be || Label || Context [|| [L]_32be])
- * (OpenSSL 3.0 has no counter-width parameter and always includes the
- * counter in feedback mode). PKCS#11 lets the caller put the counter
+ * (OpenSSL 3.0 has no counter-width parameter, always includes the
+ * counter in feedback mode, and takes only an empty or one-block IV). PKCS#11 lets the caller put the counter
  * anywhere, make it 8..32 bits or little-endian, omit it in feedback mode,
  * and encode L in other widths. Those layouts go to kdf_kbkdf_mac.c, which
  * builds the PRF input from EVP_MAC calls (no hand-rolled primitive).
@@ -127,6 +127,10 @@ int pf_kbkdf_evp_kdf_fits(const pf_kbkdf_params *p, size_t out_len)
 	} else {
 		if (n < 2 || p->fields[i++].type != PF_KBKDF_ITERATION ||
 		    !is_be32_counter(&p->fields[i++], PF_KBKDF_OPTIONAL_COUNTER))
+			return 0;
+		/* OpenSSL 3.0 refuses a seed (IV) other than empty or one PRF
+		 * block ("invalid seed length"); SP 800-108 and PKCS#11 allow any. */
+		if (p->iv_len != 0 && p->iv_len != pf_kbkdf_prf_size(p->prf))
 			return 0;
 	}
 	if (last->type == PF_KBKDF_DKM_LENGTH) {

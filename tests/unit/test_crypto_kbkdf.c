@@ -510,8 +510,58 @@ static void test_dkm_layouts_model(void **state)
 }
 
 /* Derive into a dirty buffer and expect rc and a wiped buffer. */
+/* Every layout OpenSSL's KBKDF takes, through both engines: the EVP_MAC
+ * engine is pinned by the vectors above, so agreement pins EVP_KDF's use
+ * (Label/Context order, separator off, [L], empty arrays, empty IV). */
+static void test_engines_agree(void **state)
+{
+	static const struct { pf_mac_alg prf; size_t key_len; } prfs[] = {
+		{ PF_MAC_CMAC_AES, 16 }, { PF_MAC_CMAC_AES, 32 }, { PF_MAC_HMAC_SHA256, 32 },
+		{ PF_MAC_HMAC_SHA384, 48 }, { PF_MAC_HMAC_SHA512, 20 },
+	};
+	uint8_t key[48], iv[64], a[200], b[200];
+	size_t checked = 0;
+	(void)state;
+
+	fill(key, sizeof(key), 0x11);
+	fill(iv, sizeof(iv), 0x22);
+	for (size_t x = 0; x < N_ELEMS(prfs); x++)
+		for (int mode = PF_KBKDF_MODE_COUNTER; mode <= PF_KBKDF_MODE_FEEDBACK; mode++)
+			for (unsigned shape = 0; shape < 16; shape++) {
+				size_t h = pf_mac_alg_size(prfs[x].prf), out_len = (size_t[]){ 1, h, h + 1, 3 * h - 1 }[shape & 3];
+				pf_kbkdf_field f[5];
+				size_t n = 0;
+				pf_kbkdf_params p = { mode, prfs[x].prf, f, 0, NULL, 0 };
+
+				if (mode == PF_KBKDF_MODE_COUNTER) {
+					f[n++] = counter_field(PF_KBKDF_ITERATION, 32);
+				} else {
+					f[n++] = (pf_kbkdf_field){ .type = PF_KBKDF_ITERATION };
+					f[n++] = counter_field(PF_KBKDF_OPTIONAL_COUNTER, 32);
+					p.iv = shape & 4 ? iv : NULL;
+					p.iv_len = shape & 4 ? h : 0; /* OpenSSL: empty or one block */
+				}
+				f[n++] = bytes_field((const uint8_t *)"label", shape & 4 ? 5 : 0);
+				if (shape & 8)
+					f[n++] = bytes_field((const uint8_t *)"context", 7);
+				if (shape & 2)
+					f[n++] = (pf_kbkdf_field){ .type = PF_KBKDF_DKM_LENGTH, .width_bits = 32,
+					                           .dkm_method = PF_KBKDF_DKM_SUM_OF_KEYS };
+				p.n_fields = n;
+				assert_int_equal(pf_kbkdf_check(&p, out_len), PF_CRYPTO_OK);
+				assert_true(pf_kbkdf_evp_kdf_fits(&p, out_len));
+				if (pf_kbkdf_derive_evp_kdf(&p, key, prfs[x].key_len, a, out_len) != PF_CRYPTO_OK)
+					fail_msg("EVP_KDF: prf %zu mode %d shape %u", x, mode, shape);
+				assert_int_equal(pf_kbkdf_derive_evp_mac(&p, key, prfs[x].key_len, b, out_len), PF_CRYPTO_OK);
+				assert_memory_equal(a, b, out_len);
+				checked++;
+			}
+	assert_int_equal(checked, N_ELEMS(prfs) * 2 * 16);
+}
+
 /* Layouts one detail away from OpenSSL's (little-endian [L] or counter, [L]
- * as a sum of segments that differs from out_len * 8): they must not be
+ * as a sum of segments that differs from out_len * 8, an IV that is not
+ * one PRF block): they must not be
  * handed to EVP_KDF "KBKDF", which would silently compute its own layout.
  * Answers from the Python model over python3-cryptography's HMAC/CMAC. */
 static void test_near_openssl_layouts(void **state)
@@ -546,11 +596,18 @@ static void test_near_openssl_layouts(void **state)
 		    { .type = PF_KBKDF_DKM_LENGTH, .width_bits = 32,
 		      .dkm_method = PF_KBKDF_DKM_SUM_OF_SEGMENTS } }, 4, 40,
 		  "572bba331efd94e95c3d5ba1e19e024b5f19af87c56f53baad847baf69cc5f29828ce88850f0d060" },
+		/* HMAC-SHA256 feedback, key 11..30, IV 77 x 16 (shorter than a block,
+		 * which OpenSSL 3.0's KBKDF refuses): K(i-1) | [i]_32be | "label" */
+		{ PF_KBKDF_MODE_FEEDBACK, PF_MAC_HMAC_SHA256, 0x11, 32, 0x77, 16,
+		  { { .type = PF_KBKDF_ITERATION },
+		    { .type = PF_KBKDF_OPTIONAL_COUNTER, .width_bits = 32 },
+		    { .type = PF_KBKDF_BYTES, .bytes = (const uint8_t *)"label", .len = 5 } }, 3, 40,
+		  "a2670d45fad1bd7f97c4611324129d5c5c864b0e08592ede4a49366e7c2a6902513bedda6d72fa55" },
 	};
 	(void)state;
 
 	for (size_t i = 0; i < N_ELEMS(v); i++) {
-		uint8_t key[64], iv[8], out[80];
+		uint8_t key[64], iv[16], out[80];
 		pf_kbkdf_params p = { v[i].mode, v[i].prf, v[i].f, v[i].n, v[i].iv_len ? iv : NULL,
 		                      v[i].iv_len };
 
@@ -733,6 +790,7 @@ int main(void)
 		cmocka_unit_test(test_dkm_layouts_cryptography),
 		cmocka_unit_test(test_dkm_layouts_model),
 		cmocka_unit_test(test_near_openssl_layouts),
+		cmocka_unit_test(test_engines_agree),
 		cmocka_unit_test(test_bad_widths_and_lengths),
 		cmocka_unit_test(test_bad_lists),
 		cmocka_unit_test(test_bad_feedback_parameters),
