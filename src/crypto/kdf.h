@@ -27,6 +27,10 @@
  * hostile list from costing more than a few PRF inputs). */
 #define PF_KBKDF_MAX_FIELDS 16u
 
+/* Release the fetched KDF algorithms (C_Finalize, with pf_crypto_cleanup);
+ * the next derivation fetches again. Not while another thread derives. */
+void pf_kdf_cleanup(void);
+
 /* ---- SP 800-108 ---------------------------------------------------------- */
 
 typedef enum pf_kbkdf_mode {

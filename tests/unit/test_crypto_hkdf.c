@@ -146,12 +146,32 @@ static void test_bad_parameters(void **state)
 	                 PF_CRYPTO_ERR);
 }
 
+/* The fetched KDFs can be released (C_Finalize) and are fetched again on
+ * the next derivation, with the same answers; releasing twice is harmless. */
+static void test_cleanup_and_refetch(void **state)
+{
+	hkdf_bytes b;
+	uint8_t out[64];
+	(void)state;
+
+	decode(&vecs[0], &b);
+	for (int round = 0; round < 3; round++) {
+		assert_int_equal(pf_hkdf(PF_HKDF_EXTRACT_AND_EXPAND, PF_MD_SHA256, b.ikm, b.ikm_len, b.salt,
+		                         b.salt_len, b.info, b.info_len, out, b.okm_len), PF_CRYPTO_OK);
+		assert_memory_equal(out, b.okm, b.okm_len);
+		pf_kdf_cleanup();
+		if (round == 1)
+			pf_kdf_cleanup();
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vectors_each_mode),
 		cmocka_unit_test(test_sha384),
 		cmocka_unit_test(test_bad_parameters),
+		cmocka_unit_test(test_cleanup_and_refetch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
