@@ -34,6 +34,16 @@ size_t pf_kbkdf_prf_size(pf_mac_alg prf)
 	}
 }
 
+pf_md_alg pf_kbkdf_prf_md(pf_mac_alg prf)
+{
+	switch (prf) {
+	case PF_MAC_HMAC_SHA256: return PF_MD_SHA256;
+	case PF_MAC_HMAC_SHA384: return PF_MD_SHA384;
+	case PF_MAC_HMAC_SHA512: return PF_MD_SHA512;
+	default: return PF_MD_COUNT;
+	}
+}
+
 static size_t blocks_for(size_t out_len, size_t prf_size)
 {
 	return (out_len + prf_size - 1) / prf_size;
@@ -187,7 +197,7 @@ int pf_kbkdf_derive_evp_kdf(const pf_kbkdf_params *p, const uint8_t *key, size_t
 	} else {
 		*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MAC, "HMAC", 0);
 		*q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-		    p->prf == PF_MAC_HMAC_SHA256 ? "SHA256" : p->prf == PF_MAC_HMAC_SHA384 ? "SHA384" : "SHA512", 0);
+		                                        (char *)t->md_name[pf_kbkdf_prf_md(p->prf)], 0);
 	}
 	*q++ = octets(OSSL_KDF_PARAM_KEY, key, key_len);
 	if (bytes[0] != NULL)

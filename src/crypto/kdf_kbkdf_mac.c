@@ -99,8 +99,7 @@ static EVP_MAC_CTX *keyed_prf(pf_mac_alg prf, const uint8_t *key, size_t key_len
 		                                             (char *)t->cbc_name[pf_aes_key_index(key_len)], 0);
 	else
 		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-		    (char *)t->md_name[prf == PF_MAC_HMAC_SHA256 ? PF_MD_SHA256
-		                       : prf == PF_MAC_HMAC_SHA384 ? PF_MD_SHA384 : PF_MD_SHA512], 0);
+		                                             (char *)t->md_name[pf_kbkdf_prf_md(prf)], 0);
 	params[1] = OSSL_PARAM_construct_end();
 	ctx = EVP_MAC_CTX_new(prf == PF_MAC_CMAC_AES ? t->cmac : t->hmac);
 	if (ctx != NULL && EVP_MAC_init(ctx, key, key_len, params) == 1)

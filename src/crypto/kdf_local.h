@@ -19,6 +19,8 @@ const pf_kdf_algs *pf_kdf_fetch(void);
 
 /* PRF output size h of an accepted PRF, 0 for one KBKDF does not take. */
 size_t pf_kbkdf_prf_size(pf_mac_alg prf);
+/* The digest of an HMAC PRF (PF_MD_COUNT for CMAC): names it to EVP. */
+pf_md_alg pf_kbkdf_prf_md(pf_mac_alg prf);
 /* The value L that a DKM-length field encodes for an out_len-byte derivation. */
 uint64_t pf_kbkdf_dkm_bits(const pf_kbkdf_field *f, size_t prf_size, size_t out_len);
 
