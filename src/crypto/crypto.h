@@ -25,6 +25,8 @@ typedef enum pf_crypto_rc {
 	PF_CRYPTO_BAD_LENGTH = -2,   /* ECB/CBC data not a whole number of blocks; GCM input
 	                                shorter than its tag */
 	PF_CRYPTO_AUTH_FAILED = -3,  /* GCM tag mismatch, CBC padding malformed */
+	PF_CRYPTO_BAD_PARAM = -4,    /* KDF parameters the standard forbids (kdf.h): the
+	                                mechanism layer answers CKR_MECHANISM_PARAM_INVALID */
 } pf_crypto_rc;
 
 /* Fetch every algorithm once. Called implicitly by every *_new function; may be
