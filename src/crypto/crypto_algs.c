@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "crypto/crypto_local.h"
+#include "crypto/kdf.h"
 #include "util/log.h"
 
 static pf_alg_table table;
@@ -82,6 +83,7 @@ void pf_crypto_cleanup(void)
 	memset(&table, 0, sizeof(table));
 	atomic_store_explicit(&table_state, 0, memory_order_release);
 	pthread_mutex_unlock(&table_mu);
+	pf_kdf_cleanup(); /* the derivation algorithms, fetched apart (kdf_fetch.c) */
 }
 
 int pf_crypto_init(void)
