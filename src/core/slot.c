@@ -313,6 +313,11 @@ CK_RV core_init_token(CK_SLOT_ID id, const uint8_t *pin, CK_ULONG len, const uin
 			rv = core_token_load_objects(tok);
 			if (rv == CKR_OK)
 				rv = ensure_free_slot();
+		} else if (rv == CKR_TOKEN_NOT_RECOGNIZED) {
+			/* Another process initialised it first: show its token, and a new free slot. */
+			(void)refresh_initialized(tok);
+			if (tok->initialized)
+				(void)ensure_free_slot();
 		}
 	}
 	core_unlock(&core_g.global);
