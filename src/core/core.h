@@ -242,4 +242,20 @@ static inline CK_RV core_ready(void)
 	                                                               : CKR_CRYPTOKI_NOT_INITIALIZED;
 }
 
+/* ---- inflight.c ---------------------------------------------------------- */
+/* A call inside the module (P11_READY): C_Finalize waits for every call that
+ * entered before it cleared core_live; a call entering later gets
+ * CKR_CRYPTOKI_NOT_INITIALIZED. Sharded per thread: no shared cache line is
+ * written, no system call made. */
+typedef struct core_call {
+	unsigned shard;
+	int entered;
+} core_call;
+CK_RV core_call_enter(core_call *c);
+void core_call_leave(core_call *c);
+/* C_Finalize, after clearing core_live: returns once no call is inside. */
+void core_calls_drain(void);
+/* The atfork child handler: the parent's counted calls are not in the child. */
+void core_calls_forget_after_fork(void);
+
 #endif

@@ -15,7 +15,7 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 
 CK_RV C_Finalize(CK_VOID_PTR pReserved)
 {
-	P11_READY();
+	P11_READY_NOT_COUNTED();
 	P11_REQUIRE(pReserved == NULL);
 	return core_finalize();
 }
