@@ -74,6 +74,11 @@ typedef struct core_token {
 	htable objects;           /* handle -> core_object */
 	htable identities;        /* identity id -> core_object */
 	uint64_t gen;             /* store_generation seen at the last load */
+	/* The shared change counter of the instance (store_change_counter) and its
+	 * value before the last load: when they differ, another process changed
+	 * the token and core_enter reloads before anything uses an object. */
+	const _Atomic uint64_t *changes;
+	uint64_t changes_seen;
 	uint64_t login_epoch;     /* counts logouts: part of private objects' handles */
 	CK_ULONG n_sessions, n_rw_sessions;
 	/* Removable components (presence.c): the backend's counts acted on so far. */
@@ -81,12 +86,24 @@ typedef struct core_token {
 } core_token;
 
 #define CORE_FIND_ACTIVE 1
+/* What an active operation uses, so a reload can tell whether it still exists
+ * (ops.c): another process may destroy the key or the Identity meanwhile. */
+typedef struct core_op_uses {
+	CK_OBJECT_HANDLE key;     /* CK_INVALID_HANDLE: no key (digest) */
+	se_ref key_ref;
+	int has_identity;
+	CK_ULONG identity_id;
+	se_ref identity_ref;
+	CK_RV lost;               /* not CKR_OK: ended by a reload; the next call of the kind says so */
+} core_op_uses;
+
 typedef struct core_session {
 	CK_SESSION_HANDLE handle;
 	core_token *tok;
 	CK_FLAGS flags;
 	core_lock mu;
 	mech_op ops[5];           /* indexed by mech_op_kind - 1 */
+	core_op_uses uses[5];     /* the same index */
 	int find_active;
 	CK_OBJECT_HANDLE *found;
 	size_t n_found, find_pos;
@@ -129,6 +146,9 @@ CK_RV core_init_token(CK_SLOT_ID id, const uint8_t *pin, CK_ULONG len, const uin
 /* ---- login.c ------------------------------------------------------------- */
 CK_RV core_login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const uint8_t *pin, CK_ULONG len);
 CK_RV core_logout(CK_SESSION_HANDLE h);
+/* C_Logout's work on the token (token lock exclusive): operations end, session
+ * objects go, the component forgets the login, private handles die. */
+CK_RV core_token_logout(core_token *tok);
 CK_RV core_init_pin(CK_SESSION_HANDLE h, const uint8_t *pin, CK_ULONG len);
 CK_RV core_set_pin(CK_SESSION_HANDLE h, const uint8_t *old_pin, CK_ULONG old_len,
                    const uint8_t *new_pin, CK_ULONG new_len);
@@ -171,7 +191,12 @@ void core_abort_token_operations(core_token *tok);
 
 /* ---- object.c ------------------------------------------------------------ */
 CK_RV core_token_load_objects(core_token *tok);   /* token lock exclusive */
-CK_RV core_token_refresh(core_token *tok);        /* reload if store_generation moved */
+/* Reload if store_generation moved; then end the operations of every session
+ * of tok whose key or Identity went away, and forget the login if another
+ * process re-initialised the token. Token lock exclusive (or global exclusive). */
+CK_RV core_token_refresh(core_token *tok);
+/* Make the next core_enter (and core_token_refresh) reload the objects. */
+void core_token_force_reload(core_token *tok);
 void core_token_free_objects(core_token *tok, int token_objects_too);
 /* Re-initialisation: delete every object record of the token and free all objects. */
 void core_token_purge(core_token *tok);
@@ -219,6 +244,10 @@ CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_
 CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len);
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len);
 CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedRandom etc.) */
+/* After a reload: end each active operation of tok's sessions whose key or
+ * Identity is gone (all of them if all_lost), recording CKR_KEY_HANDLE_INVALID
+ * for its next call. Token lock exclusive. */
+void core_check_token_operations(core_token *tok, int all_lost);
 CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count);
 CK_RV core_get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info);
 

@@ -55,6 +55,7 @@ static CK_RV token_open(CK_ULONG iid, core_token **out)
 	tok->iid = iid;
 	tok->be = be;
 	tok->login = CORE_NOT_LOGGED_IN;
+	tok->changes = store_change_counter(core_g.st, iid);
 	if (htable_init(&tok->objects) != 0 || htable_init(&tok->identities) != 0) {
 		htable_free(&tok->objects);
 		free(tok);

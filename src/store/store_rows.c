@@ -31,7 +31,10 @@ CK_RV store_bump_generation(store *s, CK_ULONG iid)
 	if (st == NULL)
 		return CKR_DEVICE_ERROR;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)iid);
-	return store_run(s, st);
+	CK_RV rv = store_run(s, st);
+	if (rv == CKR_OK)
+		store_changes_note(s, iid);
+	return rv;
 }
 
 /* ---- ids ---------------------------------------------------------------- */
