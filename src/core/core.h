@@ -280,8 +280,42 @@ typedef struct core_call {
 	unsigned shard;
 	int entered;
 } core_call;
-CK_RV core_call_enter(core_call *c);
-void core_call_leave(core_call *c);
+
+struct core_inflight_shard {
+	_Alignas(128) _Atomic long calls;
+};
+extern struct core_inflight_shard core_inflight[CORE_LOCK_SHARDS];
+
+/* The shard: from the caller's stack address, no thread-local lookup (which
+ * costs a __tls_get_addr call in a dlopen()ed module). Threads' stacks lie
+ * megabytes apart, so threads spread over the shards, and a thread calling
+ * from the same depth always counts on the same line. Any shard is correct:
+ * core_call_leave uses the one its enter chose. */
+static inline unsigned core_call_shard(const void *frame)
+{
+	uint64_t x = ((uint64_t)(uintptr_t)frame >> 16) * 0x9E3779B97F4A7C15ULL;
+	return (unsigned)(x >> 32) % CORE_LOCK_SHARDS;
+}
+
+static inline CK_RV core_call_enter(core_call *c)
+{
+	c->shard = core_call_shard(c);
+	/* Dekker with C_Finalize (inflight.c): count, then look; it clears, then counts. */
+	atomic_fetch_add_explicit(&core_inflight[c->shard].calls, 1, memory_order_seq_cst);
+	if (!atomic_load_explicit(&core_live, memory_order_seq_cst)) {
+		atomic_fetch_sub_explicit(&core_inflight[c->shard].calls, 1, memory_order_release);
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	}
+	c->entered = 1;
+	return CKR_OK;
+}
+
+static inline void core_call_leave(core_call *c)
+{
+	if (c->entered)
+		atomic_fetch_sub_explicit(&core_inflight[c->shard].calls, 1, memory_order_release);
+	c->entered = 0;
+}
 /* C_Finalize, after clearing core_live: returns once no call is inside. */
 void core_calls_drain(void);
 /* The atfork child handler: the parent's counted calls are not in the child. */

@@ -19,7 +19,7 @@ struct core_lock_shard {
 static _Atomic unsigned next_shard;
 static _Thread_local unsigned thread_shard_1;
 
-unsigned core_lock_thread_shard(void)
+static unsigned thread_shard(void)
 {
 	unsigned s = thread_shard_1;
 	if (s == 0) {
@@ -149,7 +149,7 @@ void core_lock_shared_at(core_lock *l, unsigned hint)
 
 void core_lock_shared(core_lock *l)
 {
-	core_lock_shared_at(l, l->shape == CORE_LOCK_SHARDED ? core_lock_thread_shard() : 0);
+	core_lock_shared_at(l, l->shape == CORE_LOCK_SHARDED ? thread_shard() : 0);
 }
 
 void core_lock_exclusive(core_lock *l)
@@ -188,5 +188,5 @@ void core_unlock_at(core_lock *l, unsigned hint)
 void core_unlock(core_lock *l)
 {
 	/* writer is stable here: a holder of any side reads it (see lock.h) */
-	core_unlock_at(l, l->shape == CORE_LOCK_SHARDED && !l->writer ? core_lock_thread_shard() : 0);
+	core_unlock_at(l, l->shape == CORE_LOCK_SHARDED && !l->writer ? thread_shard() : 0);
 }

@@ -85,8 +85,5 @@ void core_unlock(core_lock *l);
  * a shard. An exclusive hold is released by core_unlock_at too (hint unused). */
 void core_lock_shared_at(core_lock *l, unsigned hint);
 void core_unlock_at(core_lock *l, unsigned hint);
-/* The calling thread's shard (0..CORE_LOCK_SHARDS-1), fixed at its first use;
- * other per-thread-sharded counters (inflight.c) use the same assignment. */
-unsigned core_lock_thread_shard(void);
 
 #endif
