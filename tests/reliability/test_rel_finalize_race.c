@@ -30,12 +30,6 @@
 #define STALLED_ROUNDS 10
 #define STALL_MS 20
 
-static const uint8_t RFC_K[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-                                  0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-static const uint8_t RFC_M[16] = {0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96,
-                                  0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a};
-static const uint8_t RFC_T[16] = {0x07, 0x0a, 0x16, 0xb4, 0x6b, 0x4d, 0x41, 0x44,
-                                  0xf7, 0x9b, 0xdd, 0x9d, 0xd0, 0x4a, 0x28, 0x7c};
 
 typedef struct worker {
 	pthread_t th;
@@ -134,9 +128,9 @@ static int one_pass(worker *w)
 	CK_ULONG sl = sizeof sig;
 	if (!verdict("C_SignInit", C_SignInit(w->s, &m, w->key)))
 		return 0;
-	if (!verdict("C_Sign", C_Sign(w->s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl)))
+	if (!verdict("C_Sign", C_Sign(w->s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl)))
 		return 0;
-	if (sl != 16 || memcmp(sig, RFC_T, 16) != 0) {
+	if (sl != 16 || memcmp(sig, rel_cmac_tag, 16) != 0) {
 		fprintf(stderr, "wrong signature during C_Finalize\n");
 		atomic_fetch_add(&n_bad, 1);
 		return 0;
@@ -202,10 +196,8 @@ static void round_once(worker *ws, unsigned delay_us, int stalled)
 int main(void)
 {
 	rel_setup(NULL, NULL);
-	CHECK_RV(C_Initialize(NULL), CKR_OK);
-	slot = rel_init_token("finalize");
-	CK_SESSION_HANDLE s = rel_session(slot, CKU_USER, REL_USER_PIN);
-	rel_aes_key(s, RFC_K, 16, CK_TRUE, CK_TRUE, CK_FALSE, "fin", 3);
+	CK_SESSION_HANDLE s;
+	slot = rel_token_with_cmac_key("finalize", "fin", &s);
 	CHECK_RV(C_Finalize(NULL), CKR_OK);
 
 	CHECK(pthread_barrier_init(&start, NULL, WORKERS + 1) == 0);

@@ -19,24 +19,17 @@
 
 #include <sys/wait.h>
 
-static const uint8_t RFC_K[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-                                  0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-static const uint8_t RFC_M[16] = {0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96,
-                                  0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a};
-static const uint8_t RFC_T[16] = {0x07, 0x0a, 0x16, 0xb4, 0x6b, 0x4d, 0x41, 0x44,
-                                  0xf7, 0x9b, 0xdd, 0x9d, 0xd0, 0x4a, 0x28, 0x7c};
 static const CK_MECHANISM CMAC = {CKM_AES_CMAC, NULL, 0};
 
 static CK_SLOT_ID slot;
 
 static CK_OBJECT_HANDLE key_with_id(CK_SESSION_HANDLE s, const char *id)
 {
-	/* "kat" is the RFC 4493 key; the others differ from it and each other
-	 * (a signing key's value is exclusive). */
+	/* Not the RFC 4493 key ("kat"), and not each other: a signing key's value
+	 * is exclusive. */
 	uint8_t v[16];
-	memcpy(v, RFC_K, sizeof v);
-	if (strcmp(id, "kat") != 0)
-		v[15] ^= (uint8_t)id[0];
+	memcpy(v, rel_cmac_key, sizeof v);
+	v[15] ^= (uint8_t)id[0];
 	return rel_aes_key(s, v, 16, CK_TRUE, CK_TRUE, CK_FALSE, id, (CK_ULONG)strlen(id));
 }
 
@@ -81,7 +74,7 @@ static void sign_ok(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k)
 	uint8_t sig[16];
 	CK_ULONG sl = sizeof sig;
 	CHECK_RV(C_SignInit(s, (CK_MECHANISM_PTR)&CMAC, k), CKR_OK);
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl), CKR_OK);
+	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl), CKR_OK);
 }
 
 static void destroyed_key(CK_SESSION_HANDLE s)
@@ -96,20 +89,21 @@ static void destroyed_key(CK_SESSION_HANDLE s)
 static void destroyed_mid_operation(CK_SESSION_HANDLE s, CK_SESSION_HANDLE s2)
 {
 	CK_OBJECT_HANDLE k = key_with_id(s, "two");
-	CK_OBJECT_HANDLE kat = key_with_id(s, "kat");
+	CK_ATTRIBUTE q = {CKA_ID, "kat", 3};
+	CK_OBJECT_HANDLE kat = rel_find_one(s, &q, 1);
 	uint8_t sig[16];
 	CK_ULONG sl = sizeof sig;
 	/* Single part on s, multi-part on s2, and an untouched key on s2's verify. */
 	CHECK_RV(C_SignInit(s, (CK_MECHANISM_PTR)&CMAC, k), CKR_OK);
 	CHECK_RV(C_SignInit(s2, (CK_MECHANISM_PTR)&CMAC, k), CKR_OK);
-	CHECK_RV(C_SignUpdate(s2, (CK_BYTE_PTR)RFC_M, 8), CKR_OK);
+	CHECK_RV(C_SignUpdate(s2, (CK_BYTE_PTR)rel_cmac_msg, 8), CKR_OK);
 	CHECK_RV(C_VerifyInit(s2, (CK_MECHANISM_PTR)&CMAC, kat), CKR_OK);
 	destroy_elsewhere("two");
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl), CKR_KEY_HANDLE_INVALID);
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl), CKR_OPERATION_NOT_INITIALIZED);
-	CHECK_RV(C_SignUpdate(s2, (CK_BYTE_PTR)RFC_M + 8, 8), CKR_KEY_HANDLE_INVALID);
+	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl), CKR_KEY_HANDLE_INVALID);
+	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl), CKR_OPERATION_NOT_INITIALIZED);
+	CHECK_RV(C_SignUpdate(s2, (CK_BYTE_PTR)rel_cmac_msg + 8, 8), CKR_KEY_HANDLE_INVALID);
 	CHECK_RV(C_SignFinal(s2, sig, &sl), CKR_OPERATION_NOT_INITIALIZED);
-	CHECK_RV(C_Verify(s2, (CK_BYTE_PTR)RFC_M, 16, (CK_BYTE_PTR)RFC_T, 16), CKR_OK);
+	CHECK_RV(C_Verify(s2, (CK_BYTE_PTR)rel_cmac_msg, 16, (CK_BYTE_PTR)rel_cmac_tag, 16), CKR_OK);
 	sign_ok(s, kat);
 	printf("ok - an operation whose key another process destroyed ends; others go on\n");
 }
@@ -123,7 +117,7 @@ static void reinitialised(CK_SESSION_HANDLE s)
 	CK_ULONG sl = sizeof sig;
 	CHECK_RV(C_SignInit(s, (CK_MECHANISM_PTR)&CMAC, kat), CKR_OK);
 	reinit_elsewhere();
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl), CKR_KEY_HANDLE_INVALID);
+	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl), CKR_KEY_HANDLE_INVALID);
 	CK_RV rv = C_SignInit(s, (CK_MECHANISM_PTR)&CMAC, kat);
 	CHECK(rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_KEY_HANDLE_INVALID);
 	CK_SESSION_INFO si;
@@ -135,9 +129,8 @@ static void reinitialised(CK_SESSION_HANDLE s)
 int main(void)
 {
 	rel_setup(NULL, NULL);
-	CHECK_RV(C_Initialize(NULL), CKR_OK);
-	slot = rel_init_token("stale");
-	CK_SESSION_HANDLE s = rel_session(slot, CKU_USER, REL_USER_PIN);
+	CK_SESSION_HANDLE s;
+	slot = rel_token_with_cmac_key("stale", "kat", &s);
 	CK_SESSION_HANDLE s2 = rel_session(slot, (CK_USER_TYPE)-1, NULL);
 	destroyed_key(s);
 	destroyed_mid_operation(s, s2);
