@@ -144,17 +144,14 @@ CK_RV core_object_persist(core_token *tok, core_object *o)
 {
 	uint8_t *rec;
 	size_t len;
-	uint64_t before = 0, after = 0;
 	CK_RV rv = attr_codec_encode(o->attrs, o->n_attrs, o->value_ref, o->hash_ref, &rec, &len);
 	if (rv != CKR_OK)
 		return rv;
-	int fresh = store_generation(core_g.st, tok->iid, &before) == CKR_OK && before == tok->gen;
+	/* Our own write moves the generation; core_token_refresh adopts it without
+	 * a reload while the store says every change since our load was ours
+	 * (store_followed), so other processes' changes are still picked up. */
 	rv = store_object_put(core_g.st, tok->iid, o->oid, rec, len);
 	free(rec);
-	/* Our own write moves the generation; adopt it only if nobody else wrote
-	 * since our last load, so their changes are still picked up later. */
-	if (rv == CKR_OK && fresh && store_generation(core_g.st, tok->iid, &after) == CKR_OK)
-		tok->gen = after;
 	return rv;
 }
 
@@ -221,6 +218,7 @@ CK_RV core_token_load_objects(core_token *tok)
 	if (rv == CKR_OK) {
 		tok->gen = gen;
 		tok->changes_seen = changes;
+		store_follow(core_g.st, tok->iid, gen);
 	}
 	return rv;
 }
@@ -290,8 +288,11 @@ CK_RV core_token_refresh(core_token *tok)
 	CK_RV rv = store_generation(core_g.st, tok->iid, &gen);
 	if (rv != CKR_OK)
 		return rv;
-	if (gen == tok->gen) {
-		tok->changes_seen = changes; /* our own write, or another instance's */
+	if (gen == tok->gen || (tok->gen != UINT64_MAX && gen == store_followed(core_g.st, tok->iid))) {
+		/* Nothing new, or only our own writes, which the tables already hold
+		 * (a counter shared with another instance may have moved too). */
+		tok->gen = gen;
+		tok->changes_seen = changes;
 		return CKR_OK;
 	}
 	PF_DEBUG("instance %lu: store changed, reloading objects", (unsigned long)tok->iid);

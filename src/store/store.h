@@ -65,6 +65,15 @@ CK_RV store_generation(store *s, CK_ULONG iid, uint64_t *gen);
  * Valid while the handle is open. */
 #define STORE_CHANGE_SLOTS 512u
 const _Atomic uint64_t *store_change_counter(store *s, CK_ULONG iid);
+/* Telling our own writes from other processes': store_follow says "my view of
+ * iid is generation gen"; every later raise of iid's generation through this
+ * handle moves the followed value along if it starts from it, and breaks the
+ * chain otherwise (someone else wrote in between). store_followed returns the
+ * end of an unbroken chain, or UINT64_MAX. When it equals store_generation,
+ * every change since gen was made through this handle and a cache kept in step
+ * with them need not reload. */
+void store_follow(store *s, CK_ULONG iid, uint64_t gen);
+uint64_t store_followed(store *s, CK_ULONG iid);
 
 /* Secrets (sealed secure-component items). fingerprint may be NULL; if given and
  * already held by any row of the store: CKR_ATTRIBUTE_VALUE_INVALID and *owner_iid

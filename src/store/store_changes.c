@@ -102,3 +102,41 @@ void store_changes_publish(store *s, int committed)
 		}
 	}
 }
+
+/* ---- following our own changes ------------------------------------------ */
+
+void store_follow(store *s, CK_ULONG iid, uint64_t gen)
+{
+	store_lock(s);
+	struct store_follow *f = &s->follow[iid % STORE_CHANGE_SLOTS];
+	f->iid = iid;
+	f->gen = gen;
+	store_unlock(s);
+}
+
+uint64_t store_followed(store *s, CK_ULONG iid)
+{
+	store_lock(s);
+	const struct store_follow *f = &s->follow[iid % STORE_CHANGE_SLOTS];
+	uint64_t gen = f->iid == iid ? f->gen : UINT64_MAX;
+	store_unlock(s);
+	return gen;
+}
+
+void store_follow_raised(store *s, CK_ULONG iid, uint64_t gen)
+{
+	struct store_follow *f = &s->follow[iid % STORE_CHANGE_SLOTS];
+	if (f->iid != iid)
+		return;
+	/* The transaction holds the write lock: gen - 1 is what it raised from. */
+	f->gen = f->gen != UINT64_MAX && f->gen + 1 == gen ? gen : UINT64_MAX;
+}
+
+void store_follow_break_pending(store *s)
+{
+	/* A rolled-back raise did not happen: the chain no longer says where the
+	 * database is, and another process may now reach the value it names. */
+	for (unsigned slot = 0; slot < STORE_CHANGE_SLOTS; slot++)
+		if (s->pending[slot / 64] & (1ULL << (slot % 64)))
+			s->follow[slot].gen = UINT64_MAX;
+}

@@ -301,6 +301,8 @@ CK_RV store_open(const char *path, store **out)
 	store *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return CKR_HOST_MEMORY;
+	for (size_t i = 0; i < STORE_CHANGE_SLOTS; i++)
+		s->follow[i].gen = UINT64_MAX;
 	pthread_mutexattr_t attr;
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -421,6 +423,8 @@ CK_RV store_commit(store *s)
 		 * open: end it so the connection is usable again. */
 		if (rv != CKR_OK && !sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		if (rv != CKR_OK)
+			store_follow_break_pending(s);
 		/* Only now may other processes hear of it (store_changes.c). */
 		store_changes_publish(s, rv == CKR_OK);
 	}
@@ -440,6 +444,7 @@ void store_rollback(store *s)
 		PF_ERROR("store: rollback without a transaction");
 		return;
 	}
+	store_follow_break_pending(s);
 	if (s->depth > 1) {
 		sqlite3_stmt *st = store_stmt(s, ST_ROLLBACK_TO);
 		if (st != NULL && store_run(s, st) == CKR_OK && (st = store_stmt(s, ST_RELEASE)) != NULL)

@@ -50,6 +50,10 @@ struct store {
 	sqlite3_stmt *stmt[ST_COUNT];
 	_Atomic uint64_t *changes;   /* the mapped "<store>.gen" (store_changes.c) */
 	uint64_t pending[STORE_CHANGE_SLOTS / 64]; /* counters to add to at the outer commit */
+	struct store_follow {
+		CK_ULONG iid;
+		uint64_t gen;        /* UINT64_MAX: not followed or chain broken */
+	} follow[STORE_CHANGE_SLOTS]; /* by iid modulo the size (store_follow) */
 };
 
 /* The store's lock. Recursive, so a single call may run inside a caller's
@@ -74,6 +78,10 @@ CK_RV store_changes_open(store *s, const char *db_path);
 void store_changes_close(store *s);
 void store_changes_note(store *s, CK_ULONG iid);
 void store_changes_publish(store *s, int committed);
+/* After raising iid's generation to gen (inside the transaction). */
+void store_follow_raised(store *s, CK_ULONG iid, uint64_t gen);
+/* At any rollback: the follows of the instances this transaction raised end. */
+void store_follow_break_pending(store *s);
 
 /* Raise the generation counter of iid (inside the caller's transaction). */
 CK_RV store_bump_generation(store *s, CK_ULONG iid);

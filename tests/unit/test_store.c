@@ -584,6 +584,27 @@ static void test_change_counters(void **state)
 	/* Deleting nothing changes nothing. */
 	assert_int_equal(store_object_delete(other, 3, 10), CKR_OK);
 	assert_int_equal(atomic_load(c3), before3 + 2);
+
+	/* Following our own changes: a chain of our raises is followed; another
+	 * handle's raise in between breaks it; a rollback ends it. */
+	uint64_t g;
+	assert_int_equal(store_generation(f->s, 3, &g), CKR_OK);
+	store_follow(f->s, 3, g);
+	assert_int_equal(store_object_put(f->s, 3, 12, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_object_put(f->s, 3, 13, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_followed(f->s, 3), g + 2);
+	assert_int_equal(store_generation(f->s, 3, &g), CKR_OK);
+	assert_int_equal(store_followed(f->s, 3), g);
+	assert_int_equal(store_object_delete(other, 3, 12), CKR_OK);
+	assert_int_equal(store_object_put(f->s, 3, 14, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_followed(f->s, 3), UINT64_MAX);
+	assert_int_equal(store_followed(f->s, 4), UINT64_MAX); /* never followed */
+	assert_int_equal(store_generation(f->s, 3, &g), CKR_OK);
+	store_follow(f->s, 3, g);
+	assert_int_equal(store_begin(f->s), CKR_OK);
+	assert_int_equal(store_object_delete(f->s, 3, 14), CKR_OK);
+	store_rollback(f->s);
+	assert_int_equal(store_followed(f->s, 3), UINT64_MAX);
 	store_close(other);
 
 	char gen[128];
