@@ -59,8 +59,9 @@ void core_check_token_operations(core_token *tok, int all_lost)
 		for (int k = 0; k < 5; k++) {
 			if (!s->ops[k].active || (!all_lost && uses_still_valid(tok, &s->uses[k])))
 				continue;
-			PF_WARN("instance %lu: an operation's key was destroyed by another process; "
-			        "operation ended", (unsigned long)tok->iid);
+			PF_WARN("instance %lu: another process destroyed the key or Identity of an "
+			        "operation (or re-initialised the token); operation ended",
+			        (unsigned long)tok->iid);
 			mech_op_abort(&s->ops[k]);
 			s->uses[k].lost = CKR_KEY_HANDLE_INVALID;
 		}
