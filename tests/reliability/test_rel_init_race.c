@@ -8,6 +8,12 @@
  * re-initialisation with the wrong SO PIN). Afterwards the winner's SO PIN
  * logs in and the loser's does not: before the claim was checked inside the
  * transaction, both got CKR_OK and the later one silently replaced the first.
+ *
+ * Then REINIT_ROUNDS rounds of two processes re-initialising one initialised
+ * token with its (right) SO PIN at once, with a slow KDF so that both calls
+ * surely overlap: again exactly one wins, the other gets
+ * CKR_TOKEN_NOT_RECOGNIZED (the token it checked the SO PIN of is gone), and
+ * the token carries the winner's label.
  */
 #include "config.h"
 #include "rel_util.h"
@@ -15,6 +21,7 @@
 #include <sys/wait.h>
 
 #define ROUNDS 100
+#define REINIT_ROUNDS 6
 
 static const char *const so_pins[2] = {"race-so-pin-A", "race-so-pin-B"};
 
@@ -30,20 +37,26 @@ static void write_conf(int round)
 	free(conf);
 }
 
-/* Initialise the module, wait for the start signal, race. Exit status: OUT_*. */
-static void contender(int who, int ready_fd, int go_fd)
+static void label_of(int who, CK_UTF8CHAR label[32])
+{
+	memset(label, ' ', 32);
+	label[0] = (CK_UTF8CHAR)('A' + who);
+}
+
+/* Initialise the module, wait for the start signal, race. Exit status: OUT_*.
+ * reinit: the token is initialised already, both use its SO PIN. */
+static void contender(int who, int reinit, int ready_fd, int go_fd)
 {
 	CHECK_RV(C_Initialize(NULL), CKR_OK);
 	CK_TOKEN_INFO ti;
 	CHECK_RV(C_GetTokenInfo(0, &ti), CKR_OK);
-	CHECK(!(ti.flags & CKF_TOKEN_INITIALIZED));
+	CHECK(!(ti.flags & CKF_TOKEN_INITIALIZED) == !reinit);
 	CK_UTF8CHAR label[32];
-	memset(label, ' ', sizeof label);
-	label[0] = (CK_UTF8CHAR)('A' + who);
+	label_of(who, label);
 	char c = 'r';
 	CHECK(write(ready_fd, &c, 1) == 1);
 	CHECK(read(go_fd, &c, 1) == 0); /* EOF: the parent let both go at once */
-	CK_RV rv = C_InitToken(0, REL_P(so_pins[who]), label);
+	CK_RV rv = C_InitToken(0, REL_P(reinit ? REL_SO_PIN : so_pins[who]), label);
 	/* Either way, the slot now shows an initialised token. */
 	CHECK_RV(C_GetTokenInfo(0, &ti), CKR_OK);
 	CHECK(ti.flags & CKF_TOKEN_INITIALIZED);
@@ -68,10 +81,9 @@ static int so_login(const char *pin)
 	return rv == CKR_OK;
 }
 
-/* One round; returns the loser's outcome. */
-static int round_once(int round)
+/* Two contenders released at once; their outcomes in out[]. */
+static void race(int reinit, int out[2])
 {
-	write_conf(round);
 	int ready[2], go[2];
 	CHECK(pipe(ready) == 0 && pipe(go) == 0);
 	pid_t pid[2];
@@ -81,7 +93,7 @@ static int round_once(int round)
 		if (pid[who] == 0) {
 			close(ready[0]);
 			close(go[1]);
-			contender(who, ready[1], go[0]);
+			contender(who, reinit, ready[1], go[0]);
 		}
 	}
 	close(ready[1]);
@@ -91,7 +103,6 @@ static int round_once(int round)
 		CHECK(read(ready[0], &c, 1) == 1);
 	close(go[1]); /* both read EOF now */
 	close(ready[0]);
-	int out[2];
 	for (int who = 0; who < 2; who++) {
 		int status;
 		CHECK(waitpid(pid[who], &status, 0) == pid[who]);
@@ -100,15 +111,46 @@ static int round_once(int round)
 		CHECK(out[who] == OUT_OK || out[who] == OUT_LOST_CLAIM || out[who] == OUT_PIN_INCORRECT);
 	}
 	if ((out[0] == OUT_OK) + (out[1] == OUT_OK) != 1) {
-		fprintf(stderr, "round %d: outcomes %d and %d: not exactly one winner\n", round, out[0], out[1]);
+		fprintf(stderr, "%s: outcomes %d and %d: not exactly one winner\n",
+		        reinit ? "re-initialisation" : "initialisation", out[0], out[1]);
 		_exit(1);
 	}
+}
+
+/* One round; returns the loser's outcome. */
+static int round_once(int round)
+{
+	write_conf(round);
+	int out[2];
+	race(0, out);
 	int winner = out[0] == OUT_OK ? 0 : 1;
 	CHECK_RV(C_Initialize(NULL), CKR_OK);
 	CHECK(so_login(so_pins[winner]));
 	CHECK(!so_login(so_pins[!winner]));
 	CHECK_RV(C_Finalize(NULL), CKR_OK);
 	return out[!winner];
+}
+
+/* One round on an initialised token: the winner's label is the token's. */
+static void reinit_round(int round)
+{
+	write_conf(ROUNDS + round);
+	CHECK_RV(C_Initialize(NULL), CKR_OK);
+	CK_UTF8CHAR label[32];
+	memset(label, ' ', sizeof label);
+	CHECK_RV(C_InitToken(0, REL_P(REL_SO_PIN), label), CKR_OK);
+	CHECK_RV(C_Finalize(NULL), CKR_OK);
+	int out[2];
+	race(1, out);
+	int winner = out[0] == OUT_OK ? 0 : 1;
+	CHECK(out[!winner] == OUT_LOST_CLAIM);
+	CHECK_RV(C_Initialize(NULL), CKR_OK);
+	CK_TOKEN_INFO ti;
+	CHECK_RV(C_GetTokenInfo(0, &ti), CKR_OK);
+	label_of(winner, label);
+	CHECK(memcmp(ti.label, label, sizeof label) == 0);
+	CHECK(so_login(REL_SO_PIN));
+	CHECK_RV(C_Finalize(NULL), CKR_OK);
 }
 
 int main(void)
@@ -124,5 +166,13 @@ int main(void)
 	printf("ok - %d C_InitToken races: one winner each (%d lost the claim in the store "
 	       "transaction, %d came after the commit)\n",
 	       ROUNDS, lost_claim, pin_incorrect);
+	fflush(stdout); /* not once more from each child (valgrind flushes at _exit) */
+	/* A slow KDF: each call runs two (SO PIN check, new wrap), so the two
+	 * re-initialisations overlap whatever the scheduler does. */
+	setenv("PORTFOLIO_TEST_SCRYPT_N", "8192", 1);
+	for (int r = 0; r < REINIT_ROUNDS; r++)
+		reinit_round(r);
+	printf("ok - %d re-initialisation races with the right SO PIN: one winner each, "
+	       "its label on the token\n", REINIT_ROUNDS);
 	return 0;
 }
