@@ -2,7 +2,8 @@
 # test-sanitizers.sh - the unit, reliability and fuzz-corpus tests under
 # AddressSanitizer + UndefinedBehaviorSanitizer (./configure
 # --enable-sanitizers, in ./build-asan), then the thread hammer and the
-# multi-process test under ThreadSanitizer (in ./build-tsan).
+# multi-process tests and C_Finalize racing calls
+# under ThreadSanitizer (in ./build-tsan).
 # Self-contained: its own build directories, any sanitizer report fails the
 # run (-fno-sanitize-recover, halt_on_error), exit status non-zero on any
 # finding, one summary line at the end. About 5-8 minutes on 2 cores.
@@ -77,9 +78,10 @@ if [ "${SKIP_TSAN:-0}" != 1 ]; then
 	fi
 	if [ -f build-tsan/Makefile ] &&
 	   make -C build-tsan -j"$jobs" --no-print-directory tests/reliability/test_rel_threads \
-		tests/reliability/test_rel_multiproc tests/reliability/test_rel_fork >build-tsan/make.log 2>&1; then
+		tests/reliability/test_rel_multiproc tests/reliability/test_rel_fork \
+		tests/reliability/test_rel_finalize_race tests/reliability/test_rel_stale_keys >build-tsan/make.log 2>&1; then
 		export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0"
-		for t in test_rel_threads test_rel_multiproc test_rel_fork; do
+		for t in test_rel_threads test_rel_multiproc test_rel_fork test_rel_finalize_race test_rel_stale_keys; do
 			if (cd build-tsan && top_srcdir="$top" REL_MP_SECONDS=2 ./tests/reliability/$t) \
 				>build-tsan/$t.log 2>&1 && ! grep -q 'WARNING: ThreadSanitizer' build-tsan/$t.log; then
 				echo "tsan: $t clean ($(tail -n1 build-tsan/$t.log | cut -c1-90))"

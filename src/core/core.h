@@ -74,6 +74,11 @@ typedef struct core_token {
 	htable objects;           /* handle -> core_object */
 	htable identities;        /* identity id -> core_object */
 	uint64_t gen;             /* store_generation seen at the last load */
+	/* The shared change counter of the instance (store_change_counter) and its
+	 * value before the last load: when they differ, another process changed
+	 * the token and core_enter reloads before anything uses an object. */
+	const _Atomic uint64_t *changes;
+	uint64_t changes_seen;
 	uint64_t login_epoch;     /* counts logouts: part of private objects' handles */
 	CK_ULONG n_sessions, n_rw_sessions;
 	/* Removable components (presence.c): the backend's counts acted on so far. */
@@ -82,12 +87,25 @@ typedef struct core_token {
 } core_token;
 
 #define CORE_FIND_ACTIVE 1
+/* What an active operation uses, so a reload can tell whether it still exists
+ * (ops.c): another process may destroy the key or the Identity meanwhile. */
+typedef struct core_op_uses {
+	CK_OBJECT_HANDLE key;     /* CK_INVALID_HANDLE: no key (digest) */
+	se_ref key_ref;
+	int has_identity;
+	CK_ULONG identity_id;
+	se_ref identity_hash_ref;  /* both items, as they were at init: a rewritten */
+	se_ref identity_value_ref; /* value or hash elsewhere ends the operation */
+	CK_RV lost;               /* not CKR_OK: ended by a reload; the next call of the kind says so */
+} core_op_uses;
+
 typedef struct core_session {
 	CK_SESSION_HANDLE handle;
 	core_token *tok;
 	CK_FLAGS flags;
 	core_lock mu;
 	mech_op ops[5];           /* indexed by mech_op_kind - 1 */
+	core_op_uses uses[5];     /* the same index */
 	int find_active;
 	CK_OBJECT_HANDLE *found;
 	size_t n_found, find_pos;
@@ -130,6 +148,9 @@ CK_RV core_init_token(CK_SLOT_ID id, const uint8_t *pin, CK_ULONG len, const uin
 /* ---- login.c ------------------------------------------------------------- */
 CK_RV core_login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const uint8_t *pin, CK_ULONG len);
 CK_RV core_logout(CK_SESSION_HANDLE h);
+/* C_Logout's work on the token (token lock exclusive): operations end, session
+ * objects go, the component forgets the login, private handles die. */
+CK_RV core_token_logout(core_token *tok);
 CK_RV core_init_pin(CK_SESSION_HANDLE h, const uint8_t *pin, CK_ULONG len);
 CK_RV core_set_pin(CK_SESSION_HANDLE h, const uint8_t *old_pin, CK_ULONG old_len,
                    const uint8_t *new_pin, CK_ULONG new_len);
@@ -172,7 +193,12 @@ void core_abort_token_operations(core_token *tok);
 
 /* ---- object.c ------------------------------------------------------------ */
 CK_RV core_token_load_objects(core_token *tok);   /* token lock exclusive */
-CK_RV core_token_refresh(core_token *tok);        /* reload if store_generation moved */
+/* Reload if store_generation moved; then end the operations of every session
+ * of tok whose key or Identity went away, and forget the login if another
+ * process re-initialised the token. Token lock exclusive (or global exclusive). */
+CK_RV core_token_refresh(core_token *tok);
+/* Make the next core_enter (and core_token_refresh) reload the objects. */
+void core_token_force_reload(core_token *tok);
 /* After login: leave out the token objects whose rows disagree with their items'
  * authenticated policy (policy.c). Token lock exclusive. */
 void core_token_check_policies(core_token *tok);
@@ -241,6 +267,10 @@ CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len);
 CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags);
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len);
 CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedRandom etc.) */
+/* After a reload: end each active operation of tok's sessions whose key or
+ * Identity is gone (all of them if all_lost), recording CKR_KEY_HANDLE_INVALID
+ * for its next call. Token lock exclusive. */
+void core_check_token_operations(core_token *tok, int all_lost);
 CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count);
 CK_RV core_get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info);
 
@@ -263,5 +293,55 @@ static inline CK_RV core_ready(void)
 	return atomic_load_explicit(&core_live, memory_order_acquire) ? CKR_OK
 	                                                               : CKR_CRYPTOKI_NOT_INITIALIZED;
 }
+
+/* ---- inflight.c ---------------------------------------------------------- */
+/* A call inside the module (P11_READY): C_Finalize waits for every call that
+ * entered before it cleared core_live; a call entering later gets
+ * CKR_CRYPTOKI_NOT_INITIALIZED. Sharded per thread: no shared cache line is
+ * written, no system call made. */
+typedef struct core_call {
+	unsigned shard;
+	int entered;
+} core_call;
+
+struct core_inflight_shard {
+	_Alignas(128) _Atomic long calls;
+};
+extern struct core_inflight_shard core_inflight[CORE_LOCK_SHARDS];
+
+/* The shard: from the caller's stack address, no thread-local lookup (which
+ * costs a __tls_get_addr call in a dlopen()ed module). Threads' stacks lie
+ * megabytes apart, so threads spread over the shards, and a thread calling
+ * from the same depth always counts on the same line. Any shard is correct:
+ * core_call_leave uses the one its enter chose. */
+static inline unsigned core_call_shard(const void *frame)
+{
+	uint64_t x = ((uint64_t)(uintptr_t)frame >> 16) * 0x9E3779B97F4A7C15ULL;
+	return (unsigned)(x >> 32) % CORE_LOCK_SHARDS;
+}
+
+static inline CK_RV core_call_enter(core_call *c)
+{
+	c->shard = core_call_shard(c);
+	/* Dekker with C_Finalize (inflight.c): count, then look; it clears, then counts. */
+	atomic_fetch_add_explicit(&core_inflight[c->shard].calls, 1, memory_order_seq_cst);
+	if (!atomic_load_explicit(&core_live, memory_order_seq_cst)) {
+		atomic_fetch_sub_explicit(&core_inflight[c->shard].calls, 1, memory_order_release);
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	}
+	c->entered = 1;
+	return CKR_OK;
+}
+
+static inline void core_call_leave(core_call *c)
+{
+	if (c->entered)
+		atomic_fetch_sub_explicit(&core_inflight[c->shard].calls, 1, memory_order_release);
+	c->entered = 0;
+}
+/* C_Finalize, after clearing core_live: returns once no call is inside. */
+void core_calls_drain(void);
+/* The atfork child handler: the parent's counted calls are not in the child. */
+void core_calls_forget_after_fork(void);
 
 #endif

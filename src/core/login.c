@@ -54,19 +54,20 @@ CK_RV core_logout(CK_SESSION_HANDLE h)
 	CK_RV rv = core_enter(h, 1, &s);
 	if (rv != CKR_OK)
 		return rv;
-	core_token *tok = s->tok;
-	if (tok->login == CORE_NOT_LOGGED_IN) {
-		rv = CKR_USER_NOT_LOGGED_IN;
-	} else {
-		/* Operations may hold keys that are about to be wiped; private session
-		 * objects of the application go away (PKCS#11 C_Logout). */
-		core_abort_token_operations(tok);
-		core_destroy_session_objects(tok, 0);
-		rv = tok->be->logout(tok->se);
-		tok->login = CORE_NOT_LOGGED_IN;
-		core_token_new_login_epoch(tok);
-	}
+	rv = s->tok->login == CORE_NOT_LOGGED_IN ? CKR_USER_NOT_LOGGED_IN : core_token_logout(s->tok);
 	core_leave(s, 1);
+	return rv;
+}
+
+CK_RV core_token_logout(core_token *tok)
+{
+	/* Operations may hold keys that are about to be wiped; private session
+	 * objects of the application go away (PKCS#11 C_Logout). */
+	core_abort_token_operations(tok);
+	core_destroy_session_objects(tok, 0);
+	CK_RV rv = tok->be->logout(tok->se);
+	tok->login = CORE_NOT_LOGGED_IN;
+	core_token_new_login_epoch(tok);
 	return rv;
 }
 

@@ -52,6 +52,7 @@ static void atfork_child(void)
 	fork_holds_global = 0;
 	/* The child is one thread now: nothing can be in an entry point. */
 	atomic_store_explicit(&core_live, 0, memory_order_relaxed);
+	core_calls_forget_after_fork();
 	pthread_mutex_init(&init_mu, NULL);
 }
 
@@ -201,11 +202,11 @@ CK_RV core_finalize(void)
 		pthread_mutex_unlock(&init_mu);
 		return CKR_CRYPTOKI_NOT_INITIALIZED;
 	}
-	/* New calls now fail; wait for calls in flight (they hold the global lock shared). */
-	atomic_store_explicit(&core_live, 0, memory_order_relaxed);
-	core_lock_exclusive(&core_g.global);
+	/* New calls now fail; wait for the calls in flight (inflight.c). Only then
+	 * is nothing left that could use what teardown frees. */
+	atomic_store_explicit(&core_live, 0, memory_order_seq_cst);
+	core_calls_drain();
 	core_g.initialized = 0;
-	core_unlock(&core_g.global);
 	teardown();
 	pthread_mutex_unlock(&init_mu);
 	return CKR_OK;

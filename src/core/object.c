@@ -49,7 +49,7 @@ void core_token_new_login_epoch(core_token *tok)
 		/* Cannot rekey in place: drop the token objects and force a reload, which
 		 * gives every object a handle of the new epoch. */
 		core_token_free_objects(tok, 0);
-		tok->gen = UINT64_MAX;
+		core_token_force_reload(tok);
 		return;
 	}
 	htable_each(&tok->objects, collect_private_token, &c);
@@ -66,7 +66,14 @@ void core_token_new_login_epoch(core_token *tok)
 	}
 	free(c.list);
 	if (lost)
-		tok->gen = UINT64_MAX; /* reload at the next refresh */
+		core_token_force_reload(tok);
+}
+
+void core_token_force_reload(core_token *tok)
+{
+	tok->gen = UINT64_MAX;
+	/* Counters only grow: one below the current value is never seen again. */
+	tok->changes_seen = atomic_load_explicit(tok->changes, memory_order_acquire) - 1;
 }
 
 const core_attr *core_object_attr(const core_object *o, CK_ATTRIBUTE_TYPE t)
@@ -137,17 +144,14 @@ CK_RV core_object_persist(core_token *tok, core_object *o)
 {
 	uint8_t *rec;
 	size_t len;
-	uint64_t before = 0, after = 0;
 	CK_RV rv = attr_codec_encode(o->attrs, o->n_attrs, o->value_ref, o->hash_ref, &rec, &len);
 	if (rv != CKR_OK)
 		return rv;
-	int fresh = store_generation(core_g.st, tok->iid, &before) == CKR_OK && before == tok->gen;
+	/* Our own write moves the generation; core_token_refresh adopts it without
+	 * a reload while the store says every change since our load was ours
+	 * (store_followed), so other processes' changes are still picked up. */
 	rv = store_object_put(core_g.st, tok->iid, o->oid, rec, len);
 	free(rec);
-	/* Our own write moves the generation; adopt it only if nobody else wrote
-	 * since our last load, so their changes are still picked up later. */
-	if (rv == CKR_OK && fresh && store_generation(core_g.st, tok->iid, &after) == CKR_OK)
-		tok->gen = after;
 	return rv;
 }
 
@@ -208,13 +212,19 @@ static CK_RV load_row(void *ctx, uint64_t id, const uint8_t *data, size_t len)
 
 CK_RV core_token_load_objects(core_token *tok)
 {
+	/* The shared counter first, then the store: a change committed after this
+	 * load is then always seen as a moved counter (store_changes.c). */
+	uint64_t changes = atomic_load_explicit(tok->changes, memory_order_acquire);
 	uint64_t gen = 0;
 	CK_RV rv = store_generation(core_g.st, tok->iid, &gen);
 	if (rv != CKR_OK)
 		return rv;
 	rv = store_object_foreach(core_g.st, tok->iid, load_row, tok);
-	if (rv == CKR_OK)
+	if (rv == CKR_OK) {
 		tok->gen = gen;
+		tok->changes_seen = changes;
+		store_follow(core_g.st, tok->iid, gen);
+	}
 	return rv;
 }
 
@@ -293,20 +303,39 @@ void core_token_check_policies(core_token *tok)
 
 CK_RV core_token_refresh(core_token *tok)
 {
+	uint64_t changes = atomic_load_explicit(tok->changes, memory_order_acquire);
 	uint64_t gen;
 	CK_RV rv = store_generation(core_g.st, tok->iid, &gen);
-	if (rv != CKR_OK || gen == tok->gen)
+	if (rv != CKR_OK)
 		return rv;
+	if (gen == tok->gen || (tok->gen != UINT64_MAX && gen == store_followed(core_g.st, tok->iid))) {
+		/* Nothing new, or only our own writes, which the tables already hold
+		 * (a counter shared with another instance may have moved too). */
+		tok->gen = gen;
+		tok->changes_seen = changes;
+		return CKR_OK;
+	}
 	PF_DEBUG("instance %lu: store changed, reloading objects", (unsigned long)tok->iid);
 	/* Items another process created or destroyed: unlock or forget them too, so
 	 * its new objects are usable here without a new login. */
+	int other_life = 0;
 	if (tok->login != CORE_NOT_LOGGED_IN && tok->be->refresh != NULL) {
 		rv = tok->be->refresh(tok->se);
-		if (rv != CKR_OK)
+		other_life = rv == CKR_DEVICE_REMOVED;
+		if (rv != CKR_OK && !other_life)
 			PF_WARN("instance %lu: secure component refresh failed", (unsigned long)tok->iid);
 	}
 	core_token_free_objects(tok, 0);
-	return core_token_load_objects(tok);
+	rv = core_token_load_objects(tok);
+	/* Nothing may go on using a key that is gone; after a re-initialisation by
+	 * another process no key of the old token exists, nor does our login. */
+	core_check_token_operations(tok, other_life);
+	if (other_life) {
+		PF_WARN("instance %lu: re-initialised by another process; logged out",
+		        (unsigned long)tok->iid);
+		(void)core_token_logout(tok);
+	}
+	return rv;
 }
 
 CK_RV core_object_destroy_locked(core_token *tok, core_object *o)

@@ -10,16 +10,68 @@
 #include "core/core.h"
 #include "util/log.h"
 
+#include <string.h>
+
+typedef struct resolve_ctx {
+	core_token *tok;
+	core_op_uses *uses;       /* records the Identity the operation uses */
+} resolve_ctx;
+
 /* mech_identity_resolver: Identity instance id -> its hash and value items. */
 static CK_RV resolve_identity(void *ctx, CK_ULONG identity_id, se_ref *hash, se_ref *value)
 {
-	core_token *tok = ctx;
-	const core_object *o = htable_get(&tok->identities, identity_id);
-	if (o == NULL || !core_object_visible(tok, o))
+	resolve_ctx *c = ctx;
+	const core_object *o = htable_get(&c->tok->identities, identity_id);
+	if (o == NULL || !core_object_visible(c->tok, o))
 		return CKR_MECHANISM_PARAM_INVALID;
-	*hash = o->hash_ref;
-	*value = o->value_ref;
+	c->uses->has_identity = 1;
+	c->uses->identity_id = identity_id;
+	c->uses->identity_hash_ref = *hash = o->hash_ref;
+	c->uses->identity_value_ref = *value = o->value_ref;
 	return CKR_OK;
+}
+
+/* Does what the operation uses still exist, as it was at its init? */
+static int uses_still_valid(const core_token *tok, const core_op_uses *u)
+{
+	if (u->key != CK_INVALID_HANDLE) {
+		const core_object *o = htable_get(&tok->objects, u->key);
+		if (o == NULL || o->value_ref != u->key_ref || !core_object_visible(tok, o))
+			return 0;
+	}
+	if (u->has_identity) {
+		const core_object *o = htable_get(&tok->identities, u->identity_id);
+		if (o == NULL || o->hash_ref != u->identity_hash_ref || o->value_ref != u->identity_value_ref)
+			return 0;
+	}
+	return 1;
+}
+
+void core_check_token_operations(core_token *tok, int all_lost)
+{
+	for (uint32_t i = 0; i < CORE_MAX_SESSIONS; i++) {
+		core_session *s = core_g.sessions[i];
+		if (s == NULL || s->tok != tok)
+			continue;
+		for (int k = 0; k < 5; k++) {
+			if (!s->ops[k].active || (!all_lost && uses_still_valid(tok, &s->uses[k])))
+				continue;
+			PF_WARN("instance %lu: another process destroyed the key or Identity of an "
+			        "operation (or re-initialised the token); operation ended",
+			        (unsigned long)tok->iid);
+			mech_op_abort(&s->ops[k]);
+			s->uses[k].lost = CKR_KEY_HANDLE_INVALID;
+		}
+	}
+}
+
+/* An operation a reload ended answers its next call with why, once. */
+static CK_RV take_lost(core_session *s, mech_op_kind kind)
+{
+	core_op_uses *u = &s->uses[kind - 1];
+	CK_RV rv = s->ops[kind - 1].active ? CKR_OK : u->lost;
+	u->lost = CKR_OK;
+	return rv;
 }
 
 CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key)
@@ -30,6 +82,7 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 		return rv;
 	core_token *tok = s->tok;
 	mech_op *op = &s->ops[kind - 1];
+	core_op_uses *uses = &s->uses[kind - 1];
 	const mech_key *mk = NULL;
 	if (op->active) {
 		rv = CKR_OPERATION_ACTIVE;
@@ -39,6 +92,7 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 		rv = CKR_MECHANISM_INVALID; /* an opt-in mechanism this slot does not enable */
 		goto out;
 	}
+	memset(uses, 0, sizeof *uses);
 	if (kind != MECH_OP_DIGEST) {
 		const core_object *o = htable_get(&tok->objects, key);
 		if (o == NULL) {
@@ -56,8 +110,11 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 			goto out;
 		}
 		mk = &o->mk;
+		uses->key = key;
+		uses->key_ref = o->value_ref;
 	}
-	mech_identity_resolver res = {.ctx = tok, .resolve = resolve_identity};
+	resolve_ctx rc = {.tok = tok, .uses = uses};
+	mech_identity_resolver res = {.ctx = &rc, .resolve = resolve_identity};
 	rv = mech_op_init(op, kind, m, mk, tok->be, tok->se, &res);
 out:
 	core_leave(s, 0);
@@ -71,7 +128,9 @@ CK_RV core_op_single(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_
 	CK_RV rv = core_enter(h, 0, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = mech_op_single(&s->ops[kind - 1], kind, in, in_len, out, out_len);
+	rv = take_lost(s, kind);
+	if (rv == CKR_OK)
+		rv = mech_op_single(&s->ops[kind - 1], kind, in, in_len, out, out_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -83,7 +142,9 @@ CK_RV core_op_update(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_
 	CK_RV rv = core_enter(h, 0, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = mech_op_update(&s->ops[kind - 1], kind, in, in_len, out, out_len);
+	rv = take_lost(s, kind);
+	if (rv == CKR_OK)
+		rv = mech_op_update(&s->ops[kind - 1], kind, in, in_len, out, out_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -94,7 +155,9 @@ CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_
 	CK_RV rv = core_enter(h, 0, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = mech_op_final(&s->ops[kind - 1], kind, out, out_len);
+	rv = take_lost(s, kind);
+	if (rv == CKR_OK)
+		rv = mech_op_final(&s->ops[kind - 1], kind, out, out_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -105,7 +168,9 @@ CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_
 	CK_RV rv = core_enter(h, 0, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = mech_op_verify(&s->ops[MECH_OP_VERIFY - 1], in, in_len, sig, sig_len);
+	rv = take_lost(s, MECH_OP_VERIFY);
+	if (rv == CKR_OK)
+		rv = mech_op_verify(&s->ops[MECH_OP_VERIFY - 1], in, in_len, sig, sig_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -116,7 +181,9 @@ CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len)
 	CK_RV rv = core_enter(h, 0, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = mech_op_verify_final(&s->ops[MECH_OP_VERIFY - 1], sig, sig_len);
+	rv = take_lost(s, MECH_OP_VERIFY);
+	if (rv == CKR_OK)
+		rv = mech_op_verify_final(&s->ops[MECH_OP_VERIFY - 1], sig, sig_len);
 	core_leave(s, 0);
 	return rv;
 }

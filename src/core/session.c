@@ -210,6 +210,44 @@ CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info)
 	return CKR_OK;
 }
 
+/*
+ * Another process changed the token since our last load (its commit moved the
+ * shared counter, store_changes.c): one atomic load, no system call, when
+ * nothing moved. Reloading needs the token lock exclusive, so a shared entry
+ * lets its lock go, reloads, and looks again. A change that keeps coming
+ * after STALE_RETRIES reloads is ordered after this call (the state it uses
+ * was current a moment ago).
+ */
+#define STALE_RETRIES 3
+
+static int token_stale(const core_token *tok)
+{
+	return atomic_load_explicit(tok->changes, memory_order_acquire) != tok->changes_seen;
+}
+
+static CK_RV enter_token_exclusive(core_token *tok)
+{
+	core_lock_exclusive(&tok->lock);
+	if (token_stale(tok))
+		(void)core_token_refresh(tok); /* management calls go on; what they touch is reloaded */
+	return CKR_OK;
+}
+
+static CK_RV enter_token_shared(core_token *tok, unsigned shard)
+{
+	for (int tries = 0;; tries++) {
+		core_lock_shared_at(&tok->lock, shard);
+		if (!token_stale(tok) || tries == STALE_RETRIES)
+			return CKR_OK;
+		core_unlock_at(&tok->lock, shard);
+		core_lock_exclusive(&tok->lock);
+		CK_RV rv = token_stale(tok) ? core_token_refresh(tok) : CKR_OK;
+		core_unlock(&tok->lock);
+		if (rv != CKR_OK)
+			return rv; /* cannot tell which keys still exist: use none */
+	}
+}
+
 CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 {
 	core_presence_check();
@@ -222,10 +260,11 @@ CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 		core_unlock_at(&core_g.global, shard);
 		return CKR_SESSION_HANDLE_INVALID;
 	}
-	if (token_exclusive)
-		core_lock_exclusive(&s->tok->lock);
-	else
-		core_lock_shared_at(&s->tok->lock, shard);
+	CK_RV rv = token_exclusive ? enter_token_exclusive(s->tok) : enter_token_shared(s->tok, shard);
+	if (rv != CKR_OK) {
+		core_unlock_at(&core_g.global, shard);
+		return rv;
+	}
 	core_lock_exclusive(&s->mu);
 	*out = s;
 	return CKR_OK;

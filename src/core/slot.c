@@ -56,6 +56,7 @@ static CK_RV token_open(CK_ULONG iid, core_token **out)
 	tok->be = be;
 	tok->mech_opt_in = core_config_enc_cbc(&core_g.cfg, iid) ? MECH_OPT_IN_ENC_CBC : 0;
 	tok->login = CORE_NOT_LOGGED_IN;
+	tok->changes = store_change_counter(core_g.st, iid);
 	if (htable_init(&tok->objects) != 0 || htable_init(&tok->identities) != 0) {
 		htable_free(&tok->objects);
 		free(tok);
@@ -314,6 +315,11 @@ CK_RV core_init_token(CK_SLOT_ID id, const uint8_t *pin, CK_ULONG len, const uin
 			rv = core_token_load_objects(tok);
 			if (rv == CKR_OK)
 				rv = ensure_free_slot();
+		} else if (rv == CKR_TOKEN_NOT_RECOGNIZED) {
+			/* Another process initialised it first: show its token, and a new free slot. */
+			(void)refresh_initialized(tok);
+			if (tok->initialized)
+				(void)ensure_free_slot();
 		}
 	}
 	core_unlock(&core_g.global);

@@ -16,7 +16,7 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 
 CK_RV C_Finalize(CK_VOID_PTR pReserved)
 {
-	P11_READY();
+	P11_READY_NOT_COUNTED();
 	P11_REQUIRE(pReserved == NULL);
 	CK_RV rv = core_finalize();
 	/* The algorithms fetched from OpenSSL go with the module's state, so

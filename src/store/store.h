@@ -19,6 +19,7 @@
 #ifndef PORTFOLIO_STORE_H
 #define PORTFOLIO_STORE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "pkcs11/pkcs11.h"
@@ -56,6 +57,23 @@ CK_RV store_object_foreach(store *s, CK_ULONG iid, store_row_cb cb, void *ctx);
 /* A number that changes whenever any process commits a change to objects or
  * secrets of iid, so a process can tell its cache is stale without reloading. */
 CK_RV store_generation(store *s, CK_ULONG iid, uint64_t *gen);
+/* The same news without a database read: a counter in shared memory that any
+ * process's committed change to iid raises (after its commit). Read it with an
+ * acquire load before reading the store; it may also move for other instances
+ * (ids share STORE_CHANGE_SLOTS counters) and is only a hint: a moved counter
+ * means "check store_generation", an unmoved one means nothing for security.
+ * Valid while the handle is open. */
+#define STORE_CHANGE_SLOTS 512u
+const _Atomic uint64_t *store_change_counter(store *s, CK_ULONG iid);
+/* Telling our own writes from other processes': store_follow says "my view of
+ * iid is generation gen"; every later raise of iid's generation through this
+ * handle moves the followed value along if it starts from it, and breaks the
+ * chain otherwise (someone else wrote in between). store_followed returns the
+ * end of an unbroken chain, or UINT64_MAX. When it equals store_generation,
+ * every change since gen was made through this handle and a cache kept in step
+ * with them need not reload. */
+void store_follow(store *s, CK_ULONG iid, uint64_t gen);
+uint64_t store_followed(store *s, CK_ULONG iid);
 
 /* Secrets (sealed secure-component items). fingerprint may be NULL; if given and
  * already held by any row of the store: CKR_ATTRIBUTE_VALUE_INVALID and *owner_iid

@@ -301,6 +301,8 @@ CK_RV store_open(const char *path, store **out)
 	store *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return CKR_HOST_MEMORY;
+	for (size_t i = 0; i < STORE_CHANGE_SLOTS; i++)
+		s->follow[i].gen = UINT64_MAX;
 	pthread_mutexattr_t attr;
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -320,6 +322,8 @@ CK_RV store_open(const char *path, store **out)
 		return rv;
 	}
 	rv = store_setup(s);
+	if (rv == CKR_OK)
+		rv = store_changes_open(s, path);
 	if (rv != CKR_OK) {
 		store_close(s);
 		return rv;
@@ -340,6 +344,7 @@ void store_close(store *s)
 		sqlite3_finalize(s->stmt[i]);
 	if (s->db != NULL)
 		sqlite3_close_v2(s->db);
+	store_changes_close(s);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
 }
@@ -367,7 +372,10 @@ void store_forget_after_fork(store *s)
 		return;
 	if (n_abandoned < sizeof abandoned / sizeof abandoned[0])
 		abandoned[n_abandoned++] = s->db;
-	/* Free only our own memory; s->db and s->stmt[] stay allocated, unused. */
+	/* Free only our own memory; s->db and s->stmt[] stay allocated, unused.
+	 * The change counter mapping is the child's own: unmapping it touches
+	 * nothing of the parent's. */
+	store_changes_close(s);
 	free(s);
 }
 
@@ -415,6 +423,10 @@ CK_RV store_commit(store *s)
 		 * open: end it so the connection is usable again. */
 		if (rv != CKR_OK && !sqlite3_get_autocommit(s->db))
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		if (rv != CKR_OK)
+			store_follow_break_pending(s);
+		/* Only now may other processes hear of it (store_changes.c). */
+		store_changes_publish(s, rv == CKR_OK);
 	}
 	s->depth--;
 	store_unlock(s); /* this call */
@@ -432,14 +444,18 @@ void store_rollback(store *s)
 		PF_ERROR("store: rollback without a transaction");
 		return;
 	}
+	store_follow_break_pending(s);
 	if (s->depth > 1) {
 		sqlite3_stmt *st = store_stmt(s, ST_ROLLBACK_TO);
 		if (st != NULL && store_run(s, st) == CKR_OK && (st = store_stmt(s, ST_RELEASE)) != NULL)
 			store_run(s, st);
-	} else if (!sqlite3_get_autocommit(s->db)) {
-		sqlite3_stmt *st = store_stmt(s, ST_ROLLBACK);
-		if (st != NULL)
-			store_run(s, st);
+	} else {
+		if (!sqlite3_get_autocommit(s->db)) {
+			sqlite3_stmt *st = store_stmt(s, ST_ROLLBACK);
+			if (st != NULL)
+				store_run(s, st);
+		}
+		store_changes_publish(s, 0);
 	}
 	s->depth--;
 	store_unlock(s);

@@ -7,6 +7,7 @@
 #define PORTFOLIO_STORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include "store/store.h"
 
@@ -47,6 +48,12 @@ struct store {
 	pthread_mutex_t mu;      /* recursive: held from store_begin to the matching commit */
 	unsigned depth;          /* transaction nesting; 0 = none open */
 	sqlite3_stmt *stmt[ST_COUNT];
+	_Atomic uint64_t *changes;   /* the mapped "<store>.gen" (store_changes.c) */
+	uint64_t pending[STORE_CHANGE_SLOTS / 64]; /* counters to add to at the outer commit */
+	struct store_follow {
+		CK_ULONG iid;
+		uint64_t gen;        /* UINT64_MAX: not followed or chain broken */
+	} follow[STORE_CHANGE_SLOTS]; /* by iid modulo the size (store_follow) */
 };
 
 /* The store's lock. Recursive, so a single call may run inside a caller's
@@ -62,6 +69,19 @@ int store_step(store *s, sqlite3_stmt *st);
 CK_RV store_run(store *s, sqlite3_stmt *st);
 /* Map an SQLite result code to a PKCS#11 one, logging the reason. */
 CK_RV store_error(store *s, int rc, const char *what);
+
+/* The shared change counters (store_changes.c). open/close with the handle;
+ * note marks iid changed by the open transaction; publish (store mutex held,
+ * at the end of the outermost transaction) adds 1 to each noted counter if
+ * the transaction committed, and forgets the notes either way. */
+CK_RV store_changes_open(store *s, const char *db_path);
+void store_changes_close(store *s);
+void store_changes_note(store *s, CK_ULONG iid);
+void store_changes_publish(store *s, int committed);
+/* After raising iid's generation to gen (inside the transaction). */
+void store_follow_raised(store *s, CK_ULONG iid, uint64_t gen);
+/* At any rollback: the follows of the instances this transaction raised end. */
+void store_follow_break_pending(store *s);
 
 /* Raise the generation counter of iid (inside the caller's transaction). */
 CK_RV store_bump_generation(store *s, CK_ULONG iid);

@@ -31,7 +31,15 @@ CK_RV store_bump_generation(store *s, CK_ULONG iid)
 	if (st == NULL)
 		return CKR_DEVICE_ERROR;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)iid);
-	return store_run(s, st);
+	CK_RV rv = store_run(s, st);
+	if (rv != CKR_OK)
+		return rv;
+	store_changes_note(s, iid);
+	uint64_t gen;
+	rv = store_generation(s, iid, &gen);
+	if (rv == CKR_OK)
+		store_follow_raised(s, iid, gen);
+	return rv;
 }
 
 /* ---- ids ---------------------------------------------------------------- */

@@ -11,7 +11,10 @@ REL_TESTS = \
 	tests/reliability/test_rel_crash \
 	tests/reliability/test_rel_multiproc \
 	tests/reliability/test_rel_threads \
-	tests/reliability/test_rel_fork
+	tests/reliability/test_rel_fork \
+	tests/reliability/test_rel_init_race \
+	tests/reliability/test_rel_finalize_race \
+	tests/reliability/test_rel_stale_keys
 check_PROGRAMS += $(REL_TESTS)
 TESTS += $(REL_TESTS) tests/reliability/p11tool_fork.sh
 EXTRA_DIST += tests/reliability/p11tool_fork.sh
@@ -30,6 +33,12 @@ tests_reliability_test_rel_threads_SOURCES = tests/reliability/test_rel_threads.
 tests_reliability_test_rel_threads_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_fork_SOURCES = tests/reliability/test_rel_fork.c $(REL_UTIL)
 tests_reliability_test_rel_fork_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_init_race_SOURCES = tests/reliability/test_rel_init_race.c $(REL_UTIL)
+tests_reliability_test_rel_init_race_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_finalize_race_SOURCES = tests/reliability/test_rel_finalize_race.c $(REL_UTIL)
+tests_reliability_test_rel_finalize_race_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_stale_keys_SOURCES = tests/reliability/test_rel_stale_keys.c $(REL_UTIL)
+tests_reliability_test_rel_stale_keys_LDADD = $(REL_LDADD)
 
 # A measurement (docs/security.md), built with the tests, run by hand.
 check_PROGRAMS += tests/reliability/bench_objects

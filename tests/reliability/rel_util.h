@@ -64,6 +64,12 @@ CK_OBJECT_HANDLE rel_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG l
 CK_ULONG rel_count(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n);
 CK_OBJECT_HANDLE rel_find_one(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n);
 
+/* RFC 4493, AES-128, example 2: key, 16-byte message, CMAC tag. */
+extern const uint8_t rel_cmac_key[16], rel_cmac_msg[16], rel_cmac_tag[16];
+/* C_Initialize, a new token (rel_init_token), a user session on it (*s) and
+ * the RFC 4493 key as a sensitive token key with CKA_ID key_id. The slot. */
+CK_SLOT_ID rel_token_with_cmac_key(const char *label, const char *key_id, CK_SESSION_HANDLE *s);
+
 /* Monotonic milliseconds. */
 double rel_now_ms(void);
 /* Does haystack contain needle? */

@@ -15,13 +15,6 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-static const uint8_t RFC_K[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-                                  0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-static const uint8_t RFC_M[16] = {0x6b, 0xc1, 0xbe, 0xe2, 0x2e, 0x40, 0x9f, 0x96,
-                                  0xe9, 0x3d, 0x7e, 0x11, 0x73, 0x93, 0x17, 0x2a};
-static const uint8_t RFC_T[16] = {0x07, 0x0a, 0x16, 0xb4, 0x6b, 0x4d, 0x41, 0x44,
-                                  0xf7, 0x9b, 0xdd, 0x9d, 0xd0, 0x4a, 0x28, 0x7c};
-
 static CK_SLOT_ID slot;
 static int stop; /* atomic accesses only */
 
@@ -34,8 +27,8 @@ static void sign_kat(CK_SESSION_HANDLE s)
 	uint8_t sig[16];
 	CK_ULONG sl = sizeof sig;
 	CHECK_RV(C_SignInit(s, &m, k), CKR_OK);
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl), CKR_OK);
-	CHECK(sl == 16 && memcmp(sig, RFC_T, 16) == 0);
+	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl), CKR_OK);
+	CHECK(sl == 16 && memcmp(sig, rel_cmac_tag, 16) == 0);
 }
 
 static void wait_ok(pid_t pid)
@@ -117,10 +110,8 @@ static void fork_while_busy(void)
 int main(void)
 {
 	rel_setup(NULL, NULL);
-	CHECK_RV(C_Initialize(NULL), CKR_OK);
-	slot = rel_init_token("fork");
-	CK_SESSION_HANDLE s = rel_session(slot, CKU_USER, REL_USER_PIN);
-	rel_aes_key(s, RFC_K, 16, CK_TRUE, CK_TRUE, CK_FALSE, "k", 1);
+	CK_SESSION_HANDLE s;
+	slot = rel_token_with_cmac_key("fork", "k", &s);
 	child_starts_clean(s);
 	fork_while_busy();
 	CHECK_RV(C_Finalize(NULL), CKR_OK);

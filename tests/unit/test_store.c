@@ -1,7 +1,7 @@
 /*
  * test_store.c - src/store: round trips, replacement, cascade on instance
  * delete, store-wide fingerprint uniqueness, transactions, two handles on one
- * file, threads, fork, file mode.
+ * file, threads, fork, file mode, the shared change counters.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -547,6 +548,72 @@ static void test_meta_and_args(void **state)
 	assert_null(bad);
 }
 
+/* The shared change counters (store_changes.c): a second handle (another
+ * process, in effect) sees a committed change of an instance through its own
+ * mapping, only after the commit, and never for a rollback; the counter file
+ * is 0600 like the database. */
+static void test_change_counters(void **state)
+{
+	fixture *f = *state;
+	store *other = NULL;
+	assert_int_equal(store_open(f->path, &other), CKR_OK);
+	const _Atomic uint64_t *c3 = store_change_counter(other, 3);
+	const _Atomic uint64_t *c4 = store_change_counter(other, 4);
+	put_instance(f->s, 3);
+	put_instance(f->s, 4);
+	uint64_t before3 = atomic_load(c3), before4 = atomic_load(c4);
+
+	/* Inside the writer's transaction: not yet. At its commit: once. */
+	assert_int_equal(store_begin(f->s), CKR_OK);
+	assert_int_equal(store_object_put(f->s, 3, 10, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_object_put(f->s, 3, 11, blob_b, sizeof(blob_b)), CKR_OK);
+	assert_int_equal(atomic_load(c3), before3);
+	assert_int_equal(store_commit(f->s), CKR_OK);
+	assert_int_equal(atomic_load(c3), before3 + 1);
+	assert_int_equal(atomic_load(c4), before4); /* another instance: untouched */
+
+	/* A rolled-back change is no change. */
+	assert_int_equal(store_begin(f->s), CKR_OK);
+	assert_int_equal(store_object_delete(f->s, 3, 10), CKR_OK);
+	store_rollback(f->s);
+	assert_int_equal(atomic_load(c3), before3 + 1);
+
+	/* The other handle's own writes move the first handle's view too. */
+	assert_int_equal(store_object_delete(other, 3, 10), CKR_OK);
+	assert_int_equal(atomic_load(store_change_counter(f->s, 3)), before3 + 2);
+	/* Deleting nothing changes nothing. */
+	assert_int_equal(store_object_delete(other, 3, 10), CKR_OK);
+	assert_int_equal(atomic_load(c3), before3 + 2);
+
+	/* Following our own changes: a chain of our raises is followed; another
+	 * handle's raise in between breaks it; a rollback ends it. */
+	uint64_t g;
+	assert_int_equal(store_generation(f->s, 3, &g), CKR_OK);
+	store_follow(f->s, 3, g);
+	assert_int_equal(store_object_put(f->s, 3, 12, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_object_put(f->s, 3, 13, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_followed(f->s, 3), g + 2);
+	assert_int_equal(store_generation(f->s, 3, &g), CKR_OK);
+	assert_int_equal(store_followed(f->s, 3), g);
+	assert_int_equal(store_object_delete(other, 3, 12), CKR_OK);
+	assert_int_equal(store_object_put(f->s, 3, 14, blob_a, sizeof(blob_a)), CKR_OK);
+	assert_int_equal(store_followed(f->s, 3), UINT64_MAX);
+	assert_int_equal(store_followed(f->s, 4), UINT64_MAX); /* never followed */
+	assert_int_equal(store_generation(f->s, 3, &g), CKR_OK);
+	store_follow(f->s, 3, g);
+	assert_int_equal(store_begin(f->s), CKR_OK);
+	assert_int_equal(store_object_delete(f->s, 3, 14), CKR_OK);
+	store_rollback(f->s);
+	assert_int_equal(store_followed(f->s, 3), UINT64_MAX);
+	store_close(other);
+
+	char gen[128];
+	snprintf(gen, sizeof(gen), "%s.gen", f->path);
+	struct stat sb;
+	assert_int_equal(stat(gen, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +629,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_threads_hammer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_counters, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,6 +258,34 @@ CK_RV emu_token_info(se_token *t, se_token_info *out)
 
 /* ---- C_InitToken -------------------------------------------------------------- */
 
+struct claim_ctx {
+	int initialized;
+	uint8_t token_id[EMU_TOKEN_ID_LEN];
+};
+
+/*
+ * Inside the C_InitToken transaction: is the instance still in the state the
+ * SO PIN check (or the "free slot" check) saw? The KDF between that check and
+ * this transaction takes long enough for another process to initialise the
+ * same slot; without this, the later commit silently replaced the earlier
+ * token and its SO PIN won. The loser gets CKR_TOKEN_NOT_RECOGNIZED: the
+ * token now in the slot is not the one its call was checked against (the
+ * code an SO check gives for a token it does not know, see count_attempt).
+ */
+static CK_RV claim_still_valid(se_token *t, const struct claim_ctx *c)
+{
+	emu_instance now;
+	CK_RV rv = emu_read_instance(t, &now);
+	if (rv == CKR_OK && (!now.initialized != !c->initialized ||
+	                     (now.initialized && !pf_ct_equal(now.token_id, c->token_id, EMU_TOKEN_ID_LEN)))) {
+		PF_WARN("emulator: instance %lu was initialised by another process meanwhile; "
+		        "C_InitToken refused", (unsigned long)t->iid);
+		rv = CKR_TOKEN_NOT_RECOGNIZED;
+	}
+	pf_wipe(&now, sizeof(now));
+	return rv;
+}
+
 CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, const char label[32])
 {
 	if (t == NULL || so_pin == NULL || label == NULL)
@@ -268,12 +296,16 @@ CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, cons
 	if (rv != CKR_OK)
 		return rv;
 	uint8_t key[EMU_TOKEN_KEY_LEN], id[EMU_TOKEN_ID_LEN];
+	/* The life of the instance this call was checked against: none (a free
+	 * slot) or the one whose SO PIN was just verified. */
+	struct claim_ctx claim = {.initialized = t->inst.initialized};
 	if (t->inst.initialized) {
 		/* Re-initialisation: only with the current SO PIN (counted like a login). */
 		rv = emu_pin_check(t, EMU_ROLE_SO, so_pin, so_pin_len, key, id);
 		pf_wipe(key, sizeof(key));
 		if (rv != CKR_OK)
 			return rv;
+		memcpy(claim.token_id, id, sizeof(id));
 	}
 	emu_forget_login(t);
 
@@ -289,11 +321,15 @@ CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, cons
 		return rv;
 
 	/* Old objects, secrets and state go, the new state comes, in one commit:
-	 * a crash leaves either the old token or the new, empty one. */
+	 * a crash leaves either the old token or the new, empty one. The claim is
+	 * checked inside that transaction (BEGIN IMMEDIATE holds the write lock),
+	 * so of two processes initialising the same slot exactly one wins. */
 	rv = store_begin(t->st);
 	if (rv != CKR_OK)
 		return rv;
-	rv = store_instance_delete(t->st, t->iid);
+	rv = claim_still_valid(t, &claim);
+	if (rv == CKR_OK)
+		rv = store_instance_delete(t->st, t->iid);
 	if (rv == CKR_OK) {
 		pf_wipe(&t->inst, sizeof(t->inst));
 		t->inst = fresh;
