@@ -341,7 +341,7 @@ void store_close(store *s)
 	if (s->db != NULL)
 		sqlite3_close_v2(s->db);
 	pthread_mutex_destroy(&s->mu);
-	free(s);
+	pf_free_secret(s, sizeof *s); /* holds the pepper */
 }
 
 /*

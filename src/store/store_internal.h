@@ -47,6 +47,8 @@ struct store {
 	pthread_mutex_t mu;      /* recursive: held from store_begin to the matching commit */
 	unsigned depth;          /* transaction nesting; 0 = none open */
 	sqlite3_stmt *stmt[ST_COUNT];
+	int have_pepper;         /* store_pepper_attach succeeded (store_pepper.c) */
+	uint8_t pepper[STORE_PEPPER_LEN];
 };
 
 /* The store's lock. Recursive, so a single call may run inside a caller's

@@ -175,7 +175,7 @@ def main():
             f.write(f"store = {tmp}/store.db\nlog_level = none\n"
                     "instance.0.backend = pcsc\n"
                     f"instance.0.reader = {os.environ.get('PF_PCSC_READER', 'Virtual PCD 00 00')}\n"
-                    f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
+                    f"instance.0.scp03_keyfile = {os.environ['PF_PCSC_KEYFILE']}\n")
         os.environ["PORTFOLIO_PKCS11_CONF"] = conf
         mod = sc.Module(module)
         lib = mod.lib

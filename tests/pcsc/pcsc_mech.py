@@ -23,7 +23,7 @@ def main():
                     "instance.0.backend = pcsc\n"
                     f"instance.0.reader = {os.environ.get('PF_PCSC_READER', 'Virtual PCD 00 00')}\n"
                     "instance.0.aid = A0000006165046\n"
-                    f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
+                    f"instance.0.scp03_keyfile = {os.environ['PF_PCSC_KEYFILE']}\n")
         os.environ["PORTFOLIO_PKCS11_CONF"] = conf
         scenario.run(scenario.Module(module), tmp)
     finally:

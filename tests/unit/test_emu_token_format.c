@@ -223,20 +223,29 @@ static void test_gcm_kat(void **state)
 	assert_memory_equal(back, zero, 60);
 }
 
-/* HMAC-SHA256(key = 00..1f, 01 || RFC 4493 key); the expected value was
- * computed independently with Python's hmac module. */
+/* HMAC-SHA256(key = 00..1f, "portfolio key fingerprint v2" || RFC 4493 key);
+ * the expected value was computed independently with Python's hmac module.
+ * The key type does not enter it, and trailing zero bytes are not part of
+ * the canonical key (RFC 2104 pads with them). */
 static void test_fingerprint_kat(void **state)
 {
 	uint8_t pepper[32], fp[32], want[32];
 	for (int i = 0; i < 32; i++)
 		pepper[i] = (uint8_t)i;
-	static const uint8_t k[16] = { 0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	static const uint8_t k[24] = { 0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
 	                               0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c };
-	hex("9b11191cea5aec35a45ff1c269a4356e3486e7a495924f60fd090675f7074628", want, 32);
+	hex("5fc1ae1ac806f4036824d749733b1b64c618bf221cb52923e2a2a8dbe4a622c8", want, 32);
 	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_AES_KEY, k, 16, fp), CKR_OK);
 	assert_memory_equal(fp, want, 32);
 	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_GENERIC_SECRET, k, 16, fp), CKR_OK);
-	assert_memory_not_equal(fp, want, 32);
+	assert_memory_equal(fp, want, 32);
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_AES_KEY, k, 24, fp), CKR_OK);
+	assert_memory_equal(fp, want, 32);
+	/* not a key; too long for a canonical form */
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_IDENTITY_HASH, k, 16, fp), CKR_ATTRIBUTE_VALUE_INVALID);
+	static const uint8_t big[65] = { 1 };
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_GENERIC_SECRET, big, 65, fp), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_GENERIC_SECRET, big, 64, fp), CKR_OK);
 }
 
 /* The wrap binds instance and role: a wrap moved to another iid or role fails

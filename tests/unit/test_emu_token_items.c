@@ -313,8 +313,9 @@ static void test_exclusive_across_instances(void **state)
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* a server-side copy (not exclusive) is fine */
 	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r2), CKR_OK);
-	/* same bytes as another kind are another fingerprint */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, &r2), CKR_OK);
+	/* the same bytes as another key type are the same key (one fingerprint) */
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, &r2),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
 
 	/* session claims are checked against persistent puts and other sessions */
 	se_ref s = 0;
@@ -346,6 +347,8 @@ static void test_exclusive_across_instances(void **state)
 	emu_close(b);
 }
 
+/* The pepper comes from the store's secret file, not from the database: two
+ * handles on one store agree on it, and the database holds no copy. */
 static void test_pepper_shared_and_stable(void **state)
 {
 	emu_fixture *f = *state;
@@ -354,18 +357,62 @@ static void test_pepper_shared_and_stable(void **state)
 	uint8_t *v = NULL;
 	size_t len = 0;
 	assert_int_equal(store_meta_get(f->st, "fingerprint_pepper", &v, &len), CKR_OK);
-	assert_int_equal(len, EMU_PEPPER_LEN);
-	assert_memory_equal(v, a->pepper, EMU_PEPPER_LEN);
-	store_free(v, len);
+	assert_null(v);
 	store *st2 = NULL;
 	assert_int_equal(store_open(f->path, &st2), CKR_OK);
 	se_token *b = NULL;
 	assert_int_equal(emu_open(NULL, st2, 9, &b), CKR_OK);
+	assert_int_not_equal(emu_pepper(b), CKR_OK); /* no secret file attached: no fingerprints */
+	emu_fixture_attach(f, st2);
 	assert_int_equal(emu_pepper(b), CKR_OK);
 	assert_memory_equal(b->pepper, a->pepper, EMU_PEPPER_LEN);
 	emu_close(b);
 	store_close(st2);
 	emu_close(a);
+}
+
+/* RFC 2104: K and K || 00.. are one HMAC key, whichever key type holds them;
+ * a device key of one instance may not come back as such an alias in another.
+ * Keys longer than 64 bytes (hashed by HMAC, differently per hash) have no
+ * canonical form and cannot be device keys. */
+static void test_exclusive_canonical_aliases(void **state)
+{
+	emu_fixture *f = *state;
+	se_token *a = user_token(f, 21);
+	se_token *b = user_token(f, 22);
+	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
+	uint8_t k[64] = {0}, long_key[100];
+	se_ref r = 0, r2 = 0;
+	for (int i = 0; i < 16; i++)
+		k[i] = (uint8_t)(0xA0 + i);
+	for (int i = 0; i < 100; i++)
+		long_key[i] = (uint8_t)(i + 1);
+
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 16, dev, &r), CKR_OK);
+	/* the same bytes as an HMAC key, and zero-padded up to the block */
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 17, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, k, 32, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 64, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* session device keys are checked the same way */
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 48, SE_ITEM_EXCLUSIVE, &r2),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+	/* a plain key (no keyset) may repeat the bytes */
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 17, SE_ITEM_PERSISTENT, &r2), CKR_OK);
+	/* a different key is fine: one more non-zero byte */
+	k[20] = 1;
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 32, dev, &r2), CKR_OK);
+
+	/* longer than every HMAC block it could meet: no device key ... */
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 65, dev, &r2),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_EXCLUSIVE, &r2),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_generate(a, SE_ITEM_GENERIC_SECRET, 65, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* ... but still a plain key */
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_PERSISTENT, &r2), CKR_OK);
+	emu_close(a);
+	emu_close(b);
 }
 
 int main(void)
@@ -379,6 +426,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exclusive_across_instances, emu_fixture_setup,
 		                                emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_pepper_shared_and_stable, emu_fixture_setup, emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_exclusive_canonical_aliases, emu_fixture_setup,
+		                                emu_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

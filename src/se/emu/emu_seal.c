@@ -17,6 +17,7 @@
 #include <openssl/rand.h>
 
 #include "se/emu/emu_token.h"
+#include "se/se_fingerprint.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -271,20 +272,5 @@ CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref
 CK_RV emu_fingerprint(const uint8_t pepper[EMU_PEPPER_LEN], se_item_kind kind,
                       const uint8_t *value, size_t len, uint8_t fp[32])
 {
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
-	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
-	EVP_MAC_free(mac);
-	if (ctx == NULL)
-		return CKR_HOST_MEMORY;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-		OSSL_PARAM_construct_end(),
-	};
-	uint8_t k = (uint8_t)kind;
-	size_t outl = 0;
-	int ok = EVP_MAC_init(ctx, pepper, EMU_PEPPER_LEN, params) == 1 &&
-	         EVP_MAC_update(ctx, &k, 1) == 1 && EVP_MAC_update(ctx, value, len) == 1 &&
-	         EVP_MAC_final(ctx, fp, &outl, 32) == 1 && outl == 32;
-	EVP_MAC_CTX_free(ctx);
-	return ok ? CKR_OK : CKR_FUNCTION_FAILED;
+	return se_key_fingerprint(pepper, kind, value, len, fp); /* shared with the card backend */
 }

@@ -115,13 +115,13 @@ CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const em
 CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref ref,
                       const uint8_t *row, size_t row_len, emu_item *out);
 
-/* HMAC-SHA256(pepper, kind || value). */
+/* se_key_fingerprint: HMAC-SHA256(pepper, label || canonical key). */
 CK_RV emu_fingerprint(const uint8_t pepper[EMU_PEPPER_LEN], se_item_kind kind,
                       const uint8_t *value, size_t len, uint8_t fp[32]);
 
 /* ---- emu_fingerprint.c: exclusivity of device-side key material --------- */
 
-/* The store-wide pepper (created on first use), cached in t. */
+/* The store's pepper (from its secret file, store_pepper_attach), cached in t. */
 CK_RV emu_pepper(se_token *t);
 /* Claim fp for a new EXCLUSIVE item (ref) of t. Persistent: writes the sealed
  * row with the fingerprint (the store's unique index decides). Session: checks
