@@ -12,8 +12,8 @@
  *
  * Migration: a store that still holds the pepper in its meta table has it
  * moved out: written to the secret file (created only if absent), checked
- * equal if the file exists, then deleted from the database with secure_delete
- * and the file vacuumed, so no free page keeps a copy. docs/storage.md.
+ * equal if the file exists, then deleted from the database (secure_delete
+ * zeroes it) and the WAL checkpointed and truncated. docs/storage.md.
  */
 #include "config.h"
 
@@ -100,7 +100,6 @@ static CK_RV delete_legacy_row(store *s)
 	sqlite3_stmt *st = NULL;
 	CK_RV rv;
 
-	sqlite3_exec(s->db, "PRAGMA secure_delete = ON", NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = '" LEGACY_KEY "'", -1, &st, NULL) !=
 	    SQLITE_OK)
 		return store_error(s, sqlite3_errcode(s->db), "prepare pepper delete");
@@ -109,14 +108,15 @@ static CK_RV delete_legacy_row(store *s)
 	return rv;
 }
 
-/* After the delete: rewrite the file so no free page or WAL frame keeps the
- * old row. Best effort (another process may hold the file busy): logged. */
+/* After the delete: secure_delete (on for every connection, store_db.c) has
+ * zeroed the row in its page; a checkpoint writes that page over the old one
+ * in the database and truncates the WAL, so no older frame keeps the pepper.
+ * Best effort (another process may be reading): logged. */
 static void scrub_file(store *s)
 {
-	if (sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
-		PF_WARN("store: could not vacuum after moving the pepper out (%s); free pages may keep "
-		        "a copy until the next VACUUM", sqlite3_errmsg(s->db));
+	if (sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+		PF_WARN("store: could not checkpoint after moving the pepper out (%s); the WAL keeps "
+		        "an old copy until the next checkpoint", sqlite3_errmsg(s->db));
 }
 
 /* Inside the caller's transaction: reads the store's pepper state, settles

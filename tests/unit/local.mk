@@ -29,3 +29,4 @@ tests_unit_test_p11_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ops_LDADD = $(CORE_TEST_LDADD)
 endif
 include tests/unit/review.mk
+include tests/unit/secrets.mk

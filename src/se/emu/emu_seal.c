@@ -7,6 +7,8 @@
  * ref, kind, flags), so a row moved to another instance, ref or kind, or with
  * its flags edited (say, to make a key READABLE), no longer verifies.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,9 +48,14 @@ static void put_u64(uint8_t *p, uint64_t v)
 
 /* ---- KDF ---------------------------------------------------------------- */
 
-/* log2 of the test override, or the production cost. */
+/* log2 of the test override, or the production cost. The override exists
+ * only in builds configured with --enable-test-hooks: a release module has
+ * no code (and no string) that reads it. */
 static uint8_t scrypt_log2_n(void)
 {
+#ifndef PORTFOLIO_TEST_HOOKS
+	return EMU_SCRYPT_LOG2_N;
+#else
 	const char *env = getenv(EMU_TEST_SCRYPT_N_ENV);
 	if (env == NULL || *env == '\0')
 		return EMU_SCRYPT_LOG2_N;
@@ -67,6 +74,7 @@ static uint8_t scrypt_log2_n(void)
 	while ((1UL << l) < n)
 		l++;
 	return l;
+#endif
 }
 
 CK_RV emu_kek_derive(const uint8_t *pin, size_t pin_len, const uint8_t *salt, size_t salt_len,

@@ -30,8 +30,9 @@
 /* Largest N a stored wrap may ask for: bounds the memory a crafted row can make
  * us spend (128 * r * N = 256 MiB). */
 #define EMU_SCRYPT_MAX_LOG2_N 18
-/* Unit tests only: N (a power of two) for new wraps, so a test suite does not
- * spend seconds in the KDF. Production never sets it; its use is logged. */
+/* Test builds only (configure --enable-test-hooks, PORTFOLIO_TEST_HOOKS): N (a
+ * power of two) for new wraps, so a test suite does not spend minutes in the
+ * KDF. A default build ignores it (no code reads it); its use is logged. */
 #define EMU_TEST_SCRYPT_N_ENV "PORTFOLIO_TEST_SCRYPT_N"
 
 #define EMU_ROLE_SO   0
