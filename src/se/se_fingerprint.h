@@ -16,4 +16,12 @@
 CK_RV se_key_fingerprint(const uint8_t pepper[STORE_PEPPER_LEN], se_item_kind kind, const uint8_t *value,
                          size_t len, uint8_t fp[STORE_FINGERPRINT_LEN]);
 
+/* On a store whose fingerprints may predate the canonical form
+ * (store_has_legacy_fingerprints): CKR_ATTRIBUTE_VALUE_INVALID (logged) when
+ * an exclusive item recorded HMAC-SHA256(pepper, kind || bytes) for any
+ * AES or generic-secret alias of value (its canonical key zero-padded to
+ * every length up to 64). CKR_OK at once on any other store. */
+CK_RV se_legacy_fingerprint_check(struct store *st, const uint8_t pepper[STORE_PEPPER_LEN], const uint8_t *value,
+                                  size_t len);
+
 #endif

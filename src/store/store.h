@@ -75,6 +75,9 @@ CK_RV store_fingerprint_owner(store *s, const uint8_t *fingerprint, int *found, 
 #define STORE_PEPPER_LEN 32
 CK_RV store_pepper_attach(store *s, const char *secret_path);
 CK_RV store_pepper(store *s, uint8_t out[STORE_PEPPER_LEN]);
+/* 1 when the store's pepper was moved out of the database: its fingerprints
+ * may then still be of the first construction (se_legacy_fingerprint_check). */
+int store_has_legacy_fingerprints(store *s);
 
 /* Store-wide settings (e.g. the pepper's check value). get: *v = NULL when absent. */
 CK_RV store_meta_get(store *s, const char *key, uint8_t **v, size_t *len);

@@ -48,6 +48,7 @@ struct store {
 	unsigned depth;          /* transaction nesting; 0 = none open */
 	sqlite3_stmt *stmt[ST_COUNT];
 	int have_pepper;         /* store_pepper_attach succeeded (store_pepper.c) */
+	int legacy_fingerprints; /* the pepper came from the database: old fingerprints may remain */
 	uint8_t pepper[STORE_PEPPER_LEN];
 };
 

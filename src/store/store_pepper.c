@@ -13,7 +13,10 @@
  * Migration: a store that still holds the pepper in its meta table has it
  * moved out: written to the secret file (created only if absent), checked
  * equal if the file exists, then deleted from the database (secure_delete
- * zeroes it) and the WAL checkpointed and truncated. docs/storage.md.
+ * zeroes it) and the WAL checkpointed and truncated. Fingerprints made before
+ * (HMAC(pepper, kind || value)) cannot be recomputed without the keys, so the
+ * store is marked and new device keys are also checked against that form
+ * (se_legacy_fingerprint_check). docs/storage.md.
  */
 #include "config.h"
 
@@ -28,6 +31,7 @@
 
 #define LEGACY_KEY "fingerprint_pepper"
 #define ID_KEY "fingerprint_pepper_id"
+#define LEGACY_MARK_KEY "fingerprint_legacy" /* present: fingerprints of the first construction may remain */
 #define WHAT "store secret file"
 
 static const char ID_LABEL[] = "portfolio-pkcs11 fingerprint pepper id";
@@ -142,8 +146,18 @@ static CK_RV attach_body(store *s, const char *path, int *migrated)
 			rv = store_meta_put(s, ID_KEY, mine, sizeof mine);
 	}
 	if (rv == CKR_OK && legacy != NULL) {
-		rv = delete_legacy_row(s);
+		static const uint8_t one = 1;
+		rv = store_meta_put(s, LEGACY_MARK_KEY, &one, 1);
+		if (rv == CKR_OK)
+			rv = delete_legacy_row(s);
 		*migrated = rv == CKR_OK;
+	}
+	if (rv == CKR_OK) {
+		uint8_t *mark = NULL;
+		size_t mark_len = 0;
+		rv = store_meta_get(s, LEGACY_MARK_KEY, &mark, &mark_len);
+		s->legacy_fingerprints = mark != NULL;
+		store_free(mark, mark_len);
 	}
 	store_free(legacy, legacy_len);
 	store_free(id, id_len);
@@ -176,6 +190,11 @@ CK_RV store_pepper_attach(store *s, const char *secret_path)
 		PF_INFO("store: fingerprint pepper moved out of the database into %s", secret_path);
 	}
 	return CKR_OK;
+}
+
+int store_has_legacy_fingerprints(store *s)
+{
+	return s != NULL && s->legacy_fingerprints;
 }
 
 CK_RV store_pepper(store *s, uint8_t out[STORE_PEPPER_LEN])

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "test_emu_token_support.h"
+#include "crypto/crypto.h"
 #include "util/secure.h"
 
 /* RFC 4493's AES-128 key, used as a known key that must never appear in the file. */
@@ -415,6 +416,42 @@ static void test_exclusive_canonical_aliases(void **state)
 	emu_close(b);
 }
 
+/* A store from before the canonical form: its pepper in the database and a
+ * device key's fingerprint of the first construction, HMAC(pepper, kind ||
+ * value). After the pepper moved out, that key (and its aliases) still cannot
+ * become another instance's device key. */
+static void test_legacy_fingerprints_still_block(void **state)
+{
+	emu_fixture *f = *state;
+	uint8_t pepper[32], msg[17], fp[32];
+	char cmd[600];
+	memset(pepper, 0x5c, sizeof(pepper));
+	store_close(f->st);
+	snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm' '%s.key'", f->path, f->path, f->path, f->path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_open(f->path, &f->st), CKR_OK);
+	assert_int_equal(store_meta_put(f->st, "fingerprint_pepper", pepper, sizeof(pepper)), CKR_OK);
+	msg[0] = SE_ITEM_AES_KEY;
+	memcpy(msg + 1, known_key, 16);
+	assert_int_equal(pf_mac_oneshot(PF_MAC_HMAC_SHA256, pepper, 32, msg, 17, fp, 32), PF_CRYPTO_OK);
+	assert_int_equal(store_instance_put(f->st, 5, (const uint8_t *)"old", 3), CKR_OK);
+	assert_int_equal(store_secret_put(f->st, 5, 1, (const uint8_t *)"sealed", 6, fp, NULL), CKR_OK);
+	emu_fixture_attach(f, f->st); /* moves the pepper out */
+
+	se_token *a = user_token(f, 7);
+	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
+	uint8_t k[32] = {0};
+	memcpy(k, known_key, 16);
+	se_ref r = 0;
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 16, dev, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, k, 16, SE_ITEM_EXCLUSIVE, &r),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 32, dev, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	k[31] = 1; /* another key */
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 32, dev, &r), CKR_OK);
+	emu_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +464,8 @@ int main(void)
 		                                emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_pepper_shared_and_stable, emu_fixture_setup, emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_exclusive_canonical_aliases, emu_fixture_setup,
+		                                emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_fingerprints_still_block, emu_fixture_setup,
 		                                emu_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

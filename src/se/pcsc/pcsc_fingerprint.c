@@ -29,6 +29,8 @@ CK_RV pcsc_fingerprint(struct store *st, se_item_kind kind, const uint8_t *value
 
 	if (rv == CKR_OK)
 		rv = se_key_fingerprint(pepper, kind, value, len, fp);
+	if (rv == CKR_OK)
+		rv = se_legacy_fingerprint_check(st, pepper, value, len);
 	pf_wipe(pepper, sizeof(pepper));
 	return rv;
 }
