@@ -69,7 +69,9 @@ pf_secret_rc pf_secret_file_read(const char *path, const char *what, uint8_t *bu
 	int fd;
 
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO named here must not hang C_Initialize; it is then
+	 * refused as not a regular file (regular files ignore the flag). */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return PF_SECRET_MISSING;

@@ -382,36 +382,45 @@ static void test_exclusive_canonical_aliases(void **state)
 	se_token *a = user_token(f, 21);
 	se_token *b = user_token(f, 22);
 	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
-	uint8_t k[64] = {0}, long_key[100];
-	se_ref r = 0, r2 = 0;
+	uint8_t k[100] = {0}, long_key[100];
+	se_ref r = 0;
 	for (int i = 0; i < 16; i++)
 		k[i] = (uint8_t)(0xA0 + i);
 	for (int i = 0; i < 100; i++)
 		long_key[i] = (uint8_t)(i + 1);
-
 	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 16, dev, &r), CKR_OK);
-	/* the same bytes as an HMAC key, and zero-padded up to the block */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 17, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, k, 32, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 64, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	/* session device keys are checked the same way */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 48, SE_ITEM_EXCLUSIVE, &r2),
-	                 CKR_ATTRIBUTE_VALUE_INVALID);
-	/* a plain key (no keyset) may repeat the bytes */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 17, SE_ITEM_PERSISTENT, &r2), CKR_OK);
+
+	/* instance b, in order: what a second holder of k may and may not do */
+	static const struct {
+		se_item_kind kind;
+		size_t len;
+		unsigned flags;
+		CK_RV want;
+	} cases[] = {
+		/* the same bytes as an HMAC key, and zero-padded up to the block */
+		{SE_ITEM_GENERIC_SECRET, 16, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		{SE_ITEM_GENERIC_SECRET, 17, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		{SE_ITEM_AES_KEY, 32, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		{SE_ITEM_GENERIC_SECRET, 64, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		/* session device keys are checked the same way */
+		{SE_ITEM_GENERIC_SECRET, 48, SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		/* a plain key (no keyset) may repeat the bytes, at any length */
+		{SE_ITEM_GENERIC_SECRET, 17, SE_ITEM_PERSISTENT, CKR_OK},
+		{SE_ITEM_GENERIC_SECRET, 100, SE_ITEM_PERSISTENT, CKR_OK},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(emu_item_put(b, cases[i].kind, k, cases[i].len, cases[i].flags, &r), cases[i].want);
 	/* a different key is fine: one more non-zero byte */
 	k[20] = 1;
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 32, dev, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 32, dev, &r), CKR_OK);
 
-	/* longer than every HMAC block it could meet: no device key ... */
-	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 65, dev, &r2),
+	/* longer than every HMAC block it could meet: no device key, put or
+	 * generated, persistent or not; still a plain key */
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 65, dev, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_EXCLUSIVE, &r),
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_EXCLUSIVE, &r2),
-	                 CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_generate(a, SE_ITEM_GENERIC_SECRET, 65, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	/* ... but still a plain key */
-	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_PERSISTENT, &r2), CKR_OK);
+	assert_int_equal(emu_item_generate(a, SE_ITEM_GENERIC_SECRET, 65, dev, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_PERSISTENT, &r), CKR_OK);
 	emu_close(a);
 	emu_close(b);
 }

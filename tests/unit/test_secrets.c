@@ -294,6 +294,10 @@ static void test_secret_file_rules(void **state)
 	assert_int_equal(pf_secret_file_read(p, "test", buf, sizeof buf, &n), PF_SECRET_UNSAFE);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	assert_int_equal(pf_secret_file_read(dir, "test", buf, sizeof buf, &n), PF_SECRET_UNSAFE);
+	/* a FIFO neither hangs the caller nor passes for a file */
+	path_in(dir, sizeof dir, "fifo");
+	assert_int_equal(mkfifo(dir, 0600), 0);
+	assert_int_equal(pf_secret_file_read(dir, "test", buf, sizeof buf, &n), PF_SECRET_UNSAFE);
 	ct_cleanup_env();
 }
 
