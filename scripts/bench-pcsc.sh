@@ -25,7 +25,7 @@ store = $pcsc_work/store.db
 log_level = error
 instance.0.backend = pcsc
 instance.0.reader = ${PF_PCSC_READER:-Virtual PCD 00 00}
-instance.0.scp03 = $PF_PCSC_KEYS
+instance.0.scp03_keyfile = $PF_PCSC_KEYFILE
 CONF
 chmod 600 "$conf"
 PORTFOLIO_PKCS11_CONF="$conf" PORTFOLIO_TEST_SCRYPT_N=1024 \

@@ -39,8 +39,8 @@ mkdir -p "$bdir"
 if [ ! -f "$top/configure" ]; then
 	autoreconf -fi >/dev/null || exit 2
 fi
-if [ ! -f "$bdir/Makefile" ]; then
-	(cd "$bdir" && "$top/configure" --quiet --disable-shared CC=clang \
+if [ ! -f "$bdir/Makefile" ] || ! grep -q "define PORTFOLIO_TEST_HOOKS 1" "$bdir/config.h"; then
+	(cd "$bdir" && "$top/configure" --quiet --disable-shared --enable-test-hooks CC=clang \
 		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $san") >"$bdir/configure.log" 2>&1 ||
 		{ cat "$bdir/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 2; }
 fi

@@ -22,8 +22,9 @@ export LSAN_OPTIONS="suppressions=$top/scripts/lsan.supp:print_suppressions=0"
 
 echo "==> ASan+UBSan build (build-asan)"
 mkdir -p build-asan
-if [ ! -f build-asan/Makefile ]; then
-	(cd build-asan && ../configure --quiet --enable-sanitizers) >build-asan/configure.log 2>&1 ||
+# (re)configured when made before test hooks existed: the tests need them
+if [ ! -f build-asan/Makefile ] || ! grep -q "define PORTFOLIO_TEST_HOOKS 1" build-asan/config.h; then
+	(cd build-asan && ../configure --quiet --enable-sanitizers --enable-test-hooks) >build-asan/configure.log 2>&1 ||
 		{ cat build-asan/configure.log; echo "0 passed, 1 failed (configure)"; exit 1; }
 fi
 if ! make -C build-asan -j"$jobs" --no-print-directory >build-asan/make.log 2>&1; then
@@ -71,8 +72,8 @@ fi
 if [ "${SKIP_TSAN:-0}" != 1 ]; then
 	echo "==> ThreadSanitizer build (build-tsan)"
 	mkdir -p build-tsan
-	if [ ! -f build-tsan/Makefile ]; then
-		(cd build-tsan && ../configure --quiet --disable-shared \
+	if [ ! -f build-tsan/Makefile ] || ! grep -q "define PORTFOLIO_TEST_HOOKS 1" build-tsan/config.h; then
+		(cd build-tsan && ../configure --quiet --disable-shared --enable-test-hooks \
 			CFLAGS="-g -O1 -fsanitize=thread -fno-omit-frame-pointer" LDFLAGS="-fsanitize=thread") \
 			>build-tsan/configure.log 2>&1 || { cat build-tsan/configure.log; failed+=("tsan-configure"); }
 	fi

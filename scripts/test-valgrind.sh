@@ -24,8 +24,8 @@ command -v valgrind >/dev/null || { echo "test-valgrind: valgrind is not install
 
 bdir="$top/build-valgrind"
 mkdir -p "$bdir"
-if [ ! -f "$bdir/Makefile" ]; then
-	(cd "$bdir" && ../configure --quiet --disable-shared CFLAGS="-g -O1") >"$bdir/configure.log" 2>&1 ||
+if [ ! -f "$bdir/Makefile" ] || ! grep -q "define PORTFOLIO_TEST_HOOKS 1" "$bdir/config.h"; then
+	(cd "$bdir" && ../configure --quiet --disable-shared --enable-test-hooks CFLAGS="-g -O1") >"$bdir/configure.log" 2>&1 ||
 		{ cat "$bdir/configure.log"; echo "test-valgrind: 0 passed, 1 failed (configure)"; exit 1; }
 fi
 # Bring the Makefile up to date first (after a merge it regenerates itself,

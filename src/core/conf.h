@@ -20,12 +20,13 @@ typedef struct core_instance_conf {
 	char *backend;
 	char *reader;
 	char *aid;
-	char *scp03;
+	char *scp03;              /* "kvn:enc:mac:dek", read from scp03_keyfile; wiped on free */
 	int enc_cbc;              /* CORE_CONF_UNSET, or 0/1 from "instance.<iid>.enc_cbc" */
 } core_instance_conf;
 
 typedef struct core_config {
 	char *store_path;
+	char *store_key_path;     /* "store_key"; NULL: core_config_store_key derives it */
 	char *backend;            /* default backend of every instance */
 	int log_level;            /* -1: not set in the file */
 	CK_ULONG max_instances;
@@ -41,6 +42,15 @@ CK_RV core_config_load(core_config *cfg);
 /* Parses text (for tests and for core_config_load); name is used in messages. */
 CK_RV core_config_parse(core_config *cfg, const char *text, const char *name);
 void core_config_free(core_config *cfg);
+/* config_secret.c: the store's secret file (the store_key setting, else
+ * <store>.key; NULL only when out of memory). */
+const char *core_config_store_key(core_config *cfg);
+/* Reads instance.N.scp03_keyfile (refused unless only its owner can read it)
+ * into *keys, replacing and wiping any previous value. name:line for messages. */
+CK_RV core_scp03_keyfile_load(const char *path, char **keys, const char *name, unsigned line);
+/* Wipe and free a string that held a secret. */
+void core_secret_str_free(char *s);
+
 /* The secure-component settings of instance iid (strings borrowed from cfg). */
 void core_config_se(const core_config *cfg, CK_ULONG iid, se_config *out);
 /* 1 if instance iid may use CKM_PORTFOLIO_ENC_CBC: "instance.<iid>.enc_cbc"

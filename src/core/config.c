@@ -122,8 +122,13 @@ static CK_RV parse_instance_key(core_config *cfg, const char *key, const char *v
 		slot = &ic->reader;
 	} else if (strcmp(field, "aid") == 0) {
 		slot = &ic->aid;
+	} else if (strcmp(field, "scp03_keyfile") == 0) {
+		return core_scp03_keyfile_load(val, &ic->scp03, name, line);
 	} else if (strcmp(field, "scp03") == 0) {
-		slot = &ic->scp03;
+		PF_ERROR("%s:%u: SCP03 keys are no longer accepted in the configuration file: put them in "
+		         "a key file readable only by its owner and name it with instance.%lu.scp03_keyfile",
+		         name, line, (unsigned long)iid);
+		return CKR_GENERAL_ERROR;
 	} else if (strcmp(field, "enc_cbc") == 0) {
 		return parse_yes_no(val, &ic->enc_cbc, name, line);
 	} else {
@@ -155,6 +160,8 @@ static CK_RV parse_line(core_config *cfg, char *text, const char *name, unsigned
 	}
 	if (strcmp(key, "store") == 0)
 		return set_str(&cfg->store_path, val) == 0 ? CKR_OK : CKR_HOST_MEMORY;
+	if (strcmp(key, "store_key") == 0)
+		return set_str(&cfg->store_key_path, val) == 0 ? CKR_OK : CKR_HOST_MEMORY;
 	if (strcmp(key, "backend") == 0) {
 		if (!known_backend(val)) {
 			PF_ERROR("%s:%u: unknown backend (emulator|pcsc)", name, line);
@@ -268,12 +275,13 @@ CK_RV core_config_load(core_config *cfg)
 void core_config_free(core_config *cfg)
 {
 	free(cfg->store_path);
+	free(cfg->store_key_path);
 	free(cfg->backend);
 	for (size_t i = 0; i < cfg->n_inst; i++) {
 		free(cfg->inst[i].backend);
 		free(cfg->inst[i].reader);
 		free(cfg->inst[i].aid);
-		free(cfg->inst[i].scp03);
+		core_secret_str_free(cfg->inst[i].scp03);
 	}
 	free(cfg->inst);
 	memset(cfg, 0, sizeof *cfg);

@@ -1,6 +1,6 @@
 # src/core build fragment
 libportfolio_internal_la_SOURCES += src/core/core.h src/core/lock.h src/core/lock.c \
-	src/core/conf.h src/core/config.c src/core/htable.h src/core/htable.c \
+	src/core/conf.h src/core/config.c src/core/config_secret.c src/core/htable.h src/core/htable.c \
 	src/core/module.c src/core/slot.c src/core/session.c src/core/login.c \
 	src/core/attr.h src/core/attr.c src/core/attr_codec.h src/core/attr_codec.c \
 	src/core/object.c src/core/object_create.c src/core/ops.c \

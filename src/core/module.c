@@ -176,6 +176,12 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 		rv = rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 		goto fail;
 	}
+	/* The fingerprint pepper, from its secret file (refused if others can read it). */
+	rv = store_pepper_attach(core_g.st, core_config_store_key(&core_g.cfg));
+	if (rv != CKR_OK) {
+		rv = rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
+		goto fail;
+	}
 	rv = core_session_table_init();
 	if (rv != CKR_OK)
 		goto fail;

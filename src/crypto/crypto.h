@@ -106,6 +106,32 @@ void pf_mac_forget_key(pf_mac *m);
 int pf_mac_oneshot(pf_mac_alg alg, const uint8_t *key, size_t key_len, const void *data,
                    size_t len, uint8_t *out, size_t out_len);
 
+/* ---- Key identity (keysets are never shared) ---------------------------- */
+
+/*
+ * RFC 2104 pads a key of at most B bytes (the hash's block) with zeros to B,
+ * and hashes a longer key first: K, K || 00.. and, for |L| > B, H(L) are one
+ * HMAC key. A key here may serve HMAC-SHA-1/-224/-256 (B = 64) and
+ * HMAC-SHA-384/-512 (B = 128), and the same bytes may be imported as an AES
+ * key. Up to 64 bytes every hash pads the same way, so the canonical key is
+ * the key without its trailing zero bytes, whichever hash or key type uses
+ * it. Beyond 64 bytes no single form exists (SHA-256 hashes a 100-byte key,
+ * SHA-512 pads it; SHA-1 and SHA-256 hash to different aliases), so such a
+ * key has no canonical form: PF_CRYPTO_BAD_LENGTH, and the caller refuses it
+ * where exclusivity matters (docs/mechanisms.md, "Keysets are never shared").
+ */
+#define PF_KEY_CANONICAL_MAX 64
+/* *canon_len: length of the canonical prefix of key (never more than len). */
+int pf_key_canonical_len(const uint8_t *key, size_t len, size_t *canon_len);
+/*
+ * fp = HMAC-SHA256(pepper, "portfolio key fingerprint v2" || canonical key):
+ * equal for every pair of keys that are the same key to HMAC or AES.
+ * PF_CRYPTO_BAD_LENGTH for a key longer than PF_KEY_CANONICAL_MAX.
+ */
+#define PF_KEY_FINGERPRINT_LEN 32
+int pf_key_fingerprint(const uint8_t *pepper, size_t pepper_len, const uint8_t *key, size_t len,
+                       uint8_t fp[PF_KEY_FINGERPRINT_LEN]);
+
 /* ---- AES ciphers -------------------------------------------------------- */
 
 typedef enum pf_aes_mode {

@@ -85,7 +85,19 @@ CK_RV store_secret_delete(store *s, CK_ULONG iid, uint64_t ref);
 CK_RV store_secret_foreach(store *s, CK_ULONG iid, store_row_cb cb, void *ctx);
 CK_RV store_fingerprint_owner(store *s, const uint8_t *fingerprint, int *found, CK_ULONG *owner_iid);
 
-/* Store-wide settings (e.g. the fingerprint pepper). get: *v = NULL when absent. */
+/* The exclusivity-fingerprint pepper, kept outside the database in a secret
+ * file (store_pepper.c, docs/storage.md). attach: reads secret_path (refused,
+ * logged, when group or others may access it), or creates it (mode 0600) when
+ * absent, moving a pepper still held by the database out of it. Call once
+ * after store_open; store_pepper fails (logged) until it succeeded. */
+#define STORE_PEPPER_LEN 32
+CK_RV store_pepper_attach(store *s, const char *secret_path);
+CK_RV store_pepper(store *s, uint8_t out[STORE_PEPPER_LEN]);
+/* 1 when the store's pepper was moved out of the database: its fingerprints
+ * may then still be of the first construction (se_legacy_fingerprint_check). */
+int store_has_legacy_fingerprints(store *s);
+
+/* Store-wide settings (e.g. the pepper's check value). get: *v = NULL when absent. */
 CK_RV store_meta_get(store *s, const char *key, uint8_t **v, size_t *len);
 CK_RV store_meta_put(store *s, const char *key, const uint8_t *v, size_t len);
 

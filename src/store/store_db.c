@@ -346,7 +346,7 @@ void store_close(store *s)
 		sqlite3_close_v2(s->db);
 	store_changes_close(s);
 	pthread_mutex_destroy(&s->mu);
-	free(s);
+	pf_free_secret(s, sizeof *s); /* holds the pepper */
 }
 
 /*

@@ -54,6 +54,9 @@ struct store {
 		CK_ULONG iid;
 		uint64_t gen;        /* UINT64_MAX: not followed or chain broken */
 	} follow[STORE_CHANGE_SLOTS]; /* by iid modulo the size (store_follow) */
+	int have_pepper;         /* store_pepper_attach succeeded (store_pepper.c) */
+	int legacy_fingerprints; /* the pepper came from the database: old fingerprints may remain */
+	uint8_t pepper[STORE_PEPPER_LEN];
 };
 
 /* The store's lock. Recursive, so a single call may run inside a caller's

@@ -22,8 +22,8 @@ echo "$out" | grep -q CKR_ATTRIBUTE_VALUE_INVALID || fail "CKA_PRIVATE = FALSE: 
 p11 "${login[@]}" --keygen --key-type AES:16 --id 01 --label gen-aes --private >/dev/null
 objs="$(p11 "${login[@]}" --list-objects 2>/dev/null)"
 echo "$objs"
-echo "$objs" | grep -q 'Secret Key Object; AES length 16' || fail "generated AES key not listed"
-echo "$objs" | grep -q 'label: *gen-aes' || fail "generated key label not listed"
+grep -q 'Secret Key Object; AES length 16' <<<"$objs" || fail "generated AES key not listed"
+grep -q 'label: *gen-aes' <<<"$objs" || fail "generated key label not listed"
 
 # Digest: SHA-256 of a FIPS 180 message and of a 1000-byte file, against sha256sum.
 printf 'abc' > "$PF_TMP/abc"

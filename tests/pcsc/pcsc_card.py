@@ -1,6 +1,6 @@
 """Shared by the Python steps of tests/pcsc/pcsc_path.sh: a module
 configuration whose instance 0 is the card (pcscd + vpcd + portfolio-vcard,
-SCP03 keys from PF_PCSC_KEYS), and the run-and-report frame around a step.
+SCP03 key file PF_PCSC_KEYFILE), and the run-and-report frame around a step.
 The scenario helpers (PortfolioParams, check, failures...) stay those of
 tests/interop/pykcs11_server.py."""
 import os
@@ -30,7 +30,7 @@ def run_on_card(prefix, log_level, body):
                     "instance.0.backend = pcsc\n"
                     f"instance.0.reader = {READER}\n"
                     "instance.0.aid = A0000006165046\n"
-                    f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
+                    f"instance.0.scp03_keyfile = {os.environ['PF_PCSC_KEYFILE']}\n")
         os.environ["PORTFOLIO_PKCS11_CONF"] = conf
         body(module_path(), tmp)
     finally:

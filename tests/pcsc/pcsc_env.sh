@@ -4,7 +4,8 @@
 #
 #   pcsc_env_usable        exits 77 (with a reason) when the path cannot run here
 #   pcsc_env_start VCARD   starts what is missing; sets PF_PCSC_KEYS (fresh
-#                          random SCP03 keys), PF_VCARD_PID, PF_VCARD_FAULT,
+#                          random SCP03 keys) and PF_PCSC_KEYFILE (the same keys
+#                          in a 0600 file), PF_VCARD_PID, PF_VCARD_FAULT,
 #                          PF_VCARD_LOG, pcsc_work; installs the EXIT trap
 #   pcsc_env_logs          prints the vcard and pcscd logs
 #   pcsc_run SECONDS CMD   runs CMD with a time limit, stopped with the rest
@@ -77,7 +78,8 @@ pcsc_env_start() { # VCARD_BINARY
 	umask 077
 	_rnd() { od -An -tx1 -N16 /dev/urandom | tr -d ' \n'; }
 	PF_PCSC_KEYS="30:$(_rnd):$(_rnd):$(_rnd)"
-	printf '%s\n' "$PF_PCSC_KEYS" > "$pcsc_work/keys" # handed to the card in a 0600 file
+	PF_PCSC_KEYFILE="$pcsc_work/keys" # 0600: the card's keys, and the module's scp03_keyfile
+	printf '%s\n' "$PF_PCSC_KEYS" > "$PF_PCSC_KEYFILE"
 	umask "$_old_umask"
 
 	if pidof pcscd >/dev/null 2>&1; then
@@ -104,5 +106,5 @@ pcsc_env_start() { # VCARD_BINARY
 		echo "FAIL: the card did not reach vpcd"; exit 1
 	fi
 	sleep 0.5 # let pcscd notice the card
-	export PF_PCSC_KEYS PF_VCARD_PID PF_VCARD_FAULT PF_VCARD_LOG
+	export PF_PCSC_KEYS PF_PCSC_KEYFILE PF_VCARD_PID PF_VCARD_FAULT PF_VCARD_LOG
 }

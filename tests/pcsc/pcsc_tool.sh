@@ -28,7 +28,7 @@ cat > "$shim/tests/tool/lib.sh" <<EOF
 cat >> "\$WORK/device.conf" <<CONF
 instance.0.backend = pcsc
 instance.0.reader = ${PF_PCSC_READER:-Virtual PCD 00 00}
-instance.0.scp03 = $PF_PCSC_KEYS
+instance.0.scp03_keyfile = $PF_PCSC_KEYFILE
 CONF
 chmod 600 "\$WORK/device.conf"
 # A blank card for this test: out, erased, back in; then give pcscd a moment.

@@ -41,3 +41,4 @@ tests_unit_test_p11_cbc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_cbc_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
 include tests/unit/review.mk
+include tests/unit/secrets.mk

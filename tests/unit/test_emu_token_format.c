@@ -3,6 +3,8 @@
  * (every truncation, every single-bit flip, trailing bytes, out-of-range
  * fields), and known-answer tests of the emulator's KDF, AEAD and fingerprint.
  */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -223,21 +225,38 @@ static void test_gcm_kat(void **state)
 	assert_memory_equal(back, zero, 60);
 }
 
-/* HMAC-SHA256(key = 00..1f, 01 || RFC 4493 key); the expected value was
- * computed independently with Python's hmac module. */
+/* HMAC-SHA256(key = 00..1f, "portfolio key fingerprint v2" || RFC 4493 key);
+ * the expected value was computed independently with Python's hmac module.
+ * The key type does not enter it, and trailing zero bytes are not part of
+ * the canonical key (RFC 2104 pads with them). */
 static void test_fingerprint_kat(void **state)
 {
 	uint8_t pepper[32], fp[32], want[32];
 	for (int i = 0; i < 32; i++)
 		pepper[i] = (uint8_t)i;
-	static const uint8_t k[16] = { 0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	static const uint8_t k[24] = { 0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
 	                               0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c };
-	hex("9b11191cea5aec35a45ff1c269a4356e3486e7a495924f60fd090675f7074628", want, 32);
+	hex("5fc1ae1ac806f4036824d749733b1b64c618bf221cb52923e2a2a8dbe4a622c8", want, 32);
 	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_AES_KEY, k, 16, fp), CKR_OK);
 	assert_memory_equal(fp, want, 32);
 	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_GENERIC_SECRET, k, 16, fp), CKR_OK);
-	assert_memory_not_equal(fp, want, 32);
+	assert_memory_equal(fp, want, 32);
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_AES_KEY, k, 24, fp), CKR_OK);
+	assert_memory_equal(fp, want, 32);
+	/* not a key; too long for a canonical form */
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_IDENTITY_HASH, k, 16, fp), CKR_ATTRIBUTE_VALUE_INVALID);
+	static const uint8_t big[65] = { 1 };
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_GENERIC_SECRET, big, 65, fp), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_fingerprint(pepper, SE_ITEM_GENERIC_SECRET, big, 64, fp), CKR_OK);
 }
+
+/* log2 N a new wrap gets with PORTFOLIO_TEST_SCRYPT_N=1024: 10 in a test
+ * build, the production 15 in a default one (the knob does not exist there). */
+#ifdef PORTFOLIO_TEST_HOOKS
+#define KNOB_LOG2_N 10
+#else
+#define KNOB_LOG2_N EMU_SCRYPT_LOG2_N
+#endif
 
 /* The wrap binds instance and role: a wrap moved to another iid or role fails
  * like a wrong PIN. */
@@ -248,7 +267,7 @@ static void test_wrap_binding(void **state)
 	memset(key, 0x42, sizeof(key));
 	emu_wrap w;
 	assert_int_equal(emu_wrap_key(7, EMU_ROLE_USER, PIN("1234"), key, &w), CKR_OK);
-	assert_int_equal(w.log2_n, 10);
+	assert_int_equal(w.log2_n, KNOB_LOG2_N);
 	assert_int_equal(emu_unwrap_key(7, EMU_ROLE_USER, PIN("1234"), &w, out), CKR_OK);
 	assert_memory_equal(out, key, 32);
 	assert_int_equal(emu_unwrap_key(8, EMU_ROLE_USER, PIN("1234"), &w, out), CKR_PIN_INCORRECT);
@@ -267,10 +286,28 @@ static void test_wrap_binding(void **state)
 	setenv(EMU_TEST_SCRYPT_N_ENV, "1024", 1);
 }
 
+/* Item 8 of issue 8: a default build has no test knob. Even the smallest N
+ * the knob would accept leaves a new wrap at the production cost there. */
+static void test_scrypt_knob_only_in_test_builds(void **state)
+{
+	uint8_t key[32];
+	emu_wrap w;
+	memset(key, 0x24, sizeof(key));
+	setenv(EMU_TEST_SCRYPT_N_ENV, "2", 1);
+	assert_int_equal(emu_wrap_key(3, EMU_ROLE_SO, PIN("0000"), key, &w), CKR_OK);
+#ifdef PORTFOLIO_TEST_HOOKS
+	assert_int_equal(w.log2_n, 1);
+#else
+	assert_int_equal(w.log2_n, EMU_SCRYPT_LOG2_N);
+#endif
+	setenv(EMU_TEST_SCRYPT_N_ENV, "1024", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_scrypt_knob_only_in_test_builds),
 		cmocka_unit_test(test_every_truncation_and_extension),
 		cmocka_unit_test(test_bit_flips_never_crash),
 		cmocka_unit_test(test_field_rules),

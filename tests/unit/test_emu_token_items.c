@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "test_emu_token_support.h"
+#include "crypto/crypto.h"
 #include "util/secure.h"
 
 /* RFC 4493's AES-128 key, used as a known key that must never appear in the file. */
@@ -327,8 +328,9 @@ static void test_exclusive_across_instances(void **state)
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* a server-side copy (not exclusive) is fine */
 	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r2), CKR_OK);
-	/* same bytes as another kind are another fingerprint */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, NULL, &r2), CKR_OK);
+	/* the same bytes as another key type are the same key (one fingerprint) */
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, NULL, &r2),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
 
 	/* session claims are checked against persistent puts and other sessions */
 	se_ref s = 0;
@@ -360,6 +362,8 @@ static void test_exclusive_across_instances(void **state)
 	emu_close(b);
 }
 
+/* The pepper comes from the store's secret file, not from the database: two
+ * handles on one store agree on it, and the database holds no copy. */
 static void test_pepper_shared_and_stable(void **state)
 {
 	emu_fixture *f = *state;
@@ -368,13 +372,13 @@ static void test_pepper_shared_and_stable(void **state)
 	uint8_t *v = NULL;
 	size_t len = 0;
 	assert_int_equal(store_meta_get(f->st, "fingerprint_pepper", &v, &len), CKR_OK);
-	assert_int_equal(len, EMU_PEPPER_LEN);
-	assert_memory_equal(v, a->pepper, EMU_PEPPER_LEN);
-	store_free(v, len);
+	assert_null(v);
 	store *st2 = NULL;
 	assert_int_equal(store_open(f->path, &st2), CKR_OK);
 	se_token *b = NULL;
 	assert_int_equal(emu_open(NULL, st2, 9, &b), CKR_OK);
+	assert_int_not_equal(emu_pepper(b), CKR_OK); /* no secret file attached: no fingerprints */
+	emu_fixture_attach(f, st2);
 	assert_int_equal(emu_pepper(b), CKR_OK);
 	assert_memory_equal(b->pepper, a->pepper, EMU_PEPPER_LEN);
 	emu_close(b);
@@ -459,6 +463,95 @@ static void test_policy_sealed(void **state)
 	emu_close(t);
 }
 
+/* RFC 2104: K and K || 00.. are one HMAC key, whichever key type holds them;
+ * a device key of one instance may not come back as such an alias in another.
+ * Keys longer than 64 bytes (hashed by HMAC, differently per hash) have no
+ * canonical form and cannot be device keys. */
+static void test_exclusive_canonical_aliases(void **state)
+{
+	emu_fixture *f = *state;
+	se_token *a = user_token(f, 21);
+	se_token *b = user_token(f, 22);
+	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
+	uint8_t k[100] = {0}, long_key[100];
+	se_ref r = 0;
+	for (int i = 0; i < 16; i++)
+		k[i] = (uint8_t)(0xA0 + i);
+	for (int i = 0; i < 100; i++)
+		long_key[i] = (uint8_t)(i + 1);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 16, dev, NULL, &r), CKR_OK);
+
+	/* instance b, in order: what a second holder of k may and may not do */
+	static const struct {
+		se_item_kind kind;
+		size_t len;
+		unsigned flags;
+		CK_RV want;
+	} cases[] = {
+		/* the same bytes as an HMAC key, and zero-padded up to the block */
+		{SE_ITEM_GENERIC_SECRET, 16, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		{SE_ITEM_GENERIC_SECRET, 17, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		{SE_ITEM_AES_KEY, 32, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		{SE_ITEM_GENERIC_SECRET, 64, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		/* session device keys are checked the same way */
+		{SE_ITEM_GENERIC_SECRET, 48, SE_ITEM_EXCLUSIVE, CKR_ATTRIBUTE_VALUE_INVALID},
+		/* a plain key (no keyset) may repeat the bytes, at any length */
+		{SE_ITEM_GENERIC_SECRET, 17, SE_ITEM_PERSISTENT, CKR_OK},
+		{SE_ITEM_GENERIC_SECRET, 100, SE_ITEM_PERSISTENT, CKR_OK},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(emu_item_put(b, cases[i].kind, k, cases[i].len, cases[i].flags, NULL, &r), cases[i].want);
+	/* a different key is fine: one more non-zero byte */
+	k[20] = 1;
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, k, 32, dev, NULL, &r), CKR_OK);
+
+	/* longer than every HMAC block it could meet: no device key, put or
+	 * generated, persistent or not; still a plain key */
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 65, dev, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_EXCLUSIVE, NULL, &r),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_generate(a, SE_ITEM_GENERIC_SECRET, 65, dev, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, long_key, 100, SE_ITEM_PERSISTENT, NULL, &r), CKR_OK);
+	emu_close(a);
+	emu_close(b);
+}
+
+/* A store from before the canonical form: its pepper in the database and a
+ * device key's fingerprint of the first construction, HMAC(pepper, kind ||
+ * value). After the pepper moved out, that key (and its aliases) still cannot
+ * become another instance's device key. */
+static void test_legacy_fingerprints_still_block(void **state)
+{
+	emu_fixture *f = *state;
+	uint8_t pepper[32], msg[17], fp[32];
+	char cmd[600];
+	memset(pepper, 0x5c, sizeof(pepper));
+	store_close(f->st);
+	snprintf(cmd, sizeof(cmd), "rm -f '%s' '%s-wal' '%s-shm' '%s.key'", f->path, f->path, f->path, f->path);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_open(f->path, &f->st), CKR_OK);
+	assert_int_equal(store_meta_put(f->st, "fingerprint_pepper", pepper, sizeof(pepper)), CKR_OK);
+	msg[0] = SE_ITEM_AES_KEY;
+	memcpy(msg + 1, known_key, 16);
+	assert_int_equal(pf_mac_oneshot(PF_MAC_HMAC_SHA256, pepper, 32, msg, 17, fp, 32), PF_CRYPTO_OK);
+	assert_int_equal(store_instance_put(f->st, 5, (const uint8_t *)"old", 3), CKR_OK);
+	assert_int_equal(store_secret_put(f->st, 5, 1, (const uint8_t *)"sealed", 6, fp, NULL), CKR_OK);
+	emu_fixture_attach(f, f->st); /* moves the pepper out */
+
+	se_token *a = user_token(f, 7);
+	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
+	uint8_t k[32] = {0};
+	memcpy(k, known_key, 16);
+	se_ref r = 0;
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 16, dev, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_GENERIC_SECRET, k, 16, SE_ITEM_EXCLUSIVE, NULL, &r),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 32, dev, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	k[31] = 1; /* another key */
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, k, 32, dev, NULL, &r), CKR_OK);
+	emu_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +564,10 @@ int main(void)
 		                                emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_pepper_shared_and_stable, emu_fixture_setup, emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_policy_sealed, emu_fixture_setup, emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_exclusive_canonical_aliases, emu_fixture_setup,
+		                                emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_legacy_fingerprints_still_block, emu_fixture_setup,
+		                                emu_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,6 +76,7 @@ int emu_fixture_setup(void **state)
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/store.db", f->dir);
 	assert_int_equal(store_open(f->path, &f->st), CKR_OK);
+	emu_fixture_attach(f, f->st);
 	*state = f;
 	return 0;
 }
@@ -99,6 +100,14 @@ void emu_fixture_reopen(emu_fixture *f)
 	store_close(f->st);
 	f->st = NULL;
 	assert_int_equal(store_open(f->path, &f->st), CKR_OK);
+	emu_fixture_attach(f, f->st);
+}
+
+void emu_fixture_attach(emu_fixture *f, store *st)
+{
+	char key[sizeof(f->path) + 8];
+	snprintf(key, sizeof(key), "%s.key", f->path);
+	assert_int_equal(store_pepper_attach(st, key), CKR_OK);
 }
 
 void emu_test_label(char out[32], const char *text)

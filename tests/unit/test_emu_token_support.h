@@ -15,6 +15,8 @@ typedef struct emu_fixture {
 int emu_fixture_setup(void **state);
 int emu_fixture_teardown(void **state);
 void emu_fixture_reopen(emu_fixture *f);
+/* Attach the fixture's store secret file (<store>.key) to st. */
+void emu_fixture_attach(emu_fixture *f, store *st);
 
 /* Label helper: 32 bytes, blank padded. */
 void emu_test_label(char out[32], const char *text);

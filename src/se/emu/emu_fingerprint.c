@@ -2,12 +2,13 @@
  * emu_fingerprint.c - keysets are never shared: an EXCLUSIVE item's key
  * material may not be held by any other EXCLUSIVE item of the store.
  *
- * The fingerprint is HMAC-SHA256(pepper, kind || value), the pepper being 32
- * random bytes kept in the store's meta table (created on first use). A plain
- * hash would let anyone holding the database test a guessed key against the
- * fingerprints without the store; with the pepper a guess has to be tested
- * with the file in hand, and equal values still give equal fingerprints,
- * which is all the uniqueness check needs.
+ * The fingerprint is HMAC-SHA256(pepper, label || canonical key)
+ * (se_key_fingerprint, pf_key_canonical_len): K and K || 00.., an AES key and
+ * a generic secret of the same bytes, all give one fingerprint. The pepper is
+ * 32 random bytes kept in a secret file beside the store, not in it
+ * (store_pepper.c): a copy of the database alone cannot test a guessed key
+ * against the fingerprints; equal keys still give equal fingerprints, which
+ * is all the uniqueness check needs.
  *
  * Where the check happens:
  *  - persistent items: the store's unique index on secret.fingerprint, which
@@ -24,14 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
-
 #include "se/emu/emu_token.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/secure.h"
-
-#define PEPPER_META_KEY "fingerprint_pepper"
 
 typedef struct claim {
 	const struct store *st;
@@ -49,37 +46,8 @@ CK_RV emu_pepper(se_token *t)
 {
 	if (t->have_pepper)
 		return CKR_OK;
-	/* Read-or-create in one transaction so two processes agree on one pepper. */
-	CK_RV rv = store_begin(t->st);
-	if (rv != CKR_OK)
-		return rv;
-	uint8_t *v = NULL;
-	size_t len = 0;
-	rv = store_meta_get(t->st, PEPPER_META_KEY, &v, &len);
-	if (rv == CKR_OK && v == NULL) {
-		uint8_t fresh[EMU_PEPPER_LEN];
-		if (RAND_bytes(fresh, sizeof(fresh)) != 1)
-			rv = CKR_FUNCTION_FAILED;
-		else
-			rv = store_meta_put(t->st, PEPPER_META_KEY, fresh, sizeof(fresh));
-		if (rv == CKR_OK)
-			memcpy(t->pepper, fresh, EMU_PEPPER_LEN);
-		pf_wipe(fresh, sizeof(fresh));
-	} else if (rv == CKR_OK) {
-		if (len == EMU_PEPPER_LEN)
-			memcpy(t->pepper, v, EMU_PEPPER_LEN);
-		else
-			rv = CKR_DEVICE_ERROR;
-	}
-	store_free(v, len);
-	if (rv == CKR_OK)
-		rv = store_commit(t->st);
-	else
-		store_rollback(t->st);
-	if (rv == CKR_OK)
-		t->have_pepper = 1;
-	else
-		pf_wipe(t->pepper, sizeof(t->pepper));
+	CK_RV rv = store_pepper(t->st, t->pepper);
+	t->have_pepper = rv == CKR_OK;
 	return rv;
 }
 

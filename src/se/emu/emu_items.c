@@ -14,6 +14,7 @@
 
 #include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
+#include "se/se_fingerprint.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -367,6 +368,8 @@ static CK_RV item_add(se_token *t, se_item_kind kind, const uint8_t *value, size
 		rv = emu_pepper(t);
 		if (rv == CKR_OK)
 			rv = emu_fingerprint(t->pepper, kind, value, len, fp);
+		if (rv == CKR_OK) /* a store from before the canonical form */
+			rv = se_legacy_fingerprint_check(t->st, t->pepper, value, len);
 		if (rv == CKR_OK)
 			rv = emu_exclusive_claim(t, ref, fp, persistent, row, row_len);
 		pf_wipe(fp, sizeof(fp));

@@ -9,6 +9,8 @@
  * or kind, or with its flags or policy edited (say, to make a key READABLE or
  * to strip its service), no longer verifies.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,7 @@
 #include <openssl/rand.h>
 
 #include "se/emu/emu_token.h"
+#include "se/se_fingerprint.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -80,9 +83,14 @@ static int get_policy(const uint8_t p[SEAL_POLICY_LEN], se_item_policy *pol)
 
 /* ---- KDF ---------------------------------------------------------------- */
 
-/* log2 of the test override, or the production cost. */
+/* log2 of the test override, or the production cost. The override exists
+ * only in builds configured with --enable-test-hooks: a release module has
+ * no code (and no string) that reads it. */
 static uint8_t scrypt_log2_n(void)
 {
+#ifndef PORTFOLIO_TEST_HOOKS
+	return EMU_SCRYPT_LOG2_N;
+#else
 	const char *env = getenv(EMU_TEST_SCRYPT_N_ENV);
 	if (env == NULL || *env == '\0')
 		return EMU_SCRYPT_LOG2_N;
@@ -101,6 +109,7 @@ static uint8_t scrypt_log2_n(void)
 	while ((1UL << l) < n)
 		l++;
 	return l;
+#endif
 }
 
 CK_RV emu_kek_derive(const uint8_t *pin, size_t pin_len, const uint8_t *salt, size_t salt_len,
@@ -313,20 +322,5 @@ CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref
 CK_RV emu_fingerprint(const uint8_t pepper[EMU_PEPPER_LEN], se_item_kind kind,
                       const uint8_t *value, size_t len, uint8_t fp[32])
 {
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
-	EVP_MAC_CTX *ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
-	EVP_MAC_free(mac);
-	if (ctx == NULL)
-		return CKR_HOST_MEMORY;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-		OSSL_PARAM_construct_end(),
-	};
-	uint8_t k = (uint8_t)kind;
-	size_t outl = 0;
-	int ok = EVP_MAC_init(ctx, pepper, EMU_PEPPER_LEN, params) == 1 &&
-	         EVP_MAC_update(ctx, &k, 1) == 1 && EVP_MAC_update(ctx, value, len) == 1 &&
-	         EVP_MAC_final(ctx, fp, &outl, 32) == 1 && outl == 32;
-	EVP_MAC_CTX_free(ctx);
-	return ok ? CKR_OK : CKR_FUNCTION_FAILED;
+	return se_key_fingerprint(pepper, kind, value, len, fp); /* shared with the card backend */
 }

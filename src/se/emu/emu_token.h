@@ -30,8 +30,9 @@
 /* Largest N a stored wrap may ask for: bounds the memory a crafted row can make
  * us spend (128 * r * N = 256 MiB). */
 #define EMU_SCRYPT_MAX_LOG2_N 18
-/* Unit tests only: N (a power of two) for new wraps, so a test suite does not
- * spend seconds in the KDF. Production never sets it; its use is logged. */
+/* Test builds only (configure --enable-test-hooks, PORTFOLIO_TEST_HOOKS): N (a
+ * power of two) for new wraps, so a test suite does not spend minutes in the
+ * KDF. A default build ignores it (no code reads it); its use is logged. */
 #define EMU_TEST_SCRYPT_N_ENV "PORTFOLIO_TEST_SCRYPT_N"
 
 #define EMU_ROLE_SO   0
@@ -116,13 +117,13 @@ CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const em
 CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref ref,
                       const uint8_t *row, size_t row_len, emu_item *out);
 
-/* HMAC-SHA256(pepper, kind || value). */
+/* se_key_fingerprint: HMAC-SHA256(pepper, label || canonical key). */
 CK_RV emu_fingerprint(const uint8_t pepper[EMU_PEPPER_LEN], se_item_kind kind,
                       const uint8_t *value, size_t len, uint8_t fp[32]);
 
 /* ---- emu_fingerprint.c: exclusivity of device-side key material --------- */
 
-/* The store-wide pepper (created on first use), cached in t. */
+/* The store's pepper (from its secret file, store_pepper_attach), cached in t. */
 CK_RV emu_pepper(se_token *t);
 /* Claim fp for a new EXCLUSIVE item (ref) of t. Persistent: writes the sealed
  * row with the fingerprint (the store's unique index decides). Session: checks

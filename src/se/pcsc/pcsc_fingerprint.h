@@ -8,7 +8,7 @@
 #include "se/se.h"
 #include "store/store.h"
 
-/* HMAC-SHA256(store pepper, kind || value), the emulator's construction. */
+/* se_key_fingerprint under the store's pepper: the emulator's construction. */
 CK_RV pcsc_fingerprint(struct store *st, se_item_kind kind, const uint8_t *value, size_t len, uint8_t fp[32]);
 /* CKR_ATTRIBUTE_VALUE_INVALID (logged) when an exclusive item of the store holds it. */
 CK_RV pcsc_fingerprint_check(struct store *st, const uint8_t fp[32]);
