@@ -32,12 +32,16 @@ typedef struct core_config {
 } core_config;
 
 /* Reads the file named by PORTFOLIO_PKCS11_CONF, else the default path. A
- * missing file gives the defaults; a malformed one fails with
- * CKR_GENERAL_ERROR after logging the offending line number. */
+ * missing default file gives the defaults; a named file that is missing or
+ * unreadable, or any malformed one, fails with CKR_GENERAL_ERROR after
+ * logging why (with the offending line number). */
 CK_RV core_config_load(core_config *cfg);
 /* Parses text (for tests and for core_config_load); name is used in messages. */
 CK_RV core_config_parse(core_config *cfg, const char *text, const char *name);
 void core_config_free(core_config *cfg);
+/* 1 if this process can open the configured store; else logs one warning and
+ * returns 0: the module then runs with no slots (docs/architecture.md). */
+int core_config_store_usable(const core_config *cfg);
 /* The secure-component settings of instance iid (strings borrowed from cfg). */
 void core_config_se(const core_config *cfg, CK_ULONG iid, se_config *out);
 
