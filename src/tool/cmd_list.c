@@ -33,7 +33,7 @@ static void print_slot(struct tool *t, CK_SLOT_ID slot)
 	}
 	rv = t->p11->C_GetTokenInfo(slot, &tinfo);
 	if (rv != CKR_OK) {
-		printf(": token unreadable: %s\n", rv_name(rv) != NULL ? rv_name(rv) : "CKR_?");
+		printf(": token unreadable: %s\n", pf_ckr_name_str(rv));
 		return;
 	}
 	if (!(tinfo.flags & CKF_TOKEN_INITIALIZED)) {

@@ -6,6 +6,7 @@ portfolio_tool_SOURCES = \
 	src/tool/options.c src/tool/options.h \
 	src/tool/module.c src/tool/module.h \
 	src/tool/rv.c src/tool/rv.h \
+	src/util/ckr_name.c src/util/ckr_name.h \
 	src/tool/names.c src/tool/names.h \
 	src/tool/hex.c src/tool/hex.h \
 	src/tool/challenge.c src/tool/challenge.h \

@@ -1,1 +1,2 @@
-libportfolio_internal_la_SOURCES += src/util/log.c src/util/log.h src/util/secure.h
+libportfolio_internal_la_SOURCES += src/util/log.c src/util/log.h src/util/secure.h \
+	src/util/ckr_name.c src/util/ckr_name.h
