@@ -86,7 +86,12 @@ int cmd_verify(struct tool *t)
 	if (options_has(&t->opts, OPT_IDENTITY_VALUE) == options_has(&t->opts, OPT_IDENTITY_HASH))
 		return usage_error("verify wants exactly one of --identity-value STR or --identity-hash HEX");
 	if (options_has(&t->opts, OPT_IDENTITY_HASH)) {
-		if (hex_decode(t->opts.value[OPT_IDENTITY_HASH], hash, sizeof(hash)) != SHA256_LEN)
+		const char *hash_hex = t->opts.value[OPT_IDENTITY_HASH];
+		const char *why = hex_problem(hash_hex, sizeof(hash));
+
+		if (why != NULL)
+			return usage_error("--identity-hash %s: it wants 64 hex digits (a SHA-256 hash)", why);
+		if (hex_decode(hash_hex, hash, sizeof(hash)) != SHA256_LEN)
 			return usage_error("--identity-hash wants 64 hex digits (a SHA-256 hash)");
 		params.ulSource = CKP_PORTFOLIO_SOURCE_HASH;
 		data = hash;
@@ -97,7 +102,8 @@ int cmd_verify(struct tool *t)
 	}
 	sig_len = hex_decode(t->opts.value[OPT_SIGNATURE], sig, sizeof(sig));
 	if (sig_len <= 0)
-		return usage_error("--signature wants the signature in hex (at most %d bytes)", SIG_MAX);
+		return usage_error("--signature %s: it wants the signature in hex (at most %d bytes)",
+				   hex_problem(t->opts.value[OPT_SIGNATURE], sizeof(sig)), SIG_MAX);
 	rc = tool_challenge(t, challenge, &params.ulChallengeLen);
 	if (rc == TOOL_EXIT_OK)
 		rc = session_for_key(t, CK_PORTFOLIO_SRV_AUTHENT, &s, &key);

@@ -102,7 +102,7 @@ int cmd_decrypt(struct tool *t)
 	in_len = hex_decode(hex, in, cap);
 	if (in_len <= 0) {
 		free(in);
-		return usage_error("--data wants the AuthData in hex");
+		return usage_error("--data %s: it wants the AuthData in hex", hex_problem(hex, cap));
 	}
 	rc = tool_challenge(t, challenge, &params.ulChallengeLen);
 	if (rc == TOOL_EXIT_OK)

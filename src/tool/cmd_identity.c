@@ -78,8 +78,6 @@ int cmd_set_identity(struct tool *t)
 		rc = options_ulong(&t->opts, OPT_ID, &id);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	if (id > 65534)
-		return usage_error("--id is an LwM2M resource instance id, 0..65534");
 	rc = session_open(t, slot, 1, &s);
 	if (rc != TOOL_EXIT_OK)
 		return rc;

@@ -23,7 +23,25 @@ struct key_spec {
 
 /* --type: aes128 | aes192 | aes256 | hmac. With no --type, import-key takes
  * the AES size from the key length (default_len 0) and gen-key makes aes128. */
+static int parse_aes_type(struct tool *t, size_t import_len, struct key_spec *spec);
+
+/* The Portfolio CMAC signature is specified for AES-128 and AES-256 only
+ * (docs/mechanisms.md): refuse here what sign would refuse later. */
+static int check_keyset_size(const struct key_spec *spec)
+{
+	if (spec->key_type == CKK_AES && spec->service == CK_PORTFOLIO_SRV_AUTHENT && spec->length == 24)
+		return usage_error("the auth keyset signs with AES-CMAC over AES-128 or AES-256 keys, not a 24-byte key");
+	return TOOL_EXIT_OK;
+}
+
 static int parse_type(struct tool *t, size_t import_len, struct key_spec *spec)
+{
+	int rc = parse_aes_type(t, import_len, spec);
+
+	return rc == TOOL_EXIT_OK ? check_keyset_size(spec) : rc;
+}
+
+static int parse_aes_type(struct tool *t, size_t import_len, struct key_spec *spec)
 {
 	const char *type = t->opts.value[OPT_TYPE];
 

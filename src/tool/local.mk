@@ -44,6 +44,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/keys.sh \
 	tests/tool/identity.sh \
 	tests/tool/auth_kat.sh \
-	tests/tool/encrypt.sh
+	tests/tool/encrypt.sh \
+	tests/tool/validate.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh
