@@ -89,7 +89,7 @@ int cmd_init_instance(struct tool *t)
 	rc = label_field(t->opts.value[OPT_LABEL], label);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	rc = pin_obtain(&t->opts, OPT_SO_PIN, "PORTFOLIO_SO_PIN", "New SO PIN", so_pin);
+	rc = pin_obtain_new(&t->opts, OPT_SO_PIN, "PORTFOLIO_SO_PIN", "New SO PIN", so_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	/* The user PIN is optional here (init-pin can set it later), but a
@@ -97,7 +97,7 @@ int cmd_init_instance(struct tool *t)
 	 * cannot sign. */
 	want_user_pin = pin_available(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN") || isatty(STDIN_FILENO);
 	if (want_user_pin) {
-		rc = pin_obtain(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
+		rc = pin_obtain_new(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
 		if (rc != TOOL_EXIT_OK) {
 			pin_wipe(so_pin);
 			return rc;
@@ -141,7 +141,7 @@ int cmd_set_pin(struct tool *t)
 			so ? "Current SO PIN" : "Current user PIN", old_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	rc = pin_obtain(&t->opts, OPT_NEW_PIN, "PORTFOLIO_NEW_PIN", so ? "New SO PIN" : "New user PIN", new_pin);
+	rc = pin_obtain_new(&t->opts, OPT_NEW_PIN, "PORTFOLIO_NEW_PIN", so ? "New SO PIN" : "New user PIN", new_pin);
 	if (rc != TOOL_EXIT_OK) {
 		pin_wipe(old_pin);
 		return rc;
@@ -152,7 +152,7 @@ int cmd_set_pin(struct tool *t)
 		 * the only way to reach the SO PIN, and a check of the old one. */
 		rv = t->p11->C_Login(s, so ? CKU_SO : CKU_USER, (CK_UTF8CHAR_PTR)old_pin, (CK_ULONG)strlen(old_pin));
 		if (rv != CKR_OK)
-			rc = rv_fail(so ? "C_Login (SO)" : "C_Login (user)", rv);
+			rc = session_login_failed(t, s, so ? CKU_SO : CKU_USER, rv);
 		if (rc == TOOL_EXIT_OK) {
 			rv = t->p11->C_SetPIN(s, (CK_UTF8CHAR_PTR)old_pin, (CK_ULONG)strlen(old_pin),
 					      (CK_UTF8CHAR_PTR)new_pin, (CK_ULONG)strlen(new_pin));
@@ -178,7 +178,7 @@ int cmd_init_pin(struct tool *t)
 
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	rc = pin_obtain(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
+	rc = pin_obtain_new(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	rc = session_open(t, slot, 1, &s);

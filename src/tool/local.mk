@@ -45,6 +45,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/identity.sh \
 	tests/tool/auth_kat.sh \
 	tests/tool/encrypt.sh \
-	tests/tool/validate.sh
+	tests/tool/validate.sh \
+	tests/tool/pins.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

@@ -6,6 +6,7 @@
 
 #include "tool/module.h"
 #include "tool/options.h"
+#include "tool/pin.h"
 #include "tool/tool.h"
 
 #include <stdio.h>
@@ -24,6 +25,8 @@ struct command {
 
 /* Options every command accepts. */
 #define GLOBAL_OPTS (B(MODULE) | B(HELP))
+/* A command that takes any PIN takes --pin-file too. */
+#define PIN_OPTS (B(PIN) | B(SO_PIN) | B(USER_PIN) | B(OLD_PIN) | B(NEW_PIN))
 
 static const struct command commands[] = {
 	{ "list-slots", cmd_list_slots, 0, 0,
@@ -100,8 +103,10 @@ static void print_help(FILE *f)
 		print_command(f, &commands[i]);
 	fprintf(f, "\nChallenges are written as the LwM2M server writes them: 0x2345178 (hex,\n"
 		   "big-endian, an odd digit count gets a leading zero nibble) or decimal.\n\n"
-		   "PINs: --pin (user) / --so-pin, else PORTFOLIO_PIN / PORTFOLIO_SO_PIN, else a\n"
-		   "prompt without echo on a terminal. set-pin also reads PORTFOLIO_NEW_PIN.\n"
+		   "PINs: --pin (user) / --so-pin, else PORTFOLIO_PIN / PORTFOLIO_SO_PIN, else the\n"
+		   "next line of --pin-file PATH (- reads standard input), one PIN a line in the\n"
+		   "order the command asks, else a prompt without echo on a terminal (a new PIN\n"
+		   "twice). set-pin also reads PORTFOLIO_NEW_PIN.\n"
 		   "Module: --module PATH, else PORTFOLIO_TOOL_MODULE, else\n  %s\n\n"
 		   "Exit status: 0 success, 1 failure (PKCS#11 error, invalid signature),\n"
 		   "2 usage error. See portfolio-tool(1).\n",
@@ -120,6 +125,9 @@ static const struct command *find_command(const char *name)
 static int check_options(const struct command *c, const struct tool_options *opts)
 {
 	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
+
+	if (allowed & PIN_OPTS)
+		allowed |= B(PIN_FILE);
 
 	for (int o = 0; o < OPT_COUNT; o++) {
 		if ((c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
@@ -167,6 +175,7 @@ int main(int argc, char **argv)
 		return rc;
 	t.p11 = m.p11;
 	rc = c->run(&t);
+	pin_done();
 	fflush(stdout);
 	module_unload(&m);
 	return rc;

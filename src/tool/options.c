@@ -28,6 +28,7 @@ static const struct option long_options[] = {
 	{ "user", no_argument, NULL, OV(OPT_USER) },
 	{ "old-pin", required_argument, NULL, OV(OPT_OLD_PIN) },
 	{ "new-pin", required_argument, NULL, OV(OPT_NEW_PIN) },
+	{ "pin-file", required_argument, NULL, OV(OPT_PIN_FILE) },
 	{ "service", required_argument, NULL, OV(OPT_SERVICE) },
 	{ "index", required_argument, NULL, OV(OPT_INDEX) },
 	{ "type", required_argument, NULL, OV(OPT_TYPE) },

@@ -21,6 +21,7 @@ enum tool_opt {
 	OPT_USER,
 	OPT_OLD_PIN,
 	OPT_NEW_PIN,
+	OPT_PIN_FILE,
 	OPT_SERVICE,
 	OPT_INDEX,
 	OPT_TYPE,

@@ -27,6 +27,41 @@ int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out
 	return TOOL_EXIT_OK;
 }
 
+/* After a refused PIN, what the token's flags say about the tries left
+ * (PKCS#11 gives no count: "low", "final try" and "locked" are all there is). */
+static void report_tries(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
+{
+	int so = who == CKU_SO;
+	CK_FLAGS low = so ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
+	CK_FLAGS final = so ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
+	CK_FLAGS locked = so ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
+	CK_SESSION_INFO sinfo;
+	CK_TOKEN_INFO tinfo;
+	const char *note;
+
+	if (t->p11->C_GetSessionInfo(s, &sinfo) != CKR_OK ||
+	    t->p11->C_GetTokenInfo(sinfo.slotID, &tinfo) != CKR_OK)
+		return;
+	if (tinfo.flags & locked)
+		note = so ? "is now locked" : "is now locked: the SO can set a new one (init-pin)";
+	else if (tinfo.flags & final)
+		note = "has one try left before it locks";
+	else if (tinfo.flags & low)
+		note = "has few tries left";
+	else
+		note = "still has tries left (the token does not report them as low)";
+	fprintf(stderr, "portfolio-tool: the %s PIN %s\n", so ? "SO" : "user", note);
+}
+
+int session_login_failed(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who, CK_RV rv)
+{
+	int rc = rv_fail(who == CKU_SO ? "C_Login (SO)" : "C_Login (user)", rv);
+
+	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED)
+		report_tries(t, s, who);
+	return rc;
+}
+
 int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
 {
 	char pin[TOOL_PIN_MAX];
@@ -42,7 +77,7 @@ int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
 	rv = t->p11->C_Login(s, who, (CK_UTF8CHAR_PTR)pin, (CK_ULONG)strlen(pin));
 	pin_wipe(pin);
 	if (rv != CKR_OK)
-		return rv_fail(who == CKU_SO ? "C_Login (SO)" : "C_Login (user)", rv);
+		return session_login_failed(t, s, who, rv);
 	return TOOL_EXIT_OK;
 }
 

@@ -14,8 +14,13 @@ int tool_slot(struct tool *t, CK_SLOT_ID *slot);
 /* Opens a serial session (read-write when rw). Returns an exit code. */
 int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out);
 
-/* Logs in as CKU_USER (PIN from --pin / PORTFOLIO_PIN / prompt) or CKU_SO
- * (--so-pin / PORTFOLIO_SO_PIN / prompt). Returns an exit code. */
+/* Reports a failed C_Login (rv_fail), and after a wrong PIN what the token
+ * says about the tries left. Returns TOOL_EXIT_FAILURE. */
+int session_login_failed(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who, CK_RV rv);
+
+/* Logs in as CKU_USER (PIN from --pin / PORTFOLIO_PIN / --pin-file / prompt)
+ * or CKU_SO (--so-pin / PORTFOLIO_SO_PIN / --pin-file / prompt). Returns an
+ * exit code. */
 int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who);
 
 /* Logs out (if logged in) and closes; errors do not matter any more here. */
