@@ -119,7 +119,7 @@ int cmd_verify(struct tool *t)
 			printf("signature valid\n");
 		} else if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE) {
 			printf("signature INVALID\n");
-			rc = TOOL_EXIT_FAILURE;
+			rc = TOOL_EXIT_INVALID;
 		} else {
 			rc = rv_fail("C_Verify", rv);
 		}

@@ -125,6 +125,9 @@ int cmd_decrypt(struct tool *t)
 		rv = t->p11->C_Decrypt(s, in, (CK_ULONG)in_len, out, &out_len);
 	if (rv != CKR_OK) {
 		rc = rv_fail("C_Decrypt", rv);
+		/* A wrong challenge, key or tampered AuthData: the answer, not a fault. */
+		if (rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_ENCRYPTED_DATA_LEN_RANGE)
+			rc = TOOL_EXIT_INVALID;
 		goto out;
 	}
 	print_plaintext(out, out_len);

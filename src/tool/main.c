@@ -108,8 +108,8 @@ static void print_help(FILE *f)
 		   "order the command asks, else a prompt without echo on a terminal (a new PIN\n"
 		   "twice). set-pin also reads PORTFOLIO_NEW_PIN.\n"
 		   "Module: --module PATH, else PORTFOLIO_TOOL_MODULE, else\n  %s\n\n"
-		   "Exit status: 0 success, 1 failure (PKCS#11 error, invalid signature),\n"
-		   "2 usage error. See portfolio-tool(1).\n",
+		   "Exit status: 0 success, 1 the module failed (PKCS#11 error, I/O), 2 usage\n"
+		   "error, 3 signature or AuthData INVALID (verify, decrypt). See portfolio-tool(1).\n",
 		   PORTFOLIO_TOOL_DEFAULT_MODULE);
 }
 

@@ -54,8 +54,9 @@ struct tool_options {
 
 /* Exit codes shared by every command. */
 #define TOOL_EXIT_OK      0
-#define TOOL_EXIT_FAILURE 1 /* a PKCS#11 error, an invalid signature, an I/O error */
+#define TOOL_EXIT_FAILURE 1 /* the module or an I/O operation failed (a PKCS#11 error) */
 #define TOOL_EXIT_USAGE   2 /* the command line is wrong */
+#define TOOL_EXIT_INVALID 3 /* the check ran and said no: signature or AuthData invalid */
 
 /* Parses argv into opts. Returns TOOL_EXIT_OK or TOOL_EXIT_USAGE (message printed). */
 int options_parse(int argc, char **argv, struct tool_options *opts);
