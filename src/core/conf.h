@@ -26,6 +26,8 @@ typedef struct core_config {
 	char *store_path;
 	char *backend;            /* default backend of every instance */
 	int log_level;            /* -1: not set in the file */
+	char *log_file;           /* NULL: stderr */
+	int syslog;               /* also copy messages to syslog(3) */
 	CK_ULONG max_instances;
 	core_instance_conf *inst;
 	size_t n_inst;

@@ -161,6 +161,16 @@ static CK_RV parse_line(core_config *cfg, char *text, const char *name, unsigned
 		cfg->log_level = lvl;
 		return CKR_OK;
 	}
+	if (strcmp(key, "log_file") == 0)
+		return set_str(&cfg->log_file, val) == 0 ? CKR_OK : CKR_HOST_MEMORY;
+	if (strcmp(key, "syslog") == 0) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
+			PF_ERROR("%s:%u: syslog must be yes or no", name, line);
+			return CKR_GENERAL_ERROR;
+		}
+		cfg->syslog = strcmp(val, "yes") == 0;
+		return CKR_OK;
+	}
 	if (strcmp(key, "max_instances") == 0) {
 		CK_ULONG v;
 		if (parse_ulong(val, &v) != 0 || v < 1 || v > CORE_LIMIT_MAX_INSTANCES) {
@@ -296,6 +306,7 @@ void core_config_free(core_config *cfg)
 {
 	free(cfg->store_path);
 	free(cfg->backend);
+	free(cfg->log_file);
 	for (size_t i = 0; i < cfg->n_inst; i++) {
 		free(cfg->inst[i].backend);
 		free(cfg->inst[i].reader);

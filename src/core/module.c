@@ -2,6 +2,7 @@
 #include "core/core.h"
 #include "util/log.h"
 
+#include <errno.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -127,6 +128,11 @@ static void apply_log_level(int config_read)
 		lvl = core_g.cfg.log_level;
 	if (lvl >= 0)
 		pf_log_set_level((pf_log_level)lvl);
+	if (!config_read)
+		return;
+	pf_log_set_syslog(core_g.cfg.syslog);
+	if (pf_log_set_file(core_g.cfg.log_file) != 0) /* not fatal: logs go on to stderr */
+		PF_WARN("cannot open log_file %s: %s", core_g.cfg.log_file, strerror(errno));
 }
 
 static void teardown(void)

@@ -8,6 +8,7 @@ INTEROP_TESTS = \
 	tests/interop/p11kit_module.sh \
 	tests/interop/store_unusable.sh \
 	tests/interop/install.sh \
+	tests/interop/logging.sh \
 	tests/interop/pykcs11_server.py
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
