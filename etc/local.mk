@@ -41,3 +41,12 @@ etc/portfolio-pkcs11.conf.example: $(srcdir)/etc/portfolio-pkcs11.conf.example.i
 # headers with the vendor constants.
 portfoliopkcs11_pkgconfigdir = $(libdir)/pkgconfig
 portfoliopkcs11_pkgconfig_DATA = etc/portfolio-pkcs11.pc
+
+# Bash completion, under the prefix like the rest (bash-completion also reads
+# $(datadir)/bash-completion/completions of /usr/local).
+bashcompletiondir = $(datadir)/bash-completion/completions
+bashcompletion_DATA = etc/portfolio-tool
+CLEANFILES += etc/portfolio-tool
+EXTRA_DIST += etc/portfolio-tool.bash-completion
+etc/portfolio-tool: $(srcdir)/etc/portfolio-tool.bash-completion
+	$(AM_V_GEN)$(MKDIR_P) etc && cp $(srcdir)/etc/portfolio-tool.bash-completion $@

@@ -46,6 +46,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/auth_kat.sh \
 	tests/tool/encrypt.sh \
 	tests/tool/validate.sh \
-	tests/tool/pins.sh
+	tests/tool/pins.sh \
+	tests/tool/completion.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

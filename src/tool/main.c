@@ -93,6 +93,29 @@ static void print_command(FILE *f, const struct command *c)
 	fputc('\n', f);
 }
 
+/* Every option the command accepts, from its table entry: for people and
+ * for the bash completion (scripts/portfolio-tool.bash), which reads it. */
+static uint64_t accepted_options(const struct command *c)
+{
+	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
+
+	return (allowed & PIN_OPTS) ? allowed | B(PIN_FILE) : allowed;
+}
+
+static void print_command_options(FILE *f, const struct command *c)
+{
+	uint64_t allowed = accepted_options(c);
+	const char *sep = "Options:";
+
+	for (int o = 0; o < OPT_COUNT; o++) {
+		if (allowed & OPTBIT(o)) {
+			fprintf(f, "%s --%s", sep, options_name((enum tool_opt)o));
+			sep = ",";
+		}
+	}
+	fputc('\n', f);
+}
+
 static void print_help(FILE *f)
 {
 	fprintf(f, "Usage: portfolio-tool [--module PATH] COMMAND [OPTIONS]\n\n"
@@ -124,10 +147,7 @@ static const struct command *find_command(const char *name)
 /* Every required option present, and nothing a command does not take. */
 static int check_options(const struct command *c, const struct tool_options *opts)
 {
-	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
-
-	if (allowed & PIN_OPTS)
-		allowed |= B(PIN_FILE);
+	uint64_t allowed = accepted_options(c);
 
 	for (int o = 0; o < OPT_COUNT; o++) {
 		if ((c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
@@ -165,6 +185,7 @@ int main(int argc, char **argv)
 	if (options_has(&t.opts, OPT_HELP)) {
 		printf("Usage: portfolio-tool [--module PATH] ");
 		print_command(stdout, c);
+		print_command_options(stdout, c);
 		return TOOL_EXIT_OK;
 	}
 	rc = check_options(c, &t.opts);

@@ -18,13 +18,18 @@ pf_make install DESTDIR="$dest" \
 chmod 755 "$PF_TMP"
 
 # Paths as configured, under DESTDIR.
-eval "$(printf 'pf-dirs:\n\t@printf "libdir=%%s localstatedir=%%s docdir=%%s\\n" "$(libdir)" "$(localstatedir)" "$(docdir)"\n' |
+eval "$(printf 'pf-dirs:\n\t@printf "libdir=%%s localstatedir=%%s docdir=%%s datadir=%%s mandir=%%s\\n" "$(libdir)" "$(localstatedir)" "$(docdir)" "$(datadir)" "$(mandir)"\n' |
 	pf_make -s -f Makefile -f - pf-dirs)"
 module="$dest$libdir/pkcs11/libportfolio-pkcs11.so"
 statedir="$dest$localstatedir/lib/portfolio-pkcs11"
 [ -f "$module" ] || fail "no module at $module"
 [ -f "$dest$libdir/pkgconfig/portfolio-pkcs11.pc" ] || fail "no pkg-config file"
 [ -f "$dest$docdir/examples/portfolio-pkcs11.conf.example" ] || fail "no example configuration"
+[ -f "$dest$datadir/bash-completion/completions/portfolio-tool" ] || fail "no bash completion"
+[ -f "$dest$mandir/man5/portfolio-pkcs11.conf.5" ] || fail "no portfolio-pkcs11.conf(5)"
+for doc in README.md architecture.md mechanisms.md; do # what the man pages cite
+	[ -f "$dest$docdir/$doc" ] || fail "$doc not installed"
+done
 grep -qxF "module: $libdir/pkcs11/libportfolio-pkcs11.so" \
 	"$(find "$dest" -name portfolio-pkcs11.module)" || fail "the .module file names another path"
 [ -d "$statedir" ] || fail "make install did not create $statedir"
@@ -35,6 +40,13 @@ grep -qxF "module: $libdir/pkcs11/libportfolio-pkcs11.so" \
 home="$PF_TMP/home"
 mkdir -p "$home/.config/pkcs11/modules"
 printf 'module: %s\n' "$module" > "$home/.config/pkcs11/modules/portfolio.module"
+# Other modules registered on this machine (another build's, say) stay out of
+# this user's p11-kit: only ours may speak on stderr here.
+sysmods="$(pkg-config --variable=p11_module_configs p11-kit-1 2>/dev/null || true)"
+for f in "$sysmods"/*.module /etc/pkcs11/modules/*.module; do
+	[ -f "$f" ] || continue
+	printf 'enable-in: pf-install-test-none\n' > "$home/.config/pkcs11/modules/$(basename "$f")"
+done
 printf 'store = %s/store.db\n' "$statedir" > "$home/portfolio-pkcs11.conf"
 chown -R nobody: "$home"
 as_user() { # as_user GID CMD...: nobody with primary group GID and no other
