@@ -8,6 +8,8 @@
  *                    expects (SOURCE_DATA) or its hash (SOURCE_HASH).
  */
 #include "tool/hex.h"
+#include "tool/names.h"
+#include "tool/out.h"
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
@@ -62,6 +64,13 @@ int cmd_sign(struct tool *t)
 			rc = rv_fail("C_Sign", rv);
 	}
 	session_close(t, s);
+	if (rc == TOOL_EXIT_OK && out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_hex(doc, "signature", sig, sig_len);
+		out_str(doc, "mechanism", mechanism_name(mech.mechanism));
+		return out_print(doc, rc);
+	}
 	if (rc == TOOL_EXIT_OK) {
 		hex_print(stdout, sig, sig_len);
 		putchar('\n');
@@ -115,15 +124,22 @@ int cmd_verify(struct tool *t)
 		rc = rv_fail("C_VerifyInit", rv);
 	} else {
 		rv = t->p11->C_Verify(s, data, data_len, sig, (CK_ULONG)sig_len);
-		if (rv == CKR_OK) {
-			printf("signature valid\n");
-		} else if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE) {
-			printf("signature INVALID\n");
+		if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE)
 			rc = TOOL_EXIT_INVALID;
-		} else {
+		else if (rv != CKR_OK)
 			rc = rv_fail("C_Verify", rv);
-		}
 	}
 	session_close(t, s);
+	if (rc != TOOL_EXIT_OK && rc != TOOL_EXIT_INVALID)
+		return rc;
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_bool(doc, "valid", rc == TOOL_EXIT_OK);
+		out_str(doc, "result", pf_ckr_name_str(rv));
+		out_str(doc, "mechanism", mechanism_name(mech.mechanism));
+		return out_print(doc, rc);
+	}
+	printf(rc == TOOL_EXIT_OK ? "signature valid\n" : "signature INVALID\n");
 	return rc;
 }

@@ -2,6 +2,7 @@
  * cmd_token.c - init-instance, set-pin, init-pin: creating a Portfolio
  * instance (a token) and managing its two PINs.
  */
+#include "tool/out.h"
 #include "tool/pin.h"
 #include "tool/rv.h"
 #include "tool/session.h"
@@ -116,11 +117,19 @@ int cmd_init_instance(struct tool *t)
 		pin_wipe(user_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	/* stdout carries only the id, so scripts can capture it. */
-	printf("%lu\n", (unsigned long)slot);
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_bool(doc, "user_pin_set", want_user_pin);
+		rc = out_print(doc, TOOL_EXIT_OK);
+	} else {
+		/* stdout carries only the id, so scripts can capture it. */
+		printf("%lu\n", (unsigned long)slot);
+	}
 	fprintf(stderr, "portfolio-tool: created instance /16/%lu (slot %lu)%s\n", (unsigned long)slot,
 		(unsigned long)slot, want_user_pin ? " with its user PIN" : "; no user PIN yet: run init-pin");
-	return TOOL_EXIT_OK;
+	return rc;
 }
 
 int cmd_set_pin(struct tool *t)

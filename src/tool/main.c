@@ -24,7 +24,7 @@ struct command {
 #define B(o) OPTBIT(OPT_##o)
 
 /* Options every command accepts. */
-#define GLOBAL_OPTS (B(MODULE) | B(HELP))
+#define GLOBAL_OPTS (B(MODULE) | B(HELP) | B(JSON))
 /* A command that takes any PIN takes --pin-file too. */
 #define PIN_OPTS (B(PIN) | B(SO_PIN) | B(USER_PIN) | B(OLD_PIN) | B(NEW_PIN))
 

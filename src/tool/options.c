@@ -46,6 +46,7 @@ static const struct option long_options[] = {
 	{ "signature", required_argument, NULL, OV(OPT_SIGNATURE) },
 	{ "cbc", no_argument, NULL, OV(OPT_CBC) },
 	{ "data", required_argument, NULL, OV(OPT_DATA) },
+	{ "json", no_argument, NULL, OV(OPT_JSON) },
 	{ "help", no_argument, NULL, OV(OPT_HELP) },
 	{ "version", no_argument, NULL, OV(OPT_VERSION) },
 	{ NULL, 0, NULL, 0 },
