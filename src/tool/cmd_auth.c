@@ -56,12 +56,12 @@ int cmd_sign(struct tool *t)
 	mech.mechanism = auth_mechanism(t, s, key);
 	rv = t->p11->C_SignInit(s, &mech, key);
 	if (rv != CKR_OK) {
-		rc = rv_fail("C_SignInit", rv);
+		rc = identity_op_failed(t, s, "C_SignInit", rv, (CK_ULONG)identity);
 	} else {
 		/* SOURCE_TOKEN: the data is empty, the Identity is in the token. */
 		rv = t->p11->C_Sign(s, &no_data, 0, sig, &sig_len);
 		if (rv != CKR_OK)
-			rc = rv_fail("C_Sign", rv);
+			rc = identity_op_failed(t, s, "C_Sign", rv, (CK_ULONG)identity);
 	}
 	session_close(t, s);
 	if (rc == TOOL_EXIT_OK && out_json(t)) {

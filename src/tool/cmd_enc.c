@@ -45,7 +45,7 @@ int cmd_encrypt(struct tool *t)
 	params.ulIdentityId = (CK_ULONG)identity;
 	rv = t->p11->C_EncryptInit(s, &mech, key);
 	if (rv != CKR_OK) {
-		rc = rv_fail("C_EncryptInit", rv);
+		rc = identity_op_failed(t, s, "C_EncryptInit", rv, (CK_ULONG)identity);
 		goto out;
 	}
 	/* The length depends on the Identity value held by the token: ask
@@ -59,7 +59,7 @@ int cmd_encrypt(struct tool *t)
 			rv = t->p11->C_Encrypt(s, &no_data, 0, out, &out_len);
 	}
 	if (rv != CKR_OK) {
-		rc = rv_fail("C_Encrypt", rv);
+		rc = identity_op_failed(t, s, "C_Encrypt", rv, (CK_ULONG)identity);
 		goto out;
 	}
 	if (out_json(t)) {

@@ -72,6 +72,7 @@ int cmd_set_identity(struct tool *t)
 	unsigned long id;
 	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE s;
+	enum identity_state state;
 	int rc = tool_slot(t, &slot);
 
 	if (rc == TOOL_EXIT_OK)
@@ -84,10 +85,15 @@ int cmd_set_identity(struct tool *t)
 	rc = session_login(t, s, provision ? CKU_SO : CKU_USER);
 	if (rc == TOOL_EXIT_OK)
 		rc = write_identity(t, s, (CK_ULONG)id, value, provision);
+	/* Say what the token now holds, not what the command would usually mean. */
+	state = rc == TOOL_EXIT_OK ? identity_state(t, s, (CK_ULONG)id) : IDENTITY_UNKNOWN;
 	session_close(t, s);
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: identity /16/%lu/0/%lu = \"%s\"%s\n", (unsigned long)slot, (unsigned long)slot, id,
-		       value, provision ? " (hash provisioned)" : " (value only; the provisioned hash is unchanged)");
+		printf("slot %lu: identity %lu = \"%s\"%s\n", (unsigned long)slot, id, value,
+		       provision ? " (hash provisioned)" :
+		       state == IDENTITY_HASHED ? " (value only; the provisioned hash is unchanged)" :
+		       state == IDENTITY_NO_HASH ? " (value only; no hash is provisioned: sign and encrypt "
+						   "need set-identity --provision, as SO)" : " (value only)");
 	return rc;
 }
 

@@ -24,6 +24,8 @@ enum slot_state { SLOT_TOKEN, SLOT_NO_TOKEN, SLOT_UNREADABLE, SLOT_FREE };
 
 struct slot_view {
 	CK_SLOT_ID slot;
+	int has_instance;
+	unsigned long instance;
 	enum slot_state state;
 	CK_RV rv; /* SLOT_UNREADABLE: why */
 	CK_TOKEN_INFO tinfo;
@@ -35,6 +37,7 @@ static void read_slot(struct tool *t, CK_SLOT_ID slot, struct slot_view *v)
 
 	memset(v, 0, sizeof(*v));
 	v->slot = slot;
+	v->has_instance = slot_instance(t, slot, &v->instance);
 	v->rv = t->p11->C_GetSlotInfo(slot, &sinfo);
 	if (v->rv == CKR_OK && !(sinfo.flags & CKF_TOKEN_PRESENT)) {
 		v->state = SLOT_NO_TOKEN;
@@ -53,7 +56,9 @@ static void print_slot(const struct slot_view *v)
 {
 	const CK_TOKEN_INFO *ti = &v->tinfo;
 
-	printf("Slot %lu (/16/%lu)", (unsigned long)v->slot, (unsigned long)v->slot);
+	printf("Slot %lu", (unsigned long)v->slot);
+	if (v->has_instance)
+		printf(" (/16/%lu)", v->instance);
 	switch (v->state) {
 	case SLOT_NO_TOKEN:
 		printf(": no token\n");
@@ -62,7 +67,7 @@ static void print_slot(const struct slot_view *v)
 		printf(": token unreadable: %s\n", pf_ckr_name_str(v->rv));
 		return;
 	case SLOT_FREE:
-		printf(": free; init-instance creates instance %lu here\n", (unsigned long)v->slot);
+		printf(": free; init-instance creates the next instance here\n");
 		return;
 	case SLOT_TOKEN:
 		break;
@@ -86,6 +91,8 @@ static json_object *slot_json(const struct slot_view *v)
 	json_object *o = json_object_new_object();
 
 	out_ulong(o, "slot", (unsigned long)v->slot);
+	if (v->has_instance)
+		out_ulong(o, "instance", v->instance);
 	out_str(o, "state", states[v->state]);
 	if (v->state == SLOT_UNREADABLE)
 		out_str(o, "error", pf_ckr_name_str(v->rv));

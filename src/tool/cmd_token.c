@@ -84,6 +84,7 @@ int cmd_init_instance(struct tool *t)
 	CK_UTF8CHAR label[32];
 	char so_pin[TOOL_PIN_MAX], user_pin[TOOL_PIN_MAX];
 	CK_SLOT_ID slot = 0;
+	unsigned long iid;
 	CK_RV rv;
 	int want_user_pin, rc;
 
@@ -121,14 +122,19 @@ int cmd_init_instance(struct tool *t)
 		json_object *doc = json_object_new_object();
 
 		out_ulong(doc, "slot", (unsigned long)slot);
+		if (slot_instance(t, slot, &iid))
+			out_ulong(doc, "instance", iid);
 		out_bool(doc, "user_pin_set", want_user_pin);
 		rc = out_print(doc, TOOL_EXIT_OK);
 	} else {
 		/* stdout carries only the id, so scripts can capture it. */
 		printf("%lu\n", (unsigned long)slot);
 	}
-	fprintf(stderr, "portfolio-tool: created instance /16/%lu (slot %lu)%s\n", (unsigned long)slot,
-		(unsigned long)slot, want_user_pin ? " with its user PIN" : "; no user PIN yet: run init-pin");
+	if (slot_instance(t, slot, &iid))
+		fprintf(stderr, "portfolio-tool: created instance /16/%lu (slot %lu)", iid, (unsigned long)slot);
+	else
+		fprintf(stderr, "portfolio-tool: created the instance of slot %lu", (unsigned long)slot);
+	fprintf(stderr, "%s\n", want_user_pin ? " with its user PIN" : "; no user PIN yet: run init-pin");
 	return rc;
 }
 

@@ -50,6 +50,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/validate.sh \
 	tests/tool/pins.sh \
 	tests/tool/completion.sh \
-	tests/tool/json.sh
+	tests/tool/json.sh \
+	tests/tool/messages.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

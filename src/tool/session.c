@@ -17,6 +17,21 @@ int tool_slot(struct tool *t, CK_SLOT_ID *slot)
 	return rc;
 }
 
+int slot_instance(struct tool *t, CK_SLOT_ID slot, unsigned long *iid)
+{
+	CK_SLOT_INFO info;
+	char desc[sizeof(info.slotDescription) + 1];
+	char tail;
+
+	/* Slot ids are the module's to give (the p11-kit proxy renumbers
+	 * them); the instance is in the description the module writes. */
+	if (t->p11->C_GetSlotInfo(slot, &info) != CKR_OK)
+		return 0;
+	memcpy(desc, info.slotDescription, sizeof(info.slotDescription));
+	desc[sizeof(info.slotDescription)] = '\0';
+	return sscanf(desc, "Portfolio /16/%lu%c", iid, &tail) == 2 && tail == ' ';
+}
+
 int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out)
 {
 	CK_FLAGS flags = CKF_SERIAL_SESSION | (rw ? CKF_RW_SESSION : 0);
@@ -136,6 +151,44 @@ int find_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, CK_OBJECT_HA
 	};
 
 	return find_one(t, s, tmpl, sizeof(tmpl) / sizeof(tmpl[0]), out, found);
+}
+
+enum identity_state identity_state(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id)
+{
+	CK_OBJECT_HANDLE obj;
+	CK_BBOOL provisioned = CK_FALSE;
+	CK_ATTRIBUTE a = { CKA_PORTFOLIO_HASH_PROVISIONED, &provisioned, sizeof(provisioned) };
+	int found;
+
+	if (find_identity(t, s, id, &obj, &found) != TOOL_EXIT_OK)
+		return IDENTITY_UNKNOWN;
+	if (!found)
+		return IDENTITY_ABSENT;
+	if (t->p11->C_GetAttributeValue(s, obj, &a, 1) != CKR_OK)
+		return IDENTITY_UNKNOWN;
+	return provisioned == CK_TRUE ? IDENTITY_HASHED : IDENTITY_NO_HASH;
+}
+
+int identity_op_failed(struct tool *t, CK_SESSION_HANDLE s, const char *what, CK_RV rv, CK_ULONG id)
+{
+	int rc = rv_fail(what, rv);
+
+	if (rv != CKR_MECHANISM_PARAM_INVALID)
+		return rc;
+	/* The module answers both with CKR_MECHANISM_PARAM_INVALID; say which. */
+	switch (identity_state(t, s, id)) {
+	case IDENTITY_ABSENT:
+		fprintf(stderr, "portfolio-tool: there is no Identity instance %lu (set-identity --id %lu)\n",
+			(unsigned long)id, (unsigned long)id);
+		break;
+	case IDENTITY_NO_HASH:
+		fprintf(stderr, "portfolio-tool: Identity instance %lu has no provisioned hash "
+			"(set-identity --provision, as SO)\n", (unsigned long)id);
+		break;
+	default:
+		break;
+	}
+	return rc;
 }
 
 int parse_service(struct tool *t, CK_ULONG *service)
