@@ -18,7 +18,7 @@ pf_make install DESTDIR="$dest" \
 chmod 755 "$PF_TMP"
 
 # Paths as configured, under DESTDIR.
-eval "$(printf 'pf-dirs:\n\t@printf "libdir=%%s localstatedir=%%s docdir=%%s datadir=%%s mandir=%%s\\n" "$(libdir)" "$(localstatedir)" "$(docdir)" "$(datadir)" "$(mandir)"\n' |
+eval "$(printf 'pf-dirs:\n\t@printf "libdir=%%s localstatedir=%%s docdir=%%s datadir=%%s mandir=%%s pydir=%%s\\n" "$(libdir)" "$(localstatedir)" "$(docdir)" "$(datadir)" "$(mandir)" "$(portfoliopythondir)"\n' |
 	pf_make -s -f Makefile -f - pf-dirs)"
 module="$dest$libdir/pkcs11/libportfolio-pkcs11.so"
 statedir="$dest$localstatedir/lib/portfolio-pkcs11"
@@ -26,6 +26,7 @@ statedir="$dest$localstatedir/lib/portfolio-pkcs11"
 [ -f "$dest$libdir/pkgconfig/portfolio-pkcs11.pc" ] || fail "no pkg-config file"
 [ -f "$dest$docdir/examples/portfolio-pkcs11.conf.example" ] || fail "no example configuration"
 [ -f "$dest$datadir/bash-completion/completions/portfolio-tool" ] || fail "no bash completion"
+[ -f "$dest$pydir/portfolio_pkcs11.py" ] || fail "no Python binding in $pydir"
 [ -f "$dest$mandir/man5/portfolio-pkcs11.conf.5" ] || fail "no portfolio-pkcs11.conf(5)"
 for doc in README.md architecture.md mechanisms.md; do # what the man pages cite
 	[ -f "$dest$docdir/$doc" ] || fail "$doc not installed"

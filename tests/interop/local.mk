@@ -9,6 +9,7 @@ INTEROP_TESTS = \
 	tests/interop/store_unusable.sh \
 	tests/interop/install.sh \
 	tests/interop/logging.sh \
+	tests/interop/python_binding.py \
 	tests/interop/pykcs11_server.py
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
