@@ -17,6 +17,7 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_list.c \
 	src/tool/cmd_token.c \
 	src/tool/cmd_key.c \
+	src/tool/cmd_delete.c \
 	src/tool/cmd_identity.c \
 	src/tool/cmd_auth.c \
 	src/tool/cmd_enc.c
@@ -51,6 +52,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/pins.sh \
 	tests/tool/completion.sh \
 	tests/tool/json.sh \
-	tests/tool/messages.sh
+	tests/tool/messages.sh \
+	tests/tool/delete.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

@@ -60,6 +60,12 @@ static const struct command commands[] = {
 	  "set-identity --slot N --id I --value STR [--provision]",
 	  "Write Identity instance /16/N/0/I. --provision (as SO) also provisions\n"
 	  "SHA-256(STR); without it (as user) only the value changes." },
+	{ "delete-key", cmd_delete_key, B(SLOT) | B(SERVICE) | B(INDEX), B(PIN) | B(SO) | B(SO_PIN),
+	  "delete-key --slot N --service auth|enc --index K [--so]",
+	  "Delete key Kn of a keyset (C_DestroyObject; as the user, or the SO with --so)." },
+	{ "delete-identity", cmd_delete_identity, B(SLOT) | B(ID), B(PIN) | B(SO) | B(SO_PIN),
+	  "delete-identity --slot N --id I [--so]",
+	  "Delete Identity instance /16/N/0/I with its hash (as the user, or the SO with --so)." },
 	{ "get-identity", cmd_get_identity, B(SLOT), B(ID) | B(PIN),
 	  "get-identity --slot N [--id I]",
 	  "Print Identity values (one, or all with their ids)." },
@@ -70,7 +76,7 @@ static const struct command commands[] = {
 	  B(IDENTITY_VALUE) | B(IDENTITY_HASH) | B(HMAC) | B(PIN),
 	  "verify --slot N (--identity-value STR | --identity-hash HEX) --challenge C\n"
 	  "       --index K --signature HEX [--hmac]",
-	  "Server side: check a signature; exit 0 \"signature valid\", 1 \"signature INVALID\"." },
+	  "Server side: check a signature; exit 0 \"signature valid\", 3 \"signature INVALID\"." },
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
