@@ -10,6 +10,7 @@ portfolio_tool_SOURCES = \
 	src/tool/names.c src/tool/names.h \
 	src/tool/hex.c src/tool/hex.h \
 	src/tool/out.c src/tool/out.h \
+	src/tool/uri.c src/tool/uri.h \
 	src/tool/challenge.c src/tool/challenge.h \
 	src/tool/pin.c src/tool/pin.h \
 	src/tool/keyinput.c src/tool/keyinput.h \
@@ -21,12 +22,12 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_identity.c \
 	src/tool/cmd_auth.c \
 	src/tool/cmd_enc.c
-portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
 # libcrypto only for SHA-256 when re-provisioning an Identity and for wiping;
 # -ldl comes from configure's LIBS.
-portfolio_tool_LDADD = $(OPENSSL_LIBS) $(JSONC_LIBS)
+portfolio_tool_LDADD = $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
 
 # The tool's own challenge parser against the canonical examples.
 if HAVE_CMOCKA
@@ -53,6 +54,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/completion.sh \
 	tests/tool/json.sh \
 	tests/tool/messages.sh \
-	tests/tool/delete.sh
+	tests/tool/delete.sh \
+	tests/tool/select.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

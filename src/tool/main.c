@@ -27,6 +27,8 @@ struct command {
 #define GLOBAL_OPTS (B(MODULE) | B(HELP) | B(JSON))
 /* A command that takes any PIN takes --pin-file too. */
 #define PIN_OPTS (B(PIN) | B(SO_PIN) | B(USER_PIN) | B(OLD_PIN) | B(NEW_PIN))
+/* A command that takes --slot takes the other ways to name a token too. */
+#define TOKEN_OPTS (B(URI) | B(TOKEN) | B(SERIAL))
 
 static const struct command commands[] = {
 	{ "list-slots", cmd_list_slots, 0, 0,
@@ -105,6 +107,8 @@ static uint64_t accepted_options(const struct command *c)
 {
 	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
 
+	if (allowed & B(SLOT))
+		allowed |= TOKEN_OPTS;
 	return (allowed & PIN_OPTS) ? allowed | B(PIN_FILE) : allowed;
 }
 
@@ -155,7 +159,12 @@ static int check_options(const struct command *c, const struct tool_options *opt
 {
 	uint64_t allowed = accepted_options(c);
 
+	if ((c->required & B(SLOT)) && !(opts->seen & (B(SLOT) | TOKEN_OPTS)))
+		return usage_error("%s needs a token: --slot N, --token LABEL, --serial S or --uri pkcs11:...",
+				   c->name);
 	for (int o = 0; o < OPT_COUNT; o++) {
+		if (o == OPT_SLOT)
+			continue; /* checked above */
 		if ((c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
 			return usage_error("%s needs --%s", c->name, options_name((enum tool_opt)o));
 		if ((opts->seen & OPTBIT(o)) && !(allowed & OPTBIT(o)))

@@ -19,6 +19,9 @@
 static const struct option long_options[] = {
 	{ "module", required_argument, NULL, OV(OPT_MODULE) },
 	{ "slot", required_argument, NULL, OV(OPT_SLOT) },
+	{ "uri", required_argument, NULL, OV(OPT_URI) },
+	{ "token", required_argument, NULL, OV(OPT_TOKEN) },
+	{ "serial", required_argument, NULL, OV(OPT_SERIAL) },
 	{ "login", no_argument, NULL, OV(OPT_LOGIN) },
 	{ "pin", required_argument, NULL, OV(OPT_PIN) },
 	{ "so-pin", required_argument, NULL, OV(OPT_SO_PIN) },

@@ -12,6 +12,9 @@
 enum tool_opt {
 	OPT_MODULE,
 	OPT_SLOT,
+	OPT_URI,
+	OPT_TOKEN,
+	OPT_SERIAL,
 	OPT_LOGIN,
 	OPT_PIN,
 	OPT_SO_PIN,

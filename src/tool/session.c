@@ -3,17 +3,80 @@
 #include "tool/challenge.h"
 #include "tool/pin.h"
 #include "tool/rv.h"
+#include "tool/uri.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The filter of --uri, or of --token/--serial; NULL after a usage error. */
+static struct tool_uri *token_filter(struct tool *t)
+{
+	const char *why = "out of memory";
+	struct tool_uri *u;
+
+	if (options_has(&t->opts, OPT_URI)) {
+		if (options_has(&t->opts, OPT_TOKEN) || options_has(&t->opts, OPT_SERIAL)) {
+			usage_error("--uri names the token itself: no --token or --serial with it");
+			return NULL;
+		}
+		u = tool_uri_parse(t->opts.value[OPT_URI], &why);
+		if (u == NULL)
+			usage_error("--uri is not a PKCS#11 URI for a token: %s", why);
+		return u;
+	}
+	u = tool_uri_from_token(t->opts.value[OPT_TOKEN], t->opts.value[OPT_SERIAL], &why);
+	if (u == NULL)
+		usage_error("%s", why);
+	return u;
+}
+
+/* The one slot whose token the filter matches. Through the p11-kit proxy
+ * slot ids are renumbered: a label, serial or URI still finds the token. */
+static int find_token_slot(struct tool *t, struct tool_uri *u, CK_SLOT_ID *slot)
+{
+	CK_SLOT_ID ids[256];
+	CK_ULONG count = sizeof(ids) / sizeof(ids[0]), matches = 0;
+	CK_RV rv = t->p11->C_GetSlotList(CK_TRUE, ids, &count);
+
+	if (rv != CKR_OK)
+		return rv_fail("C_GetSlotList", rv);
+	for (CK_ULONG i = 0; i < count; i++) {
+		CK_SLOT_INFO si;
+		CK_TOKEN_INFO ti;
+
+		if (t->p11->C_GetSlotInfo(ids[i], &si) != CKR_OK || t->p11->C_GetTokenInfo(ids[i], &ti) != CKR_OK ||
+		    !(ti.flags & CKF_TOKEN_INITIALIZED) || !tool_uri_match(u, ids[i], &si, &ti))
+			continue;
+		*slot = ids[i];
+		matches++;
+	}
+	if (matches == 1)
+		return TOOL_EXIT_OK;
+	fprintf(stderr, "portfolio-tool: %s token matches; see list-slots%s\n", matches == 0 ? "no" : "more than one",
+		matches == 0 ? "" : " and add --serial, or use --slot");
+	return TOOL_EXIT_FAILURE;
+}
+
 int tool_slot(struct tool *t, CK_SLOT_ID *slot)
 {
 	unsigned long v;
-	int rc = options_ulong(&t->opts, OPT_SLOT, &v);
+	struct tool_uri *u;
+	int rc;
 
-	if (rc == TOOL_EXIT_OK)
-		*slot = (CK_SLOT_ID)v;
+	if (options_has(&t->opts, OPT_SLOT)) {
+		if (options_has(&t->opts, OPT_URI) || options_has(&t->opts, OPT_TOKEN) ||
+		    options_has(&t->opts, OPT_SERIAL))
+			return usage_error("give the token one way: --slot, or --token/--serial, or --uri");
+		rc = options_ulong(&t->opts, OPT_SLOT, &v);
+		if (rc == TOOL_EXIT_OK)
+			*slot = (CK_SLOT_ID)v;
+		return rc;
+	}
+	u = token_filter(t);
+	if (u == NULL)
+		return TOOL_EXIT_USAGE;
+	rc = find_token_slot(t, u, slot);
+	tool_uri_free(u);
 	return rc;
 }
 

@@ -18,7 +18,7 @@ pf_make install DESTDIR="$dest" \
 chmod 755 "$PF_TMP"
 
 # Paths as configured, under DESTDIR.
-eval "$(printf 'pf-dirs:\n\t@printf "libdir=%%s localstatedir=%%s docdir=%%s datadir=%%s mandir=%%s pydir=%%s\\n" "$(libdir)" "$(localstatedir)" "$(docdir)" "$(datadir)" "$(mandir)" "$(portfoliopythondir)"\n' |
+eval "$(printf 'pf-dirs:\n\t@printf "libdir=%%s localstatedir=%%s docdir=%%s datadir=%%s mandir=%%s pydir=%%s bindir=%%s\\n" "$(libdir)" "$(localstatedir)" "$(docdir)" "$(datadir)" "$(mandir)" "$(portfoliopythondir)" "$(bindir)"\n' |
 	pf_make -s -f Makefile -f - pf-dirs)"
 module="$dest$libdir/pkcs11/libportfolio-pkcs11.so"
 statedir="$dest$localstatedir/lib/portfolio-pkcs11"
@@ -74,6 +74,24 @@ grep -q 'token state: *uninitialized' "$PF_TMP/out" || fail "no free slot offere
 if [ -n "$proxy" ] && [ -f "$proxy" ]; then
 	quiet "pkcs11-tool -L through the p11-kit proxy" "$group" pkcs11-tool --module "$proxy" -L
 	grep -q '): Portfolio /16/0' "$PF_TMP/out" || fail "the proxy does not show our slot"
+fi
+
+# portfolio-tool through the proxy: the proxy renumbers slots, so the
+# instance comes from the module and the token is chosen by label or URI.
+if [ -n "$proxy" ] && [ -f "$proxy" ]; then
+	tool="$dest$bindir/portfolio-tool"
+	ptool() { as_user "$group" env PORTFOLIO_SO_PIN=so-pin-1111 PORTFOLIO_PIN=user-pin-2222 \
+		PORTFOLIO_TEST_SCRYPT_N=1024 "$tool" --module "$proxy" "$@"; }
+	ptool init-instance --label proxied >"$PF_TMP/out" 2>"$PF_TMP/err" || fail "init-instance via proxy: $(cat "$PF_TMP/err")"
+	ptool list-slots >"$PF_TMP/out" 2>"$PF_TMP/err" || fail "list-slots via proxy: $(cat "$PF_TMP/err")"
+	grep -q '^Slot [0-9]* (/16/0): "proxied"' "$PF_TMP/out" || fail "instance 0 not named through the proxy: $(cat "$PF_TMP/out")"
+	ptool gen-key --token proxied --service auth --index 0 >"$PF_TMP/out" 2>"$PF_TMP/err" ||
+		fail "gen-key --token via proxy: $(cat "$PF_TMP/err")"
+	ptool set-identity --uri 'pkcs11:token=proxied' --id 3 --value fw --provision >"$PF_TMP/out" 2>"$PF_TMP/err" ||
+		fail "set-identity --uri via proxy: $(cat "$PF_TMP/err")"
+	ptool sign --uri 'pkcs11:token=proxied;manufacturer=portfolio-pkcs11' --identity 3 --challenge 0x2345178 \
+		--index 0 >"$PF_TMP/out" 2>"$PF_TMP/err" || fail "sign --uri via proxy: $(cat "$PF_TMP/err")"
+	grep -qx '[0-9a-f]\{32\}' "$PF_TMP/out" || fail "no signature via proxy: $(cat "$PF_TMP/out")"
 fi
 
 # Outside the group: no slots, no noise, p11-kit still fine.
