@@ -5,6 +5,7 @@
  * the server side of GetAuthData needs and nothing more.
  */
 #include "tool/keyinput.h"
+#include "tool/out.h"
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
@@ -160,6 +161,18 @@ static int put_key(struct tool *t, const struct key_spec *spec, unsigned char *v
 			rc = rv_fail("C_GenerateKey", rv);
 	}
 	session_close(t, s);
+	if (rc == TOOL_EXIT_OK && out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_str(doc, "label", label);
+		out_str(doc, "keyset", auth ? "auth" : "enc");
+		out_ulong(doc, "index", (unsigned long)spec->index);
+		out_str(doc, "key_type", key_type == CKK_AES ? "AES" : "HMAC");
+		out_ulong(doc, "bytes", (unsigned long)length);
+		out_bool(doc, "server", spec->server);
+		return out_print(doc, rc);
+	}
 	if (rc == TOOL_EXIT_OK)
 		printf("slot %lu: %s key %s (%s, %lu bytes%s)\n", (unsigned long)slot,
 		       value != NULL ? "imported" : "generated", label,

@@ -138,6 +138,21 @@ int cmd_init_instance(struct tool *t)
 	return rc;
 }
 
+/* "user PIN of slot N changed", or its JSON { slot, pin, done }. */
+static int pin_done_report(struct tool *t, CK_SLOT_ID slot, const char *who, const char *done)
+{
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_str(doc, "pin", who);
+		out_str(doc, "done", done);
+		return out_print(doc, TOOL_EXIT_OK);
+	}
+	printf("%s PIN of slot %lu %s\n", who, (unsigned long)slot, done);
+	return TOOL_EXIT_OK;
+}
+
 int cmd_set_pin(struct tool *t)
 {
 	int so = options_has(&t->opts, OPT_SO);
@@ -179,7 +194,7 @@ int cmd_set_pin(struct tool *t)
 	pin_wipe(old_pin);
 	pin_wipe(new_pin);
 	if (rc == TOOL_EXIT_OK)
-		printf("%s PIN of slot %lu changed\n", so ? "SO" : "user", (unsigned long)slot);
+		return pin_done_report(t, slot, so ? "SO" : "user", "changed");
 	return rc;
 }
 
@@ -208,6 +223,6 @@ int cmd_init_pin(struct tool *t)
 	}
 	pin_wipe(user_pin);
 	if (rc == TOOL_EXIT_OK)
-		printf("user PIN of slot %lu set\n", (unsigned long)slot);
+		return pin_done_report(t, slot, "user", "set");
 	return rc;
 }

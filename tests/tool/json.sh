@@ -60,4 +60,17 @@ run 0 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$ct" --jso
 [ "$(jq_py 'bytes.fromhex(d["identity_hex"]).decode()')" = "$ID3" ] || fail "identity hex: $OUT"
 run 3 srv decrypt --slot "$s" --challenge 0x2345179 --index 1 --data "$ct" --json
 [ -z "$OUT" ] || jq_py 'd' >/dev/null || fail "decrypt refusal printed non-JSON: $OUT"
+# Every other result too: keys, identities, PINs.
+run 0 "$TOOL" gen-key --slot $d --service auth --index 5 --json
+[ "$(jq_py '(d["label"], d["keyset"], d["index"], d["bytes"], d["server"])')" = "('auth-K5', 'auth', 5, 16, False)" ] ||
+	fail "gen-key JSON: $OUT"
+run 0 "$TOOL" set-identity --slot $d --id 6 --value "fw 6" --json
+[ "$(jq_py 'd["hash"]')" = "not provisioned" ] || fail "set-identity JSON: $OUT"
+run 0 "$TOOL" get-identity --slot $d --json
+[ "$(jq_py 'sorted((o["identity"], o["value"], o["hash_provisioned"]) for o in d)')" = \
+  "[(3, '$ID3', True), (6, 'fw 6', False)]" ] || fail "get-identity JSON: $OUT"
+run 0 "$TOOL" get-identity --slot $d --id 3 --json
+[ "$(jq_py 'd[0]["value"]')" = "$ID3" ] || fail "get-identity --id JSON: $OUT"
+PORTFOLIO_NEW_PIN=new-user-pin-99 run 0 "$TOOL" set-pin --slot $d --user --json
+[ "$(jq_py '(d["pin"], d["done"])')" = "('user', 'changed')" ] || fail "set-pin JSON: $OUT"
 echo "PASS: json"
