@@ -13,6 +13,7 @@ packages=(
 	python3 python3-pykcs11 python3-cryptography           # PyKCS11 interop test
 	util-linux coreutils gawk                              # setpriv, od, awk in tests
 	valgrind
+	gnuplot-nox                                            # scripts/bench-charts.sh
 	pcscd libpcsclite-dev vsmartcard-vpcd                   # PC/SC backend and its test path
 )
 

@@ -10,6 +10,7 @@ INTEROP_TESTS = \
 	tests/interop/install.sh \
 	tests/interop/logging.sh \
 	tests/interop/python_binding.py \
+	tests/interop/bench_charts.sh \
 	tests/interop/pykcs11_server.py
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
