@@ -93,6 +93,30 @@ static int parse_spec(struct tool *t, struct key_spec *spec)
 	return TOOL_EXIT_OK;
 }
 
+/* The result of put_key, as text or JSON. */
+static int report_key(struct tool *t, CK_SLOT_ID slot, const struct key_spec *spec, const char *label,
+		      int imported)
+{
+	int auth = spec->service == CK_PORTFOLIO_SRV_AUTHENT;
+	const char *type = spec->key_type == CKK_AES ? "AES" : "HMAC";
+
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_str(doc, "label", label);
+		out_str(doc, "keyset", auth ? "auth" : "enc");
+		out_ulong(doc, "index", (unsigned long)spec->index);
+		out_str(doc, "key_type", type);
+		out_ulong(doc, "bytes", (unsigned long)spec->length);
+		out_bool(doc, "server", spec->server);
+		return out_print(doc, TOOL_EXIT_OK);
+	}
+	printf("slot %lu: %s key %s (%s, %lu bytes%s)\n", (unsigned long)slot, imported ? "imported" : "generated",
+	       label, type, (unsigned long)spec->length, spec->server ? ", server copy: check only" : "");
+	return TOOL_EXIT_OK;
+}
+
 /* Creates (value != NULL) or generates the key described by spec. */
 static int put_key(struct tool *t, const struct key_spec *spec, unsigned char *value)
 {
@@ -161,23 +185,8 @@ static int put_key(struct tool *t, const struct key_spec *spec, unsigned char *v
 			rc = rv_fail("C_GenerateKey", rv);
 	}
 	session_close(t, s);
-	if (rc == TOOL_EXIT_OK && out_json(t)) {
-		json_object *doc = json_object_new_object();
-
-		out_ulong(doc, "slot", (unsigned long)slot);
-		out_str(doc, "label", label);
-		out_str(doc, "keyset", auth ? "auth" : "enc");
-		out_ulong(doc, "index", (unsigned long)spec->index);
-		out_str(doc, "key_type", key_type == CKK_AES ? "AES" : "HMAC");
-		out_ulong(doc, "bytes", (unsigned long)length);
-		out_bool(doc, "server", spec->server);
-		return out_print(doc, rc);
-	}
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: %s key %s (%s, %lu bytes%s)\n", (unsigned long)slot,
-		       value != NULL ? "imported" : "generated", label,
-		       key_type == CKK_AES ? "AES" : "HMAC", (unsigned long)length,
-		       spec->server ? ", server copy: check only" : "");
+		rc = report_key(t, slot, spec, label, value != NULL);
 	return rc;
 }
 
