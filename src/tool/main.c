@@ -163,9 +163,8 @@ static int check_options(const struct command *c, const struct tool_options *opt
 		return usage_error("%s needs a token: --slot N, --token LABEL, --serial S or --uri pkcs11:...",
 				   c->name);
 	for (int o = 0; o < OPT_COUNT; o++) {
-		if (o == OPT_SLOT)
-			continue; /* checked above */
-		if ((c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
+		/* --slot as a requirement was checked above (or a token option does) */
+		if (o != OPT_SLOT && (c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
 			return usage_error("%s needs --%s", c->name, options_name((enum tool_opt)o));
 		if ((opts->seen & OPTBIT(o)) && !(allowed & OPTBIT(o)))
 			return usage_error("%s does not take --%s", c->name, options_name((enum tool_opt)o));

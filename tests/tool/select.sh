@@ -34,4 +34,7 @@ run 2 "$TOOL" list-objects --token "$(printf 'x%.0s' $(seq 33))"
 contains "$ERR" "at most 32 bytes" "over-long label"
 run 2 "$TOOL" list-objects
 contains "$ERR" "needs a token" "no token given"
+# Commands without a token do not take the token options either.
+run 2 "$TOOL" list-slots --token Gateway
+contains "$ERR" "does not take --token" "list-slots --token"
 echo "PASS: select"
