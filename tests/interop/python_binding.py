@@ -68,11 +68,39 @@ def challenge_vectors():
     check((src, ident, n) == (pf.SOURCE_DATA, 7, 4) and ptr != 0, "CK_PORTFOLIO_PARAMS packing")
 
 
+def constants_match_header():
+    """Every CK*_PORTFOLIO_* / CKP_* value of the binding against
+    include/pkcs11/portfolio.h, evaluated from the header's own #defines."""
+    import re
+    env = {"CKM_VENDOR_DEFINED": 0x80000000, "CKO_VENDOR_DEFINED": 0x80000000, "CKA_VENDOR_DEFINED": 0x80000000}
+    header = open(os.path.join(top_srcdir, "include", "pkcs11", "portfolio.h")).read()
+    for name, expr in re.findall(r"#define\s+(CK\w+)\s+([^/\n]+)", header):
+        expr = re.sub(r"(0x[0-9A-Fa-f]+|\d+)UL\b", r"\1", expr.strip())
+        try:
+            env[name] = eval(expr, {"__builtins__": {}}, env)
+        except Exception:  # a type or a macro with arguments: not a value
+            continue
+    pairs = {
+        "CKM_PORTFOLIO_AUTH_CMAC": pf.CKM_PORTFOLIO_AUTH_CMAC, "CKM_PORTFOLIO_AUTH_HMAC": pf.CKM_PORTFOLIO_AUTH_HMAC,
+        "CKM_PORTFOLIO_ENC_GCM": pf.CKM_PORTFOLIO_ENC_GCM, "CKM_PORTFOLIO_ENC_CBC": pf.CKM_PORTFOLIO_ENC_CBC,
+        "CKO_PORTFOLIO_IDENTITY": pf.CKO_PORTFOLIO_IDENTITY, "CKA_PORTFOLIO_IDENTITY_ID": pf.CKA_PORTFOLIO_IDENTITY_ID,
+        "CKA_PORTFOLIO_IDENTITY_HASH": pf.CKA_PORTFOLIO_IDENTITY_HASH,
+        "CKA_PORTFOLIO_HASH_PROVISIONED": pf.CKA_PORTFOLIO_HASH_PROVISIONED,
+        "CKA_PORTFOLIO_SERVICE": pf.CKA_PORTFOLIO_SERVICE, "CKA_PORTFOLIO_KEY_INDEX": pf.CKA_PORTFOLIO_KEY_INDEX,
+        "CK_PORTFOLIO_SRV_AUTHENT": pf.SRV_AUTHENT, "CK_PORTFOLIO_SRV_ENCRYPT": pf.SRV_ENCRYPT,
+        "CKP_PORTFOLIO_SOURCE_TOKEN": pf.SOURCE_TOKEN, "CKP_PORTFOLIO_SOURCE_DATA": pf.SOURCE_DATA,
+        "CKP_PORTFOLIO_SOURCE_HASH": pf.SOURCE_HASH, "CK_PORTFOLIO_MAX_CHALLENGE": pf.MAX_CHALLENGE,
+    }
+    for name, value in pairs.items():
+        check(env.get(name) == value, f"{name} = {value:#x} as in portfolio.h")
+
+
 def main():
     if not os.path.isfile(MODULE) or not os.path.isfile(TOOL):
         print("ERROR: module or tool not built")
         return 99
     challenge_vectors()
+    constants_match_header()
     with tempfile.TemporaryDirectory(prefix="pf-python.") as tmp:
         confs = {}
         for role in ("device", "server"):
