@@ -8,10 +8,12 @@ set -euo pipefail
 packages=(
 	build-essential autoconf automake libtool pkg-config   # toolchain
 	libssl-dev openssl libsqlite3-dev sqlite3 libcmocka-dev # libraries, CLI oracles
+	libjson-c-dev                                          # portfolio-tool --json
 	opensc softhsm2 p11-kit libp11-kit-dev                 # interop partners
 	python3 python3-pykcs11 python3-cryptography           # PyKCS11 interop test
 	util-linux coreutils gawk                              # setpriv, od, awk in tests
 	valgrind
+	gnuplot-nox                                            # scripts/bench-charts.sh
 	pcscd libpcsclite-dev vsmartcard-vpcd                   # PC/SC backend and its test path
 )
 

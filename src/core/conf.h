@@ -29,6 +29,8 @@ typedef struct core_config {
 	char *store_key_path;     /* "store_key"; NULL: core_config_store_key derives it */
 	char *backend;            /* default backend of every instance */
 	int log_level;            /* -1: not set in the file */
+	char *log_file;           /* NULL: stderr */
+	int syslog;               /* also copy messages to syslog(3) */
 	CK_ULONG max_instances;
 	int enc_cbc;              /* "enc_cbc": every instance's default, 0 (off) unless set */
 	core_instance_conf *inst;
@@ -36,8 +38,9 @@ typedef struct core_config {
 } core_config;
 
 /* Reads the file named by PORTFOLIO_PKCS11_CONF, else the default path. A
- * missing file gives the defaults; a malformed one fails with
- * CKR_GENERAL_ERROR after logging the offending line number. */
+ * missing default file gives the defaults; a named file that is missing or
+ * unreadable, or any malformed one, fails with CKR_GENERAL_ERROR after
+ * logging why (with the offending line number). */
 CK_RV core_config_load(core_config *cfg);
 /* Parses text (for tests and for core_config_load); name is used in messages. */
 CK_RV core_config_parse(core_config *cfg, const char *text, const char *name);
@@ -51,6 +54,9 @@ CK_RV core_scp03_keyfile_load(const char *path, char **keys, const char *name, u
 /* Wipe and free a string that held a secret. */
 void core_secret_str_free(char *s);
 
+/* 1 if this process can open the configured store; else logs one warning and
+ * returns 0: the module then runs with no slots (docs/architecture.md). */
+int core_config_store_usable(const core_config *cfg);
 /* The secure-component settings of instance iid (strings borrowed from cfg). */
 void core_config_se(const core_config *cfg, CK_ULONG iid, se_config *out);
 /* 1 if instance iid may use CKM_PORTFOLIO_ENC_CBC: "instance.<iid>.enc_cbc"

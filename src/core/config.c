@@ -4,9 +4,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CONF_MAX_BYTES (1024 * 1024)
 
@@ -178,6 +182,16 @@ static CK_RV parse_line(core_config *cfg, char *text, const char *name, unsigned
 		cfg->log_level = lvl;
 		return CKR_OK;
 	}
+	if (strcmp(key, "log_file") == 0)
+		return set_str(&cfg->log_file, val) == 0 ? CKR_OK : CKR_HOST_MEMORY;
+	if (strcmp(key, "syslog") == 0) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0) {
+			PF_ERROR("%s:%u: syslog must be yes or no", name, line);
+			return CKR_GENERAL_ERROR;
+		}
+		cfg->syslog = strcmp(val, "yes") == 0;
+		return CKR_OK;
+	}
 	if (strcmp(key, "max_instances") == 0) {
 		CK_ULONG v;
 		if (parse_ulong(val, &v) != 0 || v < 1 || v > CORE_LIMIT_MAX_INSTANCES) {
@@ -242,12 +256,16 @@ CK_RV core_config_parse(core_config *cfg, const char *text, const char *name)
 CK_RV core_config_load(core_config *cfg)
 {
 	const char *path = getenv(CORE_CONF_ENV);
-	if (path == NULL || *path == '\0')
+	int named = path != NULL && *path != '\0';
+	if (!named)
 		path = CORE_DEFAULT_CONF;
 	FILE *f = fopen(path, "re");
 	if (f == NULL) {
-		if (errno != ENOENT) {
-			PF_ERROR("cannot read configuration %s", path);
+		/* Only the default file may be absent: a file someone named and
+		 * mistyped must not silently select the default store. */
+		if (errno != ENOENT || named) {
+			PF_ERROR("cannot read configuration %s (named by %s): %s", path,
+			         named ? CORE_CONF_ENV : "default", strerror(errno));
 			return CKR_GENERAL_ERROR;
 		}
 		PF_INFO("no configuration at %s: using defaults", path);
@@ -272,11 +290,47 @@ CK_RV core_config_load(core_config *cfg)
 	return rv;
 }
 
+/* Whether this process may open (and, WAL needing -wal/-shm files next to
+ * it, write beside) the store file; says why not in *why. Effective ids, as
+ * the open itself would use. */
+static int store_reachable(const char *path, const char **why)
+{
+	struct stat st;
+	char dir[4096];
+	if (strlen(path) >= sizeof dir) {
+		*why = "path too long";
+		return 0;
+	}
+	strcpy(dir, path);
+	const char *d = dirname(dir);
+	if (faccessat(AT_FDCWD, d, W_OK | X_OK, AT_EACCESS) != 0) {
+		*why = errno == ENOENT ? "its directory does not exist" : strerror(errno);
+		return 0;
+	}
+	if (stat(path, &st) != 0)
+		return errno == ENOENT; /* created on first use */
+	if (faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS) != 0) {
+		*why = strerror(errno);
+		return 0;
+	}
+	return 1;
+}
+
+int core_config_store_usable(const core_config *cfg)
+{
+	const char *why = "unknown";
+	if (store_reachable(cfg->store_path, &why))
+		return 1;
+	PF_WARN("store %s is not usable by this user (%s): no slots", cfg->store_path, why);
+	return 0;
+}
+
 void core_config_free(core_config *cfg)
 {
 	free(cfg->store_path);
 	free(cfg->store_key_path);
 	free(cfg->backend);
+	free(cfg->log_file);
 	for (size_t i = 0; i < cfg->n_inst; i++) {
 		free(cfg->inst[i].backend);
 		free(cfg->inst[i].reader);

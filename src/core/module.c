@@ -2,6 +2,7 @@
 #include "core/core.h"
 #include "util/log.h"
 
+#include <errno.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -118,14 +119,21 @@ static CK_RV check_args(const CK_C_INITIALIZE_ARGS *a)
 	return CKR_OK;
 }
 
-static void apply_log_level(void)
+/* PORTFOLIO_LOG wins over the file's log_level. Applied once before the file
+ * is read (so its own messages obey the environment) and once after. */
+static void apply_log_level(int config_read)
 {
 	const char *env = getenv(CORE_LOG_ENV);
 	int lvl = env != NULL ? pf_log_parse_level(env) : -1;
-	if (lvl < 0)
+	if (lvl < 0 && config_read)
 		lvl = core_g.cfg.log_level;
 	if (lvl >= 0)
 		pf_log_set_level((pf_log_level)lvl);
+	if (!config_read)
+		return;
+	pf_log_set_syslog(core_g.cfg.syslog);
+	if (pf_log_set_file(core_g.cfg.log_file) != 0) /* not fatal: logs go on to stderr */
+		PF_WARN("cannot open log_file %s: %s", core_g.cfg.log_file, strerror(errno));
 }
 
 static void teardown(void)
@@ -155,13 +163,14 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 	}
 	memset(&core_g, 0, sizeof core_g);
 	core_lock_env_setup(&core_g.env, args);
+	apply_log_level(0);
 	rv = core_config_load(&core_g.cfg);
 	if (rv != CKR_OK) {
 		memset(&core_g, 0, sizeof core_g);
 		pthread_mutex_unlock(&init_mu);
 		return rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 	}
-	apply_log_level();
+	apply_log_level(1);
 	rv = core_lock_init_read_mostly(&core_g.global, &core_g.env);
 	if (rv != CKR_OK)
 		goto fail;
@@ -169,15 +178,21 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 		rv = CKR_FUNCTION_FAILED;
 		goto fail;
 	}
-	rv = store_open(core_g.cfg.store_path, &core_g.st);
+	/* A store this user cannot reach (not installed, not in its group) gives
+	 * a module without slots, not a failed C_Initialize in every program
+	 * that loads p11-kit's module list. */
+	if (core_config_store_usable(&core_g.cfg))
+		rv = store_open(core_g.cfg.store_path, &core_g.st);
 	if (rv != CKR_OK) {
 		PF_ERROR("cannot open the token store %s", core_g.cfg.store_path);
 		core_g.st = NULL;
 		rv = rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 		goto fail;
 	}
-	/* The fingerprint pepper, from its secret file (refused if others can read it). */
-	rv = store_pepper_attach(core_g.st, core_config_store_key(&core_g.cfg));
+	/* The fingerprint pepper, from its secret file (refused if others can read
+	 * it). No store (unreachable, see above): no slots, so no pepper either. */
+	if (core_g.st != NULL)
+		rv = store_pepper_attach(core_g.st, core_config_store_key(&core_g.cfg));
 	if (rv != CKR_OK) {
 		rv = rv == CKR_HOST_MEMORY ? rv : CKR_GENERAL_ERROR;
 		goto fail;

@@ -150,6 +150,8 @@ static CK_RV sync_instances(void)
 {
 	CK_ULONG *iids = NULL;
 	size_t n = 0;
+	if (core_g.st == NULL)
+		return CKR_OK; /* no usable store: no slots (core_config_store_usable) */
 	CK_RV rv = store_instance_list(core_g.st, &iids, &n);
 	if (rv != CKR_OK)
 		return rv;

@@ -1,8 +1,15 @@
 # src/p11 build fragment: the C_* entry points, the module exports them;
 # unit tests link them from the internal library like everything else.
 P11_SOURCES = src/p11/p11.h src/p11/p11_lists.h src/p11/p11_lists.c src/p11/p11_general.c \
-	src/p11/p11_token.c src/p11/p11_object.c src/p11/p11_crypto.c src/p11/p11_unsupported.c
+	src/p11/p11_token.c src/p11/p11_object.c src/p11/p11_crypto.c src/p11/p11_unsupported.c \
+	src/p11/p11_trace.c src/p11/p11_trace.h
 libportfolio_internal_la_SOURCES += $(P11_SOURCES)
+# The argument names the trace wrappers forward, from the header's function lists.
+BUILT_SOURCES += src/p11/p11_trace_args.h
+CLEANFILES += src/p11/p11_trace_args.h
+src/p11/p11_trace_args.h: $(top_srcdir)/include/pkcs11/pkcs11.h $(top_srcdir)/scripts/p11-args.awk
+	$(AM_V_GEN)$(MKDIR_P) src/p11 && $(AWK) -f $(top_srcdir)/scripts/p11-args.awk \
+	  $(top_srcdir)/include/pkcs11/pkcs11.h > $@.tmp && mv $@.tmp $@
 
 # p11-kit registration: once installed, `p11-kit list-modules` shows the module.
 p11kitmoduledir = $(p11kit_module_configs)

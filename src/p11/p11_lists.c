@@ -4,10 +4,12 @@
  */
 #include "config.h"
 #include "p11/p11_lists.h"
+#include "p11/p11_trace.h"
 
 /* The entries come from the header's one ordered list of functions, so the
- * two tables cannot drift from the standard's order or from each other. */
-#define P11_ENTRY(name, params) .name = name,
+ * two tables cannot drift from the standard's order or from each other. Each
+ * is the entry point's trace wrapper (p11_trace.h). */
+#define P11_ENTRY(name, params) .name = p11_traced_##name,
 
 const CK_FUNCTION_LIST p11_function_list_2_40 = {
 	.version = {2, 40},

@@ -8,6 +8,8 @@
  *                    expects (SOURCE_DATA) or its hash (SOURCE_HASH).
  */
 #include "tool/hex.h"
+#include "tool/names.h"
+#include "tool/out.h"
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
@@ -54,14 +56,21 @@ int cmd_sign(struct tool *t)
 	mech.mechanism = auth_mechanism(t, s, key);
 	rv = t->p11->C_SignInit(s, &mech, key);
 	if (rv != CKR_OK) {
-		rc = rv_fail("C_SignInit", rv);
+		rc = identity_op_failed(t, s, "C_SignInit", rv, (CK_ULONG)identity);
 	} else {
 		/* SOURCE_TOKEN: the data is empty, the Identity is in the token. */
 		rv = t->p11->C_Sign(s, &no_data, 0, sig, &sig_len);
 		if (rv != CKR_OK)
-			rc = rv_fail("C_Sign", rv);
+			rc = identity_op_failed(t, s, "C_Sign", rv, (CK_ULONG)identity);
 	}
 	session_close(t, s);
+	if (rc == TOOL_EXIT_OK && out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_hex(doc, "signature", sig, sig_len);
+		out_str(doc, "mechanism", mechanism_name(mech.mechanism));
+		return out_print(doc, rc);
+	}
 	if (rc == TOOL_EXIT_OK) {
 		hex_print(stdout, sig, sig_len);
 		putchar('\n');
@@ -86,7 +95,12 @@ int cmd_verify(struct tool *t)
 	if (options_has(&t->opts, OPT_IDENTITY_VALUE) == options_has(&t->opts, OPT_IDENTITY_HASH))
 		return usage_error("verify wants exactly one of --identity-value STR or --identity-hash HEX");
 	if (options_has(&t->opts, OPT_IDENTITY_HASH)) {
-		if (hex_decode(t->opts.value[OPT_IDENTITY_HASH], hash, sizeof(hash)) != SHA256_LEN)
+		const char *hash_hex = t->opts.value[OPT_IDENTITY_HASH];
+		const char *why = hex_problem(hash_hex, sizeof(hash));
+
+		if (why != NULL)
+			return usage_error("--identity-hash %s: it wants 64 hex digits (a SHA-256 hash)", why);
+		if (hex_decode(hash_hex, hash, sizeof(hash)) != SHA256_LEN)
 			return usage_error("--identity-hash wants 64 hex digits (a SHA-256 hash)");
 		params.ulSource = CKP_PORTFOLIO_SOURCE_HASH;
 		data = hash;
@@ -97,7 +111,8 @@ int cmd_verify(struct tool *t)
 	}
 	sig_len = hex_decode(t->opts.value[OPT_SIGNATURE], sig, sizeof(sig));
 	if (sig_len <= 0)
-		return usage_error("--signature wants the signature in hex (at most %d bytes)", SIG_MAX);
+		return usage_error("--signature %s: it wants the signature in hex (at most %d bytes)",
+				   hex_problem(t->opts.value[OPT_SIGNATURE], sizeof(sig)), SIG_MAX);
 	rc = tool_challenge(t, challenge, &params.ulChallengeLen);
 	if (rc == TOOL_EXIT_OK)
 		rc = session_for_key(t, CK_PORTFOLIO_SRV_AUTHENT, &s, &key);
@@ -109,15 +124,22 @@ int cmd_verify(struct tool *t)
 		rc = rv_fail("C_VerifyInit", rv);
 	} else {
 		rv = t->p11->C_Verify(s, data, data_len, sig, (CK_ULONG)sig_len);
-		if (rv == CKR_OK) {
-			printf("signature valid\n");
-		} else if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE) {
-			printf("signature INVALID\n");
-			rc = TOOL_EXIT_FAILURE;
-		} else {
+		if (rv == CKR_SIGNATURE_INVALID || rv == CKR_SIGNATURE_LEN_RANGE)
+			rc = TOOL_EXIT_INVALID;
+		else if (rv != CKR_OK)
 			rc = rv_fail("C_Verify", rv);
-		}
 	}
 	session_close(t, s);
+	if (rc != TOOL_EXIT_OK && rc != TOOL_EXIT_INVALID)
+		return rc;
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_bool(doc, "valid", rc == TOOL_EXIT_OK);
+		out_str(doc, "result", pf_ckr_name_str(rv));
+		out_str(doc, "mechanism", mechanism_name(mech.mechanism));
+		return out_print(doc, rc);
+	}
+	printf(rc == TOOL_EXIT_OK ? "signature valid\n" : "signature INVALID\n");
 	return rc;
 }

@@ -8,6 +8,8 @@
  * AES-GCM by default, AES-CBC with --cbc (docs/mechanisms.md).
  */
 #include "tool/hex.h"
+#include "tool/names.h"
+#include "tool/out.h"
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
@@ -43,7 +45,7 @@ int cmd_encrypt(struct tool *t)
 	params.ulIdentityId = (CK_ULONG)identity;
 	rv = t->p11->C_EncryptInit(s, &mech, key);
 	if (rv != CKR_OK) {
-		rc = rv_fail("C_EncryptInit", rv);
+		rc = identity_op_failed(t, s, "C_EncryptInit", rv, (CK_ULONG)identity);
 		goto out;
 	}
 	/* The length depends on the Identity value held by the token: ask
@@ -57,11 +59,19 @@ int cmd_encrypt(struct tool *t)
 			rv = t->p11->C_Encrypt(s, &no_data, 0, out, &out_len);
 	}
 	if (rv != CKR_OK) {
-		rc = rv_fail("C_Encrypt", rv);
+		rc = identity_op_failed(t, s, "C_Encrypt", rv, (CK_ULONG)identity);
 		goto out;
 	}
-	hex_print(stdout, out, out_len);
-	putchar('\n');
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_hex(doc, "authdata", out, out_len);
+		out_str(doc, "mechanism", mechanism_name(mech.mechanism));
+		rc = out_print(doc, rc);
+	} else {
+		hex_print(stdout, out, out_len);
+		putchar('\n');
+	}
 out:
 	free(out);
 	session_close(t, s);
@@ -79,6 +89,41 @@ static void print_plaintext(const unsigned char *p, size_t len)
 			printf("\\x%02x", p[i]);
 	}
 	putchar('\n');
+}
+
+/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF. */
+static int utf8_valid(const unsigned char *p, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = p[i], n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+		unsigned long cp = n == 0 ? c : n == 1 ? (c & 0x1F) : n == 2 ? (c & 0x0F) : (c & 0x07);
+		static const unsigned long min[] = { 0, 0x80, 0x800, 0x10000 };
+
+		if (n > 3 || len - i <= n) /* not a lead byte, or cut short */
+			return 0;
+		for (unsigned k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = cp << 6 | (p[i + k] & 0x3F);
+		}
+		if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+static void put_identity_text(json_object *doc, const unsigned char *p, size_t len)
+{
+	json_object *text = json_object_new_string_len((const char *)p, (int)len);
+
+	/* json-c keeps the bytes: only valid UTF-8 may go out as a JSON string. */
+	if (text != NULL && json_object_get_string_len(text) == (int)len && utf8_valid(p, len))
+		json_object_object_add(doc, "identity", text);
+	else
+		json_object_put(text);
 }
 
 int cmd_decrypt(struct tool *t)
@@ -102,7 +147,7 @@ int cmd_decrypt(struct tool *t)
 	in_len = hex_decode(hex, in, cap);
 	if (in_len <= 0) {
 		free(in);
-		return usage_error("--data wants the AuthData in hex");
+		return usage_error("--data %s: it wants the AuthData in hex", hex_problem(hex, cap));
 	}
 	rc = tool_challenge(t, challenge, &params.ulChallengeLen);
 	if (rc == TOOL_EXIT_OK)
@@ -125,9 +170,23 @@ int cmd_decrypt(struct tool *t)
 		rv = t->p11->C_Decrypt(s, in, (CK_ULONG)in_len, out, &out_len);
 	if (rv != CKR_OK) {
 		rc = rv_fail("C_Decrypt", rv);
+		/* A wrong challenge, key or tampered AuthData: the answer, not a fault. */
+		if (rv == CKR_ENCRYPTED_DATA_INVALID || rv == CKR_ENCRYPTED_DATA_LEN_RANGE)
+			rc = TOOL_EXIT_INVALID;
 		goto out;
 	}
-	print_plaintext(out, out_len);
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		/* The Identity value as text when it is UTF-8 (json-c escapes it), and as hex always. */
+		if (memchr(out, '\0', out_len) == NULL)
+			put_identity_text(doc, out, out_len);
+		out_hex(doc, "identity_hex", out, out_len);
+		out_str(doc, "mechanism", mechanism_name(mech.mechanism));
+		rc = out_print(doc, rc);
+	} else {
+		print_plaintext(out, out_len);
+	}
 out:
 	free(in);
 	free(out);

@@ -7,6 +7,7 @@
  * changes only the value, so the provisioned hash, and with it what the
  * device can prove, stays as provisioned.
  */
+#include "tool/out.h"
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
@@ -72,29 +73,43 @@ int cmd_set_identity(struct tool *t)
 	unsigned long id;
 	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE s;
+	enum identity_state state;
 	int rc = tool_slot(t, &slot);
 
 	if (rc == TOOL_EXIT_OK)
 		rc = options_ulong(&t->opts, OPT_ID, &id);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	if (id > 65534)
-		return usage_error("--id is an LwM2M resource instance id, 0..65534");
 	rc = session_open(t, slot, 1, &s);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	rc = session_login(t, s, provision ? CKU_SO : CKU_USER);
 	if (rc == TOOL_EXIT_OK)
 		rc = write_identity(t, s, (CK_ULONG)id, value, provision);
+	/* Say what the token now holds, not what the command would usually mean. */
+	state = rc == TOOL_EXIT_OK ? identity_state(t, s, (CK_ULONG)id) : IDENTITY_UNKNOWN;
 	session_close(t, s);
+	if (rc == TOOL_EXIT_OK && out_json(t)) {
+		static const char *const hash[] = { "unknown", "absent", "not provisioned", "provisioned" };
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_ulong(doc, "identity", id);
+		out_str(doc, "hash", hash[state]);
+		return out_print(doc, rc);
+	}
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: identity /16/%lu/0/%lu = \"%s\"%s\n", (unsigned long)slot, (unsigned long)slot, id,
-		       value, provision ? " (hash provisioned)" : " (value only; the provisioned hash is unchanged)");
+		printf("slot %lu: identity %lu = \"%s\"%s\n", (unsigned long)slot, id, value,
+		       provision ? " (hash provisioned)" :
+		       state == IDENTITY_HASHED ? " (value only; the provisioned hash is unchanged)" :
+		       state == IDENTITY_NO_HASH ? " (value only; no hash is provisioned: sign and encrypt "
+						   "need set-identity --provision, as SO)" : " (value only)");
 	return rc;
 }
 
-/* Prints the value of one Identity instance; with `bare` only the value. */
-static int print_identity(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, int bare)
+/* Prints the value of one Identity instance; with `bare` only the value; with
+ * a JSON list, appends { identity, value, hash_provisioned } to it instead. */
+static int print_identity(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE obj, int bare, json_object *list)
 {
 	CK_ULONG id = 0;
 	CK_BBOOL provisioned = CK_FALSE;
@@ -119,7 +134,16 @@ static int print_identity(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE 
 	}
 	value[a.ulValueLen] = '\0';
 	rv = t->p11->C_GetAttributeValue(s, obj, meta, 2);
-	if (bare)
+	if (list != NULL) {
+		json_object *o = json_object_new_object();
+
+		if (rv == CKR_OK) {
+			out_ulong(o, "identity", (unsigned long)id);
+			out_bool(o, "hash_provisioned", provisioned == CK_TRUE);
+		}
+		out_str(o, "value", value);
+		out_append(list, o);
+	} else if (bare)
 		printf("%s\n", value);
 	else if (rv == CKR_OK)
 		printf("%lu: \"%s\"%s\n", (unsigned long)id, value, provisioned ? "" : " (hash NOT provisioned)");
@@ -129,7 +153,7 @@ static int print_identity(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE 
 	return TOOL_EXIT_OK;
 }
 
-static int list_identities(struct tool *t, CK_SESSION_HANDLE s)
+static int list_identities(struct tool *t, CK_SESSION_HANDLE s, json_object *list)
 {
 	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
 	CK_ATTRIBUTE tmpl = { CKA_CLASS, &cls, sizeof(cls) };
@@ -146,7 +170,7 @@ static int list_identities(struct tool *t, CK_SESSION_HANDLE s)
 	if (rv != CKR_OK)
 		return rv_fail("C_FindObjects", rv);
 	for (CK_ULONG i = 0; i < n && rc == TOOL_EXIT_OK; i++)
-		rc = print_identity(t, s, objs[i], 0);
+		rc = print_identity(t, s, objs[i], 0, list);
 	return rc;
 }
 
@@ -156,6 +180,7 @@ int cmd_get_identity(struct tool *t)
 	CK_SLOT_ID slot;
 	CK_SESSION_HANDLE s;
 	CK_OBJECT_HANDLE obj;
+	json_object *list;
 	int found, rc = tool_slot(t, &slot);
 
 	if (rc == TOOL_EXIT_OK && options_has(&t->opts, OPT_ID))
@@ -167,8 +192,9 @@ int cmd_get_identity(struct tool *t)
 		return rc;
 	/* Identity values are sealed in the token: reading needs the user. */
 	rc = session_login(t, s, CKU_USER);
+	list = out_json(t) ? json_object_new_array() : NULL;
 	if (rc == TOOL_EXIT_OK && !options_has(&t->opts, OPT_ID)) {
-		rc = list_identities(t, s);
+		rc = list_identities(t, s, list);
 	} else if (rc == TOOL_EXIT_OK) {
 		rc = find_identity(t, s, (CK_ULONG)id, &obj, &found);
 		if (rc == TOOL_EXIT_OK && !found) {
@@ -176,8 +202,11 @@ int cmd_get_identity(struct tool *t)
 			rc = TOOL_EXIT_FAILURE;
 		}
 		if (rc == TOOL_EXIT_OK)
-			rc = print_identity(t, s, obj, 1);
+			rc = print_identity(t, s, obj, 1, list);
 	}
 	session_close(t, s);
+	if (out_json(t) && rc == TOOL_EXIT_OK)
+		return out_print(list, rc);
+	json_object_put(list);
 	return rc;
 }

@@ -5,6 +5,7 @@
  * the server side of GetAuthData needs and nothing more.
  */
 #include "tool/keyinput.h"
+#include "tool/out.h"
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
@@ -23,7 +24,25 @@ struct key_spec {
 
 /* --type: aes128 | aes192 | aes256 | hmac. With no --type, import-key takes
  * the AES size from the key length (default_len 0) and gen-key makes aes128. */
+static int parse_aes_type(struct tool *t, size_t import_len, struct key_spec *spec);
+
+/* The Portfolio CMAC signature is specified for AES-128 and AES-256 only
+ * (docs/mechanisms.md): refuse here what sign would refuse later. */
+static int check_keyset_size(const struct key_spec *spec)
+{
+	if (spec->key_type == CKK_AES && spec->service == CK_PORTFOLIO_SRV_AUTHENT && spec->length == 24)
+		return usage_error("the auth keyset signs with AES-CMAC over AES-128 or AES-256 keys, not a 24-byte key");
+	return TOOL_EXIT_OK;
+}
+
 static int parse_type(struct tool *t, size_t import_len, struct key_spec *spec)
+{
+	int rc = parse_aes_type(t, import_len, spec);
+
+	return rc == TOOL_EXIT_OK ? check_keyset_size(spec) : rc;
+}
+
+static int parse_aes_type(struct tool *t, size_t import_len, struct key_spec *spec)
 {
 	const char *type = t->opts.value[OPT_TYPE];
 
@@ -71,6 +90,30 @@ static int parse_spec(struct tool *t, struct key_spec *spec)
 		return rc;
 	spec->index = index;
 	spec->server = options_has(&t->opts, OPT_SERVER);
+	return TOOL_EXIT_OK;
+}
+
+/* The result of put_key, as text or JSON. */
+static int report_key(struct tool *t, CK_SLOT_ID slot, const struct key_spec *spec, const char *label,
+		      int imported)
+{
+	int auth = spec->service == CK_PORTFOLIO_SRV_AUTHENT;
+	const char *type = spec->key_type == CKK_AES ? "AES" : "HMAC";
+
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_str(doc, "label", label);
+		out_str(doc, "keyset", auth ? "auth" : "enc");
+		out_ulong(doc, "index", (unsigned long)spec->index);
+		out_str(doc, "key_type", type);
+		out_ulong(doc, "bytes", (unsigned long)spec->length);
+		out_bool(doc, "server", spec->server);
+		return out_print(doc, TOOL_EXIT_OK);
+	}
+	printf("slot %lu: %s key %s (%s, %lu bytes%s)\n", (unsigned long)slot, imported ? "imported" : "generated",
+	       label, type, (unsigned long)spec->length, spec->server ? ", server copy: check only" : "");
 	return TOOL_EXIT_OK;
 }
 
@@ -143,10 +186,7 @@ static int put_key(struct tool *t, const struct key_spec *spec, unsigned char *v
 	}
 	session_close(t, s);
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: %s key %s (%s, %lu bytes%s)\n", (unsigned long)slot,
-		       value != NULL ? "imported" : "generated", label,
-		       key_type == CKK_AES ? "AES" : "HMAC", (unsigned long)length,
-		       spec->server ? ", server copy: check only" : "");
+		rc = report_key(t, slot, spec, label, value != NULL);
 	return rc;
 }
 

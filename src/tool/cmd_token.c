@@ -2,6 +2,7 @@
  * cmd_token.c - init-instance, set-pin, init-pin: creating a Portfolio
  * instance (a token) and managing its two PINs.
  */
+#include "tool/out.h"
 #include "tool/pin.h"
 #include "tool/rv.h"
 #include "tool/session.h"
@@ -83,13 +84,14 @@ int cmd_init_instance(struct tool *t)
 	CK_UTF8CHAR label[32];
 	char so_pin[TOOL_PIN_MAX], user_pin[TOOL_PIN_MAX];
 	CK_SLOT_ID slot = 0;
+	unsigned long iid;
 	CK_RV rv;
 	int want_user_pin, rc;
 
 	rc = label_field(t->opts.value[OPT_LABEL], label);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	rc = pin_obtain(&t->opts, OPT_SO_PIN, "PORTFOLIO_SO_PIN", "New SO PIN", so_pin);
+	rc = pin_obtain_new(&t->opts, OPT_SO_PIN, "PORTFOLIO_SO_PIN", "New SO PIN", so_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	/* The user PIN is optional here (init-pin can set it later), but a
@@ -97,7 +99,7 @@ int cmd_init_instance(struct tool *t)
 	 * cannot sign. */
 	want_user_pin = pin_available(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN") || isatty(STDIN_FILENO);
 	if (want_user_pin) {
-		rc = pin_obtain(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
+		rc = pin_obtain_new(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
 		if (rc != TOOL_EXIT_OK) {
 			pin_wipe(so_pin);
 			return rc;
@@ -116,10 +118,38 @@ int cmd_init_instance(struct tool *t)
 		pin_wipe(user_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	/* stdout carries only the id, so scripts can capture it. */
-	printf("%lu\n", (unsigned long)slot);
-	fprintf(stderr, "portfolio-tool: created instance /16/%lu (slot %lu)%s\n", (unsigned long)slot,
-		(unsigned long)slot, want_user_pin ? " with its user PIN" : "; no user PIN yet: run init-pin");
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		if (slot_instance(t, slot, &iid))
+			out_ulong(doc, "instance", iid);
+		out_bool(doc, "user_pin_set", want_user_pin);
+		rc = out_print(doc, TOOL_EXIT_OK);
+	} else {
+		/* stdout carries only the id, so scripts can capture it. */
+		printf("%lu\n", (unsigned long)slot);
+	}
+	if (slot_instance(t, slot, &iid))
+		fprintf(stderr, "portfolio-tool: created instance /16/%lu (slot %lu)", iid, (unsigned long)slot);
+	else
+		fprintf(stderr, "portfolio-tool: created the instance of slot %lu", (unsigned long)slot);
+	fprintf(stderr, "%s\n", want_user_pin ? " with its user PIN" : "; no user PIN yet: run init-pin");
+	return rc;
+}
+
+/* "user PIN of slot N changed", or its JSON { slot, pin, done }. */
+static int pin_done_report(struct tool *t, CK_SLOT_ID slot, const char *who, const char *done)
+{
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_str(doc, "pin", who);
+		out_str(doc, "done", done);
+		return out_print(doc, TOOL_EXIT_OK);
+	}
+	printf("%s PIN of slot %lu %s\n", who, (unsigned long)slot, done);
 	return TOOL_EXIT_OK;
 }
 
@@ -141,7 +171,7 @@ int cmd_set_pin(struct tool *t)
 			so ? "Current SO PIN" : "Current user PIN", old_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	rc = pin_obtain(&t->opts, OPT_NEW_PIN, "PORTFOLIO_NEW_PIN", so ? "New SO PIN" : "New user PIN", new_pin);
+	rc = pin_obtain_new(&t->opts, OPT_NEW_PIN, "PORTFOLIO_NEW_PIN", so ? "New SO PIN" : "New user PIN", new_pin);
 	if (rc != TOOL_EXIT_OK) {
 		pin_wipe(old_pin);
 		return rc;
@@ -152,7 +182,7 @@ int cmd_set_pin(struct tool *t)
 		 * the only way to reach the SO PIN, and a check of the old one. */
 		rv = t->p11->C_Login(s, so ? CKU_SO : CKU_USER, (CK_UTF8CHAR_PTR)old_pin, (CK_ULONG)strlen(old_pin));
 		if (rv != CKR_OK)
-			rc = rv_fail(so ? "C_Login (SO)" : "C_Login (user)", rv);
+			rc = session_login_failed(t, s, so ? CKU_SO : CKU_USER, rv);
 		if (rc == TOOL_EXIT_OK) {
 			rv = t->p11->C_SetPIN(s, (CK_UTF8CHAR_PTR)old_pin, (CK_ULONG)strlen(old_pin),
 					      (CK_UTF8CHAR_PTR)new_pin, (CK_ULONG)strlen(new_pin));
@@ -164,7 +194,7 @@ int cmd_set_pin(struct tool *t)
 	pin_wipe(old_pin);
 	pin_wipe(new_pin);
 	if (rc == TOOL_EXIT_OK)
-		printf("%s PIN of slot %lu changed\n", so ? "SO" : "user", (unsigned long)slot);
+		return pin_done_report(t, slot, so ? "SO" : "user", "changed");
 	return rc;
 }
 
@@ -178,7 +208,7 @@ int cmd_init_pin(struct tool *t)
 
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	rc = pin_obtain(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
+	rc = pin_obtain_new(&t->opts, OPT_USER_PIN, "PORTFOLIO_PIN", "New user PIN", user_pin);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	rc = session_open(t, slot, 1, &s);
@@ -193,6 +223,6 @@ int cmd_init_pin(struct tool *t)
 	}
 	pin_wipe(user_pin);
 	if (rc == TOOL_EXIT_OK)
-		printf("user PIN of slot %lu set\n", (unsigned long)slot);
+		return pin_done_report(t, slot, "user", "set");
 	return rc;
 }

@@ -16,6 +16,10 @@ int hex_digit_value(char c);
  * hex, has an odd length, or does not fit. */
 long hex_decode(const char *text, unsigned char *out, size_t cap);
 
+/* Why hex_decode would refuse text (a phrase to follow the thing's name:
+ * "is not hex ..."), or NULL if it would not. Never quotes the text. */
+const char *hex_problem(const char *text, size_t cap);
+
 /* Writes bytes as lowercase hex to f. */
 void hex_print(FILE *f, const unsigned char *bytes, size_t len);
 

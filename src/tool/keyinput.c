@@ -61,7 +61,7 @@ int key_read_hex(struct tool_options *opts, unsigned char key[TOOL_KEY_MAX], siz
 	if (rc == TOOL_EXIT_OK) {
 		n = hex_decode(text, key, TOOL_KEY_MAX);
 		if (n <= 0)
-			rc = usage_error("the key is not an even number of hex digits");
+			rc = usage_error("the key %s", hex_problem(text, TOOL_KEY_MAX));
 		else
 			*len = (size_t)n;
 	}

@@ -6,8 +6,11 @@ portfolio_tool_SOURCES = \
 	src/tool/options.c src/tool/options.h \
 	src/tool/module.c src/tool/module.h \
 	src/tool/rv.c src/tool/rv.h \
+	src/util/ckr_name.c src/util/ckr_name.h \
 	src/tool/names.c src/tool/names.h \
 	src/tool/hex.c src/tool/hex.h \
+	src/tool/out.c src/tool/out.h \
+	src/tool/uri.c src/tool/uri.h \
 	src/tool/challenge.c src/tool/challenge.h \
 	src/tool/pin.c src/tool/pin.h \
 	src/tool/keyinput.c src/tool/keyinput.h \
@@ -15,14 +18,16 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_list.c \
 	src/tool/cmd_token.c \
 	src/tool/cmd_key.c \
+	src/tool/cmd_delete.c \
 	src/tool/cmd_identity.c \
 	src/tool/cmd_auth.c \
 	src/tool/cmd_enc.c
+portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
 # libcrypto only for SHA-256 when re-provisioning an Identity and for wiping;
 # -ldl comes from configure's LIBS.
-portfolio_tool_LDADD = $(OPENSSL_LIBS)
+portfolio_tool_LDADD = $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
 
 # The tool's own challenge parser against the canonical examples.
 if HAVE_CMOCKA
@@ -43,6 +48,13 @@ TOOL_SHELL_TESTS = \
 	tests/tool/keys.sh \
 	tests/tool/identity.sh \
 	tests/tool/auth_kat.sh \
-	tests/tool/encrypt.sh
+	tests/tool/encrypt.sh \
+	tests/tool/validate.sh \
+	tests/tool/pins.sh \
+	tests/tool/completion.sh \
+	tests/tool/json.sh \
+	tests/tool/messages.sh \
+	tests/tool/delete.sh \
+	tests/tool/select.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

@@ -6,6 +6,7 @@
 
 #include "tool/module.h"
 #include "tool/options.h"
+#include "tool/pin.h"
 #include "tool/tool.h"
 
 #include <stdio.h>
@@ -23,7 +24,11 @@ struct command {
 #define B(o) OPTBIT(OPT_##o)
 
 /* Options every command accepts. */
-#define GLOBAL_OPTS (B(MODULE) | B(HELP))
+#define GLOBAL_OPTS (B(MODULE) | B(HELP) | B(JSON))
+/* A command that takes any PIN takes --pin-file too. */
+#define PIN_OPTS (B(PIN) | B(SO_PIN) | B(USER_PIN) | B(OLD_PIN) | B(NEW_PIN))
+/* A command that takes --slot takes the other ways to name a token too. */
+#define TOKEN_OPTS (B(URI) | B(TOKEN) | B(SERIAL))
 
 static const struct command commands[] = {
 	{ "list-slots", cmd_list_slots, 0, 0,
@@ -57,6 +62,12 @@ static const struct command commands[] = {
 	  "set-identity --slot N --id I --value STR [--provision]",
 	  "Write Identity instance /16/N/0/I. --provision (as SO) also provisions\n"
 	  "SHA-256(STR); without it (as user) only the value changes." },
+	{ "delete-key", cmd_delete_key, B(SLOT) | B(SERVICE) | B(INDEX), B(PIN) | B(SO) | B(SO_PIN),
+	  "delete-key --slot N --service auth|enc --index K [--so]",
+	  "Delete key Kn of a keyset (C_DestroyObject; as the user, or the SO with --so)." },
+	{ "delete-identity", cmd_delete_identity, B(SLOT) | B(ID), B(PIN) | B(SO) | B(SO_PIN),
+	  "delete-identity --slot N --id I [--so]",
+	  "Delete Identity instance /16/N/0/I with its hash (as the user, or the SO with --so)." },
 	{ "get-identity", cmd_get_identity, B(SLOT), B(ID) | B(PIN),
 	  "get-identity --slot N [--id I]",
 	  "Print Identity values (one, or all with their ids)." },
@@ -67,7 +78,7 @@ static const struct command commands[] = {
 	  B(IDENTITY_VALUE) | B(IDENTITY_HASH) | B(HMAC) | B(PIN),
 	  "verify --slot N (--identity-value STR | --identity-hash HEX) --challenge C\n"
 	  "       --index K --signature HEX [--hmac]",
-	  "Server side: check a signature; exit 0 \"signature valid\", 1 \"signature INVALID\"." },
+	  "Server side: check a signature; exit 0 \"signature valid\", 3 \"signature INVALID\"." },
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
@@ -90,6 +101,31 @@ static void print_command(FILE *f, const struct command *c)
 	fputc('\n', f);
 }
 
+/* Every option the command accepts, from its table entry: for people and
+ * for the bash completion (scripts/portfolio-tool.bash), which reads it. */
+static uint64_t accepted_options(const struct command *c)
+{
+	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
+
+	if (allowed & B(SLOT))
+		allowed |= TOKEN_OPTS;
+	return (allowed & PIN_OPTS) ? allowed | B(PIN_FILE) : allowed;
+}
+
+static void print_command_options(FILE *f, const struct command *c)
+{
+	uint64_t allowed = accepted_options(c);
+	const char *sep = "Options:";
+
+	for (int o = 0; o < OPT_COUNT; o++) {
+		if (allowed & OPTBIT(o)) {
+			fprintf(f, "%s --%s", sep, options_name((enum tool_opt)o));
+			sep = ",";
+		}
+	}
+	fputc('\n', f);
+}
+
 static void print_help(FILE *f)
 {
 	fprintf(f, "Usage: portfolio-tool [--module PATH] COMMAND [OPTIONS]\n\n"
@@ -100,11 +136,13 @@ static void print_help(FILE *f)
 		print_command(f, &commands[i]);
 	fprintf(f, "\nChallenges are written as the LwM2M server writes them: 0x2345178 (hex,\n"
 		   "big-endian, an odd digit count gets a leading zero nibble) or decimal.\n\n"
-		   "PINs: --pin (user) / --so-pin, else PORTFOLIO_PIN / PORTFOLIO_SO_PIN, else a\n"
-		   "prompt without echo on a terminal. set-pin also reads PORTFOLIO_NEW_PIN.\n"
+		   "PINs: --pin (user) / --so-pin, else PORTFOLIO_PIN / PORTFOLIO_SO_PIN, else the\n"
+		   "next line of --pin-file PATH (- reads standard input), one PIN a line in the\n"
+		   "order the command asks, else a prompt without echo on a terminal (a new PIN\n"
+		   "twice). set-pin also reads PORTFOLIO_NEW_PIN.\n"
 		   "Module: --module PATH, else PORTFOLIO_TOOL_MODULE, else\n  %s\n\n"
-		   "Exit status: 0 success, 1 failure (PKCS#11 error, invalid signature),\n"
-		   "2 usage error. See portfolio-tool(1).\n",
+		   "Exit status: 0 success, 1 the module failed (PKCS#11 error, I/O), 2 usage\n"
+		   "error, 3 signature or AuthData INVALID (verify, decrypt). See portfolio-tool(1).\n",
 		   PORTFOLIO_TOOL_DEFAULT_MODULE);
 }
 
@@ -119,10 +157,14 @@ static const struct command *find_command(const char *name)
 /* Every required option present, and nothing a command does not take. */
 static int check_options(const struct command *c, const struct tool_options *opts)
 {
-	uint64_t allowed = c->required | c->optional | GLOBAL_OPTS;
+	uint64_t allowed = accepted_options(c);
 
+	if ((c->required & B(SLOT)) && !(opts->seen & (B(SLOT) | TOKEN_OPTS)))
+		return usage_error("%s needs a token: --slot N, --token LABEL, --serial S or --uri pkcs11:...",
+				   c->name);
 	for (int o = 0; o < OPT_COUNT; o++) {
-		if ((c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
+		/* --slot as a requirement was checked above (or a token option does) */
+		if (o != OPT_SLOT && (c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
 			return usage_error("%s needs --%s", c->name, options_name((enum tool_opt)o));
 		if ((opts->seen & OPTBIT(o)) && !(allowed & OPTBIT(o)))
 			return usage_error("%s does not take --%s", c->name, options_name((enum tool_opt)o));
@@ -157,6 +199,7 @@ int main(int argc, char **argv)
 	if (options_has(&t.opts, OPT_HELP)) {
 		printf("Usage: portfolio-tool [--module PATH] ");
 		print_command(stdout, c);
+		print_command_options(stdout, c);
 		return TOOL_EXIT_OK;
 	}
 	rc = check_options(c, &t.opts);
@@ -167,6 +210,7 @@ int main(int argc, char **argv)
 		return rc;
 	t.p11 = m.p11;
 	rc = c->run(&t);
+	pin_done();
 	fflush(stdout);
 	module_unload(&m);
 	return rc;

@@ -19,6 +19,9 @@
 static const struct option long_options[] = {
 	{ "module", required_argument, NULL, OV(OPT_MODULE) },
 	{ "slot", required_argument, NULL, OV(OPT_SLOT) },
+	{ "uri", required_argument, NULL, OV(OPT_URI) },
+	{ "token", required_argument, NULL, OV(OPT_TOKEN) },
+	{ "serial", required_argument, NULL, OV(OPT_SERIAL) },
 	{ "login", no_argument, NULL, OV(OPT_LOGIN) },
 	{ "pin", required_argument, NULL, OV(OPT_PIN) },
 	{ "so-pin", required_argument, NULL, OV(OPT_SO_PIN) },
@@ -28,6 +31,7 @@ static const struct option long_options[] = {
 	{ "user", no_argument, NULL, OV(OPT_USER) },
 	{ "old-pin", required_argument, NULL, OV(OPT_OLD_PIN) },
 	{ "new-pin", required_argument, NULL, OV(OPT_NEW_PIN) },
+	{ "pin-file", required_argument, NULL, OV(OPT_PIN_FILE) },
 	{ "service", required_argument, NULL, OV(OPT_SERVICE) },
 	{ "index", required_argument, NULL, OV(OPT_INDEX) },
 	{ "type", required_argument, NULL, OV(OPT_TYPE) },
@@ -45,6 +49,7 @@ static const struct option long_options[] = {
 	{ "signature", required_argument, NULL, OV(OPT_SIGNATURE) },
 	{ "cbc", no_argument, NULL, OV(OPT_CBC) },
 	{ "data", required_argument, NULL, OV(OPT_DATA) },
+	{ "json", no_argument, NULL, OV(OPT_JSON) },
 	{ "help", no_argument, NULL, OV(OPT_HELP) },
 	{ "version", no_argument, NULL, OV(OPT_VERSION) },
 	{ NULL, 0, NULL, 0 },
@@ -70,6 +75,31 @@ const char *options_name(enum tool_opt opt)
 	return "?";
 }
 
+/* getopt_long reports an ambiguous abbreviation ("--s") like an unknown
+ * option; name it as what it is, with the options it could mean. */
+static int unknown_option(const char *arg)
+{
+	char matches[256] = "";
+	size_t len, n = 0;
+
+	if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
+		return usage_error("unknown option '%s'", arg);
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (size_t i = 0; long_options[i].name != NULL; i++) {
+		if (strncmp(long_options[i].name, arg, len) != 0)
+			continue;
+		n++;
+		if (strlen(matches) + strlen(long_options[i].name) + 5 < sizeof(matches)) {
+			strcat(matches, n > 1 ? ", --" : "--");
+			strcat(matches, long_options[i].name);
+		}
+	}
+	if (n > 1)
+		return usage_error("option '--%.*s' is ambiguous: it could be %s", (int)len, arg, matches);
+	return usage_error("unknown option '--%s'", arg);
+}
+
 int options_parse(int argc, char **argv, struct tool_options *opts)
 {
 	int c;
@@ -84,7 +114,7 @@ int options_parse(int argc, char **argv, struct tool_options *opts)
 			if (optopt >= OPT_VAL_BASE && optopt < OV(OPT_COUNT))
 				return usage_error("option --%s needs an argument",
 						   options_name((enum tool_opt)(optopt - OPT_VAL_BASE)));
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return unknown_option(argv[optind - 1]);
 		}
 		if (c < OPT_VAL_BASE || c >= OV(OPT_COUNT))
 			return usage_error("unknown option '%s'", argv[optind - 1]);
@@ -99,6 +129,28 @@ int options_parse(int argc, char **argv, struct tool_options *opts)
 		opts->command = argv[optind++];
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
+	return TOOL_EXIT_OK;
+}
+
+/* The numbers an option may take: what LwM2M (and so GetAuthData through the
+ * adapter) can express, so that a value no server could ever ask for is a
+ * typo caught here rather than a key or identity nobody can use. */
+static const struct {
+	enum tool_opt opt;
+	unsigned long max;
+	const char *meaning;
+} ulong_limits[] = {
+	{ OPT_ID, 65534, "an Identity resource instance id" },
+	{ OPT_IDENTITY, 65534, "an Identity resource instance id" },
+	{ OPT_INDEX, 4294967295UL, "a GetAuthData Key Index" },
+};
+
+static int check_limit(enum tool_opt opt, unsigned long v, const char *text)
+{
+	for (size_t i = 0; i < sizeof(ulong_limits) / sizeof(ulong_limits[0]); i++)
+		if (ulong_limits[i].opt == opt && v > ulong_limits[i].max)
+			return usage_error("--%s is %s, 0..%lu, not '%s'", options_name(opt),
+					   ulong_limits[i].meaning, ulong_limits[i].max, text);
 	return TOOL_EXIT_OK;
 }
 
@@ -118,5 +170,5 @@ int options_ulong(const struct tool_options *opts, enum tool_opt opt, unsigned l
 	if (errno != 0 || end == text || *end != '\0')
 		return usage_error("--%s wants a non-negative decimal number, not '%s'", options_name(opt), text);
 	*out = v;
-	return TOOL_EXIT_OK;
+	return check_limit(opt, v, text);
 }

@@ -12,6 +12,9 @@
 enum tool_opt {
 	OPT_MODULE,
 	OPT_SLOT,
+	OPT_URI,
+	OPT_TOKEN,
+	OPT_SERIAL,
 	OPT_LOGIN,
 	OPT_PIN,
 	OPT_SO_PIN,
@@ -21,6 +24,7 @@ enum tool_opt {
 	OPT_USER,
 	OPT_OLD_PIN,
 	OPT_NEW_PIN,
+	OPT_PIN_FILE,
 	OPT_SERVICE,
 	OPT_INDEX,
 	OPT_TYPE,
@@ -38,6 +42,7 @@ enum tool_opt {
 	OPT_SIGNATURE,
 	OPT_CBC,
 	OPT_DATA,
+	OPT_JSON,
 	OPT_HELP,
 	OPT_VERSION,
 	OPT_COUNT
@@ -53,8 +58,9 @@ struct tool_options {
 
 /* Exit codes shared by every command. */
 #define TOOL_EXIT_OK      0
-#define TOOL_EXIT_FAILURE 1 /* a PKCS#11 error, an invalid signature, an I/O error */
+#define TOOL_EXIT_FAILURE 1 /* the module or an I/O operation failed (a PKCS#11 error) */
 #define TOOL_EXIT_USAGE   2 /* the command line is wrong */
+#define TOOL_EXIT_INVALID 3 /* the check ran and said no: signature or AuthData invalid */
 
 /* Parses argv into opts. Returns TOOL_EXIT_OK or TOOL_EXIT_USAGE (message printed). */
 int options_parse(int argc, char **argv, struct tool_options *opts);

@@ -1,16 +1,17 @@
-/* rv.c - names and explanations of PKCS#11 return values. */
+/* rv.c - explanations of PKCS#11 return values; the names come from the
+ * project's one table (src/util/ckr_name.c). */
 #include "tool/rv.h"
 #include "tool/options.h"
+#include "util/ckr_name.h"
 
 #include <stdio.h>
 
 struct rv_info {
 	CK_RV rv;
-	const char *name;
 	const char *explain;
 };
 
-#define RV(name, text) { name, #name, text }
+#define RV(name, text) { name, text }
 
 /* The explanations speak about this module: a slot is a Portfolio instance. */
 static const struct rv_info rv_table[] = {
@@ -87,13 +88,6 @@ static const struct rv_info *rv_find(CK_RV rv)
 	return NULL;
 }
 
-const char *rv_name(CK_RV rv)
-{
-	const struct rv_info *info = rv_find(rv);
-
-	return info != NULL ? info->name : NULL;
-}
-
 const char *rv_explain(CK_RV rv)
 {
 	const struct rv_info *info = rv_find(rv);
@@ -107,9 +101,7 @@ const char *rv_explain(CK_RV rv)
 
 int rv_fail(const char *what, CK_RV rv)
 {
-	const char *name = rv_name(rv);
-
 	fprintf(stderr, "portfolio-tool: %s failed: %s (0x%08lX): %s\n", what,
-		name != NULL ? name : "CKR_?", (unsigned long)rv, rv_explain(rv));
+		pf_ckr_name_str(rv), (unsigned long)rv, rv_explain(rv));
 	return TOOL_EXIT_FAILURE;
 }

@@ -6,9 +6,8 @@
 #define PORTFOLIO_TOOL_RV_H
 
 #include "pkcs11/portfolio.h"
+#include "util/ckr_name.h" /* the names: pf_ckr_name_str */
 
-/* "CKR_PIN_INCORRECT", or NULL when the value is not one we know. */
-const char *rv_name(CK_RV rv);
 /* A short explanation, never NULL. */
 const char *rv_explain(CK_RV rv);
 

@@ -3,18 +3,96 @@
 #include "tool/challenge.h"
 #include "tool/pin.h"
 #include "tool/rv.h"
+#include "tool/uri.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The filter of --uri, or of --token/--serial; NULL after a usage error. */
+static struct tool_uri *token_filter(struct tool *t)
+{
+	const char *why = "out of memory";
+	struct tool_uri *u;
+
+	if (options_has(&t->opts, OPT_URI)) {
+		if (options_has(&t->opts, OPT_TOKEN) || options_has(&t->opts, OPT_SERIAL)) {
+			usage_error("--uri names the token itself: no --token or --serial with it");
+			return NULL;
+		}
+		u = tool_uri_parse(t->opts.value[OPT_URI], &why);
+		if (u == NULL)
+			usage_error("--uri is not a PKCS#11 URI for a token: %s", why);
+		return u;
+	}
+	u = tool_uri_from_token(t->opts.value[OPT_TOKEN], t->opts.value[OPT_SERIAL], &why);
+	if (u == NULL)
+		usage_error("%s", why);
+	return u;
+}
+
+/* The one slot whose token the filter matches. Through the p11-kit proxy
+ * slot ids are renumbered: a label, serial or URI still finds the token. */
+static int find_token_slot(struct tool *t, struct tool_uri *u, CK_SLOT_ID *slot)
+{
+	CK_SLOT_ID ids[256];
+	CK_ULONG count = sizeof(ids) / sizeof(ids[0]), matches = 0;
+	CK_RV rv = t->p11->C_GetSlotList(CK_TRUE, ids, &count);
+
+	if (rv != CKR_OK)
+		return rv_fail("C_GetSlotList", rv);
+	for (CK_ULONG i = 0; i < count; i++) {
+		CK_SLOT_INFO si;
+		CK_TOKEN_INFO ti;
+
+		if (t->p11->C_GetSlotInfo(ids[i], &si) != CKR_OK || t->p11->C_GetTokenInfo(ids[i], &ti) != CKR_OK ||
+		    !(ti.flags & CKF_TOKEN_INITIALIZED) || !tool_uri_match(u, ids[i], &si, &ti))
+			continue;
+		*slot = ids[i];
+		matches++;
+	}
+	if (matches == 1)
+		return TOOL_EXIT_OK;
+	fprintf(stderr, "portfolio-tool: %s token matches; see list-slots%s\n", matches == 0 ? "no" : "more than one",
+		matches == 0 ? "" : " and add --serial, or use --slot");
+	return TOOL_EXIT_FAILURE;
+}
+
 int tool_slot(struct tool *t, CK_SLOT_ID *slot)
 {
 	unsigned long v;
-	int rc = options_ulong(&t->opts, OPT_SLOT, &v);
+	struct tool_uri *u;
+	int rc;
 
-	if (rc == TOOL_EXIT_OK)
-		*slot = (CK_SLOT_ID)v;
+	if (options_has(&t->opts, OPT_SLOT)) {
+		if (options_has(&t->opts, OPT_URI) || options_has(&t->opts, OPT_TOKEN) ||
+		    options_has(&t->opts, OPT_SERIAL))
+			return usage_error("give the token one way: --slot, or --token/--serial, or --uri");
+		rc = options_ulong(&t->opts, OPT_SLOT, &v);
+		if (rc == TOOL_EXIT_OK)
+			*slot = (CK_SLOT_ID)v;
+		return rc;
+	}
+	u = token_filter(t);
+	if (u == NULL)
+		return TOOL_EXIT_USAGE;
+	rc = find_token_slot(t, u, slot);
+	tool_uri_free(u);
 	return rc;
+}
+
+int slot_instance(struct tool *t, CK_SLOT_ID slot, unsigned long *iid)
+{
+	CK_SLOT_INFO info;
+	char desc[sizeof(info.slotDescription) + 1];
+	char tail;
+
+	/* Slot ids are the module's to give (the p11-kit proxy renumbers
+	 * them); the instance is in the description the module writes. */
+	if (t->p11->C_GetSlotInfo(slot, &info) != CKR_OK)
+		return 0;
+	memcpy(desc, info.slotDescription, sizeof(info.slotDescription));
+	desc[sizeof(info.slotDescription)] = '\0';
+	return sscanf(desc, "Portfolio /16/%lu%c", iid, &tail) == 2 && tail == ' ';
 }
 
 int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out)
@@ -25,6 +103,41 @@ int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out
 	if (rv != CKR_OK)
 		return rv_fail("C_OpenSession", rv);
 	return TOOL_EXIT_OK;
+}
+
+/* After a refused PIN, what the token's flags say about the tries left
+ * (PKCS#11 gives no count: "low", "final try" and "locked" are all there is). */
+static void report_tries(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
+{
+	int so = who == CKU_SO;
+	CK_FLAGS low = so ? CKF_SO_PIN_COUNT_LOW : CKF_USER_PIN_COUNT_LOW;
+	CK_FLAGS final = so ? CKF_SO_PIN_FINAL_TRY : CKF_USER_PIN_FINAL_TRY;
+	CK_FLAGS locked = so ? CKF_SO_PIN_LOCKED : CKF_USER_PIN_LOCKED;
+	CK_SESSION_INFO sinfo;
+	CK_TOKEN_INFO tinfo;
+	const char *note;
+
+	if (t->p11->C_GetSessionInfo(s, &sinfo) != CKR_OK ||
+	    t->p11->C_GetTokenInfo(sinfo.slotID, &tinfo) != CKR_OK)
+		return;
+	if (tinfo.flags & locked)
+		note = so ? "is now locked" : "is now locked: the SO can set a new one (init-pin)";
+	else if (tinfo.flags & final)
+		note = "has one try left before it locks";
+	else if (tinfo.flags & low)
+		note = "has few tries left";
+	else
+		note = "still has tries left (the token does not report them as low)";
+	fprintf(stderr, "portfolio-tool: the %s PIN %s\n", so ? "SO" : "user", note);
+}
+
+int session_login_failed(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who, CK_RV rv)
+{
+	int rc = rv_fail(who == CKU_SO ? "C_Login (SO)" : "C_Login (user)", rv);
+
+	if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_LOCKED)
+		report_tries(t, s, who);
+	return rc;
 }
 
 int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
@@ -42,7 +155,7 @@ int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who)
 	rv = t->p11->C_Login(s, who, (CK_UTF8CHAR_PTR)pin, (CK_ULONG)strlen(pin));
 	pin_wipe(pin);
 	if (rv != CKR_OK)
-		return rv_fail(who == CKU_SO ? "C_Login (SO)" : "C_Login (user)", rv);
+		return session_login_failed(t, s, who, rv);
 	return TOOL_EXIT_OK;
 }
 
@@ -101,6 +214,44 @@ int find_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, CK_OBJECT_HA
 	};
 
 	return find_one(t, s, tmpl, sizeof(tmpl) / sizeof(tmpl[0]), out, found);
+}
+
+enum identity_state identity_state(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id)
+{
+	CK_OBJECT_HANDLE obj;
+	CK_BBOOL provisioned = CK_FALSE;
+	CK_ATTRIBUTE a = { CKA_PORTFOLIO_HASH_PROVISIONED, &provisioned, sizeof(provisioned) };
+	int found;
+
+	if (find_identity(t, s, id, &obj, &found) != TOOL_EXIT_OK)
+		return IDENTITY_UNKNOWN;
+	if (!found)
+		return IDENTITY_ABSENT;
+	if (t->p11->C_GetAttributeValue(s, obj, &a, 1) != CKR_OK)
+		return IDENTITY_UNKNOWN;
+	return provisioned == CK_TRUE ? IDENTITY_HASHED : IDENTITY_NO_HASH;
+}
+
+int identity_op_failed(struct tool *t, CK_SESSION_HANDLE s, const char *what, CK_RV rv, CK_ULONG id)
+{
+	int rc = rv_fail(what, rv);
+
+	if (rv != CKR_MECHANISM_PARAM_INVALID)
+		return rc;
+	/* The module answers both with CKR_MECHANISM_PARAM_INVALID; say which. */
+	switch (identity_state(t, s, id)) {
+	case IDENTITY_ABSENT:
+		fprintf(stderr, "portfolio-tool: there is no Identity instance %lu (set-identity --id %lu)\n",
+			(unsigned long)id, (unsigned long)id);
+		break;
+	case IDENTITY_NO_HASH:
+		fprintf(stderr, "portfolio-tool: Identity instance %lu has no provisioned hash "
+			"(set-identity --provision, as SO)\n", (unsigned long)id);
+		break;
+	default:
+		break;
+	}
+	return rc;
 }
 
 int parse_service(struct tool *t, CK_ULONG *service)

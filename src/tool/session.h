@@ -11,11 +11,20 @@
 /* --slot N. Returns TOOL_EXIT_OK or TOOL_EXIT_USAGE. */
 int tool_slot(struct tool *t, CK_SLOT_ID *slot);
 
+/* The Portfolio instance behind slot, from its description
+ * ("Portfolio /16/N"). 0 when the slot does not say. */
+int slot_instance(struct tool *t, CK_SLOT_ID slot, unsigned long *iid);
+
 /* Opens a serial session (read-write when rw). Returns an exit code. */
 int session_open(struct tool *t, CK_SLOT_ID slot, int rw, CK_SESSION_HANDLE *out);
 
-/* Logs in as CKU_USER (PIN from --pin / PORTFOLIO_PIN / prompt) or CKU_SO
- * (--so-pin / PORTFOLIO_SO_PIN / prompt). Returns an exit code. */
+/* Reports a failed C_Login (rv_fail), and after a wrong PIN what the token
+ * says about the tries left. Returns TOOL_EXIT_FAILURE. */
+int session_login_failed(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who, CK_RV rv);
+
+/* Logs in as CKU_USER (PIN from --pin / PORTFOLIO_PIN / --pin-file / prompt)
+ * or CKU_SO (--so-pin / PORTFOLIO_SO_PIN / --pin-file / prompt). Returns an
+ * exit code. */
 int session_login(struct tool *t, CK_SESSION_HANDLE s, CK_USER_TYPE who);
 
 /* Logs out (if logged in) and closes; errors do not matter any more here. */
@@ -32,6 +41,14 @@ int find_keyset_key(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG service, CK_UL
 
 /* The Identity resource instance `id` of the token, if any. */
 int find_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, CK_OBJECT_HANDLE *out, int *found);
+
+enum identity_state { IDENTITY_UNKNOWN, IDENTITY_ABSENT, IDENTITY_NO_HASH, IDENTITY_HASHED };
+/* Whether Identity instance id exists and has a provisioned hash. */
+enum identity_state identity_state(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id);
+/* rv_fail for a device operation on Identity id, and for
+ * CKR_MECHANISM_PARAM_INVALID which of "no such identity" and "no provisioned
+ * hash" it was. Returns TOOL_EXIT_FAILURE. */
+int identity_op_failed(struct tool *t, CK_SESSION_HANDLE s, const char *what, CK_RV rv, CK_ULONG id);
 
 /* --challenge C into canonical bytes (buf of CK_PORTFOLIO_MAX_CHALLENGE).
  * Returns an exit code (usage error when C is not a valid challenge). */

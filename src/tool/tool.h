@@ -25,6 +25,9 @@ int cmd_init_pin(struct tool *t);
 /* cmd_key.c */
 int cmd_gen_key(struct tool *t);
 int cmd_import_key(struct tool *t);
+/* cmd_delete.c */
+int cmd_delete_key(struct tool *t);
+int cmd_delete_identity(struct tool *t);
 /* cmd_identity.c */
 int cmd_set_identity(struct tool *t);
 int cmd_get_identity(struct tool *t);

@@ -1,7 +1,8 @@
 /*
- * log.h - the module's diagnostics. Messages go to stderr (or the file named
- * by the configuration) and never carry key material, PINs or identity hashes:
- * callers pass names and numbers, not buffers.
+ * log.h - the module's diagnostics. Messages go to stderr, or to the file
+ * named by the configuration's log_file, and also to syslog when the
+ * configuration says syslog = yes. They never carry key material, PINs or
+ * identity hashes: callers pass names and numbers, not buffers.
  */
 #ifndef PORTFOLIO_LOG_H
 #define PORTFOLIO_LOG_H
@@ -18,6 +19,11 @@ void pf_log_set_level(pf_log_level level);
 pf_log_level pf_log_get_level(void);
 /* Parses "none", "error", "warning", "info", "debug" or a digit; -1 if unknown. */
 int pf_log_parse_level(const char *text);
+/* Sends messages to path (appended, created 0600) instead of stderr; NULL
+ * goes back to stderr. Returns 0, or -1 (errno set) leaving the sink as it was. */
+int pf_log_set_file(const char *path);
+/* Also (on != 0) or no longer copy each message to syslog(3), facility LOG_USER. */
+void pf_log_set_syslog(int on);
 void pf_log(pf_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define PF_ERROR(...) pf_log(PF_LOG_ERROR, __VA_ARGS__)

@@ -39,7 +39,7 @@
 #include "pkcs11/portfolio.h"
 
 #define MSG_LEN 48
-#define MAX_THREADS 2
+#define MAX_THREADS 16
 
 static const char so_pin[] = "bench-so-pin";
 static const char user_pin[] = "bench-user-pin";
@@ -406,7 +406,8 @@ static struct {
 	unsigned long fixed_ops;   /* -n: per thread */
 	int max_threads;           /* -t */
 	const char *only;          /* -o: one operation's short name, or NULL */
-} opt = { 2.0, 0, MAX_THREADS, NULL };
+	int csv;                   /* -c: CSV rows (scripts/bench-charts.sh) instead of the table */
+} opt = { 2.0, 0, 2, NULL, 0 };
 
 /* ops/s summed over nthreads; negative with *err set on failure */
 static double measure(module *m, op_kind kind, int nthreads, CK_RV *err)
@@ -440,17 +441,23 @@ static void row(const char *short_name, const char *op, const char *who, module 
 {
 	if (opt.only != NULL && strcmp(opt.only, short_name) != 0)
 		return;
-	printf("%-34s %-18s", op, who);
+	if (!opt.csv)
+		printf("%-34s %-18s", op, who);
 	for (int n = 1; n <= opt.max_threads; n++) {
 		CK_RV err;
 		double r = measure(m, kind, n, &err);
-		if (r < 0)
+		if (opt.csv && r < 0)
+			printf("\"%s\",\"%s\",%d,,0x%lx\n", op, who, n, (unsigned long)err);
+		else if (opt.csv) /* RFC 4180: the names hold commas, never quotes */
+			printf("\"%s\",\"%s\",%d,%.0f,\n", op, who, n, r);
+		else if (r < 0)
 			printf("  %12s 0x%03lx", "error", (unsigned long)err);
 		else
 			printf("  %18.0f", r);
 		fflush(stdout);
 	}
-	printf("\n");
+	if (!opt.csv)
+		printf("\n");
 }
 
 /* ---- temporary homes for the modules' configuration -------------------- */
@@ -505,9 +512,10 @@ static void remove_homes(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: portfolio-bench [-s SECONDS | -n OPS] [-t THREADS] [-o OP] "
+	fprintf(stderr, "usage: portfolio-bench [-s SECONDS | -n OPS] [-t THREADS] [-o OP] [-c] "
 	                "PORTFOLIO_MODULE|- [OTHER_MODULE]\n"
-	                "  OP: openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm\n");
+	                "  -t: 1..%d threads (default 2); -c: CSV (operation,implementation,threads,ops_per_s,error)\n"
+	                "  OP: openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm\n", MAX_THREADS);
 	exit(2);
 }
 
@@ -517,7 +525,7 @@ int main(int argc, char **argv)
 	module ours, other;
 	int o;
 
-	while ((o = getopt(argc, argv, "s:n:t:o:")) != -1) {
+	while ((o = getopt(argc, argv, "s:n:t:o:c")) != -1) {
 		if (o == 's')
 			opt.seconds = atof(optarg);
 		else if (o == 'n')
@@ -526,6 +534,8 @@ int main(int argc, char **argv)
 			opt.max_threads = atoi(optarg);
 		else if (o == 'o')
 			opt.only = optarg;
+		else if (o == 'c')
+			opt.csv = 1;
 		else
 			usage();
 	}
@@ -536,16 +546,20 @@ int main(int argc, char **argv)
 		other_path = argv[optind + 1];
 
 	make_homes();
-	if (opt.fixed_ops != 0)
+	if (opt.csv)
+		printf("operation,implementation,threads,ops_per_s,error\n");
+	else if (opt.fixed_ops != 0)
 		printf("portfolio-bench: %d-byte messages, %lu operations per thread per cell, "
 		       "ops/s (sum over threads)\n\n", MSG_LEN, opt.fixed_ops);
 	else
 		printf("portfolio-bench: %d-byte messages, %.1f s per cell, ops/s (sum over threads)\n\n",
 		       MSG_LEN, opt.seconds);
-	printf("%-34s %-18s", "operation", "implementation");
-	for (int n = 1; n <= opt.max_threads; n++)
-		printf("  %18s", n == 1 ? "1 thread" : "2 threads");
-	printf("\n");
+	if (!opt.csv) {
+		printf("%-34s %-18s", "operation", "implementation");
+		for (int n = 1; n <= opt.max_threads; n++)
+			printf("  %10d thread%s", n, n == 1 ? " " : "s");
+		printf("\n");
+	}
 
 	row("openssl", "AES-128-CMAC (EVP_MAC, no PKCS#11)", "openssl", NULL, OP_OPENSSL_CMAC);
 	row("openssl-kept", "AES-128-CMAC, kept keyed context", "openssl", NULL, OP_OPENSSL_CMAC_KEPT);

@@ -6,6 +6,11 @@ INTEROP_TESTS = \
 	tests/interop/p11tool_token.sh \
 	tests/interop/p11tool_selftest.sh \
 	tests/interop/p11kit_module.sh \
+	tests/interop/store_unusable.sh \
+	tests/interop/install.sh \
+	tests/interop/logging.sh \
+	tests/interop/python_binding.py \
+	tests/interop/bench_charts.sh \
 	tests/interop/pykcs11_server.py
 TESTS += $(INTEROP_TESTS)
 EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh

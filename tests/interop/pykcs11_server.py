@@ -44,18 +44,14 @@ from PyKCS11 import (CKA_CLASS, CKA_DECRYPT, CKA_ENCRYPT, CKA_KEY_TYPE, CKA_LABE
 # ---- portfolio.h, restated (the values are the contract) ----------------
 CKR_ACTION_PROHIBITED = 0x0000001B  # PKCS#11 3.0; not in every PyKCS11
 
-CKM_VENDOR_DEFINED = 0x80000000
-CKO_VENDOR_DEFINED = 0x80000000
-CKA_VENDOR_DEFINED = 0x80000000
-PREFIX = 0x504F0000
-CKM_PORTFOLIO_AUTH_CMAC = CKM_VENDOR_DEFINED | PREFIX | 0x0001
-CKM_PORTFOLIO_ENC_GCM = CKM_VENDOR_DEFINED | PREFIX | 0x0011
-CKO_PORTFOLIO_IDENTITY = CKO_VENDOR_DEFINED | PREFIX | 0x0001
-CKA_PORTFOLIO_IDENTITY_ID = CKA_VENDOR_DEFINED | PREFIX | 0x0001
-CKA_PORTFOLIO_SERVICE = CKA_VENDOR_DEFINED | PREFIX | 0x0010
-CKA_PORTFOLIO_KEY_INDEX = CKA_VENDOR_DEFINED | PREFIX | 0x0011
-SRV_AUTHENT, SRV_ENCRYPT = 0, 1
-SOURCE_TOKEN, SOURCE_DATA, SOURCE_HASH = 1, 2, 3
+# ---- portfolio.h's values, from bindings/python (which
+# tests/interop/python_binding.py checks against the header itself) --------
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "..", "..")),
+                                "bindings", "python"))
+from portfolio_pkcs11 import (CKA_PORTFOLIO_IDENTITY_ID, CKA_PORTFOLIO_KEY_INDEX,  # noqa: E402
+                              CKA_PORTFOLIO_SERVICE, CKM_PORTFOLIO_AUTH_CMAC, CKM_PORTFOLIO_ENC_GCM,
+                              CKO_PORTFOLIO_IDENTITY, SOURCE_DATA, SOURCE_HASH, SOURCE_TOKEN,
+                              SRV_AUTHENT, SRV_ENCRYPT)
 
 SO_PIN = "so-pin-4711"
 USER_PIN = "user-pin-0815"

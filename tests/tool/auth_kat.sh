@@ -76,17 +76,17 @@ run 0 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --ind
 [ "$OUT" = "signature valid" ] || fail "verify output '$OUT'"
 run 0 srv verify --slot "$s" --identity-hash "$hash" --challenge 0x2345178 --index 0 --signature "$want"
 
-# Everything wrong is INVALID with exit 1: identity, challenge, signature, key.
-run 1 srv verify --slot "$s" --identity-value "HostSwV 4.2.2" --challenge 0x2345178 --index 0 --signature "$want"
+# Everything wrong is INVALID with exit 3: identity, challenge, signature, key.
+run 3 srv verify --slot "$s" --identity-value "HostSwV 4.2.2" --challenge 0x2345178 --index 0 --signature "$want"
 [ "$OUT" = "signature INVALID" ] || fail "tampered identity: '$OUT'"
-run 1 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345179 --index 0 --signature "$want"
+run 3 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345179 --index 0 --signature "$want"
 contains "$OUT" "INVALID" "other challenge"
 bad=$(flip_hex "$want" 5)
-run 1 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --index 0 --signature "$bad"
+run 3 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --index 0 --signature "$bad"
 contains "$OUT" "INVALID" "tampered signature"
-run 1 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --index 0 --signature "${want:0:30}"
+run 3 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --index 0 --signature "${want:0:30}"
 contains "$OUT" "INVALID" "short signature"
-run 1 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --index 2 --signature "$want"
+run 3 srv verify --slot "$s" --identity-value "$ID3" --challenge 0x2345178 --index 2 --signature "$want"
 contains "$OUT" "INVALID" "other key"
 
 # Errors by name: a server copy cannot sign, a missing key or identity.

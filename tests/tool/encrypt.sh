@@ -22,14 +22,14 @@ run 0 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$ct"
 [ "$OUT" = "$ID2" ] || fail "GCM decrypt gave '$OUT'"
 run 0 dev encrypt --slot "$d" --identity 2 --challenge 0x2345178 --index 1
 [ "$OUT" != "$ct" ] || fail "two encryptions are identical (IV reuse)"
-# Wrong challenge, tampered byte, truncation: CKR_ENCRYPTED_DATA_INVALID, exit 1.
-run 1 srv decrypt --slot "$s" --challenge 0x2345179 --index 1 --data "$ct"
+# Wrong challenge, tampered byte, truncation: CKR_ENCRYPTED_DATA_INVALID, exit 3.
+run 3 srv decrypt --slot "$s" --challenge 0x2345179 --index 1 --data "$ct"
 contains "$ERR" "CKR_ENCRYPTED_DATA_INVALID" "wrong challenge"
 flip=$(flip_hex "$ct" 30)
 [ "$flip" != "$ct" ] || fail "test could not tamper"
-run 1 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$flip"
+run 3 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$flip"
 contains "$ERR" "CKR_ENCRYPTED_DATA_INVALID" "tampered ciphertext"
-run 1 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "${ct:0:40}"
+run 3 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "${ct:0:40}"
 contains "$ERR" "CKR_ENCRYPTED_DATA" "truncated ciphertext"
 
 # CBC is off unless configured (docs/mechanisms.md 5.1): refused on both sides.
@@ -54,10 +54,10 @@ printf '%s' "$ID2" > "$WORK/want"
 hex_to_file 02345178 "$WORK/chal"
 cat "$WORK/chal" >> "$WORK/want"
 cmp -s "$WORK/plain" "$WORK/want" || fail "CBC plaintext is not Identity || Challenge: $(file_to_hex "$WORK/plain")"
-run 1 srv decrypt --slot "$s" --challenge 0x2345170 --index 1 --data "$cbc" --cbc
+run 3 srv decrypt --slot "$s" --challenge 0x2345170 --index 1 --data "$cbc" --cbc
 contains "$ERR" "CKR_ENCRYPTED_DATA_INVALID" "CBC wrong challenge"
 # A GCM AuthData is not a CBC one.
-run 1 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$ct" --cbc
+run 3 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$ct" --cbc
 
 # Role and key errors.
 run 1 srv encrypt --slot "$s" --identity 2 --challenge 0x2345178 --index 1

@@ -37,7 +37,7 @@ run 0 dev sign --slot "$d" --identity 3 --challenge 0x2345178 --index 0
 sig=$OUT
 run 0 srv verify --slot "$s" --identity-value "HostSwV 4.2.1" --challenge 0x2345178 --index 0 --signature "$sig"
 contains "$OUT" "signature valid" "signature still over the provisioned identity"
-run 1 srv verify --slot "$s" --identity-value "HostSwV 6.6.6" --challenge 0x2345178 --index 0 --signature "$sig"
+run 3 srv verify --slot "$s" --identity-value "HostSwV 6.6.6" --challenge 0x2345178 --index 0 --signature "$sig"
 contains "$OUT" "signature INVALID" "a rewritten value cannot be proved"
 
 # Re-provisioning by the SO moves the hash along with the value.

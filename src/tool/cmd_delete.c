@@ -1,0 +1,92 @@
+/*
+ * cmd_delete.c - delete-key and delete-identity: C_DestroyObject on one key
+ * of a keyset or one Identity instance, found the way every other command
+ * finds it. Whether the logged-in user may destroy it is the token's call.
+ */
+#include "tool/out.h"
+#include "tool/rv.h"
+#include "tool/session.h"
+#include "tool/tool.h"
+
+#include <stdio.h>
+
+/* What to delete: a keyset key (service, index) or an Identity instance. */
+struct target {
+	int is_key;
+	CK_ULONG service, index, id;
+	char what[64]; /* for the messages */
+};
+
+static int find_target(struct tool *t, CK_SESSION_HANDLE s, const struct target *tg,
+		       CK_OBJECT_HANDLE *obj, int *found)
+{
+	if (tg->is_key)
+		return find_keyset_key(t, s, tg->service, tg->index, obj, found);
+	return find_identity(t, s, tg->id, obj, found);
+}
+
+/* Opens a read-write session on --slot, logs in (--so: as the SO) and
+ * destroys the target. */
+static int destroy(struct tool *t, const struct target *tg)
+{
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s;
+	CK_OBJECT_HANDLE obj;
+	CK_RV rv;
+	int found = 0, rc = tool_slot(t, &slot);
+
+	if (rc == TOOL_EXIT_OK)
+		rc = session_open(t, slot, 1, &s);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	rc = session_login(t, s, options_has(&t->opts, OPT_SO) ? CKU_SO : CKU_USER);
+	if (rc == TOOL_EXIT_OK)
+		rc = find_target(t, s, tg, &obj, &found);
+	if (rc == TOOL_EXIT_OK && !found) {
+		fprintf(stderr, "portfolio-tool: slot %lu has no %s\n", (unsigned long)slot, tg->what);
+		rc = TOOL_EXIT_FAILURE;
+	}
+	if (rc == TOOL_EXIT_OK && (rv = t->p11->C_DestroyObject(s, obj)) != CKR_OK)
+		rc = rv_fail("C_DestroyObject", rv);
+	session_close(t, s);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+
+		out_ulong(doc, "slot", (unsigned long)slot);
+		out_str(doc, "deleted", tg->what);
+		return out_print(doc, rc);
+	}
+	printf("slot %lu: deleted %s\n", (unsigned long)slot, tg->what);
+	return rc;
+}
+
+int cmd_delete_key(struct tool *t)
+{
+	struct target tg = { .is_key = 1 };
+	unsigned long index;
+	int rc = parse_service(t, &tg.service);
+
+	if (rc == TOOL_EXIT_OK)
+		rc = options_ulong(&t->opts, OPT_INDEX, &index);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	tg.index = (CK_ULONG)index;
+	snprintf(tg.what, sizeof(tg.what), "key K%lu in its %s keyset", index,
+		 tg.service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : "enc");
+	return destroy(t, &tg);
+}
+
+int cmd_delete_identity(struct tool *t)
+{
+	struct target tg = { .is_key = 0 };
+	unsigned long id;
+	int rc = options_ulong(&t->opts, OPT_ID, &id);
+
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	tg.id = (CK_ULONG)id;
+	snprintf(tg.what, sizeof(tg.what), "Identity instance %lu", id);
+	return destroy(t, &tg);
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# select.sh - a token chosen by --token LABEL, --serial S or an RFC 7512
+# --uri (parsed by p11-kit), with clear errors for no match, several matches,
+# a malformed URI and two ways at once (issue 14, item 3).
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/tool/lib.sh"
+need_module
+export PORTFOLIO_PIN=$USER_PIN PORTFOLIO_SO_PIN=$SO_PIN
+a=$(new_instance dev "Vehicle ECU")
+b=$(new_instance dev "Gateway")
+c=$(new_instance dev "Gateway")
+run 0 "$TOOL" gen-key --token "Vehicle ECU" --service auth --index 0
+run 0 "$TOOL" list-objects --slot "$a" --login
+contains "$OUT" "auth-K0" "--token chose slot $a"
+run 0 "$TOOL" list-objects --uri "pkcs11:token=Vehicle%20ECU" --login
+contains "$OUT" "auth-K0" "--uri with a percent-encoded label"
+run 0 "$TOOL" list-objects --uri "pkcs11:token=Vehicle%20ECU;manufacturer=portfolio-pkcs11;model=LwM2M%20Obj16"
+run 0 "$TOOL" list-objects --serial "OBJ16-$c" --login
+lacks "$OUT" "auth-K0" "--serial chose another token"
+# Two tokens labelled Gateway: ambiguous, and a serial settles it.
+run 1 "$TOOL" list-objects --token Gateway
+contains "$ERR" "more than one token matches" "ambiguous label"
+run 0 "$TOOL" gen-key --token Gateway --serial "OBJ16-$b" --service enc --index 1
+run 0 "$TOOL" list-objects --slot "$b" --login
+contains "$OUT" "enc-K1" "--token with --serial"
+run 1 "$TOOL" list-objects --token "No such token"
+contains "$ERR" "no token matches" "no match"
+run 2 "$TOOL" list-objects --uri "http://example.com/"
+contains "$ERR" "--uri is not a PKCS#11 URI" "wrong scheme"
+run 2 "$TOOL" list-objects --uri "pkcs11:token=%zz"
+contains "$ERR" "--uri is not a PKCS#11 URI" "bad percent-encoding"
+run 2 "$TOOL" list-objects --slot "$a" --token Gateway
+contains "$ERR" "one way" "two ways at once"
+run 2 "$TOOL" list-objects --token "$(printf 'x%.0s' $(seq 33))"
+contains "$ERR" "at most 32 bytes" "over-long label"
+run 2 "$TOOL" list-objects
+contains "$ERR" "needs a token" "no token given"
+# Commands without a token do not take the token options either.
+run 2 "$TOOL" list-slots --token Gateway
+contains "$ERR" "does not take --token" "list-slots --token"
+echo "PASS: select"
