@@ -4,23 +4,36 @@
  * Execute /16/x/1 -> pf_obj16_execute (Zephyr passes the raw payload).
  * Read /16/x/2, /16/x/3 -> read callbacks that answer from the adapter, so
  *   the engine's own buffers never hold a stale AuthData.
- * Write /16/x/0/y -> post-write callback -> pf_obj16_write_identity (the
- *   engine's identity buffers are 40 bytes: Zephyr's limit, not ours).
+ * Write /16/x/0/y -> post-write callback, staged: see "Writes" below.
  * Notifications: the adapter's changed hook records; pf_zephyr_obj16_flush
  *   steps the engine's AuthStatus buffer with lwm2m_set_u8, which makes the
  *   engine notify observers of /16/x/3 (and of /16/x); the value they get
  *   is read through the read callback, i.e. the adapter's.
  * Delivery (Zephyr 4.1's engine, lwm2m_engine.c): the engine thread builds
- *   a READ response or a notification (calling the read callback) and
- *   queues it; a later turn of its loop hands it to zsock_send, and just
- *   before that calls set_socket_state with ONGOING, ONE_RESPONSE or LAST.
- *   NO_DATA means nothing is queued (after a batch of received packets,
- *   or when the socket is suspended): it never confirms. Reads from any
- *   other thread (lwm2m_get_opaque, the shell) are never sent by the
- *   engine, so they do not arm a delivery at all. The engine thread is
- *   learned from the first sending hint (only the engine's socket loop
- *   sends). So: a read of /16/x/2 on the engine thread arms the tag, and
- *   the next sending hint confirms it.
+ *   a READ response or a notification (calling the read callback) and then
+ *   appends it to ctx->pending_sends; socket_send_message takes the head of
+ *   that FIFO, calls set_socket_state with ONGOING, ONE_RESPONSE or LAST,
+ *   then zsock_send: one sending hint per message, in queue order. NO_DATA
+ *   means nothing is queued (after a batch of received packets, or when
+ *   the socket is suspended): it never confirms. So a read of /16/x/2 on
+ *   the engine thread arms the tag together with the number of messages
+ *   already queued ahead of the one being built; each sending hint counts
+ *   one down, and the hint that finds none left ahead is the send of the
+ *   message carrying AuthData. Reads from any other thread
+ *   (lwm2m_get_opaque, the shell) are never sent by the engine and do not
+ *   arm. The engine thread is learned from the first sending hint (only
+ *   the engine's socket loop sends).
+ * Writes (lwm2m_message_handling.c): for each resource instance of a Write
+ *   the engine calls lwm2m_write_handler, which copies the value into its
+ *   buffer and calls post_write; the first error stops the request (4.xx)
+ *   with the instances before it already written, and no callback marks
+ *   the end of a request. ctx->processed_req names the request being
+ *   handled. So each instance is only staged, and the whole staged set is
+ *   checked by the adapter (PF_OBJ16_WRITE_CHECK_ONLY) before the callback
+ *   accepts it; the set is applied in one pf_obj16_write_identities once
+ *   the request is over (processed_req has moved on), which is before the
+ *   engine sends its response. A refused request applies nothing, and the
+ *   engine's identity buffers are then rewritten from the token.
  *
  * Errors, as Zephyr's engine turns callback errnos into CoAP codes:
  * -EINVAL 4.00, -ENOENT 4.04, -EPERM 4.05, others 5.00.
@@ -38,6 +51,8 @@
  * AES-CBC or GCM, with IV, padding and tag. */
 #define MAX_AUTH_DATA 1152
 #define MAX_IDENTITY 64
+/* Identity instances one Write may carry (Zephyr's object has fewer). */
+#define MAX_STAGED 8
 
 typedef struct slot {
 	int used;
@@ -46,9 +61,23 @@ typedef struct slot {
 	uint8_t status_read;   /* what the read callback returns */
 	uint8_t data[MAX_AUTH_DATA];
 	pf_obj16_delivery armed; /* read for a message being built */
+	size_t sends_ahead;      /* messages queued before that one */
 } slot;
 
+/* The Identity instances of the Write being handled, not yet applied. */
+typedef struct staged_write {
+	const void *request; /* ctx->processed_req; NULL: nothing staged */
+	uint16_t iid;
+	int refused;         /* a part was refused: apply nothing */
+	size_t count;
+	pf_obj16_identity_write values[MAX_STAGED];
+	char text[MAX_STAGED][MAX_IDENTITY];
+} staged_write;
+
 static pf_obj16 *adapter;
+static struct lwm2m_ctx *client;
+static staged_write stage;
+static int reloading; /* our own lwm2m_set_string calls: not a Write */
 static slot slots[MAX_INST];
 /* The engine's socket loop thread, learned from its first sending hint. */
 static k_tid_t engine_thread;
@@ -97,12 +126,32 @@ static int get_auth_data(uint16_t iid, uint8_t *args, uint16_t args_len)
 	return to_errno(pf_obj16_execute(adapter, iid, (const char *)args, args == NULL ? 0 : args_len));
 }
 
+/* Messages the engine will send before the one it is building now: it
+ * appends that one to pending_sends only after the read callbacks ran. In
+ * queue mode, buffered messages are counted too; if they end up behind,
+ * the count errs late, never early. */
+static size_t sends_queued(void)
+{
+	size_t n = 0;
+	for (sys_snode_t *p = sys_slist_peek_head(&client->pending_sends); p != NULL; p = sys_slist_peek_next(p))
+		n++;
+#if defined(CONFIG_LWM2M_QUEUE_MODE_ENABLED)
+	for (sys_snode_t *p = sys_slist_peek_head(&client->queued_messages); p != NULL; p = sys_slist_peek_next(p))
+		n++;
+#endif
+	return n;
+}
+
+static void commit_stage(void);
+
 static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 {
 	slot *s = find(iid);
 	*len = 0;
 	if (s == NULL)
 		return NULL;
+	if (on_engine_thread())
+		commit_stage();
 	if (rid == PF_OBJ16_RID_STATUS) {
 		pf_obj16_status st = PF_OBJ16_ERROR;
 		(void)pf_obj16_read_status(adapter, iid, &st);
@@ -115,8 +164,10 @@ static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 		pf_obj16_delivery tag = 0;
 		if (pf_obj16_read_auth_data(adapter, iid, s->data, sizeof(s->data), &n, &tag) == PF_OBJ16_OK) {
 			/* Only the engine thread reads for a message it will send. */
-			if (on_engine_thread())
+			if (on_engine_thread()) {
 				s->armed = tag;
+				s->sends_ahead = sends_queued();
+			}
 			*len = n;
 		}
 		/* Empty while AuthStatus is not DATA_AVAIL. */
@@ -125,37 +176,96 @@ static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 	return NULL;
 }
 
-static int identity_written(uint16_t iid, uint16_t rid, uint16_t riid, uint8_t *data, uint16_t data_len,
-			    bool last_block, size_t total_size, size_t offset)
-{
-	(void)rid;
-	if (offset != 0 || (total_size != 0 && !last_block))
-		return -EFBIG; /* an Identity fits one block */
-	/* The engine may count a string's terminating NUL. */
-	while (data_len > 0 && data[data_len - 1] == '\0')
-		data_len--;
-	return to_errno(pf_obj16_write_identity(adapter, iid, riid, (const char *)data, data_len));
-}
-
-/* Zephyr's identity buffers start empty: fill them from the token. */
+/* Zephyr's identity buffers: filled from the token (at attach, and after a
+ * refused Write, whose first instances the engine had already copied). */
 static void load_identities(uint16_t iid)
 {
 	pf_obj16_snapshot *snap = NULL;
 	if (pf_obj16_read_snapshot(adapter, iid, &snap) != PF_OBJ16_OK)
 		return;
+	reloading = 1;
 	for (size_t i = 0; i < snap->identity_count; i++) {
 		struct lwm2m_obj_path p = path(iid, PF_OBJ16_RID_IDENTITY, snap->identities[i].riid, 4);
 		(void)lwm2m_create_res_inst(&p);
 		(void)lwm2m_set_string(&p, snap->identities[i].value);
 	}
+	reloading = 0;
 	pf_obj16_snapshot_free(snap);
 }
 
-int pf_zephyr_obj16_attach(pf_obj16 *a)
+/* The Write that was staged is over (the engine is past handle_request):
+ * apply it whole, or, if any part was refused, nothing. */
+static void commit_stage(void)
+{
+	if (stage.request == NULL || stage.request == client->processed_req)
+		return;
+	pf_obj16_result r = PF_OBJ16_BAD_REQUEST;
+	if (!stage.refused)
+		r = pf_obj16_write_identities(adapter, stage.iid, stage.values, stage.count, 0);
+	/* The token refused (only a token fault can, the set passed the
+	 * check): it holds the old identities in full; so must the engine. */
+	if (r != PF_OBJ16_OK)
+		load_identities(stage.iid);
+	stage.request = NULL;
+}
+
+/* Adds one instance to the staged Write; a second value for the same id
+ * replaces the first, as the engine's buffer would. */
+static int stage_value(uint16_t riid, const uint8_t *data, uint16_t len)
+{
+	size_t i = 0;
+	while (i < stage.count && stage.values[i].riid != riid)
+		i++;
+	if (i == MAX_STAGED || len > MAX_IDENTITY)
+		return -EINVAL;
+	memcpy(stage.text[i], data, len);
+	stage.values[i].riid = riid;
+	stage.values[i].value = stage.text[i];
+	stage.values[i].len = len;
+	if (i == stage.count)
+		stage.count++;
+	return 0;
+}
+
+static int identity_written(uint16_t iid, uint16_t rid, uint16_t riid, uint8_t *data, uint16_t data_len,
+			    bool last_block, size_t total_size, size_t offset)
+{
+	(void)rid;
+	if (reloading)
+		return 0;
+	/* The engine may count a string's terminating NUL. */
+	while (data_len > 0 && data[data_len - 1] == '\0')
+		data_len--;
+	const void *request = on_engine_thread() ? client->processed_req : NULL;
+	if (request == NULL) /* the application's lwm2m_set_string: one value */
+		return to_errno(pf_obj16_write_identity(adapter, iid, riid, (const char *)data, data_len));
+	if (stage.request != request) {
+		commit_stage();
+		memset(&stage, 0, sizeof(stage));
+		stage.request = request;
+		stage.iid = iid;
+	}
+	if (stage.refused)
+		return -EINVAL;
+	int rc = -EFBIG; /* an Identity fits one block */
+	if (offset == 0 && (total_size == 0 || last_block))
+		rc = iid == stage.iid ? stage_value(riid, data, data_len) : -EINVAL;
+	if (rc == 0)
+		rc = to_errno(pf_obj16_write_identities(adapter, iid, stage.values, stage.count,
+						       PF_OBJ16_WRITE_CHECK_ONLY));
+	stage.refused = rc != 0;
+	return rc;
+}
+
+int pf_zephyr_obj16_attach(pf_obj16 *a, struct lwm2m_ctx *ctx)
 {
 	uint16_t iids[MAX_INST];
 	size_t n = 0;
+	if (a == NULL || ctx == NULL)
+		return -EINVAL;
 	adapter = a;
+	client = ctx;
+	memset(&stage, 0, sizeof(stage));
 	atomic_store(&engine_known, 0);
 	if (pf_obj16_list_instances(a, iids, MAX_INST, &n) != PF_OBJ16_OK)
 		return -EIO;
@@ -219,23 +329,34 @@ void pf_zephyr_obj16_flush(void)
 	}
 }
 
+/* A sending hint: one message is leaving the queue. */
+static void count_send(void)
+{
+	for (int i = 0; i < MAX_INST; i++) {
+		slot *s = &slots[i];
+		if (!s->used || s->armed == 0)
+			continue;
+		if (s->sends_ahead > 0) {
+			s->sends_ahead--; /* an earlier message */
+			continue;
+		}
+		(void)pf_obj16_delivered(adapter, s->iid, s->armed);
+		s->armed = 0;
+	}
+}
+
 void pf_zephyr_obj16_socket_state(int fd, enum lwm2m_socket_states state)
 {
 	(void)fd;
-	/* NO_DATA: nothing queued, nothing being sent. */
-	if (state == LWM2M_SOCKET_STATE_NO_DATA)
-		return;
-	if (!atomic_load(&engine_known)) {
+	if (state != LWM2M_SOCKET_STATE_NO_DATA && !atomic_load(&engine_known)) {
 		engine_thread = k_current_get();
 		atomic_store(&engine_known, 1);
 	}
-	if (k_current_get() != engine_thread)
+	if (!on_engine_thread())
 		return;
-	/* The engine is handing the next queued message to the socket. */
-	for (int i = 0; i < MAX_INST; i++) {
-		if (slots[i].used && slots[i].armed != 0) {
-			(void)pf_obj16_delivered(adapter, slots[i].iid, slots[i].armed);
-			slots[i].armed = 0;
-		}
-	}
+	/* Any hint comes after handle_request: a staged Write is over. */
+	commit_stage();
+	/* NO_DATA: nothing queued, nothing being sent. */
+	if (state != LWM2M_SOCKET_STATE_NO_DATA)
+		count_send();
 }

@@ -44,11 +44,13 @@ static void build_tokens(void)
 	tok0 = fake_add_b2_token(0);
 }
 
-static pf_obj16 *new_adapter(void (*changed)(void *, uint16_t, uint16_t), void *ctx)
+/* max_identity_len 0: the adapter's default. */
+static pf_obj16 *new_adapter(void (*changed)(void *, uint16_t, uint16_t), void *ctx, size_t max_identity_len)
 {
 	pf_obj16_config c;
 	memset(&c, 0, sizeof(c));
 	c.user_pin = "1234";
+	c.max_identity_len = max_identity_len;
 	c.changed = changed;
 	c.ctx = ctx;
 	pf_obj16 *a = pf_obj16_new(fake_function_list(), &c);
@@ -99,17 +101,19 @@ static void open_stack(stack *st, const char *name)
 	st->name = name;
 	if (strcmp(name, "wakaama") == 0) {
 		st->wakaama = pf_wakaama_object_new();
-		st->adapter = new_adapter(pf_wakaama_changed, st->wakaama);
+		st->adapter = new_adapter(pf_wakaama_changed, st->wakaama, 0);
 		assert_int_equal(pf_wakaama_set_adapter(st->wakaama, st->adapter), 0);
 		st->execute = wakaama_execute;
 	} else if (strcmp(name, "anjay") == 0) {
 		st->anjay = pf_anjay_obj16_new(NULL);
-		st->adapter = new_adapter(pf_anjay_obj16_changed, st->anjay);
+		st->adapter = new_adapter(pf_anjay_obj16_changed, st->anjay, 0);
 		pf_anjay_obj16_set_adapter(st->anjay, st->adapter);
 		st->execute = anjay_execute;
 	} else {
-		st->adapter = new_adapter(pf_zephyr_obj16_changed, NULL);
-		assert_int_equal(pf_zephyr_obj16_attach(st->adapter), 0);
+		fake_zephyr_state.ctx.sock_fd = 3;
+		fake_zephyr_state.ctx.set_socket_state = pf_zephyr_obj16_socket_state;
+		st->adapter = new_adapter(pf_zephyr_obj16_changed, NULL, 20);
+		assert_int_equal(pf_zephyr_obj16_attach(st->adapter, &fake_zephyr_state.ctx), 0);
 		st->execute = zephyr_execute;
 	}
 }
@@ -377,22 +381,52 @@ static void *read_auth_data(void)
 	return fake_zephyr_state.read_cb(0, PF_OBJ16_RID_AUTH_DATA, 0, &len);
 }
 
-/* socket_send_message: hint_socket_state(ctx, msg) just before zsock_send. */
-static void send_registration_update(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_ONE_RESPONSE); }
-static void send_response(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_LAST); }
+/* socket_send_message: the head of pending_sends, its hint, zsock_send. */
+static void send_next(void) { assert_int_equal(fake_zephyr_send(), 1); }
+/* The RD client queues an update (a CON) and the loop sends it. */
+static void queue_registration_update(void) { fake_zephyr_queue(1); }
+static void send_registration_update(void)
+{
+	queue_registration_update();
+	send_next();
+}
 /* socket_loop after a batch of received packets with nothing queued
  * (an ACK, a CoAP ping): hint_socket_state(ctx, NULL) -> NO_DATA. */
 static void receive_ack(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_NO_DATA); }
-/* A READ of /16/0/2 arrives: handle_request reads through the callback
- * and queues the response; the hint after the batch sees the queue not
- * empty and says nothing; the next turn sends it. */
-static void receive_read_request(void) { (void)read_auth_data(); }
+/* lwm2m_udp_receive: processed_req is the request while handle_request
+ * runs; the response (an ACK) is queued after it. */
+static int request_token;
+static void receive_read_request(void)
+{
+	fake_zephyr_state.ctx.processed_req = &request_token;
+	(void)read_auth_data();
+	fake_zephyr_state.ctx.processed_req = NULL;
+	fake_zephyr_queue(0);
+}
 /* check_notifications -> generate_notify_message reads, queues a CON. */
-static void build_notification(void) { (void)read_auth_data(); }
-static void send_notification(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_ONE_RESPONSE); }
+static void build_notification(void)
+{
+	(void)read_auth_data();
+	fake_zephyr_queue(1);
+}
 static void execute_get_auth_data(void)
 {
 	assert_int_equal(fake_zephyr_state.exec[0](0, (uint8_t *)AUTH_ARGS, sizeof(AUTH_ARGS) - 1), 0);
+}
+
+static void start_engine(void)
+{
+	engine_stop = 0;
+	assert_int_equal(pthread_create(&engine, NULL, engine_loop, NULL), 0);
+}
+
+static void stop_engine(void)
+{
+	pthread_mutex_lock(&engine_mu);
+	engine_stop = 1;
+	pthread_cond_broadcast(&engine_cv);
+	pthread_mutex_unlock(&engine_mu);
+	pthread_join(engine, NULL);
 }
 
 static void test_zephyr_delivery_follows_a_send(void **state)
@@ -400,8 +434,7 @@ static void test_zephyr_delivery_follows_a_send(void **state)
 	(void)state;
 	stack st;
 	open_stack(&st, "zephyr");
-	engine_stop = 0;
-	assert_int_equal(pthread_create(&engine, NULL, engine_loop, NULL), 0);
+	start_engine();
 
 	on_engine(send_registration_update); /* registration: the engine thread is known */
 	on_engine(execute_get_auth_data);
@@ -420,7 +453,7 @@ static void test_zephyr_delivery_follows_a_send(void **state)
 	 * (the queue is not empty), then the send. */
 	on_engine(receive_read_request);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
-	on_engine(send_response);
+	on_engine(send_next);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
 
 	/* Observation: Execute, flush, the notification is built then sent. */
@@ -430,14 +463,105 @@ static void test_zephyr_delivery_follows_a_send(void **state)
 	on_engine(build_notification);
 	on_engine(receive_ack); /* (not possible with a queued message; still no delivery) */
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
-	on_engine(send_notification);
+	on_engine(send_next);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
 
-	pthread_mutex_lock(&engine_mu);
-	engine_stop = 1;
-	pthread_cond_broadcast(&engine_cv);
-	pthread_mutex_unlock(&engine_mu);
-	pthread_join(engine, NULL);
+	stop_engine();
+	close_stack(&st);
+}
+
+/* Another message already queued when the READ of /16/0/2 arrives: the
+ * engine sends that one first (pending_sends is a FIFO); only the send of
+ * the response carrying AuthData confirms it. */
+static void test_zephyr_delivery_waits_for_its_message(void **state)
+{
+	(void)state;
+	stack st;
+	open_stack(&st, "zephyr");
+	start_engine();
+	on_engine(send_registration_update);
+	on_engine(execute_get_auth_data);
+	on_engine(queue_registration_update); /* queued, not yet sent */
+	on_engine(receive_read_request);      /* the response is queued behind it */
+	on_engine(send_next);                 /* the registration update */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	on_engine(send_next);                 /* the response */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+
+	/* Two messages ahead of a notification. */
+	on_engine(execute_get_auth_data);
+	pf_zephyr_obj16_flush();
+	on_engine(queue_registration_update);
+	on_engine(queue_registration_update);
+	on_engine(build_notification);
+	on_engine(send_next);
+	on_engine(send_next);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	on_engine(send_next);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+	stop_engine();
+	close_stack(&st);
+}
+
+/* A Write of /16/0/0 carrying two instances, in Zephyr's order
+ * (lwm2m_message_handling.c, the content-format writers): for each
+ * instance lwm2m_write_handler copies the value into the engine's buffer
+ * and calls post_write; the first error ends handle_request; the response
+ * is queued and later sent. */
+static const char *write_values[2];
+static int write_rc[2];
+static pf_obj16 *write_adapter;
+static int applied_midway; /* the token changed before the request ended */
+static void receive_identity_write(void)
+{
+	fake_zephyr_state.ctx.processed_req = &request_token;
+	write_rc[0] = fake_zephyr_write_instance(0, 1, write_values[0]);
+	char buf[64];
+	size_t n = 0;
+	applied_midway = pf_obj16_read_identity(write_adapter, 0, 1, buf, sizeof(buf), &n) != PF_OBJ16_OK ||
+			 n != 7 || memcmp(buf, "HostMan", 7) != 0;
+	write_rc[1] = write_rc[0] != 0 ? 0 : fake_zephyr_write_instance(0, 2, write_values[1]);
+	fake_zephyr_state.ctx.processed_req = NULL;
+	fake_zephyr_queue(0);
+}
+
+static void test_zephyr_write_is_atomic(void **state)
+{
+	(void)state;
+	stack st;
+	open_stack(&st, "zephyr");
+	start_engine();
+	write_adapter = st.adapter;
+	on_engine(send_registration_update);
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+	/* The second instance is over the adapter's 20 bytes (not the engine's 40). */
+	write_values[0] = "changed";
+	write_values[1] = "twenty-one-bytes-long";
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[0], 0);
+	assert_int_equal(write_rc[1], -EINVAL); /* 4.00 */
+	on_engine(send_next);
+	expect_identities_untouched(st.adapter);
+	/* The engine's buffer took "changed" before the refusal: put back. */
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+
+	/* A whole request that passes is applied once it is over, before
+	 * its response goes; nothing while it is being handled. */
+	write_values[1] = "also";
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[0], 0);
+	assert_int_equal(write_rc[1], 0);
+	assert_false(applied_midway);
+	on_engine(send_next);
+	char buf[64];
+	size_t n = 0;
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 1, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_int_equal(n, 7);
+	assert_memory_equal(buf, "changed", 7);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 2, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_int_equal(n, 4);
+	assert_memory_equal(buf, "also", 4);
+	stop_engine();
 	close_stack(&st);
 }
 
@@ -449,6 +573,8 @@ int main(void)
 		cmocka_unit_test(test_wakaama_delivery),
 		cmocka_unit_test(test_anjay_replace_is_atomic),
 		cmocka_unit_test(test_zephyr_delivery_follows_a_send),
+		cmocka_unit_test(test_zephyr_delivery_waits_for_its_message),
+		cmocka_unit_test(test_zephyr_write_is_atomic),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <zephyr/sys/slist.h>
+
 #define LWM2M_OBJECT_PORTFOLIO_ID 16
 
 struct lwm2m_obj_path {
@@ -29,6 +31,21 @@ enum lwm2m_socket_states {
 	LWM2M_SOCKET_STATE_ONE_RESPONSE,
 	LWM2M_SOCKET_STATE_LAST,
 	LWM2M_SOCKET_STATE_NO_DATA,
+};
+
+/* The fields of Zephyr's struct lwm2m_ctx that the binding reads; the real
+ * struct has more, before and between them. pending_sends is the engine's
+ * FIFO of messages to send (socket_send_message takes its head), queued_messages
+ * holds what queue mode buffers, processed_req is the request that
+ * handle_request is working on (NULL between requests). */
+struct lwm2m_ctx {
+	sys_slist_t pending_sends;
+#if defined(CONFIG_LWM2M_QUEUE_MODE_ENABLED)
+	sys_slist_t queued_messages;
+#endif
+	void *processed_req;
+	int sock_fd;
+	void (*set_socket_state)(int fd, enum lwm2m_socket_states state);
 };
 
 typedef void *(*lwm2m_engine_get_data_cb_t)(uint16_t obj_inst_id, uint16_t res_id, uint16_t res_inst_id,
