@@ -565,6 +565,32 @@ static void test_zephyr_write_is_atomic(void **state)
 	close_stack(&st);
 }
 
+/* The whole request passed the check, then the token fails while it is
+ * applied (after the response code is fixed: Zephyr gives no later
+ * point): the adapter undoes what it did, and the engine's buffers are
+ * reloaded from the token, so no half-applied Write is left anywhere. */
+static void test_zephyr_write_token_fault(void **state)
+{
+	(void)state;
+	stack st;
+	open_stack(&st, "zephyr");
+	start_engine();
+	write_adapter = st.adapter;
+	on_engine(send_registration_update);
+	write_values[0] = "changed";
+	write_values[1] = "also";
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[1], 0);
+	fake()->write_fault = CKR_DEVICE_ERROR;
+	fake()->writes_before_fault = 1; /* the second instance */
+	on_engine(send_next);
+	expect_identities_untouched(st.adapter);
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+	assert_string_equal(fake_zephyr_state.identity[2], "HostMod-X");
+	stop_engine();
+	close_stack(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_zephyr_delivery_follows_a_send),
 		cmocka_unit_test(test_zephyr_delivery_waits_for_its_message),
 		cmocka_unit_test(test_zephyr_write_is_atomic),
+		cmocka_unit_test(test_zephyr_write_token_fault),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
