@@ -2,8 +2,9 @@
  * obj16_zephyr.c - Zephyr's built-in Object 16 backed by libportfolio-lwm2m.
  *
  * Execute /16/x/1 -> pf_obj16_execute (Zephyr passes the raw payload).
- * Read /16/x/2, /16/x/3 -> read callbacks that answer from the adapter, so
- *   the engine's own buffers never hold a stale AuthData.
+ * Read /16/x/0/y, /16/x/2, /16/x/3 -> read callbacks that answer from the
+ *   adapter, so the engine's own buffers never hold a stale AuthData, nor
+ *   an Identity of a Write that was refused or is not yet applied.
  * Write /16/x/0/y -> post-write callback, staged: see "Writes" below.
  * Notifications: the adapter's changed hook records; pf_zephyr_obj16_flush
  *   steps the engine's AuthStatus buffer with lwm2m_set_u8, which makes the
@@ -60,6 +61,7 @@ typedef struct slot {
 	uint8_t status_engine; /* the engine's buffer for /16/x/3 (set_u8) */
 	uint8_t status_read;   /* what the read callback returns */
 	uint8_t data[MAX_AUTH_DATA];
+	char identity[MAX_IDENTITY + 1]; /* one /16/x/0/y being read */
 	pf_obj16_delivery armed; /* read for a message being built */
 	size_t sends_ahead;      /* messages queued before that one */
 } slot;
@@ -150,8 +152,17 @@ static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 	*len = 0;
 	if (s == NULL)
 		return NULL;
+	/* A request after a staged Write: that Write is over. */
 	if (on_engine_thread())
 		commit_stage();
+	if (rid == PF_OBJ16_RID_IDENTITY) {
+		size_t n = 0;
+		if (pf_obj16_read_identity(adapter, iid, riid, s->identity, MAX_IDENTITY, &n) != PF_OBJ16_OK)
+			return NULL;
+		s->identity[n] = '\0';
+		*len = n + 1; /* a string resource's length counts its NUL */
+		return s->identity;
+	}
 	if (rid == PF_OBJ16_RID_STATUS) {
 		pf_obj16_status st = PF_OBJ16_ERROR;
 		(void)pf_obj16_read_status(adapter, iid, &st);
@@ -295,6 +306,8 @@ int pf_zephyr_obj16_attach(pf_obj16 *a, struct lwm2m_ctx *ctx)
 			rc = lwm2m_register_read_callback(&data, read_value);
 		if (rc == 0)
 			rc = lwm2m_register_read_callback(&status, read_value);
+		if (rc == 0)
+			rc = lwm2m_register_read_callback(&identity, read_value);
 		if (rc == 0)
 			rc = lwm2m_register_post_write_callback(&identity, identity_written);
 		if (rc != 0)

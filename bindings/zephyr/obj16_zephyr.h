@@ -19,7 +19,7 @@
 #include <portfolio-lwm2m/obj16.h>
 
 /* Creates /16/iid for each adapter instance (Zephyr's object takes at most
- * 2) and hooks /16/iid/0 (post-write), /1 (execute), /2 and /3 (read).
+ * 2) and hooks /16/iid/0 (read, post-write), /1 (execute), /2 and /3 (read).
  * ctx is the client context the engine serves (lwm2m_rd_client_start's):
  * the binding reads its pending_sends (which message a send hint is for)
  * and processed_req (which Write an identity belongs to); its

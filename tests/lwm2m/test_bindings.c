@@ -525,6 +525,21 @@ static void receive_identity_write(void)
 	fake_zephyr_queue(0);
 }
 
+/* handle_request of a READ of /16/0/0/1 (another request, another message). */
+static int other_request;
+static char read_identity[64];
+static void receive_identity_read(void)
+{
+	size_t len = 0;
+	fake_zephyr_state.ctx.processed_req = &other_request;
+	const char *v = fake_zephyr_state.read_cb(0, PF_OBJ16_RID_IDENTITY, 1, &len);
+	fake_zephyr_state.ctx.processed_req = NULL;
+	memset(read_identity, 0, sizeof(read_identity));
+	if (v != NULL && len > 0 && len <= sizeof(read_identity))
+		memcpy(read_identity, v, len - 1); /* the engine drops the NUL */
+	fake_zephyr_queue(0);
+}
+
 static void test_zephyr_write_is_atomic(void **state)
 {
 	(void)state;
@@ -540,6 +555,9 @@ static void test_zephyr_write_is_atomic(void **state)
 	on_engine(receive_identity_write);
 	assert_int_equal(write_rc[0], 0);
 	assert_int_equal(write_rc[1], -EINVAL); /* 4.00 */
+	/* A READ of /16/0/0 in the same batch, before any send. */
+	on_engine(receive_identity_read);
+	assert_string_equal(read_identity, "HostMan");
 	on_engine(send_next);
 	expect_identities_untouched(st.adapter);
 	/* The engine's buffer took "changed" before the refusal: put back. */
