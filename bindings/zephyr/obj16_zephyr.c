@@ -37,7 +37,9 @@
  *   engine's identity buffers are then rewritten from the token.
  *
  * Errors, as Zephyr's engine turns callback errnos into CoAP codes:
- * -EINVAL 4.00, -ENOENT 4.04, -EPERM 4.05, others 5.00.
+ * -EEXIST 4.00, -ENOENT 4.04, -EPERM 4.05, -EFBIG 4.13, others (-EINVAL
+ * among them) 5.00: handle_request's error path in lwm2m_message_handling.c
+ * maps no other errno to 4.00.
  */
 #include "obj16_zephyr.h"
 
@@ -116,7 +118,7 @@ static int to_errno(pf_obj16_result r)
 {
 	switch (r) {
 	case PF_OBJ16_OK: return 0;
-	case PF_OBJ16_BAD_REQUEST: return -EINVAL;
+	case PF_OBJ16_BAD_REQUEST: return -EEXIST; /* the engine's 4.00 */
 	case PF_OBJ16_NOT_FOUND: return -ENOENT;
 	case PF_OBJ16_METHOD_NOT_ALLOWED: return -EPERM;
 	default: return -EIO;
@@ -228,7 +230,7 @@ static int stage_value(uint16_t riid, const uint8_t *data, uint16_t len)
 	while (i < stage.count && stage.values[i].riid != riid)
 		i++;
 	if (i == MAX_STAGED || len > MAX_IDENTITY)
-		return -EINVAL;
+		return -EEXIST;
 	memcpy(stage.text[i], data, len);
 	stage.values[i].riid = riid;
 	stage.values[i].value = stage.text[i];
@@ -257,10 +259,10 @@ static int identity_written(uint16_t iid, uint16_t rid, uint16_t riid, uint8_t *
 		stage.iid = iid;
 	}
 	if (stage.refused)
-		return -EINVAL;
+		return -EEXIST;
 	int rc = -EFBIG; /* an Identity fits one block */
 	if (offset == 0 && (total_size == 0 || last_block))
-		rc = iid == stage.iid ? stage_value(riid, data, data_len) : -EINVAL;
+		rc = iid == stage.iid ? stage_value(riid, data, data_len) : -EEXIST;
 	if (rc == 0)
 		rc = to_errno(pf_obj16_write_identities(adapter, iid, stage.values, stage.count,
 						       PF_OBJ16_WRITE_CHECK_ONLY));
