@@ -81,7 +81,9 @@ typedef struct staged_write {
 static pf_obj16 *adapter;
 static struct lwm2m_ctx *client;
 static staged_write stage;
-static int reloading; /* our own lwm2m_set_string calls: not a Write */
+/* The thread running load_identities: its own lwm2m_set_string calls come
+ * back through post-write and are not Writes. Another thread's are. */
+static _Atomic(k_tid_t) reloader;
 static slot slots[MAX_INST];
 /* The engine's socket loop thread, learned from its first sending hint. */
 static k_tid_t engine_thread;
@@ -196,13 +198,13 @@ static void load_identities(uint16_t iid)
 	pf_obj16_snapshot *snap = NULL;
 	if (pf_obj16_read_snapshot(adapter, iid, &snap) != PF_OBJ16_OK)
 		return;
-	reloading = 1;
+	atomic_store(&reloader, k_current_get());
 	for (size_t i = 0; i < snap->identity_count; i++) {
 		struct lwm2m_obj_path p = path(iid, PF_OBJ16_RID_IDENTITY, snap->identities[i].riid, 4);
 		(void)lwm2m_create_res_inst(&p);
 		(void)lwm2m_set_string(&p, snap->identities[i].value);
 	}
-	reloading = 0;
+	atomic_store(&reloader, (k_tid_t)NULL);
 	pf_obj16_snapshot_free(snap);
 }
 
@@ -244,7 +246,7 @@ static int identity_written(uint16_t iid, uint16_t rid, uint16_t riid, uint8_t *
 			    bool last_block, size_t total_size, size_t offset)
 {
 	(void)rid;
-	if (reloading)
+	if (atomic_load(&reloader) == k_current_get())
 		return 0;
 	/* The engine may count a string's terminating NUL. */
 	while (data_len > 0 && data[data_len - 1] == '\0')

@@ -592,6 +592,13 @@ static void test_zephyr_write_is_atomic(void **state)
 	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 2, buf, sizeof(buf), &n), PF_OBJ16_OK);
 	assert_int_equal(n, 4);
 	assert_memory_equal(buf, "also", 4);
+	/* The application's own lwm2m_set_string (its thread, no request):
+	 * lwm2m_engine_set calls post-write, and the value is written at once. */
+	struct lwm2m_obj_path p = {16, 0, 0, 3, 4};
+	assert_int_equal(lwm2m_set_string(&p, "app-set"), 0);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 3, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_int_equal(n, 7);
+	assert_memory_equal(buf, "app-set", 7);
 	stop_engine();
 	close_stack(&st);
 }
