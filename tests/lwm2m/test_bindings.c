@@ -442,14 +442,29 @@ static void stop_engine(void)
 	pthread_join(engine, NULL);
 }
 
+static pf_obj16 *write_adapter;
+
+/* The Zephyr stack with its engine thread, registered (the registration
+ * send makes the engine thread known to the binding). */
+static void open_zephyr(stack *st)
+{
+	open_stack(st, "zephyr");
+	start_engine();
+	write_adapter = st->adapter;
+	on_engine(send_registration_update);
+}
+
+static void close_zephyr(stack *st)
+{
+	stop_engine();
+	close_stack(st);
+}
+
 static void test_zephyr_delivery_follows_a_send(void **state)
 {
 	(void)state;
 	stack st;
-	open_stack(&st, "zephyr");
-	start_engine();
-
-	on_engine(send_registration_update); /* registration: the engine thread is known */
+	open_zephyr(&st);
 	on_engine(execute_get_auth_data);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
 
@@ -479,8 +494,7 @@ static void test_zephyr_delivery_follows_a_send(void **state)
 	on_engine(send_next);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
 
-	stop_engine();
-	close_stack(&st);
+	close_zephyr(&st);
 }
 
 /* Another message already queued when the READ of /16/0/2 arrives: the
@@ -490,9 +504,7 @@ static void test_zephyr_delivery_waits_for_its_message(void **state)
 {
 	(void)state;
 	stack st;
-	open_stack(&st, "zephyr");
-	start_engine();
-	on_engine(send_registration_update);
+	open_zephyr(&st);
 	on_engine(execute_get_auth_data);
 	on_engine(queue_registration_update); /* queued, not yet sent */
 	on_engine(receive_read_request);      /* the response is queued behind it */
@@ -512,8 +524,7 @@ static void test_zephyr_delivery_waits_for_its_message(void **state)
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
 	on_engine(send_next);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
-	stop_engine();
-	close_stack(&st);
+	close_zephyr(&st);
 }
 
 /* A Write of /16/0/0 carrying two instances, in Zephyr's order
@@ -523,7 +534,6 @@ static void test_zephyr_delivery_waits_for_its_message(void **state)
  * is queued and later sent. */
 static const char *write_values[2];
 static int write_rc[2];
-static pf_obj16 *write_adapter;
 static int applied_midway; /* the token changed before the request ended */
 static void receive_identity_write(void)
 {
@@ -557,10 +567,7 @@ static void test_zephyr_write_is_atomic(void **state)
 {
 	(void)state;
 	stack st;
-	open_stack(&st, "zephyr");
-	start_engine();
-	write_adapter = st.adapter;
-	on_engine(send_registration_update);
+	open_zephyr(&st);
 	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
 	/* The second instance is over the adapter's 20 bytes (not the engine's 40). */
 	write_values[0] = "changed";
@@ -599,8 +606,7 @@ static void test_zephyr_write_is_atomic(void **state)
 	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 3, buf, sizeof(buf), &n), PF_OBJ16_OK);
 	assert_int_equal(n, 7);
 	assert_memory_equal(buf, "app-set", 7);
-	stop_engine();
-	close_stack(&st);
+	close_zephyr(&st);
 }
 
 /* The whole request passed the check, then the token fails while it is
@@ -611,10 +617,7 @@ static void test_zephyr_write_token_fault(void **state)
 {
 	(void)state;
 	stack st;
-	open_stack(&st, "zephyr");
-	start_engine();
-	write_adapter = st.adapter;
-	on_engine(send_registration_update);
+	open_zephyr(&st);
 	write_values[0] = "changed";
 	write_values[1] = "also";
 	on_engine(receive_identity_write);
@@ -625,8 +628,7 @@ static void test_zephyr_write_token_fault(void **state)
 	expect_identities_untouched(st.adapter);
 	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
 	assert_string_equal(fake_zephyr_state.identity[2], "HostMod-X");
-	stop_engine();
-	close_stack(&st);
+	close_zephyr(&st);
 }
 
 int main(void)
