@@ -218,9 +218,18 @@ static void commit_stage(void)
 	if (!stage.refused)
 		r = pf_obj16_write_identities(adapter, stage.iid, stage.values, stage.count, 0);
 	/* The token refused (only a token fault can, the set passed the
-	 * check): it holds the old identities in full; so must the engine. */
-	if (r != PF_OBJ16_OK)
+	 * check): it holds the old identities in full; so must the engine,
+	 * which also created the instances the request named anew. */
+	if (r != PF_OBJ16_OK) {
 		load_identities(stage.iid);
+		for (size_t i = 0; i < stage.count; i++) {
+			size_t n = 0;
+			struct lwm2m_obj_path p = path(stage.iid, PF_OBJ16_RID_IDENTITY, stage.values[i].riid, 4);
+			if (pf_obj16_read_identity(adapter, stage.iid, stage.values[i].riid, NULL, 0, &n) ==
+			    PF_OBJ16_NOT_FOUND)
+				(void)lwm2m_delete_res_inst(&p);
+		}
+	}
 	stage.request = NULL;
 }
 

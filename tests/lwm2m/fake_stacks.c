@@ -278,7 +278,22 @@ k_tid_t k_current_get(void)
 }
 
 int lwm2m_create_object_inst(const struct lwm2m_obj_path *path) { (void)path; return 0; }
-int lwm2m_create_res_inst(const struct lwm2m_obj_path *path) { (void)path; return 0; }
+int lwm2m_create_res_inst(const struct lwm2m_obj_path *path)
+{
+	if (path->res_id == 0 && path->res_inst_id < 8)
+		fake_zephyr_state.present[path->res_inst_id] = 1;
+	return 0;
+}
+
+int lwm2m_delete_res_inst(const struct lwm2m_obj_path *path)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	if (path->res_id != 0 || path->res_inst_id >= 8 || !z->present[path->res_inst_id])
+		return -2; /* -ENOENT */
+	z->present[path->res_inst_id] = 0;
+	memset(z->identity[path->res_inst_id], 0, sizeof(z->identity[0]));
+	return 0;
+}
 
 int lwm2m_set_res_buf(const struct lwm2m_obj_path *path, void *buffer_ptr, uint16_t buffer_len, uint16_t data_len,
 		      uint8_t data_flags)
@@ -301,9 +316,10 @@ static int copy_identity(uint16_t riid, const char *value, uint16_t *len)
 {
 	fake_zephyr *z = &fake_zephyr_state;
 	size_t n = strlen(value) + 1;
-	if (riid >= 4 || n > sizeof(z->identity[0]))
+	if (riid >= 8 || n > sizeof(z->identity[0]))
 		return -12; /* -ENOMEM */
 	memcpy(z->identity[riid], value, n);
+	z->present[riid] = 1; /* lwm2m_engine_get_create_res_inst */
 	*len = (uint16_t)n;
 	return 0;
 }

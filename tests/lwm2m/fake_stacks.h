@@ -52,7 +52,8 @@ typedef struct fake_zephyr {
 	lwm2m_engine_set_data_cb_t post_write_cb;
 	int set_u8_calls;
 	struct lwm2m_ctx ctx;
-	char identity[4][41]; /* Zephyr's 40-byte identity buffers, NUL included */
+	char identity[8][41]; /* Zephyr's 40-byte identity buffers, NUL included */
+	int present[8];       /* the engine has that resource instance */
 	fake_zephyr_msg msgs[8];
 	size_t n_msgs;
 } fake_zephyr;
@@ -63,8 +64,9 @@ void fake_zephyr_queue(int con);
  * hint_socket_state(ctx, msg) as Zephyr 4.1 does (ONGOING while more is
  * queued, else ONE_RESPONSE for a CON, LAST otherwise). 0 if none queued. */
 int fake_zephyr_send(void);
-/* lwm2m_write_handler for one string resource instance of /16/iid/0: the
- * value goes into the engine's buffer, then post_write is called. */
+/* lwm2m_write_handler for one string resource instance of /16/iid/0 (the
+ * writer first creates the instance if absent): the value goes into the
+ * engine's buffer, then post_write is called. */
 int fake_zephyr_write_instance(uint16_t iid, uint16_t riid, const char *value);
 
 #endif

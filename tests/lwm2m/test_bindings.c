@@ -533,17 +533,18 @@ static void test_zephyr_delivery_waits_for_its_message(void **state)
  * and calls post_write; the first error ends handle_request; the response
  * is queued and later sent. */
 static const char *write_values[2];
+static uint16_t write_riids[2] = {1, 2};
 static int write_rc[2];
 static int applied_midway; /* the token changed before the request ended */
 static void receive_identity_write(void)
 {
 	fake_zephyr_state.ctx.processed_req = &request_token;
-	write_rc[0] = fake_zephyr_write_instance(0, 1, write_values[0]);
+	write_rc[0] = fake_zephyr_write_instance(0, write_riids[0], write_values[0]);
 	char buf[64];
 	size_t n = 0;
 	applied_midway = pf_obj16_read_identity(write_adapter, 0, 1, buf, sizeof(buf), &n) != PF_OBJ16_OK ||
 			 n != 7 || memcmp(buf, "HostMan", 7) != 0;
-	write_rc[1] = write_rc[0] != 0 ? 0 : fake_zephyr_write_instance(0, 2, write_values[1]);
+	write_rc[1] = write_rc[0] != 0 ? 0 : fake_zephyr_write_instance(0, write_riids[1], write_values[1]);
 	fake_zephyr_state.ctx.processed_req = NULL;
 	fake_zephyr_queue(0);
 }
@@ -628,6 +629,20 @@ static void test_zephyr_write_token_fault(void **state)
 	expect_identities_untouched(st.adapter);
 	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
 	assert_string_equal(fake_zephyr_state.identity[2], "HostMod-X");
+
+	/* The same with an instance the request creates (/16/0/0/5): the
+	 * engine created it; it goes again. */
+	write_riids[1] = 5;
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[1], 0);
+	assert_true(fake_zephyr_state.present[5]);
+	fake()->write_fault = CKR_DEVICE_ERROR;
+	fake()->writes_before_fault = 1;
+	on_engine(send_next);
+	expect_identities_untouched(st.adapter);
+	assert_false(fake_zephyr_state.present[5]);
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+	write_riids[1] = 2;
 	close_zephyr(&st);
 }
 

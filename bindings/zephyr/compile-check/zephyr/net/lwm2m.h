@@ -57,6 +57,7 @@ typedef int (*lwm2m_engine_execute_cb_t)(uint16_t obj_inst_id, uint8_t *args, ui
 
 int lwm2m_create_object_inst(const struct lwm2m_obj_path *path);
 int lwm2m_create_res_inst(const struct lwm2m_obj_path *path);
+int lwm2m_delete_res_inst(const struct lwm2m_obj_path *path);
 int lwm2m_set_res_buf(const struct lwm2m_obj_path *path, void *buffer_ptr, uint16_t buffer_len,
 		      uint16_t data_len, uint8_t data_flags);
 int lwm2m_set_u8(const struct lwm2m_obj_path *path, uint8_t value);
