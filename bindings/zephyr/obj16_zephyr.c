@@ -80,6 +80,17 @@ typedef struct staged_write {
 
 static pf_obj16 *adapter;
 static struct lwm2m_ctx *client;
+
+/* One LwM2M Send of AuthData in flight (lwm2m_send_cb_t has no context
+ * argument, so two could not be told apart): the thread building it
+ * inside lwm2m_send_cb, the slot, the tag read for it. */
+static atomic_int send_busy;
+static _Atomic(k_tid_t) send_builder;
+static slot *send_slot;
+/* Written by the builder, published by send_tag_set (a 64-bit atomic may
+ * need libatomic on a 32-bit target). */
+static pf_obj16_delivery send_tag;
+static atomic_int send_tag_set;
 static staged_write stage;
 /* The thread running load_identities: its own lwm2m_set_string calls come
  * back through post-write and are not Writes. Another thread's are. */
@@ -178,8 +189,14 @@ static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 		size_t n = 0;
 		pf_obj16_delivery tag = 0;
 		if (pf_obj16_read_auth_data(adapter, iid, s->data, sizeof(s->data), &n, &tag) == PF_OBJ16_OK) {
-			/* Only the engine thread reads for a message it will send. */
-			if (on_engine_thread()) {
+			/* Only the engine thread reads for a message it will send,
+			 * besides pf_zephyr_obj16_send's own Send. */
+			if (atomic_load(&send_builder) == k_current_get()) {
+				if (s == send_slot) {
+					send_tag = tag;
+					atomic_store(&send_tag_set, 1);
+				}
+			} else if (on_engine_thread()) {
 				s->armed = tag;
 				s->sends_ahead = sends_queued();
 			}
@@ -291,6 +308,8 @@ int pf_zephyr_obj16_attach(pf_obj16 *a, struct lwm2m_ctx *ctx)
 	client = ctx;
 	memset(&stage, 0, sizeof(stage));
 	atomic_store(&engine_known, 0);
+	atomic_store(&send_busy, 0);
+	send_slot = NULL;
 	if (pf_obj16_list_instances(a, iids, MAX_INST, &n) != PF_OBJ16_OK)
 		return -EIO;
 	if (n > MAX_INST)
@@ -353,6 +372,38 @@ void pf_zephyr_obj16_flush(void)
 		struct lwm2m_obj_path p = path(slots[i].iid, PF_OBJ16_RID_STATUS, 0, 3);
 		(void)lwm2m_set_u8(&p, (uint8_t)(slots[i].status_engine + 1u));
 	}
+}
+
+/* lwm2m_send_cb's reply callback, on the engine thread: do_send_reply_cb
+ * (the server answered our Send: 2.04 is SUCCESS) or do_send_timeout_cb. */
+static void send_done(enum lwm2m_send_status status)
+{
+	if (status == LWM2M_SEND_STATUS_SUCCESS && atomic_exchange(&send_tag_set, 0) && send_slot != NULL)
+		(void)pf_obj16_delivered(adapter, send_slot->iid, send_tag);
+	atomic_store(&send_tag_set, 0);
+	atomic_store(&send_busy, 0);
+}
+
+int pf_zephyr_obj16_send(uint16_t iid)
+{
+	slot *s = find(iid);
+	if (s == NULL || client == NULL)
+		return -ENOENT;
+	if (atomic_exchange(&send_busy, 1))
+		return -EBUSY;
+	struct lwm2m_obj_path data = path(iid, PF_OBJ16_RID_AUTH_DATA, 0, 3);
+	send_slot = s;
+	atomic_store(&send_tag_set, 0);
+	/* lwm2m_send_cb builds the message on this thread (do_send_op reads
+	 * through read_value), then queues it; the reply comes later. */
+	atomic_store(&send_builder, k_current_get());
+	int rc = lwm2m_send_cb(client, &data, 1, send_done);
+	atomic_store(&send_builder, (k_tid_t)NULL);
+	if (rc < 0) {
+		atomic_store(&send_tag_set, 0);
+		atomic_store(&send_busy, 0);
+	}
+	return rc;
 }
 
 /* A sending hint: one message is leaving the queue. */

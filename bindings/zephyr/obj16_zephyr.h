@@ -35,4 +35,13 @@ void pf_zephyr_obj16_flush(void);
  * as delivered. Any state ends a staged identity Write (applies it). */
 void pf_zephyr_obj16_socket_state(int fd, enum lwm2m_socket_states state);
 
+/* LwM2M Send (CONFIG_LWM2M_SERVER_OBJECT_VERSION_1_1) of /16/iid/2 with
+ * lwm2m_send_cb: the AuthData it carries counts as delivered only when the
+ * server answers that Send with 2.04 (the reply callback's SUCCESS), never
+ * on FAILURE or TIMEOUT. One Send at a time, because lwm2m_send_cb_t has no
+ * context argument: -EBUSY while one waits for its answer (if the engine
+ * drops it without calling back, e.g. lwm2m_engine_stop, call attach
+ * again). 0, -ENOENT for an unknown instance, or lwm2m_send_cb's error. */
+int pf_zephyr_obj16_send(uint16_t iid);
+
 #endif

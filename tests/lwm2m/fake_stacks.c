@@ -349,6 +349,21 @@ int fake_zephyr_write_instance(uint16_t iid, uint16_t riid, const char *value)
 	return rc;
 }
 
+int lwm2m_send_cb(struct lwm2m_ctx *ctx, const struct lwm2m_obj_path path_list[], uint8_t path_list_size,
+		  lwm2m_send_cb_t reply_cb)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	if (ctx != &z->ctx)
+		return -22; /* -EINVAL */
+	for (uint8_t i = 0; i < path_list_size; i++) {
+		size_t len = 0;
+		(void)z->read_cb(path_list[i].obj_inst_id, path_list[i].res_id, 0, &len);
+	}
+	z->send_reply = reply_cb;
+	fake_zephyr_queue(1);
+	return 0;
+}
+
 void fake_zephyr_queue(int con)
 {
 	fake_zephyr *z = &fake_zephyr_state;

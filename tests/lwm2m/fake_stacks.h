@@ -56,8 +56,13 @@ typedef struct fake_zephyr {
 	int present[8];       /* the engine has that resource instance */
 	fake_zephyr_msg msgs[8];
 	size_t n_msgs;
+	lwm2m_send_cb_t send_reply; /* the reply callback of the last Send */
 } fake_zephyr;
 extern fake_zephyr fake_zephyr_state;
+/* lwm2m_send_cb (lwm2m_message_handling.c) builds the Send on the
+ * caller's thread (do_send_op reads each path through its read callback),
+ * queues it (a CON) and keeps reply_cb, which the engine thread calls with
+ * the server's answer (do_send_reply_cb) or on timeout. */
 /* lwm2m_send_message_async: appends a new message to ctx.pending_sends. */
 void fake_zephyr_queue(int con);
 /* socket_send_message: takes the head of pending_sends, calls

@@ -646,6 +646,30 @@ static void test_zephyr_write_token_fault(void **state)
 	close_zephyr(&st);
 }
 
+/* LwM2M Send: only the server's 2.04 to that Send confirms. */
+static void reply_send_failure(void) { fake_zephyr_state.send_reply(LWM2M_SEND_STATUS_FAILURE); }
+static void reply_send_success(void) { fake_zephyr_state.send_reply(LWM2M_SEND_STATUS_SUCCESS); }
+
+static void test_zephyr_send_confirmed_by_reply(void **state)
+{
+	(void)state;
+	stack st;
+	open_zephyr(&st);
+	on_engine(execute_get_auth_data);
+	assert_int_equal(pf_zephyr_obj16_send(7), -ENOENT);
+	assert_int_equal(pf_zephyr_obj16_send(0), 0); /* the application's thread */
+	assert_int_equal(pf_zephyr_obj16_send(0), -EBUSY);
+	on_engine(send_next); /* sent: not yet answered */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	on_engine(reply_send_failure);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	assert_int_equal(pf_zephyr_obj16_send(0), 0);
+	on_engine(send_next);
+	on_engine(reply_send_success);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+	close_zephyr(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -657,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_zephyr_delivery_waits_for_its_message),
 		cmocka_unit_test(test_zephyr_write_is_atomic),
 		cmocka_unit_test(test_zephyr_write_token_fault),
+		cmocka_unit_test(test_zephyr_send_confirmed_by_reply),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

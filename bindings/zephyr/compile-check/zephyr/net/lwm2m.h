@@ -55,6 +55,16 @@ typedef int (*lwm2m_engine_set_data_cb_t)(uint16_t obj_inst_id, uint16_t res_id,
 					  size_t offset);
 typedef int (*lwm2m_engine_execute_cb_t)(uint16_t obj_inst_id, uint8_t *args, uint16_t args_len);
 
+/* LwM2M Send (lwm2m_send_cb): the reply callback's statuses. */
+enum lwm2m_send_status {
+	LWM2M_SEND_STATUS_SUCCESS,
+	LWM2M_SEND_STATUS_FAILURE,
+	LWM2M_SEND_STATUS_TIMEOUT,
+};
+typedef void (*lwm2m_send_cb_t)(enum lwm2m_send_status status);
+int lwm2m_send_cb(struct lwm2m_ctx *ctx, const struct lwm2m_obj_path path_list[], uint8_t path_list_size,
+		  lwm2m_send_cb_t reply_cb);
+
 int lwm2m_create_object_inst(const struct lwm2m_obj_path *path);
 int lwm2m_create_res_inst(const struct lwm2m_obj_path *path);
 int lwm2m_delete_res_inst(const struct lwm2m_obj_path *path);
