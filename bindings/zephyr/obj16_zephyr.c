@@ -54,6 +54,9 @@
  * AES-CBC or GCM, with IV, padding and tag. */
 #define MAX_AUTH_DATA 1152
 #define MAX_IDENTITY 64
+/* Reads come through the read callback, not the engine's 40-byte buffer:
+ * up to the adapter's default max_identity_len. */
+#define MAX_IDENTITY_READ 1024
 /* Identity instances one Write may carry (Zephyr's object has fewer). */
 #define MAX_STAGED 8
 
@@ -63,7 +66,7 @@ typedef struct slot {
 	uint8_t status_engine; /* the engine's buffer for /16/x/3 (set_u8) */
 	uint8_t status_read;   /* what the read callback returns */
 	uint8_t data[MAX_AUTH_DATA];
-	char identity[MAX_IDENTITY + 1]; /* one /16/x/0/y being read */
+	char identity[MAX_IDENTITY_READ + 1]; /* one /16/x/0/y being read */
 	pf_obj16_delivery armed; /* read for a message being built */
 	size_t sends_ahead;      /* messages queued before that one */
 } slot;
@@ -172,7 +175,7 @@ static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 		commit_stage();
 	if (rid == PF_OBJ16_RID_IDENTITY) {
 		size_t n = 0;
-		if (pf_obj16_read_identity(adapter, iid, riid, s->identity, MAX_IDENTITY, &n) != PF_OBJ16_OK)
+		if (pf_obj16_read_identity(adapter, iid, riid, s->identity, MAX_IDENTITY_READ, &n) != PF_OBJ16_OK)
 			return NULL;
 		s->identity[n] = '\0';
 		*len = n + 1; /* a string resource's length counts its NUL */
