@@ -141,8 +141,14 @@ static int to_errno(pf_obj16_result r)
 	}
 }
 
+static void commit_stage(void);
+
 static int get_auth_data(uint16_t iid, uint8_t *args, uint16_t args_len)
 {
+	/* A Write of identities before this Execute in the same batch is
+	 * over: the Execute must see it, as the server sent them in order. */
+	if (on_engine_thread())
+		commit_stage();
 	return to_errno(pf_obj16_execute(adapter, iid, (const char *)args, args == NULL ? 0 : args_len));
 }
 
@@ -161,8 +167,6 @@ static size_t sends_queued(void)
 #endif
 	return n;
 }
-
-static void commit_stage(void);
 
 static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 {

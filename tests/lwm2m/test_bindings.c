@@ -586,14 +586,19 @@ static void test_zephyr_write_is_atomic(void **state)
 
 	/* A whole request that passes is applied once it is over, before
 	 * its response goes; nothing while it is being handled. */
+	char buf[64];
+	size_t n = 0;
 	write_values[1] = "also";
 	on_engine(receive_identity_write);
 	assert_int_equal(write_rc[0], 0);
 	assert_int_equal(write_rc[1], 0);
 	assert_false(applied_midway);
+	/* An Execute in the same batch, before any send: the Write is over
+	 * and applied before the Execute runs. */
+	on_engine(execute_get_auth_data);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 2, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_memory_equal(buf, "also", 4);
 	on_engine(send_next);
-	char buf[64];
-	size_t n = 0;
 	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 1, buf, sizeof(buf), &n), PF_OBJ16_OK);
 	assert_int_equal(n, 7);
 	assert_memory_equal(buf, "changed", 7);
