@@ -427,19 +427,34 @@ static void execute_get_auth_data(void)
 	assert_int_equal(fake_zephyr_state.exec[0](0, (uint8_t *)AUTH_ARGS, sizeof(AUTH_ARGS) - 1), 0);
 }
 
+static int engine_running;
+
 static void start_engine(void)
 {
 	engine_stop = 0;
 	assert_int_equal(pthread_create(&engine, NULL, engine_loop, NULL), 0);
+	engine_running = 1;
 }
 
 static void stop_engine(void)
 {
+	if (!engine_running)
+		return;
 	pthread_mutex_lock(&engine_mu);
 	engine_stop = 1;
 	pthread_cond_broadcast(&engine_cv);
 	pthread_mutex_unlock(&engine_mu);
 	pthread_join(engine, NULL);
+	engine_running = 0;
+}
+
+/* A failed assertion leaves its test early: its engine thread must not
+ * serve the next test's jobs. */
+static int stop_engine_after(void **state)
+{
+	(void)state;
+	stop_engine();
+	return 0;
 }
 
 static pf_obj16 *write_adapter;
@@ -682,11 +697,11 @@ int main(void)
 		cmocka_unit_test(test_wakaama_replace_is_atomic),
 		cmocka_unit_test(test_wakaama_delivery),
 		cmocka_unit_test(test_anjay_replace_is_atomic),
-		cmocka_unit_test(test_zephyr_delivery_follows_a_send),
-		cmocka_unit_test(test_zephyr_delivery_waits_for_its_message),
-		cmocka_unit_test(test_zephyr_write_is_atomic),
-		cmocka_unit_test(test_zephyr_write_token_fault),
-		cmocka_unit_test(test_zephyr_send_confirmed_by_reply),
+		cmocka_unit_test_teardown(test_zephyr_delivery_follows_a_send, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_delivery_waits_for_its_message, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_write_is_atomic, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_write_token_fault, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_send_confirmed_by_reply, stop_engine_after),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
