@@ -38,7 +38,8 @@ EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/anjay/compile-check.sh bindings/anjay/gen-config.sh \
 	bindings/anjay/example_client.c bindings/anjay/e2e-session.sh bindings/e2e-run.sh \
 	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
-	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h
+	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h \
+	bindings/zephyr/compile-check/zephyr/sys/slist.h
 
 # configure --with-wakaama=DIR: compile our binding against the headers of an
 # external Wakaama tree (a check that it fits the stack's API). Nothing here

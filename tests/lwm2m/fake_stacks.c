@@ -278,7 +278,22 @@ k_tid_t k_current_get(void)
 }
 
 int lwm2m_create_object_inst(const struct lwm2m_obj_path *path) { (void)path; return 0; }
-int lwm2m_create_res_inst(const struct lwm2m_obj_path *path) { (void)path; return 0; }
+int lwm2m_create_res_inst(const struct lwm2m_obj_path *path)
+{
+	if (path->res_id == 0 && path->res_inst_id < 8)
+		fake_zephyr_state.present[path->res_inst_id] = 1;
+	return 0;
+}
+
+int lwm2m_delete_res_inst(const struct lwm2m_obj_path *path)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	if (path->res_id != 0 || path->res_inst_id >= 8 || !z->present[path->res_inst_id])
+		return -2; /* -ENOENT */
+	z->present[path->res_inst_id] = 0;
+	memset(z->identity[path->res_inst_id], 0, sizeof(z->identity[0]));
+	return 0;
+}
 
 int lwm2m_set_res_buf(const struct lwm2m_obj_path *path, void *buffer_ptr, uint16_t buffer_len, uint16_t data_len,
 		      uint8_t data_flags)
@@ -295,7 +310,93 @@ int lwm2m_set_u8(const struct lwm2m_obj_path *path, uint8_t value)
 	return 0;
 }
 
-int lwm2m_set_string(const struct lwm2m_obj_path *path, const char *data_ptr) { (void)path; (void)data_ptr; return 0; }
+/* Zephyr's engine copies a string into the resource's buffer with its NUL;
+ * a value over the buffer is refused (lwm2m_check_buf_sizes). */
+static int copy_identity(uint16_t riid, const char *value, uint16_t *len)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	size_t n = strlen(value) + 1;
+	if (riid >= 8 || n > sizeof(z->identity[0]))
+		return -12; /* -ENOMEM */
+	memcpy(z->identity[riid], value, n);
+	z->present[riid] = 1; /* lwm2m_engine_get_create_res_inst */
+	*len = (uint16_t)n;
+	return 0;
+}
+
+/* lwm2m_engine_set (lwm2m_registry.c): copy, then post_write with
+ * last_block false, total_size 0, under the registry lock. */
+int lwm2m_set_string(const struct lwm2m_obj_path *path, const char *data_ptr)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	uint16_t len = 0;
+	if (path->res_id != 0)
+		return 0;
+	int rc = copy_identity(path->res_inst_id, data_ptr, &len);
+	if (rc == 0 && z->post_write_cb != NULL)
+		rc = z->post_write_cb(path->obj_inst_id, 0, path->res_inst_id,
+				      (uint8_t *)z->identity[path->res_inst_id], len, false, 0, 0);
+	return rc;
+}
+
+int fake_zephyr_write_instance(uint16_t iid, uint16_t riid, const char *value)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	uint16_t len = 0;
+	int rc = copy_identity(riid, value, &len);
+	if (rc == 0)
+		rc = z->post_write_cb(iid, 0, riid, (uint8_t *)z->identity[riid], len, true, 0, 0);
+	return rc;
+}
+
+int lwm2m_send_cb(struct lwm2m_ctx *ctx, const struct lwm2m_obj_path path_list[], uint8_t path_list_size,
+		  lwm2m_send_cb_t reply_cb)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	if (ctx != &z->ctx)
+		return -22; /* -EINVAL */
+	for (uint8_t i = 0; i < path_list_size; i++) {
+		size_t len = 0;
+		(void)z->read_cb(path_list[i].obj_inst_id, path_list[i].res_id, 0, &len);
+	}
+	z->send_reply = reply_cb;
+	fake_zephyr_queue(1);
+	return 0;
+}
+
+void fake_zephyr_queue(int con)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	if (z->n_msgs == sizeof(z->msgs) / sizeof(z->msgs[0]))
+		abort();
+	fake_zephyr_msg *m = &z->msgs[z->n_msgs++];
+	m->con = con;
+	m->node.next = NULL;
+	if (z->ctx.pending_sends.tail != NULL)
+		z->ctx.pending_sends.tail->next = &m->node;
+	else
+		z->ctx.pending_sends.head = &m->node;
+	z->ctx.pending_sends.tail = &m->node;
+}
+
+int fake_zephyr_send(void)
+{
+	fake_zephyr *z = &fake_zephyr_state;
+	sys_snode_t *head = z->ctx.pending_sends.head;
+	if (head == NULL)
+		return 0;
+	z->ctx.pending_sends.head = head->next;
+	if (head->next == NULL)
+		z->ctx.pending_sends.tail = NULL;
+	const fake_zephyr_msg *m = (const fake_zephyr_msg *)(void *)head;
+	enum lwm2m_socket_states st = LWM2M_SOCKET_STATE_LAST;
+	if (z->ctx.pending_sends.head != NULL)
+		st = LWM2M_SOCKET_STATE_ONGOING;
+	else if (m->con)
+		st = LWM2M_SOCKET_STATE_ONE_RESPONSE;
+	z->ctx.set_socket_state(z->ctx.sock_fd, st);
+	return 1;
+}
 
 int lwm2m_register_read_callback(const struct lwm2m_obj_path *path, lwm2m_engine_get_data_cb_t cb)
 {

@@ -17,7 +17,8 @@ tests_lwm2m_test_lwm2m_bindings_SOURCES = tests/lwm2m/test_bindings.c tests/lwm2
 	bindings/wakaama/obj16_wakaama.c bindings/anjay/obj16_anjay.c bindings/zephyr/obj16_zephyr.c \
 	tests/lwm2m/standin/liblwm2m.h tests/lwm2m/standin/anjay/anjay.h \
 	tests/lwm2m/standin/avsystem/commons/avs_sched.h \
-	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h
+	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h \
+	bindings/zephyr/compile-check/zephyr/sys/slist.h
 tests_lwm2m_test_lwm2m_bindings_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/lwm2m/standin \
 	-I$(srcdir)/bindings/zephyr/compile-check
 tests_lwm2m_test_lwm2m_bindings_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

@@ -44,11 +44,13 @@ static void build_tokens(void)
 	tok0 = fake_add_b2_token(0);
 }
 
-static pf_obj16 *new_adapter(void (*changed)(void *, uint16_t, uint16_t), void *ctx)
+/* max_identity_len 0: the adapter's default. */
+static pf_obj16 *new_adapter(void (*changed)(void *, uint16_t, uint16_t), void *ctx, size_t max_identity_len)
 {
 	pf_obj16_config c;
 	memset(&c, 0, sizeof(c));
 	c.user_pin = "1234";
+	c.max_identity_len = max_identity_len;
 	c.changed = changed;
 	c.ctx = ctx;
 	pf_obj16 *a = pf_obj16_new(fake_function_list(), &c);
@@ -80,15 +82,28 @@ static uint8_t anjay_execute(stack *st, const char *payload, size_t len)
 	return rc == 0 ? 0x44 : (uint8_t)-rc; /* Anjay answers -code */
 }
 
-/* Zephyr's engine (lwm2m_message_handling.c) turns the callback's errno
- * into the response code. */
+/* Zephyr's engine turns the callback's errno into the response code in
+ * handle_request's error path (lwm2m_message_handling.c); any errno not
+ * listed there, -EINVAL among them, is 5.00. */
+static const struct { int err; uint8_t code; } zephyr_codes[] = {
+	{0, 0x44},        {-ENOENT, 0x84}, {-EPERM, 0x85},  {-EEXIST, 0x80},  {-EFAULT, 0x88},
+	{-EFBIG, 0x8D},   {-ENOTSUP, 0xA1}, {-ENOMSG, 0x8F}, {-EACCES, 0x81}, {-ECANCELED, 0x86},
+};
+
+static uint8_t zephyr_code(int rc)
+{
+	for (size_t i = 0; i < sizeof(zephyr_codes) / sizeof(zephyr_codes[0]); i++)
+		if (zephyr_codes[i].err == rc)
+			return zephyr_codes[i].code;
+	return 0xA0;
+}
+
 static uint8_t zephyr_execute(stack *st, const char *payload, size_t len)
 {
 	(void)st;
 	assert_true(fake_zephyr_state.n_exec > 0);
-	int rc = fake_zephyr_state.exec[0](fake_zephyr_state.exec_iid[0], (uint8_t *)(uintptr_t)payload,
-					   (uint16_t)len);
-	return rc == 0 ? 0x44 : rc == -EINVAL ? 0x80 : rc == -ENOENT ? 0x84 : rc == -EPERM ? 0x85 : 0xA0;
+	return zephyr_code(fake_zephyr_state.exec[0](fake_zephyr_state.exec_iid[0], (uint8_t *)(uintptr_t)payload,
+						     (uint16_t)len));
 }
 
 static void open_stack(stack *st, const char *name)
@@ -99,17 +114,19 @@ static void open_stack(stack *st, const char *name)
 	st->name = name;
 	if (strcmp(name, "wakaama") == 0) {
 		st->wakaama = pf_wakaama_object_new();
-		st->adapter = new_adapter(pf_wakaama_changed, st->wakaama);
+		st->adapter = new_adapter(pf_wakaama_changed, st->wakaama, 0);
 		assert_int_equal(pf_wakaama_set_adapter(st->wakaama, st->adapter), 0);
 		st->execute = wakaama_execute;
 	} else if (strcmp(name, "anjay") == 0) {
 		st->anjay = pf_anjay_obj16_new(NULL);
-		st->adapter = new_adapter(pf_anjay_obj16_changed, st->anjay);
+		st->adapter = new_adapter(pf_anjay_obj16_changed, st->anjay, 0);
 		pf_anjay_obj16_set_adapter(st->anjay, st->adapter);
 		st->execute = anjay_execute;
 	} else {
-		st->adapter = new_adapter(pf_zephyr_obj16_changed, NULL);
-		assert_int_equal(pf_zephyr_obj16_attach(st->adapter), 0);
+		fake_zephyr_state.ctx.sock_fd = 3;
+		fake_zephyr_state.ctx.set_socket_state = pf_zephyr_obj16_socket_state;
+		st->adapter = new_adapter(pf_zephyr_obj16_changed, NULL, 20);
+		assert_int_equal(pf_zephyr_obj16_attach(st->adapter, &fake_zephyr_state.ctx), 0);
 		st->execute = zephyr_execute;
 	}
 }
@@ -377,33 +394,92 @@ static void *read_auth_data(void)
 	return fake_zephyr_state.read_cb(0, PF_OBJ16_RID_AUTH_DATA, 0, &len);
 }
 
-/* socket_send_message: hint_socket_state(ctx, msg) just before zsock_send. */
-static void send_registration_update(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_ONE_RESPONSE); }
-static void send_response(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_LAST); }
+/* socket_send_message: the head of pending_sends, its hint, zsock_send. */
+static void send_next(void) { assert_int_equal(fake_zephyr_send(), 1); }
+/* The RD client queues an update (a CON) and the loop sends it. */
+static void queue_registration_update(void) { fake_zephyr_queue(1); }
+static void send_registration_update(void)
+{
+	queue_registration_update();
+	send_next();
+}
 /* socket_loop after a batch of received packets with nothing queued
  * (an ACK, a CoAP ping): hint_socket_state(ctx, NULL) -> NO_DATA. */
 static void receive_ack(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_NO_DATA); }
-/* A READ of /16/0/2 arrives: handle_request reads through the callback
- * and queues the response; the hint after the batch sees the queue not
- * empty and says nothing; the next turn sends it. */
-static void receive_read_request(void) { (void)read_auth_data(); }
+/* lwm2m_udp_receive: processed_req is the request while handle_request
+ * runs; the response (an ACK) is queued after it. */
+static int request_token;
+static void receive_read_request(void)
+{
+	fake_zephyr_state.ctx.processed_req = &request_token;
+	(void)read_auth_data();
+	fake_zephyr_state.ctx.processed_req = NULL;
+	fake_zephyr_queue(0);
+}
 /* check_notifications -> generate_notify_message reads, queues a CON. */
-static void build_notification(void) { (void)read_auth_data(); }
-static void send_notification(void) { pf_zephyr_obj16_socket_state(3, LWM2M_SOCKET_STATE_ONE_RESPONSE); }
+static void build_notification(void)
+{
+	(void)read_auth_data();
+	fake_zephyr_queue(1);
+}
 static void execute_get_auth_data(void)
 {
 	assert_int_equal(fake_zephyr_state.exec[0](0, (uint8_t *)AUTH_ARGS, sizeof(AUTH_ARGS) - 1), 0);
+}
+
+static int engine_running;
+
+static void start_engine(void)
+{
+	engine_stop = 0;
+	assert_int_equal(pthread_create(&engine, NULL, engine_loop, NULL), 0);
+	engine_running = 1;
+}
+
+static void stop_engine(void)
+{
+	if (!engine_running)
+		return;
+	pthread_mutex_lock(&engine_mu);
+	engine_stop = 1;
+	pthread_cond_broadcast(&engine_cv);
+	pthread_mutex_unlock(&engine_mu);
+	pthread_join(engine, NULL);
+	engine_running = 0;
+}
+
+/* A failed assertion leaves its test early: its engine thread must not
+ * serve the next test's jobs. */
+static int stop_engine_after(void **state)
+{
+	(void)state;
+	stop_engine();
+	return 0;
+}
+
+static pf_obj16 *write_adapter;
+
+/* The Zephyr stack with its engine thread, registered (the registration
+ * send makes the engine thread known to the binding). */
+static void open_zephyr(stack *st)
+{
+	open_stack(st, "zephyr");
+	start_engine();
+	write_adapter = st->adapter;
+	on_engine(send_registration_update);
+}
+
+static void close_zephyr(stack *st)
+{
+	stop_engine();
+	close_stack(st);
 }
 
 static void test_zephyr_delivery_follows_a_send(void **state)
 {
 	(void)state;
 	stack st;
-	open_stack(&st, "zephyr");
-	engine_stop = 0;
-	assert_int_equal(pthread_create(&engine, NULL, engine_loop, NULL), 0);
-
-	on_engine(send_registration_update); /* registration: the engine thread is known */
+	open_zephyr(&st);
 	on_engine(execute_get_auth_data);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
 
@@ -420,7 +496,7 @@ static void test_zephyr_delivery_follows_a_send(void **state)
 	 * (the queue is not empty), then the send. */
 	on_engine(receive_read_request);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
-	on_engine(send_response);
+	on_engine(send_next);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
 
 	/* Observation: Execute, flush, the notification is built then sent. */
@@ -430,15 +506,188 @@ static void test_zephyr_delivery_follows_a_send(void **state)
 	on_engine(build_notification);
 	on_engine(receive_ack); /* (not possible with a queued message; still no delivery) */
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
-	on_engine(send_notification);
+	on_engine(send_next);
 	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
 
-	pthread_mutex_lock(&engine_mu);
-	engine_stop = 1;
-	pthread_cond_broadcast(&engine_cv);
-	pthread_mutex_unlock(&engine_mu);
-	pthread_join(engine, NULL);
-	close_stack(&st);
+	close_zephyr(&st);
+}
+
+/* Another message already queued when the READ of /16/0/2 arrives: the
+ * engine sends that one first (pending_sends is a FIFO); only the send of
+ * the response carrying AuthData confirms it. */
+static void test_zephyr_delivery_waits_for_its_message(void **state)
+{
+	(void)state;
+	stack st;
+	open_zephyr(&st);
+	on_engine(execute_get_auth_data);
+	on_engine(queue_registration_update); /* queued, not yet sent */
+	on_engine(receive_read_request);      /* the response is queued behind it */
+	on_engine(send_next);                 /* the registration update */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	on_engine(send_next);                 /* the response */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+
+	/* Two messages ahead of a notification. */
+	on_engine(execute_get_auth_data);
+	pf_zephyr_obj16_flush();
+	on_engine(queue_registration_update);
+	on_engine(queue_registration_update);
+	on_engine(build_notification);
+	on_engine(send_next);
+	on_engine(send_next);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	on_engine(send_next);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+	close_zephyr(&st);
+}
+
+/* A Write of /16/0/0 carrying two instances, in Zephyr's order
+ * (lwm2m_message_handling.c, the content-format writers): for each
+ * instance lwm2m_write_handler copies the value into the engine's buffer
+ * and calls post_write; the first error ends handle_request; the response
+ * is queued and later sent. */
+static const char *write_values[2];
+static uint16_t write_riids[2] = {1, 2};
+static int write_rc[2];
+static int applied_midway; /* the token changed before the request ended */
+static void receive_identity_write(void)
+{
+	fake_zephyr_state.ctx.processed_req = &request_token;
+	write_rc[0] = fake_zephyr_write_instance(0, write_riids[0], write_values[0]);
+	char buf[64];
+	size_t n = 0;
+	applied_midway = pf_obj16_read_identity(write_adapter, 0, 1, buf, sizeof(buf), &n) != PF_OBJ16_OK ||
+			 n != 7 || memcmp(buf, "HostMan", 7) != 0;
+	write_rc[1] = write_rc[0] != 0 ? 0 : fake_zephyr_write_instance(0, write_riids[1], write_values[1]);
+	fake_zephyr_state.ctx.processed_req = NULL;
+	fake_zephyr_queue(0);
+}
+
+/* handle_request of a READ of /16/0/0/1 (another request, another message). */
+static int other_request;
+static char read_identity[64];
+static void receive_identity_read(void)
+{
+	size_t len = 0;
+	fake_zephyr_state.ctx.processed_req = &other_request;
+	const char *v = fake_zephyr_state.read_cb(0, PF_OBJ16_RID_IDENTITY, 1, &len);
+	fake_zephyr_state.ctx.processed_req = NULL;
+	memset(read_identity, 0, sizeof(read_identity));
+	if (v != NULL && len > 0 && len <= sizeof(read_identity))
+		memcpy(read_identity, v, len - 1); /* the engine drops the NUL */
+	fake_zephyr_queue(0);
+}
+
+static void test_zephyr_write_is_atomic(void **state)
+{
+	(void)state;
+	stack st;
+	open_zephyr(&st);
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+	/* The second instance is over the adapter's 20 bytes (not the engine's 40). */
+	write_values[0] = "changed";
+	write_values[1] = "twenty-one-bytes-long";
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[0], 0);
+	assert_int_equal(zephyr_code(write_rc[1]), 0x80); /* 4.00 */
+	/* A READ of /16/0/0 in the same batch, before any send. */
+	on_engine(receive_identity_read);
+	assert_string_equal(read_identity, "HostMan");
+	on_engine(send_next);
+	expect_identities_untouched(st.adapter);
+	/* The engine's buffer took "changed" before the refusal: put back. */
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+
+	/* A whole request that passes is applied once it is over, before
+	 * its response goes; nothing while it is being handled. */
+	char buf[64];
+	size_t n = 0;
+	write_values[1] = "also";
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[0], 0);
+	assert_int_equal(write_rc[1], 0);
+	assert_false(applied_midway);
+	/* An Execute in the same batch, before any send: the Write is over
+	 * and applied before the Execute runs. */
+	on_engine(execute_get_auth_data);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 2, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_memory_equal(buf, "also", 4);
+	on_engine(send_next);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 1, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_int_equal(n, 7);
+	assert_memory_equal(buf, "changed", 7);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 2, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_int_equal(n, 4);
+	assert_memory_equal(buf, "also", 4);
+	/* The application's own lwm2m_set_string (its thread, no request):
+	 * lwm2m_engine_set calls post-write, and the value is written at once. */
+	struct lwm2m_obj_path p = {16, 0, 0, 3, 4};
+	assert_int_equal(lwm2m_set_string(&p, "app-set"), 0);
+	assert_int_equal(pf_obj16_read_identity(st.adapter, 0, 3, buf, sizeof(buf), &n), PF_OBJ16_OK);
+	assert_int_equal(n, 7);
+	assert_memory_equal(buf, "app-set", 7);
+	close_zephyr(&st);
+}
+
+/* The whole request passed the check, then the token fails while it is
+ * applied (after the response code is fixed: Zephyr gives no later
+ * point): the adapter undoes what it did, and the engine's buffers are
+ * reloaded from the token, so no half-applied Write is left anywhere. */
+static void test_zephyr_write_token_fault(void **state)
+{
+	(void)state;
+	stack st;
+	open_zephyr(&st);
+	write_values[0] = "changed";
+	write_values[1] = "also";
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[1], 0);
+	fake()->write_fault = CKR_DEVICE_ERROR;
+	fake()->writes_before_fault = 1; /* the second instance */
+	on_engine(send_next);
+	expect_identities_untouched(st.adapter);
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+	assert_string_equal(fake_zephyr_state.identity[2], "HostMod-X");
+
+	/* The same with an instance the request creates (/16/0/0/5): the
+	 * engine created it; it goes again. */
+	write_riids[1] = 5;
+	on_engine(receive_identity_write);
+	assert_int_equal(write_rc[1], 0);
+	assert_true(fake_zephyr_state.present[5]);
+	fake()->write_fault = CKR_DEVICE_ERROR;
+	fake()->writes_before_fault = 1;
+	on_engine(send_next);
+	expect_identities_untouched(st.adapter);
+	assert_false(fake_zephyr_state.present[5]);
+	assert_string_equal(fake_zephyr_state.identity[1], "HostMan");
+	write_riids[1] = 2;
+	close_zephyr(&st);
+}
+
+/* LwM2M Send: only the server's 2.04 to that Send confirms. */
+static void reply_send_failure(void) { fake_zephyr_state.send_reply(LWM2M_SEND_STATUS_FAILURE); }
+static void reply_send_success(void) { fake_zephyr_state.send_reply(LWM2M_SEND_STATUS_SUCCESS); }
+
+static void test_zephyr_send_confirmed_by_reply(void **state)
+{
+	(void)state;
+	stack st;
+	open_zephyr(&st);
+	on_engine(execute_get_auth_data);
+	assert_int_equal(pf_zephyr_obj16_send(7), -ENOENT);
+	assert_int_equal(pf_zephyr_obj16_send(0), 0); /* the application's thread */
+	assert_int_equal(pf_zephyr_obj16_send(0), -EBUSY);
+	on_engine(send_next); /* sent: not yet answered */
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	on_engine(reply_send_failure);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_DATA_AVAIL);
+	assert_int_equal(pf_zephyr_obj16_send(0), 0);
+	on_engine(send_next);
+	on_engine(reply_send_success);
+	assert_int_equal(status_of(st.adapter), PF_OBJ16_IDLE);
+	close_zephyr(&st);
 }
 
 int main(void)
@@ -448,7 +697,11 @@ int main(void)
 		cmocka_unit_test(test_wakaama_replace_is_atomic),
 		cmocka_unit_test(test_wakaama_delivery),
 		cmocka_unit_test(test_anjay_replace_is_atomic),
-		cmocka_unit_test(test_zephyr_delivery_follows_a_send),
+		cmocka_unit_test_teardown(test_zephyr_delivery_follows_a_send, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_delivery_waits_for_its_message, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_write_is_atomic, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_write_token_fault, stop_engine_after),
+		cmocka_unit_test_teardown(test_zephyr_send_confirmed_by_reply, stop_engine_after),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
