@@ -7,6 +7,9 @@ libportfolio_internal_la_SOURCES += $(P11_SOURCES)
 # The argument names the trace wrappers forward, from the header's function lists.
 BUILT_SOURCES += src/p11/p11_trace_args.h
 CLEANFILES += src/p11/p11_trace_args.h
+# BUILT_SOURCES covers make all/check/install only; the sanitizer and valgrind
+# scripts build single programs, so the object names its generated header too.
+src/p11/p11_trace.lo: src/p11/p11_trace_args.h
 src/p11/p11_trace_args.h: $(top_srcdir)/include/pkcs11/pkcs11.h $(top_srcdir)/scripts/p11-args.awk
 	$(AM_V_GEN)$(MKDIR_P) src/p11 && $(AWK) -f $(top_srcdir)/scripts/p11-args.awk \
 	  $(top_srcdir)/include/pkcs11/pkcs11.h > $@.tmp && mv $@.tmp $@
