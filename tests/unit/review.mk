@@ -14,3 +14,10 @@ tests_unit_test_review_mech_SOURCES = tests/unit/test_review_mech.c $(CORE_TEST_
 tests_unit_test_review_mech_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_review_mech_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_review_policy
+TESTS += tests/unit/test_review_policy
+tests_unit_test_review_policy_SOURCES = tests/unit/test_review_policy.c $(CORE_TEST_SOURCES)
+tests_unit_test_review_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_review_policy_LDADD = $(CORE_TEST_LDADD)
+endif

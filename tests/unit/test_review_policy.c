@@ -1,0 +1,290 @@
+/* test_review_policy.c - the review of issue 8 as an attacker: ways around the
+ * key policy through the public PKCS#11 API (a process holding the user PIN)
+ * and through the store file (someone who can write it). Each test states the
+ * promise it attacks; all of them must hold. */
+#include "config.h"
+#include "core_test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/attr.h"
+#include "core/attr_codec.h"
+#include "store/store.h"
+
+static const uint8_t K0[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+                               0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
+static const uint8_t KS[16] = {0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17,
+                               0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f};
+static CK_BYTE challenge[4] = {0x02, 0x34, 0x51, 0x78};
+static CK_BBOOL tr = CK_TRUE, no = CK_FALSE;
+static CK_OBJECT_CLASS secret_cls = CKO_SECRET_KEY;
+static CK_KEY_TYPE aes = CKK_AES, generic = CKK_GENERIC_SECRET;
+static CK_ULONG authent = CK_PORTFOLIO_SRV_AUTHENT;
+
+/* A server-side verify-only copy of an AUTH key, extractable and not sensitive
+ * (the only kind of key C_CopyObject accepts). */
+static CK_OBJECT_HANDLE server_copy(CK_SESSION_HANDLE s, CK_BBOOL token)
+{
+	CK_ULONG index = 3;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &secret_cls, sizeof secret_cls}, {CKA_KEY_TYPE, &aes, sizeof aes},
+		{CKA_TOKEN, &token, sizeof token}, {CKA_VALUE, (void *)KS, 16}, {CKA_SIGN, &no, sizeof no},
+		{CKA_VERIFY, &tr, sizeof tr}, {CKA_ENCRYPT, &no, sizeof no}, {CKA_DECRYPT, &no, sizeof no},
+		{CKA_SENSITIVE, &no, sizeof no}, {CKA_EXTRACTABLE, &tr, sizeof tr},
+		{CKA_PORTFOLIO_SERVICE, &authent, sizeof authent}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
+		{CKA_LABEL, "srv-copy", 8},
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_OK);
+	return h;
+}
+
+static CK_RV sign_with(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_ULONG source)
+{
+	CK_PORTFOLIO_PARAMS pp = {source, 0, challenge, sizeof challenge};
+	CK_MECHANISM m = {CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof pp};
+	uint8_t out[16];
+	CK_ULONG n = sizeof out;
+	CK_RV rv = f->C_SignInit(s, &m, k);
+	return rv != CKR_OK ? rv : f->C_Sign(s, (CK_BYTE_PTR)"urn:imei:1", 10, out, &n);
+}
+
+static CK_RV cmac_with(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k)
+{
+	CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
+	uint8_t data[48] = {0}, out[16];
+	CK_ULONG n = sizeof out;
+	CK_RV rv = f->C_SignInit(s, &m, k);
+	return rv != CKR_OK ? rv : f->C_Sign(s, data, sizeof data, out, &n);
+}
+
+/* (a) C_CopyObject cannot turn a verify-only copy into a signer, and the copy
+ * keeps the original's policy (it cannot sign data or act as a plain CMAC key). */
+static void test_copy_cannot_widen(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s = ct_ready_token(&slot);
+	CK_OBJECT_HANDLE copy = server_copy(s, CK_TRUE), dup = CK_INVALID_HANDLE;
+	CK_ULONG none = (CK_ULONG)-1;
+	CK_ATTRIBUTE widen[] = {{CKA_SIGN, &tr, sizeof tr}};
+	CK_ATTRIBUTE enc[] = {{CKA_ENCRYPT, &tr, sizeof tr}};
+	CK_ATTRIBUTE strip[] = {{CKA_PORTFOLIO_SERVICE, &none, sizeof none}};
+	CK_ATTRIBUTE type[] = {{CKA_KEY_TYPE, &generic, sizeof generic}};
+	assert_int_equal(f->C_CopyObject(s, copy, widen, 1, &dup), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(f->C_CopyObject(s, copy, enc, 1, &dup), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(f->C_CopyObject(s, copy, strip, 1, &dup), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(f->C_CopyObject(s, copy, type, 1, &dup), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(dup, CK_INVALID_HANDLE);
+	/* a copy of a keyset key would take its (service, index): refused */
+	CK_ATTRIBUTE session[] = {{CKA_TOKEN, &no, sizeof no}};
+	assert_int_equal(f->C_CopyObject(s, copy, session, 1, &dup), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* a plain verify-only key copies, and the copy stays verify-only */
+	CK_ATTRIBUTE plain[] = {
+		{CKA_CLASS, &secret_cls, sizeof secret_cls}, {CKA_KEY_TYPE, &aes, sizeof aes},
+		{CKA_TOKEN, &tr, sizeof tr}, {CKA_VALUE, (void *)KS, 16}, {CKA_SIGN, &no, sizeof no},
+		{CKA_VERIFY, &tr, sizeof tr}, {CKA_SENSITIVE, &no, sizeof no}, {CKA_EXTRACTABLE, &tr, sizeof tr},
+		{CKA_ENCRYPT, &no, sizeof no}, {CKA_DECRYPT, &no, sizeof no},
+	};
+	CK_OBJECT_HANDLE verifier = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_CreateObject(s, plain, sizeof plain / sizeof plain[0], &verifier), CKR_OK);
+	assert_int_equal(f->C_CopyObject(s, verifier, widen, 1, &dup), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(f->C_CopyObject(s, verifier, session, 1, &dup), CKR_OK);
+	assert_int_equal(cmac_with(s, dup), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(f->C_SetAttributeValue(s, dup, widen, 1), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(cmac_with(s, verifier), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(sign_with(s, copy, CKP_PORTFOLIO_SOURCE_DATA), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* a device key is never copied */
+	CK_OBJECT_HANDLE dev = ct_aes_key(s, K0, 16, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
+	assert_int_equal(f->C_CopyObject(s, dev, session, 1, &dup), CKR_ACTION_PROHIBITED);
+}
+
+/* (a) A key made by C_GenerateKey, token or session object, gets the same
+ * rules as an imported one: a device key signs no data, and its service keeps
+ * it out of the generic mechanisms. */
+static void test_generated_key_policy(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s = ct_ready_token(&slot);
+	CK_ULONG len = 16;
+	for (int token = 0; token < 2; token++) {
+		CK_BBOOL on = token ? CK_TRUE : CK_FALSE;
+		CK_ULONG index = (CK_ULONG)(10 + token);
+		CK_ATTRIBUTE t[] = {
+			{CKA_CLASS, &secret_cls, sizeof secret_cls}, {CKA_KEY_TYPE, &aes, sizeof aes},
+			{CKA_TOKEN, &on, sizeof on}, {CKA_VALUE_LEN, &len, sizeof len}, {CKA_SIGN, &tr, sizeof tr},
+			{CKA_VERIFY, &tr, sizeof tr},
+			{CKA_PORTFOLIO_SERVICE, &authent, sizeof authent}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
+		};
+		CK_MECHANISM m = {CKM_AES_KEY_GEN, NULL, 0};
+		CK_OBJECT_HANDLE k = CK_INVALID_HANDLE;
+		assert_int_equal(f->C_GenerateKey(s, &m, t, sizeof t / sizeof t[0], &k), CKR_OK);
+		assert_int_equal(sign_with(s, k, CKP_PORTFOLIO_SOURCE_DATA), CKR_KEY_FUNCTION_NOT_PERMITTED);
+		assert_int_equal(sign_with(s, k, CKP_PORTFOLIO_SOURCE_HASH), CKR_KEY_FUNCTION_NOT_PERMITTED);
+		assert_int_equal(cmac_with(s, k), CKR_KEY_FUNCTION_NOT_PERMITTED);
+		CK_OBJECT_HANDLE dup;
+		assert_int_equal(f->C_CopyObject(s, k, NULL, 0, &dup), CKR_ACTION_PROHIBITED);
+	}
+}
+
+/* (a) Exclusivity holds for session objects too: K0 held as a token device key
+ * cannot come back as a session device key, as K0 || 00 (the same HMAC key). */
+static void test_session_object_exclusive(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s = ct_ready_token(&slot);
+	ct_aes_key(s, K0, 16, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
+	uint8_t padded[17] = {0};
+	memcpy(padded, K0, 16);
+	CK_ULONG index = 1;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &secret_cls, sizeof secret_cls}, {CKA_KEY_TYPE, &generic, sizeof generic},
+		{CKA_TOKEN, &no, sizeof no}, {CKA_VALUE, padded, sizeof padded}, {CKA_SIGN, &tr, sizeof tr},
+		{CKA_PORTFOLIO_SERVICE, &authent, sizeof authent}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* nor as a plain signing key without a service (a generic CMAC oracle) */
+	CK_ATTRIBUTE plain[] = {
+		{CKA_CLASS, &secret_cls, sizeof secret_cls}, {CKA_KEY_TYPE, &aes, sizeof aes},
+		{CKA_TOKEN, &no, sizeof no}, {CKA_VALUE, (void *)K0, 16}, {CKA_SIGN, &tr, sizeof tr},
+	};
+	assert_int_equal(f->C_CreateObject(s, plain, sizeof plain / sizeof plain[0], &h),
+	                 CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+/* ---- (c) the store writer --------------------------------------------------- */
+
+typedef struct row {
+	uint64_t oid;
+	core_attr *attrs;
+	size_t n;
+	se_ref value_ref, hash_ref;
+} row;
+
+typedef struct find_ctx {
+	const char *label;
+	row *out;
+} find_ctx;
+
+static CK_RV match_label(void *ctx, uint64_t oid, const uint8_t *rec, size_t len)
+{
+	find_ctx *c = ctx;
+	row r = {.oid = oid};
+	assert_int_equal(attr_codec_decode(rec, len, &r.attrs, &r.n, &r.value_ref, &r.hash_ref), CKR_OK);
+	for (size_t i = 0; i < r.n; i++) {
+		if (r.attrs[i].type == CKA_LABEL && r.attrs[i].len == strlen(c->label) &&
+		    memcmp(r.attrs[i].val, c->label, r.attrs[i].len) == 0) {
+			*c->out = r;
+			return CKR_OK;
+		}
+	}
+	core_attrs_free(r.attrs, r.n);
+	return CKR_OK;
+}
+
+/* Rewrites the row labelled label with one attribute set to val. */
+static void edit_row(CK_ULONG *iid_out, const char *label, CK_ATTRIBUTE_TYPE type, const void *val, size_t len)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/store.db", ct_dir());
+	store *st = NULL;
+	assert_int_equal(store_open(path, &st), CKR_OK);
+	CK_ULONG *iids = NULL;
+	size_t count = 0;
+	assert_int_equal(store_instance_list(st, &iids, &count), CKR_OK);
+	assert_int_equal(count, 1);
+	CK_ULONG iid = iids[0];
+	free(iids);
+	row r = {0};
+	find_ctx c = {label, &r};
+	assert_int_equal(store_object_foreach(st, iid, match_label, &c), CKR_OK);
+	assert_non_null(r.attrs);
+	assert_int_equal(attr_set(&r.attrs, &r.n, type, val, len), CKR_OK);
+	uint8_t *rec = NULL;
+	size_t rlen = 0;
+	assert_int_equal(attr_codec_encode(r.attrs, r.n, r.value_ref, r.hash_ref, &rec, &rlen), CKR_OK);
+	assert_int_equal(store_object_put(st, iid, r.oid, rec, rlen), CKR_OK);
+	free(rec);
+	core_attrs_free(r.attrs, r.n);
+	store_close(st);
+	if (iid_out != NULL)
+		*iid_out = iid;
+}
+
+/* A token with a plain AES key (no service, CKA_SIGN) labelled "plain"; the
+ * module is finalized on return, so the store can be edited. */
+static CK_SLOT_ID plain_key_token(void)
+{
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s = ct_ready_token(&slot);
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &secret_cls, sizeof secret_cls}, {CKA_KEY_TYPE, &aes, sizeof aes},
+		{CKA_TOKEN, &tr, sizeof tr}, {CKA_VALUE, (void *)K0, 16}, {CKA_SIGN, &tr, sizeof tr},
+		{CKA_VERIFY, &tr, sizeof tr}, {CKA_LABEL, "plain", 5},
+	};
+	CK_OBJECT_HANDLE h;
+	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_OK);
+	assert_int_equal(cmac_with(s, h), CKR_OK);
+	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
+	return slot;
+}
+
+/* (c) A row whose sealed value is genuine but whose CKA_KEY_TYPE says generic
+ * secret: the AES key must not be used as an HMAC key (the secure component
+ * holds the kind with the sealed value). */
+static void test_key_type_flipped_at_rest(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot = plain_key_token();
+	edit_row(NULL, "plain", CKA_KEY_TYPE, &generic, sizeof generic);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+	CK_SESSION_HANDLE s = ct_session(slot, CKU_USER);
+	CK_OBJECT_HANDLE k = ct_find(s, CKA_LABEL, "plain", 5);
+	if (k != CK_INVALID_HANDLE) {
+		CK_MECHANISM m = {CKM_SHA256_HMAC, NULL, 0};
+		assert_int_not_equal(f->C_SignInit(s, &m, k), CKR_OK);
+	}
+}
+
+/* (c) A row whose CKA_VALUE_LEN lies about the sealed key: refused. */
+static void test_value_len_changed_at_rest(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot = plain_key_token();
+	CK_ULONG len = 32;
+	edit_row(NULL, "plain", CKA_VALUE_LEN, &len, sizeof len);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+	CK_SESSION_HANDLE s = ct_session(slot, CKU_USER);
+	CK_OBJECT_HANDLE k = ct_find(s, CKA_LABEL, "plain", 5);
+	if (k != CK_INVALID_HANDLE)
+		assert_int_not_equal(cmac_with(s, k), CKR_OK);
+}
+
+/* (c) A plain key's row turned into a keyset key (a service added): the
+ * sealed policy says "no service", so the row is refused. */
+static void test_service_added_at_rest(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot = plain_key_token();
+	edit_row(NULL, "plain", CKA_PORTFOLIO_SERVICE, &authent, sizeof authent);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+	CK_SESSION_HANDLE s = ct_session(slot, CKU_USER);
+	assert_int_equal(ct_find(s, CKA_LABEL, "plain", 5), CK_INVALID_HANDLE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_copy_cannot_widen, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_generated_key_policy, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_session_object_exclusive, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_key_type_flipped_at_rest, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_value_len_changed_at_rest, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_service_added_at_rest, ct_setup, ct_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
