@@ -276,6 +276,41 @@ static void test_service_added_at_rest(void **state)
 	assert_int_equal(ct_find(s, CKA_LABEL, "plain", 5), CK_INVALID_HANDLE);
 }
 
+/* (c) Instance A's row (its token key wrapped under A's PINs) copied over
+ * instance B's: the wraps are bound to their instance, so B's PINs fail and
+ * A's PINs do not open B (nor do B's sealed rows open under A's token key). */
+static void test_instance_row_swapped(void **state)
+{
+	(void)state;
+	CK_SLOT_ID a = ct_free_slot();
+	ct_init_token(a, "inst-a");
+	CK_SLOT_ID b = ct_free_slot();
+	ct_init_token(b, "inst-b");
+	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
+	char path[600];
+	snprintf(path, sizeof path, "%s/store.db", ct_dir());
+	store *st = NULL;
+	assert_int_equal(store_open(path, &st), CKR_OK);
+	CK_ULONG *iids = NULL;
+	size_t count = 0;
+	assert_int_equal(store_instance_list(st, &iids, &count), CKR_OK);
+	assert_int_equal(count, 2);
+	uint8_t *blob = NULL;
+	size_t len = 0;
+	assert_int_equal(store_instance_get(st, iids[0], &blob, &len), CKR_OK);
+	assert_int_equal(store_instance_put(st, iids[1], blob, len), CKR_OK);
+	store_free(blob, len);
+	free(iids);
+	store_close(st);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+	CK_SESSION_HANDLE s;
+	assert_int_equal(f->C_OpenSession(b, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s), CKR_OK);
+	assert_int_equal(f->C_Login(s, CKU_USER, P(USER_PIN)), CKR_PIN_INCORRECT);
+	assert_int_equal(f->C_Login(s, CKU_SO, P(SO_PIN)), CKR_PIN_INCORRECT);
+	/* instance A is untouched */
+	ct_session(a, CKU_USER);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_key_type_flipped_at_rest, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_value_len_changed_at_rest, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_service_added_at_rest, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_instance_row_swapped, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
