@@ -48,7 +48,15 @@ CK_RV store_changes_open(store *s, const char *db_path)
 	if (path == NULL)
 		return CKR_HOST_MEMORY;
 	snprintf(path, n, "%s%s", db_path, CHANGES_SUFFIX);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* The creator sets the mode: open's 0600 passes through the umask, and
+	 * 0277 would leave a file that no later open for writing gets through. */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0 && fchmod(fd, 0600) != 0) {
+		close(fd);
+		fd = -1;
+	} else if (fd < 0 && errno == EEXIST) {
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	}
 	free(path);
 	if (fd < 0)
 		return changes_fail("open");

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/attr.h"
 #include "core/attr_codec.h"
@@ -311,6 +313,30 @@ static void test_instance_row_swapped(void **state)
 	ct_session(a, CKU_USER);
 }
 
+/* Under a umask that leaves the owner read-only (0277: the case storage.md
+ * names for the database), the module creates its files with their documented
+ * mode 0600 all the same, so the next C_Initialize opens them again (the
+ * change counter file <store>.gen was left 0400: every later open failed). */
+static void test_files_made_under_strict_umask(void **state)
+{
+	(void)state;
+	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
+	char path[600];
+	snprintf(path, sizeof path, "%s/store.db", ct_dir());
+	(void)unlink(path);
+	snprintf(path, sizeof path, "%s/store.db.gen", ct_dir());
+	(void)unlink(path);
+	mode_t old = umask(0277);
+	CK_RV rv = f->C_Initialize(NULL);
+	umask(old);
+	assert_int_equal(rv, CKR_OK);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_value_len_changed_at_rest, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_service_added_at_rest, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_instance_row_swapped, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_files_made_under_strict_umask, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
