@@ -337,6 +337,45 @@ static void test_files_made_under_strict_umask(void **state)
 	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
 }
 
+/* (a) The user renumbers an Identity or a key through C_SetAttributeValue: the
+ * sealed policy keeps the identity id and the keyset slot, so either the
+ * change is refused or the key signs nothing for the new number. */
+static void test_renumber_through_api(void **state)
+{
+	(void)state;
+	CK_SLOT_ID slot = ct_free_slot();
+	ct_init_token(slot, "renumber");
+	CK_SESSION_HANDLE s = ct_session(slot, CKU_SO);
+	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
+	CK_ULONG three = 3, two = 2;
+	CK_ATTRIBUTE id3[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_TOKEN, &tr, sizeof tr},
+	                      {CKA_PORTFOLIO_IDENTITY_ID, &three, sizeof three}, {CKA_VALUE, "urn:imei:3", 10}};
+	CK_OBJECT_HANDLE ident;
+	assert_int_equal(f->C_CreateObject(s, id3, 4, &ident), CKR_OK);
+	assert_int_equal(f->C_Logout(s), CKR_OK);
+	assert_int_equal(f->C_Login(s, CKU_USER, P(USER_PIN)), CKR_OK);
+	CK_OBJECT_HANDLE k = ct_aes_key(s, K0, 16, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
+	ident = ct_find(s, CKA_PORTFOLIO_IDENTITY_ID, &three, sizeof three);
+	CK_ATTRIBUTE to_two = {CKA_PORTFOLIO_IDENTITY_ID, &two, sizeof two};
+	CK_RV rv = f->C_SetAttributeValue(s, ident, &to_two, 1);
+	if (rv == CKR_OK) {
+		CK_PORTFOLIO_PARAMS pp = {CKP_PORTFOLIO_SOURCE_TOKEN, 2, challenge, sizeof challenge};
+		CK_MECHANISM m = {CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof pp};
+		uint8_t out[16];
+		CK_ULONG n = sizeof out;
+		rv = f->C_SignInit(s, &m, k);
+		if (rv == CKR_OK)
+			rv = f->C_Sign(s, NULL, 0, out, &n);
+		assert_int_not_equal(rv, CKR_OK);
+	}
+	CK_ULONG one = 1;
+	CK_ATTRIBUTE index = {CKA_PORTFOLIO_KEY_INDEX, &one, sizeof one};
+	assert_int_not_equal(f->C_SetAttributeValue(s, k, &index, 1), CKR_OK);
+	CK_ULONG enc = CK_PORTFOLIO_SRV_ENCRYPT;
+	CK_ATTRIBUTE service = {CKA_PORTFOLIO_SERVICE, &enc, sizeof enc};
+	assert_int_not_equal(f->C_SetAttributeValue(s, k, &service, 1), CKR_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +387,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_service_added_at_rest, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_instance_row_swapped, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_files_made_under_strict_umask, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_renumber_through_api, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
