@@ -17,7 +17,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_review_policy
 TESTS += tests/unit/test_review_policy
-tests_unit_test_review_policy_SOURCES = tests/unit/test_review_policy.c $(CORE_TEST_SOURCES)
+tests_unit_test_review_policy_SOURCES = tests/unit/test_review_policy.c tests/unit/store_edit.c tests/unit/store_edit.h $(CORE_TEST_SOURCES)
 tests_unit_test_review_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_review_policy_LDADD = $(CORE_TEST_LDADD)
 endif
@@ -32,7 +32,7 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_review_rollback
 TESTS += tests/unit/test_review_rollback
-tests_unit_test_review_rollback_SOURCES = tests/unit/test_review_rollback.c $(CORE_TEST_SOURCES)
+tests_unit_test_review_rollback_SOURCES = tests/unit/test_review_rollback.c tests/unit/store_edit.c tests/unit/store_edit.h $(CORE_TEST_SOURCES)
 tests_unit_test_review_rollback_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_review_rollback_LDADD = $(CORE_TEST_LDADD)
 endif

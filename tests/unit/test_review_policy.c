@@ -10,9 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/attr.h"
-#include "core/attr_codec.h"
-#include "store/store.h"
+#include "store_edit.h"
 
 static const uint8_t K0[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
@@ -160,61 +158,15 @@ static void test_session_object_exclusive(void **state)
 
 /* ---- (c) the store writer --------------------------------------------------- */
 
-typedef struct row {
-	uint64_t oid;
-	core_attr *attrs;
-	size_t n;
-	se_ref value_ref, hash_ref;
-} row;
-
-typedef struct find_ctx {
-	const char *label;
-	row *out;
-} find_ctx;
-
-static CK_RV match_label(void *ctx, uint64_t oid, const uint8_t *rec, size_t len)
-{
-	find_ctx *c = ctx;
-	row r = {.oid = oid};
-	assert_int_equal(attr_codec_decode(rec, len, &r.attrs, &r.n, &r.value_ref, &r.hash_ref), CKR_OK);
-	for (size_t i = 0; i < r.n; i++) {
-		if (r.attrs[i].type == CKA_LABEL && r.attrs[i].len == strlen(c->label) &&
-		    memcmp(r.attrs[i].val, c->label, r.attrs[i].len) == 0) {
-			*c->out = r;
-			return CKR_OK;
-		}
-	}
-	core_attrs_free(r.attrs, r.n);
-	return CKR_OK;
-}
-
 /* Rewrites the row labelled label with one attribute set to val. */
-static void edit_row(CK_ULONG *iid_out, const char *label, CK_ATTRIBUTE_TYPE type, const void *val, size_t len)
+static void edit_row(const char *label, CK_ATTRIBUTE_TYPE type, const void *val, size_t len)
 {
-	char path[600];
-	snprintf(path, sizeof path, "%s/store.db", ct_dir());
-	store *st = NULL;
-	assert_int_equal(store_open(path, &st), CKR_OK);
-	CK_ULONG *iids = NULL;
-	size_t count = 0;
-	assert_int_equal(store_instance_list(st, &iids, &count), CKR_OK);
-	assert_int_equal(count, 1);
-	CK_ULONG iid = iids[0];
-	free(iids);
-	row r = {0};
-	find_ctx c = {label, &r};
-	assert_int_equal(store_object_foreach(st, iid, match_label, &c), CKR_OK);
-	assert_non_null(r.attrs);
+	CK_ULONG iid;
+	store *st = edit_open_store(&iid, 1);
+	se_row r = edit_read_row(st, iid, label);
 	assert_int_equal(attr_set(&r.attrs, &r.n, type, val, len), CKR_OK);
-	uint8_t *rec = NULL;
-	size_t rlen = 0;
-	assert_int_equal(attr_codec_encode(r.attrs, r.n, r.value_ref, r.hash_ref, &rec, &rlen), CKR_OK);
-	assert_int_equal(store_object_put(st, iid, r.oid, rec, rlen), CKR_OK);
-	free(rec);
-	core_attrs_free(r.attrs, r.n);
+	edit_write_row(st, iid, &r);
 	store_close(st);
-	if (iid_out != NULL)
-		*iid_out = iid;
 }
 
 /* A token with a plain AES key (no service, CKA_SIGN) labelled "plain"; the
@@ -242,7 +194,7 @@ static void test_key_type_flipped_at_rest(void **state)
 {
 	(void)state;
 	CK_SLOT_ID slot = plain_key_token();
-	edit_row(NULL, "plain", CKA_KEY_TYPE, &generic, sizeof generic);
+	edit_row("plain", CKA_KEY_TYPE, &generic, sizeof generic);
 	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
 	CK_SESSION_HANDLE s = ct_session(slot, CKU_USER);
 	CK_OBJECT_HANDLE k = ct_find(s, CKA_LABEL, "plain", 5);
@@ -258,7 +210,7 @@ static void test_value_len_changed_at_rest(void **state)
 	(void)state;
 	CK_SLOT_ID slot = plain_key_token();
 	CK_ULONG len = 32;
-	edit_row(NULL, "plain", CKA_VALUE_LEN, &len, sizeof len);
+	edit_row("plain", CKA_VALUE_LEN, &len, sizeof len);
 	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
 	CK_SESSION_HANDLE s = ct_session(slot, CKU_USER);
 	CK_OBJECT_HANDLE k = ct_find(s, CKA_LABEL, "plain", 5);
@@ -272,7 +224,7 @@ static void test_service_added_at_rest(void **state)
 {
 	(void)state;
 	CK_SLOT_ID slot = plain_key_token();
-	edit_row(NULL, "plain", CKA_PORTFOLIO_SERVICE, &authent, sizeof authent);
+	edit_row("plain", CKA_PORTFOLIO_SERVICE, &authent, sizeof authent);
 	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
 	CK_SESSION_HANDLE s = ct_session(slot, CKU_USER);
 	assert_int_equal(ct_find(s, CKA_LABEL, "plain", 5), CK_INVALID_HANDLE);
@@ -289,20 +241,13 @@ static void test_instance_row_swapped(void **state)
 	CK_SLOT_ID b = ct_free_slot();
 	ct_init_token(b, "inst-b");
 	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
-	char path[600];
-	snprintf(path, sizeof path, "%s/store.db", ct_dir());
-	store *st = NULL;
-	assert_int_equal(store_open(path, &st), CKR_OK);
-	CK_ULONG *iids = NULL;
-	size_t count = 0;
-	assert_int_equal(store_instance_list(st, &iids, &count), CKR_OK);
-	assert_int_equal(count, 2);
+	CK_ULONG iids[2];
+	store *st = edit_open_store(iids, 2);
 	uint8_t *blob = NULL;
 	size_t len = 0;
 	assert_int_equal(store_instance_get(st, iids[0], &blob, &len), CKR_OK);
 	assert_int_equal(store_instance_put(st, iids[1], blob, len), CKR_OK);
 	store_free(blob, len);
-	free(iids);
 	store_close(st);
 	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
 	CK_SESSION_HANDLE s;

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "store/store.h"
+#include "store_edit.h"
 
 static const uint8_t K[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
                               0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
@@ -36,21 +36,6 @@ static CK_RV keep_row(void *ctx, uint64_t oid, const uint8_t *rec, size_t len)
 	return CKR_OK;
 }
 
-static store *open_store(CK_ULONG *iid)
-{
-	char path[600];
-	snprintf(path, sizeof path, "%s/store.db", ct_dir());
-	store *st = NULL;
-	assert_int_equal(store_open(path, &st), CKR_OK);
-	CK_ULONG *iids = NULL;
-	size_t count = 0;
-	assert_int_equal(store_instance_list(st, &iids, &count), CKR_OK);
-	assert_int_equal(count, 1);
-	*iid = iids[0];
-	free(iids);
-	return st;
-}
-
 static CK_RV sign(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k)
 {
 	CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
@@ -71,7 +56,7 @@ static void test_restricted_usage_rolled_back(void **state)
 
 	/* the attacker copies the rows while the key may still sign */
 	CK_ULONG iid;
-	store *st = open_store(&iid);
+	store *st = edit_open_store(&iid, 1);
 	saved obj = {0};
 	assert_int_equal(store_object_foreach(st, iid, keep_row, &obj), CKR_OK);
 	assert_non_null(obj.rec);
@@ -94,7 +79,7 @@ static void test_restricted_usage_rolled_back(void **state)
 	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
 
 	/* the attacker puts both rows back */
-	st = open_store(&iid);
+	st = edit_open_store(&iid, 1);
 	assert_int_equal(store_object_put(st, iid, obj.oid, obj.rec, obj.len), CKR_OK);
 	assert_int_equal(store_secret_put(st, iid, ref, sealed, sealed_len, NULL, NULL), CKR_OK);
 	store_close(st);
