@@ -48,7 +48,15 @@ CK_RV store_changes_open(store *s, const char *db_path)
 	if (path == NULL)
 		return CKR_HOST_MEMORY;
 	snprintf(path, n, "%s%s", db_path, CHANGES_SUFFIX);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/* The creator sets the mode: open's 0600 passes through the umask, and
+	 * 0277 would leave a file that no later open for writing gets through. */
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0 && fchmod(fd, 0600) != 0) {
+		close(fd);
+		fd = -1;
+	} else if (fd < 0 && errno == EEXIST) {
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	}
 	free(path);
 	if (fd < 0)
 		return changes_fail("open");
@@ -58,8 +66,10 @@ CK_RV store_changes_open(store *s, const char *db_path)
 		rv = changes_fail("stat");
 	else if (!S_ISREG(sb.st_mode))
 		rv = changes_fail("not a regular file");
-	/* Two processes creating it at once both grow it to the same size. */
-	else if ((size_t)sb.st_size < CHANGES_BYTES && ftruncate(fd, (off_t)CHANGES_BYTES) != 0)
+	/* Two processes creating it at once both grow it to the same size. The
+	 * blocks are allocated now (not a sparse page that a full file system could
+	 * fail to back at the first write, with SIGBUS): no space is an error here. */
+	else if ((size_t)sb.st_size < CHANGES_BYTES && posix_fallocate(fd, 0, (off_t)CHANGES_BYTES) != 0)
 		rv = changes_fail("size");
 	if (rv == CKR_OK) {
 		void *p = mmap(NULL, CHANGES_BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);

@@ -11,9 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/attr.h"
-#include "core/attr_codec.h"
-#include "store/store.h"
+#include "store_edit.h"
 
 static const uint8_t K0[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
@@ -95,66 +93,21 @@ static CK_SESSION_HANDLE build(uint8_t sig2[16], uint8_t sig3[16])
 
 /* ---- the attacker's edits ----------------------------------------------------- */
 
-typedef struct row {
-	uint64_t oid;
-	core_attr *attrs;
-	size_t n;
-	se_ref value_ref, hash_ref;
-} row;
-
-typedef struct find_ctx {
-	const char *label;
-	row *out;
-} find_ctx;
-
-static CK_RV match_label(void *ctx, uint64_t oid, const uint8_t *rec, size_t len)
-{
-	find_ctx *c = ctx;
-	row r = {.oid = oid};
-	assert_int_equal(attr_codec_decode(rec, len, &r.attrs, &r.n, &r.value_ref, &r.hash_ref), CKR_OK);
-	for (size_t i = 0; i < r.n; i++) {
-		if (r.attrs[i].type == CKA_LABEL && r.attrs[i].len == strlen(c->label) &&
-		    memcmp(r.attrs[i].val, c->label, r.attrs[i].len) == 0) {
-			*c->out = r;
-			return CKR_OK;
-		}
-	}
-	core_attrs_free(r.attrs, r.n);
-	return CKR_OK;
-}
+typedef se_row row;
 
 static store *open_store(CK_ULONG *iid)
 {
-	char path[600];
-	snprintf(path, sizeof path, "%s/store.db", ct_dir());
-	store *st = NULL;
-	assert_int_equal(store_open(path, &st), CKR_OK);
-	CK_ULONG *iids = NULL;
-	size_t count = 0;
-	assert_int_equal(store_instance_list(st, &iids, &count), CKR_OK);
-	assert_int_equal(count, 1);
-	*iid = iids[0];
-	free(iids);
-	return st;
+	return edit_open_store(iid, 1);
 }
 
 static row read_row(store *st, CK_ULONG iid, const char *label)
 {
-	row r = {0};
-	find_ctx c = {label, &r};
-	assert_int_equal(store_object_foreach(st, iid, match_label, &c), CKR_OK);
-	assert_non_null(r.attrs);
-	return r;
+	return edit_read_row(st, iid, label);
 }
 
 static void write_row(store *st, CK_ULONG iid, row *r)
 {
-	uint8_t *rec = NULL;
-	size_t len = 0;
-	assert_int_equal(attr_codec_encode(r->attrs, r->n, r->value_ref, r->hash_ref, &rec, &len), CKR_OK);
-	assert_int_equal(store_object_put(st, iid, r->oid, rec, len), CKR_OK);
-	free(rec);
-	core_attrs_free(r->attrs, r->n);
+	edit_write_row(st, iid, r);
 }
 
 static void drop_attr(row *r, CK_ATTRIBUTE_TYPE type)
