@@ -3,7 +3,13 @@
 # (AddressSanitizer + UndefinedBehaviorSanitizer + libFuzzer) in ./build-fuzz
 # and run them.
 #
-#   scripts/fuzz.sh [-t SECONDS] [-j] [HARNESS...]      default: every harness, 600 s each
+#   scripts/fuzz.sh [-t SECONDS] [-n] [HARNESS...]      default: every harness, 600 s each
+#
+# A harness is tests/fuzz/fuzz_<name>.c, listed once in tests/fuzz/local.mk
+# (FUZZ_HARNESSES); this script runs every such file it finds. The build is
+# the project's own (configure FUZZ_ENGINE=-fsanitize=fuzzer, then make
+# tests/fuzz/fuzz_<name>), so a harness links exactly what make check links:
+# libtool brings every library the module needs.
 #
 # Harnesses run one after another (nice -n 10, one process: the machine is
 # shared). Each starts from the committed corpus tests/fuzz/corpus/<name>;
@@ -29,7 +35,12 @@ while getopts "t:n" opt; do
 done
 shift $((OPTIND - 1))
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(p11 records text lwm2m apdu)
+if [ ${#harnesses[@]} -eq 0 ]; then
+	for src in tests/fuzz/fuzz_*.c; do
+		name="${src#tests/fuzz/fuzz_}"
+		harnesses+=("${name%.c}")
+	done
+fi
 
 command -v clang >/dev/null || { echo "fuzz.sh: clang is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 
@@ -39,24 +50,25 @@ mkdir -p "$bdir"
 if [ ! -f "$top/configure" ]; then
 	autoreconf -fi >/dev/null || exit 2
 fi
+# A build tree configured before FUZZ_ENGINE existed links the replay driver: redo it.
+if [ -f "$bdir/Makefile" ] && ! grep -q '^FUZZ_ENGINE = -fsanitize=fuzzer$' "$bdir/Makefile"; then
+	rm -f "$bdir/Makefile" "$bdir/config.status"
+fi
 if [ ! -f "$bdir/Makefile" ]; then
 	(cd "$bdir" && "$top/configure" --quiet --disable-shared CC=clang \
-		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $san") >"$bdir/configure.log" 2>&1 ||
+		CFLAGS="-g -O1 -fsanitize=fuzzer-no-link $san" FUZZ_ENGINE=-fsanitize=fuzzer) >"$bdir/configure.log" 2>&1 ||
 		{ cat "$bdir/configure.log"; echo "fuzz.sh: configure failed" >&2; exit 2; }
 fi
-make -C "$bdir" -j2 --no-print-directory libportfolio-internal.la libportfolio-lwm2m-impl.la >"$bdir/make.log" 2>&1 ||
-	{ tail -n 40 "$bdir/make.log"; echo "fuzz.sh: build failed" >&2; exit 2; }
 
-libs="$(pkg-config --libs libcrypto sqlite3) -lpthread"
 status=0
 for name in "${harnesses[@]}"; do
 	src="$top/tests/fuzz/fuzz_$name.c"
 	[ -f "$src" ] || { echo "fuzz.sh: no harness $src" >&2; status=2; continue; }
-	exe="$bdir/fuzz_$name"
-	# shellcheck disable=SC2086
-	clang -g -O1 -fsanitize=fuzzer $san -D_GNU_SOURCE -I"$top/include" -I"$top/src" -I"$bdir" \
-		"$src" "$bdir/.libs/libportfolio-lwm2m-impl.a" "$bdir/.libs/libportfolio-internal.a" $libs -o "$exe" ||
-		{ echo "fuzz.sh: cannot link $exe" >&2; status=2; continue; }
+	exe="$bdir/tests/fuzz/fuzz_$name"
+	make -C "$bdir" -j2 --no-print-directory "tests/fuzz/fuzz_$name" >"$bdir/make-$name.log" 2>&1 ||
+		{ tail -n 20 "$bdir/make-$name.log"
+		  echo "fuzz.sh: cannot build $exe (is tests/fuzz/fuzz_$name in FUZZ_HARNESSES of tests/fuzz/local.mk?)" >&2
+		  status=2; continue; }
 
 	work="$bdir/$name"
 	seed="$top/tests/fuzz/corpus/$name"

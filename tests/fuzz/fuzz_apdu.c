@@ -34,9 +34,8 @@
  *   - the host never reports more plain bytes than its buffer holds, and a
  *     failed R-MAC or padding leaves its session closed.
  *
- * The applet is not in a library (it is the vcard daemon's code), so its
- * sources are compiled into this file; that keeps the clang build of
- * scripts/fuzz.sh to one harness source like the others.
+ * The applet is the vcard daemon's code; tests/fuzz/local.mk builds its
+ * sources into tests/fuzz/libfuzz-vcard.la for the harnesses.
  */
 #include "config.h"
 #include "fuzz_input.h"
@@ -45,12 +44,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/vcard/vcard_applet.c"
-#include "../../src/vcard/vcard_pins.c"
-#include "../../src/vcard/vcard_items.c"
-#include "../../src/vcard/vcard_crypto.c"
-
 #include "se/pcsc/scp03_internal.h"
+#include "vcard/vcard.h"
 #include "util/log.h"
 
 #define CHECK(c)                                                                     \
