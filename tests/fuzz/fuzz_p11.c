@@ -9,53 +9,30 @@
  * byte read or written past it). Everything else is fair game.
  *
  * So that one input cannot spoil the next, every input starts from the same
- * token: the module is finalised, the store directory is put back byte for
- * byte as it was after setup (a snapshot of every file in it) and the module
- * is initialised again. Whatever an input does - lock a PIN with wrong
- * guesses, change a PIN, re-initialise the token, destroy or modify the
- * provisioned objects - is gone for the next one, and an input behaves the
- * same whichever inputs ran before it (a crash reproduces from its file
- * alone). The PINs an input sets are tracked so it can log in with them. The
- * token and its store live in a temporary directory removed at exit.
+ * token (p11_rig.c): the module is finalised, the store directory is put back
+ * byte for byte as it was after setup and the module is initialised again.
+ * Whatever an input does - lock a PIN with wrong guesses, change a PIN,
+ * re-initialise the token, destroy or modify the provisioned objects - is
+ * gone for the next one, and an input behaves the same whichever inputs ran
+ * before it (a crash reproduces from its file alone). The PINs an input sets
+ * are tracked so it can log in with them.
  */
 #include "config.h"
 #include "fuzz_input.h"
+#include "p11_rig.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "pkcs11/portfolio.h"
-
-#define SO_PIN "fuzz-so-pin"
-#define USER_PIN "fuzz-user-pin"
+#define SO_PIN P11_RIG_SO_PIN
+#define USER_PIN P11_RIG_USER_PIN
 #define MAX_OBJ 48
 #define MAX_SESS 4
-#define MAX_SNAP_FILES 16
 
-static char dir[64];
 static CK_SLOT_ID slot;
 static CK_OBJECT_HANDLE objs[MAX_OBJ];
 static size_t n_objs;
-
-/* The store directory as setup left it: every file but the configuration. */
-static struct snap_file {
-	char name[64];
-	uint8_t *data;
-	size_t len;
-} snap[MAX_SNAP_FILES];
-static size_t n_snap;
-
-static const uint8_t K16[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-static const uint8_t K32[32] = {0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae,
-                                0xf0, 0x85, 0x7d, 0x77, 0x81, 0x1f, 0x35, 0x2c, 0x07, 0x3b, 0x61,
-                                0x08, 0xd7, 0x2d, 0x98, 0x10, 0xa3, 0x09, 0x14, 0xdf, 0xf4};
-static const uint8_t K16B[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-static const uint8_t H32[32] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
-                                0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x01, 0x02};
 
 static const CK_MECHANISM_TYPE mechs[] = {
 	CKM_AES_KEY_GEN, CKM_GENERIC_SECRET_KEY_GEN, CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
@@ -81,175 +58,6 @@ static const CK_ULONG small_values[] = {
 	CKK_AES, CKK_GENERIC_SECRET, CKK_RSA, (CK_ULONG)-1, CK_PORTFOLIO_SRV_AUTHENT,
 	CK_PORTFOLIO_SRV_ENCRYPT,
 };
-
-static void die(const char *what, CK_RV rv)
-{
-	fprintf(stderr, "fuzz_p11 setup: %s failed: 0x%lx\n", what, (unsigned long)rv);
-	abort();
-}
-
-/* dir/name into path (of PATH_LEN bytes). */
-#define PATH_LEN 512
-static void store_path(char *path, const char *name)
-{
-	int n = snprintf(path, PATH_LEN, "%s/%s", dir, name);
-	if (n < 0 || n >= PATH_LEN)
-		die("path too long", 0);
-}
-
-/* Calls fn(path) for each file of the store directory but the configuration. */
-static void each_store_file(void (*fn)(const char *path, const char *name))
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[PATH_LEN];
-	if (d == NULL)
-		die("opendir", 0);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "p.conf") == 0)
-			continue;
-		store_path(path, e->d_name);
-		fn(path, e->d_name);
-	}
-	closedir(d);
-}
-
-static void remove_file(const char *path, const char *name)
-{
-	(void)name;
-	if (unlink(path) != 0)
-		die("unlink", 0);
-}
-
-static void cleanup(void)
-{
-	char path[128];
-	C_Finalize(NULL);
-	if (getenv("FUZZ_KEEP_STORE") != NULL) { /* to harvest seeds for the records harness */
-		fprintf(stderr, "store kept in %s\n", dir);
-		return;
-	}
-	each_store_file(remove_file);
-	snprintf(path, sizeof path, "%s/p.conf", dir);
-	unlink(path);
-	rmdir(dir);
-}
-
-static void snapshot_file(const char *path, const char *name)
-{
-	FILE *fp = fopen(path, "rb");
-	long len;
-	if (n_snap == MAX_SNAP_FILES || strlen(name) >= sizeof snap[0].name || fp == NULL)
-		die("snapshot", 0);
-	struct snap_file *f = &snap[n_snap++];
-	if (fseek(fp, 0, SEEK_END) != 0 || (len = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0)
-		die("snapshot: size", 0);
-	strcpy(f->name, name);
-	f->len = (size_t)len;
-	f->data = malloc(f->len ? f->len : 1);
-	if (f->data == NULL || fread(f->data, 1, f->len, fp) != f->len)
-		die("snapshot: read", 0);
-	fclose(fp);
-}
-
-/* The module finalised, the store directory exactly as after setup. */
-static void restore_store(void)
-{
-	char path[PATH_LEN];
-	C_Finalize(NULL);
-	each_store_file(remove_file);
-	for (size_t i = 0; i < n_snap; i++) {
-		store_path(path, snap[i].name);
-		FILE *fp = fopen(path, "wb");
-		if (fp == NULL || fwrite(snap[i].data, 1, snap[i].len, fp) != snap[i].len || fclose(fp) != 0)
-			die("restore", 0);
-	}
-}
-
-static CK_OBJECT_HANDLE make(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
-{
-	CK_OBJECT_HANDLE h = 0;
-	CK_RV rv = C_CreateObject(s, t, n, &h);
-	if (rv != CKR_OK)
-		die("C_CreateObject (fixed object)", rv);
-	return h;
-}
-
-static void add_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const uint8_t *val, CK_ULONG len, CK_BBOOL sign,
-                    CK_BBOOL enc, CK_ULONG service, CK_ULONG index, CK_BBOOL sensitive)
-{
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_BBOOL tr = CK_TRUE, extractable = !sensitive;
-	CK_ATTRIBUTE t[] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-		{CKA_VALUE, (void *)val, len}, {CKA_SIGN, &sign, sizeof sign}, {CKA_VERIFY, &tr, sizeof tr},
-		{CKA_ENCRYPT, &enc, sizeof enc}, {CKA_DECRYPT, &tr, sizeof tr},
-		{CKA_SENSITIVE, &sensitive, sizeof sensitive}, {CKA_EXTRACTABLE, &extractable, sizeof extractable},
-		{CKA_PORTFOLIO_SERVICE, &service, sizeof service}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
-	};
-	objs[n_objs++] = make(s, t, service == (CK_ULONG)-1 ? 10 : 12);
-}
-
-/* One token with the user PIN set, keys of each kind and an identity. */
-static void setup(void)
-{
-	char path[128];
-	/* tmpfs if there is one: the store syncs every commit, a disk makes that the bottleneck. */
-	snprintf(dir, sizeof dir, "%s/pf-fuzz-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		die("mkdtemp", 0);
-	snprintf(path, sizeof path, "%s/p.conf", dir);
-	FILE *fp = fopen(path, "w");
-	if (fp == NULL)
-		die("fopen", 0);
-	fprintf(fp, "store = %s/store.db\nmax_instances = 4\nlog_level = none\n", dir);
-	fclose(fp);
-	setenv("PORTFOLIO_PKCS11_CONF", path, 1);
-	setenv("PORTFOLIO_TEST_SCRYPT_N", "16", 1);
-	setenv("PORTFOLIO_LOG", "none", 1);
-	atexit(cleanup);
-
-	CK_RV rv = C_Initialize(NULL);
-	if (rv != CKR_OK)
-		die("C_Initialize", rv);
-	CK_SLOT_ID slots[8];
-	CK_ULONG n = 8;
-	if ((rv = C_GetSlotList(CK_TRUE, slots, &n)) != CKR_OK || n == 0)
-		die("C_GetSlotList", rv);
-	slot = slots[0];
-	CK_UTF8CHAR label[32];
-	memset(label, ' ', sizeof label);
-	memcpy(label, "fuzz", 4);
-	if ((rv = C_InitToken(slot, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN), label)) != CKR_OK)
-		die("C_InitToken", rv);
-	CK_SESSION_HANDLE s;
-	if ((rv = C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s)) != CKR_OK)
-		die("C_OpenSession", rv);
-	if ((rv = C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN))) != CKR_OK)
-		die("C_Login SO", rv);
-	if ((rv = C_InitPIN(s, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
-		die("C_InitPIN", rv);
-	/* The SO provisions the identity (its hash is SHA-256 of the value). */
-	CK_OBJECT_CLASS idc = CKO_PORTFOLIO_IDENTITY;
-	CK_ULONG id1 = 1;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ATTRIBUTE ident[] = {{CKA_CLASS, &idc, sizeof idc}, {CKA_TOKEN, &tr, sizeof tr},
-	                        {CKA_PORTFOLIO_IDENTITY_ID, &id1, sizeof id1}, {CKA_VALUE, "urn:dev:1", 9}};
-	objs[n_objs++] = make(s, ident, 4);
-	C_Logout(s);
-	if ((rv = C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
-		die("C_Login user", rv);
-	add_key(s, CKK_AES, K16, 16, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
-	add_key(s, CKK_AES, K32, 32, CK_FALSE, CK_TRUE, CK_PORTFOLIO_SRV_ENCRYPT, 0, CK_TRUE);
-	add_key(s, CKK_GENERIC_SECRET, K32, 32, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 1, CK_TRUE);
-	add_key(s, CKK_AES, K16B, 16, CK_TRUE, CK_TRUE, (CK_ULONG)-1, 0, CK_FALSE);
-	add_key(s, CKK_GENERIC_SECRET, H32, 20, CK_TRUE, CK_FALSE, (CK_ULONG)-1, 0, CK_TRUE);
-	C_CloseSession(s);
-	/* Everything is on disk once the module is finalised. */
-	if ((rv = C_Finalize(NULL)) != CKR_OK)
-		die("C_Finalize", rv);
-	each_store_file(snapshot_file);
-}
 
 /* ---- decoding helpers -------------------------------------------------------- */
 
@@ -746,34 +554,17 @@ static void one_call(state *st)
 	}
 }
 
-/* Every input starts here: the token exactly as setup left it, the module
- * initialised, one R/W session (the user logged in if the input's first bit
- * says so) and the object handles that session can find. */
+/* Every input starts from the token as setup left it (p11_rig.h): one R/W
+ * session, the user logged in if the input's first bit says so, and the
+ * object handles that session can find. */
 static void start(state *st)
 {
-	CK_SLOT_ID slots[8];
-	CK_ULONG n = 8, got = 0;
 	CK_OBJECT_HANDLE found[MAX_OBJ];
-	CK_RV rv;
-
-	restore_store();
-	if ((rv = C_Initialize(NULL)) != CKR_OK)
-		die("C_Initialize", rv);
-	if ((rv = C_GetSlotList(CK_TRUE, slots, &n)) != CKR_OK || n == 0)
-		die("C_GetSlotList", rv);
-	slot = slots[0];
+	p11_rig_restore();
+	slot = p11_rig_start(fz_u8(&st->in) & 1, &st->sess[0]);
 	learn_pin(&st->so, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN));
 	learn_pin(&st->user, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN));
-	if ((rv = C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &st->sess[0])) != CKR_OK)
-		die("C_OpenSession", rv);
-	/* A restored token always takes its PIN: a failure here means the reset did not hold. */
-	if ((fz_u8(&st->in) & 1) &&
-	    (rv = C_Login(st->sess[0], CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
-		die("C_Login user", rv);
-	if ((rv = C_FindObjectsInit(st->sess[0], NULL, 0)) != CKR_OK ||
-	    (rv = C_FindObjects(st->sess[0], found, MAX_OBJ, &got)) != CKR_OK ||
-	    (rv = C_FindObjectsFinal(st->sess[0])) != CKR_OK)
-		die("finding the provisioned objects", rv);
+	CK_ULONG got = p11_rig_find_all(st->sess[0], found, MAX_OBJ);
 	n_objs = 0;
 	for (CK_ULONG i = 0; i < got; i++)
 		remember(found[i]);
@@ -783,7 +574,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	if (!ready) {
-		setup();
+		p11_rig_setup();
 		ready = 1;
 	}
 	state st;
@@ -797,7 +588,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Ends every operation and session the input left; the next input restores the store. */
 	CK_RV rv = C_Finalize(NULL);
 	if (rv != CKR_OK)
-		die("C_Finalize", rv);
+		p11_rig_die("C_Finalize", rv);
 	fz_release(&st.in);
 	return 0;
 }
