@@ -2,7 +2,7 @@
 # The end-to-end session of docs/lwm2m.md: Wakaama's example server
 # (examples/server, built from a Wakaama checkout outside this repository)
 # against a client built from example_client.c, both on loopback,
-# bounded in time. The server reads its commands from stdin; they are fed
+# bounded in time (50 s). The server reads its commands from stdin; they are fed
 # here one by one. Prints the server's console.
 #   SERVER=.../lwm2mserver CLIENT=.../portfolio-wakaama-client MODULE=.../libportfolio-pkcs11.so \
 #   PORTFOLIO_PKCS11_CONF=... PORTFOLIO_PIN=... bindings/wakaama/e2e-session.sh
@@ -10,35 +10,16 @@
 set -u
 : "${SERVER:?}" "${CLIENT:?}" "${MODULE:?}"
 PORT=${PORT:-5683}
+. "$(dirname "$0")/../e2e-run.sh"
 session=(
-	"list"
-	"observe 0 /16/0/3"
-	"exec 0 /16/0/1 0=SRV_AUTHENT,1=3,2=0x2345178,3=0"
-	"exec 0 /16/0/1 0='0',1='3',2='0x2345178',3='0'"
-	"read 0 /16/0/2"
+	"${opening[@]}"
 	"read 0 /16/0/3"
 	"write 0 /16/0/0/1 ACME-Motors-rebadged"
 	"read 0 /16/0/0/1"
 	"exec 0 /16/0/1 0='1',1='2',2='0x2345178',3='1'"
 	"read 0 /16/0/2"
+	"${replace_only_one[@]}"
+	"${oversized[@]}"
 	"cancel 0 /16/0/3"
 )
-feed() {
-	sleep 3 # registration
-	for c in "${session[@]}"; do
-		echo ">>> $c" >&2
-		printf '%s\n' "$c"
-		sleep 1.5
-	done
-	echo q
-}
-log=$(mktemp)
-timeout 40 "$CLIENT" -m "$MODULE" -h 127.0.0.1 -p "$PORT" -n portfolio-vehicle -t 35 2>"$log" &
-client_pid=$!
-sleep 0.3
-feed | timeout 40 "$SERVER" -4 -l "$PORT" 2>&1
-kill "$client_pid" 2>/dev/null
-wait "$client_pid" 2>/dev/null
-echo "---- client log ----"
-cat "$log"
-rm -f "$log"
+run_session "$CLIENT" -m "$MODULE" -h 127.0.0.1 -p "$PORT" -n portfolio-vehicle -t 45

@@ -17,17 +17,18 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_INSTANCES 64
-#define MAX_AUTH_DATA 512
 
+/* The AuthData value a read encoded, kept until a datagram carries it. */
 typedef struct armed {
 	pf_obj16_delivery tag;
 	size_t len;
-	uint8_t data[MAX_AUTH_DATA];
+	uint8_t *data; /* malloc'd, any length */
 } armed;
 
 typedef struct binding {
@@ -84,6 +85,14 @@ static uint8_t encode_identities(binding *b, const pf_obj16_snapshot *s, lwm2m_d
 	return COAP_205_CONTENT;
 }
 
+static void disarm(armed *a)
+{
+	if (a->data != NULL)
+		OPENSSL_cleanse(a->data, a->len);
+	free(a->data);
+	memset(a, 0, sizeof(*a));
+}
+
 static uint8_t encode_auth_data(binding *b, uint16_t iid, const pf_obj16_snapshot *s, lwm2m_data_t *d)
 {
 	if (s->status != PF_OBJ16_DATA_AVAIL) {
@@ -106,10 +115,16 @@ static uint8_t encode_auth_data(binding *b, uint16_t iid, const pf_obj16_snapsho
 	}
 	lwm2m_data_encode_opaque(s->auth_data, s->auth_data_len, kid);
 	int i = slot_of(b, iid);
-	if (i >= 0 && s->auth_data_len <= MAX_AUTH_DATA) {
-		b->pending[i].tag = s->tag;
-		b->pending[i].len = s->auth_data_len;
-		memcpy(b->pending[i].data, s->auth_data, s->auth_data_len);
+	armed *a = i >= 0 ? &b->pending[i] : NULL;
+	if (a != NULL) {
+		uint8_t *copy = malloc(s->auth_data_len ? s->auth_data_len : 1);
+		if (copy == NULL)
+			return COAP_500_INTERNAL_SERVER_ERROR; /* unarmed data would never be delivered */
+		memcpy(copy, s->auth_data, s->auth_data_len);
+		disarm(a);
+		a->tag = s->tag;
+		a->len = s->auth_data_len;
+		a->data = copy;
 	}
 	return COAP_205_CONTENT;
 }
@@ -164,50 +179,56 @@ static uint8_t wk_read(lwm2m_context_t *c, uint16_t iid, int *numDataP, lwm2m_da
 
 /* ---- write, execute, discover ---- */
 
-static uint8_t write_one(binding *b, uint16_t iid, const lwm2m_data_t *d)
+/* Counts the Identity instances of the request, checking its shape: only
+ * resource 0 is writable. 0 or the CoAP error. */
+static uint8_t check_write(int numData, const lwm2m_data_t *data, size_t *count)
 {
-	if (d->type != LWM2M_TYPE_STRING && d->type != LWM2M_TYPE_OPAQUE)
-		return COAP_400_BAD_REQUEST;
-	return pf_obj16_coap_code(pf_obj16_write_identity(b->adapter, iid, d->id, (const char *)d->value.asBuffer.buffer,
-							  d->value.asBuffer.length),
-				  PF_OBJ16_OP_WRITE);
-}
-
-static uint8_t wk_write(lwm2m_context_t *c, uint16_t iid, int numData, lwm2m_data_t *data, lwm2m_object_t *o,
-			lwm2m_write_type_t type)
-{
-	(void)c;
-	binding *b = of(o);
+	*count = 0;
 	for (int i = 0; i < numData; i++) {
-		lwm2m_data_t *d = &data[i];
+		const lwm2m_data_t *d = &data[i];
 		if (d->id != PF_OBJ16_RID_IDENTITY)
 			return d->id <= 3 ? COAP_405_METHOD_NOT_ALLOWED : COAP_404_NOT_FOUND;
 		if (d->type != LWM2M_TYPE_MULTIPLE_RESOURCE)
 			return COAP_400_BAD_REQUEST;
 		for (size_t k = 0; k < d->value.asChildren.count; k++) {
-			uint8_t code = write_one(b, iid, &d->value.asChildren.array[k]);
-			if (code != COAP_204_CHANGED)
-				return code;
+			lwm2m_data_type_t t = d->value.asChildren.array[k].type;
+			if (t != LWM2M_TYPE_STRING && t != LWM2M_TYPE_OPAQUE)
+				return COAP_400_BAD_REQUEST;
 		}
-		if (type == LWM2M_WRITE_PARTIAL_UPDATE)
-			continue;
-		/* Replace: drop the resource instances the payload did not name. */
-		uint16_t have[256];
-		size_t n = 0;
-		if (pf_obj16_list_resource_instances(b->adapter, iid, 0, have, 256, &n) != PF_OBJ16_OK)
-			return COAP_500_INTERNAL_SERVER_ERROR;
-		for (size_t h = 0; h < n; h++) {
-			size_t k = 0;
-			while (k < d->value.asChildren.count && d->value.asChildren.array[k].id != have[h])
-				k++;
-			if (k < d->value.asChildren.count)
-				continue;
-			pf_obj16_result r = pf_obj16_delete_identity(b->adapter, iid, have[h]);
-			if (r != PF_OBJ16_OK)
-				return pf_obj16_coap_code(r, PF_OBJ16_OP_DELETE);
-		}
+		*count += d->value.asChildren.count;
 	}
-	return COAP_204_CHANGED;
+	return 0;
+}
+
+/* The whole request goes to the adapter in one all-or-nothing call, so a
+ * Write that fails changes nothing (a Write-Replace that would delete a
+ * provisioned identity overwrites none either). */
+static uint8_t wk_write(lwm2m_context_t *c, uint16_t iid, int numData, lwm2m_data_t *data, lwm2m_object_t *o,
+			lwm2m_write_type_t type)
+{
+	(void)c;
+	binding *b = of(o);
+	size_t n = 0;
+	uint8_t code = check_write(numData, data, &n);
+	if (code != 0)
+		return code;
+	if (numData == 0)
+		return COAP_204_CHANGED; /* no Identity in it: nothing to do */
+	pf_obj16_identity_write *w = calloc(n ? n : 1, sizeof(*w));
+	if (w == NULL)
+		return COAP_500_INTERNAL_SERVER_ERROR;
+	size_t k = 0;
+	for (int i = 0; i < numData; i++)
+		for (size_t j = 0; j < data[i].value.asChildren.count; j++, k++) {
+			const lwm2m_data_t *v = &data[i].value.asChildren.array[j];
+			w[k].riid = v->id;
+			w[k].value = (const char *)v->value.asBuffer.buffer;
+			w[k].len = v->value.asBuffer.length;
+		}
+	int flags = type == LWM2M_WRITE_PARTIAL_UPDATE ? 0 : PF_OBJ16_WRITE_REPLACE;
+	code = pf_obj16_coap_code(pf_obj16_write_identities(b->adapter, iid, w, n, flags), PF_OBJ16_OP_WRITE);
+	free(w);
+	return code;
 }
 
 static uint8_t wk_execute(lwm2m_context_t *c, uint16_t iid, uint16_t rid, uint8_t *buffer, int length,
@@ -331,15 +352,21 @@ static int carries(const uint8_t *buf, size_t len, const armed *a)
 {
 	if (contains(buf, len, a->data, a->len))
 		return 1;
-	char b64[(MAX_AUTH_DATA + 2) / 3 * 4 + 1];
+	/* Base64 is 4/3 the size: a datagram shorter than that cannot hold it. */
+	if (a->len > len || a->len > (size_t)INT_MAX / 2)
+		return 0;
+	char *b64 = malloc((a->len + 2) / 3 * 4 + 1);
+	if (b64 == NULL)
+		return 0;
 	int n = EVP_EncodeBlock((unsigned char *)b64, a->data, (int)a->len);
 	while (n > 0 && b64[n - 1] == '=')
 		n--; /* padding differs between encoders */
-	if (contains(buf, len, (const uint8_t *)b64, (size_t)n))
-		return 1;
-	for (int i = 0; i < n; i++)
+	int found = contains(buf, len, (const uint8_t *)b64, (size_t)n);
+	for (int i = 0; i < n && !found; i++)
 		b64[i] = b64[i] == '+' ? '-' : b64[i] == '/' ? '_' : b64[i];
-	return contains(buf, len, (const uint8_t *)b64, (size_t)n);
+	found = found || contains(buf, len, (const uint8_t *)b64, (size_t)n);
+	free(b64);
+	return found;
 }
 
 void pf_wakaama_message_sent(lwm2m_object_t *obj, const uint8_t *buffer, size_t length)
@@ -354,7 +381,7 @@ void pf_wakaama_message_sent(lwm2m_object_t *obj, const uint8_t *buffer, size_t 
 		if (a->tag == 0 || !carries(buffer, length, a))
 			continue;
 		(void)pf_obj16_delivered(b->adapter, b->iids[i], a->tag);
-		a->tag = 0;
+		disarm(a);
 	}
 }
 
@@ -413,7 +440,8 @@ void pf_wakaama_object_free(lwm2m_object_t *obj)
 	binding *b = of(obj);
 	LWM2M_LIST_FREE(obj->instanceList);
 	if (b != NULL) {
-		OPENSSL_cleanse(b->pending, sizeof(b->pending));
+		for (size_t i = 0; i < MAX_INSTANCES; i++)
+			disarm(&b->pending[i]);
 		pthread_mutex_destroy(&b->lock);
 		free(b);
 	}

@@ -10,9 +10,17 @@
  *   steps the engine's AuthStatus buffer with lwm2m_set_u8, which makes the
  *   engine notify observers of /16/x/3 (and of /16/x); the value they get
  *   is read through the read callback, i.e. the adapter's.
- * Delivery: a read of /16/x/2 arms the delivery tag; the engine reads
- *   values only while it builds a message it then sends, and it announces
- *   each send through lwm2m_ctx.set_socket_state, which confirms it.
+ * Delivery (Zephyr 4.1's engine, lwm2m_engine.c): the engine thread builds
+ *   a READ response or a notification (calling the read callback) and
+ *   queues it; a later turn of its loop hands it to zsock_send, and just
+ *   before that calls set_socket_state with ONGOING, ONE_RESPONSE or LAST.
+ *   NO_DATA means nothing is queued (after a batch of received packets,
+ *   or when the socket is suspended): it never confirms. Reads from any
+ *   other thread (lwm2m_get_opaque, the shell) are never sent by the
+ *   engine, so they do not arm a delivery at all. The engine thread is
+ *   learned from the first sending hint (only the engine's socket loop
+ *   sends). So: a read of /16/x/2 on the engine thread arms the tag, and
+ *   the next sending hint confirms it.
  *
  * Errors, as Zephyr's engine turns callback errnos into CoAP codes:
  * -EINVAL 4.00, -ENOENT 4.04, -EPERM 4.05, others 5.00.
@@ -23,8 +31,12 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include <zephyr/kernel.h>
+
 #define MAX_INST 2 /* Zephyr's MAX_INSTANCE_COUNT for Object 16 */
-#define MAX_AUTH_DATA 256
+/* AuthData of a 1024-byte identity and a 64-byte challenge under
+ * AES-CBC or GCM, with IV, padding and tag. */
+#define MAX_AUTH_DATA 1152
 #define MAX_IDENTITY 64
 
 typedef struct slot {
@@ -38,6 +50,14 @@ typedef struct slot {
 
 static pf_obj16 *adapter;
 static slot slots[MAX_INST];
+/* The engine's socket loop thread, learned from its first sending hint. */
+static k_tid_t engine_thread;
+static atomic_int engine_known;
+
+static int on_engine_thread(void)
+{
+	return atomic_load(&engine_known) && k_current_get() == engine_thread;
+}
 /* Bit i: slot i's AuthStatus/AuthData changed (set from any thread). */
 static atomic_uint pending;
 
@@ -94,7 +114,9 @@ static void *read_value(uint16_t iid, uint16_t rid, uint16_t riid, size_t *len)
 		size_t n = 0;
 		pf_obj16_delivery tag = 0;
 		if (pf_obj16_read_auth_data(adapter, iid, s->data, sizeof(s->data), &n, &tag) == PF_OBJ16_OK) {
-			s->armed = tag;
+			/* Only the engine thread reads for a message it will send. */
+			if (on_engine_thread())
+				s->armed = tag;
 			*len = n;
 		}
 		/* Empty while AuthStatus is not DATA_AVAIL. */
@@ -134,6 +156,7 @@ int pf_zephyr_obj16_attach(pf_obj16 *a)
 	uint16_t iids[MAX_INST];
 	size_t n = 0;
 	adapter = a;
+	atomic_store(&engine_known, 0);
 	if (pf_obj16_list_instances(a, iids, MAX_INST, &n) != PF_OBJ16_OK)
 		return -EIO;
 	if (n > MAX_INST)
@@ -199,7 +222,16 @@ void pf_zephyr_obj16_flush(void)
 void pf_zephyr_obj16_socket_state(int fd, enum lwm2m_socket_states state)
 {
 	(void)fd;
-	(void)state;
+	/* NO_DATA: nothing queued, nothing being sent. */
+	if (state == LWM2M_SOCKET_STATE_NO_DATA)
+		return;
+	if (!atomic_load(&engine_known)) {
+		engine_thread = k_current_get();
+		atomic_store(&engine_known, 1);
+	}
+	if (k_current_get() != engine_thread)
+		return;
+	/* The engine is handing the next queued message to the socket. */
 	for (int i = 0; i < MAX_INST; i++) {
 		if (slots[i].used && slots[i].armed != 0) {
 			(void)pf_obj16_delivered(adapter, slots[i].iid, slots[i].armed);

@@ -73,6 +73,14 @@ typedef CK_PORTFOLIO_PARAMS CK_PTR CK_PORTFOLIO_PARAMS_PTR;
 #define CKA_PORTFOLIO_IDENTITY_HASH  (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0002UL)
 /* On CKO_PORTFOLIO_IDENTITY: CK_BBOOL, read-only, TRUE once a hash is provisioned. */
 #define CKA_PORTFOLIO_HASH_PROVISIONED (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0003UL)
+/* On CKO_PORTFOLIO_IDENTITY: CK_BBOOL, default FALSE. FALSE: CKM_PORTFOLIO_ENC_*
+ * with SOURCE_TOKEN encrypts the Identity value only while its SHA-256 equals the
+ * provisioned hash (else CKR_ACTION_PROHIBITED). TRUE: it encrypts the current
+ * value, whatever was written since. Set only by the SO, together with the hash
+ * it is kept with (C_CreateObject, or C_SetAttributeValue with
+ * CKA_PORTFOLIO_IDENTITY_HASH); docs/mechanisms.md says what a server can
+ * conclude in each case. */
+#define CKA_PORTFOLIO_ENCRYPT_CURRENT (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0004UL)
 
 /* On secret keys: which keyset of the instance the key belongs to. */
 #define CKA_PORTFOLIO_SERVICE        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0010UL)

@@ -169,6 +169,28 @@ pf_obj16_result pf_obj16_read_identity(pf_obj16 *obj, uint16_t iid, uint16_t rii
  * can be encrypted but not authenticated (only the SO provisions hashes). */
 pf_obj16_result pf_obj16_write_identity(pf_obj16 *obj, uint16_t iid, uint16_t riid,
 					const char *value, size_t len);
+/* One Identity resource instance of a Write. value need not be
+ * NUL-terminated; len bounds it. */
+typedef struct pf_obj16_identity_write {
+	uint16_t riid;
+	const char *value;
+	size_t len;
+} pf_obj16_identity_write;
+
+/* Flags of pf_obj16_write_identities. */
+#define PF_OBJ16_WRITE_REPLACE    1 /* Write-Replace: identities not named are deleted */
+#define PF_OBJ16_WRITE_CHECK_ONLY 2 /* check everything against the token, change nothing */
+
+/* A whole Write of resource 0 (/16/iid/0 or /16/iid), all or nothing: the
+ * request is checked first (ids, lengths, no id twice, and for a replace
+ * that no identity with a provisioned hash would be deleted), then applied;
+ * if the token refuses a step, the steps already done are undone. On any
+ * result other than OK the identities are as they were. Results: as
+ * pf_obj16_write_identity, plus METHOD_NOT_ALLOWED when a replace would
+ * delete a provisioned identity, BAD_REQUEST for an id named twice. */
+pf_obj16_result pf_obj16_write_identities(pf_obj16 *obj, uint16_t iid, const pf_obj16_identity_write *values,
+					  size_t count, int flags);
+
 /* Deletes /16/iid/0/riid (for Write-Replace of the multiple resource).
  * METHOD_NOT_ALLOWED for an instance with a provisioned hash: a remote write
  * must not destroy provisioning. */
@@ -177,10 +199,25 @@ pf_obj16_result pf_obj16_delete_identity(pf_obj16 *obj, uint16_t iid, uint16_t r
 /* ---- GetAuthData (resource 1) ----------------------------------------------- */
 
 /* Execute /16/iid/1 with the raw argument payload (not NUL-terminated).
- * BAD_REQUEST for arguments that break the grammar (state untouched) or that
- * are missing/out of range (AuthStatus ERROR); OK once the request is taken
- * (the result, DATA_AVAIL or ERROR, may arrive later in async mode). */
+ * Every Execute that reaches the object is a triggered GetAuthData (TS
+ * 1.0.1 5.2.1): any AuthData it finds is dropped. BAD_REQUEST, with
+ * AuthStatus ERROR, for arguments that break the grammar or are missing,
+ * out of range or too long; OK once the request is taken (the result,
+ * DATA_AVAIL or ERROR, may arrive later in async mode). */
 pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, size_t len);
+
+/* The longest value an application-dependent argument (4..9) may have.
+ * Arguments 0..3 have their own bounds (Challenge: 64 bytes). A longer
+ * value is refused by the adapter like any other bad argument; a binding
+ * must pass it on (truncated to PF_OBJ16_MAX_ARG_VALUE + 1 bytes is
+ * enough) rather than answer before the adapter. */
+#define PF_OBJ16_MAX_ARG_VALUE 256
+
+/* The stack found the Execute's argument list malformed before the object
+ * could see it (Anjay's lazy parser). The request was still triggered:
+ * like every refused GetAuthData it answers BAD_REQUEST and sets
+ * AuthStatus to ERROR, clearing AuthData. */
+pf_obj16_result pf_obj16_execute_malformed(pf_obj16 *obj, uint16_t iid);
 
 /* One argument of an Execute that the stack has already parsed (Anjay:
  * anjay_execute_get_next_arg / anjay_execute_get_arg_value). */
@@ -192,8 +229,9 @@ typedef struct pf_obj16_exec_arg {
 
 /* Execute /16/iid/1 with parsed arguments: the same rules and outcomes as
  * pf_obj16_execute (a number outside 0..9, a repeated number or a value
- * character outside the Core TS CHAR set is the grammar class: 4.00, state
- * untouched). lenient_args only matters for argument 0's symbolic names. */
+ * character outside the Core TS CHAR set is refused like a grammar error:
+ * BAD_REQUEST, AuthStatus ERROR). lenient_args only matters for argument
+ * 0's symbolic names. */
 pf_obj16_result pf_obj16_execute_args(pf_obj16 *obj, uint16_t iid, const pf_obj16_exec_arg *args,
 				      size_t count);
 

@@ -47,6 +47,7 @@ static const attr_def defs[] = {
 	{CKA_PORTFOLIO_IDENTITY_ID, AK_ULONG, AC_IDENTITY, AF_CREATE},
 	{CKA_PORTFOLIO_IDENTITY_HASH, AK_BYTES, AC_IDENTITY, AF_CREATE | AF_SET | AF_SECRET},
 	{CKA_PORTFOLIO_HASH_PROVISIONED, AK_BOOL, AC_IDENTITY, AF_COMPUTED},
+	{CKA_PORTFOLIO_ENCRYPT_CURRENT, AK_BOOL, AC_IDENTITY, AF_CREATE | AF_SET},
 };
 
 unsigned attr_class_bit(CK_OBJECT_CLASS cls)
@@ -159,6 +160,50 @@ CK_ULONG attr_template_ulong(const CK_ATTRIBUTE *a)
 	return v;
 }
 
+static int same_value(const CK_ATTRIBUTE *a, const CK_ATTRIBUTE *b)
+{
+	return a->ulValueLen == b->ulValueLen &&
+	       (a->ulValueLen == 0 || memcmp(a->pValue, b->pValue, a->ulValueLen) == 0);
+}
+
+#define N_DEFS (sizeof defs / sizeof defs[0])
+
+CK_RV attr_template_check_repeats(const CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	/* Each attribute is compared with the first of its type only. The caller
+	 * has refused unknown types, so there are at most N_DEFS first ones: a
+	 * long template costs n * N_DEFS compares, never n squared. */
+	const CK_ATTRIBUTE *first[N_DEFS];
+	size_t n_first = 0;
+	for (CK_ULONG i = 0; i < n; i++) {
+		size_t j = 0;
+		while (j < n_first && first[j]->type != t[i].type)
+			j++;
+		if (j < n_first) {
+			if (!same_value(first[j], &t[i]))
+				return CKR_TEMPLATE_INCONSISTENT;
+		} else if (n_first < N_DEFS) {
+			first[n_first++] = &t[i];
+		} else {
+			return CKR_ATTRIBUTE_TYPE_INVALID; /* more types than the module knows */
+		}
+	}
+	return CKR_OK;
+}
+
+static const CK_ATTRIBUTE *template_first(const CK_ATTRIBUTE *t, CK_ULONG n, CK_ATTRIBUTE_TYPE type)
+{
+	for (CK_ULONG i = 0; i < n; i++)
+		if (t[i].type == type)
+			return &t[i];
+	return NULL;
+}
+
+CK_RV attr_check_private(const CK_ATTRIBUTE *a)
+{
+	return attr_template_bool(a) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
 /* ---- C_GetAttributeValue ---------------------------------------------------- */
 
 /* Delivers len bytes (or the length) into a; returns the per-attribute verdict. */
@@ -261,9 +306,13 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	const attr_def *d = attr_def_find(a->type, attr_class_bit(o->cls));
 	if (d == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
+	CK_RV rv = attr_check_value(d, a->pValue, a->ulValueLen);
+	/* FALSE is a value no object here may hold: the same answer as at creation.
+	 * TRUE, the value it has, is read-only like every creation-only attribute. */
+	if (rv == CKR_OK && a->type == CKA_PRIVATE)
+		return attr_check_private(a) != CKR_OK ? CKR_ATTRIBUTE_VALUE_INVALID : CKR_ATTRIBUTE_READ_ONLY;
 	if (!(d->flags & AF_SET))
 		return CKR_ATTRIBUTE_READ_ONLY;
-	CK_RV rv = attr_check_value(d, a->pValue, a->ulValueLen);
 	if (rv != CKR_OK)
 		return rv;
 	switch (a->type) {
@@ -292,16 +341,36 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 		return CKR_OK;
 	case CKA_SIGN:
 	case CKA_ENCRYPT:
-		/* Also only ever turned off. A key that signs or encrypts is a device
-		 * key, and the secure component made it an EXCLUSIVE item at creation
-		 * (keysets are never shared); a verify/decrypt-only copy was not
-		 * checked against the other tokens' keys, so it must not become one. */
+	case CKA_VERIFY:
+	case CKA_DECRYPT:
+		/* Also only ever turned off: the secure component keeps the usage with
+		 * the item and lets it shrink, never grow (se.h item_restrict). A key
+		 * that signs or encrypts is a device key, made an EXCLUSIVE item at
+		 * creation (keysets are never shared); a verify/decrypt-only copy was
+		 * not checked against the other tokens' keys, so it must not become one. */
 		if (!attr_get_bool(o, a->type, CK_FALSE) && attr_template_bool(a))
 			return CKR_ATTRIBUTE_READ_ONLY;
 		return CKR_OK;
+	case CKA_PORTFOLIO_ENCRYPT_CURRENT:
+		/* The SO's choice, kept by the component with the hash item. */
+		return tok->login == CKU_SO ? CKR_OK : CKR_ATTRIBUTE_READ_ONLY;
 	default:
 		return CKR_OK;
 	}
+}
+
+/* A new CKA_PORTFOLIO_ENCRYPT_CURRENT is sealed with a new hash item: the hash
+ * must come in the same template (the old one is never readable). */
+static CK_RV check_encrypt_current(const core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n)
+{
+	int flag_changes = 0, hash_given = 0;
+	for (CK_ULONG i = 0; i < n; i++) {
+		if (t[i].type == CKA_PORTFOLIO_ENCRYPT_CURRENT &&
+		    attr_template_bool(&t[i]) != attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE))
+			flag_changes = 1;
+		hash_given |= t[i].type == CKA_PORTFOLIO_IDENTITY_HASH;
+	}
+	return flag_changes && !hash_given ? CKR_TEMPLATE_INCOMPLETE : CKR_OK;
 }
 
 /* Items made and items replaced by one C_SetAttributeValue: the new ones are
@@ -321,10 +390,13 @@ static CK_RV apply_secret(core_token *tok, core_object *o, const CK_ATTRIBUTE *a
 	int value = a->type == CKA_VALUE;
 	se_ref *slot = value ? &o->value_ref : &o->hash_ref;
 	se_ref ref;
+	se_item_policy pol;
 	if (sw->n_made == 4 || sw->n_old == 4)
 		return CKR_TEMPLATE_INCONSISTENT; /* the same secret attribute given over and over */
+	core_identity_policy(o, !value, &pol);
 	CK_RV rv = tok->be->item_put(tok->se, value ? SE_ITEM_IDENTITY_VALUE : SE_ITEM_IDENTITY_HASH,
-	                             a->pValue, a->ulValueLen, value ? flags | SE_ITEM_READABLE : flags, &ref);
+	                             a->pValue, a->ulValueLen, value ? flags | SE_ITEM_READABLE : flags, &pol,
+	                             &ref);
 	if (rv != CKR_OK)
 		return rv;
 	sw->made[sw->n_made++] = ref;
@@ -339,6 +411,31 @@ static void drop_refs(core_token *tok, const se_ref *refs, size_t n, se_ref keep
 	for (size_t i = 0; i < n; i++)
 		if (refs[i] != keep1 && refs[i] != keep2)
 			(void)tok->be->item_delete(tok->se, refs[i]);
+}
+
+/* The object as the template makes it, aside (*next owns its attribute list
+ * even on failure): plain attributes first, then the secrets as new items
+ * (made with the new attributes' policy), then the key's usage shrunk in the
+ * secure component. */
+static CK_RV build_next(core_token *tok, const core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n,
+                        core_object *next, item_swap *sw)
+{
+	CK_RV rv = CKR_OK;
+	*next = *o;
+	next->attrs = NULL;
+	next->n_attrs = 0;
+	for (size_t i = 0; i < o->n_attrs && rv == CKR_OK; i++)
+		rv = attr_set(&next->attrs, &next->n_attrs, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len);
+	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
+		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
+			rv = attr_set(&next->attrs, &next->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+	/* Each secret once (its repeats carry the same value: checked before). */
+	for (size_t d = 0; d < N_DEFS && rv == CKR_OK; d++) {
+		const CK_ATTRIBUTE *a = template_first(t, n, defs[d].type);
+		if (a != NULL && (defs[d].flags & AF_SECRET) && (defs[d].classes & attr_class_bit(o->cls)))
+			rv = apply_secret(tok, next, a, sw);
+	}
+	return rv == CKR_OK ? core_key_restrict(tok, o, next) : rv;
 }
 
 CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
@@ -363,7 +460,9 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	}
 	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
 		rv = check_change(tok, o, &t[i]);
-	if (rv != CKR_OK)
+	if (rv == CKR_OK)
+		rv = attr_template_check_repeats(t, n);
+	if (rv != CKR_OK || (rv = check_encrypt_current(o, t, n)) != CKR_OK)
 		goto out;
 	/* Build the new attribute list aside, so a failure changes nothing; a token
 	 * object's new items, its record and the removal of the replaced items are
@@ -372,17 +471,8 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	int tx = o->on_token;
 	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
 		goto out;
-	core_object next = *o;
-	next.attrs = NULL;
-	next.n_attrs = 0;
-	for (size_t i = 0; i < o->n_attrs && rv == CKR_OK; i++)
-		rv = attr_set(&next.attrs, &next.n_attrs, o->attrs[i].type, o->attrs[i].val, o->attrs[i].len);
-	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
-		if (!(attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET))
-			rv = attr_set(&next.attrs, &next.n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
-	for (CK_ULONG i = 0; i < n && rv == CKR_OK; i++)
-		if (attr_def_find(t[i].type, attr_class_bit(o->cls))->flags & AF_SECRET)
-			rv = apply_secret(tok, &next, &t[i], &sw);
+	core_object next;
+	rv = build_next(tok, o, t, n, &next, &sw);
 	if (rv == CKR_OK && next.on_token)
 		rv = core_object_persist(tok, &next);
 	int committing = 0;

@@ -42,4 +42,14 @@ int attr_has(const core_object *o, CK_ATTRIBUTE_TYPE t);
 CK_BBOOL attr_template_bool(const CK_ATTRIBUTE *a);
 CK_ULONG attr_template_ulong(const CK_ATTRIBUTE *a);
 
+/* Template rules shared by creation, copy and C_SetAttributeValue. */
+/* An attribute named twice with the same value is a harmless repeat; two
+ * different values are CKR_TEMPLATE_INCONSISTENT. Call it once every type of
+ * t is known to be valid (it relies on that to stay linear). */
+CK_RV attr_template_check_repeats(const CK_ATTRIBUTE *t, CK_ULONG n);
+/* CKA_PRIVATE = FALSE: every object of this module holds a secret in the
+ * secure component, so it is private; FALSE is CKR_ATTRIBUTE_VALUE_INVALID,
+ * never silently made TRUE. CKR_OK for TRUE (a is CKA_PRIVATE, shape checked). */
+CK_RV attr_check_private(const CK_ATTRIBUTE *a);
+
 #endif

@@ -13,6 +13,7 @@
 #define CORE_DEFAULT_STORE PORTFOLIO_LOCALSTATEDIR "/lib/portfolio-pkcs11/store.db"
 #define CORE_DEFAULT_MAX_INSTANCES 64UL
 #define CORE_LIMIT_MAX_INSTANCES 65536UL
+#define CORE_CONF_UNSET (-1)
 
 typedef struct core_instance_conf {
 	CK_ULONG iid;
@@ -20,6 +21,7 @@ typedef struct core_instance_conf {
 	char *reader;
 	char *aid;
 	char *scp03;
+	int enc_cbc;              /* CORE_CONF_UNSET, or 0/1 from "instance.<iid>.enc_cbc" */
 } core_instance_conf;
 
 typedef struct core_config {
@@ -27,6 +29,7 @@ typedef struct core_config {
 	char *backend;            /* default backend of every instance */
 	int log_level;            /* -1: not set in the file */
 	CK_ULONG max_instances;
+	int enc_cbc;              /* "enc_cbc": every instance's default, 0 (off) unless set */
 	core_instance_conf *inst;
 	size_t n_inst;
 } core_config;
@@ -40,5 +43,8 @@ CK_RV core_config_parse(core_config *cfg, const char *text, const char *name);
 void core_config_free(core_config *cfg);
 /* The secure-component settings of instance iid (strings borrowed from cfg). */
 void core_config_se(const core_config *cfg, CK_ULONG iid, se_config *out);
+/* 1 if instance iid may use CKM_PORTFOLIO_ENC_CBC: "instance.<iid>.enc_cbc"
+ * if given, else the global "enc_cbc", else no (docs/mechanisms.md 5.1). */
+int core_config_enc_cbc(const core_config *cfg, CK_ULONG iid);
 
 #endif

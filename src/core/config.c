@@ -47,6 +47,17 @@ static int parse_ulong(const char *s, CK_ULONG *out)
 	return 0;
 }
 
+/* "yes" or "no", nothing else: a typo must not silently keep a risky default. */
+static CK_RV parse_yes_no(const char *v, int *out, const char *name, unsigned line)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0) {
+		*out = strcmp(v, "yes") == 0;
+		return CKR_OK;
+	}
+	PF_ERROR("%s:%u: expected yes or no", name, line);
+	return CKR_GENERAL_ERROR;
+}
+
 static int set_str(char **slot, const char *v)
 {
 	char *d = dup_str(v);
@@ -68,6 +79,7 @@ static core_instance_conf *instance_conf(core_config *cfg, CK_ULONG iid)
 	cfg->inst = n;
 	memset(&n[cfg->n_inst], 0, sizeof *n);
 	n[cfg->n_inst].iid = iid;
+	n[cfg->n_inst].enc_cbc = CORE_CONF_UNSET;
 	return &n[cfg->n_inst++];
 }
 
@@ -112,6 +124,8 @@ static CK_RV parse_instance_key(core_config *cfg, const char *key, const char *v
 		slot = &ic->aid;
 	} else if (strcmp(field, "scp03") == 0) {
 		slot = &ic->scp03;
+	} else if (strcmp(field, "enc_cbc") == 0) {
+		return parse_yes_no(val, &ic->enc_cbc, name, line);
 	} else {
 		PF_ERROR("%s:%u: unknown instance setting", name, line);
 		return CKR_GENERAL_ERROR;
@@ -167,6 +181,8 @@ static CK_RV parse_line(core_config *cfg, char *text, const char *name, unsigned
 		cfg->max_instances = v;
 		return CKR_OK;
 	}
+	if (strcmp(key, "enc_cbc") == 0)
+		return parse_yes_no(val, &cfg->enc_cbc, name, line);
 	if (strncmp(key, "instance.", 9) == 0)
 		return parse_instance_key(cfg, key, val, name, line);
 	PF_ERROR("%s:%u: unknown setting", name, line);
@@ -277,4 +293,12 @@ void core_config_se(const core_config *cfg, CK_ULONG iid, se_config *out)
 		out->aid_hex = ic->aid;
 		out->scp03_keys = ic->scp03;
 	}
+}
+
+int core_config_enc_cbc(const core_config *cfg, CK_ULONG iid)
+{
+	for (size_t i = 0; i < cfg->n_inst; i++)
+		if (cfg->inst[i].iid == iid && cfg->inst[i].enc_cbc != CORE_CONF_UNSET)
+			return cfg->inst[i].enc_cbc;
+	return cfg->enc_cbc;
 }

@@ -78,6 +78,7 @@ typedef struct core_token {
 	CK_ULONG n_sessions, n_rw_sessions;
 	/* Removable components (presence.c): the backend's counts acted on so far. */
 	uint64_t removals_seen, resets_seen;
+	unsigned mech_opt_in;     /* MECH_OPT_IN_* the configuration enables (mech.h) */
 } core_token;
 
 #define CORE_FIND_ACTIVE 1
@@ -172,6 +173,9 @@ void core_abort_token_operations(core_token *tok);
 /* ---- object.c ------------------------------------------------------------ */
 CK_RV core_token_load_objects(core_token *tok);   /* token lock exclusive */
 CK_RV core_token_refresh(core_token *tok);        /* reload if store_generation moved */
+/* After login: leave out the token objects whose rows disagree with their items'
+ * authenticated policy (policy.c). Token lock exclusive. */
+void core_token_check_policies(core_token *tok);
 void core_token_free_objects(core_token *tok, int token_objects_too);
 /* Re-initialisation: delete every object record of the token and free all objects. */
 void core_token_purge(core_token *tok);
@@ -208,6 +212,19 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                        CK_OBJECT_HANDLE_PTR out);
 
+/* ---- policy.c ------------------------------------------------------------ */
+/* The policy the secure component keeps with an object's items, as its
+ * attributes say it should be (core_object_cache done). */
+void core_key_policy(const core_object *o, se_item_policy *pol);
+void core_identity_policy(const core_object *o, int hash, se_item_policy *pol);
+/* 1 when a token object's row agrees with the policy of its items (or cannot be
+ * checked yet: nobody logged in, or a backend without item_policy). */
+int core_object_policy_ok(core_token *tok, const core_object *o);
+void core_object_policy_refused(const core_token *tok, const core_object *o); /* the log line */
+/* C_SetAttributeValue: shrink the key item's usage to what after says (after's
+ * cache is refreshed). Growth: CKR_ATTRIBUTE_READ_ONLY. */
+CK_RV core_key_restrict(core_token *tok, const core_object *before, core_object *after);
+
 /* ---- ops.c --------------------------------------------------------------- */
 CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key);
 CK_RV core_op_single(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_ULONG in_len,
@@ -217,6 +234,11 @@ CK_RV core_op_update(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_
 CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_ULONG_PTR out_len);
 CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR sig, CK_ULONG sig_len);
 CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len);
+/* C_SessionCancel: ends the running operations whose CKF_ENCRYPT, CKF_DECRYPT,
+ * CKF_SIGN, CKF_VERIFY or CKF_DIGEST bit is in flags. Other bits name
+ * operations this module never runs (message-based, recover, key management):
+ * there is nothing of theirs to cancel, so they are accepted and ignored. */
+CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags);
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len);
 CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedRandom etc.) */
 CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count);

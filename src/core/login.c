@@ -38,8 +38,10 @@ CK_RV core_login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const uint8_t *pin, CK_U
 		rv = tok->be->login(tok->se, who, pin, len);
 		if (rv == CKR_OK) {
 			tok->login = who;
-			/* Items another process added are now loadable; pick up their records. */
+			/* Items another process added are now loadable; pick up their records.
+			 * Then hold every row against its items' authenticated policy. */
 			(void)core_token_refresh(tok);
+			core_token_check_policies(tok);
 		}
 	}
 	core_leave(s, 1);

@@ -186,6 +186,11 @@ static CK_RV load_row(void *ctx, uint64_t id, const uint8_t *data, size_t len)
 		core_object_cache(o);
 		o->handle = core_object_handle(tok, id, o->priv);
 	}
+	if (rv == CKR_OK && record_valid(o) && !core_object_policy_ok(tok, o)) {
+		core_object_policy_refused(tok, o); /* left out, alone */
+		core_object_free(o);
+		return CKR_OK;
+	}
 	if (rv != CKR_OK || !record_valid(o) || id == 0 || id >= CORE_OID_LIMIT ||
 	    htable_get(&tok->objects, o->handle) != NULL ||
 	    (o->cls == CKO_PORTFOLIO_IDENTITY && htable_get(&tok->identities, o->identity_id) != NULL)) {
@@ -267,6 +272,21 @@ void core_token_purge(core_token *tok)
 			(void)store_object_delete(core_g.st, tok->iid, c.list[i]->oid);
 		core_object_unlink(tok, c.list[i]);
 		core_object_free(c.list[i]);
+	}
+	free(c.list);
+}
+
+void core_token_check_policies(core_token *tok)
+{
+	collect_ctx c = {.all = 0}; /* token objects: rows from the store */
+	if (collect(tok, &c) == NULL)
+		return;
+	for (size_t i = 0; i < c.n; i++) {
+		if (!core_object_policy_ok(tok, c.list[i])) {
+			core_object_policy_refused(tok, c.list[i]);
+			core_object_unlink(tok, c.list[i]);
+			core_object_free(c.list[i]);
+		}
 	}
 	free(c.list);
 }

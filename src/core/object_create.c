@@ -44,11 +44,10 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		if (!(d->flags & AF_CREATE))
 			return CKR_ATTRIBUTE_READ_ONLY;
 		CK_RV rv = attr_check_value(d, t[i].pValue, t[i].ulValueLen);
+		if (rv == CKR_OK && t[i].type == CKA_PRIVATE)
+			rv = attr_check_private(&t[i]);
 		if (rv != CKR_OK)
 			return rv;
-		for (CK_ULONG j = 0; j < i; j++)
-			if (t[j].type == t[i].type)
-				return CKR_TEMPLATE_INCONSISTENT;
 		if (t[i].type == CKA_VALUE)
 			sec->value = &t[i];
 		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
@@ -56,7 +55,7 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
 			return rv;
 	}
-	return CKR_OK;
+	return attr_template_check_repeats(t, n); /* every type is known by now */
 }
 
 static CK_RV default_bool(core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL v)
@@ -68,9 +67,9 @@ static CK_RV common_defaults(core_object *o)
 {
 	CK_RV rv = default_bool(o, CKA_TOKEN, CK_FALSE);
 	/* Every object of this module carries a secret held by the secure
-	 * component, so it is private, whatever the template said. */
+	 * component, so it is private (take_template refused FALSE). */
 	if (rv == CKR_OK)
-		rv = attr_set_bool(o, CKA_PRIVATE, CK_TRUE);
+		rv = default_bool(o, CKA_PRIVATE, CK_TRUE);
 	if (rv == CKR_OK)
 		rv = default_bool(o, CKA_MODIFIABLE, CK_TRUE);
 	if (rv == CKR_OK)
@@ -206,6 +205,9 @@ static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
 		return CKR_TEMPLATE_INCOMPLETE;
 	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > IDENTITY_MAX))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
+	/* The SO's choice, sealed with the hash the SO provisions now. */
+	if (attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE) && tok->login != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
 	if (sec->hash != NULL) {
 		/* Provisioning the hash is the SO's privilege. */
 		if (tok->login != CKU_SO)
@@ -223,23 +225,26 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
                        const secrets *sec)
 {
 	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
+	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
+		core_key_policy(o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)
 			flags |= SE_ITEM_READABLE;
 		if (mode == MODE_GENERATE)
-			return tok->be->item_generate(tok->se, kind, len, flags, &o->value_ref);
-		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &o->value_ref);
+			return tok->be->item_generate(tok->se, kind, len, flags, &pol, &o->value_ref);
+		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &pol, &o->value_ref);
 		if (rv == CKR_ATTRIBUTE_VALUE_INVALID)
 			PF_WARN("instance %lu: this key material is already held as a device key",
 			        (unsigned long)tok->iid);
 		return rv;
 	}
 	if (sec->value != NULL) {
+		core_identity_policy(o, 0, &pol);
 		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_VALUE, sec->value->pValue, sec->value->ulValueLen,
-		                       flags | SE_ITEM_READABLE, &o->value_ref);
+		                       flags | SE_ITEM_READABLE, &pol, &o->value_ref);
 		if (rv != CKR_OK)
 			return rv;
 	}
@@ -255,7 +260,9 @@ static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_ite
 		hash = computed;
 	}
 	if (hash != NULL) {
-		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &o->hash_ref);
+		core_identity_policy(o, 1, &pol);
+		rv = tok->be->item_put(tok->se, SE_ITEM_IDENTITY_HASH, hash, IDENTITY_HASH_LEN, flags, &pol,
+		                       &o->hash_ref);
 		pf_wipe(computed, sizeof computed);
 		return rv;
 	}

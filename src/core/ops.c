@@ -10,17 +10,15 @@
 #include "core/core.h"
 #include "util/log.h"
 
-/* mech_identity_resolver: Identity instance id -> its hash or value item. */
-static CK_RV resolve_identity(void *ctx, CK_ULONG identity_id, se_item_kind want, se_ref *out)
+/* mech_identity_resolver: Identity instance id -> its hash and value items. */
+static CK_RV resolve_identity(void *ctx, CK_ULONG identity_id, se_ref *hash, se_ref *value)
 {
 	core_token *tok = ctx;
 	const core_object *o = htable_get(&tok->identities, identity_id);
 	if (o == NULL || !core_object_visible(tok, o))
 		return CKR_MECHANISM_PARAM_INVALID;
-	se_ref ref = want == SE_ITEM_IDENTITY_HASH ? o->hash_ref : want == SE_ITEM_IDENTITY_VALUE ? o->value_ref : 0;
-	if (ref == 0)
-		return CKR_MECHANISM_PARAM_INVALID;
-	*out = ref;
+	*hash = o->hash_ref;
+	*value = o->value_ref;
 	return CKR_OK;
 }
 
@@ -35,6 +33,10 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 	const mech_key *mk = NULL;
 	if (op->active) {
 		rv = CKR_OPERATION_ACTIVE;
+		goto out;
+	}
+	if (m != NULL && !mech_offered(m->mechanism, tok->mech_opt_in)) {
+		rv = CKR_MECHANISM_INVALID; /* an opt-in mechanism this slot does not enable */
 		goto out;
 	}
 	if (kind != MECH_OP_DIGEST) {
@@ -119,6 +121,19 @@ CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len)
 	return rv;
 }
 
+CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags)
+{
+	core_session *s;
+	CK_RV rv = core_enter(h, 0, &s);
+	if (rv != CKR_OK)
+		return rv;
+	for (mech_op_kind k = MECH_OP_ENCRYPT; k <= MECH_OP_DIGEST; k++)
+		if ((flags & mech_op_kind_flag(k)) != 0 && s->ops[k - 1].active)
+			mech_op_abort(&s->ops[k - 1]);
+	core_leave(s, 0);
+	return CKR_OK;
+}
+
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len)
 {
 	core_session *s;
@@ -130,20 +145,24 @@ CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len)
 	return rv;
 }
 
-static CK_RV check_slot(CK_SLOT_ID id)
+/* The opt-in mechanisms slot id enables (CKR_SLOT_ID_INVALID: no such slot). */
+static CK_RV slot_opt_in(CK_SLOT_ID id, unsigned *enabled)
 {
 	core_lock_shared(&core_g.global);
-	CK_RV rv = core_token_by_slot(id) != NULL ? CKR_OK : CKR_SLOT_ID_INVALID;
+	const core_token *tok = core_token_by_slot(id);
+	if (tok != NULL)
+		*enabled = tok->mech_opt_in;
 	core_unlock(&core_g.global);
-	return rv;
+	return tok != NULL ? CKR_OK : CKR_SLOT_ID_INVALID;
 }
 
 CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count)
 {
-	CK_RV rv = check_slot(id);
+	unsigned enabled = 0;
+	CK_RV rv = slot_opt_in(id, &enabled);
 	if (rv != CKR_OK)
 		return rv;
-	CK_ULONG n = (CK_ULONG)mech_count();
+	CK_ULONG n = (CK_ULONG)mech_list(enabled, NULL);
 	if (list == NULL) {
 		*count = n;
 		return CKR_OK;
@@ -152,16 +171,17 @@ CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULON
 		*count = n;
 		return CKR_BUFFER_TOO_SMALL;
 	}
-	for (size_t i = 0; i < n; i++)
-		list[i] = mech_type_at(i);
-	*count = n;
+	*count = (CK_ULONG)mech_list(enabled, list);
 	return CKR_OK;
 }
 
 CK_RV core_get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info)
 {
-	CK_RV rv = check_slot(id);
+	unsigned enabled = 0;
+	CK_RV rv = slot_opt_in(id, &enabled);
 	if (rv != CKR_OK)
 		return rv;
+	if (!mech_offered(type, enabled))
+		return CKR_MECHANISM_INVALID;
 	return mech_get_info(type, info);
 }

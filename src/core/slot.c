@@ -54,6 +54,7 @@ static CK_RV token_open(CK_ULONG iid, core_token **out)
 		return CKR_HOST_MEMORY;
 	tok->iid = iid;
 	tok->be = be;
+	tok->mech_opt_in = core_config_enc_cbc(&core_g.cfg, iid) ? MECH_OPT_IN_ENC_CBC : 0;
 	tok->login = CORE_NOT_LOGGED_IN;
 	if (htable_init(&tok->objects) != 0 || htable_init(&tok->identities) != 0) {
 		htable_free(&tok->objects);

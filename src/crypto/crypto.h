@@ -30,6 +30,11 @@ typedef enum pf_crypto_rc {
 /* Fetch every algorithm once. Called implicitly by every *_new function; may be
  * called at module load to fail early. Returns PF_CRYPTO_OK or PF_CRYPTO_ERR. */
 int pf_crypto_init(void);
+/* Releases what pf_crypto_init fetched (C_Finalize calls it, so nothing of
+ * OpenSSL's outlives an unload of the module). Contexts made before keep
+ * their own references; the next *_new or pf_crypto_init fetches again.
+ * Not to be called while another thread uses this layer. */
+void pf_crypto_cleanup(void);
 
 /* ---- Digests ------------------------------------------------------------ */
 

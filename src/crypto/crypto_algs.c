@@ -3,26 +3,32 @@
  *
  * EVP_*_fetch walks the provider store and takes locks; doing it per
  * operation is the classic OpenSSL 3 slowdown. We fetch into one table on
- * first use (pthread_once), keep the references for the life of the process,
- * and hand out const pointers.
+ * first use, keep the references until pf_crypto_cleanup (C_Finalize), and
+ * hand out const pointers. The fast path is one acquire load; the mutex is
+ * taken only to fetch or to release. Without the release, the fetched
+ * objects outlive a dlclose of the module as leaks (valgrind: "definitely
+ * lost" under EVP_MAC_fetch).
  */
 #include "config.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
 
 #include "crypto/crypto_local.h"
 #include "util/log.h"
 
 static pf_alg_table table;
-static int table_ok;
-static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t table_mu = PTHREAD_MUTEX_INITIALIZER;
+/* 0: not fetched; 1: fetched; -1: fetching failed (until the next cleanup). */
+static atomic_int table_state;
 
 static const char *const ecb_names[3] = { "AES-128-ECB", "AES-192-ECB", "AES-256-ECB" };
 static const char *const cbc_names[3] = { "AES-128-CBC", "AES-192-CBC", "AES-256-CBC" };
 static const char *const gcm_names[3] = { "AES-128-GCM", "AES-192-GCM", "AES-256-GCM" };
 static const char *const md_names[PF_MD_COUNT] = { "SHA1", "SHA224", "SHA256", "SHA384", "SHA512" };
 
-static void fetch_all(void)
+static int fetch_all(void)
 {
 	int ok = 1;
 
@@ -43,14 +49,39 @@ static void fetch_all(void)
 	}
 	if (!ok)
 		PF_ERROR("crypto: OpenSSL lacks a required algorithm (AES/CMAC/HMAC/SHA)");
-	table_ok = ok;
+	return ok;
 }
 
 const pf_alg_table *pf_algs(void)
 {
-	if (pthread_once(&table_once, fetch_all) != 0)
-		return NULL;
-	return table_ok ? &table : NULL;
+	int state = atomic_load_explicit(&table_state, memory_order_acquire);
+	if (state == 0) {
+		pthread_mutex_lock(&table_mu);
+		state = atomic_load_explicit(&table_state, memory_order_relaxed);
+		if (state == 0) {
+			state = fetch_all() ? 1 : -1;
+			atomic_store_explicit(&table_state, state, memory_order_release);
+		}
+		pthread_mutex_unlock(&table_mu);
+	}
+	return state == 1 ? &table : NULL;
+}
+
+void pf_crypto_cleanup(void)
+{
+	pthread_mutex_lock(&table_mu);
+	for (int i = 0; i < 3; i++) {
+		EVP_CIPHER_free(table.ecb[i]);
+		EVP_CIPHER_free(table.cbc[i]);
+		EVP_CIPHER_free(table.gcm[i]);
+	}
+	EVP_MAC_free(table.cmac);
+	EVP_MAC_free(table.hmac);
+	for (int i = 0; i < PF_MD_COUNT; i++)
+		EVP_MD_free(table.md[i]);
+	memset(&table, 0, sizeof(table));
+	atomic_store_explicit(&table_state, 0, memory_order_release);
+	pthread_mutex_unlock(&table_mu);
 }
 
 int pf_crypto_init(void)

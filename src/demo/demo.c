@@ -277,10 +277,10 @@ static void ts_example(demo *d)
 	demo_say("Core TS grammar: arg = DIGIT [\"=\" \"'\" *CHAR \"'\"]; the TS example is not in it.");
 	pf_obj16_result r = demo_device_execute(d->device, d->iid, EXEC_TS_EXAMPLE);
 	demo_expect(r == PF_OBJ16_BAD_REQUEST, "strict mode answers 4.00");
-	demo_expect(demo_device_status(d->device, d->iid) == PF_OBJ16_IDLE,
-		    "a grammar error leaves AuthStatus as it was");
+	demo_expect(demo_device_status(d->device, d->iid) == PF_OBJ16_ERROR,
+		    "a refused GetAuthData was triggered: AuthStatus ERROR");
 	if (r == PF_OBJ16_BAD_REQUEST)
-		demo_say("RESULT: TS example rejected: 4.00 Bad Request (strict mode, AuthStatus unchanged)");
+		demo_say("RESULT: TS example rejected: 4.00 Bad Request (strict mode, AuthStatus ERROR)");
 	demo_say("The same request with lenient_args = 1:");
 	r = demo_device_execute(d->lenient, d->iid, EXEC_TS_EXAMPLE);
 	demo_expect(r == PF_OBJ16_OK, "lenient mode accepts the TS example");

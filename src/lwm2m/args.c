@@ -204,11 +204,11 @@ static int parse_uint(const char *s, size_t n, unsigned long max, unsigned long 
 static int need(const pf_exec_args *a, int d, char *why, size_t cap)
 {
 	if (!a->present[d]) {
-		snprintf(why, cap, "GetAuthData: argument %d missing", d);
+		snprintf(why, cap, "argument %d missing", d);
 		return -1;
 	}
 	if (a->value[d] == NULL) {
-		snprintf(why, cap, "GetAuthData: argument %d has no value", d);
+		snprintf(why, cap, "argument %d has no value", d);
 		return -1;
 	}
 	return 0;
@@ -230,27 +230,35 @@ int pf_getauth_from_args(const pf_exec_args *a, int lenient, pf_getauth_request 
 	} else if (parse_uint(a->value[0], a->value_len[0], 1, &v) == 0) {
 		req->service = (unsigned)v;
 	} else {
-		snprintf(why, cap, "GetAuthData: argument 0 (Service) must be 0 or 1");
+		snprintf(why, cap, "argument 0 (Service) must be 0 or 1");
 		return -1;
 	}
 
 	/* 65535 is the reserved "no id" value of LwM2M ids. */
 	if (parse_uint(a->value[1], a->value_len[1], 65534, &v) != 0) {
-		snprintf(why, cap, "GetAuthData: argument 1 (Identity Instance ID) must be an integer 0..65534");
+		snprintf(why, cap, "argument 1 (Identity Instance ID) must be an integer 0..65534");
 		return -1;
 	}
 	req->identity_id = (uint16_t)v;
 
 	if (pf_lwm2m_challenge_parse(a->value[2], a->value_len[2], req->challenge, &req->challenge_len) != 0) {
 		snprintf(why, cap,
-			 "GetAuthData: argument 2 (Challenge) must be 0x<hex> or decimal, 1..64 bytes");
+			 "argument 2 (Challenge) must be 0x<hex> or decimal, 1..64 bytes");
 		return -1;
 	}
 
 	if (parse_uint(a->value[3], a->value_len[3], UINT32_MAX, &v) != 0) {
-		snprintf(why, cap, "GetAuthData: argument 3 (Key Index) must be an integer 0..4294967295");
+		snprintf(why, cap, "argument 3 (Key Index) must be an integer 0..4294967295");
 		return -1;
 	}
 	req->key_index = (uint32_t)v;
+
+	/* Arguments 0..3 are bounded by their own rules above; the
+	 * application-dependent ones by the one limit every binding shares. */
+	for (int d = 4; d < PF_ARGS_COUNT; d++)
+		if (a->present[d] && a->value[d] != NULL && a->value_len[d] > PF_OBJ16_MAX_ARG_VALUE) {
+			snprintf(why, cap, "argument %d longer than %d bytes", d, PF_OBJ16_MAX_ARG_VALUE);
+			return -1;
+		}
 	return 0;
 }

@@ -6,10 +6,10 @@
  *   arg     = DIGIT / DIGIT "=" "'" *CHAR "'"
  *   CHAR    = "!" / %x23-26 / %x28-5B / %x5D-7E
  *
- * Two stages on purpose: a grammar error is something a strict stack (Anjay,
- * Leshan) would have refused before the object saw it, so it must leave the
- * object's state alone; a well-formed request with wrong GetAuthData
- * arguments did reach the object and fails its process (AuthStatus ERROR).
+ * Two stages, so that the logged reason names the check that refused a
+ * request (the grammar, or the meaning of arguments 0..3 and the limits).
+ * The outcome is the same for both: every refused GetAuthData answers 4.00
+ * and sets AuthStatus to ERROR (getauth.c, docs/lwm2m.md).
  */
 #ifndef PF_LWM2M_ARGS_H
 #define PF_LWM2M_ARGS_H

@@ -3,6 +3,7 @@
  * machine of TS 1.0.1 section 5.2.1:
  *
  *   Execute reaches the object      -> IDLE, AuthData cleared
+ *   ... with arguments it refuses   -> ERROR, AuthData cleared (4.00)
  *   the token produced the result   -> DATA_AVAIL, AuthData = result
  *   the process failed              -> ERROR
  *   AuthData delivered (READ/NOTIFY)-> IDLE   (pf_obj16_delivered, obj16.c)
@@ -124,6 +125,22 @@ void pf_getauth_run(pf_obj16 *obj, pf_inst *in, const pf_getauth_request *req, u
 	publish(obj, in, g, out, len);
 }
 
+/* Every GetAuthData that reaches the object was triggered (TS 1.0.1 5.2.1:
+ * AuthStatus is reset when GetAuthData is triggered), whatever is wrong
+ * with its arguments, and a refused one is a process that failed: so every
+ * refusal, grammar or meaning, drops any waiting AuthData and ends in
+ * ERROR, under every stack. Only the logged reason tells them apart. */
+static pf_obj16_result refuse(pf_obj16 *obj, pf_inst *in, const char *why)
+{
+	pthread_mutex_lock(&in->state_lock);
+	int changed = reset_locked(in, PF_OBJ16_ERROR);
+	pthread_mutex_unlock(&in->state_lock);
+	pf_inst_refuse(obj, in, "instance %u: GetAuthData refused: %s", in->iid, why);
+	if (changed)
+		notify_both(obj, in->iid);
+	return PF_OBJ16_BAD_REQUEST;
+}
+
 static pf_obj16_result execute_parsed(pf_obj16 *obj, pf_inst *in, uint16_t iid, pf_exec_args *parsed);
 
 pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, size_t len)
@@ -134,12 +151,8 @@ pf_obj16_result pf_obj16_execute(pf_obj16 *obj, uint16_t iid, const char *args, 
 
 	char why[160];
 	pf_exec_args parsed;
-	if (pf_args_parse(args, len, obj->cfg.lenient_args, &parsed, why, sizeof(why)) != 0) {
-		/* A strict stack would have refused this before the object saw
-		 * it: answer 4.00 and leave AuthStatus/AuthData as they are. */
-		pf_inst_refuse(obj, in, "instance %u: GetAuthData refused: %s", iid, why);
-		return PF_OBJ16_BAD_REQUEST;
-	}
+	if (pf_args_parse(args, len, obj->cfg.lenient_args, &parsed, why, sizeof(why)) != 0)
+		return refuse(obj, in, why);
 	return execute_parsed(obj, in, iid, &parsed);
 }
 
@@ -152,11 +165,17 @@ pf_obj16_result pf_obj16_execute_args(pf_obj16 *obj, uint16_t iid, const pf_obj1
 
 	char why[160];
 	pf_exec_args parsed;
-	if (pf_args_from_list(args, count, &parsed, why, sizeof(why)) != 0) {
-		pf_inst_refuse(obj, in, "instance %u: GetAuthData refused: %s", iid, why);
-		return PF_OBJ16_BAD_REQUEST;
-	}
+	if (pf_args_from_list(args, count, &parsed, why, sizeof(why)) != 0)
+		return refuse(obj, in, why);
 	return execute_parsed(obj, in, iid, &parsed);
+}
+
+pf_obj16_result pf_obj16_execute_malformed(pf_obj16 *obj, uint16_t iid)
+{
+	pf_inst *in = pf_find_inst(obj, iid);
+	if (in == NULL)
+		return PF_OBJ16_NOT_FOUND;
+	return refuse(obj, in, "argument list: malformed (found by the stack)");
 }
 
 /* Takes ownership of parsed (cleared before returning). */
@@ -178,19 +197,10 @@ static pf_obj16_result execute_parsed(pf_obj16 *obj, pf_inst *in, uint16_t iid, 
 	}
 	pf_args_clear(&parsed);
 
-	if (bad || app_refused) {
-		/* The request reached the object and its process failed. */
-		pthread_mutex_lock(&in->state_lock);
-		int changed = reset_locked(in, PF_OBJ16_ERROR);
-		pthread_mutex_unlock(&in->state_lock);
-		if (bad)
-			pf_inst_refuse(obj, in, "instance %u: %s", iid, why);
-		else
-			pf_inst_refuse(obj, in, "instance %u: GetAuthData: application arguments 4..9 refused", iid);
-		if (changed)
-			notify_both(obj, iid);
-		return PF_OBJ16_BAD_REQUEST;
-	}
+	if (bad)
+		return refuse(obj, in, why);
+	if (app_refused)
+		return refuse(obj, in, "application arguments 4..9 refused");
 
 	pthread_mutex_lock(&in->state_lock);
 	int changed = reset_locked(in, PF_OBJ16_IDLE);

@@ -11,6 +11,7 @@ libportfolio_lwm2m_impl_la_SOURCES = \
 	src/lwm2m/module.c \
 	src/lwm2m/token.c \
 	src/lwm2m/obj16.c \
+	src/lwm2m/identities.c \
 	src/lwm2m/getauth.c \
 	src/lwm2m/worker.c \
 	include/portfolio-lwm2m/obj16.h
@@ -35,8 +36,9 @@ EXTRA_DIST += src/lwm2m/portfolio-lwm2m.pc.in docs/lwm2m.md \
 	bindings/wakaama/example_client.c bindings/wakaama/e2e-session.sh \
 	bindings/anjay/README.md bindings/anjay/obj16_anjay.c bindings/anjay/obj16_anjay.h \
 	bindings/anjay/compile-check.sh bindings/anjay/gen-config.sh \
+	bindings/anjay/example_client.c bindings/anjay/e2e-session.sh bindings/e2e-run.sh \
 	bindings/zephyr/README.md bindings/zephyr/obj16_zephyr.c bindings/zephyr/obj16_zephyr.h \
-	bindings/zephyr/compile-check/zephyr/net/lwm2m.h
+	bindings/zephyr/compile-check/zephyr/net/lwm2m.h bindings/zephyr/compile-check/zephyr/kernel.h
 
 # configure --with-wakaama=DIR: compile our binding against the headers of an
 # external Wakaama tree (a check that it fits the stack's API). Nothing here

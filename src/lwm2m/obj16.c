@@ -301,26 +301,8 @@ pf_obj16_result pf_obj16_read_identity(pf_obj16 *obj, uint16_t iid, uint16_t rii
 pf_obj16_result pf_obj16_write_identity(pf_obj16 *obj, uint16_t iid, uint16_t riid, const char *value,
 					size_t len)
 {
-	pf_inst *in = pf_find_inst(obj, iid);
-	if (in == NULL)
-		return PF_OBJ16_NOT_FOUND;
-	if (riid == 65535 || (value == NULL && len != 0) || len > obj->cfg.max_identity_len) {
-		pf_logf(obj, PF_OBJ16_LOG_WARNING, "instance %u: identity %u write refused (id or length)", iid,
-			riid);
-		return PF_OBJ16_BAD_REQUEST;
-	}
-	CK_RV rv;
-	pthread_mutex_lock(&in->session_lock);
-	WITH_SESSION(obj, in, rv, pf_tok_write_identity(obj, in, riid, value, len));
-	pthread_mutex_unlock(&in->session_lock);
-	if (rv == CKR_OK)
-		return PF_OBJ16_OK;
-	pf_inst_fail(obj, in, "instance %u: writing identity %u failed: %s", iid, riid, pf_ckr_name(rv));
-	if (rv == CKR_ATTRIBUTE_VALUE_INVALID || rv == CKR_TEMPLATE_INCONSISTENT)
-		return PF_OBJ16_BAD_REQUEST;
-	if (rv == CKR_ATTRIBUTE_READ_ONLY || rv == CKR_TOKEN_WRITE_PROTECTED || rv == CKR_SESSION_READ_ONLY)
-		return PF_OBJ16_METHOD_NOT_ALLOWED;
-	return PF_OBJ16_INTERNAL_ERROR;
+	const pf_obj16_identity_write one = {riid, value, len};
+	return pf_obj16_write_identities(obj, iid, &one, 1, 0);
 }
 
 static CK_RV delete_identity_locked(pf_obj16 *obj, pf_inst *in, uint16_t riid, int *found, int *protected_)

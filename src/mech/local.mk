@@ -13,12 +13,14 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_keygen.c \
 	src/se/emu/emu_ops_local.h \
 	src/se/emu/emu_ops.c \
-	src/se/emu/emu_ops_portfolio.c
+	src/se/emu/emu_ops_portfolio.c \
+	src/se/emu/emu_policy.c
 
 if HAVE_CMOCKA
-engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_portfolio.c
+engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_portfolio.c src/se/emu/emu_policy.c
 engine_unit_tests = \
 	tests/unit/test_emu_ops \
+	tests/unit/test_emu_policy \
 	tests/unit/test_emu_ops_alloc \
 	tests/unit/test_mech_registry \
 	tests/unit/test_mech_ops
@@ -31,6 +33,12 @@ tests_unit_test_emu_ops_SOURCES = tests/unit/test_emu_ops.c tests/unit/test_emu_
 	tests/unit/test_crypto_util.h $(engine_emu_sources)
 tests_unit_test_emu_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_ops_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+# The op_init policy rules, over the same fake item table.
+tests_unit_test_emu_policy_SOURCES = tests/unit/test_emu_policy.c tests/unit/test_emu_ops_fake.h \
+	tests/unit/test_crypto_util.h $(engine_emu_sources)
+tests_unit_test_emu_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_policy_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 
 # Counts allocations on the signing path (OpenSSL's through CRYPTO_set_mem_functions,
 # ours through --wrap).

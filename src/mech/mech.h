@@ -36,13 +36,12 @@ typedef enum mech_op_kind {
 } mech_op_kind;
 
 /* Lets the mech layer turn a CKP_PORTFOLIO_SOURCE_TOKEN identity id into the
- * secure-component item, without knowing how the core stores objects.
- * want = SE_ITEM_IDENTITY_HASH (AUTH) or SE_ITEM_IDENTITY_VALUE (ENC).
- * Returns CKR_MECHANISM_PARAM_INVALID when there is no such identity, or
- * (for the hash) when none has been provisioned. */
+ * secure-component items, without knowing how the core stores objects: the
+ * provisioned hash item and the value item (0 where the identity has none).
+ * Returns CKR_MECHANISM_PARAM_INVALID when there is no such identity. */
 typedef struct mech_identity_resolver {
 	void *ctx;
-	CK_RV (*resolve)(void *ctx, CK_ULONG identity_id, se_item_kind want, se_ref *out);
+	CK_RV (*resolve)(void *ctx, CK_ULONG identity_id, se_ref *hash, se_ref *value);
 } mech_identity_resolver;
 
 /* One running operation of one session. Embedded in the session; zero-initialise,
@@ -72,6 +71,21 @@ size_t mech_count(void);
 CK_MECHANISM_TYPE mech_type_at(size_t i);
 CK_RV mech_get_info(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *out); /* CKR_MECHANISM_INVALID */
 
+/* Opt-in mechanisms: offered by a slot only when its configuration enables
+ * them (docs/mechanisms.md says why each one is off by default). A slot keeps
+ * the bits it enables; a mechanism outside them is not listed and its C_*Init
+ * is CKR_MECHANISM_INVALID. */
+#define MECH_OPT_IN_ENC_CBC 0x1u /* CKM_PORTFOLIO_ENC_CBC: a decryption oracle */
+/* 1 if type needs no opt-in or all of its opt-in bits are in enabled. */
+int mech_offered(CK_MECHANISM_TYPE type, unsigned enabled);
+/* The mechanisms a slot with these opt-ins offers: fills out (when not NULL)
+ * with up to mech_count() types and returns how many there are. */
+size_t mech_list(unsigned enabled, CK_MECHANISM_TYPE *out);
+
+/* The CKF_ENCRYPT ... CKF_DIGEST flag that names an operation kind (the bits
+ * of C_GetMechanismInfo and C_SessionCancel). */
+CK_FLAGS mech_op_kind_flag(mech_op_kind kind);
+
 /* Key generation: validates mechanism and requested length, returns the item kind. */
 CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG value_len,
                         se_item_kind *kind);
@@ -85,11 +99,13 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
                    const se_backend *be, se_token *tok, const mech_identity_resolver *res);
 
 /*
- * The calls below follow PKCS#11 to the letter: out == NULL or a too-small
- * *out_len returns the needed length (CKR_OK / CKR_BUFFER_TOO_SMALL) and keeps
- * the operation; any other error, and a successful single-part call or final,
- * ends it (op->active = 0). CKR_OPERATION_NOT_INITIALIZED if !op->active or
- * the kind differs.
+ * The calls below follow PKCS#11 to the letter (3.0 section 5): out == NULL or
+ * a too-small *out_len returns the needed length (CKR_OK / CKR_BUFFER_TOO_SMALL)
+ * and keeps the operation; any other error (CKR_ARGUMENTS_BAD, and
+ * CKR_OPERATION_ACTIVE for a single-part call after an update, included), and a
+ * successful single-part call or final, ends it (op->active = 0). NULL pointers
+ * are CKR_ARGUMENTS_BAD even with no operation running; otherwise
+ * CKR_OPERATION_NOT_INITIALIZED if !op->active or the kind differs.
  */
 CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG in_len,
                      uint8_t *out, CK_ULONG *out_len);          /* C_Encrypt/C_Decrypt/C_Sign/C_Digest */

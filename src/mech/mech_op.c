@@ -3,9 +3,13 @@
  * PKCS#11 calling rules shared by every family:
  *   - out == NULL: CKR_OK with the needed length; too small: CKR_BUFFER_TOO_SMALL
  *     with the needed length; both keep the operation;
- *   - every other error ends it; so does a successful single-part call or final;
- *   - a single-part call after an update is CKR_OPERATION_ACTIVE (the running
- *     multi-part operation is kept).
+ *   - every other error ends it (PKCS#11 3.0 section 5: CKR_ARGUMENTS_BAD and
+ *     CKR_OPERATION_ACTIVE included); so does a successful single-part call or
+ *     final;
+ *   - a single-part call after an update is CKR_OPERATION_ACTIVE, and ends the
+ *     multi-part operation like any other error;
+ *   - pointer arguments are checked first, so a bad one is CKR_ARGUMENTS_BAD
+ *     whether or not an operation is running.
  * Keyed work goes through the backend table; digests through src/crypto.
  */
 #include "config.h"
@@ -15,7 +19,7 @@
 #include "mech/mech_local.h"
 #include "util/secure.h"
 
-static CK_FLAGS flag_of(mech_op_kind kind)
+CK_FLAGS mech_op_kind_flag(mech_op_kind kind)
 {
 	switch (kind) {
 	case MECH_OP_ENCRYPT: return CKF_ENCRYPT;
@@ -81,6 +85,13 @@ static CK_RV fail(mech_op *op, CK_RV rv)
 	return rv;
 }
 
+/* A bad argument found before the state check: it ends the operation of this
+ * kind if one is running (the call was made on it), and is reported either way. */
+static CK_RV refuse(mech_op *op, mech_op_kind kind, CK_RV rv)
+{
+	return op->active && op->kind == kind ? fail(op, rv) : rv;
+}
+
 /* End the operation after success: the backend already finished. */
 static CK_RV done(mech_op *op)
 {
@@ -103,7 +114,7 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 	/* A session signs with the same mechanism again and again: the row of its
 	 * last operation saves the registry scan. */
 	d = op->desc != NULL && op->desc->type == m->mechanism ? op->desc : mech_find(m->mechanism);
-	if (d == NULL || (d->flags & flag_of(kind)) == 0)
+	if (d == NULL || (d->flags & mech_op_kind_flag(kind)) == 0)
 		return CKR_MECHANISM_INVALID;
 
 	op->kind = kind;
@@ -137,7 +148,9 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 	p.tag_len = 0;
 	p.mac_len = 0;
 	p.source = 0;
-	p.identity_ref = 0;
+	p.identity_id = 0;
+	p.identity_hash_ref = 0;
+	p.identity_value_ref = 0;
 	p.challenge_len = 0;
 	switch (d->fam) {
 	case MECH_FAM_CIPHER: rv = mech_aes_parse(d, kind, m, &p); break;
@@ -153,11 +166,13 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 		const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
 		if (res == NULL || res->resolve == NULL)
 			return CKR_MECHANISM_PARAM_INVALID;
-		rv = res->resolve(res->ctx, pp->ulIdentityId,
-		                  d->fam == MECH_FAM_PF_AUTH ? SE_ITEM_IDENTITY_HASH : SE_ITEM_IDENTITY_VALUE,
-		                  &p.identity_ref);
+		rv = res->resolve(res->ctx, pp->ulIdentityId, &p.identity_hash_ref, &p.identity_value_ref);
 		if (rv != CKR_OK)
 			return rv;
+		/* AUTH needs the provisioned hash, ENC the value to encrypt */
+		if ((d->fam == MECH_FAM_PF_AUTH ? p.identity_hash_ref : p.identity_value_ref) == 0)
+			return CKR_MECHANISM_PARAM_INVALID;
+		p.identity_id = pp->ulIdentityId;
 	}
 
 	/* The session's backend op is made once and reused; a different token
@@ -237,15 +252,15 @@ CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 
 	if (op == NULL)
 		return CKR_ARGUMENTS_BAD;
+	if (out_len == NULL || (in == NULL && in_len != 0))
+		return refuse(op, kind, CKR_ARGUMENTS_BAD);
 	rv = check_state(op, kind);
 	if (rv != CKR_OK)
 		return rv;
 	if (kind == MECH_OP_VERIFY)
 		return CKR_OPERATION_NOT_INITIALIZED; /* C_Verify is mech_op_verify */
 	if (op->multipart_started)
-		return CKR_OPERATION_ACTIVE;
-	if (out_len == NULL || (in == NULL && in_len != 0))
-		return fail(op, CKR_ARGUMENTS_BAD);
+		return fail(op, CKR_OPERATION_ACTIVE);
 
 	if (kind == MECH_OP_DIGEST) {
 		if (length_query(op->mac_len, out, out_len, &rv))
@@ -286,11 +301,12 @@ CK_RV mech_op_update(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 
 	if (op == NULL)
 		return CKR_ARGUMENTS_BAD;
+	if ((in == NULL && in_len != 0) ||
+	    (out_len == NULL && (kind == MECH_OP_ENCRYPT || kind == MECH_OP_DECRYPT)))
+		return refuse(op, kind, CKR_ARGUMENTS_BAD);
 	rv = check_state(op, kind);
 	if (rv != CKR_OK)
 		return rv;
-	if (in == NULL && in_len != 0)
-		return fail(op, CKR_ARGUMENTS_BAD);
 
 	if (kind == MECH_OP_DIGEST) {
 		rv = mech_digest_update(op, in, in_len);
@@ -308,8 +324,6 @@ CK_RV mech_op_update(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 		if (rv != CKR_OK)
 			return fail(op, rv);
 	} else {
-		if (out_len == NULL)
-			return fail(op, CKR_ARGUMENTS_BAD);
 		need = op->be->op_output_bound(op->se, in_len, 0);
 		if (length_query(need, out, out_len, &rv))
 			return rv;
@@ -331,13 +345,13 @@ CK_RV mech_op_final(mech_op *op, mech_op_kind kind, uint8_t *out, CK_ULONG *out_
 
 	if (op == NULL)
 		return CKR_ARGUMENTS_BAD;
+	if (out_len == NULL)
+		return refuse(op, kind, CKR_ARGUMENTS_BAD);
 	rv = check_state(op, kind);
 	if (rv != CKR_OK)
 		return rv;
 	if (kind == MECH_OP_VERIFY)
 		return CKR_OPERATION_NOT_INITIALIZED; /* C_VerifyFinal is mech_op_verify_final */
-	if (out_len == NULL)
-		return fail(op, CKR_ARGUMENTS_BAD);
 	if (kind == MECH_OP_DIGEST) {
 		if (length_query(op->mac_len, out, out_len, &rv))
 			return rv;
@@ -366,13 +380,13 @@ CK_RV mech_op_verify(mech_op *op, const uint8_t *in, CK_ULONG in_len, const uint
 
 	if (op == NULL)
 		return CKR_ARGUMENTS_BAD;
+	if ((in == NULL && in_len != 0) || sig == NULL)
+		return refuse(op, MECH_OP_VERIFY, CKR_ARGUMENTS_BAD);
 	rv = check_state(op, MECH_OP_VERIFY);
 	if (rv != CKR_OK)
 		return rv;
 	if (op->multipart_started)
-		return CKR_OPERATION_ACTIVE;
-	if ((in == NULL && in_len != 0) || sig == NULL)
-		return fail(op, CKR_ARGUMENTS_BAD);
+		return fail(op, CKR_OPERATION_ACTIVE);
 	rv = check_data(op, in_len, 1);
 	if (rv != CKR_OK)
 		return fail(op, rv);
@@ -390,11 +404,11 @@ CK_RV mech_op_verify_final(mech_op *op, const uint8_t *sig, CK_ULONG sig_len)
 
 	if (op == NULL)
 		return CKR_ARGUMENTS_BAD;
+	if (sig == NULL)
+		return refuse(op, MECH_OP_VERIFY, CKR_ARGUMENTS_BAD);
 	rv = check_state(op, MECH_OP_VERIFY);
 	if (rv != CKR_OK)
 		return rv;
-	if (sig == NULL)
-		return fail(op, CKR_ARGUMENTS_BAD);
 	rv = mech_pf_check_final(op);
 	if (rv != CKR_OK)
 		return fail(op, rv);

@@ -3,10 +3,10 @@
  * and the data rules of each source (docs/mechanisms.md).
  *
  *   AUTH  SOURCE_TOKEN  data empty; the token's provisioned identity hash
- *         SOURCE_DATA   data = the Identity value, hashed by the mechanism
- *         SOURCE_HASH   data = exactly 32 bytes, SHA-256(Identity)
+ *         SOURCE_DATA   data = the Identity value, hashed by the mechanism (verify only)
+ *         SOURCE_HASH   data = exactly 32 bytes, SHA-256(Identity) (verify only)
  *   ENC   SOURCE_TOKEN  data empty; the plaintext is the token's Identity value
- *         SOURCE_DATA   data = the plaintext
+ *         SOURCE_DATA   (decrypt only: a device key encrypts no caller data)
  *   DEC   data = IV || ciphertext (|| tag); source 0 or SOURCE_DATA; the
  *         challenge is the one expected inside
  */
@@ -44,6 +44,13 @@ CK_RV mech_pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m
 	}
 	if (kind == MECH_OP_DECRYPT && pp->ulSource != 0 && pp->ulSource != CKP_PORTFOLIO_SOURCE_DATA)
 		return CKR_MECHANISM_PARAM_INVALID;
+	/* A device key answers only about what was provisioned: it signs (AUTH) and
+	 * encrypts (ENC) the token's identity, never the caller's data. Refused here
+	 * early, and by the secure component whatever the caller (same code). */
+	if (pp->ulSource != CKP_PORTFOLIO_SOURCE_TOKEN &&
+	    ((kind == MECH_OP_SIGN && d->fam == MECH_FAM_PF_AUTH) ||
+	     (kind == MECH_OP_ENCRYPT && d->fam == MECH_FAM_PF_ENC)))
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	p->source = pp->ulSource;
 	memcpy(p->challenge, pp->pChallenge, pp->ulChallengeLen);
 	p->challenge_len = pp->ulChallengeLen;

@@ -48,6 +48,38 @@ static const mech_desc table[] = {
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))
 
+/* Mechanisms a slot offers only when its configuration enables them. Kept out
+ * of the main table so the check on every C_*Init is one short scan. */
+static const struct {
+	CK_MECHANISM_TYPE type;
+	unsigned bit;
+} opt_ins[] = {
+	/* A decrypt-only server copy of the key is a decryption oracle, and with it
+	 * anyone who can call C_Decrypt forges answers (docs/mechanisms.md 5.1). */
+	{ CKM_PORTFOLIO_ENC_CBC, MECH_OPT_IN_ENC_CBC },
+};
+
+int mech_offered(CK_MECHANISM_TYPE type, unsigned enabled)
+{
+	for (size_t i = 0; i < sizeof opt_ins / sizeof opt_ins[0]; i++)
+		if (opt_ins[i].type == type)
+			return (opt_ins[i].bit & ~enabled) == 0;
+	return 1;
+}
+
+size_t mech_list(unsigned enabled, CK_MECHANISM_TYPE *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < TABLE_SIZE; i++) {
+		if (!mech_offered(table[i].type, enabled))
+			continue;
+		if (out != NULL)
+			out[n] = table[i].type;
+		n++;
+	}
+	return n;
+}
+
 size_t mech_count(void)
 {
 	return TABLE_SIZE;

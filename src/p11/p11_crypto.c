@@ -1,6 +1,12 @@
 /*
- * p11_crypto.c - encryption, decryption, signing, verifying, digesting and
- * random numbers. The operation rules live in src/mech (mech.h).
+ * p11_crypto.c - encryption, decryption, signing, verifying, digesting,
+ * C_SessionCancel and random numbers. The operation rules live in src/mech
+ * (mech.h).
+ *
+ * The data calls (C_Encrypt ... C_DigestFinal) leave their pointer checks to
+ * src/mech: a bad pointer must end the running operation (PKCS#11 3.0 section
+ * 5), and only the mech layer holds it. They are still CKR_ARGUMENTS_BAD with
+ * no operation running.
  */
 #include "config.h"
 #include "p11/p11.h"
@@ -17,8 +23,6 @@ CK_RV C_Encrypt(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLe
                 CK_ULONG_PTR pulEncryptedDataLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulEncryptedDataLen != NULL);
-	P11_BUF(pData, ulDataLen);
 	return core_op_single(hSession, MECH_OP_ENCRYPT, pData, ulDataLen, pEncryptedData, pulEncryptedDataLen);
 }
 
@@ -26,15 +30,12 @@ CK_RV C_EncryptUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ul
                       CK_BYTE_PTR pEncryptedPart, CK_ULONG_PTR pulEncryptedPartLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulEncryptedPartLen != NULL);
-	P11_BUF(pPart, ulPartLen);
 	return core_op_update(hSession, MECH_OP_ENCRYPT, pPart, ulPartLen, pEncryptedPart, pulEncryptedPartLen);
 }
 
 CK_RV C_EncryptFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pLastEncryptedPart, CK_ULONG_PTR pulLastEncryptedPartLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulLastEncryptedPartLen != NULL);
 	return core_op_final(hSession, MECH_OP_ENCRYPT, pLastEncryptedPart, pulLastEncryptedPartLen);
 }
 
@@ -50,8 +51,6 @@ CK_RV C_Decrypt(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pEncryptedData, CK_ULONG
                 CK_BYTE_PTR pData, CK_ULONG_PTR pulDataLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulDataLen != NULL);
-	P11_BUF(pEncryptedData, ulEncryptedDataLen);
 	return core_op_single(hSession, MECH_OP_DECRYPT, pEncryptedData, ulEncryptedDataLen, pData, pulDataLen);
 }
 
@@ -59,15 +58,12 @@ CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pEncryptedPart, CK
                       CK_BYTE_PTR pPart, CK_ULONG_PTR pulPartLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulPartLen != NULL);
-	P11_BUF(pEncryptedPart, ulEncryptedPartLen);
 	return core_op_update(hSession, MECH_OP_DECRYPT, pEncryptedPart, ulEncryptedPartLen, pPart, pulPartLen);
 }
 
 CK_RV C_DecryptFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pLastPart, CK_ULONG_PTR pulLastPartLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulLastPartLen != NULL);
 	return core_op_final(hSession, MECH_OP_DECRYPT, pLastPart, pulLastPartLen);
 }
 
@@ -83,22 +79,18 @@ CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
                CK_ULONG_PTR pulDigestLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulDigestLen != NULL);
-	P11_BUF(pData, ulDataLen);
 	return core_op_single(hSession, MECH_OP_DIGEST, pData, ulDataLen, pDigest, pulDigestLen);
 }
 
 CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
 	P11_READY();
-	P11_BUF(pPart, ulPartLen);
 	return core_op_update(hSession, MECH_OP_DIGEST, pPart, ulPartLen, NULL, NULL);
 }
 
 CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulDigestLen != NULL);
 	return core_op_final(hSession, MECH_OP_DIGEST, pDigest, pulDigestLen);
 }
 
@@ -114,22 +106,18 @@ CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen, 
              CK_ULONG_PTR pulSignatureLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulSignatureLen != NULL);
-	P11_BUF(pData, ulDataLen);
 	return core_op_single(hSession, MECH_OP_SIGN, pData, ulDataLen, pSignature, pulSignatureLen);
 }
 
 CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
 	P11_READY();
-	P11_BUF(pPart, ulPartLen);
 	return core_op_update(hSession, MECH_OP_SIGN, pPart, ulPartLen, NULL, NULL);
 }
 
 CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
 {
 	P11_READY();
-	P11_REQUIRE(pulSignatureLen != NULL);
 	return core_op_final(hSession, MECH_OP_SIGN, pSignature, pulSignatureLen);
 }
 
@@ -145,23 +133,26 @@ CK_RV C_Verify(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen
                CK_ULONG ulSignatureLen)
 {
 	P11_READY();
-	P11_BUF(pData, ulDataLen);
-	P11_BUF(pSignature, ulSignatureLen);
 	return core_verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen);
 }
 
 CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
 {
 	P11_READY();
-	P11_BUF(pPart, ulPartLen);
 	return core_op_update(hSession, MECH_OP_VERIFY, pPart, ulPartLen, NULL, NULL);
 }
 
 CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
 	P11_READY();
-	P11_BUF(pSignature, ulSignatureLen);
 	return core_verify_final(hSession, pSignature, ulSignatureLen);
+}
+
+/* ---- cancel (3.0) ---- */
+CK_RV C_SessionCancel(CK_SESSION_HANDLE hSession, CK_FLAGS flags)
+{
+	P11_READY();
+	return core_session_cancel(hSession, flags);
 }
 
 /* ---- random ---- */

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "p11/p11.h"
 #include "p11/p11_lists.h"
+#include "crypto/crypto.h"
 
 #include <string.h>
 
@@ -17,7 +18,12 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 {
 	P11_READY();
 	P11_REQUIRE(pReserved == NULL);
-	return core_finalize();
+	CK_RV rv = core_finalize();
+	/* The algorithms fetched from OpenSSL go with the module's state, so
+	 * that an unload (dlclose) leaves nothing allocated behind. */
+	if (rv == CKR_OK)
+		pf_crypto_cleanup();
+	return rv;
 }
 
 CK_RV C_GetInfo(CK_INFO_PTR pInfo)

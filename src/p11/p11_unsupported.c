@@ -60,9 +60,7 @@ CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
 	return CKR_FUNCTION_NOT_PARALLEL;
 }
 
-/* ---- PKCS#11 3.0 ---- */
-CK_RV C_SessionCancel(CK_SESSION_HANDLE hSession, CK_FLAGS flags) { NOT_SUPPORTED(); }
-
+/* ---- PKCS#11 3.0 (C_SessionCancel is in p11_crypto.c) ---- */
 CK_RV C_MessageEncryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 { NOT_SUPPORTED(); }
 CK_RV C_EncryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,

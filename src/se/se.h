@@ -40,6 +40,32 @@ typedef enum se_item_kind {
 #define SE_ITEM_READABLE   0x4u /* item_read may return the value (identity values, extractable
                                    non-sensitive keys); everything else is write-only */
 
+/*
+ * The authenticated policy of an item: decided when the item is made, kept by
+ * the component with the item (sealed or MACed with it), and the only source
+ * of what the item may do at op_init. The core's object rows carry the same
+ * facts as attributes; the core compares them with item_policy() and refuses
+ * a row that disagrees (docs/architecture.md, "Object model").
+ */
+#define SE_SERVICE_NONE ((CK_ULONG)-1) /* plain key: no keyset, standard mechanisms only */
+#define SE_USE_SIGN    0x01u
+#define SE_USE_VERIFY  0x02u
+#define SE_USE_ENCRYPT 0x04u
+#define SE_USE_DECRYPT 0x08u
+#define SE_USE_ALL     (SE_USE_SIGN | SE_USE_VERIFY | SE_USE_ENCRYPT | SE_USE_DECRYPT)
+/* SO's choice, on the identity's hash item: ENC may encrypt the current value
+ * even when it no longer matches the provisioned hash. */
+#define SE_IDENTITY_ENCRYPT_CURRENT 0x01u
+#define SE_IDENTITY_FLAGS_ALL SE_IDENTITY_ENCRYPT_CURRENT
+
+typedef struct se_item_policy {
+	CK_ULONG service;        /* SE_SERVICE_NONE, CK_PORTFOLIO_SRV_AUTHENT or _ENCRYPT (keys) */
+	CK_ULONG key_index;      /* Kn for keyset keys, else 0 */
+	unsigned usage;          /* SE_USE_* (keys; 0 for identity items) */
+	CK_ULONG identity_id;    /* identity value/hash items: the /16/x/0/<id> they belong to */
+	unsigned identity_flags; /* SE_IDENTITY_* (identity hash items only) */
+} se_item_policy;
+
 /* What a backend reports about a token. */
 typedef struct se_token_info {
 	int initialized;         /* C_InitToken has been done */
@@ -72,7 +98,12 @@ typedef struct se_op_params {
 	size_t mac_len;           /* *_GENERAL output length; full length otherwise */
 	/* Portfolio mechanisms */
 	CK_ULONG source;          /* CKP_PORTFOLIO_SOURCE_* */
-	se_ref identity_ref;      /* SOURCE_TOKEN: SE_ITEM_IDENTITY_HASH (AUTH) or _VALUE (ENC) item */
+	/* SOURCE_TOKEN names the identity by id and by its items; the component checks
+	 * that each item it uses carries that identity_id in its policy. AUTH uses the
+	 * hash item; ENC the value item, checked against the hash item. 0: none. */
+	CK_ULONG identity_id;
+	se_ref identity_hash_ref;
+	se_ref identity_value_ref;
 	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
 } se_op_params;
@@ -117,10 +148,19 @@ typedef struct se_backend {
 	CK_RV (*login)(se_token *t, CK_USER_TYPE who, const uint8_t *pin, size_t pin_len);
 	CK_RV (*logout)(se_token *t);
 
-	/* Items (need a login). */
+	/* Items (need a login). pol is the item's policy (se_item_policy above),
+	 * kept with the item for its whole life; NULL only for items that need none
+	 * (it then reads back as service NONE, usage 0, identity 0). */
 	CK_RV (*item_put)(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
-	                  unsigned flags, se_ref *out);
-	CK_RV (*item_generate)(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out);
+	                  unsigned flags, const se_item_policy *pol, se_ref *out);
+	CK_RV (*item_generate)(se_token *t, se_item_kind kind, size_t len, unsigned flags,
+	                       const se_item_policy *pol, se_ref *out);
+	/* Usage may only shrink (CKA_SIGN -> FALSE...): growing it is CKR_ATTRIBUTE_READ_ONLY.
+	 * Optional until every backend has it (NULL: the core keeps usage fixed). */
+	CK_RV (*item_restrict)(se_token *t, se_ref ref, unsigned usage);
+	/* The authenticated policy, so the core can check its object row against it.
+	 * Optional until every backend has it (NULL: the core cannot check its rows). */
+	CK_RV (*item_policy)(se_token *t, se_ref ref, se_item_policy *out);
 	CK_RV (*item_replace)(se_token *t, se_ref ref, const uint8_t *value, size_t len); /* identity value rewrite */
 	/* Length-query convention: out == NULL sets *len. CKR_ATTRIBUTE_SENSITIVE if not READABLE. */
 	CK_RV (*item_read)(se_token *t, se_ref ref, uint8_t *out, size_t *len);

@@ -88,6 +88,17 @@ vcard_item *vcard_item_get(vcard_applet *a, uint8_t id)
 	return &a->items[id - 1];
 }
 
+vcard_item *vcard_logged_item(vcard_applet *a, uint8_t id, vcard_resp *r)
+{
+	vcard_item *it = vcard_item_get(a, id);
+
+	if (!a->so_logged && !a->user_logged)
+		r->sw = SW_SECURITY;
+	else if (it == NULL)
+		r->sw = SW_REF_NOT_FOUND;
+	return r->sw == SW_OK ? it : NULL;
+}
+
 static void put_sw(uint8_t *out, size_t *out_len, uint16_t sw)
 {
 	out[0] = (uint8_t)(sw >> 8);
@@ -153,6 +164,7 @@ static void dispatch(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_res
 	case 0xE4: vcard_cmd_delete(a, apdu, len, r); break;
 	case 0x70: vcard_cmd_sign(a, apdu, len, r); break;
 	case 0x72: vcard_cmd_encrypt(a, apdu, len, r); break;
+	case 0xDA: vcard_cmd_restrict(a, apdu, len, r); break;
 	default: r->sw = SW_INS_UNSUPPORTED; break;
 	}
 	if (r->sw != SW_OK) /* errors carry no data: nothing half-computed leaves the card */
@@ -247,6 +259,10 @@ void vcard_cmd_layout(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_re
 		memcpy(p, serial, strlen(serial));
 		p += 16;
 		r->len = (size_t)(p - r->data);
+		return;
+	}
+	if (apdu[2] == 0x02) {
+		vcard_cmd_policy(a, apdu, len, r);
 		return;
 	}
 	if (apdu[2] != 0x01) {

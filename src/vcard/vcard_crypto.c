@@ -1,7 +1,8 @@
 /*
  * vcard_crypto.c - PORTFOLIO SIGN / VERIFY and PORTFOLIO ENCRYPT / DECRYPT:
  * the Portfolio mechanisms of include/pkcs11/portfolio.h computed on the card
- * with OpenSSL EVP. One APDU each; nothing is kept between commands.
+ * with OpenSSL EVP. One APDU each; nothing is kept between commands. Each
+ * command first asks the key's policy (vcard_policy.c) whether it may run.
  */
 #include <string.h>
 
@@ -11,6 +12,7 @@
 #include <openssl/rand.h>
 
 #include "vcard/vcard.h"
+#include "util/bytes.h"
 #include "util/secure.h"
 
 #define SW_OK            0x9000
@@ -63,11 +65,54 @@ static int portfolio_mac(const vcard_item *key, const uint8_t *hash, const uint8
 	return ok;
 }
 
+/* The key item of a PORTFOLIO command, if the login, its kind and its policy
+ * allow the operation (service VCARD_SERVICE_*, use one VCARD_USE_* bit). */
+static uint16_t portfolio_key(vcard_applet *a, uint8_t item, uint8_t service, uint8_t use, const vcard_item **out)
+{
+	const vcard_item *key = vcard_item_get(a, item);
+	int kind_ok;
+
+	*out = NULL;
+	if (!a->user_logged)
+		return SW_SECURITY;
+	if (key == NULL)
+		return SW_REF_NOT_FOUND;
+	kind_ok = key->kind == VCARD_KIND_AES || (service == VCARD_SERVICE_AUTH && key->kind == VCARD_KIND_SECRET);
+	if (!kind_ok)
+		return SW_CONDITIONS;
+	*out = key;
+	return vcard_policy_key(key, service, use);
+}
+
+/* The hash a signature covers: a provisioned Identity hash item named with the
+ * identity it must belong to (identity-id(4) item(1)), or, to verify only, the
+ * hash itself (32 bytes). Advances *d / *n past it. */
+static uint16_t sign_hash(vcard_applet *a, int hash_given, const uint8_t **d, size_t *n, const uint8_t **hash)
+{
+	const vcard_item *id;
+	uint16_t sw;
+
+	if (*d == NULL || *n < (hash_given ? HASH_LEN : 5u))
+		return SW_BAD_DATA;
+	if (hash_given) {
+		*hash = *d;
+		*d += HASH_LEN;
+		*n -= HASH_LEN;
+		return SW_OK;
+	}
+	if ((sw = vcard_policy_identity(a, (*d)[4], VCARD_KIND_ID_HASH, pf_get_be32(*d), &id)) != SW_OK)
+		return sw;
+	*hash = id->value;
+	*d += 5;
+	*n -= 5;
+	return SW_OK;
+}
+
 void vcard_cmd_sign(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
 {
 	size_t n, chal_len, sig_len = 0, rest;
-	const uint8_t *d = vcard_data(apdu, len, &n), *hash, *chal;
-	const vcard_item *key = vcard_item_get(a, apdu[2]);
+	const uint8_t *d = vcard_data(apdu, len, &n), *hash = NULL, *chal;
+	const vcard_item *key;
 	int hash_given = (apdu[3] & 0x01) != 0, verify = (apdu[3] & 0x80) != 0;
 	uint8_t mac[32];
 
@@ -75,42 +120,17 @@ void vcard_cmd_sign(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp
 		r->sw = SW_WRONG_P1P2;
 		return;
 	}
-	if (!a->user_logged) {
-		r->sw = SW_SECURITY;
+	r->sw = portfolio_key(a, apdu[2], VCARD_SERVICE_AUTH, verify ? VCARD_USE_VERIFY : VCARD_USE_SIGN, &key);
+	if (r->sw != SW_OK)
+		return;
+	/* A signing key signs only what the SO provisioned: never a hash from the host. */
+	if (hash_given && !verify) {
+		r->sw = VCARD_SW_SOURCE;
 		return;
 	}
-	if (key == NULL) {
-		r->sw = SW_REF_NOT_FOUND;
+	if ((r->sw = sign_hash(a, hash_given, &d, &n, &hash)) != SW_OK)
 		return;
-	}
-	if (key->kind != VCARD_KIND_AES && key->kind != VCARD_KIND_SECRET) {
-		r->sw = SW_CONDITIONS;
-		return;
-	}
-	if (d == NULL || n < (hash_given ? HASH_LEN : 1) + 2) {
-		r->sw = SW_BAD_DATA;
-		return;
-	}
-	if (hash_given) {
-		hash = d;
-		d += HASH_LEN;
-		n -= HASH_LEN;
-	} else {
-		const vcard_item *id = vcard_item_get(a, d[0]);
-
-		if (id == NULL) {
-			r->sw = SW_REF_NOT_FOUND;
-			return;
-		}
-		if (id->kind != VCARD_KIND_ID_HASH) {
-			r->sw = SW_CONDITIONS;
-			return;
-		}
-		hash = id->value;
-		d += 1;
-		n -= 1;
-	}
-	chal_len = d[0];
+	chal_len = n > 0 ? d[0] : 0;
 	if (chal_len < 1 || chal_len > 64 || chal_len + 1 > n) {
 		r->sw = SW_BAD_DATA;
 		return;
@@ -187,12 +207,33 @@ done:
 	return ok;
 }
 
+/* The plaintext of an encryption from the token: the Identity value item named
+ * with its identity, and that identity's provisioned hash item (00: none).
+ * body: identity-id(4) value-item(1) hash-item(1). The value is encrypted only
+ * while it is the provisioned one, unless the SO flagged the identity. */
+static uint16_t identity_plaintext(vcard_applet *a, const uint8_t *body, size_t body_len, const vcard_item **value)
+{
+	const vcard_item *hash = NULL;
+	uint32_t id;
+	uint16_t sw;
+
+	*value = NULL;
+	if (body_len != 6)
+		return SW_BAD_DATA;
+	id = pf_get_be32(body);
+	if ((sw = vcard_policy_identity(a, body[4], VCARD_KIND_ID_VALUE, id, value)) != SW_OK)
+		return sw;
+	if (body[5] != 0 && (sw = vcard_policy_identity(a, body[5], VCARD_KIND_ID_HASH, id, &hash)) != SW_OK)
+		return sw;
+	return vcard_policy_current(*value, hash);
+}
+
 void vcard_cmd_encrypt(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r)
 {
 	uint8_t plain[256];
 	size_t n, chal_len, body_len, plain_len = 0, out_len = 0;
 	const uint8_t *d = vcard_data(apdu, len, &n), *chal, *body;
-	const vcard_item *key = vcard_item_get(a, apdu[2]);
+	const vcard_item *key, *value;
 	uint8_t mode = apdu[3] & 0x7F;
 	int from_identity = (apdu[3] & 0x80) != 0, gcm = mode == 0 || mode == 1, dec = mode & 1;
 
@@ -200,16 +241,12 @@ void vcard_cmd_encrypt(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_r
 		r->sw = SW_WRONG_P1P2;
 		return;
 	}
-	if (!a->user_logged) {
-		r->sw = SW_SECURITY;
+	r->sw = portfolio_key(a, apdu[2], VCARD_SERVICE_ENC, dec ? VCARD_USE_DECRYPT : VCARD_USE_ENCRYPT, &key);
+	if (r->sw != SW_OK)
 		return;
-	}
-	if (key == NULL) {
-		r->sw = SW_REF_NOT_FOUND;
-		return;
-	}
-	if (key->kind != VCARD_KIND_AES) {
-		r->sw = SW_CONDITIONS;
+	/* An encrypting key encrypts only an Identity value held here: never host data. */
+	if (!dec && !from_identity) {
+		r->sw = VCARD_SW_SOURCE;
 		return;
 	}
 	if (d == NULL || n < 2 || (chal_len = d[0]) < 1 || chal_len > 64 || chal_len + 1 > n) {
@@ -219,30 +256,12 @@ void vcard_cmd_encrypt(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_r
 	chal = d + 1;
 	body = chal + chal_len;
 	body_len = n - 1 - chal_len;
-	if (from_identity) {
-		const vcard_item *id = body_len == 1 ? vcard_item_get(a, body[0]) : NULL;
-
-		if (body_len != 1) {
-			r->sw = SW_BAD_DATA;
-			return;
-		}
-		if (id == NULL) {
-			r->sw = SW_REF_NOT_FOUND;
-			return;
-		}
-		if (id->kind != VCARD_KIND_ID_VALUE) {
-			r->sw = SW_CONDITIONS;
-			return;
-		}
-		body = id->value;
-		body_len = id->len;
-	}
 	if (!dec) {
-		if (body_len + chal_len > (gcm ? 211u : 207u)) {
-			r->sw = SW_WRONG_LENGTH;
+		if ((r->sw = identity_plaintext(a, body, body_len, &value)) != SW_OK)
 			return;
-		}
-		if (!encrypt(key, gcm, body, body_len, chal, chal_len, r->data, &out_len))
+		if (value->len + chal_len > (gcm ? 211u : 207u))
+			r->sw = SW_WRONG_LENGTH;
+		else if (!encrypt(key, gcm, value->value, value->len, chal, chal_len, r->data, &out_len))
 			r->sw = SW_INTERNAL;
 		else
 			r->len = out_len;

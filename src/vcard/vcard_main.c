@@ -105,62 +105,55 @@ static void usage(void)
 	                "                       [--keys-file PATH] [--retries N] [--fault-file PATH]\n");
 }
 
-int main(int argc, char **argv)
+typedef struct vcard_options {
+	const char *host, *keys_path, *aid_hex, *fault_path;
+	unsigned long port, instance, retries;
+} vcard_options;
+
+/* 1 when val is a whole decimal number below limit (and above 0 if positive). */
+static int number(const char *val, unsigned long limit, int positive, unsigned long *out)
 {
-	const char *host = "127.0.0.1", *keys_path = NULL, *aid_hex = DEFAULT_AID;
-	unsigned long port = 35963, instance = 0, retries = 100;
-	static vcard_applet applet;
-	static vpcd_faults faults;
-	scp03_keys keys;
-	uint8_t aid[16];
-	size_t aid_len = 0;
-	unsigned long failures = 0;
-	struct sigaction sa;
-	int i, rc = 0;
+	char *end = NULL;
 
-	for (i = 1; i < argc; i++) {
-		const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		char *end = NULL;
+	errno = 0;
+	*out = strtoul(val, &end, 10);
+	return errno == 0 && *end == '\0' && *out < limit && (!positive || *out > 0);
+}
 
-		if (val == NULL) {
-			usage();
-			return 2;
-		}
-		i++;
-		errno = 0;
+static int parse_options(int argc, char **argv, vcard_options *o)
+{
+	int i;
+
+	*o = (vcard_options){"127.0.0.1", NULL, DEFAULT_AID, NULL, 35963, 0, 100};
+	for (i = 1; i + 1 < argc; i += 2) {
+		const char *opt = argv[i], *val = argv[i + 1];
+		int ok = 1;
+
 		if (strcmp(opt, "--host") == 0)
-			host = val;
-		else if (strcmp(opt, "--port") == 0 && ((port = strtoul(val, &end, 10)), *end == '\0') && port > 0 && port < 65536)
-			;
-		else if (strcmp(opt, "--instance") == 0 && ((instance = strtoul(val, &end, 10)), *end == '\0') && instance < 65536)
-			;
-		else if (strcmp(opt, "--retries") == 0 && ((retries = strtoul(val, &end, 10)), *end == '\0') && retries < 100000)
-			;
+			o->host = val;
+		else if (strcmp(opt, "--port") == 0)
+			ok = number(val, 65536, 1, &o->port);
+		else if (strcmp(opt, "--instance") == 0)
+			ok = number(val, 65536, 0, &o->instance);
+		else if (strcmp(opt, "--retries") == 0)
+			ok = number(val, 100000, 0, &o->retries);
 		else if (strcmp(opt, "--aid") == 0)
-			aid_hex = val;
+			o->aid_hex = val;
 		else if (strcmp(opt, "--keys-file") == 0)
-			keys_path = val;
+			o->keys_path = val;
 		else if (strcmp(opt, "--fault-file") == 0)
-			faults.path = val;
-		else {
-			usage();
-			return 2;
-		}
+			o->fault_path = val;
+		else
+			ok = 0;
+		if (!ok)
+			return 0;
 	}
-	if (!parse_hex(aid_hex, aid, sizeof(aid), &aid_len) || aid_len < 5) {
-		fprintf(stderr, "portfolio-vcard: bad AID\n");
-		return 2;
-	}
-	if (!load_keys(keys_path, &keys)) {
-		fprintf(stderr, "portfolio-vcard: bad or missing keys (kvn:enc:mac:dek in hex)\n");
-		return 2;
-	}
-	if (vcard_applet_init(&applet, &keys, aid, aid_len, (uint16_t)instance) != 0) {
-		pf_wipe(&keys, sizeof(keys));
-		fprintf(stderr, "portfolio-vcard: cannot initialise the applet\n");
-		return 1;
-	}
-	pf_wipe(&keys, sizeof(keys));
+	return i == argc; /* an option without its value is an error too */
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -171,17 +164,21 @@ int main(int argc, char **argv)
 	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
 
-	/* Connect, serve, and reconnect when vpcd goes away; give up after `retries`
-	 * consecutive failed connection attempts (100 ms apart). */
+/* Connect, serve, and reconnect when vpcd goes away; give up after `retries`
+ * consecutive failed connection attempts (100 ms apart). Returns the exit status. */
+static int serve(vcard_applet *applet, const vcard_options *o, vpcd_faults *faults)
+{
+	unsigned long failures = 0;
+
 	while (!stop_flag) {
 		int fd, r;
 
 		if (removed_flag && blank_flag) {
-			if (vcard_applet_erase(&applet) != 0) {
+			if (vcard_applet_erase(applet) != 0) {
 				fprintf(stderr, "portfolio-vcard: cannot erase the applet\n");
-				rc = 1;
-				break;
+				return 1;
 			}
 			fprintf(stderr, "portfolio-vcard: blank card\n");
 			sleep_ms(300); /* out long enough for pcscd to see it */
@@ -191,31 +188,63 @@ int main(int argc, char **argv)
 			sleep_ms(100);
 			continue;
 		}
-		fd = vpcd_connect(host, (uint16_t)port);
+		fd = vpcd_connect(o->host, (uint16_t)o->port);
 		if (fd < 0) {
 			if (errno == EPERM || errno == EINVAL) {
-				fprintf(stderr, "portfolio-vcard: %s is not a loopback address\n", host);
-				rc = 2;
-				break;
+				fprintf(stderr, "portfolio-vcard: %s is not a loopback address\n", o->host);
+				return 2;
 			}
-			if (++failures > retries) {
-				fprintf(stderr, "portfolio-vcard: cannot reach vpcd at %s:%lu\n", host, port);
-				rc = 1;
-				break;
+			if (++failures > o->retries) {
+				fprintf(stderr, "portfolio-vcard: cannot reach vpcd at %s:%lu\n", o->host, o->port);
+				return 1;
 			}
 			sleep_ms(100);
 			continue;
 		}
 		failures = 0;
-		fprintf(stderr, "portfolio-vcard: card inserted (vpcd %s:%lu)\n", host, port);
-		r = vpcd_serve(fd, &applet, &stop_flag, &removed_flag, &faults);
+		fprintf(stderr, "portfolio-vcard: card inserted (vpcd %s:%lu)\n", o->host, o->port);
+		r = vpcd_serve(fd, applet, &stop_flag, &removed_flag, faults);
 		close(fd);
-		vcard_applet_reset(&applet);
+		vcard_applet_reset(applet);
 		fprintf(stderr, "portfolio-vcard: card %s\n", stop_flag ? "stopping" : removed_flag ? "removed" :
 		        r == 0 ? "disconnected by vpcd" : "connection error");
 		if (!stop_flag && !removed_flag)
 			sleep_ms(100);
 	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static vcard_applet applet;
+	static vpcd_faults faults;
+	vcard_options o;
+	scp03_keys keys;
+	uint8_t aid[16];
+	size_t aid_len = 0;
+	int rc;
+
+	if (!parse_options(argc, argv, &o)) {
+		usage();
+		return 2;
+	}
+	faults.path = o.fault_path;
+	if (!parse_hex(o.aid_hex, aid, sizeof(aid), &aid_len) || aid_len < 5) {
+		fprintf(stderr, "portfolio-vcard: bad AID\n");
+		return 2;
+	}
+	if (!load_keys(o.keys_path, &keys)) {
+		fprintf(stderr, "portfolio-vcard: bad or missing keys (kvn:enc:mac:dek in hex)\n");
+		return 2;
+	}
+	if (vcard_applet_init(&applet, &keys, aid, aid_len, (uint16_t)o.instance) != 0) {
+		pf_wipe(&keys, sizeof(keys));
+		fprintf(stderr, "portfolio-vcard: cannot initialise the applet\n");
+		return 1;
+	}
+	pf_wipe(&keys, sizeof(keys));
+	install_signals();
+	rc = serve(&applet, &o, &faults);
 	vcard_applet_wipe(&applet);
 	pf_wipe(&faults, sizeof(faults));
 	return rc;

@@ -194,6 +194,36 @@ static CK_OBJECT_HANDLE make_key(module *m, long service, CK_BBOOL sign, CK_BBOO
 	return h;
 }
 
+/* The SO provisions Identity 1 (32 bytes, the value and its hash): device keys
+ * sign and encrypt only SOURCE_TOKEN identities. Leaves the user logged in. */
+static void provision_identity(module *m)
+{
+	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
+	CK_BBOOL yes = CK_TRUE;
+	CK_ULONG id = 1;
+	CK_BYTE value[32];
+	CK_ATTRIBUTE t[] = {
+		{ CKA_CLASS, &cls, sizeof cls },
+		{ CKA_TOKEN, &yes, sizeof yes },
+		{ CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof id },
+		{ CKA_VALUE, value, sizeof value },
+	};
+	CK_OBJECT_HANDLE h;
+	CK_RV rv;
+
+	memset(value, 0xA5, sizeof value);
+	m->f->C_Logout(m->admin);
+	rv = m->f->C_Login(m->admin, CKU_SO, (CK_UTF8CHAR_PTR)so_pin, strlen(so_pin));
+	if (rv == CKR_OK)
+		rv = m->f->C_CreateObject(m->admin, t, 4, &h);
+	if (rv != CKR_OK)
+		die_rv("provisioning Identity 1", rv);
+	m->f->C_Logout(m->admin);
+	rv = m->f->C_Login(m->admin, CKU_USER, (CK_UTF8CHAR_PTR)user_pin, strlen(user_pin));
+	if (rv != CKR_OK)
+		die_rv("C_Login(USER)", rv);
+}
+
 static void setup_module(module *m, const char *name, const char *path, int is_portfolio)
 {
 	memset(m, 0, sizeof *m);
@@ -201,6 +231,8 @@ static void setup_module(module *m, const char *name, const char *path, int is_p
 	m->is_portfolio = is_portfolio;
 	load_module(m, path);
 	make_token(m);
+	if (is_portfolio)
+		provision_identity(m); /* first: the logins in it end the handles of private objects */
 	m->aes = make_key(m, -1, CK_TRUE, CK_TRUE);
 	if (is_portfolio) {
 		m->pf_auth = make_key(m, (long)CK_PORTFOLIO_SRV_AUTHENT, CK_TRUE, CK_FALSE);
@@ -262,17 +294,17 @@ __attribute__((noinline)) static CK_RV one_pkcs11_op(module *m, CK_SESSION_HANDL
 		rv = m->f->C_EncryptInit(s, &mech, m->aes);
 		return rv != CKR_OK ? rv : m->f->C_Encrypt(s, (CK_BYTE_PTR)msg, MSG_LEN, out, &out_len);
 	case OP_PF_AUTH:
-		/* CMAC input = SHA-256(Identity) (32, given) || challenge (16) = 48 bytes */
-		pp = (CK_PORTFOLIO_PARAMS){ CKP_PORTFOLIO_SOURCE_HASH, 0, challenge, sizeof challenge };
+		/* CMAC input = provisioned SHA-256(Identity 1) (32) || challenge (16) = 48 bytes */
+		pp = (CK_PORTFOLIO_PARAMS){ CKP_PORTFOLIO_SOURCE_TOKEN, 1, challenge, sizeof challenge };
 		mech = (CK_MECHANISM){ CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof pp };
 		rv = m->f->C_SignInit(s, &mech, m->pf_auth);
-		return rv != CKR_OK ? rv : m->f->C_Sign(s, (CK_BYTE_PTR)msg, 32, out, &out_len);
+		return rv != CKR_OK ? rv : m->f->C_Sign(s, NULL, 0, out, &out_len);
 	case OP_PF_ENC:
-		/* GCM plaintext = data (32) || challenge (16) = 48 bytes; the module makes the IV */
-		pp = (CK_PORTFOLIO_PARAMS){ CKP_PORTFOLIO_SOURCE_DATA, 0, challenge, sizeof challenge };
+		/* GCM plaintext = Identity 1 (32) || challenge (16) = 48 bytes; the module makes the IV */
+		pp = (CK_PORTFOLIO_PARAMS){ CKP_PORTFOLIO_SOURCE_TOKEN, 1, challenge, sizeof challenge };
 		mech = (CK_MECHANISM){ CKM_PORTFOLIO_ENC_GCM, &pp, sizeof pp };
 		rv = m->f->C_EncryptInit(s, &mech, m->pf_enc);
-		return rv != CKR_OK ? rv : m->f->C_Encrypt(s, (CK_BYTE_PTR)msg, 32, out, &out_len);
+		return rv != CKR_OK ? rv : m->f->C_Encrypt(s, NULL, 0, out, &out_len);
 	case OP_OPENSSL_CMAC:
 	case OP_OPENSSL_CMAC_KEPT:
 		break;

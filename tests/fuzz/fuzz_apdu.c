@@ -18,7 +18,9 @@
  *   0  a fresh card, nothing selected, no channel;
  *   1  a blank card (no token), channel open at the full security level;
  *   2  a card with a token, SO PIN "so-pin", user PIN "1234", the user logged
- *      in, an AES-128 key (item 1, exclusive) and an identity hash (item 2);
+ *      in, an AUTH key (item 1), identity 0's hash (item 2), identity 1's
+ *      value and hash (items 3, 4) and an ENC key (item 5), each with its
+ *      policy (vcard_rig.h);
  *   3  a host session opened against the card, one command wrapped: the rest
  *      of the input is R-APDUs for scp03_host_unwrap.
  * Card modes then read records: ctl, len, len bytes. ctl & 3: 0 raw C-APDU,

@@ -92,7 +92,11 @@ static void seal_round_trip(const uint8_t *d, size_t n)
 {
 	if (n < 2)
 		return;
-	emu_item it = {.ref = 9, .kind = (se_item_kind)(1 + d[0] % 4), .flags = d[1] & 7u};
+	emu_item it = {.ref = 9, .kind = (se_item_kind)(1 + d[0] % 4), .flags = d[1] & 7u,
+	               .pol = {.service = SE_SERVICE_NONE, .identity_id = d[1] >> 3}};
+	if (it.kind == SE_ITEM_AES_KEY || it.kind == SE_ITEM_GENERIC_SECRET)
+		it.pol = (se_item_policy){.service = d[1] >> 7 ? CK_PORTFOLIO_SRV_AUTHENT : SE_SERVICE_NONE,
+		                          .usage = (d[1] >> 3) & SE_USE_ALL};
 	unsigned salt = d[0];
 	d += 2;
 	n -= 2;
@@ -106,6 +110,8 @@ static void seal_round_trip(const uint8_t *d, size_t n)
 	emu_item out;
 	FZ_CHECK(emu_item_unseal(KEY, 5, 9, row, row_len, &out) == CKR_OK);
 	FZ_CHECK(out.kind == it.kind && out.flags == it.flags && out.len == n);
+	FZ_CHECK(out.pol.service == it.pol.service && out.pol.usage == it.pol.usage &&
+	         out.pol.identity_id == it.pol.identity_id);
 	FZ_CHECK(n == 0 || memcmp(out.value, d, n) == 0);
 	free(out.value);
 	/* Another instance or ref, or one flipped bit: refused. */

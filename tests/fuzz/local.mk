@@ -16,6 +16,7 @@ FUZZ_HARNESSES += tests/fuzz/fuzz_records
 FUZZ_HARNESSES += tests/fuzz/fuzz_text
 FUZZ_HARNESSES += tests/fuzz/fuzz_lwm2m
 FUZZ_HARNESSES += tests/fuzz/fuzz_apdu
+FUZZ_HARNESSES += tests/fuzz/fuzz_sms
 
 check_PROGRAMS += $(FUZZ_HARNESSES)
 TESTS += $(FUZZ_HARNESSES)

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "se/pcsc/scp03_internal.h"
 #include "util/log.h"
 
@@ -77,32 +79,27 @@ uint16_t vcard_rig_command(vcard_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, co
                            int le)
 {
 	uint8_t apdu[SCP03_MAX_APDU], plain[SCP03_MAX_RAPDU];
-	size_t n = 4, pn;
+	size_t n, pn;
 
 	FZ_CHECK(dn <= 255);
-	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
-	if (dn > 0) {
-		apdu[n++] = (uint8_t)dn;
-		memcpy(apdu + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		apdu[n++] = 0x00;
+	n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le);
 	return vcard_rig_wrapped(r, apdu, n, plain, &pn);
 }
 
-uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t *value, size_t len)
+uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
+                            const uint8_t *value, size_t len)
 {
-	uint8_t data[2 + 160];
+	uint8_t data[2 + VCARD_POLICY_LEN + 160], *v = data + 2 + VCARD_POLICY_LEN;
 	size_t padded;
 
 	FZ_CHECK(len < 160);
 	data[0] = flags;
 	data[1] = (uint8_t)len;
-	memcpy(data + 2, value, len);
-	padded = scp03_pad(data + 2, len);
-	FZ_CHECK(scp03_dek_encrypt(vcard_rig_keys.dek, data + 2, padded, data + 2) == SCP03_OK);
-	return vcard_rig_command(r, 0xD8, 0, kind, data, 2 + padded, 1);
+	memcpy(data + 2, pol, VCARD_POLICY_LEN);
+	memcpy(v, value, len);
+	padded = scp03_pad(v, len);
+	FZ_CHECK(scp03_dek_encrypt(vcard_rig_keys.dek, v, padded, v) == SCP03_OK);
+	return vcard_rig_command(r, 0xD8, 0, kind, data, 2 + VCARD_POLICY_LEN + padded, 1);
 }
 
 uint16_t vcard_rig_verify(vcard_rig *r, uint8_t p2, const char *pin)
@@ -110,11 +107,36 @@ uint16_t vcard_rig_verify(vcard_rig *r, uint8_t p2, const char *pin)
 	return vcard_rig_command(r, 0x20, 0, p2, (const uint8_t *)pin, strlen(pin), 0);
 }
 
+/* The user-logged-in card with its items: an AUTH key that signs and verifies
+ * (item 1), identity 0's hash (item 2), identity 1's value (item 3) and its
+ * SHA-256 (item 4), an ENC key that encrypts and decrypts (item 5). */
+static void provision(vcard_rig *ready)
+{
+	uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
+	                   0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
+	static const uint8_t auth_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_AUTH, VCARD_USE_SIGN | VCARD_USE_VERIFY};
+	static const uint8_t identity0[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE};
+	static const uint8_t identity1[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	static const uint8_t enc_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_ENC, VCARD_USE_ENCRYPT | VCARD_USE_DECRYPT};
+	uint8_t hash[32];
+
+	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, auth_key, aes, sizeof(aes)) ==
+	         0x9000);
+	FZ_CHECK(vcard_rig_verify(ready, 0x82, VCARD_RIG_SO_PIN) == 0x9000);
+	memset(hash, 0xa5, sizeof(hash));
+	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_ID_HASH, 0, identity0, hash, sizeof(hash)) == 0x9000);
+	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_ID_VALUE, 0, identity1, (const uint8_t *)VCARD_RIG_ID1_VALUE,
+	                            sizeof VCARD_RIG_ID1_VALUE - 1) == 0x9000);
+	FZ_CHECK(EVP_Digest(VCARD_RIG_ID1_VALUE, sizeof VCARD_RIG_ID1_VALUE - 1, hash, NULL, EVP_sha256(), NULL) == 1);
+	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_ID_HASH, 0, identity1, hash, sizeof(hash)) == 0x9000);
+	FZ_CHECK(vcard_rig_verify(ready, 0x81, VCARD_RIG_USER_PIN) == 0x9000);
+	aes[0] ^= 1; /* keyset keys are exclusive */
+	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, enc_key, aes, sizeof(aes)) == 0x9000);
+}
+
 void vcard_rig_build(vcard_rig_states *out)
 {
-	static const uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-	                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-	uint8_t data[64], hash[32];
+	uint8_t data[64];
 	vcard_rig *ready = &out->ready;
 	const size_t so_len = sizeof VCARD_RIG_SO_PIN - 1;
 
@@ -138,9 +160,5 @@ void vcard_rig_build(vcard_rig_states *out)
 	FZ_CHECK(vcard_rig_command(ready, 0x2C, 0, 0x81, (const uint8_t *)VCARD_RIG_USER_PIN,
 	                           sizeof VCARD_RIG_USER_PIN - 1, 0) == 0x9000);
 	FZ_CHECK(vcard_rig_verify(ready, 0x81, VCARD_RIG_USER_PIN) == 0x9000);
-	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, aes, sizeof(aes)) == 0x9000);
-	FZ_CHECK(vcard_rig_verify(ready, 0x82, VCARD_RIG_SO_PIN) == 0x9000);
-	memset(hash, 0xa5, sizeof(hash));
-	FZ_CHECK(vcard_rig_put_item(ready, VCARD_KIND_ID_HASH, 0, hash, sizeof(hash)) == 0x9000);
-	FZ_CHECK(vcard_rig_verify(ready, 0x81, VCARD_RIG_USER_PIN) == 0x9000);
+	provision(ready);
 }

@@ -22,6 +22,16 @@
 
 #define VCARD_RIG_SO_PIN "so-pin"
 #define VCARD_RIG_USER_PIN "1234"
+#define VCARD_RIG_ID1_VALUE "urn:fuzz"
+
+/* The items of the ready card (vcard_rig.c, provision). */
+enum {
+	VCARD_RIG_AUTH_KEY = 1,  /* AUTH, sign + verify, exclusive AES-128 */
+	VCARD_RIG_ID0_HASH = 2,  /* identity 0's hash (no value) */
+	VCARD_RIG_ID1_VALUE_ITEM = 3, /* identity 1's value, VCARD_RIG_ID1_VALUE */
+	VCARD_RIG_ID1_HASH = 4,  /* identity 1's hash: SHA-256 of its value */
+	VCARD_RIG_ENC_KEY = 5,   /* ENC, encrypt + decrypt, exclusive AES-128 */
+};
 
 typedef struct vcard_rig {
 	vcard_applet card;
@@ -32,8 +42,8 @@ typedef struct vcard_rig {
 typedef struct vcard_rig_states {
 	vcard_rig fresh;      /* nothing selected, no channel */
 	vcard_rig blank_open; /* no token, channel open at the full security level */
-	vcard_rig ready;      /* token, SO and user PINs, the user logged in; item 1 an
-	                         exclusive AES-128 key, item 2 an identity hash */
+	vcard_rig ready;      /* token, SO and user PINs, the user logged in; the
+	                         items VCARD_RIG_AUTH_KEY..VCARD_RIG_ENC_KEY */
 } vcard_rig_states;
 
 extern const scp03_keys vcard_rig_keys;
@@ -49,8 +59,10 @@ uint16_t vcard_rig_wrapped(vcard_rig *r, const uint8_t *apdu, size_t len, uint8_
 /* A protected proprietary command (CLA 80), data d of dn bytes (0..255), with Le if le. */
 uint16_t vcard_rig_command(vcard_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn,
                            int le);
-/* PUT of an item of the given kind and flags, its value DEK-wrapped as the applet expects (len <= 160). */
-uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t *value, size_t len);
+/* PUT of an item of the given kind and flags with its policy block (docs/apdu.md),
+ * its value DEK-wrapped as the applet expects (len < 160). */
+uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
+                            const uint8_t *value, size_t len);
 /* VERIFY of the SO (0x82) or user (0x81) PIN. */
 uint16_t vcard_rig_verify(vcard_rig *r, uint8_t p2, const char *pin);
 

@@ -13,8 +13,13 @@ if p11 --token-label interop --login --pin "wrong-pin-000" --list-objects >/dev/
 	fail "login with a wrong PIN succeeded"
 fi
 
-# Key generation
-p11 "${login[@]}" --keygen --key-type AES:16 --id 01 --label gen-aes >/dev/null
+# Key generation. pkcs11-tool asks for CKA_PRIVATE = FALSE unless told
+# --private; every object here is private, so that is refused, not overridden.
+if out="$(p11 "${login[@]}" --keygen --key-type AES:16 --id 02 --label public-aes 2>&1)"; then
+	fail "a key with CKA_PRIVATE = FALSE was generated"
+fi
+echo "$out" | grep -q CKR_ATTRIBUTE_VALUE_INVALID || fail "CKA_PRIVATE = FALSE: $out"
+p11 "${login[@]}" --keygen --key-type AES:16 --id 01 --label gen-aes --private >/dev/null
 objs="$(p11 "${login[@]}" --list-objects 2>/dev/null)"
 echo "$objs"
 echo "$objs" | grep -q 'Secret Key Object; AES length 16' || fail "generated AES key not listed"
@@ -46,7 +51,7 @@ pt=6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce
 ct=7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b273bed6b8e3c1743b7116e69e222295163ff1caa1681fac09120eca307586e1a7
 unhex "$key" > "$PF_TMP/key.bin"
 unhex "$pt" > "$PF_TMP/kat.pt"
-p11 "${login[@]}" --write-object "$PF_TMP/key.bin" --type secrkey --key-type AES:16 \
+p11 "${login[@]}" --write-object "$PF_TMP/key.bin" --type secrkey --key-type AES:16 --private \
 	--id 02 --label sp800-38a >/dev/null
 p11 "${login[@]}" --encrypt -m AES-CBC --iv "$iv" --id 02 \
 	--input-file "$PF_TMP/kat.pt" --output-file "$PF_TMP/kat.ct" 2>/dev/null

@@ -42,6 +42,8 @@ from PyKCS11 import (CKA_CLASS, CKA_DECRYPT, CKA_ENCRYPT, CKA_KEY_TYPE, CKA_LABE
                      CKR_MECHANISM_PARAM_INVALID, CKU_SO, CKU_USER, PyKCS11Error)
 
 # ---- portfolio.h, restated (the values are the contract) ----------------
+CKR_ACTION_PROHIBITED = 0x0000001B  # PKCS#11 3.0; not in every PyKCS11
+
 CKM_VENDOR_DEFINED = 0x80000000
 CKO_VENDOR_DEFINED = 0x80000000
 CKA_VENDOR_DEFINED = 0x80000000
@@ -166,21 +168,29 @@ def portfolio_key(session, label, value, service, index, use):
                                (CKA_PORTFOLIO_KEY_INDEX, ulong(index))])
 
 
+def final_only(session, init, final, key, mech):
+    """An operation on what the token holds (SOURCE_TOKEN): no data, so Init +
+    Final (PyKCS11's one-shot calls refuse empty data before the module is
+    even called); a length query, then the call."""
+    rv = init(session.session, mech.to_native(), key)
+    if rv != PyKCS11.CKR_OK:
+        raise PyKCS11.PyKCS11Error(rv)
+    out = PyKCS11.ckbytelist()
+    for _ in range(2):
+        rv = final(session.session, out)
+        if rv != PyKCS11.CKR_OK:
+            raise PyKCS11.PyKCS11Error(rv)
+    return bytes(out)
+
+
 def sign_token_source(session, key, mech):
-    """Device-side signature with the Identity held by the token: the data is
-    empty, so use C_SignInit + C_SignFinal (PyKCS11's one-shot sign() refuses
-    empty data before the module is even called)."""
-    rv = session.lib.C_SignInit(session.session, mech.to_native(), key)
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    sig = PyKCS11.ckbytelist()
-    rv = session.lib.C_SignFinal(session.session, sig)  # length query
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    rv = session.lib.C_SignFinal(session.session, sig)
-    if rv != PyKCS11.CKR_OK:
-        raise PyKCS11.PyKCS11Error(rv)
-    return bytes(sig)
+    """Device-side signature with the Identity held by the token."""
+    return final_only(session, session.lib.C_SignInit, session.lib.C_SignFinal, key, mech)
+
+
+def encrypt_token_source(session, key, mech):
+    """Device-side encryption of the Identity held by the token."""
+    return final_only(session, session.lib.C_EncryptInit, session.lib.C_EncryptFinal, key, mech)
 
 
 def main():
@@ -236,16 +246,29 @@ def run(mod, tmp):
     tag = bytes(srv.sign(plain_key, RFC4493_M40, PyKCS11.Mechanism(CKM_AES_CMAC, None)))
     check(tag == RFC4493_T40, "CKM_AES_CMAC over 40 bytes = RFC 4493 example 3")
 
+    # ---- the SO provisions Identity 3 (value and hash) on the device -------
+    # Device keys sign and encrypt only the provisioned identity (SOURCE_TOKEN).
+    dev.logout()
+    dev.login(SO_PIN, CKU_SO)
+    dev.createObject([(CKA_CLASS, CKO_PORTFOLIO_IDENTITY), (CKA_TOKEN, True),
+                      (CKA_PORTFOLIO_IDENTITY_ID, ulong(3)), (CKA_VALUE, identity)])
+    dev.logout()
+    dev.login(USER_PIN, CKU_USER)
+    # Handles of private objects die at logout (PKCS#11): find the keys again.
+    dev_auth = dev.findObjects([(CKA_LABEL, "auth-k0")])[0]
+    dev_enc = dev.findObjects([(CKA_LABEL, "enc-k0")])[0]
+
     # ---- AUTH: device signs, server verifies ------------------------------
     challenge = bytes.fromhex("0002345178") + os.urandom(11)
-    p_data = PortfolioParams(SOURCE_DATA, 0, challenge)
-    sig = bytes(dev.sign(dev_auth, identity, p_data.mechanism(CKM_PORTFOLIO_AUTH_CMAC)))
+    p_token = PortfolioParams(SOURCE_TOKEN, 3, challenge)
+    sig = sign_token_source(dev, dev_auth, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC))
     expected = cmac_aes(k_auth, identity_hash + challenge)
     check(len(sig) == 16, "AUTH_CMAC signature is 16 bytes")
     check(sig == expected, "AUTH_CMAC = AES-CMAC(K, SHA-256(Identity) || Challenge) [cryptography]")
     check(sig == openssl_cmac(k_auth, identity_hash + challenge, tmp),
           "AUTH_CMAC = AES-CMAC(K, SHA-256(Identity) || Challenge) [openssl]")
 
+    p_data = PortfolioParams(SOURCE_DATA, 0, challenge)
     p_hash = PortfolioParams(SOURCE_HASH, 0, challenge)
     check(srv.verify(srv_auth, identity_hash, sig, p_hash.mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
           "server verifies the device signature (SOURCE_HASH)")
@@ -259,9 +282,15 @@ def run(mod, tmp):
           "server rejects the signature under another challenge")
 
     # Parameter and key-rule errors.
+    expect_error(CKR_KEY_FUNCTION_NOT_PERMITTED,
+                 lambda: dev.sign(dev_auth, b"urn:imei:000000000000000", p_data.mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
+                 "a device key signs no identity string the caller brings (SOURCE_DATA)")
+    expect_error(CKR_KEY_FUNCTION_NOT_PERMITTED,
+                 lambda: dev.sign(dev_auth, identity_hash, p_hash.mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
+                 "a device key signs no hash the caller brings (SOURCE_HASH)")
     expect_error(CKR_MECHANISM_PARAM_INVALID,
-                 lambda: dev.sign(dev_auth, identity,
-                                  PortfolioParams(SOURCE_DATA, 0, b"x" * 65).mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
+                 lambda: sign_token_source(dev, dev_auth,
+                                           PortfolioParams(SOURCE_TOKEN, 3, b"x" * 65).mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
                  "65-byte challenge refused")
     expect_error(CKR_MECHANISM_PARAM_INVALID,
                  lambda: dev.sign(dev_auth, identity,
@@ -271,47 +300,31 @@ def run(mod, tmp):
                  lambda: dev.sign(dev_auth, identity, PyKCS11.Mechanism(CKM_AES_CMAC, None)),
                  "standard CKM_AES_CMAC refuses a Portfolio key")
     expect_error(CKR_KEY_FUNCTION_NOT_PERMITTED,
-                 lambda: dev.sign(dev_enc, identity, p_data.mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
+                 lambda: sign_token_source(dev, dev_enc, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
                  "AUTH_CMAC refuses a key of the encryption keyset")
-
-    # ---- AUTH with the Identity held by the token --------------------------
-    dev.logout()
-    dev.login(SO_PIN, CKU_SO)
-    dev.createObject([(CKA_CLASS, CKO_PORTFOLIO_IDENTITY), (CKA_TOKEN, True),
-                      (CKA_PORTFOLIO_IDENTITY_ID, ulong(3)), (CKA_VALUE, identity)])
-    dev.logout()
-    dev.login(USER_PIN, CKU_USER)
-    # Handles of private objects die at logout (PKCS#11): find the keys again.
-    dev_auth = dev.findObjects([(CKA_LABEL, "auth-k0")])[0]
-    dev_enc = dev.findObjects([(CKA_LABEL, "enc-k0")])[0]
-    p_token = PortfolioParams(SOURCE_TOKEN, 3, challenge)
-    sig_tok = sign_token_source(dev, dev_auth, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC))
-    check(sig_tok == expected, "AUTH_CMAC with SOURCE_TOKEN uses the provisioned hash")
-    ident = dev.findObjects([(CKA_CLASS, CKO_PORTFOLIO_IDENTITY), (CKA_PORTFOLIO_IDENTITY_ID, ulong(3))])
-    check(len(ident) == 1, "the Identity object is found by its instance id")
-    if ident:
-        # An LwM2M WRITE of the Identity string must not change its hash.
-        dev.setAttributeValue(ident[0], [(CKA_VALUE, b"urn:imei:000000000000000")])
-        again = sign_token_source(dev, dev_auth, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC))
-        check(again == expected, "rewriting the Identity value leaves the provisioned hash")
+    expect_error(CKR_KEY_FUNCTION_NOT_PERMITTED,
+                 lambda: srv.sign(srv_auth, identity_hash, p_hash.mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
+                 "a verify-only server copy does not sign")
     expect_error(CKR_MECHANISM_PARAM_INVALID,
                  lambda: sign_token_source(dev, dev_auth,
-                                  PortfolioParams(SOURCE_TOKEN, 4, challenge).mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
+                                           PortfolioParams(SOURCE_TOKEN, 4, challenge).mechanism(CKM_PORTFOLIO_AUTH_CMAC)),
                  "SOURCE_TOKEN with an unknown Identity instance refused")
 
-    # ---- ENC (AEAD form): device encrypts, server decrypts -----------------
-    data = b"AuthData for the server: " + os.urandom(23)
+    # ---- ENC (AEAD form): device encrypts its identity, server decrypts ------
     p_enc = PortfolioParams(SOURCE_DATA, 0, challenge)
-    blob = bytes(dev.encrypt(dev_enc, data, p_enc.mechanism(CKM_PORTFOLIO_ENC_GCM)))
-    check(len(blob) == 12 + len(data) + len(challenge) + 16, "ENC_GCM output is IV || C || TAG")
+    expect_error(CKR_KEY_FUNCTION_NOT_PERMITTED,
+                 lambda: dev.encrypt(dev_enc, b"chosen plaintext", p_enc.mechanism(CKM_PORTFOLIO_ENC_GCM)),
+                 "a device key encrypts no data the caller brings (SOURCE_DATA)")
+    blob = encrypt_token_source(dev, dev_enc, p_token.mechanism(CKM_PORTFOLIO_ENC_GCM))
+    check(len(blob) == 12 + len(identity) + len(challenge) + 16, "ENC_GCM output is IV || C || TAG")
     try:
         opened = AESGCM(k_enc).decrypt(blob[:12], blob[12:], None)
     except Exception:  # noqa: BLE001 - any failure is a failed check
         opened = None
-    check(opened == data + challenge, "ENC_GCM opens with AES-GCM(K, IV) to data || Challenge [cryptography]")
+    check(opened == identity + challenge, "ENC_GCM opens with AES-GCM(K, IV) to Identity || Challenge [cryptography]")
     back = bytes(srv.decrypt(srv_enc, blob, p_enc.mechanism(CKM_PORTFOLIO_ENC_GCM)))
-    check(back == data, "server decrypts the device data")
-    blob2 = bytes(dev.encrypt(dev_enc, data, p_enc.mechanism(CKM_PORTFOLIO_ENC_GCM)))
+    check(back == identity, "server decrypts the device identity")
+    blob2 = encrypt_token_source(dev, dev_enc, p_token.mechanism(CKM_PORTFOLIO_ENC_GCM))
     check(blob2[:12] != blob[:12], "each encryption uses a fresh IV")
     tampered = blob[:20] + bytes([blob[20] ^ 0x80]) + blob[21:]
     expect_error(CKR_ENCRYPTED_DATA_INVALID,
@@ -322,10 +335,22 @@ def run(mod, tmp):
                  lambda: srv.decrypt(srv_enc, blob, wrong.mechanism(CKM_PORTFOLIO_ENC_GCM)),
                  "server refuses data sealed with another challenge")
     # A ciphertext made outside the module, by the independent implementation.
+    data = b"AuthData for the server: " + os.urandom(23)
     iv = os.urandom(12)
     foreign = iv + AESGCM(k_enc).encrypt(iv, data + challenge, None)
     back = bytes(srv.decrypt(srv_enc, foreign, p_enc.mechanism(CKM_PORTFOLIO_ENC_GCM)))
     check(back == data, "server decrypts an ENC_GCM blob made by the cryptography package")
+
+    # ---- an LwM2M WRITE of the Identity string ------------------------------
+    ident = dev.findObjects([(CKA_CLASS, CKO_PORTFOLIO_IDENTITY), (CKA_PORTFOLIO_IDENTITY_ID, ulong(3))])
+    check(len(ident) == 1, "the Identity object is found by its instance id")
+    if ident:
+        dev.setAttributeValue(ident[0], [(CKA_VALUE, b"urn:imei:000000000000000")])
+        again = sign_token_source(dev, dev_auth, p_token.mechanism(CKM_PORTFOLIO_AUTH_CMAC))
+        check(again == expected, "rewriting the Identity value leaves the provisioned hash")
+        expect_error(CKR_ACTION_PROHIBITED,
+                     lambda: encrypt_token_source(dev, dev_enc, p_token.mechanism(CKM_PORTFOLIO_ENC_GCM)),
+                     "a rewritten Identity value is not encrypted (it no longer matches the provisioned hash)")
 
     dev.logout()
     srv.logout()

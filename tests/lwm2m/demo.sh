@@ -29,7 +29,7 @@ expect "device <- 2.05 Content        \"ACME Motors (rebadged)\""
 expect "RESULT: after WRITE /16/0/0/1 the device still proves only the provisioned hash"
 expect "RESULT: Use Case 2 decrypted Host Device Model: Roadster X200"
 expect "(a replay) -> CKR_ENCRYPTED_DATA_INVALID"
-expect "RESULT: TS example rejected: 4.00 Bad Request (strict mode, AuthStatus unchanged)"
+expect "RESULT: TS example rejected: 4.00 Bad Request (strict mode, AuthStatus ERROR)"
 expect "RESULT: lenient mode: 2.04 Changed and a signature that verifies"
 expect "demo: all checks passed"
 # Both AuthData of Use Case 1 and of the lenient replay are the same

@@ -366,6 +366,18 @@ static CK_RV f_get_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PT
 	return rv;
 }
 
+/* Under lock: the injected fault of a write, if it is this one's turn. */
+static CK_RV write_fault(void)
+{
+	if (st.write_fault == CKR_OK)
+		return CKR_OK;
+	if (st.writes_before_fault-- > 0)
+		return CKR_OK;
+	CK_RV rv = st.write_fault;
+	st.write_fault = CKR_OK;
+	return rv;
+}
+
 static CK_RV f_set_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR a, CK_ULONG n)
 {
 	fake_session *s;
@@ -378,6 +390,8 @@ static CK_RV f_set_attr(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PT
 		rv = CKR_ATTRIBUTE_READ_ONLY;
 	if (rv == CKR_OK && a[0].ulValueLen > sizeof(st.tokens[0].ids[0].value))
 		rv = CKR_ATTRIBUTE_VALUE_INVALID;
+	if (rv == CKR_OK)
+		rv = write_fault();
 	if (rv == CKR_OK) {
 		fake_identity *d = &st.tokens[s->slot].ids[idx];
 		memcpy(d->value, a[0].pValue, a[0].ulValueLen);
@@ -408,6 +422,8 @@ static CK_RV f_create(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR a, CK_ULONG n, CK_OB
 		rv = CKR_TEMPLATE_INCOMPLETE;
 	if (rv == CKR_OK && value->ulValueLen > sizeof(st.tokens[0].ids[0].value))
 		rv = CKR_ATTRIBUTE_VALUE_INVALID;
+	if (rv == CKR_OK)
+		rv = write_fault();
 	if (rv == CKR_OK) {
 		fake_token *t = &st.tokens[s->slot];
 		rv = CKR_DEVICE_MEMORY;
@@ -435,6 +451,8 @@ static CK_RV f_destroy(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o)
 	CK_RV rv = check_session(h, &s);
 	if (rv == CKR_OK && split_handle(s, o, &kind, &idx) != 0)
 		rv = CKR_OBJECT_HANDLE_INVALID;
+	if (rv == CKR_OK)
+		rv = write_fault();
 	if (rv == CKR_OK && kind == H_IDENTITY)
 		st.tokens[s->slot].ids[idx].used = 0;
 	pthread_mutex_unlock(&lock);
@@ -463,6 +481,10 @@ static CK_RV op_init(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k
 	if (rv == CKR_OK && (p == NULL || m->ulParameterLen != sizeof(*p) || p->ulSource != CKP_PORTFOLIO_SOURCE_TOKEN ||
 			     p->ulChallengeLen == 0 || p->ulChallengeLen > 64 || p->pChallenge == NULL))
 		rv = CKR_MECHANISM_PARAM_INVALID;
+	if (rv == CKR_OK && st.fail_next_init != CKR_OK) {
+		rv = st.fail_next_init; /* the secure component refuses (policy) */
+		st.fail_next_init = CKR_OK;
+	}
 	if (rv == CKR_OK) {
 		s->op = op;
 		s->mech = m->mechanism;
@@ -625,4 +647,15 @@ CK_FUNCTION_LIST_PTR fake_function_list(void)
 	list.C_EncryptInit = f_encrypt_init;
 	list.C_Encrypt = f_encrypt;
 	return &list;
+}
+
+fake_token *fake_add_b2_token(CK_SLOT_ID slot)
+{
+	static const char *const values[] = {"HostUniqueID-42", "HostMan", "HostMod-X", "HostSwV-1.0"};
+	fake_token *t = fake_add_token(slot);
+	for (CK_ULONG id = 0; id < 4; id++)
+		fake_add_identity(t, id, values[id], 1);
+	fake_add_key(t, 0, 0, FAKE_K_AUTH0);
+	fake_add_key(t, 1, 1, FAKE_K_ENC1);
+	return t;
 }

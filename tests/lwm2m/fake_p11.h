@@ -48,10 +48,16 @@ typedef struct fake_state {
 
 	/* knobs */
 	CK_RV fail_next_op;         /* returned by the next C_Sign/C_Encrypt */
+	CK_RV fail_next_init;       /* returned by the next C_SignInit/C_EncryptInit */
 	int invalidate_sessions;    /* all current sessions become invalid once */
 	unsigned op_delay_ms;       /* C_Sign/C_Encrypt sleep this long */
 	/* Called (once, then cleared) inside the next C_Sign/C_Encrypt that
 	 * produces output: lets a test act while the token is busy. */
+	/* When write_fault is set: the C_SetAttributeValue / C_CreateObject /
+	 * C_DestroyObject after `writes_before_fault` successful ones returns
+	 * it (once, then the knob clears). */
+	CK_RV write_fault;
+	int writes_before_fault;
 	void (*during_op)(void *arg);
 	void *during_op_arg;
 
@@ -71,5 +77,11 @@ void fake_add_slot_uninitialized(CK_SLOT_ID slot);
 /* Identity with SHA-256(value) provisioned when provisioned != 0. */
 void fake_add_identity(fake_token *t, CK_ULONG id, const char *value, int provisioned);
 void fake_add_key(fake_token *t, CK_ULONG service, CK_ULONG index, const char *hex);
+/* The TS Appendix B.2 layout the tests share: identities 0..3 =
+ * "HostUniqueID-42", "HostMan", "HostMod-X", "HostSwV-1.0" (provisioned),
+ * auth key 0 = FAKE_K_AUTH0, enc key 1 = FAKE_K_ENC1. */
+#define FAKE_K_AUTH0 "2b7e151628aed2a6abf7158809cf4f3c" /* RFC 4493 key */
+#define FAKE_K_ENC1 "000102030405060708090a0b0c0d0e0f"
+fake_token *fake_add_b2_token(CK_SLOT_ID slot);
 
 #endif

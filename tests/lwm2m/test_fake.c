@@ -25,8 +25,8 @@
 
 #define AUTH_ARGS "0='0',1='3',2='0x2345178',3='0'"
 #define ENC_ARGS "0='1',1='2',2='0x2345178',3='1'"
-#define K_AUTH0 "2b7e151628aed2a6abf7158809cf4f3c" /* RFC 4493 key */
-#define K_ENC1 "000102030405060708090a0b0c0d0e0f"
+#define K_AUTH0 FAKE_K_AUTH0
+#define K_ENC1 FAKE_K_ENC1
 #define K_HMAC5 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 /* AES-CMAC_K_AUTH0(SHA-256("HostSwV-1.0") || 02345178) */
@@ -102,15 +102,9 @@ static fake_token *tok0, *tok3;
 static void build_tokens(void)
 {
 	fake_reset();
-	tok0 = fake_add_token(0);
+	tok0 = fake_add_b2_token(0);
 	fake_add_slot_uninitialized(1); /* not an instance */
 	tok3 = fake_add_token(3);
-	fake_add_identity(tok0, 0, "HostUniqueID-42", 1);
-	fake_add_identity(tok0, 1, "HostMan", 1);
-	fake_add_identity(tok0, 2, "HostMod-X", 1);
-	fake_add_identity(tok0, 3, "HostSwV-1.0", 1);
-	fake_add_key(tok0, 0, 0, K_AUTH0);
-	fake_add_key(tok0, 1, 1, K_ENC1);
 	fake_add_key(tok0, 0, 5, K_HMAC5);
 	/* Instance 3: same identity layout, its own keyset. */
 	fake_add_identity(tok3, 3, "HostSwV-1.0", 1);
@@ -384,6 +378,31 @@ static void test_processing_failures(void **state)
 	assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
 }
 
+/* The secure component may refuse an operation by policy (for instance an
+ * ENC with SOURCE_TOKEN whose identity no longer matches its provisioned
+ * hash): whatever it answers, at Init or at the operation, AuthStatus is
+ * ERROR and no older AuthData survives. */
+static void test_token_refusal_is_error(void **state)
+{
+	pf_obj16 *o = *state;
+	static const CK_RV refusals[] = {CKR_KEY_FUNCTION_NOT_PERMITTED, CKR_FUNCTION_REJECTED,
+					 CKR_DATA_INVALID, CKR_ACTION_PROHIBITED};
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++)
+		for (int at_init = 0; at_init < 2; at_init++) {
+			assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
+			pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
+			if (at_init)
+				fake()->fail_next_init = refusals[i];
+			else
+				fake()->fail_next_op = refusals[i];
+			assert_int_equal(exec(o, 0, ENC_ARGS), PF_OBJ16_OK); /* 2.04: the outcome is AuthStatus */
+			assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+			expect_no_data(o, 0);
+			assert_int_equal(pf_obj16_delivered(o, 0, tag), PF_OBJ16_OK);
+			assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+		}
+}
+
 static void test_unprovisioned_identity(void **state)
 {
 	pf_obj16 *o = *state;
@@ -397,37 +416,44 @@ static void test_unprovisioned_identity(void **state)
 }
 
 
+/* Every refused GetAuthData was still triggered (TS 5.2.1): 4.00, ERROR,
+ * the waiting AuthData dropped, observers told once, its old tag dead. */
+static void expect_refusal(pf_obj16 *o, const char *args, const char *why)
+{
+	assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
+	pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
+	clear_events();
+	assert_int_equal(exec(o, 0, args), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+	expect_no_data(o, 0);
+	assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 1);
+	expect_last_error(o, 0, why);
+	assert_int_equal(last_level, PF_OBJ16_LOG_WARNING); /* the server's fault */
+	assert_int_equal(pf_obj16_delivered(o, 0, tag), PF_OBJ16_OK);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+}
+
 static void test_argument_errors(void **state)
 {
 	pf_obj16 *o = *state;
-	/* Grammar errors: 4.00 and the state is left alone (a strict stack
-	 * would have refused them before the object saw them). */
-	assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
-	pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
-	for (size_t i = 0; i < N_CASES(syntax_cases); i++) {
-		clear_events();
-		assert_int_equal(exec(o, 0, syntax_cases[i].args), PF_OBJ16_BAD_REQUEST);
-		assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
-		assert_true(expect_data(o, 0, KAT_AUTH) == tag);
-		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 0);
-		expect_last_error(o, 0, syntax_cases[i].why);
-		assert_int_equal(last_level, PF_OBJ16_LOG_WARNING); /* the server's fault */
+	/* Grammar and meaning errors end the same way under every stack. */
+	for (size_t i = 0; i < N_CASES(syntax_cases); i++)
+		expect_refusal(o, syntax_cases[i].args, syntax_cases[i].why);
+	for (size_t i = 0; i < N_CASES(semantic_cases); i++)
+		expect_refusal(o, semantic_cases[i].args, semantic_cases[i].why);
+	/* Too long, of each kind: 4.00 and ERROR, never a signature. */
+	for (size_t i = 0; i < N_CASES(oversized_cases); i++) {
+		char *args = oversized_payload(&oversized_cases[i]);
+		expect_refusal(o, args, oversized_cases[i].why);
+		free(args);
 	}
-
-	/* Well-formed but wrong GetAuthData arguments: 4.00 and ERROR. */
-	for (size_t i = 0; i < N_CASES(semantic_cases); i++) {
-		assert_int_equal(exec(o, 0, AUTH_ARGS), PF_OBJ16_OK);
-		tag = expect_data(o, 0, KAT_AUTH);
-		clear_events();
-		assert_int_equal(exec(o, 0, semantic_cases[i].args), PF_OBJ16_BAD_REQUEST);
-		assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
-		expect_no_data(o, 0);
-		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 1);
-		expect_last_error(o, 0, semantic_cases[i].why);
-		/* The old tag no longer delivers anything. */
-		assert_int_equal(pf_obj16_delivered(o, 0, tag), PF_OBJ16_OK);
-		assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
-	}
+	/* At the limit: an application argument of 256 bytes is passed on. */
+	oversized_case at_limit = oversized_cases[N_CASES(oversized_cases) - 1];
+	at_limit.count = PF_OBJ16_MAX_ARG_VALUE;
+	char *args = oversized_payload(&at_limit);
+	assert_int_equal(exec(o, 0, args), PF_OBJ16_OK);
+	expect_data(o, 0, KAT_AUTH);
+	free(args);
 	/* A challenge of 65 bytes. */
 	char big[200] = "0='0',1='3',2='0x";
 	for (int i = 0; i < 130; i++)
@@ -585,6 +611,85 @@ static void test_identity_read_write(void **state)
 	/* The token's own refusal maps to 4.00. */
 	assert_int_equal(pf_obj16_write_identity(o, 0, 5, longv, 300), PF_OBJ16_BAD_REQUEST);
 	expect_last_error(o, 0, "CKR_ATTRIBUTE_VALUE_INVALID");
+}
+
+/* "id=value;" for every identity of instance 0, in id order. */
+static void identities_of(pf_obj16 *o, char *out, size_t cap)
+{
+	pf_obj16_snapshot *s = NULL;
+	assert_int_equal(pf_obj16_read_snapshot(o, 0, &s), PF_OBJ16_OK);
+	out[0] = '\0';
+	for (size_t i = 0; i < s->identity_count; i++) {
+		size_t used = strlen(out);
+		snprintf(out + used, cap - used, "%u=%s;", s->identities[i].riid, s->identities[i].value);
+	}
+	pf_obj16_snapshot_free(s);
+}
+
+#define W(id, v) {id, v, sizeof(v) - 1}
+
+/* Issue 13, item 2: a Write that fails changes nothing. */
+static void test_identity_write_atomic(void **state)
+{
+	pf_obj16 *o = *state;
+	char before[512], after[512];
+	identities_of(o, before, sizeof(before));
+	assert_string_equal(before, "0=HostUniqueID-42;1=HostMan;2=HostMod-X;3=HostSwV-1.0;");
+
+	/* Wakaama's case: PUT /16/0/0 {1:"only-one"} would delete provisioned
+	 * identities 0, 2, 3: refused, and identity 1 is not overwritten. */
+	const pf_obj16_identity_write only_one[] = {W(1, "only-one")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, only_one, 1, PF_OBJ16_WRITE_REPLACE),
+			 PF_OBJ16_METHOD_NOT_ALLOWED);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, before);
+
+	/* Checked as a whole before anything is written. */
+	const pf_obj16_identity_write twice[] = {W(1, "a"), W(7, "b"), W(1, "c")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, twice, 3, 0), PF_OBJ16_BAD_REQUEST);
+	static char longv[1100];
+	memset(longv, 'x', sizeof(longv));
+	const pf_obj16_identity_write too_long[] = {W(1, "a"), {7, longv, sizeof(longv)}};
+	assert_int_equal(pf_obj16_write_identities(o, 0, too_long, 2, 0), PF_OBJ16_BAD_REQUEST);
+	const pf_obj16_identity_write reserved[] = {W(1, "a"), W(65535, "b")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, reserved, 2, 0), PF_OBJ16_BAD_REQUEST);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, before);
+
+	/* A valid replace: provisioned ids kept (rewritten), 7 rewritten, 8
+	 * deleted, 9 created, in one call. */
+	const pf_obj16_identity_write seed[] = {W(7, "seven"), W(8, "eight")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, seed, 2, 0), PF_OBJ16_OK);
+	const pf_obj16_identity_write full[] = {W(0, "HostUniqueID-42"), W(1, "HostMan-2"), W(2, "HostMod-X"),
+						W(3, "HostSwV-1.0"), W(7, "SEVEN"), W(9, "nine")};
+	assert_int_equal(pf_obj16_write_identities(o, 0, full, 6, PF_OBJ16_WRITE_REPLACE | PF_OBJ16_WRITE_CHECK_ONLY),
+			 PF_OBJ16_OK);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, "0=HostUniqueID-42;1=HostMan;2=HostMod-X;3=HostSwV-1.0;7=seven;8=eight;");
+	assert_int_equal(pf_obj16_write_identities(o, 0, full, 6, PF_OBJ16_WRITE_REPLACE), PF_OBJ16_OK);
+	identities_of(o, before, sizeof(before));
+	assert_string_equal(before, "0=HostUniqueID-42;1=HostMan-2;2=HostMod-X;3=HostSwV-1.0;7=SEVEN;9=nine;");
+
+	/* The token fails half way, at every step in turn (6 writes, then the
+	 * deletion of 7 and 9): what was done is undone. */
+	const pf_obj16_identity_write next[] = {W(0, "A"), W(1, "B"), W(2, "C"), W(3, "D"), W(10, "ten"),
+						W(11, "eleven")};
+	for (int step = 0; step < 8; step++) {
+		fake()->write_fault = CKR_DEVICE_ERROR;
+		fake()->writes_before_fault = step;
+		assert_int_equal(pf_obj16_write_identities(o, 0, next, 6, PF_OBJ16_WRITE_REPLACE),
+				 PF_OBJ16_INTERNAL_ERROR);
+		identities_of(o, after, sizeof(after));
+		assert_string_equal(after, before);
+		expect_last_error(o, 0, "CKR_DEVICE_ERROR");
+		/* Hashes survive a rollback: 3 still authenticates. */
+		assert_true(tok0->ids[3].has_hash);
+	}
+	fake()->write_fault = CKR_OK;
+	assert_int_equal(pf_obj16_write_identities(o, 0, next, 6, PF_OBJ16_WRITE_REPLACE), PF_OBJ16_OK);
+	identities_of(o, after, sizeof(after));
+	assert_string_equal(after, "0=A;1=B;2=C;3=D;10=ten;11=eleven;");
+	assert_int_equal(pf_obj16_write_identities(o, 9, next, 6, 0), PF_OBJ16_NOT_FOUND);
 }
 
 static void test_session_recovery(void **state)
@@ -784,13 +889,13 @@ static void test_parsed_arguments(void **state)
 	pf_obj16 *o = *state;
 	const pf_obj16_exec_arg auth[] = {{0, "0", 1}, {1, "3", 1}, {2, "0x2345178", 9}, {3, "0", 1}};
 	assert_int_equal(pf_obj16_execute_args(o, 0, auth, 4), PF_OBJ16_OK);
-	pf_obj16_delivery tag = expect_data(o, 0, KAT_AUTH);
+	expect_data(o, 0, KAT_AUTH);
 	/* Values need no NUL: value_len bounds them. */
 	const pf_obj16_exec_arg enc[] = {{3, "1xx", 1}, {2, "0x2345178zz", 9}, {0, "1", 1}, {1, "2", 1}};
 	assert_int_equal(pf_obj16_execute_args(o, 0, enc, 4), PF_OBJ16_OK);
-	tag = expect_data(o, 0, KAT_ENC);
+	pf_obj16_delivery tag = expect_data(o, 0, KAT_ENC);
 
-	/* Grammar class: 4.00, state untouched. */
+	/* Grammar class: 4.00 and ERROR, as with the raw payload. */
 	const pf_obj16_exec_arg repeated[] = {{0, "0", 1}, {0, "1", 1}};
 	const pf_obj16_exec_arg number10[] = {{10, "0", 1}};
 	const pf_obj16_exec_arg negative[] = {{-1, "0", 1}};
@@ -802,17 +907,27 @@ static void test_parsed_arguments(void **state)
 		{negative, 1, "argument number must be 0-9"},
 		{blank, 4, "character not allowed"},
 		{quote, 1, "character not allowed"},
+		{NULL, 1, "no argument list"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(pf_obj16_execute_args(o, 0, enc, 4), PF_OBJ16_OK);
+		tag = expect_data(o, 0, KAT_ENC);
 		clear_events();
 		assert_int_equal(pf_obj16_execute_args(o, 0, bad[i].a, bad[i].n), PF_OBJ16_BAD_REQUEST);
-		assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
-		assert_true(expect_data(o, 0, KAT_ENC) == tag);
-		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 0);
+		assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+		expect_no_data(o, 0);
+		assert_int_equal(pf_obj16_delivered(o, 0, tag), PF_OBJ16_OK); /* stale */
+		assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+		assert_int_equal(count_events(0, PF_OBJ16_RID_STATUS), 1);
 		expect_last_error(o, 0, bad[i].why);
 	}
-	assert_int_equal(pf_obj16_execute_args(o, 0, NULL, 1), PF_OBJ16_BAD_REQUEST);
-	assert_int_equal(status_of(o, 0), PF_OBJ16_DATA_AVAIL);
+	/* The stack's own parser refused it (Anjay): the same outcome. */
+	assert_int_equal(pf_obj16_execute_args(o, 0, enc, 4), PF_OBJ16_OK);
+	expect_data(o, 0, KAT_ENC);
+	assert_int_equal(pf_obj16_execute_malformed(o, 0), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, 0), PF_OBJ16_ERROR);
+	expect_no_data(o, 0);
+	assert_int_equal(pf_obj16_execute_malformed(o, 9), PF_OBJ16_NOT_FOUND);
 
 	/* Meaning class: 4.00 and ERROR. */
 	const pf_obj16_exec_arg no_value[] = {{0, NULL, 0}, {1, "3", 1}, {2, "0x2345178", 9}, {3, "0", 1}};
@@ -856,6 +971,8 @@ int main(void)
 		cmocka_unit_test(test_superseded_result_discarded),
 		cmocka_unit_test_setup_teardown(test_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_read_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_identity_write_atomic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_refusal_is_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_recovery, setup, teardown),
 		cmocka_unit_test(test_pin),
 		cmocka_unit_test(test_app_args),

@@ -396,12 +396,14 @@ static void test_transitions_and_errors(void **state)
 	assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
 	pf_obj16_delivery t = expect_auth(o, iid, 0);
 
-	/* Grammar errors: 4.00, state untouched. */
+	/* Grammar errors: 4.00 and ERROR; the waiting AuthData is dropped. */
 	assert_int_equal(exec(o, iid, "0=SRV_AUTHENT, 1=3, 2=0x2345178, 3=0"), PF_OBJ16_BAD_REQUEST);
+	assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+	assert_int_equal(pf_obj16_delivered(o, iid, t), PF_OBJ16_OK); /* stale: no effect */
+	assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
 	assert_int_equal(exec(o, iid, AUTH_ARGS ","), PF_OBJ16_BAD_REQUEST);
 	assert_int_equal(exec(o, iid, AUTH_ARGS ",0='1'"), PF_OBJ16_BAD_REQUEST);
-	assert_int_equal(status_of(o, iid), PF_OBJ16_DATA_AVAIL);
-	assert_true(expect_auth(o, iid, 0) == t);
+	assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
 
 	/* Semantic errors: 4.00 and ERROR. */
 	assert_int_equal(exec(o, iid, "0='3',1='3',2='1',3='0'"), PF_OBJ16_BAD_REQUEST);
@@ -421,13 +423,15 @@ static void test_transitions_and_errors(void **state)
 	assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
 	expect_auth(o, iid, 0);
 
-	/* A remotely written identity can be encrypted but not authenticated. */
+	/* A remotely written identity is neither authenticated nor encrypted: nothing
+	 * was provisioned for it (issue 8 item 2). */
 	assert_int_equal(pf_obj16_write_identity(o, iid, 9, "Remote-9", 8), PF_OBJ16_OK);
 	assert_int_equal(exec(o, iid, "0='0',1='9',2='1',3='0'"), PF_OBJ16_OK);
 	assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
 	expect_last_error(o, iid, "no provisioned hash");
 	assert_int_equal(exec(o, iid, "0='1',1='9',2='1',3='1'"), PF_OBJ16_OK);
-	assert_int_equal(status_of(o, iid), PF_OBJ16_DATA_AVAIL);
+	assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+	expect_last_error(o, iid, "CKR_ACTION_PROHIBITED");
 	assert_int_equal(pf_obj16_delete_identity(o, iid, 9), PF_OBJ16_OK);
 	assert_int_equal(pf_obj16_delete_identity(o, iid, 3), PF_OBJ16_METHOD_NOT_ALLOWED);
 	pf_obj16_free(o);
@@ -441,21 +445,18 @@ static void test_argument_error_tables(void **state)
 	uint16_t iid = iids[1];
 	assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
 	pf_obj16_delivery t = expect_auth(o, iid, 1);
-	for (size_t i = 0; i < N_CASES(syntax_cases); i++) {
-		assert_int_equal(exec(o, iid, syntax_cases[i].args), PF_OBJ16_BAD_REQUEST);
-		assert_int_equal(status_of(o, iid), PF_OBJ16_DATA_AVAIL);
-		assert_true(expect_auth(o, iid, 1) == t);
-		expect_last_error(o, iid, syntax_cases[i].why);
-	}
-	for (size_t i = 0; i < N_CASES(semantic_cases); i++) {
-		assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
-		t = expect_auth(o, iid, 1);
-		assert_int_equal(exec(o, iid, semantic_cases[i].args), PF_OBJ16_BAD_REQUEST);
-		assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
-		expect_last_error(o, iid, semantic_cases[i].why);
-		assert_int_equal(pf_obj16_delivered(o, iid, t), PF_OBJ16_OK); /* stale: no effect */
-		assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
-	}
+	const bad_case *tables[] = {syntax_cases, semantic_cases};
+	const size_t sizes[] = {N_CASES(syntax_cases), N_CASES(semantic_cases)};
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < sizes[k]; i++) {
+			assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
+			t = expect_auth(o, iid, 1);
+			assert_int_equal(exec(o, iid, tables[k][i].args), PF_OBJ16_BAD_REQUEST);
+			assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+			expect_last_error(o, iid, tables[k][i].why);
+			assert_int_equal(pf_obj16_delivered(o, iid, t), PF_OBJ16_OK); /* stale: no effect */
+			assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+		}
 	pf_obj16_free(o);
 }
 
@@ -476,7 +477,14 @@ static void test_identity_write_persists(void **state)
 	/* The provisioned hash did not follow the write: still the old identity signs. */
 	assert_int_equal(exec(o, iid, AUTH_ARGS), PF_OBJ16_OK);
 	expect_auth(o, iid, 1);
+	/* ... and the written value, no longer the provisioned one, is not encrypted:
+	 * AuthStatus ERROR with the token's reason (issue 8 item 2) */
+	assert_int_equal(exec(o, iid, "0='1',1='3',2='0x2345178',3='1'"), PF_OBJ16_OK);
+	assert_int_equal(status_of(o, iid), PF_OBJ16_ERROR);
+	expect_last_error(o, iid, "CKR_ACTION_PROHIBITED");
 	assert_int_equal(pf_obj16_write_identity(o, iid, 3, "HostSwV-1.0", 11), PF_OBJ16_OK);
+	assert_int_equal(exec(o, iid, "0='1',1='3',2='0x2345178',3='1'"), PF_OBJ16_OK);
+	assert_int_equal(status_of(o, iid), PF_OBJ16_DATA_AVAIL);
 	pf_obj16_free(o);
 }
 

@@ -10,8 +10,9 @@
  * writes one). The card's token is initialised again (its items are erased);
  * instance 1 becomes the emulator token. Each signature is a complete
  * PKCS#11 operation, as a device does per LwM2M request: C_SignInit with
- * CKM_PORTFOLIO_AUTH_CMAC (SOURCE_HASH, 16-byte challenge) + C_Sign over a
- * 32-byte hash. On the card that is one protected APDU (C-MAC, encrypted
+ * CKM_PORTFOLIO_AUTH_CMAC (SOURCE_TOKEN: the Identity the SO provisioned,
+ * the only source a device key signs; 16-byte challenge) + C_Sign of no
+ * data. On the card that is one protected APDU (C-MAC, encrypted
  * data, R-MAC) through pcscd; the channel is already open (the login
  * opened it), so the figure is the steady state. The first signature of
  * each token is timed apart. Not a test: it prints figures and fails only
@@ -47,8 +48,29 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Initialises the token of slot, sets the user PIN, logs in, imports an
- * authentication K0; returns the logged-in session and the key. */
+#define IDENTITY_ID 1
+
+/* As the SO: Identity IDENTITY_ID, whose hash the token computes and keeps. */
+static void provision_identity(CK_SESSION_HANDLE s)
+{
+	static const char value[] = "urn:imei:490154203237518";
+	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
+	CK_BBOOL yes = CK_TRUE;
+	CK_ULONG id = IDENTITY_ID;
+	CK_OBJECT_HANDLE h;
+	CK_ATTRIBUTE t[] = {
+		{CKA_CLASS, &cls, sizeof(cls)},
+		{CKA_TOKEN, &yes, sizeof(yes)},
+		{CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof(id)},
+		{CKA_VALUE, (void *)value, sizeof(value) - 1},
+	};
+
+	check("C_CreateObject(identity)", f->C_CreateObject(s, t, sizeof(t) / sizeof(t[0]), &h));
+}
+
+/* Initialises the token of slot, sets the user PIN, provisions the identity,
+ * logs in, imports an authentication K0; returns the logged-in session and
+ * the key. */
 static void prepare(CK_SLOT_ID slot, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key)
 {
 	CK_UTF8CHAR label[32];
@@ -74,6 +96,7 @@ static void prepare(CK_SLOT_ID slot, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key
 	check("C_OpenSession", f->C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, s));
 	check("C_Login(SO)", f->C_Login(*s, CKU_SO, (CK_UTF8CHAR_PTR)so_pin, sizeof(so_pin) - 1));
 	check("C_InitPIN", f->C_InitPIN(*s, (CK_UTF8CHAR_PTR)user_pin, sizeof(user_pin) - 1));
+	provision_identity(*s);
 	check("C_Logout", f->C_Logout(*s));
 	check("C_Login(user)", f->C_Login(*s, CKU_USER, (CK_UTF8CHAR_PTR)user_pin, sizeof(user_pin) - 1));
 	check("C_CreateObject", f->C_CreateObject(*s, t, sizeof(t) / sizeof(t[0]), key));
@@ -81,14 +104,14 @@ static void prepare(CK_SLOT_ID slot, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key
 
 static void sign_once(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, CK_BYTE *sig)
 {
-	static CK_BYTE hash[32] = {1, 2, 3};
+	static CK_BYTE none[1]; /* SOURCE_TOKEN: the data is empty */
 	CK_BYTE challenge[16] = {0x00, 0x02, 0x34, 0x51, 0x78};
-	CK_PORTFOLIO_PARAMS p = {CKP_PORTFOLIO_SOURCE_HASH, 0, challenge, sizeof(challenge)};
+	CK_PORTFOLIO_PARAMS p = {CKP_PORTFOLIO_SOURCE_TOKEN, IDENTITY_ID, challenge, sizeof(challenge)};
 	CK_MECHANISM m = {CKM_PORTFOLIO_AUTH_CMAC, &p, sizeof(p)};
 	CK_ULONG n = 16;
 
 	check("C_SignInit", f->C_SignInit(s, &m, key));
-	check("C_Sign", f->C_Sign(s, hash, sizeof(hash), sig, &n));
+	check("C_Sign", f->C_Sign(s, none, 0, sig, &n));
 }
 
 /* ms per signature over n signatures (after first, which is timed apart). */

@@ -7,7 +7,7 @@ path (pcscd + vpcd + portfolio-vcard, started by pcsc_path.sh):
     the token is logged out too; a new login opens a clean channel and the
     signature is right again;
   - the card pulled (SIGUSR1 to the vcard) in the middle of an operation:
-    C_Sign answers CKR_DEVICE_REMOVED, the session is closed
+    C_SignFinal answers CKR_DEVICE_REMOVED, the session is closed
     (CKR_SESSION_HANDLE_INVALID), the slot loses CKF_TOKEN_PRESENT and leaves
     C_GetSlotList(TRUE), C_OpenSession / C_GetTokenInfo answer
     CKR_TOKEN_NOT_PRESENT; put back (SIGUSR2), the token returns logged out
@@ -19,23 +19,24 @@ Environment: PF_PCSC_KEYS, PF_VCARD_PID, PF_VCARD_FAULT (the fault file),
 PF_VCARD_LOG, top_builddir, top_srcdir."""
 import hashlib
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import time
 
-sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "interop"))
+sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", "."), "tests", "pcsc"))
+import pcsc_card  # noqa: E402
 import pykcs11_server as sc  # noqa: E402
 import PyKCS11  # noqa: E402
-from PyKCS11 import (CKA_CLASS, CKA_LABEL, CKA_SIGN, CKF_REMOVABLE_DEVICE, CKF_RW_SESSION,  # noqa: E402
+from PyKCS11 import (CKA_CLASS, CKA_LABEL, CKA_SIGN, CKA_TOKEN, CKA_VALUE, CKF_REMOVABLE_DEVICE, CKF_RW_SESSION,  # noqa: E402
                      CKF_SERIAL_SESSION, CKF_TOKEN_PRESENT, CKO_SECRET_KEY, CKU_USER)
 
 CKS_RW_PUBLIC_SESSION = 2
 CKS_RW_USER_FUNCTIONS = 3
 SLOT = 0
 K_AUTH = bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")  # RFC 4493 key
-IDENTITY_HASH = hashlib.sha256(b"urn:imei:490154203237518").digest()
+IDENTITY = b"urn:imei:490154203237518"
+IDENTITY_ID = 1
+IDENTITY_HASH = hashlib.sha256(IDENTITY).digest()
 CHALLENGE = bytes.fromhex("0002345178") + bytes(range(11))
 EXPECTED = sc.cmac_aes(K_AUTH, IDENTITY_HASH + CHALLENGE)
 
@@ -78,8 +79,10 @@ def find_key(session):
 
 
 def sign(session, key):
-    params = sc.PortfolioParams(sc.SOURCE_HASH, 0, CHALLENGE)
-    return bytes(session.sign(key, IDENTITY_HASH, params.mechanism(sc.CKM_PORTFOLIO_AUTH_CMAC)))
+    """A device signature: over the identity the card holds (SOURCE_TOKEN), the
+    only source a signing key takes."""
+    params = sc.PortfolioParams(sc.SOURCE_TOKEN, IDENTITY_ID, CHALLENGE)
+    return sc.sign_token_source(session, key, params.mechanism(sc.CKM_PORTFOLIO_AUTH_CMAC))
 
 
 def slot_flags(lib):
@@ -112,7 +115,7 @@ def sm_fault(lib, session, key, word, fault_file):
 
 def removal(lib, mod, session, pid):
     key = find_key(session)
-    params = sc.PortfolioParams(sc.SOURCE_HASH, 0, CHALLENGE)
+    params = sc.PortfolioParams(sc.SOURCE_TOKEN, IDENTITY_ID, CHALLENGE)
     mech = params.mechanism(sc.CKM_PORTFOLIO_AUTH_CMAC)
     rv = session.lib.C_SignInit(session.session, mech.to_native(), key)
     expect(rv, PyKCS11.CKR_OK, "C_SignInit before the card is pulled")
@@ -121,12 +124,11 @@ def removal(lib, mod, session, pid):
     os.kill(pid, signal.SIGUSR1)
     sc.check(wait_for(lambda: vcard_log().count("card removed") > removed_before), "the vcard left vpcd")
     time.sleep(1.5)  # pcscd polls its readers (every 400 ms): let it see the card gone
-    data = PyKCS11.ckbytelist(IDENTITY_HASH)
     sig = PyKCS11.ckbytelist()
-    rv = session.lib.C_Sign(session.session, data, sig)  # length query: no card needed
-    expect(rv, PyKCS11.CKR_OK, "C_Sign length query")
-    rv = session.lib.C_Sign(session.session, data, sig)
-    expect(rv, (PyKCS11.CKR_DEVICE_REMOVED, PyKCS11.CKR_TOKEN_NOT_PRESENT), "C_Sign with the card pulled")
+    rv = session.lib.C_SignFinal(session.session, sig)  # length query: no card needed
+    expect(rv, PyKCS11.CKR_OK, "C_SignFinal length query")
+    rv = session.lib.C_SignFinal(session.session, sig)
+    expect(rv, (PyKCS11.CKR_DEVICE_REMOVED, PyKCS11.CKR_TOKEN_NOT_PRESENT), "C_SignFinal with the card pulled")
     expect(rv_of(session.getSessionInfo), PyKCS11.CKR_SESSION_HANDLE_INVALID,
            "the removed token's session is closed")
     expect(rv_of(lambda: sign(session, key)), PyKCS11.CKR_SESSION_HANDLE_INVALID,
@@ -163,48 +165,34 @@ def away_and_back(lib, session, pid):
     relogin_and_sign(new, "back again")
 
 
-def main():
-    top_builddir = os.environ.get("top_builddir", ".")
-    module = os.path.join(top_builddir, ".libs", "libportfolio-pkcs11.so")
+def scenario(module, tmp):
     pid = int(os.environ["PF_VCARD_PID"])
     fault_file = os.environ["PF_VCARD_FAULT"]
-    tmp = tempfile.mkdtemp(prefix="pf-pcsc-ev.")
-    try:
-        conf = os.path.join(tmp, "portfolio-pkcs11.conf")
-        with open(conf, "w") as f:
-            f.write(f"store = {tmp}/store.db\nlog_level = none\n"
-                    "instance.0.backend = pcsc\n"
-                    f"instance.0.reader = {os.environ.get('PF_PCSC_READER', 'Virtual PCD 00 00')}\n"
-                    f"instance.0.scp03 = {os.environ['PF_PCSC_KEYS']}\n")
-        os.environ["PORTFOLIO_PKCS11_CONF"] = conf
-        mod = sc.Module(module)
-        lib = mod.lib
-        # The card may hold a token of an earlier run: initialise it again.
-        lib.initToken(SLOT, sc.SO_PIN, "card")
-        session = lib.openSession(SLOT, CKF_SERIAL_SESSION | CKF_RW_SESSION)
-        session.login(sc.SO_PIN, PyKCS11.CKU_SO)
-        session.initPin(sc.USER_PIN)
-        session.logout()
-        flags = slot_flags(lib)
-        sc.check(bool(flags & CKF_TOKEN_PRESENT) and bool(flags & CKF_REMOVABLE_DEVICE),
-                 "C_GetSlotInfo: a removable device, present")
-        session.login(sc.USER_PIN, CKU_USER)
-        key = sc.portfolio_key(session, "auth-k0", K_AUTH, sc.SRV_AUTHENT, 0, {CKA_SIGN})
-        sc.check(sign(session, key) == EXPECTED, "the card signs AES-CMAC(K, hash || challenge)")
-        sc.check(session.getSessionInfo().state == CKS_RW_USER_FUNCTIONS, "logged in")
+    mod = sc.Module(module)
+    lib = mod.lib
+    # The card may hold a token of an earlier run: initialise it again.
+    lib.initToken(SLOT, sc.SO_PIN, "card")
+    session = lib.openSession(SLOT, CKF_SERIAL_SESSION | CKF_RW_SESSION)
+    session.login(sc.SO_PIN, PyKCS11.CKU_SO)
+    session.initPin(sc.USER_PIN)
+    # The identity the device signs for, provisioned by the SO (the token
+    # keeps SHA-256 of the value as its hash).
+    session.createObject([(CKA_CLASS, sc.CKO_PORTFOLIO_IDENTITY), (CKA_TOKEN, True),
+                          (sc.CKA_PORTFOLIO_IDENTITY_ID, sc.ulong(IDENTITY_ID)), (CKA_VALUE, IDENTITY)])
+    session.logout()
+    flags = slot_flags(lib)
+    sc.check(bool(flags & CKF_TOKEN_PRESENT) and bool(flags & CKF_REMOVABLE_DEVICE),
+             "C_GetSlotInfo: a removable device, present")
+    session.login(sc.USER_PIN, CKU_USER)
+    key = sc.portfolio_key(session, "auth-k0", K_AUTH, sc.SRV_AUTHENT, 0, {CKA_SIGN})
+    sc.check(sign(session, key) == EXPECTED, "the card signs AES-CMAC(K, hash || challenge)")
+    sc.check(session.getSessionInfo().state == CKS_RW_USER_FUNCTIONS, "logged in")
 
-        sm_fault(lib, session, key, "tamper", fault_file)
-        sm_fault(lib, session, find_key(session), "replay", fault_file)
-        session = removal(lib, mod, session, pid)
-        away_and_back(lib, session, pid)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    if sc.failures:
-        print(f"{len(sc.failures)} check(s) failed")
-        return 1
-    print("PASS")
-    return 0
+    sm_fault(lib, session, key, "tamper", fault_file)
+    sm_fault(lib, session, find_key(session), "replay", fault_file)
+    session = removal(lib, mod, session, pid)
+    away_and_back(lib, session, pid)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(pcsc_card.run_on_card("pf-pcsc-ev.", "none", scenario))

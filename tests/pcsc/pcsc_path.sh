@@ -6,6 +6,9 @@
 #            with the device token on the card, the server on the emulator;
 #   events   tampered / replayed secure messaging, the card pulled in the
 #            middle of an operation and put back (tests/pcsc/pcsc_events.py);
+#   policy   the card's key policy through the module, then by raw APDUs with
+#            the user PIN and no module (tests/pcsc/pcsc_policy.py,
+#            tests/pcsc/pcsc_raw_policy.c);
 #   tool     the portfolio-tool shell tests of tests/tool with their device
 #            instance on the card (tests/pcsc/pcsc_tool.sh).
 # Skips (77) only when it cannot run: not root (pcscd needs /run/pcscd),
@@ -40,6 +43,7 @@ step() { # step NAME SECONDS CMD...
 }
 step mech 120 /usr/bin/python3 "$top_srcdir/tests/pcsc/pcsc_mech.py"
 step events 120 /usr/bin/python3 "$top_srcdir/tests/pcsc/pcsc_events.py"
+step policy 120 /usr/bin/python3 "$top_srcdir/tests/pcsc/pcsc_policy.py"
 step tool 300 sh "$top_srcdir/tests/pcsc/pcsc_tool.sh"
 if [ -n "$failed" ]; then
 	pcsc_env_logs

@@ -215,15 +215,17 @@ static void private_handles_die_at_logout(CK_SLOT_ID slot)
 	uint8_t sig[16];
 	CK_ULONG sl = sizeof sig;
 	CHECK_RV(C_Sign(s, (CK_BYTE_PTR) "x", 1, sig, &sl), CKR_OK);
-	/* Every object holds a secret, so every object is private, whatever the template says. */
+	/* Every object holds a secret, so every object is private: a template
+	 * asking for a public one is refused, never silently made private. */
 	CK_OBJECT_CLASS cls = CKO_PORTFOLIO_IDENTITY;
 	CK_ULONG id = 9;
 	CK_BBOOL priv = CK_FALSE;
 	CK_ATTRIBUTE it[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_TOKEN, (void *)&T, 1},
-	                     {CKA_PRIVATE, &priv, 1}, {CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof id},
-	                     {CKA_VALUE, "public", 6}};
+	                     {CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof id}, {CKA_VALUE, "public", 6},
+	                     {CKA_PRIVATE, &priv, 1}};
 	CK_OBJECT_HANDLE pub;
-	CHECK_RV(C_CreateObject(s, it, 5, &pub), CKR_OK);
+	CHECK_RV(C_CreateObject(s, it, 5, &pub), CKR_ATTRIBUTE_VALUE_INVALID);
+	CHECK_RV(C_CreateObject(s, it, 4, &pub), CKR_OK);
 	CHECK(get_bool(s, pub, CKA_PRIVATE) == CK_TRUE);
 	CHECK_RV(C_Logout(s), CKR_OK);
 	CHECK_RV(C_Login(s, CKU_USER, REL_P(REL_USER_PIN)), CKR_OK);

@@ -32,6 +32,15 @@ contains "$ERR" "CKR_ENCRYPTED_DATA_INVALID" "tampered ciphertext"
 run 1 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "${ct:0:40}"
 contains "$ERR" "CKR_ENCRYPTED_DATA" "truncated ciphertext"
 
+# CBC is off unless configured (docs/mechanisms.md 5.1): refused on both sides.
+run 1 dev encrypt --slot "$d" --identity 2 --challenge 0x2345178 --index 1 --cbc
+contains "$ERR" "CKR_MECHANISM_INVALID" "CBC encrypt without enc_cbc"
+run 1 srv decrypt --slot "$s" --challenge 0x2345178 --index 1 --data "$ct" --cbc
+contains "$ERR" "CKR_MECHANISM_INVALID" "CBC decrypt without enc_cbc"
+# Enabled for the device's instance only, and for every server instance.
+echo "instance.$d.enc_cbc = yes" >> "$WORK/device.conf"
+echo "enc_cbc = yes" >> "$WORK/server.conf"
+
 # CBC, decrypted by the module and by OpenSSL.
 run 0 dev encrypt --slot "$d" --identity 2 --challenge 0x2345178 --index 1 --cbc
 cbc=$OUT

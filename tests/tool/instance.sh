@@ -55,11 +55,16 @@ run 1 dev init-pin --slot "$a" --so-pin "$SO_PIN" --user-pin other-user-1
 run 0 dev init-pin --slot "$a" --so-pin new-so-0000 --user-pin other-user-1
 run 0 dev list-objects --slot "$a" --login --pin other-user-1
 
-# Mechanisms: the four Portfolio mechanisms are offered.
+# Mechanisms: three Portfolio mechanisms are offered; CKM_PORTFOLIO_ENC_CBC
+# only where the configuration enables it (docs/mechanisms.md 5.1).
 run 0 dev list-mechanisms --slot "$a"
-for m in CKM_PORTFOLIO_AUTH_CMAC CKM_PORTFOLIO_AUTH_HMAC CKM_PORTFOLIO_ENC_GCM CKM_PORTFOLIO_ENC_CBC; do
+for m in CKM_PORTFOLIO_AUTH_CMAC CKM_PORTFOLIO_AUTH_HMAC CKM_PORTFOLIO_ENC_GCM; do
 	contains "$OUT" "$m" "list-mechanisms"
 done
+lacks "$OUT" CKM_PORTFOLIO_ENC_CBC "list-mechanisms without enc_cbc"
+echo "instance.$a.enc_cbc = yes" >> "$WORK/device.conf"
+run 0 dev list-mechanisms --slot "$a"
+contains "$OUT" CKM_PORTFOLIO_ENC_CBC "list-mechanisms with instance.$a.enc_cbc = yes"
 
 # A slot that does not exist.
 run 1 dev list-mechanisms --slot 4000000

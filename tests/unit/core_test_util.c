@@ -42,12 +42,23 @@ void ct_cleanup_env(void)
 	dir[0] = '\0';
 }
 
+int ct_setup_conf(const char *extra_conf)
+{
+	if (ct_setup_env(extra_conf) != 0)
+		return -1;
+	return f->C_Initialize(NULL) == CKR_OK ? 0 : -1;
+}
+
 int ct_setup(void **state)
 {
 	(void)state;
-	if (ct_setup_env(NULL) != 0)
-		return -1;
-	return f->C_Initialize(NULL) == CKR_OK ? 0 : -1;
+	return ct_setup_conf(NULL);
+}
+
+int ct_setup_enc_cbc(void **state)
+{
+	(void)state;
+	return ct_setup_conf("enc_cbc = yes");
 }
 
 int ct_teardown(void **state)
@@ -121,6 +132,18 @@ CK_OBJECT_HANDLE ct_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG le
 	assert_int_equal(f->C_CreateObject(s, t, n, &h), CKR_OK);
 	assert_int_not_equal(h, CK_INVALID_HANDLE);
 	return h;
+}
+
+CK_OBJECT_HANDLE ct_find(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len)
+{
+	CK_ATTRIBUTE q = {type, (void *)val, len};
+	CK_OBJECT_HANDLE h[2];
+	CK_ULONG n = 0;
+	assert_int_equal(f->C_FindObjectsInit(s, &q, 1), CKR_OK);
+	assert_int_equal(f->C_FindObjects(s, h, 2, &n), CKR_OK);
+	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
+	assert_true(n <= 1);
+	return n == 1 ? h[0] : CK_INVALID_HANDLE;
 }
 
 int ct_have_mech(void)

@@ -23,6 +23,8 @@ extern CK_FUNCTION_LIST_PTR f;     /* the 2.40 list */
 int ct_setup_env(const char *extra_conf);
 void ct_cleanup_env(void);
 int ct_setup(void **state);        /* env + C_Initialize(NULL) */
+int ct_setup_enc_cbc(void **state); /* the same with "enc_cbc = yes" (every slot offers ENC_CBC) */
+int ct_setup_conf(const char *extra_conf); /* env with extra config lines + C_Initialize; 0 if ok */
 int ct_teardown(void **state);     /* C_Finalize + cleanup */
 const char *ct_dir(void);
 
@@ -38,5 +40,8 @@ CK_SESSION_HANDLE ct_ready_token(CK_SLOT_ID *slot_out);
 CK_OBJECT_HANDLE ct_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG len, CK_ULONG service,
                             CK_ULONG index, CK_BBOOL sign);
 int ct_have_mech(void);
+/* The one object with that attribute, or CK_INVALID_HANDLE when there is none
+ * (more than one fails the test). */
+CK_OBJECT_HANDLE ct_find(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len);
 
 #endif

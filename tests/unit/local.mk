@@ -9,9 +9,9 @@ libcore_test_stubs_la_SOURCES = tests/unit/core_test_stubs.c
 CORE_TEST_SOURCES = tests/unit/core_test_util.c tests/unit/core_test_util.h
 CORE_TEST_LDADD = libportfolio-internal.la libcore-test-stubs.la $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
-	tests/unit/test_core_codec tests/unit/test_p11_ops
+	tests/unit/test_core_codec tests/unit/test_p11_ops tests/unit/test_core_policy
 TESTS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
-	tests/unit/test_core_codec tests/unit/test_p11_ops
+	tests/unit/test_core_codec tests/unit/test_p11_ops tests/unit/test_core_policy
 tests_unit_test_core_init_SOURCES = tests/unit/test_core_init.c $(CORE_TEST_SOURCES)
 tests_unit_test_core_init_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_core_init_LDADD = $(CORE_TEST_LDADD)
@@ -24,8 +24,20 @@ tests_unit_test_core_object_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_core_codec_SOURCES = tests/unit/test_core_codec.c
 tests_unit_test_core_codec_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_core_codec_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_core_policy_SOURCES = tests/unit/test_core_policy.c $(CORE_TEST_SOURCES)
+tests_unit_test_core_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_core_policy_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_p11_ops_SOURCES = tests/unit/test_p11_ops.c $(CORE_TEST_SOURCES)
 tests_unit_test_p11_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ops_LDADD = $(CORE_TEST_LDADD)
+# PKCS#11 rules of issue 8 (item 11) and the CBC opt-in with its oracle (item 6)
+check_PROGRAMS += tests/unit/test_p11_rules tests/unit/test_p11_cbc
+TESTS += tests/unit/test_p11_rules tests/unit/test_p11_cbc
+tests_unit_test_p11_rules_SOURCES = tests/unit/test_p11_rules.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_rules_LDADD = $(CORE_TEST_LDADD)
+tests_unit_test_p11_cbc_SOURCES = tests/unit/test_p11_cbc.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_cbc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_cbc_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
 include tests/unit/review.mk

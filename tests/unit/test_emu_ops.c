@@ -24,6 +24,7 @@
 #define UC1_HMAC "a4620e3b69b24e6b228a1563666b7052bb2ebb46b129fbaff94d238f4ef0d6a4"
 #define UC2_KEY "101112131415161718191a1b1c1d1e1f"
 #define UC2_IDENTITY "ACME-Car-Model-7"
+#define UC2_HASH "7a2578206ac59dc2006daf5d2f1c2e1449576090744ffb75ea9070866e347f9d"
 #define UC2_GCM "000102030405060708090a0bb03659926d5e95809f397f33aa60cc3bb93f08c7" \
                 "25692deddae0e6f9f598ac205c64d96b"
 #define UC2_CBC "000102030405060708090a0b0c0d0e0fba626a37288fc33ab7b195bf97b01990" \
@@ -31,6 +32,9 @@
 static const uint8_t challenge[] = { 0x02, 0x34, 0x51, 0x78 };
 
 static se_ref k_cmac, k_uc1, k_uc1_hmac, k_uc2, k_jefe, k_38a, k_gcm, r_hash, r_value, r_hash_short;
+/* the UC1 key bytes as a plain key and as another encryption key; UC2's provisioned
+ * hash (identity 7, with r_value); identity 9, whose SO allowed the current value */
+static se_ref k_uc1_plain, k_uc1_enc, r_hash_uc2, r_free, r_free_hash;
 
 static int setup(void **state)
 {
@@ -39,14 +43,23 @@ static int setup(void **state)
 	fake_reset();
 	k_cmac = fake_put(SE_ITEM_AES_KEY, b, unhex("2b7e151628aed2a6abf7158809cf4f3c", b, 64));
 	k_38a = k_cmac;
-	k_uc1 = fake_put(SE_ITEM_AES_KEY, b, unhex(UC1_KEY, b, 64));
-	k_uc1_hmac = fake_put(SE_ITEM_GENERIC_SECRET, b, unhex(UC1_KEY, b, 64));
-	k_uc2 = fake_put(SE_ITEM_AES_KEY, b, unhex(UC2_KEY, b, 64));
+	k_uc1 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex(UC1_KEY, b, 64)), CK_PORTFOLIO_SRV_AUTHENT,
+	                    SE_USE_SIGN | SE_USE_VERIFY);
+	k_uc1_hmac = fake_policy(fake_put(SE_ITEM_GENERIC_SECRET, b, unhex(UC1_KEY, b, 64)),
+	                         CK_PORTFOLIO_SRV_AUTHENT, SE_USE_SIGN | SE_USE_VERIFY);
+	k_uc2 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex(UC2_KEY, b, 64)), CK_PORTFOLIO_SRV_ENCRYPT,
+	                    SE_USE_ENCRYPT | SE_USE_DECRYPT);
+	k_uc1_plain = fake_put(SE_ITEM_AES_KEY, b, unhex(UC1_KEY, b, 64));
+	k_uc1_enc = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex(UC1_KEY, b, 64)), CK_PORTFOLIO_SRV_ENCRYPT,
+	                        SE_USE_DECRYPT);
 	k_jefe = fake_put(SE_ITEM_GENERIC_SECRET, "Jefe", 4);
 	k_gcm = fake_put(SE_ITEM_AES_KEY, b, unhex("feffe9928665731c6d6a8f9467308308", b, 64));
 	r_hash = fake_put(SE_ITEM_IDENTITY_HASH, b, unhex(UC1_HASH, b, 64));
-	r_value = fake_put(SE_ITEM_IDENTITY_VALUE, UC2_IDENTITY, strlen(UC2_IDENTITY));
+	r_value = fake_identity(fake_put(SE_ITEM_IDENTITY_VALUE, UC2_IDENTITY, strlen(UC2_IDENTITY)), 7, 0);
+	r_hash_uc2 = fake_identity(fake_put(SE_ITEM_IDENTITY_HASH, b, unhex(UC2_HASH, b, 64)), 7, 0);
 	r_hash_short = fake_put(SE_ITEM_IDENTITY_HASH, b, 31);
+	r_free = fake_identity(fake_put(SE_ITEM_IDENTITY_VALUE, "", 0), 9, 0);
+	r_free_hash = fake_identity(fake_put(SE_ITEM_IDENTITY_HASH, b, 32), 9, SE_IDENTITY_ENCRYPT_CURRENT);
 	crypto_test_set_fixed_iv(NULL, 0);
 	return 0;
 }
@@ -67,13 +80,25 @@ static se_op_params params(CK_MECHANISM_TYPE m)
 	return p;
 }
 
+/* id: an identity item (both refs name it), with the identity it belongs to */
 static se_op_params pf_params(CK_MECHANISM_TYPE m, CK_ULONG source, se_ref id)
 {
 	se_op_params p = params(m);
+	emu_item *it = emu_item_lookup(FAKE_TOKEN, id);
 	p.source = source;
-	p.identity_ref = id;
+	p.identity_id = it != NULL ? it->pol.identity_id : 0;
+	p.identity_hash_ref = id;
+	p.identity_value_ref = id;
 	memcpy(p.challenge, challenge, sizeof(challenge));
 	p.challenge_len = sizeof(challenge);
+	return p;
+}
+
+/* ENC SOURCE_TOKEN of an identity: its value and its provisioned hash */
+static se_op_params enc_params(CK_MECHANISM_TYPE m, se_ref value, se_ref hash)
+{
+	se_op_params p = pf_params(m, CKP_PORTFOLIO_SOURCE_TOKEN, value);
+	p.identity_hash_ref = hash;
 	return p;
 }
 
@@ -109,7 +134,7 @@ static void test_cmac_sign_verify(void **state)
 	}
 	/* other key, then back */
 	n = sizeof(out);
-	assert_int_equal(sign(op, &p, k_uc1, msg, 40, out, &n), CKR_OK);
+	assert_int_equal(sign(op, &p, k_uc1_plain, msg, 40, out, &n), CKR_OK);
 	assert_string_not_equal(tohex(out, 16), "dfa66747de9ae63030ca32611497c827");
 	n = sizeof(out);
 	assert_int_equal(sign(op, &p, k_cmac, msg, 16, out, &n), CKR_OK);
@@ -333,28 +358,25 @@ static void test_pf_auth_cmac_sources(void **state)
 		assert_int_equal(n, 16);
 		assert_hex_equal(out, 16, UC1_CMAC);
 	}
-	/* SOURCE_DATA: the identity, streamed in pieces */
+	/* SOURCE_DATA (verification): the identity, streamed in pieces */
+	uint8_t tag[16];
+	unhex(UC1_CMAC, tag, 16);
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_DATA, 0);
-	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_OK);
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);
 	assert_int_equal(emu_op_update(op, (const uint8_t *)"HostSw", 6, NULL, NULL), CKR_OK);
 	assert_int_equal(emu_op_update(op, (const uint8_t *)"V-1.2.3", 7, NULL, NULL), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(emu_op_final(op, out, &n), CKR_OK);
-	assert_hex_equal(out, 16, UC1_CMAC);
-	/* SOURCE_HASH: the 32 bytes, in two pieces */
+	assert_int_equal(emu_op_verify_final(op, tag, 16), CKR_OK);
+	/* SOURCE_HASH (verification): the 32 bytes, in two pieces */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_HASH, 0);
-	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_OK);
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);
 	assert_int_equal(emu_op_update(op, hash, 10, NULL, NULL), CKR_OK);
 	assert_int_equal(emu_op_update(op, hash + 10, 22, NULL, NULL), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(emu_op_final(op, out, &n), CKR_OK);
-	assert_hex_equal(out, 16, UC1_CMAC);
+	assert_int_equal(emu_op_verify_final(op, tag, 16), CKR_OK);
 	/* SOURCE_HASH length errors: 31 bytes at final, 33 at update */
-	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_OK);
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);
 	assert_int_equal(emu_op_update(op, hash, 31, NULL, NULL), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(emu_op_final(op, out, &n), CKR_DATA_LEN_RANGE);
-	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_OK);
+	assert_int_equal(emu_op_verify_final(op, tag, 16), CKR_DATA_LEN_RANGE);
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);
 	assert_int_equal(emu_op_update(op, hash, 32, NULL, NULL), CKR_OK);
 	assert_int_equal(emu_op_update(op, hash, 1, NULL, NULL), CKR_DATA_LEN_RANGE);
 	/* SOURCE_TOKEN with data */
@@ -364,16 +386,16 @@ static void test_pf_auth_cmac_sources(void **state)
 	/* SOURCE_TOKEN naming a value item, a short hash, or nothing */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, r_value);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
-	p.identity_ref = r_hash_short;
+	p.identity_hash_ref = r_hash_short;
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
-	p.identity_ref = 4242;
+	p.identity_hash_ref = 4242;
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	/* bad source, bad challenge length */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, 7, 0);
-	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_DATA, 0);
 	p.challenge_len = 0;
-	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	/* a different challenge gives a different signature */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, r_hash);
 	p.challenge[3] = 0x79;
@@ -443,24 +465,21 @@ static void test_pf_enc_gcm(void **state)
 	uint8_t out[128], back[128];
 	size_t n, m;
 	se_op *op;
-	se_op_params p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_DATA, 0);
+	se_op_params p = enc_params(CKM_PORTFOLIO_ENC_GCM, r_value, r_hash_uc2);
 	se_op_params d = pf_params(CKM_PORTFOLIO_ENC_GCM, 0, 0);
 	(void)state;
 
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
 	crypto_test_set_fixed_iv(fixed_iv, sizeof(fixed_iv));
-	/* SOURCE_DATA */
+	/* SOURCE_TOKEN: the identity value item, which matches its provisioned hash */
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_uc2), CKR_OK);
-	assert_int_equal(emu_op_output_bound(op, 16, 1), 48);
-	assert_int_equal(emu_op_output_bound(op, 16, 0), 0);
-	assert_int_equal(emu_op_update(op, (const uint8_t *)UC2_IDENTITY, 16, out, &n), CKR_OK);
+	assert_int_equal(emu_op_output_bound(op, 0, 1), 48);
+	assert_int_equal(emu_op_output_bound(op, 0, 0), 0);
 	n = 47;
 	assert_int_equal(emu_op_final(op, out, &n), CKR_BUFFER_TOO_SMALL);
 	assert_int_equal(n, 48);
 	assert_int_equal(emu_op_final(op, out, &n), CKR_OK);
 	assert_hex_equal(out, n, UC2_GCM);
-	/* SOURCE_TOKEN: the identity value item */
-	p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_TOKEN, r_value);
 	n = sizeof(out);
 	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, NULL, 0, out, &n), CKR_OK);
 	assert_hex_equal(out, n, UC2_GCM);
@@ -502,34 +521,33 @@ static void test_pf_enc_gcm(void **state)
 	}
 	/* wrong key */
 	m = sizeof(back);
-	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &d, k_uc1, out, 48, back, &m),
+	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &d, k_uc1_enc, out, 48, back, &m),
 	                 CKR_ENCRYPTED_DATA_INVALID);
 	/* too short to hold IV, challenge and tag */
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &d, k_uc2, out, 31, back, &m),
 	                 CKR_ENCRYPTED_DATA_LEN_RANGE);
 	/* random IVs: two encryptions differ, both decrypt */
-	p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_DATA, 0);
+	p = enc_params(CKM_PORTFOLIO_ENC_GCM, r_free, r_free_hash);
+	fake_value(r_free, "x", 1);
 	uint8_t c1[64], c2[64];
 	n = sizeof(c1);
-	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, (const uint8_t *)"x", 1, c1, &n), CKR_OK);
+	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, NULL, 0, c1, &n), CKR_OK);
 	m = sizeof(c2);
-	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, (const uint8_t *)"x", 1, c2, &m), CKR_OK);
+	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, NULL, 0, c2, &m), CKR_OK);
 	assert_int_equal(n, 33);
 	assert_memory_not_equal(c1, c2, 12);
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &d, k_uc2, c2, 33, back, &m), CKR_OK);
 	assert_int_equal(m, 1);
 	assert_int_equal(back[0], 'x');
-	/* SOURCE_HASH is not a thing for encryption; decrypt takes no token source */
-	p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_HASH, 0);
-	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_uc2), CKR_MECHANISM_PARAM_INVALID);
-	p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_TOKEN, r_value);
+	/* decrypt takes no token source */
+	p = enc_params(CKM_PORTFOLIO_ENC_GCM, r_value, r_hash_uc2);
 	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &p, k_uc2), CKR_MECHANISM_PARAM_INVALID);
 	/* SOURCE_TOKEN must name a value item, and takes no data */
 	p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_TOKEN, r_hash);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_uc2), CKR_MECHANISM_PARAM_INVALID);
-	p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_TOKEN, r_value);
+	p = enc_params(CKM_PORTFOLIO_ENC_GCM, r_value, r_hash_uc2);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_uc2), CKR_OK);
 	assert_int_equal(emu_op_update(op, (const uint8_t *)"x", 1, out, &n), CKR_DATA_LEN_RANGE);
 	/* ENC mechanisms do not sign; the key must be AES */
@@ -544,15 +562,14 @@ static void test_pf_enc_cbc(void **state)
 	uint8_t out[128], back[128];
 	size_t n, m;
 	se_op *op;
-	se_op_params p = pf_params(CKM_PORTFOLIO_ENC_CBC, CKP_PORTFOLIO_SOURCE_DATA, 0);
+	se_op_params p = enc_params(CKM_PORTFOLIO_ENC_CBC, r_value, r_hash_uc2);
 	se_op_params d = pf_params(CKM_PORTFOLIO_ENC_CBC, CKP_PORTFOLIO_SOURCE_DATA, 0);
 	(void)state;
 
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
 	crypto_test_set_fixed_iv(fixed_iv, sizeof(fixed_iv));
 	n = sizeof(out);
-	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, (const uint8_t *)UC2_IDENTITY, 16, out, &n),
-	                 CKR_OK);
+	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, NULL, 0, out, &n), CKR_OK);
 	assert_int_equal(n, 48);
 	assert_hex_equal(out, n, UC2_CBC);
 	crypto_test_set_fixed_iv(NULL, 0);
@@ -580,12 +597,14 @@ static void test_pf_enc_cbc(void **state)
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &d, k_uc2, out, 16, back, &m),
 	                 CKR_ENCRYPTED_DATA_LEN_RANGE);
-	/* every data length 0..40 round-trips (padding boundaries) */
+	/* every identity length 0..40 round-trips (padding boundaries) */
+	p = enc_params(CKM_PORTFOLIO_ENC_CBC, r_free, r_free_hash);
 	for (size_t len = 0; len <= 40; len++) {
 		uint8_t data[40];
 		memset(data, (int)len, sizeof(data));
+		fake_value(r_free, data, len);
 		n = sizeof(out);
-		assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, data, len, out, &n), CKR_OK);
+		assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, NULL, 0, out, &n), CKR_OK);
 		assert_int_equal(n, 16 + ((len + 4) / 16 + 1) * 16);
 		m = sizeof(back);
 		assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &d, k_uc2, out, n, back, &m), CKR_OK);
@@ -601,16 +620,17 @@ static void test_pf_enc_limits(void **state)
 	uint8_t *out = malloc(EMU_PF_MAX_DATA + 200);
 	size_t n;
 	se_op *op;
-	se_op_params p = pf_params(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_DATA, 0);
+	se_op_params p = enc_params(CKM_PORTFOLIO_ENC_GCM, r_free, r_free_hash);
 	(void)state;
 
 	assert_non_null(out);
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
+	fake_value(r_free, big, EMU_PF_MAX_DATA);
 	n = EMU_PF_MAX_DATA + 200;
-	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, big, EMU_PF_MAX_DATA, out, &n), CKR_OK);
+	assert_int_equal(crypt_all(op, SE_OP_ENCRYPT, &p, k_uc2, NULL, 0, out, &n), CKR_OK);
 	assert_int_equal(n, EMU_PF_MAX_DATA + 12 + 4 + 16);
-	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_uc2), CKR_OK);
-	assert_int_equal(emu_op_update(op, big, EMU_PF_MAX_DATA + 1, NULL, &n), CKR_DATA_LEN_RANGE);
+	fake_value(r_free, big, EMU_PF_MAX_DATA + 1);
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_uc2), CKR_DATA_LEN_RANGE);
 	assert_int_equal(emu_op_final(op, out, &n), CKR_OPERATION_NOT_INITIALIZED);
 	emu_op_free(op);
 	free(out);

@@ -4,8 +4,9 @@
  * Counts every allocation OpenSSL makes (CRYPTO_set_mem_functions, installed
  * before OpenSSL allocates anything) and every malloc/calloc/realloc made by
  * the module's own objects linked into this test (-Wl,--wrap), while
- * CKM_AES_CMAC and CKM_PORTFOLIO_AUTH_CMAC (token and hash sources) sign
- * repeatedly through the emulator's op half, after one warm-up signature.
+ * CKM_AES_CMAC and CKM_PORTFOLIO_AUTH_CMAC (the token source: the only one a
+ * device key signs) sign repeatedly through the emulator's op half, after one
+ * warm-up signature, and SOURCE_HASH verifies.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,14 +59,17 @@ static void sign_many(se_op *op, const se_op_params *p, se_ref key, const uint8_
 static void test_signing_does_not_allocate(void **state)
 {
 	uint8_t b[64], hash[32];
-	se_ref k_rfc, k_uc1, r_hash;
+	se_ref k_rfc, k_uc1, k_uc1b, r_hash;
 	se_op *op;
 	se_op_params p;
 	(void)state;
 
 	fake_reset();
 	k_rfc = fake_put(SE_ITEM_AES_KEY, b, unhex("2b7e151628aed2a6abf7158809cf4f3c", b, 64));
-	k_uc1 = fake_put(SE_ITEM_AES_KEY, b, unhex("000102030405060708090a0b0c0d0e0f", b, 64));
+	k_uc1 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex("000102030405060708090a0b0c0d0e0f", b, 64)),
+	                    CK_PORTFOLIO_SRV_AUTHENT, SE_USE_SIGN | SE_USE_VERIFY);
+	k_uc1b = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex("2b7e151628aed2a6abf7158809cf4f3c", b, 64)),
+	                     CK_PORTFOLIO_SRV_AUTHENT, SE_USE_SIGN | SE_USE_VERIFY);
 	unhex("38cc740d57995e0132f9396ba8df9248bd77ed02895f1e07f2b585aa5bca1185", hash, 32);
 	r_hash = fake_put(SE_ITEM_IDENTITY_HASH, hash, 32);
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
@@ -79,16 +83,12 @@ static void test_signing_does_not_allocate(void **state)
 
 	p.mech = CKM_PORTFOLIO_AUTH_CMAC;
 	p.source = CKP_PORTFOLIO_SOURCE_TOKEN;
-	p.identity_ref = r_hash;
+	p.identity_hash_ref = r_hash;
+	p.identity_id = 3; /* fake_put's identity */
 	memcpy(p.challenge, challenge, 4);
 	p.challenge_len = 4;
 	allocs = 0;
 	sign_many(op, &p, k_uc1, NULL, 0, "bc63149ae113d2117da5598c57262d5b");
-	assert_int_equal(allocs, 0);
-
-	p.source = CKP_PORTFOLIO_SOURCE_HASH;
-	allocs = 0;
-	sign_many(op, &p, k_uc1, hash, 32, "bc63149ae113d2117da5598c57262d5b");
 	assert_int_equal(allocs, 0);
 
 	/* alternating keys re-keys in place: still nothing */
@@ -97,10 +97,23 @@ static void test_signing_does_not_allocate(void **state)
 	for (int i = 0; i < 20; i++) {
 		uint8_t out[16];
 		size_t n = sizeof(out);
-		assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, (i & 1) ? k_uc1 : k_rfc), CKR_OK);
-		assert_int_equal(emu_op_update(op, hash, 32, NULL, &n), CKR_OK);
+		assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, (i & 1) ? k_uc1 : k_uc1b), CKR_OK);
 		n = sizeof(out);
 		assert_int_equal(emu_op_final(op, out, &n), CKR_OK);
+	}
+	counting = 0;
+	assert_int_equal(allocs, 0);
+
+	/* SOURCE_HASH verification (the server side): nothing either */
+	uint8_t tag[16];
+	unhex("bc63149ae113d2117da5598c57262d5b", tag, 16);
+	p.source = CKP_PORTFOLIO_SOURCE_HASH;
+	allocs = 0;
+	for (int i = 0; i < 21; i++) {
+		counting = i > 0;
+		assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);
+		assert_int_equal(emu_op_update(op, hash, 32, NULL, NULL), CKR_OK);
+		assert_int_equal(emu_op_verify_final(op, tag, 16), CKR_OK);
 	}
 	counting = 0;
 	assert_int_equal(allocs, 0);
@@ -109,7 +122,11 @@ static void test_signing_does_not_allocate(void **state)
 	 * which proves the counter sees OpenSSL's allocations */
 	p.source = CKP_PORTFOLIO_SOURCE_DATA;
 	allocs = 0;
-	sign_many(op, &p, k_uc1, (const uint8_t *)"HostSwV-1.2.3", 13, "bc63149ae113d2117da5598c57262d5b");
+	counting = 1;
+	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);
+	assert_int_equal(emu_op_update(op, (const uint8_t *)"HostSwV-1.2.3", 13, NULL, NULL), CKR_OK);
+	assert_int_equal(emu_op_verify_final(op, tag, 16), CKR_OK);
+	counting = 0;
 	assert_true(allocs > 0);
 
 	emu_op_free(op);

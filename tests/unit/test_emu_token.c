@@ -198,7 +198,7 @@ static void test_set_pin(void **state)
 	se_ref r = 0;
 	static const uint8_t id[] = "urn:dev:1";
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, id, sizeof(id),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &r), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &r), CKR_OK);
 	assert_int_equal(emu_logout(t), CKR_OK);
 
 	assert_int_equal(emu_set_pin(t, CKU_SO, PIN(TEST_SO_PIN), PIN("new-so-pin")), CKR_OK);
@@ -234,9 +234,9 @@ static void test_reinit_wipes(void **state)
 	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
 	assert_int_equal(emu_login(neighbour, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
 	se_ref a = 0, b = 0, n = 0;
-	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, &a), CKR_OK);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 32, SE_ITEM_PERSISTENT, &b), CKR_OK);
-	assert_int_equal(emu_item_generate(neighbour, SE_ITEM_AES_KEY, 32, SE_ITEM_PERSISTENT, &n), CKR_OK);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE, NULL, &a), CKR_OK);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 32, SE_ITEM_PERSISTENT, NULL, &b), CKR_OK);
+	assert_int_equal(emu_item_generate(neighbour, SE_ITEM_AES_KEY, 32, SE_ITEM_PERSISTENT, NULL, &n), CKR_OK);
 	static const uint8_t rec[] = { 1, 2, 3 };
 	assert_int_equal(store_object_put(f->st, 9, 1000, rec, sizeof(rec)), CKR_OK);
 	assert_int_equal(emu_logout(t), CKR_OK);
@@ -293,7 +293,7 @@ static void test_reinit_by_other_process_detected(void **state)
 	assert_int_equal(emu_init_token(t2, PIN(TEST_SO_PIN), label), CKR_OK);
 	/* a persistent write under the stale token key is refused, not written */
 	se_ref r = 0;
-	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT, &r), CKR_DEVICE_REMOVED);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT, NULL, &r), CKR_DEVICE_REMOVED);
 	counter c = { 0 };
 	assert_int_equal(store_secret_foreach(f->st, 11, count_cb, &c), CKR_OK);
 	assert_int_equal(c.n, 0);

@@ -37,35 +37,35 @@ static void test_put_read_delete(void **state)
 	se_ref r = 0;
 	size_t len = 0;
 	/* everything needs a login */
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0, &r), CKR_USER_NOT_LOGGED_IN);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, &r), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0, NULL, &r), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, NULL, &r), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_length(t, 1, &len), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_read(t, 1, NULL, &len), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_delete(t, 1), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(emu_item_replace(t, 1, identity, 3), CKR_USER_NOT_LOGGED_IN);
 	assert_null(emu_item_lookup(t, 1));
-	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_SO, PIN(TEST_SO_PIN)), CKR_OK); /* the SO: hashes too */
 
 	/* length and kind rules */
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 15, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, known_key, 16, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, SE_ITEM_GENERIC_SECRET, known_key, 0, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, (se_item_kind)9, known_key, 16, 0, &r), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0x80, &r), CKR_ARGUMENTS_BAD);
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, NULL, 16, 0, &r), CKR_ARGUMENTS_BAD);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 20, 0, &r), CKR_KEY_SIZE_RANGE);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 513, 0, &r), CKR_KEY_SIZE_RANGE);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_IDENTITY_VALUE, 16, 0, &r), CKR_ARGUMENTS_BAD);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 15, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, known_key, 16, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, SE_ITEM_GENERIC_SECRET, known_key, 0, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, (se_item_kind)9, known_key, 16, 0, NULL, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, 0x80, NULL, &r), CKR_ARGUMENTS_BAD);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, NULL, 16, 0, NULL, &r), CKR_ARGUMENTS_BAD);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 20, 0, NULL, &r), CKR_KEY_SIZE_RANGE);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 513, 0, NULL, &r), CKR_KEY_SIZE_RANGE);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_IDENTITY_VALUE, 16, 0, NULL, &r), CKR_ARGUMENTS_BAD);
 
 	int built = emu_test_caches_built;
 	se_ref key = 0, id = 0, hash = 0, gen = 0;
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &key), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &key), CKR_OK);
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, sizeof(identity),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &id), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &id), CKR_OK);
 	uint8_t h[32];
 	memset(h, 0x5a, sizeof(h));
-	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, SE_ITEM_READABLE, &hash), CKR_OK);
-	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 64, 0, &gen), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, SE_ITEM_READABLE, NULL, &hash), CKR_OK);
+	assert_int_equal(emu_item_generate(t, SE_ITEM_GENERIC_SECRET, 64, 0, NULL, &gen), CKR_OK);
 	assert_true(key != 0 && id != 0 && hash != 0 && gen != 0);
 	assert_true(key != id && id != hash && hash != gen);
 	/* key caches for the two keys, none for identity items */
@@ -128,7 +128,7 @@ static void test_many_items_table_growth(void **state)
 	se_ref refs[200];
 	for (int i = 0; i < 200; i++) {
 		uint8_t v[4] = { (uint8_t)i, (uint8_t)(i >> 8), 0xee, 0xff };
-		assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, v, sizeof(v), SE_ITEM_READABLE, &refs[i]),
+		assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, v, sizeof(v), SE_ITEM_READABLE, NULL, &refs[i]),
 		                 CKR_OK);
 	}
 	for (int i = 0; i < 200; i += 2)
@@ -150,10 +150,10 @@ static void test_persistence(void **state)
 	emu_fixture *f = *state;
 	se_token *t = user_token(f, 3);
 	se_ref pk = 0, sk = 0, pid = 0;
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &pk), CKR_OK);
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &sk), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &pk), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, NULL, &sk), CKR_OK);
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, sizeof(identity),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &pid), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &pid), CKR_OK);
 	assert_int_equal(emu_logout(t), CKR_OK);
 	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
 	assert_non_null(emu_item_lookup(t, pk));
@@ -220,9 +220,9 @@ static void test_sealed_rows_hide_values(void **state)
 	emu_fixture *f = *state;
 	se_token *t = user_token(f, 4);
 	se_ref r = 0, g = 0;
-	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r), CKR_OK);
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r), CKR_OK);
 	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, sizeof(identity),
-	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, &g), CKR_OK);
+	                              SE_ITEM_PERSISTENT | SE_ITEM_READABLE, NULL, &g), CKR_OK);
 	/* the search works: bytes written in clear (an object record) are found */
 	static const uint8_t marker[] = "clear-marker-7f3a9c";
 	assert_int_equal(store_object_put(f->st, 4, 1, marker, sizeof(marker)), CKR_OK);
@@ -232,11 +232,12 @@ static void test_sealed_rows_hide_values(void **state)
 	assert_false(store_files_contain(f, identity, sizeof(identity) - 1));
 	/* nor the token key */
 	assert_false(store_files_contain(f, t->token_key, EMU_TOKEN_KEY_LEN));
-	/* and the row has the documented size: header 22 + value + tag 16 */
+	/* and the row has the documented size: header 54 (with the policy) + value + tag 16 */
 	uint8_t *row = NULL;
 	size_t len = 0;
 	assert_int_equal(store_secret_get(f->st, 4, r, &row, &len), CKR_OK);
-	assert_int_equal(len, 22 + 16 + 16);
+	assert_int_equal(len, 54 + 16 + 16);
+	assert_int_equal(row[0], 2); /* format 2 */
 	store_free(row, len);
 	emu_close(t);
 }
@@ -247,20 +248,24 @@ static void test_rows_bound_to_their_place(void **state)
 	se_token *a = user_token(f, 5);
 	se_token *b = user_token(f, 6);
 	se_ref r = 0;
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r), CKR_OK);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r), CKR_OK);
 	uint8_t *row = NULL;
 	size_t len = 0;
 	assert_int_equal(store_secret_get(f->st, 5, r, &row, &len), CKR_OK);
 	assert_non_null(row);
 
-	/* the row copied into instance 6: B's login reports it instead of crashing */
+	/* the row copied into instance 6: B's login leaves it out (and logs it), keeping
+	 * the rest of B's items */
+	se_ref mine = 0;
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_PERSISTENT, NULL, &mine),
+	                 CKR_OK);
 	assert_int_equal(emu_logout(b), CKR_OK);
 	assert_int_equal(store_secret_put(f->st, 6, r, row, len, NULL, NULL), CKR_OK);
-	assert_int_equal(emu_login(b, CKU_USER, PIN(TEST_USER_PIN)), CKR_DEVICE_ERROR);
-	assert_null(emu_item_lookup(b, r));
-	assert_int_equal(emu_item_length(b, r, &len), CKR_USER_NOT_LOGGED_IN); /* not logged in */
-	assert_int_equal(store_secret_delete(f->st, 6, r), CKR_OK);
 	assert_int_equal(emu_login(b, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_null(emu_item_lookup(b, r));
+	assert_int_equal(emu_item_length(b, r, &len), CKR_OBJECT_HANDLE_INVALID);
+	assert_non_null(emu_item_lookup(b, mine));
+	assert_int_equal(store_secret_delete(f->st, 6, r), CKR_OK);
 
 	/* same key, same instance: the AAD alone rejects another iid, ref, kind or flags */
 	emu_item clear;
@@ -276,9 +281,14 @@ static void test_rows_bound_to_their_place(void **state)
 	row[5] |= SE_ITEM_READABLE; /* flags: an attacker making a key readable */
 	assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_DEVICE_ERROR);
 	row[5] &= (uint8_t)~SE_ITEM_READABLE;
-	row[30] ^= 1; /* ciphertext */
+	for (size_t at = 6; at < 6 + 32; at++) { /* each byte of the policy (service ... flags) */
+		row[at] ^= 1;
+		assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_DEVICE_ERROR);
+		row[at] ^= 1;
+	}
+	row[60] ^= 1; /* ciphertext */
 	assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_DEVICE_ERROR);
-	row[30] ^= 1;
+	row[60] ^= 1;
 	assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, len, &clear), CKR_OK);
 	pf_free_secret(clear.value, clear.len);
 	/* every truncation is refused safely */
@@ -286,13 +296,17 @@ static void test_rows_bound_to_their_place(void **state)
 		assert_int_equal(emu_item_unseal(a->token_key, 5, r, row, n, &clear), CKR_DEVICE_ERROR);
 	store_free(row, len);
 
-	/* tampering a row in place: A's next login refuses */
+	/* tampering a row in place: A's next login leaves that item out, and only it */
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_PERSISTENT, NULL, &mine),
+	                 CKR_OK);
 	assert_int_equal(store_secret_get(f->st, 5, r, &row, &len), CKR_OK);
 	row[len - 1] ^= 0x80; /* tag */
 	assert_int_equal(store_secret_put(f->st, 5, r, row, len, NULL, NULL), CKR_OK);
 	store_free(row, len);
 	assert_int_equal(emu_logout(a), CKR_OK);
-	assert_int_equal(emu_login(a, CKU_USER, PIN(TEST_USER_PIN)), CKR_DEVICE_ERROR);
+	assert_int_equal(emu_login(a, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_null(emu_item_lookup(a, r));
+	assert_non_null(emu_item_lookup(a, mine));
 	emu_close(a);
 	emu_close(b);
 }
@@ -304,29 +318,29 @@ static void test_exclusive_across_instances(void **state)
 	se_token *b = user_token(f, 8);
 	const unsigned dev = SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE;
 	se_ref r = 0, r2 = 0;
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, &r), CKR_OK);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r), CKR_OK);
 	/* another instance, and the same one, cannot hold it as a device key */
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
 	/* nor as an exclusive session key */
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_EXCLUSIVE, &r2),
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_EXCLUSIVE, NULL, &r2),
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* a server-side copy (not exclusive) is fine */
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, NULL, &r2), CKR_OK);
 	/* same bytes as another kind are another fingerprint */
-	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_GENERIC_SECRET, known_key, 16, dev, NULL, &r2), CKR_OK);
 
 	/* session claims are checked against persistent puts and other sessions */
 	se_ref s = 0;
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, &s), CKR_OK);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, dev, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, &r2),
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, NULL, &s), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, dev, NULL, &r2), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, NULL, &r2),
 	                 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* deleting the session item (or logging out) releases the claim */
 	assert_int_equal(emu_item_delete(a, s), CKR_OK);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, other_key, 16, SE_ITEM_EXCLUSIVE, NULL, &r2), CKR_OK);
 	assert_int_equal(emu_logout(b), CKR_OK);
-	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, dev, &s), CKR_OK);
+	assert_int_equal(emu_item_put(a, SE_ITEM_AES_KEY, other_key, 16, dev, NULL, &s), CKR_OK);
 
 	/* the holder is reported by the store: instance 7 */
 	uint8_t fp[32];
@@ -341,7 +355,7 @@ static void test_exclusive_across_instances(void **state)
 	/* deleting the persistent device key frees the material for another instance */
 	assert_int_equal(emu_item_delete(a, r), CKR_OK);
 	assert_int_equal(emu_login(b, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
-	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, &r2), CKR_OK);
+	assert_int_equal(emu_item_put(b, SE_ITEM_AES_KEY, known_key, 16, dev, NULL, &r2), CKR_OK);
 	emu_close(a);
 	emu_close(b);
 }
@@ -368,6 +382,83 @@ static void test_pepper_shared_and_stable(void **state)
 	emu_close(a);
 }
 
+/* The policy is sealed with the item, reads back after a new login, only shrinks,
+ * and must fit the item; identity hashes (and their flags) are the SO's. */
+static void test_policy_sealed(void **state)
+{
+	emu_fixture *f = *state;
+	se_token *t = user_token(f, 8);
+	se_ref k = 0, r = 0, v = 0;
+	se_item_policy got, auth = {.service = CK_PORTFOLIO_SRV_AUTHENT, .key_index = 2,
+	                            .usage = SE_USE_SIGN | SE_USE_VERIFY};
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, known_key, 16, SE_ITEM_PERSISTENT, &auth, &k), CKR_OK);
+	assert_int_equal(emu_item_policy(t, k, &got), CKR_OK);
+	assert_true(got.service == CK_PORTFOLIO_SRV_AUTHENT && got.key_index == 2 &&
+	            got.usage == (SE_USE_SIGN | SE_USE_VERIFY) && got.identity_id == 0);
+	/* usage shrinks, never grows, and the shrunk one is what is sealed */
+	assert_int_equal(emu_item_restrict(t, k, SE_USE_VERIFY), CKR_OK);
+	assert_int_equal(emu_item_restrict(t, k, SE_USE_SIGN | SE_USE_VERIFY), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(emu_item_restrict(t, 4242, 0), CKR_OBJECT_HANDLE_INVALID);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_item_policy(t, k, &got), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, k, &got), CKR_OK);
+	assert_true(got.service == CK_PORTFOLIO_SRV_AUTHENT && got.key_index == 2 && got.usage == SE_USE_VERIFY);
+	/* no policy: a plain key that may do nothing */
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, NULL, &r), CKR_OK);
+	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
+	assert_true(got.service == SE_SERVICE_NONE && got.usage == 0 && got.key_index == 0);
+	/* policies that do not fit the item */
+	se_item_policy bad = auth;
+	bad.identity_id = 3;
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	bad = auth;
+	bad.service = 5;
+	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	bad = auth;
+	bad.usage = 0x10;
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	bad = (se_item_policy){.service = SE_SERVICE_NONE, .key_index = 3};
+	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	se_item_policy ident = {.service = SE_SERVICE_NONE, .identity_id = 3};
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, 8, 0, &auth, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	ident.identity_flags = SE_IDENTITY_ENCRYPT_CURRENT; /* the flag lives on the hash */
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, 8, 0, &ident, &r), CKR_ATTRIBUTE_VALUE_INVALID);
+	/* the user writes values, never a hash or the SO's flag */
+	uint8_t h[32] = {0};
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, 0, &ident, &r), CKR_ATTRIBUTE_READ_ONLY);
+	ident.identity_flags = 0;
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, 0, &ident, &r), CKR_ATTRIBUTE_READ_ONLY);
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_VALUE, identity, 8, SE_ITEM_PERSISTENT, &ident, &v), CKR_OK);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_SO, PIN(TEST_SO_PIN)), CKR_OK);
+	ident.identity_flags = SE_IDENTITY_ENCRYPT_CURRENT;
+	assert_int_equal(emu_item_put(t, SE_ITEM_IDENTITY_HASH, h, 32, SE_ITEM_PERSISTENT, &ident, &r), CKR_OK);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
+	assert_true(got.identity_id == 3 && got.identity_flags == SE_IDENTITY_ENCRYPT_CURRENT &&
+	            got.service == SE_SERVICE_NONE && got.usage == 0);
+	/* another process's view of the instance picks up a reduced usage at its refresh */
+	se_token *other = NULL;
+	assert_int_equal(emu_open(NULL, f->st, 8, &other), CKR_OK);
+	assert_int_equal(emu_login(other, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_restrict(t, k, 0), CKR_OK);
+	assert_int_equal(emu_item_policy(other, k, &got), CKR_OK);
+	assert_int_equal(got.usage, SE_USE_VERIFY);
+	assert_int_equal(emu_items_refresh(other), CKR_OK);
+	assert_int_equal(emu_item_policy(other, k, &got), CKR_OK);
+	assert_int_equal(got.usage, 0);
+	emu_close(other);
+	/* a rewritten value keeps its identity */
+	assert_int_equal(emu_item_replace(t, v, other_key, 16), CKR_OK);
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, v, &got), CKR_OK);
+	assert_int_equal(got.identity_id, 3);
+	emu_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +470,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exclusive_across_instances, emu_fixture_setup,
 		                                emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_pepper_shared_and_stable, emu_fixture_setup, emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_policy_sealed, emu_fixture_setup, emu_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

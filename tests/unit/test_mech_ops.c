@@ -18,6 +18,7 @@
 
 #define UC1_CMAC "bc63149ae113d2117da5598c57262d5b"
 #define UC1_HASH "38cc740d57995e0132f9396ba8df9248bd77ed02895f1e07f2b585aa5bca1185"
+#define UC2_HASH "7a2578206ac59dc2006daf5d2f1c2e1449576090744ffb75ea9070866e347f9d"
 #define UC2_GCM "000102030405060708090a0bb03659926d5e95809f397f33aa60cc3bb93f08c7" \
                 "25692deddae0e6f9f598ac205c64d96b"
 
@@ -33,16 +34,18 @@ static const se_backend test_be = {
 	.op_abort = emu_op_abort,
 };
 
-static se_ref r_aes, r_uc1, r_uc2, r_hmac, r_hash, r_value;
+static se_ref r_aes, r_uc1, r_uc2, r_hmac, r_hash, r_value, r_hash7;
 static mech_op op;
 
-/* Identity 3 has a hash and a value; anything else is unknown. */
-static CK_RV resolve(void *ctx, CK_ULONG id, se_item_kind want, se_ref *out)
+/* Identity 3 has a provisioned hash (Use Case 1), identity 7 a value and its
+ * hash (Use Case 2); anything else is unknown. */
+static CK_RV resolve(void *ctx, CK_ULONG id, se_ref *hash, se_ref *value)
 {
 	(void)ctx;
-	if (id != 3)
+	if (id != 3 && id != 7)
 		return CKR_MECHANISM_PARAM_INVALID;
-	*out = want == SE_ITEM_IDENTITY_HASH ? r_hash : r_value;
+	*hash = id == 3 ? r_hash : r_hash7;
+	*value = id == 3 ? 0 : r_value;
 	return CKR_OK;
 }
 static const mech_identity_resolver resolver = { NULL, resolve };
@@ -72,11 +75,14 @@ static int setup(void **state)
 	(void)state;
 	fake_reset();
 	r_aes = fake_put(SE_ITEM_AES_KEY, b, unhex("2b7e151628aed2a6abf7158809cf4f3c", b, 64));
-	r_uc1 = fake_put(SE_ITEM_AES_KEY, b, unhex("000102030405060708090a0b0c0d0e0f", b, 64));
-	r_uc2 = fake_put(SE_ITEM_AES_KEY, b, unhex("101112131415161718191a1b1c1d1e1f", b, 64));
+	r_uc1 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex("000102030405060708090a0b0c0d0e0f", b, 64)),
+	                    CK_PORTFOLIO_SRV_AUTHENT, SE_USE_SIGN | SE_USE_VERIFY);
+	r_uc2 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex("101112131415161718191a1b1c1d1e1f", b, 64)),
+	                    CK_PORTFOLIO_SRV_ENCRYPT, SE_USE_ENCRYPT | SE_USE_DECRYPT);
 	r_hmac = fake_put(SE_ITEM_GENERIC_SECRET, "Jefe", 4);
 	r_hash = fake_put(SE_ITEM_IDENTITY_HASH, b, unhex(UC1_HASH, b, 64));
-	r_value = fake_put(SE_ITEM_IDENTITY_VALUE, "ACME-Car-Model-7", 16);
+	r_value = fake_identity(fake_put(SE_ITEM_IDENTITY_VALUE, "ACME-Car-Model-7", 16), 7, 0);
+	r_hash7 = fake_identity(fake_put(SE_ITEM_IDENTITY_HASH, b, unhex(UC2_HASH, b, 64)), 7, 0);
 	memset(&op, 0, sizeof(op));
 	return 0;
 }
@@ -116,12 +122,18 @@ static void test_digest(void **state)
 	assert_int_equal(mech_op_single(&op, MECH_OP_DIGEST, (const uint8_t *)"abc", 3, out, &n),
 	                 CKR_OPERATION_NOT_INITIALIZED);
 
-	/* multi-part; single-part after update refused and the operation kept */
+	/* multi-part; single-part after update refused, and like every error it
+	 * ends the operation (PKCS#11 3.0 section 5) */
 	assert_int_equal(init(MECH_OP_DIGEST, CKM_SHA512, NULL, 0, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"a", 1, NULL, NULL), CKR_OK);
 	n = sizeof(out);
 	assert_int_equal(mech_op_single(&op, MECH_OP_DIGEST, (const uint8_t *)"bc", 2, out, &n),
 	                 CKR_OPERATION_ACTIVE);
+	assert_false(op.active);
+	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"bc", 2, NULL, NULL),
+	                 CKR_OPERATION_NOT_INITIALIZED);
+	assert_int_equal(init(MECH_OP_DIGEST, CKM_SHA512, NULL, 0, NULL), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"a", 1, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_DIGEST, (const uint8_t *)"bc", 2, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_final(&op, MECH_OP_DIGEST, NULL, &n), CKR_OK);
 	assert_int_equal(n, 64);
@@ -181,6 +193,9 @@ static void test_cmac_rules(void **state)
 	assert_int_equal(init(MECH_OP_VERIFY, CKM_AES_CMAC, NULL, 0, &k), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, msg, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_verify(&op, msg, 40, one, 16), CKR_OPERATION_ACTIVE);
+	assert_false(op.active); /* the error ended it */
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_AES_CMAC, NULL, 0, &k), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, msg, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, msg + 20, 20, NULL, NULL), CKR_OK);
 	assert_int_equal(mech_op_verify_final(&op, one, 16), CKR_OK);
 
@@ -283,8 +298,15 @@ static void test_key_checks(void **state)
 	bad = service_key(k, CK_PORTFOLIO_SRV_ENCRYPT);
 	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &bad),
 	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
-	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &bad), CKR_OK);
+	bad = service_key(key_of(r_uc2, CKK_AES, 16), CK_PORTFOLIO_SRV_ENCRYPT);
+	assert_int_equal(init(MECH_OP_DECRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &bad), CKR_OK);
 	mech_op_abort(&op);
+	/* the row may say what it likes: the item's sealed policy decides (r_aes has no service) */
+	bad = service_key(k, CK_PORTFOLIO_SRV_ENCRYPT);
+	assert_int_equal(init(MECH_OP_DECRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &bad),
+	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
+	bad = key_of(r_uc1, CKK_AES, 16);
+	assert_int_equal(init(MECH_OP_SIGN, CKM_AES_CMAC, NULL, 0, &bad), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	bad = service_key(k, CK_PORTFOLIO_SRV_AUTHENT);
 	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &bad),
 	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
@@ -444,40 +466,50 @@ static void test_portfolio_auth(void **state)
 	pp.ulIdentityId = 4;
 	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k),
 	                 CKR_MECHANISM_PARAM_INVALID);
-	/* SOURCE_DATA, multi-part */
+	/* a device key signs no caller data or hash (issue 8 item 1) */
 	pp.ulSource = CKP_PORTFOLIO_SOURCE_DATA;
-	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
-	assert_int_equal(mech_op_update(&op, MECH_OP_SIGN, (const uint8_t *)"HostSwV-", 8, NULL, NULL), CKR_OK);
-	assert_int_equal(mech_op_update(&op, MECH_OP_SIGN, (const uint8_t *)"1.2.3", 5, NULL, NULL), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(mech_op_final(&op, MECH_OP_SIGN, out, &n), CKR_OK);
-	assert_hex_equal(out, 16, UC1_CMAC);
-	/* server side: verify with SOURCE_DATA */
+	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k),
+	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
+	pp.ulSource = CKP_PORTFOLIO_SOURCE_HASH;
+	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k),
+	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_false(op.active);
+	/* server side: verify with SOURCE_DATA, multi-part */
+	pp.ulSource = CKP_PORTFOLIO_SOURCE_DATA;
 	uint8_t sig[16];
 	unhex(UC1_CMAC, sig, 16);
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, (const uint8_t *)"HostSwV-", 8, NULL, NULL), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, (const uint8_t *)"1.2.3", 5, NULL, NULL), CKR_OK);
+	assert_int_equal(mech_op_verify_final(&op, sig, 16), CKR_OK);
 	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
 	assert_int_equal(mech_op_verify(&op, (const uint8_t *)"HostSwV-1.2.3", 13, sig, 16), CKR_OK);
 	sig[0] ^= 1;
 	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
 	assert_int_equal(mech_op_verify(&op, (const uint8_t *)"HostSwV-1.2.3", 13, sig, 16),
 	                 CKR_SIGNATURE_INVALID);
-	/* SOURCE_HASH: exactly 32 bytes */
+	/* SOURCE_HASH (verification): exactly 32 bytes */
+	sig[0] ^= 1;
 	pp.ulSource = CKP_PORTFOLIO_SOURCE_HASH;
-	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(mech_op_single(&op, MECH_OP_SIGN, hash, 32, out, &n), CKR_OK);
-	assert_hex_equal(out, 16, UC1_CMAC);
-	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(mech_op_single(&op, MECH_OP_SIGN, hash, 31, out, &n), CKR_DATA_LEN_RANGE);
-	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
-	assert_int_equal(mech_op_update(&op, MECH_OP_SIGN, hash, 20, NULL, NULL), CKR_OK);
-	n = sizeof(out);
-	assert_int_equal(mech_op_final(&op, MECH_OP_SIGN, out, &n), CKR_DATA_LEN_RANGE);
-	assert_int_equal(init(MECH_OP_SIGN, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
-	assert_int_equal(mech_op_update(&op, MECH_OP_SIGN, hash, 20, NULL, NULL), CKR_OK);
-	assert_int_equal(mech_op_update(&op, MECH_OP_SIGN, hash, 13, NULL, NULL), CKR_DATA_LEN_RANGE);
-	/* parameter checks */
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
+	assert_int_equal(mech_op_verify(&op, hash, 32, sig, 16), CKR_OK);
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
+	assert_int_equal(mech_op_verify(&op, hash, 31, sig, 16), CKR_DATA_LEN_RANGE);
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, hash, 20, NULL, NULL), CKR_OK);
+	assert_int_equal(mech_op_verify_final(&op, sig, 16), CKR_DATA_LEN_RANGE);
+	assert_int_equal(init(MECH_OP_VERIFY, CKM_PORTFOLIO_AUTH_CMAC, &pp, sizeof(pp), &k), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, hash, 20, NULL, NULL), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_VERIFY, hash, 13, NULL, NULL), CKR_DATA_LEN_RANGE);
+}
+
+static void test_portfolio_params(void **state)
+{
+	mech_key k = service_key(key_of(r_uc1, CKK_AES, 16), CK_PORTFOLIO_SRV_AUTHENT);
+	CK_BYTE ch[4] = { 0x02, 0x34, 0x51, 0x78 };
+	CK_PORTFOLIO_PARAMS pp = { CKP_PORTFOLIO_SOURCE_TOKEN, 3, ch, 4 };
+	(void)state;
+
 	CK_BYTE big[65] = { 0 };
 	CK_PORTFOLIO_PARAMS b = pp;
 	b.ulChallengeLen = 0;
@@ -512,12 +544,12 @@ static void test_portfolio_enc(void **state)
 	static const uint8_t fixed[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 };
 	mech_key k = service_key(key_of(r_uc2, CKK_AES, 16), CK_PORTFOLIO_SRV_ENCRYPT);
 	CK_BYTE ch[4] = { 0x02, 0x34, 0x51, 0x78 };
-	CK_PORTFOLIO_PARAMS pp = { CKP_PORTFOLIO_SOURCE_TOKEN, 3, ch, 4 };
+	CK_PORTFOLIO_PARAMS pp = { CKP_PORTFOLIO_SOURCE_TOKEN, 7, ch, 4 };
 	uint8_t out[64], back[64];
 	CK_ULONG n, m;
 	(void)state;
 
-	/* Use Case 2: SOURCE_TOKEN encrypts identity 3's value */
+	/* Use Case 2: SOURCE_TOKEN encrypts identity 7's value */
 	crypto_test_set_fixed_iv(fixed, sizeof(fixed));
 	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &k), CKR_OK);
 	assert_int_equal(mech_op_single(&op, MECH_OP_ENCRYPT, NULL, 0, NULL, &n), CKR_OK);
@@ -529,9 +561,12 @@ static void test_portfolio_enc(void **state)
 	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &k), CKR_OK);
 	n = sizeof(out);
 	assert_int_equal(mech_op_single(&op, MECH_OP_ENCRYPT, back, 1, out + 48, &n), CKR_DATA_LEN_RANGE);
-	/* hash source is not for encryption */
+	/* hash source is not for encryption; a device key encrypts no caller data */
 	pp.ulSource = CKP_PORTFOLIO_SOURCE_HASH;
 	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &k), CKR_MECHANISM_PARAM_INVALID);
+	pp.ulSource = CKP_PORTFOLIO_SOURCE_DATA;
+	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &k),
+	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
 	/* decrypt: source 0 or DATA */
 	pp.ulSource = 0;
 	assert_int_equal(init(MECH_OP_DECRYPT, CKM_PORTFOLIO_ENC_GCM, &pp, sizeof(pp), &k), CKR_OK);
@@ -552,16 +587,16 @@ static void test_portfolio_enc(void **state)
 	m = sizeof(back);
 	assert_int_equal(mech_op_single(&op, MECH_OP_DECRYPT, out, 48, back, &m), CKR_ENCRYPTED_DATA_INVALID);
 	ch[3] = 0x78;
-	/* CBC form, SOURCE_DATA, multi-part in and out */
+	/* CBC form, SOURCE_TOKEN, then multi-part decryption */
+	pp.ulSource = CKP_PORTFOLIO_SOURCE_TOKEN;
 	assert_int_equal(init(MECH_OP_ENCRYPT, CKM_PORTFOLIO_ENC_CBC, &pp, sizeof(pp), &k), CKR_OK);
 	n = sizeof(out);
-	assert_int_equal(mech_op_update(&op, MECH_OP_ENCRYPT, (const uint8_t *)"ACME-", 5, out, &n), CKR_OK);
+	assert_int_equal(mech_op_update(&op, MECH_OP_ENCRYPT, NULL, 0, out, &n), CKR_OK);
 	assert_int_equal(n, 0);
-	n = sizeof(out);
-	assert_int_equal(mech_op_update(&op, MECH_OP_ENCRYPT, (const uint8_t *)"Car-Model-7", 11, out, &n), CKR_OK);
 	assert_int_equal(mech_op_final(&op, MECH_OP_ENCRYPT, NULL, &n), CKR_OK);
 	assert_int_equal(n, 48);
 	assert_int_equal(mech_op_final(&op, MECH_OP_ENCRYPT, out, &n), CKR_OK);
+	pp.ulSource = CKP_PORTFOLIO_SOURCE_DATA;
 	assert_int_equal(init(MECH_OP_DECRYPT, CKM_PORTFOLIO_ENC_CBC, &pp, sizeof(pp), &k), CKR_OK);
 	m = sizeof(back);
 	assert_int_equal(mech_op_update(&op, MECH_OP_DECRYPT, out, 30, back, &m), CKR_OK);
@@ -584,6 +619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_aes_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gcm_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portfolio_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_portfolio_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_portfolio_enc, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

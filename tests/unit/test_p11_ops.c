@@ -74,14 +74,9 @@ static void test_cmac_known_answer(void **state)
  * object is found again by its attributes. */
 static CK_OBJECT_HANDLE find_again(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len)
 {
-	CK_ATTRIBUTE q = {type, (void *)val, len};
-	CK_OBJECT_HANDLE h[2];
-	CK_ULONG n = 0;
-	assert_int_equal(f->C_FindObjectsInit(s, &q, 1), CKR_OK);
-	assert_int_equal(f->C_FindObjects(s, h, 2, &n), CKR_OK);
-	assert_int_equal(f->C_FindObjectsFinal(s), CKR_OK);
-	assert_int_equal(n, 1);
-	return h[0];
+	CK_OBJECT_HANDLE h = ct_find(s, type, val, len);
+	assert_int_not_equal(h, CK_INVALID_HANDLE);
+	return h;
 }
 
 static void test_identity_hash_survives_rewrite(void **state)

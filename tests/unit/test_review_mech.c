@@ -277,6 +277,10 @@ static void test_verify_rules(void **state)
 	assert_int_equal(f->C_VerifyInit(s, &m, k), CKR_OK);
 	assert_int_equal(f->C_VerifyUpdate(s, (CK_BYTE_PTR)P32, 10), CKR_OK);
 	assert_int_equal(f->C_Verify(s, (CK_BYTE_PTR)P32, 16, tag, 16), CKR_OPERATION_ACTIVE);
+	/* ... and that error ended the operation (PKCS#11 3.0 section 5) */
+	assert_int_equal(f->C_VerifyUpdate(s, (CK_BYTE_PTR)P32, 10), CKR_OPERATION_NOT_INITIALIZED);
+	assert_int_equal(f->C_VerifyInit(s, &m, k), CKR_OK);
+	assert_int_equal(f->C_VerifyUpdate(s, (CK_BYTE_PTR)P32, 10), CKR_OK);
 	assert_int_equal(f->C_VerifyUpdate(s, (CK_BYTE_PTR)P32 + 10, 6), CKR_OK);
 	assert_int_equal(f->C_VerifyFinal(s, tag, 16), CKR_OK);
 	tag[15] ^= 1;
@@ -342,7 +346,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gcm_tag_and_no_plaintext_on_failure, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_gcm_failed_decrypt_wipes, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_verify_rules, ct_setup, ct_teardown),
-		cmocka_unit_test_setup_teardown(test_portfolio_cbc_one_code, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_portfolio_cbc_one_code, ct_setup_enc_cbc, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,8 +110,9 @@ static void test_template_shapes(void **state)
 	CK_ATTRIBUTE wrong_class[] = {{CKA_CLASS, &short_class, 1}, {CKA_KEY_TYPE, &kt, sizeof kt},
 	                              {CKA_VALUE, (void *)K16, 16}};
 	assert_int_equal(f->C_CreateObject(s, wrong_class, 3, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	CK_BBOOL fa = CK_FALSE; /* a repeat with another value (the same value is fine: test_p11_rules) */
 	CK_ATTRIBUTE dup[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt},
-	                      {CKA_VALUE, (void *)K16, 16}, {CKA_SIGN, &tr, 1}, {CKA_SIGN, &tr, 1}};
+	                      {CKA_VALUE, (void *)K16, 16}, {CKA_SIGN, &tr, 1}, {CKA_SIGN, &fa, 1}};
 	assert_int_equal(f->C_CreateObject(s, dup, 5, &h), CKR_TEMPLATE_INCONSISTENT);
 	CK_ATTRIBUTE null_val[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt},
 	                           {CKA_VALUE, NULL, 16}};

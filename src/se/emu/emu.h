@@ -18,6 +18,10 @@ typedef struct emu_item {
 	se_ref ref;
 	se_item_kind kind;
 	unsigned flags;                /* SE_ITEM_* */
+	se_item_policy pol;            /* what the item may do: sealed with it */
+	uint8_t value_sha256[32];      /* identity values: SHA-256(value), made whenever the value
+	                                  is set, so ENC compares it with the provisioned hash at
+	                                  op_init without hashing (emu_policy.c) */
 	uint8_t *value;                /* len bytes, wiped on free */
 	size_t len;
 	struct emu_key_cache *cache;   /* NULL for identity items */
@@ -25,6 +29,8 @@ typedef struct emu_item {
 
 /* emu_items.c: the item with that ref in t, or NULL (unknown, or token locked). */
 emu_item *emu_item_lookup(se_token *t, se_ref ref);
+/* emu_items.c: it->value_sha256 of an identity value item (other kinds: nothing). */
+CK_RV emu_item_digest(emu_item *it);
 
 /* emu_ops.c: build / free the per-key contexts. Called whenever a key item enters
  * memory (import, generate, load at login) and leaves it (delete, logout). Building

@@ -12,6 +12,7 @@
 
 #include <openssl/rand.h>
 
+#include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -26,10 +27,29 @@ typedef struct emu_node {
 	struct emu_node *next;
 } emu_node;
 
+static int is_key(se_item_kind kind)
+{
+	return kind == SE_ITEM_AES_KEY || kind == SE_ITEM_GENERIC_SECRET;
+}
+
 int emu_item_kind_valid(se_item_kind kind)
 {
 	return kind == SE_ITEM_AES_KEY || kind == SE_ITEM_GENERIC_SECRET ||
 	       kind == SE_ITEM_IDENTITY_VALUE || kind == SE_ITEM_IDENTITY_HASH;
+}
+
+int emu_policy_fits(se_item_kind kind, const se_item_policy *pol)
+{
+	if (is_key(kind))
+		return (pol->service == SE_SERVICE_NONE || pol->service == CK_PORTFOLIO_SRV_AUTHENT ||
+		        pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
+		       (pol->usage & ~SE_USE_ALL) == 0 && pol->identity_id == 0 &&
+		       pol->identity_flags == 0 &&
+		       (pol->service != SE_SERVICE_NONE || pol->key_index == 0);
+	/* identity items: only the identity they belong to; flags on the hash alone */
+	return pol->service == SE_SERVICE_NONE && pol->key_index == 0 && pol->usage == 0 &&
+	       (pol->identity_flags & ~SE_IDENTITY_FLAGS_ALL) == 0 &&
+	       (pol->identity_flags == 0 || kind == SE_ITEM_IDENTITY_HASH);
 }
 
 int emu_item_len_valid(se_item_kind kind, size_t len)
@@ -45,11 +65,6 @@ int emu_item_len_valid(se_item_kind kind, size_t len)
 		return len == 32;
 	}
 	return 0;
-}
-
-static int is_key(se_item_kind kind)
-{
-	return kind == SE_ITEM_AES_KEY || kind == SE_ITEM_GENERIC_SECRET;
 }
 
 /* ---- the table ---------------------------------------------------------------- */
@@ -149,9 +164,18 @@ void emu_items_drop(se_token *t)
 	t->nitems = 0;
 }
 
-/* A node holding a copy of value, with its key cache built. */
-static CK_RV node_new(se_ref ref, se_item_kind kind, unsigned flags, const uint8_t *value,
-                      size_t len, emu_node **out)
+CK_RV emu_item_digest(emu_item *it)
+{
+	if (it->kind != SE_ITEM_IDENTITY_VALUE)
+		return CKR_OK;
+	return pf_digest_oneshot(PF_MD_SHA256, it->value, it->len, it->value_sha256) == PF_CRYPTO_OK
+	           ? CKR_OK
+	           : CKR_FUNCTION_FAILED;
+}
+
+/* A node holding a copy of value, with its key cache (keys) or digest (identity values). */
+static CK_RV node_new(se_ref ref, se_item_kind kind, unsigned flags, const se_item_policy *pol,
+                      const uint8_t *value, size_t len, emu_node **out)
 {
 	emu_node *n = calloc(1, sizeof(*n));
 	if (n == NULL)
@@ -167,12 +191,11 @@ static CK_RV node_new(se_ref ref, se_item_kind kind, unsigned flags, const uint8
 	n->item.ref = ref;
 	n->item.kind = kind;
 	n->item.flags = flags;
-	if (is_key(kind)) {
-		CK_RV rv = emu_key_cache_build(&n->item);
-		if (rv != CKR_OK) {
-			node_free(n);
-			return rv;
-		}
+	n->item.pol = *pol;
+	CK_RV rv = is_key(kind) ? emu_key_cache_build(&n->item) : emu_item_digest(&n->item);
+	if (rv != CKR_OK) {
+		node_free(n);
+		return rv;
 	}
 	*out = n;
 	return CKR_OK;
@@ -185,13 +208,17 @@ static CK_RV load_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
 	se_token *t = ctx;
 	emu_item clear;
 	CK_RV rv = emu_item_unseal(t->token_key, t->iid, ref, row, len, &clear);
-	if (rv != CKR_OK) {
-		PF_ERROR("emulator: instance %lu: secret row %llu does not unseal (tampered or moved)",
-		         (unsigned long)t->iid, (unsigned long long)ref);
-		return rv;
+	if (rv == CKR_DEVICE_ERROR) {
+		/* Left out, and only it: its object is refused by the core (no item), the
+		 * rest of the token stays usable. */
+		PF_ERROR("emulator: instance %lu: secret row %llu refused: it does not unseal (tampered, "
+		         "moved, or of format 1)", (unsigned long)t->iid, (unsigned long long)ref);
+		return CKR_OK;
 	}
+	if (rv != CKR_OK)
+		return rv;
 	emu_node *n = NULL;
-	rv = node_new(ref, clear.kind, clear.flags, clear.value, clear.len, &n);
+	rv = node_new(ref, clear.kind, clear.flags, &clear.pol, clear.value, clear.len, &n);
 	pf_free_secret(clear.value, clear.len);
 	if (rv != CKR_OK)
 		return rv;
@@ -215,6 +242,22 @@ CK_RV emu_items_load(se_token *t)
 
 /* ---- refresh: rows other processes wrote ------------------------------------------- */
 
+/* A key item already unlocked: another process may have reduced its usage
+ * (item_restrict re-seals the row under the same ref). Take the smaller usage,
+ * never a larger one or any other change: the item in memory was authentic
+ * when loaded, and usage only shrinks. */
+static CK_RV refresh_usage(se_token *t, emu_item *have, const uint8_t *row, size_t len)
+{
+	emu_item clear;
+	if (!is_key(have->kind) || emu_item_unseal(t->token_key, t->iid, have->ref, row, len, &clear) != CKR_OK)
+		return CKR_OK;
+	pf_free_secret(clear.value, clear.len);
+	if (clear.kind == have->kind && clear.pol.service == have->pol.service &&
+	    clear.pol.key_index == have->pol.key_index && (clear.pol.usage & ~have->pol.usage) == 0)
+		have->pol.usage = clear.pol.usage;
+	return CKR_OK;
+}
+
 typedef struct refresh_ctx {
 	se_token *t;
 	se_ref *seen;
@@ -233,8 +276,9 @@ static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len
 		c->cap = cap;
 	}
 	c->seen[c->n++] = ref;
-	if (emu_item_lookup(c->t, ref) != NULL)
-		return CKR_OK; /* already unlocked (rows are written once, or replaced by new refs) */
+	emu_item *have = emu_item_lookup(c->t, ref);
+	if (have != NULL)
+		return refresh_usage(c->t, have, row, len);
 	return load_row(c->t, ref, row, len);
 }
 
@@ -305,14 +349,14 @@ static CK_RV check_token(se_token *t)
 }
 
 static CK_RV item_add(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
-                      unsigned flags, se_ref *out)
+                      unsigned flags, const se_item_policy *pol, se_ref *out)
 {
 	uint64_t ref = 0;
 	CK_RV rv = store_next_id(t->st, &ref);
 	if (rv != CKR_OK)
 		return rv;
 	emu_node *n = NULL;
-	rv = node_new(ref, kind, flags, value, len, &n);
+	rv = node_new(ref, kind, flags, pol, value, len, &n);
 	if (rv != CKR_OK)
 		return rv;
 
@@ -351,9 +395,26 @@ fail:
 	return rv;
 }
 
-CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
-                   unsigned flags, se_ref *out)
+/* The policy an item is made with: pol, or none at all (NULL). A policy that
+ * does not fit the kind is refused; so is an identity hash (and the flags it
+ * carries) put by anybody but the SO: only provisioning decides what an
+ * identity may do. */
+static CK_RV policy_for(const se_token *t, se_item_kind kind, const se_item_policy *pol,
+                        se_item_policy *out)
 {
+	static const se_item_policy none = {.service = SE_SERVICE_NONE};
+	*out = pol != NULL ? *pol : none;
+	if (!emu_policy_fits(kind, out))
+		return CKR_ATTRIBUTE_VALUE_INVALID;
+	if ((kind == SE_ITEM_IDENTITY_HASH || out->identity_flags != 0) && t->user != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
+	return CKR_OK;
+}
+
+CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
+                   unsigned flags, const se_item_policy *pol, se_ref *out)
+{
+	se_item_policy p;
 	CK_RV rv = check_token(t);
 	if (rv != CKR_OK)
 		return rv;
@@ -361,11 +422,15 @@ CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t 
 		return CKR_ARGUMENTS_BAD;
 	if (!emu_item_kind_valid(kind) || !emu_item_len_valid(kind, len))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
-	return item_add(t, kind, value, len, flags, out);
+	if ((rv = policy_for(t, kind, pol, &p)) != CKR_OK)
+		return rv;
+	return item_add(t, kind, value, len, flags, &p, out);
 }
 
-CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out)
+CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
+                        const se_item_policy *pol, se_ref *out)
 {
+	se_item_policy p;
 	CK_RV rv = check_token(t);
 	if (rv != CKR_OK)
 		return rv;
@@ -373,11 +438,27 @@ CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned fla
 		return CKR_ARGUMENTS_BAD;
 	if (!emu_item_len_valid(kind, len))
 		return CKR_KEY_SIZE_RANGE;
+	if ((rv = policy_for(t, kind, pol, &p)) != CKR_OK)
+		return rv;
 	uint8_t value[EMU_GENERIC_MAX_LEN];
 	if (RAND_bytes(value, (int)len) != 1)
 		return CKR_FUNCTION_FAILED;
-	rv = item_add(t, kind, value, len, flags, out);
+	rv = item_add(t, kind, value, len, flags, &p, out);
 	pf_wipe(value, sizeof(value));
+	return rv;
+}
+
+/* A persistent item's row rewritten to hold next (same ref): an upsert, atomic. */
+static CK_RV reseal(se_token *t, const emu_item *next)
+{
+	if (!(next->flags & SE_ITEM_PERSISTENT))
+		return CKR_OK;
+	uint8_t *row = NULL;
+	size_t row_len = 0;
+	CK_RV rv = emu_item_seal(t->token_key, t->iid, next, &row, &row_len);
+	if (rv == CKR_OK)
+		rv = emu_persist_row(t, next->ref, row, row_len, NULL, NULL);
+	store_free(row, row_len);
 	return rv;
 }
 
@@ -402,24 +483,20 @@ CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len
 		return CKR_HOST_MEMORY;
 	if (len > 0)
 		memcpy(copy, value, len);
-	if (it->flags & SE_ITEM_PERSISTENT) {
-		emu_item next = *it;
-		next.value = copy;
-		next.len = len;
-		uint8_t *row = NULL;
-		size_t row_len = 0;
-		rv = emu_item_seal(t->token_key, t->iid, &next, &row, &row_len);
-		if (rv == CKR_OK)
-			rv = emu_persist_row(t, ref, row, row_len, NULL, NULL); /* an upsert: atomic */
-		store_free(row, row_len);
-		if (rv != CKR_OK) {
-			pf_free_secret(copy, len);
-			return rv;
-		}
+	emu_item next = *it;
+	next.value = copy;
+	next.len = len;
+	rv = emu_item_digest(&next);
+	if (rv == CKR_OK)
+		rv = reseal(t, &next);
+	if (rv != CKR_OK) {
+		pf_free_secret(copy, len);
+		return rv;
 	}
 	pf_free_secret(it->value, it->len);
 	it->value = copy;
 	it->len = len;
+	memcpy(it->value_sha256, next.value_sha256, sizeof it->value_sha256);
 	return CKR_OK;
 }
 
@@ -468,16 +545,50 @@ CK_RV emu_item_delete(se_token *t, se_ref ref)
 	return CKR_OK;
 }
 
+/* The item ref of a logged-in t, or NULL with *rv saying why. */
+static emu_item *unlocked_item(se_token *t, se_ref ref, CK_RV *rv)
+{
+	emu_item *it = NULL;
+	*rv = check_token(t);
+	if (*rv == CKR_OK && (it = emu_item_lookup(t, ref)) == NULL)
+		*rv = CKR_OBJECT_HANDLE_INVALID;
+	return it;
+}
+
 CK_RV emu_item_length(se_token *t, se_ref ref, size_t *len)
 {
-	CK_RV rv = check_token(t);
-	if (rv != CKR_OK)
-		return rv;
-	if (len == NULL)
-		return CKR_ARGUMENTS_BAD;
-	emu_item *it = emu_item_lookup(t, ref);
-	if (it == NULL)
-		return CKR_OBJECT_HANDLE_INVALID;
+	CK_RV rv;
+	emu_item *it = unlocked_item(t, ref, &rv);
+	if (it == NULL || len == NULL)
+		return it == NULL ? rv : CKR_ARGUMENTS_BAD;
 	*len = it->len;
+	return CKR_OK;
+}
+
+CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage)
+{
+	CK_RV rv;
+	emu_item *it = unlocked_item(t, ref, &rv);
+	if (it == NULL)
+		return rv;
+	if ((usage & ~it->pol.usage) != 0)
+		return CKR_ATTRIBUTE_READ_ONLY; /* usage only shrinks */
+	if (usage == it->pol.usage)
+		return CKR_OK;
+	emu_item next = *it;
+	next.pol.usage = usage;
+	rv = reseal(t, &next);
+	if (rv == CKR_OK)
+		it->pol.usage = usage;
+	return rv;
+}
+
+CK_RV emu_item_policy(se_token *t, se_ref ref, se_item_policy *out)
+{
+	CK_RV rv;
+	emu_item *it = unlocked_item(t, ref, &rv);
+	if (it == NULL || out == NULL)
+		return it == NULL ? rv : CKR_ARGUMENTS_BAD;
+	*out = it->pol;
 	return CKR_OK;
 }

@@ -99,6 +99,9 @@ emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv)
 		*rv = CKR_KEY_TYPE_INCONSISTENT;
 		return NULL;
 	}
+	/* the sealed policy decides, for every family (emu_op_init set fam, kind, source) */
+	if ((*rv = emu_policy_allows(it, op->fam, op->kind, op->source)) != CKR_OK)
+		return NULL;
 	if ((want == SE_ITEM_AES_KEY && !aes_key_len_ok(it->len)) || it->len == 0) {
 		*rv = CKR_KEY_SIZE_RANGE;
 		return NULL;
@@ -306,6 +309,9 @@ CK_RV emu_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
 	if (op->active)
 		emu_op_abort(op); /* the mech layer never does this; stay safe if someone does */
 	fam = family_of(p->mech);
+	op->fam = fam;
+	op->kind = kind;
+	op->source = p->source;
 	switch (fam) {
 	case EMU_FAM_CIPHER: rv = cipher_init(op, kind, p, key); break;
 	case EMU_FAM_MAC: rv = mac_init(op, kind, p, key); break;

@@ -63,6 +63,8 @@ struct se_op {
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */
+/* The key item, of kind want, whose sealed policy allows op->fam / op->kind /
+ * op->source (emu_policy_allows); NULL with *rv saying why. */
 emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv);
 CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key);
 uint64_t emu_ops_key_serial(const emu_item *it);
@@ -74,6 +76,16 @@ int emu_ops_cipher_start(se_op *op, pf_aes_mode mode, int encrypt, const emu_ite
                          size_t tag_len);
 /* Grow *buf (keeping its first len bytes, wiping the old block) to hold need bytes. */
 CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need);
+
+/* emu_policy.c: the item policy rules of op_init (se.h). */
+/* CKR_KEY_FUNCTION_NOT_PERMITTED unless key's sealed policy allows kind with fam and source. */
+CK_RV emu_policy_allows(const emu_item *key, emu_family fam, se_op_kind kind, CK_ULONG source);
+/* SOURCE_TOKEN AUTH: the 32-byte hash item p names, if it belongs to p->identity_id. */
+emu_item *emu_policy_identity_hash(se_token *t, const se_op_params *p);
+/* SOURCE_TOKEN ENC: the value item p names, if it belongs to p->identity_id
+ * (else CKR_MECHANISM_PARAM_INVALID) and still matches the provisioned hash or
+ * the SO allowed the current value (else CKR_ACTION_PROHIBITED). */
+CK_RV emu_policy_identity_value(se_token *t, const se_op_params *p, emu_item **out);
 
 /* emu_ops_portfolio.c */
 CK_RV emu_pf_init(se_op *op, const se_op_params *p, emu_item *key);

@@ -41,9 +41,8 @@ static CK_RV auth_init(se_op *op, const se_op_params *p, emu_item *key)
 		return rv;
 	switch (p->source) {
 	case CKP_PORTFOLIO_SOURCE_TOKEN: {
-		emu_item *id = emu_item_lookup(op->tok, p->identity_ref);
-		if (id == NULL || id->kind != SE_ITEM_IDENTITY_HASH || id->len != PF_SHA256_SIZE ||
-		    id->value == NULL)
+		emu_item *id = emu_policy_identity_hash(op->tok, p);
+		if (id == NULL)
 			return CKR_MECHANISM_PARAM_INVALID;
 		if (pf_mac_update(op->mac, id->value, id->len) != PF_CRYPTO_OK)
 			return CKR_FUNCTION_FAILED;
@@ -80,9 +79,10 @@ static CK_RV enc_init(se_op *op, const se_op_params *p, emu_item *key)
 	case CKP_PORTFOLIO_SOURCE_DATA:
 		return CKR_OK;
 	case CKP_PORTFOLIO_SOURCE_TOKEN: {
-		emu_item *id = emu_item_lookup(op->tok, p->identity_ref);
-		if (id == NULL || id->kind != SE_ITEM_IDENTITY_VALUE || (id->value == NULL && id->len != 0))
-			return CKR_MECHANISM_PARAM_INVALID;
+		emu_item *id = NULL;
+		rv = emu_policy_identity_value(op->tok, p, &id);
+		if (rv != CKR_OK)
+			return rv;
 		if (id->len > EMU_PF_MAX_DATA)
 			return CKR_DATA_LEN_RANGE;
 		rv = emu_ops_reserve(&op->buf, &op->buf_cap, 0, id->len);

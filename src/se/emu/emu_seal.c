@@ -4,8 +4,10 @@
  * AES-256-GCM sealing of items, HMAC-SHA256 fingerprints.
  *
  * Every ciphertext is bound by its AAD to where it belongs (instance, role or
- * ref, kind, flags), so a row moved to another instance, ref or kind, or with
- * its flags edited (say, to make a key READABLE), no longer verifies.
+ * ref, kind, flags) and, for items, to their policy (service, key index,
+ * usage, identity, identity flags), so a row moved to another instance, ref
+ * or kind, or with its flags or policy edited (say, to make a key READABLE or
+ * to strip its service), no longer verifies.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +22,14 @@
 #include "util/log.h"
 #include "util/secure.h"
 
-#define SEAL_FORMAT_V1 1
-/* row: version(1) kind(1) flags(4) nonce(12) len(4) ciphertext(len) tag(16) */
-#define SEAL_HEADER_LEN (1 + 1 + 4 + EMU_NONCE_LEN + 4)
+/* Format 1 (no policy) is no longer read: its rows carry nothing that says
+ * what the key may do (docs/storage.md, "Migration from format 1"). */
+#define SEAL_FORMAT_V2 2
+/* policy: service(8) key_index(8) usage(4) identity_id(8) identity_flags(4), big endian */
+#define SEAL_POLICY_LEN (8 + 8 + 4 + 8 + 4)
+/* row: version(1) kind(1) flags(4) policy(32) nonce(12) len(4) ciphertext(len) tag(16) */
+#define SEAL_NONCE_AT (1 + 1 + 4 + SEAL_POLICY_LEN)
+#define SEAL_HEADER_LEN (SEAL_NONCE_AT + EMU_NONCE_LEN + 4)
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -41,6 +48,34 @@ static void put_u64(uint8_t *p, uint64_t v)
 {
 	put_u32(p, (uint32_t)(v >> 32));
 	put_u32(p + 4, (uint32_t)v);
+}
+
+static uint64_t get_u64(const uint8_t *p)
+{
+	return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
+}
+
+/* SE_SERVICE_NONE is stored as all ones, whatever the width of CK_ULONG. */
+static void put_policy(uint8_t p[SEAL_POLICY_LEN], const se_item_policy *pol)
+{
+	put_u64(p, pol->service == SE_SERVICE_NONE ? UINT64_MAX : (uint64_t)pol->service);
+	put_u64(p + 8, (uint64_t)pol->key_index);
+	put_u32(p + 16, pol->usage);
+	put_u64(p + 20, (uint64_t)pol->identity_id);
+	put_u32(p + 28, pol->identity_flags);
+}
+
+/* 0 when a field does not fit CK_ULONG (a row made on a wider platform). */
+static int get_policy(const uint8_t p[SEAL_POLICY_LEN], se_item_policy *pol)
+{
+	uint64_t service = get_u64(p), index = get_u64(p + 8), id = get_u64(p + 20);
+	pol->service = service == UINT64_MAX ? SE_SERVICE_NONE : (CK_ULONG)service;
+	pol->key_index = (CK_ULONG)index;
+	pol->usage = get_u32(p + 16);
+	pol->identity_id = (CK_ULONG)id;
+	pol->identity_flags = get_u32(p + 28);
+	return (service == UINT64_MAX || service == pol->service) && index == pol->key_index &&
+	       id == pol->identity_id;
 }
 
 /* ---- KDF ---------------------------------------------------------------- */
@@ -192,16 +227,19 @@ CK_RV emu_unwrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len,
 
 /* ---- item sealing ----------------------------------------------------------- */
 
-/* AAD = "PFSI" || 01 || iid (8) || ref (8) || kind (1) || flags (4), big endian. */
-#define SEAL_AAD_LEN (4 + 1 + 8 + 8 + 1 + 4)
-static void seal_aad(uint8_t aad[SEAL_AAD_LEN], CK_ULONG iid, se_ref ref, uint8_t kind, uint32_t flags)
+/* AAD = "PFSI" || 02 || iid (8) || ref (8) || kind (1) || flags (4) || policy (32),
+ * big endian: the row's whole header but the nonce and length, and where it lives. */
+#define SEAL_AAD_LEN (4 + 1 + 8 + 8 + 1 + 4 + SEAL_POLICY_LEN)
+static void seal_aad(uint8_t aad[SEAL_AAD_LEN], CK_ULONG iid, se_ref ref, uint8_t kind, uint32_t flags,
+                     const uint8_t policy[SEAL_POLICY_LEN])
 {
 	memcpy(aad, "PFSI", 4);
-	aad[4] = SEAL_FORMAT_V1;
+	aad[4] = SEAL_FORMAT_V2;
 	put_u64(aad + 5, (uint64_t)iid);
 	put_u64(aad + 13, ref);
 	aad[21] = kind;
 	put_u32(aad + 22, flags);
+	memcpy(aad + 26, policy, SEAL_POLICY_LEN);
 }
 
 CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const emu_item *it,
@@ -213,18 +251,19 @@ CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const em
 	uint8_t *r = malloc(total);
 	if (r == NULL)
 		return CKR_HOST_MEMORY;
-	r[0] = SEAL_FORMAT_V1;
+	r[0] = SEAL_FORMAT_V2;
 	r[1] = (uint8_t)it->kind;
 	put_u32(r + 2, it->flags);
-	if (RAND_bytes(r + 6, EMU_NONCE_LEN) != 1) {
+	put_policy(r + 6, &it->pol);
+	if (RAND_bytes(r + SEAL_NONCE_AT, EMU_NONCE_LEN) != 1) {
 		free(r);
 		return CKR_FUNCTION_FAILED;
 	}
-	put_u32(r + 6 + EMU_NONCE_LEN, (uint32_t)it->len);
+	put_u32(r + SEAL_NONCE_AT + EMU_NONCE_LEN, (uint32_t)it->len);
 	uint8_t aad[SEAL_AAD_LEN];
-	seal_aad(aad, iid, it->ref, (uint8_t)it->kind, it->flags);
-	CK_RV rv = emu_gcm_seal(key, r + 6, aad, sizeof(aad), it->value, it->len, r + SEAL_HEADER_LEN,
-	                    r + SEAL_HEADER_LEN + it->len);
+	seal_aad(aad, iid, it->ref, (uint8_t)it->kind, it->flags, r + 6);
+	CK_RV rv = emu_gcm_seal(key, r + SEAL_NONCE_AT, aad, sizeof(aad), it->value, it->len,
+	                        r + SEAL_HEADER_LEN, r + SEAL_HEADER_LEN + it->len);
 	if (rv != CKR_OK) {
 		pf_free_secret(r, total);
 		return rv;
@@ -238,22 +277,24 @@ CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref
                       const uint8_t *row, size_t row_len, emu_item *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (row == NULL || row_len < SEAL_HEADER_LEN + EMU_TAG_LEN || row[0] != SEAL_FORMAT_V1)
+	if (row == NULL || row_len < SEAL_HEADER_LEN + EMU_TAG_LEN || row[0] != SEAL_FORMAT_V2)
 		return CKR_DEVICE_ERROR;
 	uint8_t kind = row[1];
 	uint32_t flags = get_u32(row + 2);
-	uint32_t len = get_u32(row + 6 + EMU_NONCE_LEN);
+	se_item_policy pol;
+	uint32_t len = get_u32(row + SEAL_NONCE_AT + EMU_NONCE_LEN);
 	if ((size_t)len != row_len - SEAL_HEADER_LEN - EMU_TAG_LEN ||
 	    !emu_item_kind_valid((se_item_kind)kind) || !emu_item_len_valid((se_item_kind)kind, len) ||
-	    (flags & ~(SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE | SE_ITEM_READABLE)) != 0)
+	    (flags & ~(SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE | SE_ITEM_READABLE)) != 0 ||
+	    !get_policy(row + 6, &pol) || !emu_policy_fits((se_item_kind)kind, &pol))
 		return CKR_DEVICE_ERROR;
 	uint8_t *value = malloc(len ? len : 1);
 	if (value == NULL)
 		return CKR_HOST_MEMORY;
 	uint8_t aad[SEAL_AAD_LEN];
-	seal_aad(aad, iid, ref, kind, flags);
-	CK_RV rv = emu_gcm_open(key, row + 6, aad, sizeof(aad), row + SEAL_HEADER_LEN, len,
-	                    row + SEAL_HEADER_LEN + len, value);
+	seal_aad(aad, iid, ref, kind, flags, row + 6);
+	CK_RV rv = emu_gcm_open(key, row + SEAL_NONCE_AT, aad, sizeof(aad), row + SEAL_HEADER_LEN, len,
+	                        row + SEAL_HEADER_LEN + len, value);
 	if (rv != CKR_OK) {
 		free(value); /* already wiped by gcm_open */
 		return rv == CKR_ENCRYPTED_DATA_INVALID ? CKR_DEVICE_ERROR : rv;
@@ -261,6 +302,7 @@ CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref
 	out->ref = ref;
 	out->kind = (se_item_kind)kind;
 	out->flags = flags;
+	out->pol = pol;
 	out->value = value;
 	out->len = len;
 	return CKR_OK;

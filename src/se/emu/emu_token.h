@@ -110,8 +110,9 @@ CK_RV emu_unwrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len,
 /* Sealed secret row for item it of instance iid; *row malloc'd. */
 CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const emu_item *it,
                     uint8_t **row, size_t *row_len);
-/* Unseal a row read under (iid, ref): fills out->kind/flags/value/len (value malloc'd).
- * Malformed or not authentic (wrong instance, ref, kind, flags, key): CKR_DEVICE_ERROR. */
+/* Unseal a row read under (iid, ref): fills out->kind/flags/pol/value/len (value malloc'd).
+ * Malformed, of format 1, or not authentic (wrong instance, ref, kind, flags, policy, key):
+ * CKR_DEVICE_ERROR. */
 CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref ref,
                       const uint8_t *row, size_t row_len, emu_item *out);
 
@@ -148,10 +149,16 @@ void emu_items_drop(se_token *t);
 CK_RV emu_items_refresh(se_token *t);
 int emu_item_kind_valid(se_item_kind kind);
 int emu_item_len_valid(se_item_kind kind, size_t len);
+/* A policy an item of that kind may carry (se.h): keys a service, index and usage;
+ * identity items their identity id (and, the hash item, its SE_IDENTITY_* flags). */
+int emu_policy_fits(se_item_kind kind, const se_item_policy *pol);
 
 CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len,
-                   unsigned flags, se_ref *out);
-CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out);
+                   unsigned flags, const se_item_policy *pol, se_ref *out);
+CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
+                        const se_item_policy *pol, se_ref *out);
+CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage);
+CK_RV emu_item_policy(se_token *t, se_ref ref, se_item_policy *out);
 CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len);
 CK_RV emu_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len);
 CK_RV emu_item_delete(se_token *t, se_ref ref);

@@ -9,7 +9,8 @@ libportfolio_internal_la_SOURCES += src/se/pcsc/scp03.h src/se/pcsc/scp03_intern
 AM_CFLAGS += $(PCSC_CFLAGS)
 if HAVE_PCSC
 libportfolio_internal_la_SOURCES += src/se/pcsc/pcsc_link.h src/se/pcsc/pcsc_link.c \
-	src/se/pcsc/pcsc_backend.c src/se/pcsc/pcsc_fingerprint.h src/se/pcsc/pcsc_fingerprint.c
+	src/se/pcsc/pcsc_backend.c src/se/pcsc/pcsc_fingerprint.h src/se/pcsc/pcsc_fingerprint.c \
+	src/se/pcsc/pcsc_policy.h src/se/pcsc/pcsc_policy.c
 libportfolio_internal_la_LIBADD += $(PCSC_LIBS)
 endif
 
@@ -25,7 +26,7 @@ EXTRA_DIST += docs/apdu.md
 # The virtual card daemon (needs no pcsc-lite: it talks to vpcd over TCP).
 bin_PROGRAMS += portfolio-vcard
 VCARD_APPLET_SOURCES = src/vcard/vcard.h src/vcard/vcard_applet.c src/vcard/vcard_pins.c \
-	src/vcard/vcard_items.c src/vcard/vcard_crypto.c
+	src/vcard/vcard_items.c src/vcard/vcard_crypto.c src/vcard/vcard_policy.c
 portfolio_vcard_SOURCES = $(VCARD_APPLET_SOURCES) src/vcard/vcard_vpcd.h src/vcard/vcard_vpcd.c \
 	src/vcard/vcard_main.c
 portfolio_vcard_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)
@@ -38,12 +39,23 @@ tests_pcsc_test_vcard_applet_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_pcsc_test_vcard_applet_LDADD = libportfolio-internal.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 endif
 
-# The real PC/SC path (skips unless root with pcscd and vsmartcard-vpcd).
+# The real PC/SC path (skips unless root with pcscd and vsmartcard-vpcd);
+# pcsc_raw_policy is its card engineer: raw APDUs, user PIN, no module.
 if HAVE_PCSC
 TESTS += tests/pcsc/pcsc_path.sh
+check_PROGRAMS += tests/pcsc/pcsc_raw_policy
+if HAVE_CMOCKA
+check_PROGRAMS += tests/pcsc/test_pcsc_policy
+TESTS += tests/pcsc/test_pcsc_policy
+tests_pcsc_test_pcsc_policy_SOURCES = tests/pcsc/test_pcsc_policy.c
+tests_pcsc_test_pcsc_policy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_pcsc_test_pcsc_policy_LDADD = libportfolio-internal.la $(PCSC_LIBS) $(OPENSSL_LIBS) $(CMOCKA_LIBS)
+endif
+tests_pcsc_pcsc_raw_policy_SOURCES = tests/pcsc/pcsc_raw_policy.c
+tests_pcsc_pcsc_raw_policy_LDADD = libportfolio-internal.la $(PCSC_LIBS) $(OPENSSL_LIBS)
 endif
 EXTRA_DIST += tests/pcsc/pcsc_path.sh tests/pcsc/pcsc_mech.py tests/pcsc/pcsc_events.py \
-	tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
+	tests/pcsc/pcsc_policy.py tests/pcsc/pcsc_card.py tests/pcsc/pcsc_tool.sh tests/pcsc/pcsc_env.sh
 
 # Latency of a signature on the card next to the emulator (not a test: run it
 # with scripts/bench-pcsc.sh, which starts pcscd and the vcard).

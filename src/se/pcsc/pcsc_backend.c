@@ -3,6 +3,8 @@
  * running the Portfolio applet (docs/apdu.md), over pcsc-lite and SCP03.
  * se_ref = the applet's item slot number. Only the Portfolio mechanisms run
  * on the card; standard mechanisms are refused with CKR_MECHANISM_INVALID.
+ * Each item goes to the card with its policy, and the applet decides what a
+ * key may do (docs/apdu.md, "Item policy"): this file only carries requests.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,9 @@
 #include "store/store.h"
 #include "se/pcsc/pcsc_fingerprint.h"
 #include "se/pcsc/pcsc_link.h"
+#include "se/pcsc/pcsc_policy.h"
 #include "se/pcsc/scp03_internal.h"
+#include "util/bytes.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -29,6 +33,8 @@
 #define INS_DELETE 0xE4
 #define INS_SIGN 0x70
 #define INS_ENCRYPT 0x72
+#define INS_RESTRICT 0xDA
+#define LAYOUT_POLICY 0x02
 #define MAX_PIN 64u
 #define MAX_ITEM 128u
 
@@ -48,7 +54,9 @@ struct se_op {
 	CK_MECHANISM_TYPE mech;
 	CK_ULONG source;
 	uint8_t key;
-	uint8_t identity;
+	uint32_t identity_id;      /* SOURCE_TOKEN: the identity asked for, and its items */
+	uint8_t identity_hash;
+	uint8_t identity_value;
 	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
 	uint8_t buf[SCP03_MAX_PLAIN_DATA];
@@ -56,32 +64,11 @@ struct se_op {
 	int active;
 };
 
-/* Builds 80 INS P1 P2 [Lc data] [00] and runs it; *rv_out is the transport or SW result. */
+/* 80 INS P1 P2 [Lc data] [00] through the channel (pcsc_link_run). */
 static CK_RV run(se_token *t, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
                  uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw)
 {
-	uint8_t apdu[SCP03_MAX_APDU];
-	uint8_t scratch[SCP03_MAX_RAPDU];
-	size_t n = 4, got = 0;
-	CK_RV rv;
-
-	if (dn > SCP03_MAX_PLAIN_DATA)
-		return CKR_DATA_LEN_RANGE;
-	apdu[0] = 0x80; apdu[1] = ins; apdu[2] = p1; apdu[3] = p2;
-	if (dn > 0) {
-		apdu[n++] = (uint8_t)dn;
-		memcpy(apdu + n, d, dn);
-		n += dn;
-	}
-	if (le)
-		apdu[n++] = 0x00;
-	rv = pcsc_link_command(&t->link, apdu, n, out != NULL ? out : scratch, out != NULL ? cap : sizeof(scratch),
-	                       &got, sw);
-	pf_wipe(apdu, sizeof(apdu));
-	pf_wipe(scratch, sizeof(scratch));
-	if (out_len != NULL)
-		*out_len = got;
-	return rv;
+	return pcsc_link_run(&t->link, ins, p1, p2, d, dn, le, out, cap, out_len, sw);
 }
 
 static CK_RV run_simple(se_token *t, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn)
@@ -221,11 +208,13 @@ static CK_RV item_answer(CK_RV rv, uint16_t sw, const uint8_t *r, size_t n, se_r
 	return rv;
 }
 
-/* PUT ITEM: the value travels encrypted under the DEK inside the encrypted channel. */
+/* PUT ITEM: the value travels encrypted under the DEK inside the encrypted
+ * channel, after the item's policy block (all zero for a rewrite: the item
+ * keeps its own). */
 static CK_RV put(se_token *t, uint8_t slot, se_item_kind kind, const uint8_t *value, size_t len,
-                 unsigned flags, se_ref *out)
+                 unsigned flags, const uint8_t block[PCSC_POLICY_LEN], se_ref *out)
 {
-	uint8_t d[2 + MAX_ITEM + SCP03_BLOCK_LEN], r[8];
+	uint8_t d[2 + PCSC_POLICY_LEN + MAX_ITEM + SCP03_BLOCK_LEN], r[8], *v = d + 2 + PCSC_POLICY_LEN;
 	size_t padded, n = 0;
 	uint16_t sw = 0;
 	CK_RV rv;
@@ -234,13 +223,14 @@ static CK_RV put(se_token *t, uint8_t slot, se_item_kind kind, const uint8_t *va
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	d[0] = (uint8_t)(flags & (SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE | SE_ITEM_READABLE));
 	d[1] = (uint8_t)len;
-	memcpy(d + 2, value, len);
-	padded = scp03_pad(d + 2, len);
-	if (scp03_dek_encrypt(t->link.keys.dek, d + 2, padded, d + 2) != SCP03_OK) {
+	memcpy(d + 2, block, PCSC_POLICY_LEN);
+	memcpy(v, value, len);
+	padded = scp03_pad(v, len);
+	if (scp03_dek_encrypt(t->link.keys.dek, v, padded, v) != SCP03_OK) {
 		pf_wipe(d, sizeof(d));
 		return CKR_DEVICE_ERROR;
 	}
-	rv = run(t, INS_PUT, slot, (uint8_t)kind, d, 2 + padded, 1, r, sizeof(r), &n, &sw);
+	rv = run(t, INS_PUT, slot, (uint8_t)kind, d, 2 + PCSC_POLICY_LEN + padded, 1, r, sizeof(r), &n, &sw);
 	pf_wipe(d, sizeof(d));
 	if (rv == CKR_OK && sw == 0x6A80)
 		return CKR_ATTRIBUTE_VALUE_INVALID;
@@ -248,20 +238,22 @@ static CK_RV put(se_token *t, uint8_t slot, se_item_kind kind, const uint8_t *va
 }
 
 static CK_RV pcsc_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t len, unsigned flags,
-                           se_ref *out)
+                           const se_item_policy *pol, se_ref *out)
 {
-	uint8_t fp[32];
-	CK_RV rv;
+	uint8_t fp[32], block[PCSC_POLICY_LEN];
+	CK_RV rv = pcsc_policy_encode(pol, block);
 
+	if (rv != CKR_OK)
+		return rv;
 	if (!(flags & SE_ITEM_EXCLUSIVE) || t->st == NULL)
-		return put(t, 0, kind, value, len, flags, out);
+		return put(t, 0, kind, value, len, flags, block, out);
 	/* Refused before the key travels if the store knows it already; claimed
 	 * after the card took it (the unique index settles a race). */
 	rv = pcsc_fingerprint(t->st, kind, value, len, fp);
 	if (rv == CKR_OK)
 		rv = pcsc_fingerprint_check(t->st, fp);
 	if (rv == CKR_OK)
-		rv = put(t, 0, kind, value, len, flags, out);
+		rv = put(t, 0, kind, value, len, flags, block, out);
 	if (rv == CKR_OK && (flags & SE_ITEM_PERSISTENT)) {
 		pcsc_fingerprint_release(t->st, t->iid, *out); /* a row left by a delete that failed */
 		rv = pcsc_fingerprint_claim(t->st, t->iid, *out, fp);
@@ -272,26 +264,66 @@ static CK_RV pcsc_item_put(se_token *t, se_item_kind kind, const uint8_t *value,
 	return rv;
 }
 
-static CK_RV pcsc_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags, se_ref *out)
+static CK_RV pcsc_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
+                                const se_item_policy *pol, se_ref *out)
 {
-	uint8_t d[2] = {(uint8_t)(flags & 7u), (uint8_t)len}, r[8];
+	uint8_t d[2 + PCSC_POLICY_LEN] = {(uint8_t)(flags & 7u), (uint8_t)len}, r[8];
 	size_t n = 0;
 	uint16_t sw = 0;
 	CK_RV rv;
 
 	if (len < 1 || len > MAX_ITEM)
 		return CKR_KEY_SIZE_RANGE;
-	rv = run(t, INS_GENERATE, 0, (uint8_t)kind, d, 2, 1, r, sizeof(r), &n, &sw);
+	if ((rv = pcsc_policy_encode(pol, d + 2)) != CKR_OK)
+		return rv;
+	rv = run(t, INS_GENERATE, 0, (uint8_t)kind, d, sizeof(d), 1, r, sizeof(r), &n, &sw);
+	if (rv == CKR_OK && sw == 0x6A80)
+		return CKR_ATTRIBUTE_VALUE_INVALID;
 	return item_answer(rv, sw, r, n, out);
+}
+
+/* RESTRICT ITEM: the card takes usage away, never adds it (69F6). */
+static CK_RV pcsc_item_restrict(se_token *t, se_ref ref, unsigned usage)
+{
+	uint8_t u = (uint8_t)usage;
+	CK_RV rv;
+
+	if (ref == 0 || ref > 255)
+		return CKR_OBJECT_HANDLE_INVALID;
+	if ((usage & ~SE_USE_ALL) != 0)
+		return CKR_ATTRIBUTE_READ_ONLY; /* no item holds these bits, so this would grow it */
+	rv = run_simple(t, INS_RESTRICT, (uint8_t)ref, 0, &u, 1);
+	return rv == CKR_KEY_HANDLE_INVALID ? CKR_OBJECT_HANDLE_INVALID : rv;
+}
+
+/* GET LAYOUT P1 = 02: the policy the card keeps with the item. */
+static CK_RV pcsc_item_policy(se_token *t, se_ref ref, se_item_policy *out)
+{
+	uint8_t r[32];
+	size_t n = 0;
+	uint16_t sw = 0;
+	CK_RV rv;
+
+	if (out == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (ref == 0 || ref > 255)
+		return CKR_OBJECT_HANDLE_INVALID;
+	rv = run(t, INS_LAYOUT, LAYOUT_POLICY, (uint8_t)ref, NULL, 0, 1, r, sizeof(r), &n, &sw);
+	if (rv == CKR_OK)
+		rv = sw == 0x6A88 ? CKR_OBJECT_HANDLE_INVALID : pcsc_sw_to_rv(sw, 0, 0);
+	if (rv == CKR_OK && (n != PCSC_POLICY_LEN || !pcsc_policy_decode(r, out)))
+		rv = CKR_DEVICE_ERROR;
+	return rv;
 }
 
 static CK_RV pcsc_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len)
 {
+	static const uint8_t keep_policy[PCSC_POLICY_LEN];
 	se_ref same = 0;
 
 	if (ref == 0 || ref > 255)
 		return CKR_OBJECT_HANDLE_INVALID;
-	return put(t, (uint8_t)ref, SE_ITEM_IDENTITY_VALUE, value, len, SE_ITEM_READABLE, &same);
+	return put(t, (uint8_t)ref, SE_ITEM_IDENTITY_VALUE, value, len, SE_ITEM_READABLE, keep_policy, &same);
 }
 
 static CK_RV pcsc_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len)
@@ -413,10 +445,26 @@ static void pcsc_op_free(se_op *op)
 	}
 }
 
+/* SOURCE_TOKEN: the identity by id and by its items (the card checks that they
+ * are that identity's). AUTH needs the hash item, ENC the value item. */
+static CK_RV token_source(se_op *op, se_op_kind kind, const se_op_params *p, int auth)
+{
+	se_ref need = auth ? p->identity_hash_ref : p->identity_value_ref;
+
+	if (kind == SE_OP_DECRYPT || need == 0 || p->identity_hash_ref > 255 || p->identity_value_ref > 255 ||
+	    (p->identity_id >> 16 >> 16) != 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	op->identity_id = (uint32_t)p->identity_id;
+	op->identity_hash = (uint8_t)p->identity_hash_ref;
+	op->identity_value = (uint8_t)p->identity_value_ref;
+	return CKR_OK;
+}
+
 static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
 {
 	int auth = p->mech == CKM_PORTFOLIO_AUTH_CMAC || p->mech == CKM_PORTFOLIO_AUTH_HMAC;
 	int enc = p->mech == CKM_PORTFOLIO_ENC_GCM || p->mech == CKM_PORTFOLIO_ENC_CBC;
+	CK_RV rv;
 
 	pcsc_op_abort(op);
 	if (!(auth && (kind == SE_OP_SIGN || kind == SE_OP_VERIFY)) &&
@@ -425,12 +473,17 @@ static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_
 	if (key == 0 || key > 255 || p->challenge_len < 1 || p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
 		return key == 0 || key > 255 ? CKR_KEY_HANDLE_INVALID : CKR_MECHANISM_PARAM_INVALID;
 	if (p->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
-		if (p->identity_ref == 0 || p->identity_ref > 255 || kind == SE_OP_DECRYPT)
-			return CKR_MECHANISM_PARAM_INVALID;
-		op->identity = (uint8_t)p->identity_ref;
+		if ((rv = token_source(op, kind, p, auth)) != CKR_OK)
+			return rv;
 	} else if (p->source != CKP_PORTFOLIO_SOURCE_DATA &&
 	           !(p->source == CKP_PORTFOLIO_SOURCE_HASH && auth)) {
 		return CKR_MECHANISM_PARAM_INVALID;
+	} else if (kind == SE_OP_SIGN || kind == SE_OP_ENCRYPT) {
+		/* Only keys allowed to sign / encrypt get here, and those answer only about
+		 * the token's identity. The card refuses it too (69F3), for callers that
+		 * talk to it without this module; refusing here gives the emulator's
+		 * answer at the emulator's moment (C_SignInit / C_EncryptInit). */
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	}
 	op->kind = kind;
 	op->mech = p->mech;
@@ -481,14 +534,23 @@ static size_t pcsc_op_output_bound(se_op *op, size_t in_len, int final)
 	return 0;
 }
 
-/* Builds the PORTFOLIO SIGN data: identity item or hash, challenge, [signature]. */
+/* identity-id(4), big-endian; returns 4. */
+static size_t put_identity(const se_op *op, uint8_t *d)
+{
+	pf_put_be32(d, op->identity_id);
+	return 4;
+}
+
+/* Builds the PORTFOLIO SIGN data: identity id and hash item, or the hash (verify
+ * only: SOURCE_DATA is hashed here), then the challenge. */
 static CK_RV sign_data(se_op *op, uint8_t *d, size_t *dn, uint8_t *p2)
 {
 	size_t n = 0;
 
 	*p2 = 0;
 	if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
-		d[n++] = op->identity;
+		n = put_identity(op, d);
+		d[n++] = op->identity_hash;
 	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH) {
 		if (op->len != 32)
 			return CKR_DATA_LEN_RANGE;
@@ -531,7 +593,9 @@ static CK_RV pcsc_op_final(se_op *op, uint8_t *out, size_t *out_len)
 		memcpy(d + 1, op->challenge, op->challenge_len);
 		dn = 1 + op->challenge_len;
 		if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
-			d[dn++] = op->identity;
+			dn += put_identity(op, d + dn);
+			d[dn++] = op->identity_value;
+			d[dn++] = op->identity_hash;
 			p2 |= 0x80;
 		} else if (dn + op->len > SCP03_MAX_PLAIN_DATA) {
 			rv = CKR_DATA_LEN_RANGE;
@@ -600,6 +664,8 @@ const se_backend se_pcsc_backend = {
 	.logout = pcsc_logout,
 	.item_put = pcsc_item_put,
 	.item_generate = pcsc_item_generate,
+	.item_restrict = pcsc_item_restrict,
+	.item_policy = pcsc_item_policy,
 	.item_replace = pcsc_item_replace,
 	.item_read = pcsc_item_read,
 	.item_delete = pcsc_item_delete,

@@ -40,29 +40,49 @@ CK_RV pcsc_error_to_rv(LONG err)
 	}
 }
 
+/* Status words of docs/apdu.md whose meaning does not depend on the command. */
+static const struct {
+	uint16_t sw;
+	CK_RV rv;
+} sw_table[] = {
+	{0x9000, CKR_OK},
+	{0x6300, CKR_SIGNATURE_INVALID},
+	{0x6982, CKR_USER_NOT_LOGGED_IN},
+	{0x6983, CKR_PIN_LOCKED},
+	{0x6984, CKR_USER_PIN_NOT_INITIALIZED},
+	{0x6985, CKR_KEY_TYPE_INCONSISTENT},
+	{0x6986, CKR_ATTRIBUTE_SENSITIVE},
+	{0x6A82, CKR_TOKEN_NOT_RECOGNIZED},
+	{0x6A84, CKR_DEVICE_MEMORY},
+	{0x6A86, CKR_MECHANISM_INVALID},
+	{0x6A88, CKR_KEY_HANDLE_INVALID},
+	{0x6A89, CKR_ATTRIBUTE_VALUE_INVALID},
+	{0x6D00, CKR_FUNCTION_NOT_SUPPORTED},
+	{0x6E00, CKR_FUNCTION_NOT_SUPPORTED},
+	/* Item policy refusals: the codes the emulator returns for the same rule
+	 * (docs/mechanisms.md, "Key policy"). */
+	{0x69F1, CKR_KEY_FUNCTION_NOT_PERMITTED}, /* service */
+	{0x69F2, CKR_KEY_FUNCTION_NOT_PERMITTED}, /* usage */
+	{0x69F3, CKR_KEY_FUNCTION_NOT_PERMITTED}, /* source: device keys take only the token's identity */
+	{0x69F4, CKR_MECHANISM_PARAM_INVALID},    /* named item is not the identity's */
+	{0x69F5, CKR_ACTION_PROHIBITED},          /* identity value is not the provisioned one */
+	{0x69F6, CKR_ATTRIBUTE_READ_ONLY},        /* usage may only shrink */
+};
+
 CK_RV pcsc_sw_to_rv(uint16_t sw, int decrypting, int verifying)
 {
+	size_t i;
+
 	if ((sw & 0xFFF0) == 0x63C0)
 		return CKR_PIN_INCORRECT;
-	switch (sw) {
-	case 0x9000: return CKR_OK;
-	case 0x6300: return CKR_SIGNATURE_INVALID;
-	case 0x6700: return verifying ? CKR_SIGNATURE_LEN_RANGE : CKR_DATA_LEN_RANGE;
-	case 0x6982: return CKR_USER_NOT_LOGGED_IN;
-	case 0x6983: return CKR_PIN_LOCKED;
-	case 0x6984: return CKR_USER_PIN_NOT_INITIALIZED;
-	case 0x6985: return CKR_KEY_TYPE_INCONSISTENT;
-	case 0x6986: return CKR_ATTRIBUTE_SENSITIVE;
-	case 0x6A80: return decrypting ? CKR_ENCRYPTED_DATA_INVALID : CKR_ARGUMENTS_BAD;
-	case 0x6A82: return CKR_TOKEN_NOT_RECOGNIZED;
-	case 0x6A84: return CKR_DEVICE_MEMORY;
-	case 0x6A86: return CKR_MECHANISM_INVALID;
-	case 0x6A88: return CKR_KEY_HANDLE_INVALID;
-	case 0x6A89: return CKR_ATTRIBUTE_VALUE_INVALID;
-	case 0x6D00:
-	case 0x6E00: return CKR_FUNCTION_NOT_SUPPORTED;
-	default: return CKR_DEVICE_ERROR;
-	}
+	if (sw == 0x6700)
+		return verifying ? CKR_SIGNATURE_LEN_RANGE : CKR_DATA_LEN_RANGE;
+	if (sw == 0x6A80)
+		return decrypting ? CKR_ENCRYPTED_DATA_INVALID : CKR_ARGUMENTS_BAD;
+	for (i = 0; i < sizeof(sw_table) / sizeof(sw_table[0]); i++)
+		if (sw_table[i].sw == sw)
+			return sw_table[i].rv;
+	return CKR_DEVICE_ERROR;
 }
 
 static int parse_aid(const char *hex, uint8_t *out, size_t *len)
@@ -256,6 +276,13 @@ static CK_RV open_channel(pcsc_link *l)
 		PF_ERROR("pcsc: applet not selectable (SW %04x)", sw_of(resp, rn));
 		return CKR_TOKEN_NOT_RECOGNIZED;
 	}
+	/* Version 01 applets keep no item policy: any AES key on them signs and
+	 * encrypts whatever it is given. Such a card is not a Portfolio token. */
+	if (rn < 3 + 2 || resp[0] < PCSC_APPLET_MIN_VERSION) {
+		PF_ERROR("pcsc: applet version %u enforces no key policy (need %u or later)",
+		         rn < 3 + 2 ? 0u : (unsigned)resp[0], (unsigned)PCSC_APPLET_MIN_VERSION);
+		return CKR_TOKEN_NOT_RECOGNIZED;
+	}
 	if (RAND_bytes(hc, sizeof(hc)) != 1 ||
 	    scp03_host_initialize_update(&l->sm, l->keys.kvn, hc, cmd, sizeof(cmd), &n) != SCP03_OK)
 		return CKR_DEVICE_ERROR;
@@ -344,4 +371,24 @@ int pcsc_link_present(pcsc_link *l, int poll, uint64_t *removals, uint64_t *rese
 	*removals = __atomic_load_n(&l->removals, __ATOMIC_ACQUIRE);
 	*resets = __atomic_load_n(&l->resets, __ATOMIC_ACQUIRE);
 	return present;
+}
+
+CK_RV pcsc_link_run(pcsc_link *l, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
+                    uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw)
+{
+	uint8_t apdu[SCP03_MAX_APDU];
+	uint8_t scratch[SCP03_MAX_RAPDU];
+	size_t n, got = 0;
+	CK_RV rv;
+
+	if (dn > SCP03_MAX_PLAIN_DATA)
+		return CKR_DATA_LEN_RANGE;
+	n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le);
+	rv = pcsc_link_command(l, apdu, n, out != NULL ? out : scratch, out != NULL ? cap : sizeof(scratch), &got,
+	                       sw);
+	pf_wipe(apdu, sizeof(apdu));
+	pf_wipe(scratch, sizeof(scratch));
+	if (out_len != NULL)
+		*out_len = got;
+	return rv;
 }

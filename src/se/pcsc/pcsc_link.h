@@ -15,6 +15,9 @@
 #include "pkcs11/portfolio.h"
 #include "se/pcsc/scp03.h"
 
+/* The first applet version (SELECT response byte 0) that enforces item policies. */
+#define PCSC_APPLET_MIN_VERSION 0x02u
+
 typedef struct pcsc_link {
 	pthread_mutex_t lock;     /* one exchange at a time: the channel counters are shared */
 	SCARDCONTEXT ctx;
@@ -45,6 +48,13 @@ void pcsc_link_free(pcsc_link *l);
  * CKR_DEVICE_ERROR. Takes l->lock. */
 CK_RV pcsc_link_command(pcsc_link *l, const uint8_t *apdu, size_t apdu_len, uint8_t *data, size_t cap,
                         size_t *data_len, uint16_t *sw);
+
+/* Builds the plain command 80 INS P1 P2 [Lc data] [Le 00] and sends it as
+ * pcsc_link_command does; out NULL discards the response data. Secrets in the
+ * command are wiped from the stack afterwards. CKR_DATA_LEN_RANGE when dn is
+ * over SCP03_MAX_PLAIN_DATA. */
+CK_RV pcsc_link_run(pcsc_link *l, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le,
+                    uint8_t *out, size_t cap, size_t *out_len, uint16_t *sw);
 
 /* Is the card there? poll = 1 asks pcscd (SCardStatus, or a connection attempt
  * when not connected); poll = 0 reports what was last seen, with no I/O and no

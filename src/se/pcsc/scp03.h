@@ -139,6 +139,10 @@ scp03_status scp03_host_external_authenticate(scp03_session *s, uint8_t level,
 /* The card answered EXTERNAL AUTHENTICATE with sw: 9000 opens the session. */
 scp03_status scp03_host_authenticated(scp03_session *s, uint16_t sw);
 
+/* Builds the plain short C-APDU 80 INS P1 P2 [Lc data] [Le 00] in out, which
+ * holds 4 + 1 + dn + 1 bytes (dn <= 255; dn 0: no Lc); returns its length. */
+size_t scp03_plain_apdu(uint8_t *out, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le);
+
 /* Wraps a plain short C-APDU (CLA INS P1 P2 [Lc data] [Le]) for the open session. */
 scp03_status scp03_host_wrap(scp03_session *s, const uint8_t *apdu, size_t apdu_len,
                              uint8_t *out, size_t cap, size_t *out_len);

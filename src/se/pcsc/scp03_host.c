@@ -263,3 +263,21 @@ scp03_status scp03_host_unwrap(scp03_session *s, const uint8_t *rapdu, size_t ra
 	*sw = status;
 	return SCP03_OK;
 }
+
+size_t scp03_plain_apdu(uint8_t *out, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le)
+{
+	size_t n = 4;
+
+	out[0] = 0x80;
+	out[1] = ins;
+	out[2] = p1;
+	out[3] = p2;
+	if (dn > 0) {
+		out[n++] = (uint8_t)dn;
+		memcpy(out + n, d, dn);
+		n += dn;
+	}
+	if (le)
+		out[n++] = 0x00;
+	return n;
+}
