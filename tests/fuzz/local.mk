@@ -17,6 +17,7 @@ FUZZ_HARNESSES += tests/fuzz/fuzz_text
 FUZZ_HARNESSES += tests/fuzz/fuzz_lwm2m
 FUZZ_HARNESSES += tests/fuzz/fuzz_apdu
 FUZZ_HARNESSES += tests/fuzz/fuzz_sms
+FUZZ_HARNESSES += tests/fuzz/fuzz_store
 
 check_PROGRAMS += $(FUZZ_HARNESSES)
 TESTS += $(FUZZ_HARNESSES)
@@ -28,7 +29,8 @@ TESTS += $(FUZZ_HARNESSES)
 check_LTLIBRARIES += tests/fuzz/libfuzz-replay.la tests/fuzz/libfuzz-support.la
 tests_fuzz_libfuzz_replay_la_SOURCES = tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h
 tests_fuzz_libfuzz_support_la_SOURCES = $(VCARD_APPLET_SOURCES) tests/fuzz/fuzz_input.h \
-	tests/fuzz/vcard_rig.h tests/fuzz/vcard_rig.c tests/fuzz/p11_rig.h tests/fuzz/p11_rig.c
+	tests/fuzz/vcard_rig.h tests/fuzz/vcard_rig.c tests/fuzz/p11_rig.h tests/fuzz/p11_rig.c \
+	tests/fuzz/fuzz_crypto.h
 # Own object names: the vcard daemon compiles the same sources without libtool.
 tests_fuzz_libfuzz_support_la_CPPFLAGS = $(AM_CPPFLAGS)
 

@@ -37,7 +37,23 @@ static const uint8_t K32B[32] = {0x32, 0xb0, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
 static const uint8_t K16B[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 static const uint8_t H32[32] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
                                 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x01, 0x02};
+/* Server copies with their own bytes: verify-only (AUTH) and decrypt-only (ENC). */
+static const uint8_t K16V[16] = {0x56, 0x45, 0x52, 0x49, 0x46, 0x59, 0x2d, 0x4f,
+                                 0x4e, 0x4c, 0x59, 0x00, 0x01, 0x02, 0x03, 0x04};
+static const uint8_t K16D[16] = {0x44, 0x45, 0x43, 0x52, 0x59, 0x50, 0x54, 0x2d,
+                                 0x4f, 0x4e, 0x4c, 0x59, 0x05, 0x06, 0x07, 0x08};
 
+#define NO_SERVICE ((CK_ULONG)-1)
+/* The keys of the token, in the order they are created (p11_rig.h). */
+const p11_rig_key p11_rig_keys[P11_RIG_N_KEYS] = {
+	{K16, 16, CKK_AES, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE, CK_FALSE, CK_TRUE},
+	{K32, 32, CKK_AES, CK_PORTFOLIO_SRV_ENCRYPT, 0, CK_FALSE, CK_TRUE, CK_TRUE},
+	{K32B, 32, CKK_GENERIC_SECRET, CK_PORTFOLIO_SRV_AUTHENT, 1, CK_TRUE, CK_FALSE, CK_TRUE},
+	{K16B, 16, CKK_AES, NO_SERVICE, 0, CK_TRUE, CK_TRUE, CK_FALSE},
+	{H32, 20, CKK_GENERIC_SECRET, NO_SERVICE, 0, CK_TRUE, CK_FALSE, CK_TRUE},
+	{K16V, 16, CKK_AES, CK_PORTFOLIO_SRV_AUTHENT, 2, CK_FALSE, CK_FALSE, CK_TRUE},
+	{K16D, 16, CKK_AES, CK_PORTFOLIO_SRV_ENCRYPT, 1, CK_FALSE, CK_FALSE, CK_TRUE},
+};
 
 void p11_rig_die(const char *what, CK_RV rv)
 {
@@ -131,19 +147,21 @@ static void make(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
 		p11_rig_die("C_CreateObject (provisioning)", rv);
 }
 
-static void add_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const uint8_t *val, CK_ULONG len, CK_BBOOL sign,
-                    CK_BBOOL enc, CK_ULONG service, CK_ULONG index, CK_BBOOL sensitive)
+/* Every key may verify and decrypt; sign and encrypt as the table says. */
+static void add_key(CK_SESSION_HANDLE s, const p11_rig_key *k)
 {
 	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_BBOOL tr = CK_TRUE, extractable = !sensitive;
+	CK_KEY_TYPE kt = k->type;
+	CK_BBOOL tr = CK_TRUE, sign = k->sign, enc = k->encrypt, sensitive = k->sensitive, extractable = !sensitive;
+	CK_ULONG service = k->service, index = k->index;
 	CK_ATTRIBUTE t[] = {
 		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-		{CKA_VALUE, (void *)val, len}, {CKA_SIGN, &sign, sizeof sign}, {CKA_VERIFY, &tr, sizeof tr},
+		{CKA_VALUE, (void *)k->value, k->len}, {CKA_SIGN, &sign, sizeof sign}, {CKA_VERIFY, &tr, sizeof tr},
 		{CKA_ENCRYPT, &enc, sizeof enc}, {CKA_DECRYPT, &tr, sizeof tr},
 		{CKA_SENSITIVE, &sensitive, sizeof sensitive}, {CKA_EXTRACTABLE, &extractable, sizeof extractable},
 		{CKA_PORTFOLIO_SERVICE, &service, sizeof service}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
 	};
-	make(s, t, service == (CK_ULONG)-1 ? 10 : 12);
+	make(s, t, service == NO_SERVICE ? 10 : 12);
 }
 
 /* C_Initialize; the token's slot. */
@@ -196,19 +214,17 @@ void p11_rig_setup(void)
 		p11_rig_die("C_InitPIN", rv);
 	/* The SO provisions the identity (its hash is SHA-256 of the value). */
 	CK_OBJECT_CLASS idc = CKO_PORTFOLIO_IDENTITY;
-	CK_ULONG id1 = 1;
+	CK_ULONG id1 = P11_RIG_IDENTITY_ID;
 	CK_BBOOL tr = CK_TRUE;
 	CK_ATTRIBUTE ident[] = {{CKA_CLASS, &idc, sizeof idc}, {CKA_TOKEN, &tr, sizeof tr},
-	                        {CKA_PORTFOLIO_IDENTITY_ID, &id1, sizeof id1}, {CKA_VALUE, "urn:dev:1", 9}};
+	                        {CKA_PORTFOLIO_IDENTITY_ID, &id1, sizeof id1},
+	                        {CKA_VALUE, P11_RIG_IDENTITY, sizeof P11_RIG_IDENTITY - 1}};
 	make(s, ident, 4);
 	C_Logout(s);
 	if ((rv = C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)P11_RIG_USER_PIN, strlen(P11_RIG_USER_PIN))) != CKR_OK)
 		p11_rig_die("C_Login user", rv);
-	add_key(s, CKK_AES, K16, 16, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
-	add_key(s, CKK_AES, K32, 32, CK_FALSE, CK_TRUE, CK_PORTFOLIO_SRV_ENCRYPT, 0, CK_TRUE);
-	add_key(s, CKK_GENERIC_SECRET, K32B, 32, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 1, CK_TRUE);
-	add_key(s, CKK_AES, K16B, 16, CK_TRUE, CK_TRUE, (CK_ULONG)-1, 0, CK_FALSE);
-	add_key(s, CKK_GENERIC_SECRET, H32, 20, CK_TRUE, CK_FALSE, (CK_ULONG)-1, 0, CK_TRUE);
+	for (size_t i = 0; i < P11_RIG_N_KEYS; i++)
+		add_key(s, &p11_rig_keys[i]);
 	C_CloseSession(s);
 	/* Everything is on disk once the module is finalised. */
 	if ((rv = C_Finalize(NULL)) != CKR_OK)

@@ -16,16 +16,36 @@
  * Identity 1 = "urn:dev:1" (hash provisioned by the SO); AES-128 signer
  * (authentication service, index 0), AES-256 encrypter (encryption service,
  * index 0), 32-byte generic secret signer (authentication service, index 1),
- * and two keys without a service: an AES-128 key that may sign, encrypt and
- * be extracted, and a 20-byte generic secret.
+ * two keys without a service: an AES-128 key that may sign, encrypt and
+ * be extracted, and a 20-byte generic secret; and two server copies: an
+ * AES-128 verify-only key (authentication, index 2) and an AES-128
+ * decrypt-only key (encryption, index 1). p11_rig_keys lists them in the
+ * order they are created (the SO's Identity comes first).
  */
 #ifndef PORTFOLIO_FUZZ_P11_RIG_H
 #define PORTFOLIO_FUZZ_P11_RIG_H
+
+#include <stdint.h>
 
 #include "pkcs11/portfolio.h"
 
 #define P11_RIG_SO_PIN "fuzz-so-pin"
 #define P11_RIG_USER_PIN "fuzz-user-pin"
+#define P11_RIG_IDENTITY_ID 1
+#define P11_RIG_IDENTITY "urn:dev:1"
+
+/* A provisioned key and the policy it was created with (every key may also
+ * verify and decrypt). service: (CK_ULONG)-1 for none. */
+typedef struct p11_rig_key {
+	const uint8_t *value;
+	CK_ULONG len;
+	CK_KEY_TYPE type;
+	CK_ULONG service, index;
+	CK_BBOOL sign, encrypt, sensitive;
+} p11_rig_key;
+
+#define P11_RIG_N_KEYS 7
+extern const p11_rig_key p11_rig_keys[P11_RIG_N_KEYS];
 
 /* The harness cannot go on (its setup, not the input, failed): abort with a message. */
 void p11_rig_die(const char *what, CK_RV rv) __attribute__((noreturn));
