@@ -18,6 +18,7 @@ FUZZ_HARNESSES += tests/fuzz/fuzz_lwm2m
 FUZZ_HARNESSES += tests/fuzz/fuzz_apdu
 FUZZ_HARNESSES += tests/fuzz/fuzz_sms
 FUZZ_HARNESSES += tests/fuzz/fuzz_store
+FUZZ_HARNESSES += tests/fuzz/fuzz_cardpolicy
 
 check_PROGRAMS += $(FUZZ_HARNESSES)
 TESTS += $(FUZZ_HARNESSES)

@@ -86,10 +86,10 @@ uint16_t vcard_rig_command(vcard_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, co
 	return vcard_rig_wrapped(r, apdu, n, plain, &pn);
 }
 
-uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
-                            const uint8_t *value, size_t len)
+size_t vcard_rig_put_data(uint8_t *data, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN], const uint8_t *value,
+                          size_t len)
 {
-	uint8_t data[2 + VCARD_POLICY_LEN + 160], *v = data + 2 + VCARD_POLICY_LEN;
+	uint8_t *v = data + 2 + VCARD_POLICY_LEN;
 	size_t padded;
 
 	FZ_CHECK(len < 160);
@@ -99,7 +99,15 @@ uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uin
 	memcpy(v, value, len);
 	padded = scp03_pad(v, len);
 	FZ_CHECK(scp03_dek_encrypt(vcard_rig_keys.dek, v, padded, v) == SCP03_OK);
-	return vcard_rig_command(r, 0xD8, 0, kind, data, 2 + VCARD_POLICY_LEN + padded, 1);
+	return 2 + VCARD_POLICY_LEN + padded;
+}
+
+uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
+                            const uint8_t *value, size_t len)
+{
+	uint8_t data[VCARD_RIG_PUT_MAX];
+
+	return vcard_rig_command(r, 0xD8, 0, kind, data, vcard_rig_put_data(data, flags, pol, value, len), 1);
 }
 
 uint16_t vcard_rig_verify(vcard_rig *r, uint8_t p2, const char *pin)

@@ -59,6 +59,12 @@ uint16_t vcard_rig_wrapped(vcard_rig *r, const uint8_t *apdu, size_t len, uint8_
 /* A protected proprietary command (CLA 80), data d of dn bytes (0..255), with Le if le. */
 uint16_t vcard_rig_command(vcard_rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn,
                            int le);
+/* The data field of PUT ITEM (flags, len, policy block, the value padded and
+ * DEK-wrapped as the applet expects; len < 160) into data
+ * (VCARD_RIG_PUT_MAX bytes); its length. */
+#define VCARD_RIG_PUT_MAX (2 + VCARD_POLICY_LEN + 160)
+size_t vcard_rig_put_data(uint8_t *data, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN], const uint8_t *value,
+                          size_t len);
 /* PUT of an item of the given kind and flags with its policy block (docs/apdu.md),
  * its value DEK-wrapped as the applet expects (len < 160). */
 uint16_t vcard_rig_put_item(vcard_rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
