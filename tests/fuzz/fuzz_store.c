@@ -199,14 +199,25 @@ static int signer_of(int cmac, const uint8_t *msg, size_t n, const uint8_t *sig,
 	return -1;
 }
 
+/* One single-part operation (C_SignInit + C_Sign, C_EncryptInit + C_Encrypt)
+ * into out of *out_len bytes. */
+typedef CK_RV (*op_init_fn)(CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE);
+typedef CK_RV (*op_fn)(CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR);
+
+static CK_RV one_shot(run *r, op_init_fn init, op_fn op, CK_OBJECT_HANDLE h, CK_MECHANISM *m, const uint8_t *d,
+                      CK_ULONG n, uint8_t *out, CK_ULONG *out_len)
+{
+	CK_RV rv = init(r->s, m, h);
+	if (rv != CKR_OK)
+		return rv;
+	return op(r->s, (CK_BYTE_PTR)d, n, out, out_len);
+}
+
 static CK_RV sign(run *r, CK_OBJECT_HANDLE h, CK_MECHANISM *m, const uint8_t *d, CK_ULONG n, uint8_t *sig,
                   CK_ULONG *sig_len)
 {
-	CK_RV rv = C_SignInit(r->s, m, h);
-	if (rv != CKR_OK)
-		return rv;
 	*sig_len = MAX_MAC;
-	return C_Sign(r->s, (CK_BYTE_PTR)d, n, sig, sig_len);
+	return one_shot(r, C_SignInit, C_Sign, h, m, d, n, sig, sig_len);
 }
 
 /* Standard MACs: only a key without a service that may sign answers. */
@@ -256,11 +267,8 @@ static void auth_sign(run *r, CK_OBJECT_HANDLE h)
 static CK_RV encrypt(run *r, CK_OBJECT_HANDLE h, CK_MECHANISM *m, const uint8_t *d, CK_ULONG n, uint8_t *out,
                      CK_ULONG *out_len)
 {
-	CK_RV rv = C_EncryptInit(r->s, m, h);
-	if (rv != CKR_OK)
-		return rv;
 	*out_len = 256;
-	return C_Encrypt(r->s, (CK_BYTE_PTR)d, n, out, out_len);
+	return one_shot(r, C_EncryptInit, C_Encrypt, h, m, d, n, out, out_len);
 }
 
 /* The key that opens c to want (mode of fz_aes_opens_to), or -1. */
