@@ -18,7 +18,9 @@
  *   0  a fresh card, nothing selected, no channel;
  *   1  a blank card (no token), channel open at the full security level;
  *   2  a card with a token, SO PIN "so-pin", user PIN "1234", the user logged
- *      in, an AES-128 key (item 1, exclusive) and an identity hash (item 2);
+ *      in, an AUTH key (item 1), identity 0's hash (item 2), identity 1's
+ *      value and hash (items 3, 4) and an ENC key (item 5), each with its
+ *      policy (vcard_rig.h);
  *   3  a host session opened against the card, one command wrapped: the rest
  *      of the input is R-APDUs for scp03_host_unwrap.
  * Card modes then read records: ctl, len, len bytes. ctl & 3: 0 raw C-APDU,
@@ -30,181 +32,37 @@
  *   - a command the host wrapped while both ends had the channel open gets a
  *     response the host accepts (card and host agree on MAC chain, counter
  *     and padding for every command the applet can be sent), except INS 82
- *     (see send_wrapped);
+ *     (see vcard_rig_wrapped in vcard_rig.c, which holds both checks);
  *   - the host never reports more plain bytes than its buffer holds, and a
  *     failed R-MAC or padding leaves its session closed.
  *
- * The applet is not in a library (it is the vcard daemon's code), so its
- * sources are compiled into this file; that keeps the clang build of
- * scripts/fuzz.sh to one harness source like the others.
+ * The card, the host end of the channel and the starting states are
+ * vcard_rig.c's, shared with the other harnesses that drive the card.
  */
 #include "config.h"
 #include "fuzz_input.h"
+#include "vcard_rig.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "../../src/vcard/vcard_applet.c"
-#include "../../src/vcard/vcard_pins.c"
-#include "../../src/vcard/vcard_items.c"
-#include "../../src/vcard/vcard_crypto.c"
-#include "../../src/vcard/vcard_policy.c"
-
 #include "se/pcsc/scp03_internal.h"
-#include "util/log.h"
 
-#define CHECK(c)                                                                     \
-	do {                                                                         \
-		if (!(c)) {                                                          \
-			fprintf(stderr, "fuzz_apdu: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
-
-/* The test keyset of /work/shared/design.md (GlobalPlatform SCP03 vectors) and the applet AID. */
-static const scp03_keys KEYS = {
-	0x30,
-	{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f},
-	{0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f},
-	{0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f},
-};
-static const uint8_t AID[] = {0xA0, 0x00, 0x00, 0x06, 0x16, 0x50, 0x46};
-
-typedef struct rig {
-	vcard_applet card;
-	scp03_session host;
-} rig;
+typedef vcard_rig rig;
 
 /* Starting states, built once: copying them is much cheaper than a handshake per input. */
-static rig fresh, blank_open, ready, host_waiting;
-
-static uint16_t send_raw(rig *r, const uint8_t *cmd, size_t len, uint8_t *resp, size_t *resp_len)
-{
-	vcard_applet_process(&r->card, cmd, len, resp, resp_len);
-	CHECK(*resp_len >= 2 && *resp_len <= SCP03_MAX_RAPDU);
-	return (uint16_t)(resp[*resp_len - 2] << 8 | resp[*resp_len - 1]);
-}
-
-/* SELECT + INITIALIZE UPDATE + EXTERNAL AUTHENTICATE; 0 when both ends are open. */
-static int open_channel(rig *r)
-{
-	uint8_t cmd[SCP03_MAX_APDU], resp[SCP03_MAX_RAPDU];
-	size_t n, rn;
-	const uint8_t hc[8] = {0xb1, 0x3e, 0x5f, 0x93, 0x8f, 0xc1, 0x08, 0xc4};
-
-	scp03_session_close(&r->host);
-	cmd[0] = 0x00; cmd[1] = 0xA4; cmd[2] = 0x04; cmd[3] = 0x00; cmd[4] = sizeof(AID);
-	memcpy(cmd + 5, AID, sizeof(AID));
-	cmd[5 + sizeof(AID)] = 0x00;
-	if (send_raw(r, cmd, 6 + sizeof(AID), resp, &rn) != 0x9000)
-		return -1;
-	if (scp03_host_initialize_update(&r->host, KEYS.kvn, hc, cmd, sizeof(cmd), &n) != SCP03_OK ||
-	    send_raw(r, cmd, n, resp, &rn) != 0x9000 ||
-	    scp03_host_check_card(&r->host, &KEYS, resp, rn - 2) != SCP03_OK ||
-	    scp03_host_external_authenticate(&r->host, SCP03_SL_FULL, cmd, sizeof(cmd), &n) != SCP03_OK)
-		return -1;
-	if (scp03_host_authenticated(&r->host, send_raw(r, cmd, n, resp, &rn)) != SCP03_OK)
-		return -1;
-	return 0;
-}
-
-/* One protected exchange. Returns the plain SW, or 0 if the exchange failed
- * (the command did not wrap, or the host refused the response). */
-static uint16_t send_wrapped(rig *r, const uint8_t *apdu, size_t len, uint8_t *plain, size_t *plain_len)
-{
-	uint8_t wrapped[SCP03_MAX_APDU], resp[SCP03_MAX_RAPDU];
-	size_t n, rn;
-	uint16_t sw = 0;
-	/* Wrapped INS 82 is "84 82": EXTERNAL AUTHENTICATE to the applet, which
-	 * refuses it in an open channel and closes (fail-closed, no R-MAC): the
-	 * one plain command whose answer the host is right to refuse. */
-	int both_open = r->host.state == SCP03_OPEN && r->card.sm.state == SCP03_OPEN &&
-	                !(len >= 2 && apdu[1] == 0x82);
-	scp03_status st;
-
-	*plain_len = 0;
-	if (scp03_host_wrap(&r->host, apdu, len, wrapped, sizeof(wrapped), &n) != SCP03_OK)
-		return 0;
-	send_raw(r, wrapped, n, resp, &rn);
-	st = scp03_host_unwrap(&r->host, resp, rn, plain, SCP03_MAX_RAPDU, plain_len, &sw);
-	if (both_open)
-		CHECK(st == SCP03_OK);
-	CHECK(*plain_len <= SCP03_MAX_PLAIN_DATA);
-	return st == SCP03_OK ? sw : 0;
-}
-
-static uint16_t command(rig *r, uint8_t ins, uint8_t p1, uint8_t p2, const uint8_t *d, size_t dn, int le)
-{
-	uint8_t apdu[SCP03_MAX_APDU], plain[SCP03_MAX_RAPDU];
-	size_t n = scp03_plain_apdu(apdu, ins, p1, p2, d, dn, le), pn;
-
-	return send_wrapped(r, apdu, n, plain, &pn);
-}
-
-/* PUT of an item with its policy block: value DEK-wrapped as the applet expects. */
-static uint16_t put_item(rig *r, uint8_t kind, uint8_t flags, const uint8_t pol[VCARD_POLICY_LEN],
-                         const uint8_t *value, size_t len)
-{
-	uint8_t data[2 + VCARD_POLICY_LEN + 160], *v = data + 2 + VCARD_POLICY_LEN;
-	size_t padded;
-
-	data[0] = flags;
-	data[1] = (uint8_t)len;
-	memcpy(data + 2, pol, VCARD_POLICY_LEN);
-	memcpy(v, value, len);
-	padded = scp03_pad(v, len);
-	CHECK(scp03_dek_encrypt(KEYS.dek, v, padded, v) == SCP03_OK);
-	return command(r, 0xD8, 0, kind, data, 2 + VCARD_POLICY_LEN + padded, 1);
-}
+static vcard_rig_states st0;
+static rig host_waiting;
 
 static void build_states(void)
 {
-	uint8_t aes[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-	                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-	static const uint8_t auth_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_AUTH, VCARD_USE_SIGN | VCARD_USE_VERIFY};
-	static const uint8_t identity0[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE};
-	static const uint8_t identity1[VCARD_POLICY_LEN] = {VCARD_SERVICE_NONE, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-	static const uint8_t enc_key[VCARD_POLICY_LEN] = {VCARD_SERVICE_ENC, VCARD_USE_ENCRYPT | VCARD_USE_DECRYPT};
-	uint8_t data[64], hash[32];
 	static const uint8_t layout[] = {0x80, 0xCA, 0x00, 0x00, 0x00};
 	uint8_t wrapped[SCP03_MAX_APDU];
 	size_t n;
 
-	pf_log_set_level(PF_LOG_NONE);
-	CHECK(vcard_applet_init(&fresh.card, &KEYS, AID, sizeof(AID), 7) == 0);
-	/* The salt is random: fix it so a replayed input behaves the same every time. */
-	memset(fresh.card.salt, 0x5a, sizeof(fresh.card.salt));
-
-	blank_open = fresh;
-	CHECK(open_channel(&blank_open) == 0);
-
-	ready = blank_open;
-	data[0] = 6;
-	memcpy(data + 1, "so-pin", 6);
-	memset(data + 7, ' ', 32);
-	memcpy(data + 7, "fuzz", 4);
-	CHECK(command(&ready, 0x2E, 0, 0, data, 39, 0) == 0x9000);
-	CHECK(command(&ready, 0x20, 0, 0x82, (const uint8_t *)"so-pin", 6, 0) == 0x9000);
-	CHECK(command(&ready, 0x2C, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
-	CHECK(command(&ready, 0x20, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
-	/* An AUTH key that signs and verifies (item 1), identity 0's hash (item 2). */
-	CHECK(put_item(&ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, auth_key, aes, sizeof(aes)) == 0x9000);
-	CHECK(command(&ready, 0x20, 0, 0x82, (const uint8_t *)"so-pin", 6, 0) == 0x9000);
-	memset(hash, 0xa5, sizeof(hash));
-	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, identity0, hash, sizeof(hash)) == 0x9000);
-	/* Identity 1, provisioned: its value (item 3) and SHA-256 of it (item 4);
-	 * an ENC key that encrypts and decrypts (item 5): the encrypt policy paths. */
-	CHECK(put_item(&ready, VCARD_KIND_ID_VALUE, 0, identity1, (const uint8_t *)"urn:fuzz", 8) == 0x9000);
-	CHECK(EVP_Digest("urn:fuzz", 8, hash, NULL, EVP_sha256(), NULL) == 1);
-	CHECK(put_item(&ready, VCARD_KIND_ID_HASH, 0, identity1, hash, sizeof(hash)) == 0x9000);
-	CHECK(command(&ready, 0x20, 0, 0x81, (const uint8_t *)"1234", 4, 0) == 0x9000);
-	aes[0] ^= 1;
-	CHECK(put_item(&ready, VCARD_KIND_AES, VCARD_FLAG_EXCLUSIVE, enc_key, aes, sizeof(aes)) == 0x9000);
-
-	host_waiting = ready;
-	CHECK(scp03_host_wrap(&host_waiting.host, layout, sizeof(layout), wrapped, sizeof(wrapped), &n) ==
-	      SCP03_OK);
+	vcard_rig_build(&st0);
+	host_waiting = st0.ready;
+	FZ_CHECK(scp03_host_wrap(&host_waiting.host, layout, sizeof(layout), wrapped, sizeof(wrapped), &n) ==
+	         SCP03_OK);
 }
 
 /* Card modes: a sequence of raw / wrapped commands, re-opens and resets. */
@@ -224,13 +82,13 @@ static void card_run(rig *r, fz_in *in)
 		cmd = fz_bytes(in, len);
 		switch (ctl & 3) {
 		case 0:
-			send_raw(r, cmd, len, resp, &rn);
+			vcard_rig_raw(r, cmd, len, resp, &rn);
 			break;
 		case 1:
-			send_wrapped(r, cmd, len, plain, &pn);
+			vcard_rig_wrapped(r, cmd, len, plain, &pn);
 			break;
 		case 2:
-			(void)open_channel(r);
+			(void)vcard_rig_open_channel(r);
 			break;
 		default:
 			vcard_applet_reset(&r->card);
@@ -266,15 +124,15 @@ static void host_run(rig *r, fz_in *in)
 				/* Encrypt whole blocks only: the padding inside is the fuzzer's. */
 				bl -= bl % SCP03_BLOCK_LEN;
 				if (bl > 0) {
-					CHECK(scp03_icv(&r->host, 1, icv) == SCP03_OK);
-					CHECK(scp03_cbc(1, r->host.s_enc, icv, rapdu, bl, rapdu) == SCP03_OK);
+					FZ_CHECK(scp03_icv(&r->host, 1, icv) == SCP03_OK);
+					FZ_CHECK(scp03_cbc(1, r->host.s_enc, icv, rapdu, bl, rapdu) == SCP03_OK);
 				}
 			}
 			uint8_t sw_bytes[2] = {(ctl & 4) ? 0x90 : 0x6A, (ctl & 4) ? 0x00 : 0x88};
 
 			/* The R-MAC covers body || SW; the response is body || R-MAC || SW. */
 			memcpy(rapdu + bl, sw_bytes, 2);
-			CHECK(scp03_cmac2(r->host.s_rmac, r->host.mac_chain, SCP03_BLOCK_LEN, rapdu, bl + 2, mac) ==
+			FZ_CHECK(scp03_cmac2(r->host.s_rmac, r->host.mac_chain, SCP03_BLOCK_LEN, rapdu, bl + 2, mac) ==
 			      SCP03_OK);
 			memcpy(rapdu + bl, mac, SCP03_MAC_LEN);
 			memcpy(rapdu + bl + SCP03_MAC_LEN, sw_bytes, 2);
@@ -292,16 +150,16 @@ static void host_run(rig *r, fz_in *in)
 			memcpy(exact, rapdu, rn);
 			st = scp03_host_unwrap(&r->host, exact, rn, plain, cap, &plain_len, &sw);
 			if (st == SCP03_OK) {
-				CHECK(was_open && plain_len <= cap);
+				FZ_CHECK(was_open && plain_len <= cap);
 			} else {
-				CHECK(plain_len == 0);
+				FZ_CHECK(plain_len == 0);
 				if (st == SCP03_ERR_AUTH || st == SCP03_ERR_CLOSED || st == SCP03_ERR_FORMAT)
-					CHECK(r->host.state == SCP03_CLOSED);
+					FZ_CHECK(r->host.state == SCP03_CLOSED);
 			}
 		}
 		/* The next response answers a new command. */
 		if (r->host.state == SCP03_OPEN)
-			CHECK(scp03_host_wrap(&r->host, layout, sizeof(layout), wrapped, sizeof(wrapped), &rn) ==
+			FZ_CHECK(scp03_host_wrap(&r->host, layout, sizeof(layout), wrapped, sizeof(wrapped), &rn) ==
 			      SCP03_OK);
 	}
 }
@@ -317,9 +175,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		built = 1;
 	}
 	switch (fz_u8(&in) & 3) {
-	case 0: r = fresh; card_run(&r, &in); break;
-	case 1: r = blank_open; card_run(&r, &in); break;
-	case 2: r = ready; card_run(&r, &in); break;
+	case 0: r = st0.fresh; card_run(&r, &in); break;
+	case 1: r = st0.blank_open; card_run(&r, &in); break;
+	case 2: r = st0.ready; card_run(&r, &in); break;
 	default: r = host_waiting; host_run(&r, &in); break;
 	}
 	fz_release(&in);

@@ -9,8 +9,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A property every input must keep: when it does not, the fuzzer has a finding. */
+#define FZ_CHECK(c)                                                               \
+	do {                                                                      \
+		if (!(c)) {                                                       \
+			fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #c); \
+			abort();                                                  \
+		}                                                                 \
+	} while (0)
 
 typedef struct fz_in {
 	const uint8_t *p;

@@ -23,28 +23,20 @@
 #include "lwm2m/args.h"
 #include "lwm2m/challenge.h"
 
-#define CHECK(c)                                                                    \
-	do {                                                                        \
-		if (!(c)) {                                                         \
-			fprintf(stderr, "fuzz_lwm2m: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                    \
-		}                                                                   \
-	} while (0)
-
 static void check_args(const pf_exec_args *a)
 {
 	for (int i = 0; i < PF_ARGS_COUNT; i++) {
 		if (!a->present[i] || a->value[i] == NULL)
 			continue;
-		CHECK(strlen(a->value[i]) <= a->value_len[i]);
-		CHECK(a->value[i][a->value_len[i]] == '\0');
+		FZ_CHECK(strlen(a->value[i]) <= a->value_len[i]);
+		FZ_CHECK(a->value[i][a->value_len[i]] == '\0');
 	}
 }
 
 static void args(const uint8_t *d, size_t n)
 {
 	char *text = malloc(n ? n : 1); /* exact size: the parser takes a length */
-	CHECK(text != NULL);
+	FZ_CHECK(text != NULL);
 	if (n)
 		memcpy(text, d, n);
 	char why[128];
@@ -55,14 +47,14 @@ static void args(const uint8_t *d, size_t n)
 	int rs = pf_args_parse(text, n, 0, &strict, why, sizeof why);
 	int rl = pf_args_parse(text, n, 1, &lenient, why, sizeof why);
 	if (rs == 0) {
-		CHECK(rl == 0);
+		FZ_CHECK(rl == 0);
 		check_args(&strict);
 		pf_getauth_request req;
 		if (pf_getauth_from_args(&strict, 0, &req, why, sizeof why) == 0) {
-			CHECK(req.service <= 1);
-			CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_LWM2M_CHALLENGE_MAX);
+			FZ_CHECK(req.service <= 1);
+			FZ_CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_LWM2M_CHALLENGE_MAX);
 		}
-		CHECK(memchr(why, '\0', sizeof why) != NULL);
+		FZ_CHECK(memchr(why, '\0', sizeof why) != NULL);
 	}
 	if (rl == 0) {
 		check_args(&lenient);
@@ -77,16 +69,16 @@ static void args(const uint8_t *d, size_t n)
 static void challenge(const uint8_t *d, size_t n)
 {
 	char *text = malloc(n ? n : 1);
-	CHECK(text != NULL);
+	FZ_CHECK(text != NULL);
 	if (n)
 		memcpy(text, d, n);
 	uint8_t a[PF_LWM2M_CHALLENGE_MAX], b[PF_CHALLENGE_MAX];
 	size_t al = 0, bl = 0;
 	int ra = pf_lwm2m_challenge_parse(text, n, a, &al);
 	int rb = pf_challenge_parse(text, n, b, &bl);
-	CHECK((ra == 0) == (rb == 0));
+	FZ_CHECK((ra == 0) == (rb == 0));
 	if (ra == 0)
-		CHECK(al == bl && memcmp(a, b, al) == 0);
+		FZ_CHECK(al == bl && memcmp(a, b, al) == 0);
 	free(text);
 }
 

@@ -8,41 +8,31 @@
  * has n bytes (each one is its own heap block, so AddressSanitizer catches a
  * byte read or written past it). Everything else is fair game.
  *
- * So that one input cannot spoil the next, the harness never changes a PIN to
- * a new value, never re-initialises the token, never destroys or modifies the
- * fixed objects, allows at most 3 wrong PIN guesses per role per input and
- * resets the retry counters afterwards, and destroys every object the input
- * created. The token and its store live in a temporary directory removed at
- * exit.
+ * So that one input cannot spoil the next, every input starts from the same
+ * token (p11_rig.c): the module is finalised, the store directory is put back
+ * byte for byte as it was after setup and the module is initialised again.
+ * Whatever an input does - lock a PIN with wrong guesses, change a PIN,
+ * re-initialise the token, destroy or modify the provisioned objects - is
+ * gone for the next one, and an input behaves the same whichever inputs ran
+ * before it (a crash reproduces from its file alone). The PINs an input sets
+ * are tracked so it can log in with them.
  */
 #include "config.h"
 #include "fuzz_input.h"
+#include "p11_rig.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "pkcs11/portfolio.h"
-
-#define SO_PIN "fuzz-so-pin"
-#define USER_PIN "fuzz-user-pin"
+#define SO_PIN P11_RIG_SO_PIN
+#define USER_PIN P11_RIG_USER_PIN
 #define MAX_OBJ 48
 #define MAX_SESS 4
 
-static char dir[64];
 static CK_SLOT_ID slot;
 static CK_OBJECT_HANDLE objs[MAX_OBJ];
-static size_t n_fixed, n_objs;
-
-static const uint8_t K16[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6,
-                                0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
-static const uint8_t K32[32] = {0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae,
-                                0xf0, 0x85, 0x7d, 0x77, 0x81, 0x1f, 0x35, 0x2c, 0x07, 0x3b, 0x61,
-                                0x08, 0xd7, 0x2d, 0x98, 0x10, 0xa3, 0x09, 0x14, 0xdf, 0xf4};
-static const uint8_t K16B[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
-static const uint8_t H32[32] = {0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b,
-                                0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x0b, 0x01, 0x02};
+static size_t n_objs;
 
 static const CK_MECHANISM_TYPE mechs[] = {
 	CKM_AES_KEY_GEN, CKM_GENERIC_SECRET_KEY_GEN, CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
@@ -69,123 +59,18 @@ static const CK_ULONG small_values[] = {
 	CK_PORTFOLIO_SRV_ENCRYPT,
 };
 
-static void die(const char *what, CK_RV rv)
-{
-	fprintf(stderr, "fuzz_p11 setup: %s failed: 0x%lx\n", what, (unsigned long)rv);
-	abort();
-}
-
-static void cleanup(void)
-{
-	static const char *files[] = {"store.db", "store.db-wal", "store.db-shm", "store.db-journal", "p.conf"};
-	char path[128];
-	C_Finalize(NULL);
-	if (getenv("FUZZ_KEEP_STORE") != NULL) { /* to harvest seeds for the records harness */
-		fprintf(stderr, "store kept in %s\n", dir);
-		return;
-	}
-	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
-static CK_OBJECT_HANDLE make(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
-{
-	CK_OBJECT_HANDLE h = 0;
-	CK_RV rv = C_CreateObject(s, t, n, &h);
-	if (rv != CKR_OK)
-		die("C_CreateObject (fixed object)", rv);
-	return h;
-}
-
-static void add_key(CK_SESSION_HANDLE s, CK_KEY_TYPE kt, const uint8_t *val, CK_ULONG len, CK_BBOOL sign,
-                    CK_BBOOL enc, CK_ULONG service, CK_ULONG index, CK_BBOOL sensitive)
-{
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_BBOOL tr = CK_TRUE, extractable = !sensitive;
-	CK_ATTRIBUTE t[] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-		{CKA_VALUE, (void *)val, len}, {CKA_SIGN, &sign, sizeof sign}, {CKA_VERIFY, &tr, sizeof tr},
-		{CKA_ENCRYPT, &enc, sizeof enc}, {CKA_DECRYPT, &tr, sizeof tr},
-		{CKA_SENSITIVE, &sensitive, sizeof sensitive}, {CKA_EXTRACTABLE, &extractable, sizeof extractable},
-		{CKA_PORTFOLIO_SERVICE, &service, sizeof service}, {CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
-	};
-	objs[n_objs++] = make(s, t, service == (CK_ULONG)-1 ? 10 : 12);
-}
-
-/* One token with the user PIN set, keys of each kind and an identity. */
-static void setup(void)
-{
-	char path[128];
-	/* tmpfs if there is one: the store syncs every commit, a disk makes that the bottleneck. */
-	snprintf(dir, sizeof dir, "%s/pf-fuzz-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-	if (mkdtemp(dir) == NULL)
-		die("mkdtemp", 0);
-	snprintf(path, sizeof path, "%s/p.conf", dir);
-	FILE *fp = fopen(path, "w");
-	if (fp == NULL)
-		die("fopen", 0);
-	/* enc_cbc: the opt-in CBC mechanism keeps its parsing and padding paths fuzzed. */
-	fprintf(fp, "store = %s/store.db\nmax_instances = 4\nlog_level = none\nenc_cbc = yes\n", dir);
-	fclose(fp);
-	setenv("PORTFOLIO_PKCS11_CONF", path, 1);
-#ifndef PORTFOLIO_TEST_HOOKS
-	/* Inputs log in again and again: at the production KDF cost a replay
-	 * takes many minutes. Only test builds can lower it. */
-	fprintf(stderr, "fuzz_p11: SKIP: needs a build configured with --enable-test-hooks\n");
-	exit(77);
-#endif
-	setenv("PORTFOLIO_TEST_SCRYPT_N", "16", 1);
-	setenv("PORTFOLIO_LOG", "none", 1);
-	atexit(cleanup);
-
-	CK_RV rv = C_Initialize(NULL);
-	if (rv != CKR_OK)
-		die("C_Initialize", rv);
-	CK_SLOT_ID slots[8];
-	CK_ULONG n = 8;
-	if ((rv = C_GetSlotList(CK_TRUE, slots, &n)) != CKR_OK || n == 0)
-		die("C_GetSlotList", rv);
-	slot = slots[0];
-	CK_UTF8CHAR label[32];
-	memset(label, ' ', sizeof label);
-	memcpy(label, "fuzz", 4);
-	if ((rv = C_InitToken(slot, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN), label)) != CKR_OK)
-		die("C_InitToken", rv);
-	CK_SESSION_HANDLE s;
-	if ((rv = C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s)) != CKR_OK)
-		die("C_OpenSession", rv);
-	if ((rv = C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN))) != CKR_OK)
-		die("C_Login SO", rv);
-	if ((rv = C_InitPIN(s, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
-		die("C_InitPIN", rv);
-	/* The SO provisions the identity (its hash is SHA-256 of the value). */
-	CK_OBJECT_CLASS idc = CKO_PORTFOLIO_IDENTITY;
-	CK_ULONG id1 = 1;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ATTRIBUTE ident[] = {{CKA_CLASS, &idc, sizeof idc}, {CKA_TOKEN, &tr, sizeof tr},
-	                        {CKA_PORTFOLIO_IDENTITY_ID, &id1, sizeof id1}, {CKA_VALUE, "urn:dev:1", 9}};
-	objs[n_objs++] = make(s, ident, 4);
-	C_Logout(s);
-	if ((rv = C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN))) != CKR_OK)
-		die("C_Login user", rv);
-	add_key(s, CKK_AES, K16, 16, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 0, CK_TRUE);
-	add_key(s, CKK_AES, K32, 32, CK_FALSE, CK_TRUE, CK_PORTFOLIO_SRV_ENCRYPT, 0, CK_TRUE);
-	add_key(s, CKK_GENERIC_SECRET, H32, 32, CK_TRUE, CK_FALSE, CK_PORTFOLIO_SRV_AUTHENT, 1, CK_TRUE);
-	add_key(s, CKK_AES, K16B, 16, CK_TRUE, CK_TRUE, (CK_ULONG)-1, 0, CK_FALSE);
-	add_key(s, CKK_GENERIC_SECRET, H32, 20, CK_TRUE, CK_FALSE, (CK_ULONG)-1, 0, CK_TRUE);
-	C_CloseSession(s);
-	n_fixed = n_objs;
-}
-
 /* ---- decoding helpers -------------------------------------------------------- */
+
+/* A PIN as the token holds it now (an input may change it). */
+typedef struct known_pin {
+	CK_UTF8CHAR v[64];
+	CK_ULONG len;
+} known_pin;
 
 typedef struct state {
 	fz_in in;
 	CK_SESSION_HANDLE sess[MAX_SESS];
-	int wrong_so, wrong_user;
+	known_pin so, user;
 } state;
 
 static CK_SESSION_HANDLE pick_session(state *st)
@@ -198,34 +83,24 @@ static CK_SESSION_HANDLE pick_session(state *st)
 	return (CK_SESSION_HANDLE)fz_u64(&st->in);
 }
 
-/* A fixed or created object, or a made-up handle. mutable_only: never a fixed one. */
-static CK_OBJECT_HANDLE pick_object(state *st, int mutable_only)
+/* A handle the input has seen (live or stale by now) or a made-up one. */
+static CK_OBJECT_HANDLE pick_object(state *st)
 {
 	uint8_t b = fz_u8(&st->in);
 	if (b >= 0xf0)
 		return b == 0xf0 ? CK_INVALID_HANDLE : (CK_OBJECT_HANDLE)fz_u64(&st->in);
-	if (mutable_only) {
-		if (n_objs == n_fixed)
-			return (CK_OBJECT_HANDLE)b;
-		return objs[n_fixed + b % (n_objs - n_fixed)];
-	}
+	if (n_objs == 0)
+		return (CK_OBJECT_HANDLE)b;
 	return objs[b % n_objs];
 }
 
 static void remember(CK_OBJECT_HANDLE h)
 {
+	for (size_t i = 0; i < n_objs; i++)
+		if (objs[i] == h)
+			return;
 	if (n_objs < MAX_OBJ)
 		objs[n_objs++] = h;
-}
-
-static void forget(CK_OBJECT_HANDLE h)
-{
-	for (size_t i = n_fixed; i < n_objs; i++) {
-		if (objs[i] == h) {
-			objs[i] = objs[--n_objs];
-			return;
-		}
-	}
 }
 
 static CK_ULONG pick_len(state *st)
@@ -357,11 +232,11 @@ static CK_MECHANISM *pick_mechanism(state *st)
 	return m;
 }
 
-/* Wrong-length, NULL or right PINs; at most 3 wrong guesses of a role per input. */
+/* Wrong-length, NULL, wrong (as many as the input likes: PINs lock) or the
+ * role's current PIN. */
 static CK_UTF8CHAR_PTR pick_pin(state *st, CK_USER_TYPE who, CK_ULONG *len)
 {
 	uint8_t b = fz_u8(&st->in) % 6;
-	int *wrong = who == CKU_SO ? &st->wrong_so : &st->wrong_user;
 	switch (b) {
 	case 0:
 		*len = 0;
@@ -373,20 +248,34 @@ static CK_UTF8CHAR_PTR pick_pin(state *st, CK_USER_TYPE who, CK_ULONG *len)
 		*len = 3;
 		return fz_bytes(&st->in, 3);
 	case 3:
-		if (*wrong < 3) {
-			(*wrong)++;
-			*len = 4 + fz_u8(&st->in) % 61;
-			return fz_bytes(&st->in, *len);
-		}
-		/* fall through */
+		*len = 4 + fz_u8(&st->in) % 61;
+		return fz_bytes(&st->in, *len);
 	default: {
-		const char *pin = who == CKU_SO ? SO_PIN : USER_PIN;
-		*len = strlen(pin);
+		const known_pin *pin = who == CKU_SO ? &st->so : &st->user;
+		*len = pin->len;
 		CK_UTF8CHAR_PTR p = fz_alloc(&st->in, *len);
-		memcpy(p, pin, *len);
+		memcpy(p, pin->v, *len);
 		return p;
 	}
 	}
+}
+
+/* After a PIN change that succeeded: the input logs in with the new PIN from now on. */
+static void learn_pin(known_pin *pin, CK_UTF8CHAR_PTR v, CK_ULONG len)
+{
+	if (v == NULL || len > sizeof pin->v)
+		return;
+	memcpy(pin->v, v, len);
+	pin->len = len;
+}
+
+/* C_SetPIN changes the PIN of whoever is logged in on the session (the user's if nobody is). */
+static known_pin *pin_of_session(state *st, CK_SESSION_HANDLE s)
+{
+	CK_SESSION_INFO si;
+	if (C_GetSessionInfo(s, &si) == CKR_OK && si.state == CKS_RW_SO_FUNCTIONS)
+		return &st->so;
+	return &st->user;
 }
 
 static CK_ULONG_PTR len_ptr(state *st, CK_ULONG *holder)
@@ -413,7 +302,7 @@ static void crypto_op(state *st, unsigned which, unsigned step)
 	switch (step) {
 	case 0: {
 		CK_MECHANISM *m = pick_mechanism(st);
-		inits[which](s, m, pick_object(st, 0));
+		inits[which](s, m, pick_object(st));
 		break;
 	}
 	case 1:
@@ -477,6 +366,54 @@ static void digest_op(state *st, unsigned step)
 	}
 }
 
+/* Slot/token/mechanism queries with fuzzed lengths, unsupported calls, C_InitToken. */
+static void slot_op(state *st)
+{
+	CK_TOKEN_INFO ti;
+	CK_MECHANISM_INFO mi;
+	uint8_t b = fz_u8(&st->in) % 7;
+	CK_SESSION_HANDLE s;
+	CK_RV rv;
+	CK_SLOT_ID sl = fz_u8(&st->in) < 0xf0 ? slot : (CK_SLOT_ID)fz_u64(&st->in);
+	if (b == 0) {
+		C_GetTokenInfo(sl, &ti);
+	} else if (b == 1) {
+		CK_MECHANISM *m = pick_mechanism(st);
+		C_GetMechanismInfo(sl, m != NULL ? m->mechanism : 0, &mi);
+	} else if (b == 2) {
+		CK_ULONG cnt = fz_u8(&st->in) % 64;
+		CK_MECHANISM_TYPE_PTR list = fz_u8(&st->in) & 1 ? NULL : fz_alloc(&st->in, cnt * sizeof *list);
+		C_GetMechanismList(sl, list, &cnt);
+	} else if (b == 3) {
+		CK_ULONG cnt = fz_u8(&st->in) % 8;
+		CK_SLOT_ID_PTR list = fz_u8(&st->in) & 1 ? NULL : fz_alloc(&st->in, cnt * sizeof *list);
+		C_GetSlotList(fz_u8(&st->in) & 1, list, &cnt);
+	} else if (b == 4) {
+		CK_ULONG wl;
+		CK_BYTE_PTR w = pick_out(st, &wl);
+		s = pick_session(st);
+		rv = C_WrapKey(s, pick_mechanism(st), pick_object(st), pick_object(st), w, &wl);
+		if (rv == CKR_OK) {
+			fprintf(stderr, "C_WrapKey succeeded: wrapping is not offered\n");
+			abort();
+		}
+	} else if (b == 5) {
+		CK_ULONG ol;
+		CK_BYTE_PTR o = pick_out(st, &ol);
+		C_GetOperationState(pick_session(st), o, &ol);
+	} else {
+		/* Re-initialisation: with sessions open it must be refused; on success
+		 * every object is gone and the input's SO PIN is the new one. */
+		CK_ULONG len;
+		CK_UTF8CHAR_PTR pin = pick_pin(st, fz_u8(&st->in) & 1 ? CKU_SO : CKU_USER, &len);
+		CK_UTF8CHAR_PTR label = fz_bytes(&st->in, 32);
+		if (C_InitToken(sl, pin, len, label) == CKR_OK) {
+			learn_pin(&st->so, pin, len);
+			st->user.len = 0;
+		}
+	}
+}
+
 static void one_call(state *st)
 {
 	uint8_t op = fz_u8(&st->in) % 40;
@@ -484,7 +421,6 @@ static void one_call(state *st)
 	CK_OBJECT_HANDLE h;
 	CK_ATTRIBUTE *t;
 	CK_ULONG n, len;
-	CK_RV rv;
 	switch (op) {
 	case 0: {
 		uint8_t b = fz_u8(&st->in);
@@ -514,13 +450,9 @@ static void one_call(state *st)
 		break;
 	case 5: {
 		s = pick_session(st);
-		CK_UTF8CHAR_PTR pin = pick_pin(st, CKU_USER, &len);
-		/* A right-length PIN other than USER_PIN would change the PIN: keep USER_PIN. */
-		if (pin != NULL && len >= 4) {
-			pin = (CK_UTF8CHAR_PTR)USER_PIN;
-			len = strlen(USER_PIN);
-		}
-		C_InitPIN(s, pin, len);
+		CK_UTF8CHAR_PTR pin = pick_pin(st, fz_u8(&st->in) & 1 ? CKU_SO : CKU_USER, &len);
+		if (C_InitPIN(s, pin, len) == CKR_OK)
+			learn_pin(&st->user, pin, len);
 		break;
 	}
 	case 6: {
@@ -528,13 +460,10 @@ static void one_call(state *st)
 		CK_USER_TYPE who = fz_u8(&st->in) & 1 ? CKU_SO : CKU_USER;
 		CK_ULONG old_len, new_len;
 		CK_UTF8CHAR_PTR old = pick_pin(st, who, &old_len);
-		CK_UTF8CHAR_PTR neu = pick_pin(st, who, &new_len);
-		/* Only "change" to the same right PIN, or to an invalid one. */
-		if (neu != NULL && new_len >= 4 && new_len <= 64) {
-			neu = (CK_UTF8CHAR_PTR)(who == CKU_SO ? SO_PIN : USER_PIN);
-			new_len = strlen((const char *)neu);
-		}
-		C_SetPIN(s, old, old_len, neu, new_len);
+		CK_UTF8CHAR_PTR neu = pick_pin(st, fz_u8(&st->in) & 1 ? CKU_SO : CKU_USER, &new_len);
+		known_pin *changed = pin_of_session(st, s);
+		if (C_SetPIN(s, old, old_len, neu, new_len) == CKR_OK)
+			learn_pin(changed, neu, new_len);
 		break;
 	}
 	case 7:
@@ -546,7 +475,7 @@ static void one_call(state *st)
 		break;
 	case 8:
 		s = pick_session(st);
-		h = pick_object(st, 0);
+		h = pick_object(st);
 		t = pick_template(st, &n, 0);
 		{
 			CK_OBJECT_HANDLE out = 0;
@@ -556,19 +485,17 @@ static void one_call(state *st)
 		break;
 	case 9:
 		s = pick_session(st);
-		h = pick_object(st, 1);
-		if (C_DestroyObject(s, h) == CKR_OK)
-			forget(h);
+		C_DestroyObject(s, pick_object(st)); /* its handle stays in objs: a stale one */
 		break;
 	case 10:
 		s = pick_session(st);
-		h = pick_object(st, 0);
+		h = pick_object(st);
 		t = pick_template(st, &n, 1);
 		C_GetAttributeValue(s, h, t, n);
 		break;
 	case 11:
 		s = pick_session(st);
-		h = pick_object(st, 1);
+		h = pick_object(st);
 		t = pick_template(st, &n, 0);
 		C_SetAttributeValue(s, h, t, n);
 		break;
@@ -581,7 +508,9 @@ static void one_call(state *st)
 		s = pick_session(st);
 		CK_ULONG max = fz_u8(&st->in), got = 0;
 		CK_OBJECT_HANDLE_PTR out = fz_u8(&st->in) == 0xff ? NULL : fz_alloc(&st->in, max * sizeof *out);
-		C_FindObjects(s, out, max, len_ptr(st, &got));
+		if (C_FindObjects(s, out, max, len_ptr(st, &got)) == CKR_OK && out != NULL)
+			for (CK_ULONG i = 0; i < got && i < max; i++)
+				remember(out[i]); /* e.g. private objects after a login of the input's */
 		break;
 	}
 	case 14:
@@ -589,7 +518,7 @@ static void one_call(state *st)
 		break;
 	case 15:
 		s = pick_session(st);
-		C_GetObjectSize(s, pick_object(st, 0), len_ptr(st, &len));
+		C_GetObjectSize(s, pick_object(st), len_ptr(st, &len));
 		break;
 	case 16: case 17: case 18: case 19: case 20: case 21: case 22: case 23:
 	case 24: case 25: case 26: case 27: case 28: case 29: case 30: case 31:
@@ -619,87 +548,47 @@ static void one_call(state *st)
 		C_GetSessionInfo(s, fz_u8(&st->in) == 0xff ? NULL : &si);
 		break;
 	}
-	default: {
-		/* Slot/token/mechanism queries with fuzzed lengths, and unsupported calls. */
-		CK_TOKEN_INFO ti;
-		CK_MECHANISM_INFO mi;
-		uint8_t b = fz_u8(&st->in) % 6;
-		CK_SLOT_ID sl = fz_u8(&st->in) < 0xf0 ? slot : (CK_SLOT_ID)fz_u64(&st->in);
-		if (b == 0) {
-			C_GetTokenInfo(sl, &ti);
-		} else if (b == 1) {
-			CK_MECHANISM *m = pick_mechanism(st);
-			C_GetMechanismInfo(sl, m != NULL ? m->mechanism : 0, &mi);
-		} else if (b == 2) {
-			CK_ULONG cnt = fz_u8(&st->in) % 64;
-			CK_MECHANISM_TYPE_PTR list = fz_u8(&st->in) & 1 ? NULL : fz_alloc(&st->in, cnt * sizeof *list);
-			C_GetMechanismList(sl, list, &cnt);
-		} else if (b == 3) {
-			CK_ULONG cnt = fz_u8(&st->in) % 8;
-			CK_SLOT_ID_PTR list = fz_u8(&st->in) & 1 ? NULL : fz_alloc(&st->in, cnt * sizeof *list);
-			C_GetSlotList(fz_u8(&st->in) & 1, list, &cnt);
-		} else if (b == 4) {
-			CK_ULONG wl;
-			CK_BYTE_PTR w = pick_out(st, &wl);
-			s = pick_session(st);
-			rv = C_WrapKey(s, pick_mechanism(st), pick_object(st, 0), pick_object(st, 0), w, &wl);
-			if (rv == CKR_OK) {
-				fprintf(stderr, "C_WrapKey succeeded: wrapping is not offered\n");
-				abort();
-			}
-		} else {
-			CK_ULONG ol;
-			CK_BYTE_PTR o = pick_out(st, &ol);
-			C_GetOperationState(pick_session(st), o, &ol);
-		}
+	default:
+		slot_op(st);
 		break;
-	}
 	}
 }
 
-/* Back to the state every input starts from. */
-static void reset(state *st)
+/* Every input starts from the token as setup left it (p11_rig.h): one R/W
+ * session, the user logged in if the input's first bit says so, and the
+ * object handles that session can find. */
+static void start(state *st)
 {
-	CK_SESSION_HANDLE s;
-	C_CloseAllSessions(slot);
-	if (C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &s) != CKR_OK)
-		die("reset: C_OpenSession", 0);
-	if (st->wrong_so) {
-		CK_RV rv = C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN));
-		if (rv != CKR_OK)
-			die("reset: SO login", rv);
-		C_Logout(s);
-	}
-	CK_RV rv = C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN));
-	if (rv != CKR_OK)
-		die("reset: user login", rv);
-	while (n_objs > n_fixed) {
-		CK_OBJECT_HANDLE h = objs[--n_objs];
-		(void)C_DestroyObject(s, h); /* may be gone already (session object, or not destroyable) */
-	}
-	C_CloseAllSessions(slot);
+	CK_OBJECT_HANDLE found[MAX_OBJ];
+	p11_rig_restore();
+	slot = p11_rig_start(fz_u8(&st->in) & 1, &st->sess[0]);
+	learn_pin(&st->so, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN));
+	learn_pin(&st->user, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN));
+	CK_ULONG got = p11_rig_find_all(st->sess[0], found, MAX_OBJ);
+	n_objs = 0;
+	for (CK_ULONG i = 0; i < got; i++)
+		remember(found[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	if (!ready) {
-		setup();
+		p11_rig_setup();
 		ready = 1;
 	}
 	state st;
 	memset(&st, 0, sizeof st);
 	st.in.p = data;
 	st.in.n = size;
-	/* Start with one R/W user session so most inputs get past the first checks. */
-	if (C_OpenSession(slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL, &st.sess[0]) != CKR_OK)
-		die("C_OpenSession", 0);
-	if (fz_u8(&st.in) & 1)
-		C_Login(st.sess[0], CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN, strlen(USER_PIN));
+	start(&st);
 	for (int calls = 0; calls < 64 && st.in.n > 0; calls++) {
 		one_call(&st);
 	}
-	reset(&st);
+	/* Ends every operation and session the input left; the next input restores the store. */
+	CK_RV rv = C_Finalize(NULL);
+	if (rv != CKR_OK)
+		p11_rig_die("C_Finalize", rv);
 	fz_release(&st.in);
 	return 0;
 }

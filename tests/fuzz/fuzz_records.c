@@ -24,14 +24,6 @@
 #include "se/emu/emu_token.h"
 #include "util/log.h"
 
-#define CHECK(c)                                                                     \
-	do {                                                                         \
-		if (!(c)) {                                                          \
-			fprintf(stderr, "fuzz_records: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
-
 static const uint8_t KEY[EMU_TOKEN_KEY_LEN] = {
 	0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae, 0xf0, 0x85, 0x7d, 0x77, 0x81,
 	0x1f, 0x35, 0x2c, 0x07, 0x3b, 0x61, 0x08, 0xd7, 0x2d, 0x98, 0x10, 0xa3, 0x09, 0x14, 0xdf, 0xf4};
@@ -43,19 +35,19 @@ static void attr_record(const uint8_t *d, size_t n)
 	se_ref vr = 0, hr = 0;
 	/* An exact-size copy so an overread is caught even when d is a larger buffer. */
 	uint8_t *rec = malloc(n ? n : 1);
-	CHECK(rec != NULL);
+	FZ_CHECK(rec != NULL);
 	if (n)
 		memcpy(rec, d, n);
 	CK_RV rv = attr_codec_decode(rec, n, &attrs, &count, &vr, &hr);
 	if (rv == CKR_OK) {
 		uint8_t *again = NULL;
 		size_t again_len = 0;
-		CHECK(attr_codec_encode(attrs, count, vr, hr, &again, &again_len) == CKR_OK);
-		CHECK(again_len == n && memcmp(again, rec, n) == 0);
+		FZ_CHECK(attr_codec_encode(attrs, count, vr, hr, &again, &again_len) == CKR_OK);
+		FZ_CHECK(again_len == n && memcmp(again, rec, n) == 0);
 		free(again);
 		core_attrs_free(attrs, count);
 	} else {
-		CHECK(rv == CKR_DATA_INVALID || rv == CKR_HOST_MEMORY);
+		FZ_CHECK(rv == CKR_DATA_INVALID || rv == CKR_HOST_MEMORY);
 	}
 	free(rec);
 }
@@ -64,7 +56,7 @@ static void instance_row(const uint8_t *d, size_t n)
 {
 	emu_instance inst;
 	uint8_t *row = malloc(n ? n : 1);
-	CHECK(row != NULL);
+	FZ_CHECK(row != NULL);
 	if (n)
 		memcpy(row, d, n);
 	memset(&inst, 0xa5, sizeof inst);
@@ -72,12 +64,12 @@ static void instance_row(const uint8_t *d, size_t n)
 	if (rv == CKR_OK) {
 		uint8_t *again = NULL;
 		size_t again_len = 0;
-		CHECK(emu_instance_encode(&inst, &again, &again_len) == CKR_OK);
-		CHECK(again_len == n && memcmp(again, row, n) == 0);
+		FZ_CHECK(emu_instance_encode(&inst, &again, &again_len) == CKR_OK);
+		FZ_CHECK(again_len == n && memcmp(again, row, n) == 0);
 		free(again);
 	} else {
 		static const emu_instance zero;
-		CHECK(memcmp(&inst, &zero, sizeof inst) == 0);
+		FZ_CHECK(memcmp(&inst, &zero, sizeof inst) == 0);
 	}
 	free(row);
 }
@@ -86,13 +78,13 @@ static void sealed_row(const uint8_t *d, size_t n)
 {
 	emu_item it;
 	uint8_t *row = malloc(n ? n : 1);
-	CHECK(row != NULL);
+	FZ_CHECK(row != NULL);
 	if (n)
 		memcpy(row, d, n);
 	/* Without the key the fuzzer cannot forge a tag: anything accepted is a bug. */
 	CK_RV rv = emu_item_unseal(KEY, 3, 77, row, n, &it);
-	CHECK(rv != CKR_OK);
-	CHECK(it.value == NULL);
+	FZ_CHECK(rv != CKR_OK);
+	FZ_CHECK(it.value == NULL);
 	free(row);
 }
 
@@ -114,20 +106,20 @@ static void seal_round_trip(const uint8_t *d, size_t n)
 	it.len = n;
 	uint8_t *row = NULL;
 	size_t row_len = 0;
-	CHECK(emu_item_seal(KEY, 5, &it, &row, &row_len) == CKR_OK);
+	FZ_CHECK(emu_item_seal(KEY, 5, &it, &row, &row_len) == CKR_OK);
 	emu_item out;
-	CHECK(emu_item_unseal(KEY, 5, 9, row, row_len, &out) == CKR_OK);
-	CHECK(out.kind == it.kind && out.flags == it.flags && out.len == n);
-	CHECK(out.pol.service == it.pol.service && out.pol.usage == it.pol.usage &&
-	      out.pol.identity_id == it.pol.identity_id);
-	CHECK(n == 0 || memcmp(out.value, d, n) == 0);
+	FZ_CHECK(emu_item_unseal(KEY, 5, 9, row, row_len, &out) == CKR_OK);
+	FZ_CHECK(out.kind == it.kind && out.flags == it.flags && out.len == n);
+	FZ_CHECK(out.pol.service == it.pol.service && out.pol.usage == it.pol.usage &&
+	         out.pol.identity_id == it.pol.identity_id);
+	FZ_CHECK(n == 0 || memcmp(out.value, d, n) == 0);
 	free(out.value);
 	/* Another instance or ref, or one flipped bit: refused. */
-	CHECK(emu_item_unseal(KEY, 6, 9, row, row_len, &out) != CKR_OK);
-	CHECK(emu_item_unseal(KEY, 5, 10, row, row_len, &out) != CKR_OK);
+	FZ_CHECK(emu_item_unseal(KEY, 6, 9, row, row_len, &out) != CKR_OK);
+	FZ_CHECK(emu_item_unseal(KEY, 5, 10, row, row_len, &out) != CKR_OK);
 	size_t bit = (salt * 131u + n) % (row_len * 8);
 	row[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-	CHECK(emu_item_unseal(KEY, 5, 9, row, row_len, &out) != CKR_OK);
+	FZ_CHECK(emu_item_unseal(KEY, 5, 9, row, row_len, &out) != CKR_OK);
 	free(row);
 }
 

@@ -22,14 +22,6 @@
 #include "sms/scp80.h"
 #include "sms/scp80_crypto_evp.h"
 
-#define CHECK(c)                                                                  \
-	do {                                                                      \
-		if (!(c)) {                                                       \
-			fprintf(stderr, "fuzz_sms: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
-
 static const uint8_t TAR[SCP80_TAR_LEN] = {0xb0, 0x00, 0x11};
 static const uint8_t KIC[16] = {0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static const uint8_t KID[16] = {0x20, 0x11, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -59,27 +51,27 @@ static void open_command(const uint8_t *pkt, size_t len, uint8_t *plain, size_t 
 {
 	scp80_received rcv;
 	scp80_err err = scp80_command_unwrap(&crypto, lookup, NULL, pkt, len, plain, room, &rcv);
-	CHECK(err == rcv.err && scp80_err_status(err) == rcv.status);
+	FZ_CHECK(err == rcv.err && scp80_err_status(err) == rcv.status);
 	if (err != SCP80_OK) {
-		CHECK(rcv.data == NULL && rcv.data_len == 0);
-		CHECK(rcv.commit_counter == rcv.keys.counter);
+		FZ_CHECK(rcv.data == NULL && rcv.data_len == 0);
+		FZ_CHECK(rcv.commit_counter == rcv.keys.counter);
 	} else {
 		uint64_t commit;
-		CHECK(scp80_counter_check(rcv.hdr.spi.counter, rcv.hdr.counter, keyset.counter, keyset.max_step,
+		FZ_CHECK(scp80_counter_check(rcv.hdr.spi.counter, rcv.hdr.counter, keyset.counter, keyset.max_step,
 		                          &commit) == SCP80_OK && commit == rcv.commit_counter);
-		CHECK(rcv.data >= plain && rcv.data + rcv.data_len <= plain + len);
+		FZ_CHECK(rcv.data >= plain && rcv.data + rcv.data_len <= plain + len);
 	}
 	if (!scp80_por_wanted(&rcv))
 		return;
 	uint8_t *out = malloc(len + 64), *back = malloc(len + 64);
 	size_t n;
-	CHECK(out != NULL && back != NULL);
+	FZ_CHECK(out != NULL && back != NULL);
 	err = scp80_por_build(&crypto, &rcv, NULL, 0, out, len + 64, &n);
-	CHECK(err == SCP80_OK || err == SCP80_ERR_TOO_LONG);
+	FZ_CHECK(err == SCP80_OK || err == SCP80_ERR_TOO_LONG);
 	if (err == SCP80_OK) {
 		scp80_por por;
 		err = scp80_por_unwrap(&crypto, rcv.hdr.spi_bytes, &kic, &kid, out, n, back, len + 64, &por);
-		CHECK(err == SCP80_OK && por.status == rcv.status && por.data_len == 0);
+		FZ_CHECK(err == SCP80_OK && por.status == rcv.status && por.data_len == 0);
 	}
 	free(out);
 	free(back);
@@ -101,8 +93,8 @@ static void round_trip(fz_in *in)
 		return;
 	scp80_received rcv;
 	if (scp80_command_unwrap(&crypto, lookup, NULL, pkt, n, plain, room, &rcv) == SCP80_OK) {
-		CHECK(rcv.data_len == dn && memcmp(rcv.data, data, dn) == 0);
-		CHECK(rcv.hdr.counter == p.counter);
+		FZ_CHECK(rcv.data_len == dn && memcmp(rcv.data, data, dn) == 0);
+		FZ_CHECK(rcv.hdr.counter == p.counter);
 	}
 	/* One flipped bit anywhere: a packet with a CC is then refused. */
 	scp80_spi spi;
@@ -110,7 +102,7 @@ static void round_trip(fz_in *in)
 	pkt[flip % n] ^= (uint8_t)(1u << (flip >> 13));
 	scp80_err err = scp80_command_unwrap(&crypto, lookup, NULL, pkt, n, plain, room, &rcv);
 	if (spi.integrity == SCP80_INTEGRITY_CC)
-		CHECK(err != SCP80_OK);
+		FZ_CHECK(err != SCP80_OK);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -133,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			scp80_por por;
 			uint8_t spi[2] = {(uint8_t)keyset.counter, (uint8_t)(keyset.counter >> 8)};
 			if (scp80_por_unwrap(&crypto, spi, &kic, &kid, pkt, len, plain, room, &por) == SCP80_OK)
-				CHECK(por.data + por.data_len <= plain + len);
+				FZ_CHECK(por.data + por.data_len <= plain + len);
 		}
 	}
 	fz_release(&in);

@@ -19,25 +19,17 @@
 #include "crypto/challenge.h"
 #include "util/log.h"
 
-#define CHECK(c)                                                                   \
-	do {                                                                       \
-		if (!(c)) {                                                        \
-			fprintf(stderr, "fuzz_text: %s:%d: %s\n", __FILE__, __LINE__, #c); \
-			abort();                                                   \
-		}                                                                  \
-	} while (0)
-
 static void config(const uint8_t *d, size_t n)
 {
 	char *text = malloc(n + 1);
-	CHECK(text != NULL);
+	FZ_CHECK(text != NULL);
 	memcpy(text, d, n);
 	text[n] = '\0';
 	core_config cfg;
 	memset(&cfg, 0, sizeof cfg);
 	if (core_config_parse(&cfg, text, "fuzz") == CKR_OK) {
-		CHECK(cfg.store_path != NULL);
-		CHECK(cfg.max_instances >= 1 && cfg.max_instances <= CORE_LIMIT_MAX_INSTANCES);
+		FZ_CHECK(cfg.store_path != NULL);
+		FZ_CHECK(cfg.max_instances >= 1 && cfg.max_instances <= CORE_LIMIT_MAX_INSTANCES);
 		for (size_t i = 0; i < cfg.n_inst; i++) {
 			se_config se;
 			core_config_se(&cfg, cfg.inst[i].iid, &se);
@@ -50,13 +42,13 @@ static void config(const uint8_t *d, size_t n)
 static void challenge(const uint8_t *d, size_t n)
 {
 	char *text = malloc(n ? n : 1); /* exact size, not NUL terminated: the parser takes a length */
-	CHECK(text != NULL);
+	FZ_CHECK(text != NULL);
 	if (n)
 		memcpy(text, d, n);
 	uint8_t out[PF_CHALLENGE_MAX];
 	size_t len = 99;
 	if (pf_challenge_parse(text, n, out, &len) == 0) {
-		CHECK(len >= 1 && len <= PF_CHALLENGE_MAX);
+		FZ_CHECK(len >= 1 && len <= PF_CHALLENGE_MAX);
 		/* "0x" + hex of the bytes parses back to the same bytes. */
 		char hex[3 + 2 * PF_CHALLENGE_MAX]; /* snprintf writes a NUL after the last pair */
 		hex[0] = '0';
@@ -65,10 +57,10 @@ static void challenge(const uint8_t *d, size_t n)
 			snprintf(hex + 2 + 2 * i, 3, "%02x", out[i]);
 		uint8_t back[PF_CHALLENGE_MAX];
 		size_t back_len = 0;
-		CHECK(pf_challenge_parse(hex, 2 + 2 * len, back, &back_len) == 0);
-		CHECK(back_len == len && memcmp(back, out, len) == 0);
+		FZ_CHECK(pf_challenge_parse(hex, 2 + 2 * len, back, &back_len) == 0);
+		FZ_CHECK(back_len == len && memcmp(back, out, len) == 0);
 	} else {
-		CHECK(len == 0);
+		FZ_CHECK(len == 0);
 	}
 	free(text);
 }

@@ -1,41 +1,51 @@
-# tests/fuzz build fragment: the libFuzzer harnesses, replayed over their
-# committed corpus as ordinary tests (gcc, no libFuzzer needed; under
-# --enable-sanitizers the replay runs with ASan+UBSan). scripts/fuzz.sh builds
-# the same harnesses with clang -fsanitize=fuzzer for real fuzzing runs.
-FUZZ_REPLAY_SOURCES = tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h
-check_PROGRAMS += tests/fuzz/replay_p11 tests/fuzz/replay_records tests/fuzz/replay_text tests/fuzz/replay_lwm2m
-TESTS += tests/fuzz/replay_p11 tests/fuzz/replay_records tests/fuzz/replay_text tests/fuzz/replay_lwm2m
+# tests/fuzz build fragment: the libFuzzer harnesses. Each harness is one file,
+# tests/fuzz/fuzz_<name>.c, defining LLVMFuzzerTestOneInput, with its corpus
+# in tests/fuzz/corpus/<name>/. Adding one takes the file and one line below;
+# scripts/fuzz.sh finds every tests/fuzz/fuzz_*.c by itself.
+#
+# The same program is built two ways from the same rules:
+#   - make check (gcc, no libFuzzer needed; under --enable-sanitizers with
+#     ASan+UBSan): the harness linked with the replay driver (replay_main.c),
+#     run as an ordinary test over its committed corpus;
+#   - scripts/fuzz.sh (clang, configure FUZZ_ENGINE=-fsanitize=fuzzer): the
+#     harness linked with libFuzzer, whose main drives it. Both link through libtool, which brings every
+#     library the module's objects need (OpenSSL, SQLite, pcsc-lite, ...).
+FUZZ_HARNESSES =
+FUZZ_HARNESSES += tests/fuzz/fuzz_p11
+FUZZ_HARNESSES += tests/fuzz/fuzz_records
+FUZZ_HARNESSES += tests/fuzz/fuzz_text
+FUZZ_HARNESSES += tests/fuzz/fuzz_lwm2m
+FUZZ_HARNESSES += tests/fuzz/fuzz_apdu
+FUZZ_HARNESSES += tests/fuzz/fuzz_sms
+FUZZ_HARNESSES += tests/fuzz/fuzz_store
+FUZZ_HARNESSES += tests/fuzz/fuzz_cardpolicy
 
-tests_fuzz_replay_p11_SOURCES = tests/fuzz/fuzz_p11.c $(FUZZ_REPLAY_SOURCES)
-tests_fuzz_replay_p11_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"p11"'
-tests_fuzz_replay_p11_LDADD = libportfolio-internal.la
+check_PROGRAMS += $(FUZZ_HARNESSES)
+TESTS += $(FUZZ_HARNESSES)
 
-tests_fuzz_replay_records_SOURCES = tests/fuzz/fuzz_records.c $(FUZZ_REPLAY_SOURCES)
-tests_fuzz_replay_records_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"records"'
-tests_fuzz_replay_records_LDADD = libportfolio-internal.la
+# The replay driver; and what harnesses share (libfuzz-support.la): the
+# virtual card applet (the vcard daemon's code, in no library of its own) with
+# the host end of its channel (vcard_rig.c), and a provisioned token that is
+# put back before every input (p11_rig.c).
+check_LTLIBRARIES += tests/fuzz/libfuzz-replay.la tests/fuzz/libfuzz-support.la
+tests_fuzz_libfuzz_replay_la_SOURCES = tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h
+tests_fuzz_libfuzz_support_la_SOURCES = $(VCARD_APPLET_SOURCES) tests/fuzz/fuzz_input.h \
+	tests/fuzz/vcard_rig.h tests/fuzz/vcard_rig.c tests/fuzz/p11_rig.h tests/fuzz/p11_rig.c \
+	tests/fuzz/fuzz_crypto.h
+# Own object names: the vcard daemon compiles the same sources without libtool.
+tests_fuzz_libfuzz_support_la_CPPFLAGS = $(AM_CPPFLAGS)
 
-tests_fuzz_replay_text_SOURCES = tests/fuzz/fuzz_text.c $(FUZZ_REPLAY_SOURCES)
-tests_fuzz_replay_text_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"text"'
-tests_fuzz_replay_text_LDADD = libportfolio-internal.la
+# main: libFuzzer's in the fuzz build (configure.ac, FUZZ_ENGINE), else the replay's.
+if FUZZ_ENGINE
+FUZZ_DRIVER = $(FUZZ_ENGINE)
+else
+FUZZ_DRIVER = tests/fuzz/libfuzz-replay.la
+endif
 
-tests_fuzz_replay_lwm2m_SOURCES = tests/fuzz/fuzz_lwm2m.c $(FUZZ_REPLAY_SOURCES)
-tests_fuzz_replay_lwm2m_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"lwm2m"'
-tests_fuzz_replay_lwm2m_LDADD = libportfolio-lwm2m-impl.la libportfolio-internal.la
+# Every harness links the same libraries (a static archive member is only
+# linked when a harness uses it). LDADD is the default of programs without
+# their own _LDADD: every other program in the tree names its own.
+LDADD = $(FUZZ_DRIVER) tests/fuzz/libfuzz-support.la libportfolio-lwm2m-impl.la libportfolio-internal.la \
+	$(OPENSSL_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus
-
-# fuzz_apdu compiles the virtual card applet's sources in itself (they are not
-# in a library), so only the library is linked here.
-check_PROGRAMS += tests/fuzz/replay_apdu
-TESTS += tests/fuzz/replay_apdu
-tests_fuzz_replay_apdu_SOURCES = tests/fuzz/fuzz_apdu.c $(FUZZ_REPLAY_SOURCES)
-tests_fuzz_replay_apdu_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"apdu"'
-tests_fuzz_replay_apdu_LDADD = libportfolio-internal.la $(OPENSSL_LIBS)
-
-# fuzz_sms: the SCP80 packet layer (src/sms). With the wt-fuzz build (one
-# line per harness) this block becomes: FUZZ_HARNESSES += tests/fuzz/fuzz_sms
-check_PROGRAMS += tests/fuzz/replay_sms
-TESTS += tests/fuzz/replay_sms
-tests_fuzz_replay_sms_SOURCES = tests/fuzz/fuzz_sms.c $(FUZZ_REPLAY_SOURCES)
-tests_fuzz_replay_sms_CPPFLAGS = $(AM_CPPFLAGS) -DFUZZ_NAME='"sms"'
-tests_fuzz_replay_sms_LDADD = libportfolio-internal.la

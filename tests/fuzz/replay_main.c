@@ -3,8 +3,11 @@
  * ordinary program (built with gcc, so CI needs no clang): each file given on
  * the command line, or each file of every directory given, is passed once to
  * LLVMFuzzerTestOneInput. Without arguments it replays
- * $top_srcdir/tests/fuzz/corpus/<FUZZ_NAME>. A crash or sanitizer report
- * fails the run; at the end it prints how many inputs ran.
+ * $top_srcdir/tests/fuzz/corpus/<name> for the program fuzz_<name>. A crash
+ * or sanitizer report fails the run; at the end it prints how many inputs ran.
+ *
+ * It is a library of its own (tests/fuzz/local.mk) so that the same harness
+ * objects link either with it or with libFuzzer's main (scripts/fuzz.sh).
  */
 #include "config.h"
 #include "fuzz_input.h"
@@ -93,9 +96,18 @@ static int run_path(const char *path)
 	return rc;
 }
 
+/* "fuzz_p11" (any directory before it) -> "p11": the corpus follows the program's name. */
+static const char *harness_name(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+	base = base != NULL ? base + 1 : argv0;
+	return strncmp(base, "fuzz_", 5) == 0 ? base + 5 : base;
+}
+
 int main(int argc, char **argv)
 {
 	int rc = 0;
+	const char *name = harness_name(argv[0]);
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
 			if (run_path(argv[i]) != 0)
@@ -103,12 +115,16 @@ int main(int argc, char **argv)
 	} else {
 		const char *top = getenv("top_srcdir");
 		char dir[4096];
-		snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/%s", top ? top : ".", FUZZ_NAME);
+		snprintf(dir, sizeof dir, "%s/tests/fuzz/corpus/%s", top ? top : ".", name);
 		if (run_path(dir) != 0)
 			rc = 1;
 	}
-	printf("%s: %zu inputs replayed\n", FUZZ_NAME, replayed);
-	if (replayed == 0)
+	printf("%s: %zu inputs replayed\n", name, replayed);
+	if (replayed == 0) {
+		/* A harness without a corpus tests nothing: seed it with scripts/fuzz.sh. */
+		fprintf(stderr, "%s: no input replayed (a new harness? scripts/fuzz.sh -t 60 %s fills its corpus)\n",
+		        name, name);
 		rc = 1;
+	}
 	return rc;
 }

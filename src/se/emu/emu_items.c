@@ -301,13 +301,16 @@ CK_RV emu_items_refresh(se_token *t)
 	refresh_ctx c = {.t = t};
 	rv = store_secret_foreach(t->st, t->iid, refresh_row, &c);
 	if (rv == CKR_OK) {
-		qsort(c.seen, c.n, sizeof *c.seen, cmp_ref);
+		/* An instance without secret rows (none yet, or all destroyed) leaves
+		 * c.seen NULL, which qsort and bsearch must not get even with n = 0. */
+		if (c.n > 0)
+			qsort(c.seen, c.n, sizeof *c.seen, cmp_ref);
 		for (size_t i = 0; i < t->nbuckets; i++) {
 			emu_node **pp = &t->buckets[i];
 			while (*pp != NULL) {
 				emu_node *n = *pp;
 				if ((n->item.flags & SE_ITEM_PERSISTENT) &&
-				    bsearch(&n->item.ref, c.seen, c.n, sizeof *c.seen, cmp_ref) == NULL) {
+				    (c.n == 0 || bsearch(&n->item.ref, c.seen, c.n, sizeof *c.seen, cmp_ref) == NULL)) {
 					*pp = n->next;
 					t->nitems--;
 					node_free(n);
