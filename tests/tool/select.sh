@@ -8,18 +8,27 @@ export PORTFOLIO_PIN=$USER_PIN PORTFOLIO_SO_PIN=$SO_PIN
 a=$(new_instance dev "Vehicle ECU")
 b=$(new_instance dev "Gateway")
 c=$(new_instance dev "Gateway")
+# serials are the tokens' own (16 hex digits of the random token id), unique
+serial_of() {
+	dev list-slots --json | /usr/bin/python3 -c 'import json,sys
+print(next(s["serial"] for s in json.load(sys.stdin) if s["slot"] == int(sys.argv[1])))' "$1"
+}
+sa=$(serial_of "$a") sb=$(serial_of "$b") sc=$(serial_of "$c")
+[[ "$sa" =~ ^[0-9a-f]{16}$ ]] || fail "serial of slot $a is not 16 hex digits: $sa"
+[ "$sb" != "$sc" ] && [ "$sa" != "$sb" ] || fail "serials not unique: $sa $sb $sc"
+[ "$(serial_of "$b")" = "$sb" ] || fail "serial of slot $b changed between two runs"
 run 0 "$TOOL" gen-key --token "Vehicle ECU" --service auth --index 0
 run 0 "$TOOL" list-objects --slot "$a" --login
 contains "$OUT" "auth-K0" "--token chose slot $a"
 run 0 "$TOOL" list-objects --uri "pkcs11:token=Vehicle%20ECU" --login
 contains "$OUT" "auth-K0" "--uri with a percent-encoded label"
 run 0 "$TOOL" list-objects --uri "pkcs11:token=Vehicle%20ECU;manufacturer=portfolio-pkcs11;model=LwM2M%20Obj16"
-run 0 "$TOOL" list-objects --serial "OBJ16-$c" --login
+run 0 "$TOOL" list-objects --serial "$sc" --login
 lacks "$OUT" "auth-K0" "--serial chose another token"
 # Two tokens labelled Gateway: ambiguous, and a serial settles it.
 run 1 "$TOOL" list-objects --token Gateway
 contains "$ERR" "more than one token matches" "ambiguous label"
-run 0 "$TOOL" gen-key --token Gateway --serial "OBJ16-$b" --service enc --index 1
+run 0 "$TOOL" gen-key --token Gateway --serial "$sb" --service enc --index 1
 run 0 "$TOOL" list-objects --slot "$b" --login
 contains "$OUT" "enc-K1" "--token with --serial"
 run 1 "$TOOL" list-objects --token "No such token"
