@@ -10,18 +10,19 @@
 
 #include <stdio.h>
 
-/* What to delete: a keyset key (service, index) or an Identity instance. */
+/* What to delete: a keyset key (service, --index or --uri) or an Identity instance. */
 struct target {
 	int is_key;
-	CK_ULONG service, index, id;
-	char what[64]; /* for the messages */
+	CK_ULONG service, id;
+	struct key_choice key;
+	char what[96]; /* for the messages */
 };
 
 static int find_target(struct tool *t, CK_SESSION_HANDLE s, const struct target *tg,
 		       CK_OBJECT_HANDLE *obj, int *found)
 {
 	if (tg->is_key)
-		return find_keyset_key(t, s, tg->service, tg->index, obj, found);
+		return find_chosen_key(t, s, tg->service, &tg->key, obj, found);
 	return find_identity(t, s, tg->id, obj, found);
 }
 
@@ -65,17 +66,16 @@ static int destroy(struct tool *t, const struct target *tg)
 int cmd_delete_key(struct tool *t)
 {
 	struct target tg = { .is_key = 1 };
-	unsigned long index;
 	int rc = parse_service(t, &tg.service);
 
 	if (rc == TOOL_EXIT_OK)
-		rc = options_ulong(&t->opts, OPT_INDEX, &index);
+		rc = key_choice_parse(t, tg.service, &tg.key);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	tg.index = (CK_ULONG)index;
-	snprintf(tg.what, sizeof(tg.what), "key K%lu in its %s keyset", index,
-		 tg.service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : "enc");
-	return destroy(t, &tg);
+	snprintf(tg.what, sizeof(tg.what), "%s", tg.key.what);
+	rc = destroy(t, &tg);
+	key_choice_free(&tg.key);
+	return rc;
 }
 
 int cmd_delete_identity(struct tool *t)

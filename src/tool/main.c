@@ -164,7 +164,11 @@ static int check_options(const struct command *c, const struct tool_options *opt
 				   c->name);
 	for (int o = 0; o < OPT_COUNT; o++) {
 		/* --slot as a requirement was checked above (or a token option does) */
-		if (o != OPT_SLOT && (c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
+		if (o == OPT_INDEX && (c->required & B(INDEX)) && !(opts->seen & (B(INDEX) | B(URI))))
+			return usage_error("%s needs --index K, or a --uri whose object= or id= names the key",
+					   c->name);
+		/* --index may also come from the --uri (key_choice_parse checks it names a key) */
+		if (o != OPT_SLOT && o != OPT_INDEX && (c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
 			return usage_error("%s needs --%s", c->name, options_name((enum tool_opt)o));
 		if ((opts->seen & OPTBIT(o)) && !(allowed & OPTBIT(o)))
 			return usage_error("%s does not take --%s", c->name, options_name((enum tool_opt)o));
