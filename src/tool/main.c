@@ -65,6 +65,10 @@ static const struct command commands[] = {
 	{ "delete-key", cmd_delete_key, B(SLOT) | B(SERVICE) | B(INDEX), B(PIN) | B(SO) | B(SO_PIN),
 	  "delete-key --slot N --service auth|enc --index K [--so]",
 	  "Delete key Kn of a keyset (C_DestroyObject; as the user, or the SO with --so)." },
+	{ "delete-instance", cmd_delete_instance, B(SLOT), B(SO_PIN),
+	  "delete-instance --slot N",
+	  "Delete every key and identity of the instance and its user PIN, as the SO\n"
+	  "(C_InitToken with a blank label: PKCS#11 cannot remove a token)." },
 	{ "delete-identity", cmd_delete_identity, B(SLOT) | B(ID), B(PIN) | B(SO) | B(SO_PIN),
 	  "delete-identity --slot N --id I [--so]",
 	  "Delete Identity instance /16/N/0/I with its hash (as the user, or the SO with --so)." },
