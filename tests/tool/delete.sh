@@ -38,11 +38,7 @@ run 2 "$TOOL" delete-identity --slot "$slot" --id 65535
 # delete-instance: C_InitToken with the SO PIN (PKCS#11 has no delete for a
 # token): every object and the user PIN go, the token starts a new life (a new
 # serial), blank label; a wrong SO PIN deletes nothing.
-serial_of() {
-	dev list-slots --json | /usr/bin/python3 -c 'import json,sys
-print(next(s["serial"] for s in json.load(sys.stdin) if s["slot"] == int(sys.argv[1])))' "$1"
-}
-before=$(serial_of "$slot")
+before=$(token_serial "$slot")
 run 1 env PORTFOLIO_SO_PIN=wrong-pin-9 "$TOOL" delete-instance --slot "$slot"
 contains "$ERR" "CKR_PIN_INCORRECT" "delete-instance with a wrong SO PIN"
 run 0 "$TOOL" list-objects --slot "$slot" --login
@@ -51,7 +47,7 @@ run 0 "$TOOL" delete-instance --slot "$slot"
 contains "$OUT" "instance /16/$slot deleted" "delete-instance message"
 run 0 "$TOOL" list-slots
 contains "$OUT" "Slot $slot (/16/$slot): \"\"" "blank label after delete-instance"
-[ "$(serial_of "$slot")" != "$before" ] || fail "delete-instance kept the token's serial"
+[ "$(token_serial "$slot")" != "$before" ] || fail "delete-instance kept the token's serial"
 run 1 "$TOOL" list-objects --slot "$slot" --login
 contains "$ERR" "CKR_USER_PIN_NOT_INITIALIZED" "the user PIN is gone"
 run 0 "$TOOL" init-pin --slot "$slot"

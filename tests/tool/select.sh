@@ -9,14 +9,14 @@ a=$(new_instance dev "Vehicle ECU")
 b=$(new_instance dev "Gateway")
 c=$(new_instance dev "Gateway")
 # serials are the tokens' own (16 hex digits of the random token id), unique
-serial_of() {
-	dev list-slots --json | /usr/bin/python3 -c 'import json,sys
-print(next(s["serial"] for s in json.load(sys.stdin) if s["slot"] == int(sys.argv[1])))' "$1"
-}
-sa=$(serial_of "$a") sb=$(serial_of "$b") sc=$(serial_of "$c")
+sa=$(token_serial "$a") sb=$(token_serial "$b") sc=$(token_serial "$c")
 [[ "$sa" =~ ^[0-9a-f]{16}$ ]] || fail "serial of slot $a is not 16 hex digits: $sa"
 [ "$sb" != "$sc" ] && [ "$sa" != "$sb" ] || fail "serials not unique: $sa $sb $sc"
-[ "$(serial_of "$b")" = "$sb" ] || fail "serial of slot $b changed between two runs"
+[ "$(token_serial "$b")" = "$sb" ] || fail "serial of slot $b changed between two runs"
+# Another store's token of the same instance number is told apart too.
+o=$(new_instance srv "Vehicle ECU")
+[ "$o" = "$a" ] || fail "expected instance $a in the server store, got $o"
+[ "$(token_serial "$o" srv)" != "$sa" ] || fail "two stores' tokens /16/$a share a serial"
 run 0 "$TOOL" gen-key --token "Vehicle ECU" --service auth --index 0
 run 0 "$TOOL" list-objects --slot "$a" --login
 contains "$OUT" "auth-K0" "--token chose slot $a"
