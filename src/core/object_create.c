@@ -7,6 +7,7 @@
 #include "core/attr.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
+#include "crypto/crypto.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -81,6 +82,28 @@ static CK_RV common_defaults(core_object *o)
 	return rv;
 }
 
+/*
+ * A key the caller gave no CKA_ID (or an empty one) gets KEY_ID_LEN random
+ * bytes, stored with the object like any attribute, so tools that address
+ * keys by id (p11tool, pkcs11-tool --id, OpenSSL providers, RFC 7512 id=)
+ * can name it. Random rather than a hash of instance, service and index:
+ * a hash would repeat after an instance is re-initialised or in another
+ * store, and would need a rule for keys outside any keyset. 64 bits make a
+ * collision within one token negligible. A caller's own id is kept as given.
+ */
+#define KEY_ID_LEN 8
+
+static CK_RV default_key_id(core_object *o)
+{
+	const core_attr *id = core_object_attr(o, CKA_ID);
+	if (id != NULL && id->len != 0)
+		return CKR_OK;
+	uint8_t fresh[KEY_ID_LEN];
+	if (pf_random(fresh, sizeof fresh) != PF_CRYPTO_OK)
+		return CKR_FUNCTION_FAILED;
+	return attr_set(&o->attrs, &o->n_attrs, CKA_ID, fresh, sizeof fresh);
+}
+
 static CK_RV key_defaults(core_object *o, create_mode mode, CK_MECHANISM_TYPE gen_mech)
 {
 	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
@@ -90,8 +113,8 @@ static CK_RV key_defaults(core_object *o, create_mode mode, CK_MECHANISM_TYPE ge
 		rv = default_bool(o, usage_on[i], CK_TRUE);
 	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
 		rv = default_bool(o, usage_off[i], CK_FALSE);
-	if (rv == CKR_OK && !attr_has(o, CKA_ID))
-		rv = attr_set(&o->attrs, &o->n_attrs, CKA_ID, NULL, 0);
+	if (rv == CKR_OK)
+		rv = default_key_id(o);
 	if (rv == CKR_OK)
 		rv = default_bool(o, CKA_SENSITIVE, CK_TRUE);
 	if (rv == CKR_OK)
@@ -110,6 +133,43 @@ static CK_RV key_defaults(core_object *o, create_mode mode, CK_MECHANISM_TYPE ge
 	if (rv == CKR_OK)
 		rv = attr_set_bool(o, CKA_NEVER_EXTRACTABLE, generated && !extractable ? CK_TRUE : CK_FALSE);
 	return rv;
+}
+
+/* Keyset membership: both attributes or neither; a size some mechanism of the
+ * service takes; (service, index) unique. */
+static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
+{
+	int has_srv = attr_has(o, CKA_PORTFOLIO_SERVICE), has_idx = attr_has(o, CKA_PORTFOLIO_KEY_INDEX);
+	if (has_srv != has_idx)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (has_srv) {
+		CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_SERVICE, 0);
+		CK_ULONG idx = attr_get_ulong(o, CKA_PORTFOLIO_KEY_INDEX, 0);
+		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		/* e.g. a 24-byte AES key in the auth keyset: AUTH_CMAC takes 16 or 32.
+		 * The value (or CKA_VALUE_LEN) is what is wrong: C_CreateObject and
+		 * C_GenerateKey name that CKR_ATTRIBUTE_VALUE_INVALID. */
+		if (!mech_service_key_fits(srv, attr_get_ulong(o, CKA_KEY_TYPE, 0), len)) {
+			PF_INFO("instance %lu: no mechanism of service %lu takes a %lu-byte key of this type",
+			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)len);
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		}
+		htable_node *hn;
+		for (size_t b = 0; b <= tok->objects.mask; b++) {
+			for (hn = tok->objects.buckets[b]; hn != NULL; hn = hn->next) {
+				const core_object *x = hn->val;
+				if (x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv &&
+				    x->key_index == idx) {
+					/* Documented choice: a taken slot of the keyset is a bad value. */
+					PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
+					        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
+					return CKR_ATTRIBUTE_VALUE_INVALID;
+				}
+			}
+		}
+	}
+	return CKR_OK;
 }
 
 /* Key type, length, service/index rules. Fills *kind and *len for the SE. */
@@ -163,30 +223,7 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 	if (rv != CKR_OK)
 		return rv;
 
-	/* Keyset membership: both attributes or neither; (service, index) unique. */
-	int has_srv = attr_has(o, CKA_PORTFOLIO_SERVICE), has_idx = attr_has(o, CKA_PORTFOLIO_KEY_INDEX);
-	if (has_srv != has_idx)
-		return CKR_TEMPLATE_INCONSISTENT;
-	if (has_srv) {
-		CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_SERVICE, 0);
-		CK_ULONG idx = attr_get_ulong(o, CKA_PORTFOLIO_KEY_INDEX, 0);
-		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT)
-			return CKR_ATTRIBUTE_VALUE_INVALID;
-		htable_node *hn;
-		for (size_t b = 0; b <= tok->objects.mask; b++) {
-			for (hn = tok->objects.buckets[b]; hn != NULL; hn = hn->next) {
-				const core_object *x = hn->val;
-				if (x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv &&
-				    x->key_index == idx) {
-					/* Documented choice: a taken slot of the keyset is a bad value. */
-					PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
-					        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
-					return CKR_ATTRIBUTE_VALUE_INVALID;
-				}
-			}
-		}
-	}
-	return CKR_OK;
+	return check_keyset(tok, o, *len);
 }
 
 static CK_RV sha256(const uint8_t *in, size_t len, uint8_t out[IDENTITY_HASH_LEN])

@@ -202,7 +202,7 @@ static void use_case_1(demo *d)
 	demo_say("device:  AuthStatus still %s: reading is not delivering",
 		 demo_status_name(demo_device_status(d->device, d->iid)));
 	r = demo_device_read_deliver(d->device, d->iid, sig, sizeof(sig), &len);
-	demo_expect(r == PF_OBJ16_OK && len == 16, "READ /16/x/2 gives a 16-byte CMAC");
+	demo_expect(r == PF_OBJ16_OK && len == 16, "READ /16/%u/2 gives a 16-byte CMAC", d->iid);
 	demo_expect(demo_device_status(d->device, d->iid) == PF_OBJ16_IDLE, "AuthStatus IDLE after delivery");
 	demo_say("server -> READ /16/%u/2 (again)", d->iid);
 	uint8_t again[64];
@@ -229,7 +229,7 @@ static void write_identity(demo *d)
 	size_t len = 0;
 	demo_section("WRITE of an Identity: the value changes, what the device proves does not");
 	pf_obj16_result r = demo_device_write_identity(d->device, d->iid, 1, REWRITTEN_MAN);
-	demo_expect(r == PF_OBJ16_OK, "WRITE /16/x/0/1 is 2.04 and reads back");
+	demo_expect(r == PF_OBJ16_OK, "WRITE /16/%u/0/1 is 2.04 and reads back", d->iid);
 	r = demo_device_execute(d->device, d->iid, EXEC_MAN);
 	if (r == PF_OBJ16_OK)
 		r = demo_device_read_deliver(d->device, d->iid, sig, sizeof(sig), &len);

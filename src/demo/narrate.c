@@ -52,12 +52,17 @@ void demo_hex(const char *label, const uint8_t *data, size_t len)
 	putchar('\n');
 }
 
-void demo_expect(int ok, const char *what)
+void demo_expect(int ok, const char *fmt, ...)
 {
-	if (!ok) {
-		failures++;
-		printf("   !! UNEXPECTED: %s\n", what);
-	}
+	va_list ap;
+	if (ok)
+		return;
+	failures++;
+	printf("   !! UNEXPECTED: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
 }
 
 int demo_failures(void)

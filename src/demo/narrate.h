@@ -16,8 +16,9 @@ void demo_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *demo_coap(pf_obj16_result result, pf_obj16_op op);
 const char *demo_status_name(pf_obj16_status status);
 void demo_hex(const char *label, const uint8_t *data, size_t len);
-/* Records one expectation of the story; prints it only when it fails. */
-void demo_expect(int ok, const char *what);
+/* Records one expectation of the story; prints it (printf format) only when
+ * it fails. */
+void demo_expect(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int demo_failures(void);
 
 #endif

@@ -70,6 +70,10 @@ typedef struct mech_op {
 size_t mech_count(void);
 CK_MECHANISM_TYPE mech_type_at(size_t i);
 CK_RV mech_get_info(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *out); /* CKR_MECHANISM_INVALID */
+/* 1 when some mechanism of the Portfolio service (CK_PORTFOLIO_SRV_*) takes a
+ * key of this type and length: a keyset key no mechanism could use is refused
+ * when it is created, not at its first use. */
+int mech_service_key_fits(CK_ULONG service, CK_KEY_TYPE type, CK_ULONG len);
 
 /* Opt-in mechanisms: offered by a slot only when its configuration enables
  * them (docs/mechanisms.md says why each one is off by default). A slot keeps

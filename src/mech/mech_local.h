@@ -32,6 +32,8 @@ typedef struct mech_desc {
 } mech_desc;
 
 const mech_desc *mech_find(CK_MECHANISM_TYPE type);
+/* Whether a key of len bytes (of d's key type) has a size d accepts. */
+int mech_key_size_ok(const mech_desc *d, CK_ULONG len);
 
 /* Family hooks: turn the CK_MECHANISM parameter into se_op_params. */
 CK_RV mech_aes_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,

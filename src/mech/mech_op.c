@@ -41,6 +41,16 @@ static se_op_kind se_kind_of(mech_op_kind kind)
 	}
 }
 
+int mech_key_size_ok(const mech_desc *d, CK_ULONG len)
+{
+	if (len < d->min_key || len > d->max_key)
+		return 0;
+	if (d->key_type == CKK_AES && len != 16 && len != 24 && len != 32)
+		return 0;
+	/* the Portfolio CMAC signature is specified for AES-128 and AES-256 only */
+	return !(d->type == CKM_PORTFOLIO_AUTH_CMAC && len == 24);
+}
+
 static CK_RV check_key(const mech_desc *d, mech_op_kind kind, const mech_key *key)
 {
 	CK_BBOOL allowed;
@@ -49,13 +59,7 @@ static CK_RV check_key(const mech_desc *d, mech_op_kind kind, const mech_key *ke
 		return CKR_KEY_HANDLE_INVALID;
 	if (key->cls != CKO_SECRET_KEY || key->type != d->key_type)
 		return CKR_KEY_TYPE_INCONSISTENT;
-	if (key->value_len < d->min_key || key->value_len > d->max_key)
-		return CKR_KEY_SIZE_RANGE;
-	if (d->key_type == CKK_AES && key->value_len != 16 && key->value_len != 24 &&
-	    key->value_len != 32)
-		return CKR_KEY_SIZE_RANGE;
-	/* the Portfolio CMAC signature is specified for AES-128 and AES-256 only */
-	if (d->type == CKM_PORTFOLIO_AUTH_CMAC && key->value_len == 24)
+	if (!mech_key_size_ok(d, key->value_len))
 		return CKR_KEY_SIZE_RANGE;
 	switch (kind) {
 	case MECH_OP_ENCRYPT: allowed = key->can_encrypt; break;

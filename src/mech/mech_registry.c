@@ -98,6 +98,15 @@ const mech_desc *mech_find(CK_MECHANISM_TYPE type)
 	return NULL;
 }
 
+int mech_service_key_fits(CK_ULONG service, CK_KEY_TYPE type, CK_ULONG len)
+{
+	for (size_t i = 0; i < TABLE_SIZE; i++)
+		if (table[i].service == (int)service && table[i].key_type == type &&
+		    mech_key_size_ok(&table[i], len))
+			return 1;
+	return 0;
+}
+
 CK_RV mech_get_info(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *out)
 {
 	const mech_desc *d = mech_find(type);

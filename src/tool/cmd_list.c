@@ -2,6 +2,7 @@
  * cmd_list.c - list-slots, list-mechanisms, list-objects: read-only views of
  * what the module offers. Never prints a secret: values are not even asked for.
  */
+#include "tool/hex.h"
 #include "tool/names.h"
 #include "tool/out.h"
 #include "tool/rv.h"
@@ -255,6 +256,8 @@ struct object_view {
 	CK_ULONG identity, key_type, len, service, index;
 	int hash_provisioned;
 	int sign, verify, encrypt, decrypt;
+	unsigned char id[64]; /* CKA_ID: what RFC 7512 id= and pkcs11-tool --id name */
+	CK_ULONG id_len;      /* 0 when none or unreadable */
 };
 
 static void read_object(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, struct object_view *v)
@@ -276,6 +279,9 @@ static void read_object(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o,
 	}
 	if (v->cls != CKO_SECRET_KEY)
 		return;
+	CK_ATTRIBUTE ia = { CKA_ID, v->id, sizeof(v->id) };
+	if (t->p11->C_GetAttributeValue(s, o, &ia, 1) == CKR_OK && ia.ulValueLen <= sizeof(v->id))
+		v->id_len = ia.ulValueLen;
 	v->has_type = get_ulong(t, s, o, CKA_KEY_TYPE, &v->key_type);
 	v->has_len = get_ulong(t, s, o, CKA_VALUE_LEN, &v->len);
 	v->has_service = get_ulong(t, s, o, CKA_PORTFOLIO_SERVICE, &v->service);
@@ -291,7 +297,9 @@ static const char *keyset_name(CK_ULONG service)
 	return service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : service == CK_PORTFOLIO_SRV_ENCRYPT ? "enc" : "?";
 }
 
-static void print_object(const struct object_view *v)
+/* iid: the instance of the slot, or NULL when the module did not say (then
+ * the Identity's path shows an x for it). */
+static void print_object(const struct object_view *v, const unsigned long *iid)
 {
 	const char *name;
 
@@ -307,7 +315,9 @@ static void print_object(const struct object_view *v)
 		printf(" \"%s\"", v->label);
 	printf("\n");
 	if (v->cls == CKO_PORTFOLIO_IDENTITY) {
-		if (v->has_identity)
+		if (v->has_identity && iid != NULL)
+			printf("  identity /16/%lu/0/%lu\n", *iid, (unsigned long)v->identity);
+		else if (v->has_identity)
 			printf("  identity /16/x/0/%lu\n", (unsigned long)v->identity);
 		printf("  hash %s\n", v->hash_provisioned ? "provisioned" : "NOT provisioned");
 		return;
@@ -321,6 +331,11 @@ static void print_object(const struct object_view *v)
 	if (v->has_len)
 		printf(", %lu bytes", (unsigned long)v->len);
 	printf("\n");
+	if (v->id_len > 0) {
+		printf("  id ");
+		hex_print(stdout, v->id, v->id_len);
+		printf("\n");
+	}
 	if (v->has_service) {
 		printf("  keyset %s", keyset_name(v->service));
 		if (v->has_index)
@@ -354,6 +369,8 @@ static json_object *object_json(const struct object_view *v)
 		out_str(o, "key_type", key_type_name(v->key_type));
 	if (v->has_len)
 		out_ulong(o, "bytes", (unsigned long)v->len);
+	if (v->id_len > 0)
+		out_hex(o, "id", v->id, v->id_len);
 	if (v->has_service)
 		out_str(o, "keyset", keyset_name(v->service));
 	if (v->has_index)
@@ -428,10 +445,12 @@ int cmd_list_objects(struct tool *t)
 		rc = out_print(list, TOOL_EXIT_OK);
 	} else if (rc == TOOL_EXIT_OK) {
 		struct object_view v;
+		unsigned long iid;
+		int known = slot_instance(t, slot, &iid);
 
 		for (CK_ULONG i = 0; i < count; i++) {
 			read_object(t, s, objects[i], &v);
-			print_object(&v);
+			print_object(&v, known ? &iid : NULL);
 		}
 		printf("%lu object(s)%s\n", (unsigned long)count,
 		       options_has(&t->opts, OPT_LOGIN) ? "" : " visible without login (add --login for private ones)");

@@ -55,6 +55,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/json.sh \
 	tests/tool/messages.sh \
 	tests/tool/delete.sh \
-	tests/tool/select.sh
+	tests/tool/select.sh \
+	tests/tool/conf_settings.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

@@ -65,6 +65,10 @@ static const struct command commands[] = {
 	{ "delete-key", cmd_delete_key, B(SLOT) | B(SERVICE) | B(INDEX), B(PIN) | B(SO) | B(SO_PIN),
 	  "delete-key --slot N --service auth|enc --index K [--so]",
 	  "Delete key Kn of a keyset (C_DestroyObject; as the user, or the SO with --so)." },
+	{ "delete-instance", cmd_delete_instance, B(SLOT), B(SO_PIN),
+	  "delete-instance --slot N",
+	  "Delete every key and identity of the instance and its user PIN, as the SO\n"
+	  "(C_InitToken with a blank label: PKCS#11 cannot remove a token)." },
 	{ "delete-identity", cmd_delete_identity, B(SLOT) | B(ID), B(PIN) | B(SO) | B(SO_PIN),
 	  "delete-identity --slot N --id I [--so]",
 	  "Delete Identity instance /16/N/0/I with its hash (as the user, or the SO with --so)." },
@@ -164,7 +168,11 @@ static int check_options(const struct command *c, const struct tool_options *opt
 				   c->name);
 	for (int o = 0; o < OPT_COUNT; o++) {
 		/* --slot as a requirement was checked above (or a token option does) */
-		if (o != OPT_SLOT && (c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
+		if (o == OPT_INDEX && (c->required & B(INDEX)) && !(opts->seen & (B(INDEX) | B(URI))))
+			return usage_error("%s needs --index K, or a --uri whose object= or id= names the key",
+					   c->name);
+		/* --index may also come from the --uri (key_choice_parse checks it names a key) */
+		if (o != OPT_SLOT && o != OPT_INDEX && (c->required & OPTBIT(o)) && !(opts->seen & OPTBIT(o)))
 			return usage_error("%s needs --%s", c->name, options_name((enum tool_opt)o));
 		if ((opts->seen & OPTBIT(o)) && !(allowed & OPTBIT(o)))
 			return usage_error("%s does not take --%s", c->name, options_name((enum tool_opt)o));

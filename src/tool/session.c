@@ -283,27 +283,129 @@ int tool_challenge(struct tool *t, CK_BYTE *buf, CK_ULONG *len)
 	return TOOL_EXIT_OK;
 }
 
+static const char *keyset_word(CK_ULONG service)
+{
+	return service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : "enc";
+}
+
+int key_choice_parse(struct tool *t, CK_ULONG service, struct key_choice *kc)
+{
+	unsigned long index = 0;
+	const char *why = "out of memory";
+	int rc = TOOL_EXIT_OK;
+
+	memset(kc, 0, sizeof(*kc));
+	if (options_has(&t->opts, OPT_URI)) {
+		kc->uri = tool_uri_parse(t->opts.value[OPT_URI], &why);
+		if (kc->uri == NULL)
+			return usage_error("--uri is not a PKCS#11 URI: %s", why);
+		if (!tool_uri_names_object(kc->uri)) {
+			tool_uri_free(kc->uri);
+			kc->uri = NULL;
+		}
+	}
+	if (!options_has(&t->opts, OPT_INDEX) && kc->uri == NULL) {
+		key_choice_free(kc);
+		return usage_error("the key is named by --index K, or by a --uri with object= or id=");
+	}
+	if (options_has(&t->opts, OPT_INDEX)) {
+		rc = options_ulong(&t->opts, OPT_INDEX, &index);
+		kc->has_index = rc == TOOL_EXIT_OK;
+		kc->index = (CK_ULONG)index;
+	}
+	if (rc != TOOL_EXIT_OK) {
+		key_choice_free(kc);
+		return rc;
+	}
+	if (kc->has_index)
+		snprintf(kc->what, sizeof(kc->what), "key K%lu in its %s keyset%s", index, keyset_word(service),
+			 kc->uri != NULL ? " matching --uri" : "");
+	else
+		snprintf(kc->what, sizeof(kc->what), "key in its %s keyset matching --uri", keyset_word(service));
+	return TOOL_EXIT_OK;
+}
+
+void key_choice_free(struct key_choice *kc)
+{
+	tool_uri_free(kc->uri);
+	kc->uri = NULL;
+}
+
+/* Whether key o matches the URI's object attributes (class, id, label). */
+static int key_matches_uri(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o, const struct tool_uri *u)
+{
+	CK_BYTE id[256];
+	char label[256];
+	CK_ATTRIBUTE a[] = { { CKA_ID, id, sizeof(id) }, { CKA_LABEL, label, sizeof(label) } };
+
+	if (t->p11->C_GetAttributeValue(s, o, a, 2) != CKR_OK)
+		return 0;
+	return tool_uri_match_key(u, CKO_SECRET_KEY, id, a[0].ulValueLen, label, a[1].ulValueLen);
+}
+
+int find_chosen_key(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG service, const struct key_choice *kc,
+		    CK_OBJECT_HANDLE *out, int *found)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_ULONG index = kc->index;
+	CK_ATTRIBUTE tmpl[] = {
+		{ CKA_CLASS, &cls, sizeof(cls) },
+		{ CKA_PORTFOLIO_SERVICE, &service, sizeof(service) },
+		{ CKA_PORTFOLIO_KEY_INDEX, &index, sizeof(index) },
+	};
+	CK_OBJECT_HANDLE keys[64];
+	CK_ULONG n = 0, matches = 0;
+	CK_RV rv;
+
+	if (kc->uri == NULL)
+		return find_keyset_key(t, s, service, kc->index, out, found);
+	*found = 0;
+	rv = t->p11->C_FindObjectsInit(s, tmpl, kc->has_index ? 3 : 2);
+	if (rv != CKR_OK)
+		return rv_fail("C_FindObjectsInit", rv);
+	rv = t->p11->C_FindObjects(s, keys, sizeof(keys) / sizeof(keys[0]), &n);
+	(void)t->p11->C_FindObjectsFinal(s);
+	if (rv != CKR_OK)
+		return rv_fail("C_FindObjects", rv);
+	for (CK_ULONG i = 0; i < n; i++) {
+		if (!key_matches_uri(t, s, keys[i], kc->uri))
+			continue;
+		*out = keys[i];
+		matches++;
+	}
+	if (matches > 1) {
+		fprintf(stderr, "portfolio-tool: more than one key of the %s keyset matches --uri; "
+			"add id= to it, or --index\n", keyset_word(service));
+		return TOOL_EXIT_FAILURE;
+	}
+	*found = matches == 1;
+	return TOOL_EXIT_OK;
+}
+
 int session_for_key(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key)
 {
-	unsigned long index;
+	struct key_choice kc;
 	CK_SLOT_ID slot;
 	int found, rc = tool_slot(t, &slot);
 
 	if (rc == TOOL_EXIT_OK)
-		rc = options_ulong(&t->opts, OPT_INDEX, &index);
-	if (rc == TOOL_EXIT_OK)
-		rc = session_open(t, slot, 0, s);
+		rc = key_choice_parse(t, service, &kc);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
+	rc = session_open(t, slot, 0, s);
+	if (rc != TOOL_EXIT_OK) {
+		key_choice_free(&kc);
+		return rc;
+	}
 	rc = session_login(t, *s, CKU_USER);
 	if (rc == TOOL_EXIT_OK)
-		rc = find_keyset_key(t, *s, service, (CK_ULONG)index, key, &found);
+		rc = find_chosen_key(t, *s, service, &kc, key, &found);
 	if (rc == TOOL_EXIT_OK && !found) {
-		fprintf(stderr, "portfolio-tool: slot %lu has no key K%lu in its %s keyset\n", (unsigned long)slot,
-			index, service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : "enc");
+		fprintf(stderr, "portfolio-tool: slot %lu has no %s\n", (unsigned long)slot, kc.what);
 		rc = TOOL_EXIT_FAILURE;
 	}
 	if (rc != TOOL_EXIT_OK)
 		session_close(t, *s);
+	key_choice_free(&kc);
 	return rc;
 }

@@ -54,8 +54,24 @@ int identity_op_failed(struct tool *t, CK_SESSION_HANDLE s, const char *what, CK
  * Returns an exit code (usage error when C is not a valid challenge). */
 int tool_challenge(struct tool *t, CK_BYTE *buf, CK_ULONG *len);
 
-/* Opens a session on --slot, logs in as the user and finds the keyset key
- * (service, --index). On success the caller owns *s (session_close). */
+/* How a command names its keyset key: --index K, and/or an RFC 7512 --uri
+ * whose object= / id= choose it (then --index is optional). */
+struct key_choice {
+	int has_index;
+	CK_ULONG index;
+	struct tool_uri *uri; /* the --uri, when it names an object; else NULL */
+	char what[96];        /* "key K1 in its enc keyset", for messages */
+};
+/* Reads --index and --uri into kc. Returns an exit code (usage error when
+ * neither names the key). Free with key_choice_free. */
+int key_choice_parse(struct tool *t, CK_ULONG service, struct key_choice *kc);
+void key_choice_free(struct key_choice *kc);
+/* The one key of the service's keyset kc names, if any. */
+int find_chosen_key(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG service, const struct key_choice *kc,
+		    CK_OBJECT_HANDLE *out, int *found);
+
+/* Opens a session on the token, logs in as the user and finds the keyset key
+ * (service, --index or --uri object). On success the caller owns *s. */
 int session_for_key(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key);
 
 /* --service auth|enc (also 0|1). Returns an exit code. */

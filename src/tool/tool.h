@@ -28,6 +28,7 @@ int cmd_import_key(struct tool *t);
 /* cmd_delete.c */
 int cmd_delete_key(struct tool *t);
 int cmd_delete_identity(struct tool *t);
+int cmd_delete_instance(struct tool *t);
 /* cmd_identity.c */
 int cmd_set_identity(struct tool *t);
 int cmd_get_identity(struct tool *t);

@@ -82,6 +82,27 @@ int tool_uri_match(const struct tool_uri *u, unsigned long slot_id, const void *
 	       p11_kit_uri_match_token_info(u->uri, (const CK_TOKEN_INFO *)token_info);
 }
 
+int tool_uri_names_object(const struct tool_uri *u)
+{
+	/* p11_kit_uri_get_attribute takes a non-const URI but only reads it. */
+	P11KitUri *uri = (P11KitUri *)u->uri;
+
+	return p11_kit_uri_get_attribute(uri, CKA_ID) != NULL || p11_kit_uri_get_attribute(uri, CKA_LABEL) != NULL;
+}
+
+int tool_uri_match_key(const struct tool_uri *u, unsigned long cls, const void *id, unsigned long id_len,
+		       const void *label, unsigned long label_len)
+{
+	CK_OBJECT_CLASS c = cls;
+	CK_ATTRIBUTE attrs[] = {
+		{ CKA_CLASS, &c, sizeof(c) },
+		{ CKA_ID, (void *)id, id_len },
+		{ CKA_LABEL, (void *)label, label_len },
+	};
+
+	return p11_kit_uri_match_attributes(u->uri, attrs, sizeof(attrs) / sizeof(attrs[0]));
+}
+
 void tool_uri_free(struct tool_uri *u)
 {
 	if (u == NULL)

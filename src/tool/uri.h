@@ -22,6 +22,12 @@ struct tool_uri *tool_uri_from_token(const char *label, const char *serial, cons
 /* 1 when the slot (its id, CK_SLOT_INFO) and its token (CK_TOKEN_INFO) match. */
 int tool_uri_match(const struct tool_uri *u, unsigned long slot_id, const void *slot_info,
 		   const void *token_info);
+/* 1 when the URI names an object (object= or id=), so it can choose a key. */
+int tool_uri_names_object(const struct tool_uri *u);
+/* 1 when a key with this class, CKA_ID and CKA_LABEL matches the URI's object
+ * attributes (p11_kit_uri_match_attributes). */
+int tool_uri_match_key(const struct tool_uri *u, unsigned long cls, const void *id, unsigned long id_len,
+		       const void *label, unsigned long label_len);
 void tool_uri_free(struct tool_uri *u);
 
 #endif

@@ -78,6 +78,7 @@ typedef struct vcard_applet {
 	uint8_t aid[16];
 	size_t aid_len;
 	uint16_t instance_id;
+	uint8_t card_id[8];           /* random at manufacture (init), kept by erase: the serial number */
 	/* persistent state */
 	uint32_t seq;                 /* SCP03 sequence counter */
 	uint8_t salt[16];

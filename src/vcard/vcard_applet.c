@@ -35,7 +35,7 @@ int vcard_applet_init(vcard_applet *a, const scp03_keys *keys, const uint8_t *ai
 	a->instance_id = instance_id;
 	a->seq = 0;
 	memset(a->label, ' ', sizeof(a->label));
-	if (RAND_bytes(a->salt, sizeof(a->salt)) != 1) {
+	if (RAND_bytes(a->salt, sizeof(a->salt)) != 1 || RAND_bytes(a->card_id, sizeof(a->card_id)) != 1) {
 		vcard_applet_wipe(a);
 		return -1;
 	}
@@ -49,11 +49,14 @@ int vcard_applet_erase(vcard_applet *a)
 	size_t aid_len = a->aid_len;
 	uint16_t instance_id = a->instance_id;
 	uint32_t seq = a->seq;
+	uint8_t card_id[sizeof(a->card_id)];
+	memcpy(card_id, a->card_id, sizeof(card_id));
 	int rc;
 
 	memcpy(aid, a->aid, sizeof(aid));
 	rc = vcard_applet_init(a, &keys, aid, aid_len, instance_id);
 	a->seq = seq; /* the SCP03 counter never goes back, or card challenges would repeat */
+	memcpy(a->card_id, card_id, sizeof(card_id)); /* the chip is the same chip */
 	pf_wipe(&keys, sizeof(keys));
 	return rc;
 }
@@ -254,9 +257,11 @@ void vcard_cmd_layout(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_re
 		*p++ = a->so.tries;
 		memcpy(p, a->label, 32);
 		p += 32;
-		memset(p, ' ', 16);
-		snprintf(serial, sizeof(serial), "VCARD-%u", (unsigned)a->instance_id);
-		memcpy(p, serial, strlen(serial));
+		/* The serial number: the card's own random identity in hex, so two
+		 * cards (and the stores that use them) can be told apart. */
+		for (size_t i = 0; i < sizeof(a->card_id); i++)
+			snprintf(serial + 2 * i, 3, "%02x", a->card_id[i]);
+		memcpy(p, serial, 16);
 		p += 16;
 		r->len = (size_t)(p - r->data);
 		return;

@@ -92,6 +92,19 @@ if [ -n "$proxy" ] && [ -f "$proxy" ]; then
 	ptool sign --uri 'pkcs11:token=proxied;manufacturer=portfolio-pkcs11' --identity 3 --challenge 0x2345178 \
 		--index 0 >"$PF_TMP/out" 2>"$PF_TMP/err" || fail "sign --uri via proxy: $(cat "$PF_TMP/err")"
 	grep -qx '[0-9a-f]\{32\}' "$PF_TMP/out" || fail "no signature via proxy: $(cat "$PF_TMP/out")"
+	sig=$(cat "$PF_TMP/out")
+	# The key by the URI's object= and id= (RFC 7512), through the proxy too.
+	ptool sign --uri 'pkcs11:token=proxied;object=auth-K0' --identity 3 --challenge 0x2345178 \
+		>"$PF_TMP/out" 2>"$PF_TMP/err" || fail "sign by object= via proxy: $(cat "$PF_TMP/err")"
+	[ "$(cat "$PF_TMP/out")" = "$sig" ] || fail "object=auth-K0 via proxy signed with another key"
+	# (pkcs11-tool -O warns on stderr that CKA_VALUE is sensitive, as it must be)
+	as_user "$group" pkcs11-tool --module "$proxy" --token-label proxied --login --pin user-pin-2222 -O \
+		>"$PF_TMP/out" 2>"$PF_TMP/err" || fail "pkcs11-tool -O via proxy: $(cat "$PF_TMP/err")"
+	id=$(sed -n 's/^ *ID: *\([0-9a-f]*\)$/\1/p' "$PF_TMP/out" | head -1)
+	[ "${#id}" = 16 ] || fail "pkcs11-tool sees no 8-byte CKA_ID on the key: $(cat "$PF_TMP/out")"
+	ptool sign --uri "pkcs11:token=proxied;id=$(printf '%s' "$id" | sed 's/../%&/g')" --identity 3 \
+		--challenge 0x2345178 >"$PF_TMP/out" 2>"$PF_TMP/err" || fail "sign by id= via proxy: $(cat "$PF_TMP/err")"
+	[ "$(cat "$PF_TMP/out")" = "$sig" ] || fail "id=$id via proxy signed with another key"
 fi
 
 # Outside the group: no slots, no noise, p11-kit still fine.

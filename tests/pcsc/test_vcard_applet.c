@@ -209,6 +209,15 @@ static void test_layout(void **state)
 	assert_int_equal(out[2], 0x01 | 0x02 | 0x04);
 	assert_int_equal(out[3], 3);
 	assert_memory_equal(out + 5, "vcard", 5);
+	/* the serial: the card's random identity in hex, another card's differs */
+	char want[17];
+	for (int i = 0; i < 8; i++)
+		snprintf(want + 2 * i, 3, "%02x", r->card.card_id[i]);
+	assert_memory_equal(out + 37, want, 16);
+	vcard_applet other;
+	assert_int_equal(vcard_applet_init(&other, &r->keys, AID, sizeof(AID), 7), 0);
+	assert_memory_not_equal(other.card_id, r->card.card_id, 8);
+	vcard_applet_wipe(&other);
 	assert_int_equal(put_item(r, 1, 0x02, AUTH_KEY, key, 16, &id), 0x9000);
 	assert_int_equal(cmd(r, 0xCA, 1, 0, NULL, 0, 1, out, &n), 0x9000);
 	assert_int_equal(n, 6);
@@ -247,6 +256,10 @@ static void test_erase(void **state)
 	assert_int_equal(cmd(r, 0xCA, 0, 0, NULL, 0, 1, out, &n), 0x9000);
 	assert_int_equal(n, 53);
 	assert_int_equal(out[2], 0);        /* no token, no user PIN */
+	char want[17];
+	for (int i = 0; i < 8; i++)
+		snprintf(want + 2 * i, 3, "%02x", r->card.card_id[i]);
+	assert_memory_equal(out + 37, want, 16); /* the same chip: the same serial */
 	assert_int_equal(verify_pin(r, 0x81, "1234"), 0x6984);
 	assert_true(r->card.seq > seq);
 }

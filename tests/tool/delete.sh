@@ -34,4 +34,25 @@ contains "$ERR" "there is no Identity instance 4" "a deleted identity cannot be 
 # Validation is the same as everywhere.
 run 2 "$TOOL" delete-key --slot "$slot" --service auth --index 4294967296
 run 2 "$TOOL" delete-identity --slot "$slot" --id 65535
+
+# delete-instance: C_InitToken with the SO PIN (PKCS#11 has no delete for a
+# token): every object and the user PIN go, the token starts a new life (a new
+# serial), blank label; a wrong SO PIN deletes nothing.
+before=$(token_serial "$slot")
+run 1 env PORTFOLIO_SO_PIN=wrong-pin-9 "$TOOL" delete-instance --slot "$slot"
+contains "$ERR" "CKR_PIN_INCORRECT" "delete-instance with a wrong SO PIN"
+run 0 "$TOOL" list-objects --slot "$slot" --login
+contains "$OUT" "auth-K0" "a refused delete-instance deletes nothing"
+run 0 "$TOOL" delete-instance --slot "$slot"
+contains "$OUT" "instance /16/$slot deleted" "delete-instance message"
+run 0 "$TOOL" list-slots
+contains "$OUT" "Slot $slot (/16/$slot): \"\"" "blank label after delete-instance"
+[ "$(token_serial "$slot")" != "$before" ] || fail "delete-instance kept the token's serial"
+run 1 "$TOOL" list-objects --slot "$slot" --login
+contains "$ERR" "CKR_USER_PIN_NOT_INITIALIZED" "the user PIN is gone"
+run 0 "$TOOL" init-pin --slot "$slot"
+run 0 "$TOOL" list-objects --slot "$slot" --login
+contains "$OUT" "0 object(s)" "no key or identity left"
+run 0 "$TOOL" delete-instance --slot "$slot" --json
+contains "$OUT" '"instance": '"$slot" "delete-instance --json"
 echo "PASS: delete"

@@ -24,7 +24,8 @@ contains "$OUT" '0: "IMEI-356938035643809"' "listing of identity 0"
 contains "$OUT" '3: "HostSwV 4.2.1"' "listing of identity 3"
 lacks "$OUT" "NOT provisioned" "all provisioned"
 run 0 dev list-objects --slot "$d" --login
-contains "$OUT" "identity /16/x/0/3" "identity in list-objects"
+contains "$OUT" "identity /16/$d/0/3" "identity in list-objects names its instance"
+lacks "$OUT" "/16/x" "no /16/x where the instance is known"
 contains "$OUT" "hash provisioned" "list-objects shows provisioning"
 run 1 dev get-identity --slot "$d" --id 9
 contains "$ERR" "no identity 9" "missing identity"

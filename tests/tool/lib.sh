@@ -83,6 +83,11 @@ new_instance() {
 	echo "$OUT"
 }
 
+token_serial() { # token_serial SLOT [dev|srv]: the serial list-slots --json gives the token of SLOT
+	"${2:-dev}" list-slots --json | /usr/bin/python3 -c 'import json,sys
+print(next(s["serial"] for s in json.load(sys.stdin) if s["slot"] == int(sys.argv[1])))' "$1"
+}
+
 hex_to_file() { # hex_to_file HEX FILE
 	printf "$(printf '%s' "$1" | sed 's/../\\x&/g')" > "$2"
 }

@@ -434,6 +434,84 @@ static void test_identity_provisioning(void **state)
 	assert_int_equal(f->C_CopyObject(s, h, ct, 1, &hc), CKR_ACTION_PROHIBITED);
 }
 
+/* A keyset key must fit some mechanism of its service, checked at creation
+ * (issue 14 item 4): AUTH_CMAC takes 16 or 32 bytes, AUTH_HMAC 16..512, the
+ * encryption mechanisms AES 16/24/32. */
+static void test_keyset_key_size(void **state)
+{
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	static const uint8_t K[32] = {9, 8, 7}, K2[32] = {6, 5, 4};
+	CK_ULONG auth = CK_PORTFOLIO_SRV_AUTHENT, enc = CK_PORTFOLIO_SRV_ENCRYPT, idx = 3;
+	CK_OBJECT_HANDLE h;
+	CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls_key, sizeof cls_key}, {CKA_KEY_TYPE, &kt_aes, sizeof kt_aes},
+	                    {CKA_VALUE, (void *)K, 24}, {CKA_TOKEN, &yes, 1},
+	                    {CKA_PORTFOLIO_SERVICE, &auth, sizeof auth}, {CKA_PORTFOLIO_KEY_INDEX, &idx, sizeof idx}};
+	assert_int_equal(create(s, t, 6, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(ct_find(s, CKA_PORTFOLIO_KEY_INDEX, &idx, sizeof idx), CK_INVALID_HANDLE);
+	t[1].pValue = &kt_gen;
+	t[2].ulValueLen = 8; /* AUTH_HMAC wants at least 16 */
+	assert_int_equal(create(s, t, 6, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	t[2].ulValueLen = 20;
+	assert_int_equal(create(s, t, 6, &h), CKR_OK);
+	t[4].pValue = &enc; /* no encryption mechanism takes a generic secret */
+	assert_int_equal(create(s, t, 6, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	t[1].pValue = &kt_aes;
+	t[2].ulValueLen = 24; /* AES-192 is fine for the encryption service */
+	t[2].pValue = (void *)K2; /* not the HMAC key's bytes: keysets are never shared */
+	assert_int_equal(create(s, t, 6, &h), CKR_OK);
+
+	CK_MECHANISM m = {CKM_AES_KEY_GEN, NULL, 0};
+	CK_ULONG len = 24, idx2 = 4;
+	CK_ATTRIBUTE g[] = {{CKA_VALUE_LEN, &len, sizeof len}, {CKA_PORTFOLIO_SERVICE, &auth, sizeof auth},
+	                    {CKA_PORTFOLIO_KEY_INDEX, &idx2, sizeof idx2}};
+	assert_int_equal(f->C_GenerateKey(s, &m, g, 3, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	len = 32;
+	assert_int_equal(f->C_GenerateKey(s, &m, g, 3, &h), CKR_OK);
+}
+
+/* Every key gets a non-empty CKA_ID when it has none (8 random bytes, kept
+ * with the object); a caller's id is kept as given. */
+static CK_ULONG key_id(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE h, uint8_t out[16])
+{
+	CK_ATTRIBUTE a = {CKA_ID, out, 16};
+	assert_int_equal(f->C_GetAttributeValue(s, h, &a, 1), CKR_OK);
+	return a.ulValueLen;
+}
+
+static void test_key_ids(void **state)
+{
+	CK_SLOT_ID slot;
+	CK_SESSION_HANDLE s = ct_ready_token(&slot);
+	uint8_t a[16], b[16], c[16];
+	CK_OBJECT_HANDLE ha = ct_aes_key(s, K16, 16, 0, 1, CK_TRUE);
+	static const uint8_t K2[16] = {4, 5, 6};
+	CK_OBJECT_HANDLE hb = ct_aes_key(s, K2, 16, 0, 2, CK_TRUE);
+	assert_int_equal(key_id(s, ha, a), 8);
+	assert_int_equal(key_id(s, hb, b), 8);
+	assert_memory_not_equal(a, b, 8);
+	CK_MECHANISM m = {CKM_AES_KEY_GEN, NULL, 0};
+	CK_ULONG len = 16;
+	CK_OBJECT_HANDLE h;
+	CK_ATTRIBUTE empty[] = {{CKA_VALUE_LEN, &len, sizeof len}, {CKA_ID, NULL, 0}};
+	assert_int_equal(f->C_GenerateKey(s, &m, empty, 2, &h), CKR_OK);
+	assert_int_equal(key_id(s, h, c), 8);
+	static const uint8_t mine[3] = {0xca, 0xfe, 0x01};
+	CK_ATTRIBUTE given[] = {{CKA_VALUE_LEN, &len, sizeof len}, {CKA_ID, (void *)mine, 3}};
+	assert_int_equal(f->C_GenerateKey(s, &m, given, 2, &h), CKR_OK);
+	assert_int_equal(key_id(s, h, c), 3);
+	assert_memory_equal(c, mine, 3);
+	/* stored with the object: the same after the module is restarted */
+	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+	s = ct_session(slot, CKU_USER);
+	h = ct_find(s, CKA_ID, a, 8);
+	assert_int_not_equal(h, CK_INVALID_HANDLE);
+	CK_ULONG idx = 0;
+	CK_ATTRIBUTE ia = {CKA_PORTFOLIO_KEY_INDEX, &idx, sizeof idx};
+	assert_int_equal(f->C_GetAttributeValue(s, h, &ia, 1), CKR_OK);
+	assert_int_equal(idx, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +522,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_handles_are_per_token, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_generate_key, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_identity_provisioning, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_keyset_key_size, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_key_ids, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

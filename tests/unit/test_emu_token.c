@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "test_emu_token_support.h"
@@ -345,6 +346,45 @@ static void test_registry(void **state)
 	assert_int_equal(b->random(NULL, NULL, 4), CKR_ARGUMENTS_BAD);
 }
 
+/* The serial: 16 hex digits of the instance's random token id, stable across a
+ * reopen, distinct between instances and between two lives of one instance. */
+static void serial_of(se_token *t, char out[17])
+{
+	se_token_info info;
+	assert_int_equal(emu_token_info(t, &info), CKR_OK);
+	memcpy(out, info.serial, 16);
+	out[16] = 0;
+}
+
+static void test_serial_unique_and_stable(void **state)
+{
+	emu_fixture *f = *state;
+	se_token *a = emu_test_token(f, 7, 0), *b = emu_test_token(f, 8, 0);
+	char sa[17], sb[17], again[17];
+	serial_of(a, sa);
+	serial_of(b, sb);
+	assert_int_equal(strspn(sa, "0123456789abcdef"), 16);
+	assert_string_not_equal(sa, sb);
+	char want[17];
+	for (int i = 0; i < 8; i++)
+		snprintf(want + 2 * i, 3, "%02x", a->inst.token_id[i]);
+	assert_string_equal(sa, want);
+	emu_close(a);
+	emu_close(b);
+	a = NULL;
+	emu_fixture_reopen(f);
+	assert_int_equal(emu_open(NULL, f->st, 7, &a), CKR_OK);
+	serial_of(a, again);
+	assert_string_equal(again, sa);
+	/* a new life of the instance is a new token */
+	char label[32];
+	emu_test_label(label, "again");
+	assert_int_equal(emu_init_token(a, PIN(TEST_SO_PIN), label), CKR_OK);
+	serial_of(a, again);
+	assert_string_not_equal(again, sa);
+	emu_close(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +397,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_pin, emu_fixture_setup, emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reinit_wipes, emu_fixture_setup, emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reinit_by_other_process_detected, emu_fixture_setup,
+		                                emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_serial_unique_and_stable, emu_fixture_setup,
 		                                emu_fixture_teardown),
 		cmocka_unit_test(test_registry),
 	};

@@ -215,6 +215,29 @@ static void fill_blank(char *dst, size_t n, const char *src)
 	memcpy(dst, src, l);
 }
 
+/*
+ * The serial number: the first 8 bytes of the instance's token id in hex (16
+ * characters, all of serialNumber). The token id is random per C_InitToken and
+ * stored in the instance row, so the serial is stable across restarts and
+ * tells two stores (or two lives of one instance) apart; 64 random bits make
+ * a collision between tokens negligible. A free slot has no token id yet: it
+ * keeps the fixed form OBJ16-<instance>.
+ */
+static void fill_serial(char serial[16], const emu_instance *inst, CK_ULONG iid)
+{
+	static const char hexdigits[] = "0123456789abcdef";
+	if (!inst->initialized) {
+		char fixed[32];
+		snprintf(fixed, sizeof(fixed), "OBJ16-%lu", (unsigned long)iid);
+		fill_blank(serial, 16, fixed);
+		return;
+	}
+	for (size_t i = 0; i < 8; i++) {
+		serial[2 * i] = hexdigits[inst->token_id[i] >> 4];
+		serial[2 * i + 1] = hexdigits[inst->token_id[i] & 0x0f];
+	}
+}
+
 static CK_FLAGS pin_flags(uint8_t fails, CK_FLAGS low, CK_FLAGS final, CK_FLAGS locked)
 {
 	if (fails >= EMU_PIN_MAX_TRIES)
@@ -245,9 +268,7 @@ CK_RV emu_token_info(se_token *t, se_token_info *out)
 		memcpy(out->label, now.label, sizeof(out->label));
 	else
 		memset(out->label, ' ', sizeof(out->label));
-	char serial[32];
-	snprintf(serial, sizeof(serial), "OBJ16-%lu", (unsigned long)t->iid);
-	fill_blank(out->serial, sizeof(out->serial), serial);
+	fill_serial(out->serial, &now, t->iid);
 	out->pin_flags =
 		pin_flags(now.user_failures, CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY,
 		          CKF_USER_PIN_LOCKED) |
