@@ -9,4 +9,4 @@ portfolio_lwm2m_demo_SOURCES = \
 	src/demo/server.c src/demo/server.h \
 	src/demo/device.c src/demo/device.h
 portfolio_lwm2m_demo_CPPFLAGS = $(AM_CPPFLAGS) -DPORTFOLIO_PKCS11DIR='"$(pkcs11dir)"'
-portfolio_lwm2m_demo_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS)
+portfolio_lwm2m_demo_LDADD = libportfolio-lwm2m.la libportfolio-common.la $(OPENSSL_LIBS)

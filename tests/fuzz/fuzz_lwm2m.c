@@ -19,9 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/challenge.h"
 #include "lwm2m/args.h"
-#include "lwm2m/challenge.h"
+#include "util/challenge.h"
 
 #define CHECK(c)                                                                    \
 	do {                                                                        \
@@ -60,7 +59,7 @@ static void args(const uint8_t *d, size_t n)
 		pf_getauth_request req;
 		if (pf_getauth_from_args(&strict, 0, &req, why, sizeof why) == 0) {
 			CHECK(req.service <= 1);
-			CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_LWM2M_CHALLENGE_MAX);
+			CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_CHALLENGE_MAX);
 		}
 		CHECK(memchr(why, '\0', sizeof why) != NULL);
 	}
@@ -80,13 +79,12 @@ static void challenge(const uint8_t *d, size_t n)
 	CHECK(text != NULL);
 	if (n)
 		memcpy(text, d, n);
-	uint8_t a[PF_LWM2M_CHALLENGE_MAX], b[PF_CHALLENGE_MAX];
-	size_t al = 0, bl = 0;
-	int ra = pf_lwm2m_challenge_parse(text, n, a, &al);
-	int rb = pf_challenge_parse(text, n, b, &bl);
-	CHECK((ra == 0) == (rb == 0));
-	if (ra == 0)
-		CHECK(al == bl && memcmp(a, b, al) == 0);
+	/* The adapter and the module share one parser (src/util/challenge.c):
+	 * what is left to check is its contract on any input. */
+	uint8_t a[PF_CHALLENGE_MAX];
+	size_t al = 99;
+	int ra = pf_challenge_parse(text, n, a, &al);
+	CHECK(ra == 0 ? al >= 1 && al <= PF_CHALLENGE_MAX : al == 0);
 	free(text);
 }
 
