@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "util/secure.h"
+#include "util/sizes.h"
 
-#define DEFAULT_MAX_IDENTITY 1024
 
 pf_inst *pf_find_inst(pf_obj16 *obj, uint16_t iid)
 {
@@ -99,7 +99,7 @@ pf_obj16 *pf_obj16_new(CK_FUNCTION_LIST_PTR module, const pf_obj16_config *confi
 	if (obj->cfg.mechanism[1] == 0)
 		obj->cfg.mechanism[1] = CKM_PORTFOLIO_ENC_GCM;
 	if (obj->cfg.max_identity_len == 0)
-		obj->cfg.max_identity_len = DEFAULT_MAX_IDENTITY;
+		obj->cfg.max_identity_len = PF_IDENTITY_MAX;
 	pthread_mutex_init(&obj->queue_lock, NULL);
 	pthread_cond_init(&obj->queue_cond, NULL);
 

@@ -18,6 +18,7 @@
 
 #include "mech/mech_local.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 CK_FLAGS mech_op_kind_flag(mech_op_kind kind)
 {
@@ -51,8 +52,7 @@ static CK_RV check_key(const mech_desc *d, mech_op_kind kind, const mech_key *ke
 		return CKR_KEY_TYPE_INCONSISTENT;
 	if (key->value_len < d->min_key || key->value_len > d->max_key)
 		return CKR_KEY_SIZE_RANGE;
-	if (d->key_type == CKK_AES && key->value_len != 16 && key->value_len != 24 &&
-	    key->value_len != 32)
+	if (d->key_type == CKK_AES && !pf_aes_key_len_ok(key->value_len))
 		return CKR_KEY_SIZE_RANGE;
 	/* the Portfolio CMAC signature is specified for AES-128 and AES-256 only */
 	if (d->type == CKM_PORTFOLIO_AUTH_CMAC && key->value_len == 24)

@@ -2,12 +2,8 @@
 
 # ---- core / p11 tests (wt-core) ----
 if HAVE_CMOCKA
-# Stand-ins for layers still being written; listed after the internal library
-# and weak, so real code wins as soon as it is in libportfolio-internal.la.
-check_LTLIBRARIES += libcore-test-stubs.la
-libcore_test_stubs_la_SOURCES = tests/unit/core_test_stubs.c
 CORE_TEST_SOURCES = tests/unit/core_test_util.c tests/unit/core_test_util.h
-CORE_TEST_LDADD = libportfolio-internal.la libcore-test-stubs.la $(CMOCKA_LIBS)
+CORE_TEST_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
 	tests/unit/test_core_codec tests/unit/test_p11_ops tests/unit/test_core_policy
 TESTS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
