@@ -1,7 +1,7 @@
 /*
- * sizes.h - the sizes every layer agrees on,
- * each defined once: the module, the emulator, the virtual card, the SMS
- * layer, the tool and the Object 16 adapter all check against these.
+ * sizes.h - sizes more than one layer checks, each defined once (the module's
+ * core and mechanisms, the emulator, the virtual card, the SMS layer and the
+ * Object 16 adapter use these).
  */
 #ifndef PORTFOLIO_UTIL_SIZES_H
 #define PORTFOLIO_UTIL_SIZES_H

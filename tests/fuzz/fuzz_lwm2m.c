@@ -8,9 +8,8 @@
  *   - a parsed argument list only has arguments 0..9, each value exactly as
  *     long as its recorded length and NUL-terminated;
  *   - the strict grammar accepts nothing the lenient one refuses;
- *   - differential: the adapter's challenge decoder and the module's
- *     (src/crypto/challenge.c) implement one encoding; they must agree on
- *     every input, accept/refuse and bytes.
+ *   - the challenge decoder (src/util/challenge.c, shared by the adapter and
+ *     the module's users) keeps its contract on every input.
  */
 #include "config.h"
 #include "fuzz_input.h"
