@@ -14,13 +14,3 @@ libportfolio_common_la_SOURCES = src/util/challenge.c src/util/challenge.h \
 libportfolio_internal_la_SOURCES += src/util/log.c src/util/log.h src/util/secure.h \
 	src/util/secret_file.c src/util/secret_file.h
 libportfolio_internal_la_LIBADD += libportfolio-common.la
-
-if HAVE_CMOCKA
-# The challenge encoding against its examples and a BIGNUM model of the rule
-# (libcrypto for the model only: the library itself does not use it).
-check_PROGRAMS += tests/unit/test_challenge
-TESTS += tests/unit/test_challenge
-tests_unit_test_challenge_SOURCES = tests/unit/test_challenge.c tests/unit/test_crypto_util.h
-tests_unit_test_challenge_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_challenge_LDADD = libportfolio-common.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
-endif

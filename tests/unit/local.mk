@@ -1,4 +1,5 @@
-# tests/unit build fragment
+# tests/unit build fragment: every unit test program of tests/unit, one
+# included fragment per layer under test (the core and p11 ones here).
 
 # ---- core / p11 tests (wt-core) ----
 if HAVE_CMOCKA
@@ -38,3 +39,10 @@ tests_unit_test_p11_cbc_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
 include tests/unit/review.mk
 include tests/unit/secrets.mk
+include tests/unit/header.mk
+include tests/unit/util.mk
+include tests/unit/crypto.mk
+include tests/unit/store.mk
+include tests/unit/emu_token.mk
+include tests/unit/mech.mk
+include tests/unit/sms.mk
