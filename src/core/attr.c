@@ -7,6 +7,7 @@
 #include "core/core.h"
 #include "util/log.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -320,7 +321,7 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 		/* A key's value never changes; an Identity string may be rewritten. */
 		if (o->cls != CKO_PORTFOLIO_IDENTITY)
 			return CKR_ATTRIBUTE_READ_ONLY;
-		if (a->ulValueLen == 0 || a->ulValueLen > 1024)
+		if (a->ulValueLen == 0 || a->ulValueLen > PF_IDENTITY_MAX)
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		return CKR_OK;
 	case CKA_PORTFOLIO_IDENTITY_HASH:

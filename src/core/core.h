@@ -86,7 +86,6 @@ typedef struct core_token {
 	unsigned mech_opt_in;     /* MECH_OPT_IN_* the configuration enables (mech.h) */
 } core_token;
 
-#define CORE_FIND_ACTIVE 1
 /* What an active operation uses, so a reload can tell whether it still exists
  * (ops.c): another process may destroy the key or the Identity meanwhile. */
 typedef struct core_op_uses {
@@ -99,17 +98,32 @@ typedef struct core_op_uses {
 	CK_RV lost;               /* not CKR_OK: ended by a reload; the next call of the kind says so */
 } core_op_uses;
 
+/* The kinds of operation a session runs at once (mech_op_kind, 1 to DIGEST). */
+#define CORE_OP_KINDS MECH_OP_DIGEST
+
 typedef struct core_session {
 	CK_SESSION_HANDLE handle;
 	core_token *tok;
 	CK_FLAGS flags;
 	core_lock mu;
-	mech_op ops[5];           /* indexed by mech_op_kind - 1 */
-	core_op_uses uses[5];     /* the same index */
+	/* One of each kind: reach them through core_session_op / core_session_uses. */
+	mech_op ops[CORE_OP_KINDS];
+	core_op_uses uses[CORE_OP_KINDS];
 	int find_active;
 	CK_OBJECT_HANDLE *found;
 	size_t n_found, find_pos;
 } core_session;
+
+/* The session's operation of one kind, and what it uses (kinds start at 1). */
+static inline mech_op *core_session_op(core_session *s, mech_op_kind kind)
+{
+	return &s->ops[kind - 1];
+}
+
+static inline core_op_uses *core_session_uses(core_session *s, mech_op_kind kind)
+{
+	return &s->uses[kind - 1];
+}
 
 typedef struct core_module {
 	int initialized;          /* state exists (possibly a forked parent's: see core_live) */

@@ -10,13 +10,13 @@
 #include "crypto/crypto.h"
 #include "util/log.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define IDENTITY_MAX 1024
 #define IDENTITY_HASH_LEN 32
 
 typedef enum { MODE_CREATE, MODE_GENERATE } create_mode;
@@ -204,7 +204,7 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 		type = attr_template_ulong(kt);
 		*len = sec->value->ulValueLen;
 		if (type == CKK_AES) {
-			if (*len != 16 && *len != 24 && *len != 32)
+			if (!pf_aes_key_len_ok(*len))
 				return CKR_ATTRIBUTE_VALUE_INVALID;
 			*kind = SE_ITEM_AES_KEY;
 		} else if (type == CKK_GENERIC_SECRET) {
@@ -240,7 +240,7 @@ static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
 		return CKR_TEMPLATE_INCOMPLETE;
 	if (sec->value == NULL && sec->hash == NULL)
 		return CKR_TEMPLATE_INCOMPLETE;
-	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > IDENTITY_MAX))
+	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > PF_IDENTITY_MAX))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	/* The SO's choice, sealed with the hash the SO provisions now. */
 	if (attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE) && tok->login != CKU_SO)

@@ -53,7 +53,7 @@ void core_check_token_operations(core_token *tok, int all_lost)
 		core_session *s = core_g.sessions[i];
 		if (s == NULL || s->tok != tok)
 			continue;
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < CORE_OP_KINDS; k++) {
 			if (!s->ops[k].active || (!all_lost && uses_still_valid(tok, &s->uses[k])))
 				continue;
 			PF_WARN("instance %lu: another process destroyed the key or Identity of an "
@@ -68,8 +68,8 @@ void core_check_token_operations(core_token *tok, int all_lost)
 /* An operation a reload ended answers its next call with why, once. */
 static CK_RV take_lost(core_session *s, mech_op_kind kind)
 {
-	core_op_uses *u = &s->uses[kind - 1];
-	CK_RV rv = s->ops[kind - 1].active ? CKR_OK : u->lost;
+	core_op_uses *u = core_session_uses(s, kind);
+	CK_RV rv = core_session_op(s, kind)->active ? CKR_OK : u->lost;
 	u->lost = CKR_OK;
 	return rv;
 }
@@ -81,8 +81,8 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 	if (rv != CKR_OK)
 		return rv;
 	core_token *tok = s->tok;
-	mech_op *op = &s->ops[kind - 1];
-	core_op_uses *uses = &s->uses[kind - 1];
+	mech_op *op = core_session_op(s, kind);
+	core_op_uses *uses = core_session_uses(s, kind);
 	const mech_key *mk = NULL;
 	if (op->active) {
 		rv = CKR_OPERATION_ACTIVE;
@@ -130,7 +130,7 @@ CK_RV core_op_single(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_
 		return rv;
 	rv = take_lost(s, kind);
 	if (rv == CKR_OK)
-		rv = mech_op_single(&s->ops[kind - 1], kind, in, in_len, out, out_len);
+		rv = mech_op_single(core_session_op(s, kind), kind, in, in_len, out, out_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -144,7 +144,7 @@ CK_RV core_op_update(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_
 		return rv;
 	rv = take_lost(s, kind);
 	if (rv == CKR_OK)
-		rv = mech_op_update(&s->ops[kind - 1], kind, in, in_len, out, out_len);
+		rv = mech_op_update(core_session_op(s, kind), kind, in, in_len, out, out_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -157,7 +157,7 @@ CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_
 		return rv;
 	rv = take_lost(s, kind);
 	if (rv == CKR_OK)
-		rv = mech_op_final(&s->ops[kind - 1], kind, out, out_len);
+		rv = mech_op_final(core_session_op(s, kind), kind, out, out_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -170,7 +170,7 @@ CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_
 		return rv;
 	rv = take_lost(s, MECH_OP_VERIFY);
 	if (rv == CKR_OK)
-		rv = mech_op_verify(&s->ops[MECH_OP_VERIFY - 1], in, in_len, sig, sig_len);
+		rv = mech_op_verify(core_session_op(s, MECH_OP_VERIFY), in, in_len, sig, sig_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -183,7 +183,7 @@ CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len)
 		return rv;
 	rv = take_lost(s, MECH_OP_VERIFY);
 	if (rv == CKR_OK)
-		rv = mech_op_verify_final(&s->ops[MECH_OP_VERIFY - 1], sig, sig_len);
+		rv = mech_op_verify_final(core_session_op(s, MECH_OP_VERIFY), sig, sig_len);
 	core_leave(s, 0);
 	return rv;
 }
@@ -195,8 +195,8 @@ CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags)
 	if (rv != CKR_OK)
 		return rv;
 	for (mech_op_kind k = MECH_OP_ENCRYPT; k <= MECH_OP_DIGEST; k++)
-		if ((flags & mech_op_kind_flag(k)) != 0 && s->ops[k - 1].active)
-			mech_op_abort(&s->ops[k - 1]);
+		if ((flags & mech_op_kind_flag(k)) != 0 && core_session_op(s, k)->active)
+			mech_op_abort(core_session_op(s, k));
 	core_leave(s, 0);
 	return CKR_OK;
 }

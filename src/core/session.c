@@ -49,7 +49,7 @@ static void session_free(core_session *s, int forked)
 		core_abandon(s);
 		return;
 	}
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < CORE_OP_KINDS; i++)
 		mech_op_release(&s->ops[i]);
 	core_lock_destroy(&s->mu);
 	free(s);
@@ -295,7 +295,7 @@ void core_abort_token_operations(core_token *tok)
 		core_session *s = core_g.sessions[i];
 		if (s == NULL || s->tok != tok)
 			continue;
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < CORE_OP_KINDS; k++)
 			mech_op_abort(&s->ops[k]);
 		s->find_active = 0;
 		s->n_found = s->find_pos = 0;

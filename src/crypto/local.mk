@@ -1,4 +1,4 @@
-# src/crypto build fragment: OpenSSL 3 EVP wrappers and the challenge encoding.
+# src/crypto build fragment: OpenSSL 3 EVP wrappers and KDFs.
 libportfolio_internal_la_SOURCES += \
 	src/crypto/crypto.h \
 	src/crypto/crypto_local.h \
@@ -8,8 +8,6 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/crypto_cipher.c \
 	src/crypto/crypto_random.c \
 	src/crypto/crypto_keyid.c \
-	src/crypto/challenge.h \
-	src/crypto/challenge.c \
 	src/crypto/kdf.h \
 	src/crypto/kdf_local.h \
 	src/crypto/kdf_fetch.c \
@@ -18,40 +16,3 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/kdf_hkdf.c \
 	src/crypto/onem2m.h \
 	src/crypto/onem2m.c
-
-if HAVE_CMOCKA
-crypto_unit_tests = \
-	tests/unit/test_crypto_kat \
-	tests/unit/test_crypto_cipher \
-	tests/unit/test_crypto_challenge \
-	tests/unit/test_crypto_kbkdf \
-	tests/unit/test_crypto_hkdf \
-	tests/unit/test_crypto_onem2m
-check_PROGRAMS += $(crypto_unit_tests)
-TESTS += $(crypto_unit_tests)
-
-tests_unit_test_crypto_kat_SOURCES = tests/unit/test_crypto_kat.c tests/unit/test_crypto_util.h
-tests_unit_test_crypto_kat_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_crypto_kat_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-tests_unit_test_crypto_cipher_SOURCES = tests/unit/test_crypto_cipher.c tests/unit/test_crypto_util.h
-tests_unit_test_crypto_cipher_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_crypto_cipher_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-tests_unit_test_crypto_challenge_SOURCES = tests/unit/test_crypto_challenge.c
-tests_unit_test_crypto_challenge_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_crypto_challenge_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-# SP 800-108 (NIST CAVP vectors), RFC 5869 and the oneM2M chain (issues 10, 12)
-tests_unit_test_crypto_kbkdf_SOURCES = tests/unit/test_crypto_kbkdf.c tests/unit/test_crypto_util.h
-tests_unit_test_crypto_kbkdf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_crypto_kbkdf_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-tests_unit_test_crypto_hkdf_SOURCES = tests/unit/test_crypto_hkdf.c tests/unit/test_crypto_util.h
-tests_unit_test_crypto_hkdf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_crypto_hkdf_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-tests_unit_test_crypto_onem2m_SOURCES = tests/unit/test_crypto_onem2m.c tests/unit/test_crypto_util.h
-tests_unit_test_crypto_onem2m_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_crypto_onem2m_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-endif

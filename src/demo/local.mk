@@ -9,7 +9,7 @@ portfolio_lwm2m_demo_SOURCES = \
 	src/demo/server.c src/demo/server.h \
 	src/demo/device.c src/demo/device.h
 portfolio_lwm2m_demo_CPPFLAGS = $(AM_CPPFLAGS) -DPORTFOLIO_PKCS11DIR='"$(pkcs11dir)"'
-portfolio_lwm2m_demo_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS)
+portfolio_lwm2m_demo_LDADD = libportfolio-lwm2m.la libportfolio-common.la $(OPENSSL_LIBS)
 # scripts/demo.sh itself, run from the build tree.
 TESTS += tests/lwm2m/demo_script.sh
 EXTRA_DIST += tests/lwm2m/demo_script.sh

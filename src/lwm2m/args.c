@@ -241,7 +241,7 @@ int pf_getauth_from_args(const pf_exec_args *a, int lenient, pf_getauth_request 
 	}
 	req->identity_id = (uint16_t)v;
 
-	if (pf_lwm2m_challenge_parse(a->value[2], a->value_len[2], req->challenge, &req->challenge_len) != 0) {
+	if (pf_challenge_parse(a->value[2], a->value_len[2], req->challenge, &req->challenge_len) != 0) {
 		snprintf(why, cap,
 			 "argument 2 (Challenge) must be 0x<hex> or decimal, 1..64 bytes");
 		return -1;

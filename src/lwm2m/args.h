@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lwm2m/challenge.h"
+#include "util/challenge.h"
 #include "portfolio-lwm2m/obj16.h"
 
 #define PF_ARGS_COUNT 10
@@ -44,7 +44,7 @@ int pf_args_from_list(const pf_obj16_exec_arg *list, size_t count, pf_exec_args 
 typedef struct pf_getauth_request {
 	unsigned service;          /* 0 SRV_AUTHENT, 1 SRV_ENCRYPT */
 	uint16_t identity_id;      /* /16/x/0/<identity_id> */
-	uint8_t challenge[PF_LWM2M_CHALLENGE_MAX];
+	uint8_t challenge[PF_CHALLENGE_MAX];
 	size_t challenge_len;
 	uint32_t key_index;        /* Kn */
 } pf_getauth_request;

@@ -121,7 +121,7 @@ void pf_getauth_run(pf_obj16 *obj, pf_inst *in, const pf_getauth_request *req, u
 	pthread_mutex_unlock(&in->session_lock);
 	if (out == NULL && rv != CKR_OK && !reported)
 		pf_inst_fail(obj, in, "instance %u: GetAuthData (service %u, key %u) failed: %s", in->iid,
-			     req->service, req->key_index, pf_ckr_name(rv));
+			     req->service, req->key_index, pf_ckr_name_str(rv));
 	publish(obj, in, g, out, len);
 }
 

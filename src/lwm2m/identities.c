@@ -241,7 +241,7 @@ pf_obj16_result pf_obj16_write_identities(pf_obj16 *obj, uint16_t iid, const pf_
 		r = write_locked(obj, in, values, count, flags, &rv);
 	pthread_mutex_unlock(&in->session_lock);
 	if (rv != CKR_OK) {
-		pf_inst_fail(obj, in, "instance %u: writing identities failed: %s", iid, pf_ckr_name(rv));
+		pf_inst_fail(obj, in, "instance %u: writing identities failed: %s", iid, pf_ckr_name_str(rv));
 		if (r == PF_OBJ16_OK)
 			r = PF_OBJ16_INTERNAL_ERROR;
 	}

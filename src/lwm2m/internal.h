@@ -16,6 +16,7 @@
 
 #include "portfolio-lwm2m/obj16.h"
 #include "lwm2m/args.h"
+#include "util/ckr_name.h"
 
 typedef struct pf_inst {
 	uint16_t iid;
@@ -71,7 +72,7 @@ void pf_inst_fail(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void pf_inst_refuse(pf_obj16 *obj, pf_inst *inst, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const char *pf_ckr_name(CK_RV rv);
+/* Return-code names: pf_ckr_name_str (util/ckr_name.h, the one table). */
 void pf_notify(pf_obj16 *obj, uint16_t iid, uint16_t rid);
 
 /* ---- token.c: PKCS#11 calls on the instance's session ------------------------ */

@@ -5,7 +5,6 @@
 noinst_LTLIBRARIES += libportfolio-lwm2m-impl.la
 libportfolio_lwm2m_impl_la_SOURCES = \
 	src/lwm2m/internal.h \
-	src/lwm2m/challenge.c src/lwm2m/challenge.h \
 	src/lwm2m/args.c src/lwm2m/args.h \
 	src/lwm2m/diag.c \
 	src/lwm2m/module.c \
@@ -15,7 +14,7 @@ libportfolio_lwm2m_impl_la_SOURCES = \
 	src/lwm2m/getauth.c \
 	src/lwm2m/worker.c \
 	include/portfolio-lwm2m/obj16.h
-libportfolio_lwm2m_impl_la_LIBADD = $(OPENSSL_LIBS)
+libportfolio_lwm2m_impl_la_LIBADD = libportfolio-common.la $(OPENSSL_LIBS)
 
 # Own directory variable (installs into $(libdir)): the top Makefile.am has no
 # lib_LTLIBRARIES to append to.

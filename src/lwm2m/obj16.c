@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "util/secure.h"
+#include "util/sizes.h"
 
-#define DEFAULT_MAX_IDENTITY 1024
 
 pf_inst *pf_find_inst(pf_obj16 *obj, uint16_t iid)
 {
@@ -36,7 +36,7 @@ static int discover(pf_obj16 *obj)
 	CK_ULONG n = 0;
 	CK_RV rv = f->C_GetSlotList(CK_TRUE, NULL, &n);
 	if (rv != CKR_OK) {
-		pf_logf(obj, PF_OBJ16_LOG_ERROR, "C_GetSlotList failed: %s", pf_ckr_name(rv));
+		pf_logf(obj, PF_OBJ16_LOG_ERROR, "C_GetSlotList failed: %s", pf_ckr_name_str(rv));
 		return -1;
 	}
 	CK_SLOT_ID *slots = calloc(n ? n : 1, sizeof(*slots));
@@ -45,7 +45,7 @@ static int discover(pf_obj16 *obj)
 	rv = f->C_GetSlotList(CK_TRUE, slots, &n);
 	if (rv != CKR_OK) {
 		free(slots);
-		pf_logf(obj, PF_OBJ16_LOG_ERROR, "C_GetSlotList failed: %s", pf_ckr_name(rv));
+		pf_logf(obj, PF_OBJ16_LOG_ERROR, "C_GetSlotList failed: %s", pf_ckr_name_str(rv));
 		return -1;
 	}
 	/* Slot lists are usually sorted, but nothing promises it; sort ids
@@ -99,7 +99,7 @@ pf_obj16 *pf_obj16_new(CK_FUNCTION_LIST_PTR module, const pf_obj16_config *confi
 	if (obj->cfg.mechanism[1] == 0)
 		obj->cfg.mechanism[1] = CKM_PORTFOLIO_ENC_GCM;
 	if (obj->cfg.max_identity_len == 0)
-		obj->cfg.max_identity_len = DEFAULT_MAX_IDENTITY;
+		obj->cfg.max_identity_len = PF_IDENTITY_MAX;
 	pthread_mutex_init(&obj->queue_lock, NULL);
 	pthread_cond_init(&obj->queue_cond, NULL);
 
@@ -120,7 +120,7 @@ pf_obj16 *pf_obj16_new(CK_FUNCTION_LIST_PTR module, const pf_obj16_config *confi
 		if (rv == CKR_OK) {
 			obj->finalize_module = 1;
 		} else if (rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
-			pf_logf(obj, PF_OBJ16_LOG_ERROR, "C_Initialize failed: %s", pf_ckr_name(rv));
+			pf_logf(obj, PF_OBJ16_LOG_ERROR, "C_Initialize failed: %s", pf_ckr_name_str(rv));
 			goto fail;
 		}
 	}
@@ -245,7 +245,7 @@ pf_obj16_result pf_obj16_list_resource_instances(pf_obj16 *obj, uint16_t iid, ui
 	WITH_SESSION(obj, in, rv, pf_tok_identity_ids(obj, in, &ids, &n));
 	pthread_mutex_unlock(&in->session_lock);
 	if (rv != CKR_OK) {
-		pf_inst_fail(obj, in, "instance %u: listing identities failed: %s", iid, pf_ckr_name(rv));
+		pf_inst_fail(obj, in, "instance %u: listing identities failed: %s", iid, pf_ckr_name_str(rv));
 		return PF_OBJ16_INTERNAL_ERROR;
 	}
 	*count = n;
@@ -283,7 +283,7 @@ pf_obj16_result pf_obj16_read_identity(pf_obj16 *obj, uint16_t iid, uint16_t rii
 	WITH_SESSION(obj, in, rv, read_identity_locked(obj, in, riid, &value, &n, &found));
 	pthread_mutex_unlock(&in->session_lock);
 	if (rv != CKR_OK) {
-		pf_inst_fail(obj, in, "instance %u: reading identity %u failed: %s", iid, riid, pf_ckr_name(rv));
+		pf_inst_fail(obj, in, "instance %u: reading identity %u failed: %s", iid, riid, pf_ckr_name_str(rv));
 		return PF_OBJ16_INTERNAL_ERROR;
 	}
 	if (!found)
@@ -332,7 +332,7 @@ pf_obj16_result pf_obj16_delete_identity(pf_obj16 *obj, uint16_t iid, uint16_t r
 	WITH_SESSION(obj, in, rv, delete_identity_locked(obj, in, riid, &found, &protected_));
 	pthread_mutex_unlock(&in->session_lock);
 	if (rv != CKR_OK) {
-		pf_inst_fail(obj, in, "instance %u: deleting identity %u failed: %s", iid, riid, pf_ckr_name(rv));
+		pf_inst_fail(obj, in, "instance %u: deleting identity %u failed: %s", iid, riid, pf_ckr_name_str(rv));
 		return PF_OBJ16_INTERNAL_ERROR;
 	}
 	if (!found)
@@ -476,7 +476,7 @@ pf_obj16_result pf_obj16_read_snapshot(pf_obj16 *obj, uint16_t iid, pf_obj16_sna
 	WITH_SESSION(obj, in, rv, (clear_identities(s), read_all_identities(obj, in, s)));
 	pthread_mutex_unlock(&in->session_lock);
 	if (rv != CKR_OK) {
-		pf_inst_fail(obj, in, "instance %u: reading identities failed: %s", iid, pf_ckr_name(rv));
+		pf_inst_fail(obj, in, "instance %u: reading identities failed: %s", iid, pf_ckr_name_str(rv));
 		pf_obj16_snapshot_free(s);
 		return PF_OBJ16_INTERNAL_ERROR;
 	}

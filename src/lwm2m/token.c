@@ -36,7 +36,7 @@ static CK_RV login(pf_obj16 *obj, pf_inst *inst)
 	if (rv == CKR_USER_ALREADY_LOGGED_IN)
 		rv = CKR_OK;
 	if (rv != CKR_OK)
-		pf_inst_fail(obj, inst, "instance %u: C_Login failed: %s", inst->iid, pf_ckr_name(rv));
+		pf_inst_fail(obj, inst, "instance %u: C_Login failed: %s", inst->iid, pf_ckr_name_str(rv));
 	return rv;
 }
 
@@ -47,7 +47,7 @@ CK_RV pf_tok_open(pf_obj16 *obj, pf_inst *inst)
 	CK_RV rv = obj->p11->C_OpenSession(inst->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL, NULL,
 					   &inst->session);
 	if (rv != CKR_OK) {
-		pf_inst_fail(obj, inst, "instance %u: C_OpenSession failed: %s", inst->iid, pf_ckr_name(rv));
+		pf_inst_fail(obj, inst, "instance %u: C_OpenSession failed: %s", inst->iid, pf_ckr_name_str(rv));
 		return rv;
 	}
 	inst->session_open = 1;
@@ -253,7 +253,7 @@ CK_RV pf_tok_compute(pf_obj16 *obj, pf_inst *inst, const pf_getauth_request *req
 		     CK_OBJECT_HANDLE key, uint8_t **out, size_t *out_len)
 {
 	CK_FUNCTION_LIST_PTR f = obj->p11;
-	uint8_t challenge[PF_LWM2M_CHALLENGE_MAX];
+	uint8_t challenge[PF_CHALLENGE_MAX];
 	memcpy(challenge, req->challenge, req->challenge_len);
 	CK_PORTFOLIO_PARAMS params = {
 		.ulSource = CKP_PORTFOLIO_SOURCE_TOKEN,

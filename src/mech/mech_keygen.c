@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "mech/mech_local.h"
+#include "util/sizes.h"
 
 CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG value_len,
                         se_item_kind *kind)
@@ -25,7 +26,7 @@ CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG va
 	if (value_len == 0)
 		return CKR_TEMPLATE_INCOMPLETE; /* both mechanisms need CKA_VALUE_LEN */
 	if (d->key_type == CKK_AES) {
-		if (value_len != 16 && value_len != 24 && value_len != 32)
+		if (!pf_aes_key_len_ok(value_len))
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		*kind = SE_ITEM_AES_KEY;
 	} else {

@@ -18,6 +18,7 @@
 
 #include "mech/mech_local.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 CK_FLAGS mech_op_kind_flag(mech_op_kind kind)
 {
@@ -45,7 +46,7 @@ int mech_key_size_ok(const mech_desc *d, CK_ULONG len)
 {
 	if (len < d->min_key || len > d->max_key)
 		return 0;
-	if (d->key_type == CKK_AES && len != 16 && len != 24 && len != 32)
+	if (d->key_type == CKK_AES && !pf_aes_key_len_ok(len))
 		return 0;
 	/* the Portfolio CMAC signature is specified for AES-128 and AES-256 only */
 	return !(d->type == CKM_PORTFOLIO_AUTH_CMAC && len == 24);

@@ -35,8 +35,8 @@ CK_RV C_GetInfo(CK_INFO_PTR pInfo)
 	pInfo->cryptokiVersion.minor = 0;
 	core_pad(pInfo->manufacturerID, sizeof pInfo->manufacturerID, "portfolio-pkcs11");
 	core_pad(pInfo->libraryDescription, sizeof pInfo->libraryDescription, "Portfolio LwM2M Object 16");
-	pInfo->libraryVersion.major = 0;
-	pInfo->libraryVersion.minor = 1;
+	pInfo->libraryVersion.major = PF_VERSION_MAJOR; /* configure.ac's AC_INIT */
+	pInfo->libraryVersion.minor = PF_VERSION_MINOR;
 	return CKR_OK;
 }
 

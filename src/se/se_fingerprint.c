@@ -10,6 +10,7 @@
 #include "se/se_fingerprint.h"
 #include "util/log.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 CK_RV se_key_fingerprint(const uint8_t pepper[STORE_PEPPER_LEN], se_item_kind kind, const uint8_t *value,
                          size_t len, uint8_t fp[STORE_FINGERPRINT_LEN])
@@ -51,7 +52,7 @@ static CK_RV legacy_lookup(struct store *st, pf_mac *m, const uint8_t *padded, s
 	for (size_t i = 0; i < sizeof kinds && rv == CKR_OK; i++) {
 		int found = 0;
 		CK_ULONG owner = 0;
-		if (kinds[i] == SE_ITEM_AES_KEY && n != 16 && n != 24 && n != 32)
+		if (kinds[i] == SE_ITEM_AES_KEY && !pf_aes_key_len_ok(n))
 			continue;
 		if (!legacy_fingerprint(m, kinds[i], padded, n, fp))
 			rv = CKR_FUNCTION_FAILED;

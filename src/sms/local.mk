@@ -12,25 +12,3 @@ libportfolio_internal_la_SOURCES += \
 	src/sms/scp80_response_open.c \
 	src/sms/scp80_crypto_evp.h \
 	src/sms/scp80_crypto_evp.c
-
-if HAVE_CMOCKA
-sms_unit_tests = \
-	tests/unit/test_sms_kat \
-	tests/unit/test_sms_reject \
-	tests/unit/test_sms_coding
-check_PROGRAMS += $(sms_unit_tests)
-TESTS += $(sms_unit_tests)
-sms_test_headers = tests/unit/sms_test_util.h tests/unit/test_crypto_util.h
-
-tests_unit_test_sms_kat_SOURCES = tests/unit/test_sms_kat.c $(sms_test_headers)
-tests_unit_test_sms_kat_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_sms_kat_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-tests_unit_test_sms_reject_SOURCES = tests/unit/test_sms_reject.c $(sms_test_headers)
-tests_unit_test_sms_reject_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_sms_reject_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-
-tests_unit_test_sms_coding_SOURCES = tests/unit/test_sms_coding.c $(sms_test_headers)
-tests_unit_test_sms_coding_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_sms_coding_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-endif

@@ -11,6 +11,7 @@
 #include "crypto/crypto.h"
 #include "sms/scp80_crypto_evp.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 typedef struct evp_ctx {
 	pf_mac *mac;                /* remade when the key length changes */
@@ -19,7 +20,7 @@ typedef struct evp_ctx {
 
 static bool key_ok(const scp80_evp_key *k)
 {
-	return k != NULL && (k->len == 16 || k->len == 24 || k->len == 32);
+	return k != NULL && pf_aes_key_len_ok(k->len);
 }
 
 static int evp_cmac(void *ctx, const void *key, const scp80_span *parts, size_t n_parts, uint8_t *mac,
@@ -102,7 +103,7 @@ void scp80_evp_close(scp80_crypto *c)
 
 int scp80_evp_key_set(scp80_evp_key *k, const uint8_t *bytes, size_t len)
 {
-	if (k == NULL || bytes == NULL || (len != 16 && len != 24 && len != 32))
+	if (k == NULL || bytes == NULL || !pf_aes_key_len_ok(len))
 		return -1;
 	memset(k, 0, sizeof *k);
 	memcpy(k->bytes, bytes, len);

@@ -1,33 +1,16 @@
-/* hex.c - hexadecimal text <-> bytes. */
+/* hex.c - hexadecimal text <-> bytes for the command line; the digits are
+ * decoded by the common library (util/hex.h). */
 #include "tool/hex.h"
+#include "util/hex.h"
 
 #include <string.h>
-
-int hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 long hex_decode(const char *text, unsigned char *out, size_t cap)
 {
 	size_t len = strlen(text);
 
-	if (len % 2 != 0 || len / 2 > cap)
+	if (len % 2 != 0 || len / 2 > cap || pf_hex_decode(text, out, len / 2) != 0)
 		return -1;
-	for (size_t i = 0; i < len / 2; i++) {
-		int hi = hex_digit_value(text[2 * i]);
-		int lo = hex_digit_value(text[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
 	return (long)(len / 2);
 }
 
@@ -38,7 +21,7 @@ const char *hex_problem(const char *text, size_t cap)
 	/* The order matters: a stray letter is the likelier mistake, and
 	 * "odd number of digits" would send the user looking in the wrong place. */
 	for (size_t i = 0; i < len; i++)
-		if (hex_digit_value(text[i]) < 0)
+		if (pf_hex_digit(text[i]) < 0)
 			return "is not hex (a character other than 0-9, a-f, A-F)";
 	if (len == 0)
 		return "is empty";

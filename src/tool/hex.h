@@ -8,9 +8,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* The value of one hex digit (either case), or -1. */
-int hex_digit_value(char c);
-
 /* Decodes an even number of hex digits (either case; no prefix, no spaces)
  * into out (capacity cap). Returns the byte count, or -1 if the text is not
  * hex, has an odd length, or does not fit. */

@@ -6,7 +6,6 @@ portfolio_tool_SOURCES = \
 	src/tool/options.c src/tool/options.h \
 	src/tool/module.c src/tool/module.h \
 	src/tool/rv.c src/tool/rv.h \
-	src/util/ckr_name.c src/util/ckr_name.h \
 	src/tool/names.c src/tool/names.h \
 	src/tool/hex.c src/tool/hex.h \
 	src/tool/out.c src/tool/out.h \
@@ -27,16 +26,15 @@ portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
 # libcrypto only for SHA-256 when re-provisioning an Identity and for wiping;
 # -ldl comes from configure's LIBS.
-portfolio_tool_LDADD = $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
+portfolio_tool_LDADD = libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
 
-# The tool's own challenge parser against the canonical examples.
+# The tool's challenge argument (the common library's rule) against the canonical examples.
 if HAVE_CMOCKA
 check_PROGRAMS += tests/tool/challenge_test
 TESTS += tests/tool/challenge_test
-tests_tool_challenge_test_SOURCES = tests/tool/challenge_test.c src/tool/challenge.c src/tool/challenge.h \
-	src/tool/hex.c src/tool/hex.h
+tests_tool_challenge_test_SOURCES = tests/tool/challenge_test.c src/tool/challenge.c src/tool/challenge.h
 tests_tool_challenge_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_tool_challenge_test_LDADD = $(CMOCKA_LIBS)
+tests_tool_challenge_test_LDADD = libportfolio-common.la $(CMOCKA_LIBS)
 endif
 
 # Shell tests of the CLI against the built module (tests/tool/lib.sh sets up

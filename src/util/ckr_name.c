@@ -1,8 +1,8 @@
 /*
  * ckr_name.c - the one table of PKCS#11 return-code names, shared by the
- * module's debug trace, portfolio-tool and (to come) the LwM2M adapter. It
+ * module's debug trace, portfolio-tool, the LwM2M adapter and its demo. It
  * depends only on the PKCS#11 header, so programs that talk to the module
- * through a CK_FUNCTION_LIST can compile it in without linking the module.
+ * through a CK_FUNCTION_LIST link it (libportfolio-common) without the module.
  */
 #include "util/ckr_name.h"
 

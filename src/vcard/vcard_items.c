@@ -10,6 +10,7 @@
 #include "vcard/vcard.h"
 #include "se/pcsc/scp03_internal.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 #define SW_WRONG_LENGTH  0x6700
 #define SW_SECURITY      0x6982
@@ -24,7 +25,7 @@
 static int length_ok(uint8_t kind, size_t len)
 {
 	switch (kind) {
-	case VCARD_KIND_AES: return len == 16 || len == 24 || len == 32;
+	case VCARD_KIND_AES: return pf_aes_key_len_ok(len);
 	case VCARD_KIND_SECRET: return len >= 1 && len <= VCARD_MAX_VALUE;
 	case VCARD_KIND_ID_VALUE: return len >= 1 && len <= VCARD_MAX_VALUE;
 	case VCARD_KIND_ID_HASH: return len == 32;

@@ -8,9 +8,8 @@
  *   - a parsed argument list only has arguments 0..9, each value exactly as
  *     long as its recorded length and NUL-terminated;
  *   - the strict grammar accepts nothing the lenient one refuses;
- *   - differential: the adapter's challenge decoder and the module's
- *     (src/crypto/challenge.c) implement one encoding; they must agree on
- *     every input, accept/refuse and bytes.
+ *   - the challenge decoder (src/util/challenge.c, shared by the adapter and
+ *     the module's users) keeps its contract on every input.
  */
 #include "config.h"
 #include "fuzz_input.h"
@@ -19,9 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crypto/challenge.h"
 #include "lwm2m/args.h"
-#include "lwm2m/challenge.h"
+#include "util/challenge.h"
 
 static void check_args(const pf_exec_args *a)
 {
@@ -52,7 +50,7 @@ static void args(const uint8_t *d, size_t n)
 		pf_getauth_request req;
 		if (pf_getauth_from_args(&strict, 0, &req, why, sizeof why) == 0) {
 			FZ_CHECK(req.service <= 1);
-			FZ_CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_LWM2M_CHALLENGE_MAX);
+			FZ_CHECK(req.challenge_len >= 1 && req.challenge_len <= PF_CHALLENGE_MAX);
 		}
 		FZ_CHECK(memchr(why, '\0', sizeof why) != NULL);
 	}
@@ -72,13 +70,12 @@ static void challenge(const uint8_t *d, size_t n)
 	FZ_CHECK(text != NULL);
 	if (n)
 		memcpy(text, d, n);
-	uint8_t a[PF_LWM2M_CHALLENGE_MAX], b[PF_CHALLENGE_MAX];
-	size_t al = 0, bl = 0;
-	int ra = pf_lwm2m_challenge_parse(text, n, a, &al);
-	int rb = pf_challenge_parse(text, n, b, &bl);
-	FZ_CHECK((ra == 0) == (rb == 0));
-	if (ra == 0)
-		FZ_CHECK(al == bl && memcmp(a, b, al) == 0);
+	/* The adapter and the module share one parser (src/util/challenge.c):
+	 * what is left to check is its contract on any input. */
+	uint8_t a[PF_CHALLENGE_MAX];
+	size_t al = 99;
+	int ra = pf_challenge_parse(text, n, a, &al);
+	FZ_CHECK(ra == 0 ? al >= 1 && al <= PF_CHALLENGE_MAX : al == 0);
 	free(text);
 }
 

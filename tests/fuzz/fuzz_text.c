@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "core/conf.h"
-#include "crypto/challenge.h"
+#include "util/challenge.h"
 #include "util/log.h"
 
 static void config(const uint8_t *d, size_t n)

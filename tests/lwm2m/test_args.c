@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "lwm2m/args.h"
-#include "lwm2m/challenge.h"
+#include "util/challenge.h"
 
 static size_t unhex(const char *hex, uint8_t *out)
 {
@@ -29,19 +29,19 @@ static size_t unhex(const char *hex, uint8_t *out)
 
 static void expect_challenge(const char *text, const char *hex)
 {
-	uint8_t got[PF_LWM2M_CHALLENGE_MAX], want[PF_LWM2M_CHALLENGE_MAX];
+	uint8_t got[PF_CHALLENGE_MAX], want[PF_CHALLENGE_MAX];
 	size_t n = 0;
 	size_t wn = unhex(hex, want);
-	assert_int_equal(pf_lwm2m_challenge_parse(text, strlen(text), got, &n), 0);
+	assert_int_equal(pf_challenge_parse(text, strlen(text), got, &n), 0);
 	assert_int_equal(n, wn);
 	assert_memory_equal(got, want, wn);
 }
 
 static void expect_bad_challenge(const char *text)
 {
-	uint8_t got[PF_LWM2M_CHALLENGE_MAX];
+	uint8_t got[PF_CHALLENGE_MAX];
 	size_t n = 99;
-	assert_int_equal(pf_lwm2m_challenge_parse(text, strlen(text), got, &n), -1);
+	assert_int_equal(pf_challenge_parse(text, strlen(text), got, &n), -1);
 }
 
 static void test_challenge_examples(void **state)
@@ -73,16 +73,16 @@ static void test_challenge_limits(void **state)
 	for (int i = 0; i < 128; i++)
 		buf[2 + i] = 'a';
 	buf[130] = '\0';
-	uint8_t out[PF_LWM2M_CHALLENGE_MAX];
+	uint8_t out[PF_CHALLENGE_MAX];
 	size_t n = 0;
-	assert_int_equal(pf_lwm2m_challenge_parse(buf, strlen(buf), out, &n), 0);
+	assert_int_equal(pf_challenge_parse(buf, strlen(buf), out, &n), 0);
 	assert_int_equal(n, 64);
 	strcat(buf, "a");
 	expect_bad_challenge(buf);
 	/* 2^512 - 1 fits in 64 bytes, 2^512 does not. */
 	const char *max512 = "1340780792994259709957402499820584612747936582059239337772356144372176403007354697680187429"
 			     "8166903427690031858186486050853753882811946569946433649006084095";
-	assert_int_equal(pf_lwm2m_challenge_parse(max512, strlen(max512), out, &n), 0);
+	assert_int_equal(pf_challenge_parse(max512, strlen(max512), out, &n), 0);
 	assert_int_equal(n, 64);
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(out[i], 0xff);

@@ -1,13 +1,10 @@
-# tests/unit build fragment
+# tests/unit build fragment: every unit test program of tests/unit, one
+# included fragment per layer under test (the core and p11 ones here).
 
 # ---- core / p11 tests (wt-core) ----
 if HAVE_CMOCKA
-# Stand-ins for layers still being written; listed after the internal library
-# and weak, so real code wins as soon as it is in libportfolio-internal.la.
-check_LTLIBRARIES += libcore-test-stubs.la
-libcore_test_stubs_la_SOURCES = tests/unit/core_test_stubs.c
 CORE_TEST_SOURCES = tests/unit/core_test_util.c tests/unit/core_test_util.h
-CORE_TEST_LDADD = libportfolio-internal.la libcore-test-stubs.la $(CMOCKA_LIBS)
+CORE_TEST_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 check_PROGRAMS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
 	tests/unit/test_core_codec tests/unit/test_p11_ops tests/unit/test_core_policy
 TESTS += tests/unit/test_core_init tests/unit/test_core_token tests/unit/test_core_object \
@@ -42,3 +39,10 @@ tests_unit_test_p11_cbc_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
 include tests/unit/review.mk
 include tests/unit/secrets.mk
+include tests/unit/header.mk
+include tests/unit/util.mk
+include tests/unit/crypto.mk
+include tests/unit/store.mk
+include tests/unit/emu_token.mk
+include tests/unit/mech.mk
+include tests/unit/sms.mk

@@ -1,18 +1,20 @@
-# tests/unit/review.mk - regression tests of the security/correctness review
-# (tests/unit/test_review_*.c), included from tests/unit/local.mk.
+# tests/unit/review.mk - regression tests born of the security/correctness
+# review, named after what they test (test_p11_contract: arguments, attribute
+# and session rules of the function list; test_mech_op_rules: the operation
+# rules), included from tests/unit/local.mk.
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_review_p11
-TESTS += tests/unit/test_review_p11
-tests_unit_test_review_p11_SOURCES = tests/unit/test_review_p11.c $(CORE_TEST_SOURCES)
-tests_unit_test_review_p11_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_review_p11_LDADD = $(CORE_TEST_LDADD)
+check_PROGRAMS += tests/unit/test_p11_contract
+TESTS += tests/unit/test_p11_contract
+tests_unit_test_p11_contract_SOURCES = tests/unit/test_p11_contract.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_contract_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_contract_LDADD = $(CORE_TEST_LDADD)
 endif
 if HAVE_CMOCKA
-check_PROGRAMS += tests/unit/test_review_mech
-TESTS += tests/unit/test_review_mech
-tests_unit_test_review_mech_SOURCES = tests/unit/test_review_mech.c $(CORE_TEST_SOURCES)
-tests_unit_test_review_mech_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_review_mech_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
+check_PROGRAMS += tests/unit/test_mech_op_rules
+TESTS += tests/unit/test_mech_op_rules
+tests_unit_test_mech_op_rules_SOURCES = tests/unit/test_mech_op_rules.c $(CORE_TEST_SOURCES)
+tests_unit_test_mech_op_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mech_op_rules_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
 endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_review_policy

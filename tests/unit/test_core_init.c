@@ -3,6 +3,7 @@
 #include "config.h"
 #include "core_test_util.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -137,6 +138,11 @@ static void test_info_and_lists(void **state)
 	assert_int_equal(f->C_GetInfo(&info), CKR_OK);
 	assert_int_equal(info.cryptokiVersion.major, 3);
 	assert_memory_equal(info.manufacturerID, "portfolio-pkcs11 ", 17);
+	/* The library version is the package's (AC_INIT), not a second copy. */
+	int major = -1, minor = -1;
+	assert_int_equal(sscanf(PACKAGE_VERSION, "%d.%d", &major, &minor), 2);
+	assert_int_equal(info.libraryVersion.major, major);
+	assert_int_equal(info.libraryVersion.minor, minor);
 	assert_int_equal(f->version.major, 2);
 	assert_int_equal(f->version.minor, 40);
 	assert_int_equal(C_GetFunctionList(NULL), CKR_ARGUMENTS_BAD);

@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "util/log.h"
 #include "util/secure.h"
+#include "util/sizes.h"
 
 #define EMU_IDENTITY_MAX_LEN 4096
 #define EMU_GENERIC_MAX_LEN  512
@@ -57,7 +58,7 @@ int emu_item_len_valid(se_item_kind kind, size_t len)
 {
 	switch (kind) {
 	case SE_ITEM_AES_KEY:
-		return len == 16 || len == 24 || len == 32;
+		return pf_aes_key_len_ok(len);
 	case SE_ITEM_GENERIC_SECRET:
 		return len >= 1 && len <= EMU_GENERIC_MAX_LEN;
 	case SE_ITEM_IDENTITY_VALUE:

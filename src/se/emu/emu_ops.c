@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "se/emu/emu_ops_local.h"
+#include "util/sizes.h"
 #include "util/secure.h"
 
 /* ---- key caches --------------------------------------------------------- */
@@ -81,11 +82,6 @@ CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need)
 	return CKR_OK;
 }
 
-static int aes_key_len_ok(size_t n)
-{
-	return n == 16 || n == 24 || n == 32;
-}
-
 /* The key item for an operation, checked against the kind the mechanism needs. */
 emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv)
 {
@@ -102,7 +98,7 @@ emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv)
 	/* the sealed policy decides, for every family (emu_op_init set fam, kind, source) */
 	if ((*rv = emu_policy_allows(it, op->fam, op->kind, op->source)) != CKR_OK)
 		return NULL;
-	if ((want == SE_ITEM_AES_KEY && !aes_key_len_ok(it->len)) || it->len == 0) {
+	if ((want == SE_ITEM_AES_KEY && !pf_aes_key_len_ok(it->len)) || it->len == 0) {
 		*rv = CKR_KEY_SIZE_RANGE;
 		return NULL;
 	}

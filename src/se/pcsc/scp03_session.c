@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "se/pcsc/scp03_internal.h"
+#include "util/hex.h"
 #include "util/secure.h"
 
 /* GP Amendment D derivation constants. */
@@ -14,31 +15,12 @@
 #define DERIV_S_MAC           0x06
 #define DERIV_S_RMAC          0x07
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads exactly n bytes of hex from *p, stopping at ':' or the end. */
 static int read_hex(const char **p, uint8_t *out, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		int hi = hex_value((*p)[0]);
-		int lo = hi < 0 ? -1 : hex_value((*p)[1]);
-
-		if (hi < 0 || lo < 0)
-			return 0;
-		out[i] = (uint8_t)(hi << 4 | lo);
-		*p += 2;
-	}
+	if (pf_hex_decode(*p, out, n) != 0)
+		return 0;
+	*p += 2 * n;
 	return **p == ':' || **p == '\0';
 }
 

@@ -1,4 +1,4 @@
-/* test_review_mech.c - review regression tests of the operation rules,
+/* test_mech_op_rules.c - the operation rules (review regression tests),
  * through the function list: single-part vs multi-part equivalence on
  * SP 800-38A / SP 800-38D vectors, length queries that keep the operation,
  * output never written past *pulLen, failed decryptions that leave no

@@ -1,13 +1,15 @@
 /*
- * test_crypto_challenge.c - the canonical challenge encoding (challenge.h).
+ * test_challenge.c - the canonical challenge encoding (util/challenge.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
+#include <openssl/bn.h>
 
-#include "crypto/challenge.h"
+#include "util/challenge.h"
 #include "test_crypto_util.h"
 
 static void expect_ok(const char *text, const char *hex)
@@ -115,6 +117,73 @@ static void test_invalid(void **state)
 	assert_int_equal(pf_challenge_parse("1", 1, NULL, &n), -1);
 }
 
+/* An independent model of the rule, on OpenSSL's BIGNUM: the value of the
+ * digits, laid out as (digits + 1) / 2 bytes for hex (leading zeros kept) or
+ * minimally for decimal, and refused beyond 64 bytes. Returns the length or -1. */
+static int model_parse(const char *t, size_t len, uint8_t out[PF_CHALLENGE_MAX])
+{
+	int hex = len >= 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
+	const char *d = hex ? t + 2 : t;
+	size_t n = hex ? len - 2 : len;
+	char buf[256];
+	BIGNUM *bn = NULL;
+	int bytes;
+
+	if (n == 0 || n >= sizeof(buf) || strspn(d, hex ? "0123456789abcdefABCDEF" : "0123456789") < n)
+		return -1;
+	memcpy(buf, d, n);
+	buf[n] = '\0';
+	if ((hex ? BN_hex2bn(&bn, buf) : BN_dec2bn(&bn, buf)) != (int)n)
+		return -1;
+	bytes = hex ? (int)(n + 1) / 2 : BN_is_zero(bn) ? 1 : BN_num_bytes(bn);
+	if (bytes > PF_CHALLENGE_MAX || BN_bn2binpad(bn, out, bytes) != bytes)
+		bytes = -1;
+	BN_free(bn);
+	return bytes;
+}
+
+/* Many generated texts (hex and decimal, around both size limits, with stray
+ * characters) give what the model gives: the parser that replaced the three
+ * copies of main keeps their one rule. */
+static void test_matches_bignum_model(void **state)
+{
+	static const char hexd[] = "0123456789abcdefABCDEF", stray[] = "xX -+g0";
+	uint64_t x = 0x9E3779B97F4A7C15u;
+	char t[200];
+	(void)state;
+
+	for (int it = 0; it < 200000; it++) {
+		uint8_t got[PF_CHALLENGE_MAX], want[PF_CHALLENGE_MAX];
+		size_t len = 0, n, got_len = 99;
+		int hex, w;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		hex = (int)(x & 1);
+		n = (size_t)(x >> 8) % 4 == 0 ? (hex ? 126 : 152) + (size_t)(x >> 16) % 6 : (size_t)(x >> 24) % 170;
+		if (hex) {
+			t[len++] = '0';
+			t[len++] = x & 2 ? 'x' : 'X';
+		}
+		for (size_t i = 0; i < n; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			if (x % 200 == 0)
+				t[len++] = stray[(x >> 8) % (sizeof(stray) - 1)];
+			else
+				t[len++] = hex ? hexd[(x >> 8) % 22] : (char)('0' + (x >> 8) % 10);
+		}
+		t[len] = '\0';
+		w = model_parse(t, len, want);
+		if (pf_challenge_parse(t, len, got, &got_len) != 0) {
+			if (w != -1)
+				fail_msg("refused \"%s\", the model accepts it", t);
+			assert_int_equal(got_len, 0);
+			continue;
+		}
+		if (w < 0 || got_len != (size_t)w || memcmp(got, want, got_len) != 0)
+			fail_msg("\"%s\" differs from the model", t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_decimal_forms),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_invalid),
+		cmocka_unit_test(test_matches_bignum_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,22 +1,10 @@
 /*
  * challenge.c - text challenge -> canonical bytes (see challenge.h).
  */
-#include "config.h"
-
 #include <string.h>
 
-#include "crypto/challenge.h"
-
-static int hex_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
+#include "util/challenge.h"
+#include "util/hex.h"
 
 static int parse_hex(const char *d, size_t n, uint8_t *out, size_t *out_len)
 {
@@ -27,19 +15,15 @@ static int parse_hex(const char *d, size_t n, uint8_t *out, size_t *out_len)
 		return -1;
 	/* An odd count: the first digit is the low nibble of the first byte. */
 	if (n % 2 == 1) {
-		int v = hex_value(d[0]);
+		int v = pf_hex_digit(d[0]);
 		if (v < 0)
 			return -1;
 		out[pos++] = (uint8_t)v;
 		d++;
 		n--;
 	}
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = hex_value(d[i]), lo = hex_value(d[i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[pos++] = (uint8_t)(hi << 4 | lo);
-	}
+	if (pf_hex_decode(d, out + pos, n / 2) != 0)
+		return -1;
 	*out_len = bytes;
 	return 0;
 }

@@ -1,6 +1,7 @@
-/* test_review_p11.c - review regression tests, through the function list:
- * argument paths, the per-attribute rules of C_GetAttributeValue, template
- * shape checks, session-state rules and output hygiene of the info calls. */
+/* test_p11_contract.c - the calling contract of the function list (review
+ * regression tests): argument paths, the per-attribute rules of
+ * C_GetAttributeValue, template shape checks, session-state rules and output
+ * hygiene of the info calls. */
 #include "config.h"
 #include "core_test_util.h"
 

@@ -3,8 +3,9 @@
  * (docs/mechanisms.md, "Challenge encoding").
  *
  * The LwM2M GetAuthData argument 2 is text; the PKCS#11 mechanisms take bytes.
- * Every component that turns one into the other (the Object 16 adapter, the
- * CLI, the server side) must use this one function so both ends agree:
+ * Every component that turns one into the other (the Object 16 adapter and
+ * portfolio-tool today) calls this one function from the common library
+ * (src/util), so both ends agree:
  *
  *   "0x..." / "0X..."  hex digits, big-endian; an odd count gets one leading
  *                      zero nibble; leading zero bytes are kept
