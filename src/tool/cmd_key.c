@@ -9,6 +9,7 @@
 #include "tool/rv.h"
 #include "tool/session.h"
 #include "tool/tool.h"
+#include "util/sizes.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -49,7 +50,7 @@ static int parse_aes_type(struct tool *t, size_t import_len, struct key_spec *sp
 	if (type == NULL) {
 		spec->key_type = CKK_AES;
 		spec->length = import_len != 0 ? import_len : 16;
-		if (spec->length != 16 && spec->length != 24 && spec->length != 32)
+		if (!pf_aes_key_len_ok(spec->length))
 			return usage_error("an AES key has 16, 24 or 32 bytes, this one %zu (use --type hmac for HMAC)",
 					   import_len);
 		return TOOL_EXIT_OK;
