@@ -242,16 +242,17 @@ static CK_RV login_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
 	return rv == CKR_OK && v == EMU_ROW_LIVE ? load_row(m->token, ref, row, len) : rv;
 }
 
-CK_RV emu_items_load(se_token *t)
+/* Reads t's manifest into m, then judges each row through it. */
+typedef CK_RV (*manifest_scan_fn)(se_token *t, emu_manifest *m);
+
+/* One transaction: one snapshot of the rows and their manifest, and a
+ * manifest sealed on first use lists exactly the rows read. */
+static CK_RV scan_under_manifest(se_token *t, manifest_scan_fn scan)
 {
-	/* One transaction: one snapshot of the rows and their manifest, and a
-	 * manifest sealed on first use lists exactly the rows read. */
 	emu_manifest m;
 	CK_RV rv = emu_manifest_open(t, &m);
 	if (rv == CKR_OK && (rv = store_begin(t->st)) == CKR_OK) {
-		rv = emu_manifest_read(t, &m);
-		if (rv == CKR_OK)
-			rv = store_secret_foreach(t->st, t->iid, login_row, &m);
+		rv = scan(t, &m);
 		if (rv == CKR_OK)
 			rv = emu_manifest_finish(t, &m);
 		if (rv == CKR_OK)
@@ -260,6 +261,18 @@ CK_RV emu_items_load(se_token *t)
 			store_rollback(t->st);
 	}
 	emu_manifest_close(&m);
+	return rv;
+}
+
+static CK_RV login_scan(se_token *t, emu_manifest *m)
+{
+	CK_RV rv = emu_manifest_read(t, m);
+	return rv == CKR_OK ? store_secret_foreach(t->st, t->iid, login_row, m) : rv;
+}
+
+CK_RV emu_items_load(se_token *t)
+{
+	CK_RV rv = scan_under_manifest(t, login_scan);
 	if (rv != CKR_OK)
 		emu_items_drop(t);
 	return rv;
@@ -359,30 +372,23 @@ static CK_RV refresh_without_manifest(se_token *t)
 	return CKR_DEVICE_ERROR;
 }
 
+static CK_RV refresh_scan(se_token *t, emu_manifest *m)
+{
+	/* Rows sealed under another life of the instance do not unseal: refuse
+	 * before trying, with the same code writes get. */
+	CK_RV rv = emu_check_same_life(t);
+	if (rv == CKR_OK)
+		rv = emu_manifest_read(t, m);
+	if (rv == CKR_OK)
+		rv = m->present ? refresh_apply(t, m) : refresh_without_manifest(t);
+	return rv;
+}
+
 CK_RV emu_items_refresh(se_token *t)
 {
 	if (t == NULL || !t->logged_in)
 		return CKR_OK;
-	emu_manifest m;
-	CK_RV rv = emu_manifest_open(t, &m);
-	/* One transaction: the rows judged are the rows of the manifest read. */
-	if (rv == CKR_OK && (rv = store_begin(t->st)) == CKR_OK) {
-		/* Rows sealed under another life of the instance do not unseal: refuse
-		 * before trying, with the same code writes get. */
-		rv = emu_check_same_life(t);
-		if (rv == CKR_OK)
-			rv = emu_manifest_read(t, &m);
-		if (rv == CKR_OK)
-			rv = m.present ? refresh_apply(t, &m) : refresh_without_manifest(t);
-		if (rv == CKR_OK)
-			rv = emu_manifest_finish(t, &m);
-		if (rv == CKR_OK)
-			rv = store_commit(t->st);
-		else
-			store_rollback(t->st);
-	}
-	emu_manifest_close(&m);
-	return rv;
+	return scan_under_manifest(t, refresh_scan);
 }
 
 /* ---- writes ------------------------------------------------------------------------- */
