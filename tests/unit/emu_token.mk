@@ -4,8 +4,10 @@ if HAVE_CMOCKA
 # The emulator token tests link weak stand-ins for the operation half
 # (test_emu_token_support.c), so they run whether or not emu_ops.c is built.
 EMU_TOKEN_TEST_SUPPORT = tests/unit/test_emu_token_support.c tests/unit/test_emu_token_support.h
-check_PROGRAMS += tests/unit/test_emu_token tests/unit/test_emu_token_items tests/unit/test_emu_token_format
-TESTS += tests/unit/test_emu_token tests/unit/test_emu_token_items tests/unit/test_emu_token_format
+check_PROGRAMS += tests/unit/test_emu_token tests/unit/test_emu_token_items tests/unit/test_emu_token_format \
+	tests/unit/test_emu_manifest
+TESTS += tests/unit/test_emu_token tests/unit/test_emu_token_items tests/unit/test_emu_token_format \
+	tests/unit/test_emu_manifest
 tests_unit_test_emu_token_SOURCES = tests/unit/test_emu_token.c $(EMU_TOKEN_TEST_SUPPORT)
 tests_unit_test_emu_token_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_token_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
@@ -15,4 +17,7 @@ tests_unit_test_emu_token_items_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 tests_unit_test_emu_token_format_SOURCES = tests/unit/test_emu_token_format.c $(EMU_TOKEN_TEST_SUPPORT)
 tests_unit_test_emu_token_format_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_token_format_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+tests_unit_test_emu_manifest_SOURCES = tests/unit/test_emu_manifest.c $(EMU_TOKEN_TEST_SUPPORT)
+tests_unit_test_emu_manifest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_manifest_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif

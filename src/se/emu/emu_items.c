@@ -234,9 +234,46 @@ static CK_RV load_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
 	return rv;
 }
 
+/* Every row read gets the manifest's verdict; only a live row is loaded. */
+static CK_RV login_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
+{
+	emu_manifest *m = ctx;
+	emu_row_verdict v;
+	CK_RV rv = emu_manifest_verdict(m->token, m, ref, row, len, &v);
+	return rv == CKR_OK && v == EMU_ROW_LIVE ? load_row(m->token, ref, row, len) : rv;
+}
+
+/* Reads t's manifest into m, then judges each row through it. */
+typedef CK_RV (*manifest_scan_fn)(se_token *t, emu_manifest *m);
+
+/* One transaction: one snapshot of the rows and their manifest, and a
+ * manifest sealed on first use lists exactly the rows read. */
+static CK_RV scan_under_manifest(se_token *t, manifest_scan_fn scan)
+{
+	emu_manifest m;
+	CK_RV rv = emu_manifest_open(t, &m);
+	if (rv == CKR_OK && (rv = store_begin(t->st)) == CKR_OK) {
+		rv = scan(t, &m);
+		if (rv == CKR_OK)
+			rv = emu_manifest_finish(t, &m);
+		if (rv == CKR_OK)
+			rv = store_commit(t->st);
+		else
+			store_rollback(t->st);
+	}
+	emu_manifest_close(&m);
+	return rv;
+}
+
+static CK_RV login_scan(se_token *t, emu_manifest *m)
+{
+	CK_RV rv = emu_manifest_read(t, m);
+	return rv == CKR_OK ? store_secret_foreach(t->st, t->iid, login_row, m) : rv;
+}
+
 CK_RV emu_items_load(se_token *t)
 {
-	CK_RV rv = store_secret_foreach(t->st, t->iid, load_row, t);
+	CK_RV rv = scan_under_manifest(t, login_scan);
 	if (rv != CKR_OK)
 		emu_items_drop(t);
 	return rv;
@@ -262,6 +299,7 @@ static CK_RV refresh_usage(se_token *t, emu_item *have, const uint8_t *row, size
 
 typedef struct refresh_ctx {
 	se_token *t;
+	emu_manifest *m;
 	se_ref *seen;
 	size_t n, cap;
 } refresh_ctx;
@@ -269,6 +307,10 @@ typedef struct refresh_ctx {
 static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len)
 {
 	refresh_ctx *c = ctx;
+	emu_row_verdict v;
+	CK_RV rv = emu_manifest_verdict(c->t, c->m, ref, row, len, &v);
+	if (rv != CKR_OK || v == EMU_ROW_UNLISTED)
+		return rv; /* not live: an item held under ref goes */
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		se_ref *grown = realloc(c->seen, cap * sizeof *grown);
@@ -279,6 +321,8 @@ static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len
 	}
 	c->seen[c->n++] = ref;
 	emu_item *have = emu_item_lookup(c->t, ref);
+	if (v == EMU_ROW_STALE)
+		return CKR_OK; /* listed, but not these bytes: what memory holds stays, nothing is read */
 	if (have != NULL)
 		return refresh_usage(c->t, have, row, len);
 	return load_row(c->t, ref, row, len);
@@ -290,17 +334,12 @@ static int cmp_ref(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-CK_RV emu_items_refresh(se_token *t)
+/* Load the rows another process added, take reduced usages, forget the
+ * persistent items whose rows are gone or no longer listed by the manifest. */
+static CK_RV refresh_apply(se_token *t, emu_manifest *m)
 {
-	if (t == NULL || !t->logged_in)
-		return CKR_OK;
-	/* Rows sealed under another life of the instance do not unseal: refuse
-	 * before trying, with the same code writes get. */
-	CK_RV rv = emu_check_same_life(t);
-	if (rv != CKR_OK)
-		return rv;
-	refresh_ctx c = {.t = t};
-	rv = store_secret_foreach(t->st, t->iid, refresh_row, &c);
+	refresh_ctx c = {.t = t, .m = m};
+	CK_RV rv = store_secret_foreach(t->st, t->iid, refresh_row, &c);
 	if (rv == CKR_OK) {
 		/* An instance without secret rows (none yet, or all destroyed) leaves
 		 * c.seen NULL, which qsort and bsearch must not get even with n = 0. */
@@ -325,8 +364,42 @@ CK_RV emu_items_refresh(se_token *t)
 	return rv;
 }
 
+/* While logged in, the manifest is there (our login sealed one if need be):
+ * one gone now was removed by someone who writes the store. Nothing read can
+ * be trusted to be live: forget every item (fail closed). */
+static CK_RV refresh_without_manifest(se_token *t)
+{
+	PF_ERROR("emulator: instance %lu: its sealed manifest was removed from the store; every "
+	         "item forgotten until a new login", (unsigned long)t->iid);
+	emu_items_drop(t);
+	emu_exclusive_release(t, 0);
+	return CKR_DEVICE_ERROR;
+}
+
+static CK_RV refresh_scan(se_token *t, emu_manifest *m)
+{
+	/* Rows sealed under another life of the instance do not unseal: refuse
+	 * before trying, with the same code writes get. */
+	CK_RV rv = emu_check_same_life(t);
+	if (rv == CKR_OK)
+		rv = emu_manifest_read(t, m);
+	if (rv == CKR_OK)
+		rv = m->present ? refresh_apply(t, m) : refresh_without_manifest(t);
+	return rv;
+}
+
+CK_RV emu_items_refresh(se_token *t)
+{
+	if (t == NULL || !t->logged_in)
+		return CKR_OK;
+	return scan_under_manifest(t, refresh_scan);
+}
+
 /* ---- writes ------------------------------------------------------------------------- */
 
+/* Every row write goes through here: the row and the manifest change together,
+ * in one transaction that first checks the instance is still the life we
+ * unlocked. row == NULL deletes ref's row. */
 CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_len,
                       const uint8_t *fp, CK_ULONG *owner_iid)
 {
@@ -335,7 +408,7 @@ CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_le
 		return rv;
 	rv = emu_check_same_life(t);
 	if (rv == CKR_OK)
-		rv = store_secret_put(t->st, t->iid, ref, row, row_len, fp, owner_iid);
+		rv = emu_manifest_row_write(t, ref, row, row_len, fp, owner_iid);
 	if (rv == CKR_OK)
 		rv = store_commit(t->st);
 	else
@@ -386,7 +459,7 @@ static CK_RV item_add(se_token *t, se_item_kind kind, const uint8_t *value, size
 	if (rv != CKR_OK) {
 		/* undo what was recorded: the row and any session claim */
 		if (persistent)
-			(void)store_secret_delete(t->st, t->iid, ref);
+			(void)emu_persist_row(t, ref, NULL, 0, NULL, NULL);
 		emu_exclusive_release(t, ref);
 		goto fail;
 	}
@@ -540,7 +613,7 @@ CK_RV emu_item_delete(se_token *t, se_ref ref)
 	if (it == NULL)
 		return CKR_OBJECT_HANDLE_INVALID;
 	if (it->flags & SE_ITEM_PERSISTENT) {
-		rv = store_secret_delete(t->st, t->iid, ref);
+		rv = emu_persist_row(t, ref, NULL, 0, NULL, NULL);
 		if (rv != CKR_OK)
 			return rv;
 	}

@@ -193,6 +193,7 @@ static void emu_forget_login(se_token *t)
 	emu_exclusive_release(t, 0);
 	pf_wipe(t->token_key, sizeof(t->token_key));
 	pf_wipe(t->login_token_id, sizeof(t->login_token_id));
+	pf_wipe(t->manifest_key, sizeof(t->manifest_key));
 	t->logged_in = 0;
 }
 
@@ -337,17 +338,20 @@ CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, cons
 	if (RAND_bytes(key, sizeof(key)) != 1 || RAND_bytes(fresh.token_id, EMU_TOKEN_ID_LEN) != 1)
 		return CKR_FUNCTION_FAILED;
 	rv = emu_wrap_key(t->iid, EMU_ROLE_SO, so_pin, so_pin_len, key, &fresh.so);
-	pf_wipe(key, sizeof(key));
-	if (rv != CKR_OK)
+	if (rv != CKR_OK) {
+		pf_wipe(key, sizeof(key));
 		return rv;
+	}
 
 	/* Old objects, secrets and state go, the new state comes, in one commit:
 	 * a crash leaves either the old token or the new, empty one. The claim is
 	 * checked inside that transaction (BEGIN IMMEDIATE holds the write lock),
 	 * so of two processes initialising the same slot exactly one wins. */
 	rv = store_begin(t->st);
-	if (rv != CKR_OK)
+	if (rv != CKR_OK) {
+		pf_wipe(key, sizeof(key));
 		return rv;
+	}
 	rv = claim_still_valid(t, &claim);
 	if (rv == CKR_OK)
 		rv = store_instance_delete(t->st, t->iid);
@@ -356,10 +360,13 @@ CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, cons
 		t->inst = fresh;
 		rv = emu_save(t);
 	}
+	if (rv == CKR_OK) /* no rows: the empty manifest, so none can be added unseen */
+		rv = emu_manifest_write_empty(t->st, t->iid, key);
 	if (rv == CKR_OK)
 		rv = store_commit(t->st);
 	else
 		store_rollback(t->st);
+	pf_wipe(key, sizeof(key));
 	pf_wipe(&fresh, sizeof(fresh));
 	if (rv != CKR_OK) {
 		(void)emu_reload(t);
@@ -467,7 +474,9 @@ CK_RV emu_login(se_token *t, CK_USER_TYPE who, const uint8_t *pin, size_t pin_le
 		return rv;
 	t->logged_in = 1;
 	t->user = who;
-	rv = emu_items_load(t);
+	rv = emu_manifest_key(t->token_key, t->manifest_key);
+	if (rv == CKR_OK)
+		rv = emu_items_load(t);
 	if (rv != CKR_OK) {
 		PF_ERROR("emulator: instance %lu: cannot load its items; login refused",
 		         (unsigned long)t->iid);

@@ -17,6 +17,7 @@
 #define EMU_NONCE_LEN       12
 #define EMU_TAG_LEN         16
 #define EMU_PEPPER_LEN      32
+#define EMU_MANIFEST_KEY_LEN 32 /* K_manifest (emu_manifest.c) */
 
 #define EMU_PIN_MIN_LEN     4
 #define EMU_PIN_MAX_LEN     64
@@ -72,6 +73,7 @@ struct se_token {
 	CK_USER_TYPE user;
 	uint8_t token_key[EMU_TOKEN_KEY_LEN];
 	uint8_t login_token_id[EMU_TOKEN_ID_LEN]; /* which life of the instance we unlocked */
+	uint8_t manifest_key[EMU_MANIFEST_KEY_LEN];   /* K_manifest (emu_manifest.c) */
 	struct emu_node **buckets;       /* ref -> item, chained */
 	size_t nbuckets;
 	size_t nitems;
@@ -134,10 +136,59 @@ CK_RV emu_exclusive_claim(se_token *t, se_ref ref, const uint8_t fp[32], int per
 /* Drop the session claims of one item (ref != 0) or of every item of t (ref == 0). */
 void emu_exclusive_release(se_token *t, se_ref ref);
 
+/* ---- emu_manifest.c: which rows are live, sealed (docs/storage.md) ------- */
+
+#define EMU_MANIFEST_TAG_LEN 16 /* a row's tag: HMAC-SHA256 truncated */
+
+struct pf_mac;
+/* An instance's manifest, decoded: (ref, tag) ascending, and which rows a scan saw. */
+typedef struct emu_manifest {
+	se_token *token;
+	struct pf_mac *mac; /* keyed with K_manifest */
+	se_ref *ref;
+	uint8_t (*tag)[EMU_MANIFEST_TAG_LEN];
+	uint8_t *seen;
+	size_t n;
+	int present;        /* 0: the store had none (an instance from before manifests) */
+} emu_manifest;
+
+typedef enum emu_row_verdict {
+	EMU_ROW_LIVE,     /* listed, same bytes */
+	EMU_ROW_STALE,    /* listed, other bytes: an older copy, or tampered */
+	EMU_ROW_UNLISTED, /* not listed: a deleted row put back, or added */
+} emu_row_verdict;
+
+/* K_manifest = HMAC-SHA256(token key, fixed label). */
+CK_RV emu_manifest_key(const uint8_t token_key[EMU_TOKEN_KEY_LEN], uint8_t out[EMU_MANIFEST_KEY_LEN]);
+/* Start (m empty, its MAC keyed with t's K_manifest) / free everything. */
+CK_RV emu_manifest_open(se_token *t, emu_manifest *m);
+void emu_manifest_close(emu_manifest *m);
+/* Read t's sealed manifest into m (present = 0 when the store has none). A
+ * record that does not open: CKR_DEVICE_ERROR, logged. */
+CK_RV emu_manifest_read(const se_token *t, emu_manifest *m);
+/* Seal m as iid's manifest. In the caller's transaction. */
+CK_RV emu_manifest_write(struct store *st, CK_ULONG iid, const uint8_t token_key[EMU_TOKEN_KEY_LEN],
+                         const emu_manifest *m);
+/* A fresh token: no rows, so none can be added unseen. */
+CK_RV emu_manifest_write_empty(struct store *st, CK_ULONG iid,
+                               const uint8_t token_key[EMU_TOKEN_KEY_LEN]);
+/* The verdict on one row read (logged when not LIVE); marks it seen. Without a
+ * manifest every row is LIVE and recorded (trust on first use). */
+CK_RV emu_manifest_verdict(const se_token *t, emu_manifest *m, se_ref ref, const uint8_t *row,
+                           size_t len, emu_row_verdict *out);
+/* After a scan: log the listed rows that were not seen; without a manifest,
+ * seal the one recorded. In the caller's transaction. */
+CK_RV emu_manifest_finish(se_token *t, emu_manifest *m);
+/* Inside the caller's transaction: put row under ref (row == NULL: delete
+ * ref's row) and record the change in the sealed manifest. */
+CK_RV emu_manifest_row_write(se_token *t, se_ref ref, const uint8_t *row, size_t row_len,
+                             const uint8_t *fp, CK_ULONG *owner_iid);
+
 /* ---- emu_items.c --------------------------------------------------------- */
 
-/* Write a sealed row (with its fingerprint, or NULL) in one transaction that
- * first checks the instance is still the life we unlocked. */
+/* Write a sealed row (with its fingerprint, or NULL), or delete ref's row
+ * (row == NULL), together with the manifest, in one transaction that first
+ * checks the instance is still the life we unlocked. */
 CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_len,
                       const uint8_t *fp, CK_ULONG *owner_iid);
 
