@@ -28,12 +28,14 @@ if [ ! -f "$bdir/Makefile" ] || ! grep -q "define PORTFOLIO_TEST_HOOKS 1" "$bdir
 	(cd "$bdir" && ../configure --quiet --disable-shared --enable-test-hooks CFLAGS="-g -O1") >"$bdir/configure.log" 2>&1 ||
 		{ cat "$bdir/configure.log"; echo "test-valgrind: 0 passed, 1 failed (configure)"; exit 1; }
 fi
+# Expected failures (XFAIL_TESTS: a known gap shown by a test, docs/next-steps.md)
+# fail by design, so memcheck has nothing to add there: they are left out.
 # Bring the Makefile up to date first (after a merge it regenerates itself,
 # and that output must not end up in the test list).
 make -C "$bdir" --no-print-directory Makefile >"$bdir/regen.log" 2>&1
 tests=$(cd "$bdir" && make -s --no-print-directory -f Makefile -f - print-tests <<'MK' 2>/dev/null
 print-tests:
-	@echo $(filter-out %.sh %.py %/test_rel_crash %/test_rel_threads %/test_rel_pin,$(TESTS))
+	@echo $(filter-out %.sh %.py %/test_rel_crash %/test_rel_threads %/test_rel_pin $(XFAIL_TESTS),$(TESTS))
 MK
 )
 tests=$(printf '%s\n' $tests | grep '^tests/')
