@@ -4,25 +4,21 @@
  * EVP_*_fetch walks the provider store and takes locks; doing it per
  * operation is the classic OpenSSL 3 slowdown. We fetch into one table on
  * first use, keep the references until pf_crypto_cleanup (C_Finalize), and
- * hand out const pointers. The fast path is one acquire load; the mutex is
- * taken only to fetch or to release. Without the release, the fetched
+ * hand out const pointers (fetch_once.h). Without the release, the fetched
  * objects outlive a dlclose of the module as leaks (valgrind: "definitely
  * lost" under EVP_MAC_fetch).
  */
 #include "config.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "crypto/crypto_local.h"
+#include "crypto/fetch_once.h"
 #include "crypto/kdf.h"
 #include "util/log.h"
 
 static pf_alg_table table;
-static pthread_mutex_t table_mu = PTHREAD_MUTEX_INITIALIZER;
-/* 0: not fetched; 1: fetched; -1: fetching failed (until the next cleanup). */
-static atomic_int table_state;
+static pf_fetch_once table_once = PF_FETCH_ONCE_INIT;
 
 static const char *const ecb_names[3] = { "AES-128-ECB", "AES-192-ECB", "AES-256-ECB" };
 static const char *const cbc_names[3] = { "AES-128-CBC", "AES-192-CBC", "AES-256-CBC" };
@@ -55,22 +51,11 @@ static int fetch_all(void)
 
 const pf_alg_table *pf_algs(void)
 {
-	int state = atomic_load_explicit(&table_state, memory_order_acquire);
-	if (state == 0) {
-		pthread_mutex_lock(&table_mu);
-		state = atomic_load_explicit(&table_state, memory_order_relaxed);
-		if (state == 0) {
-			state = fetch_all() ? 1 : -1;
-			atomic_store_explicit(&table_state, state, memory_order_release);
-		}
-		pthread_mutex_unlock(&table_mu);
-	}
-	return state == 1 ? &table : NULL;
+	return pf_fetch_once_run(&table_once, fetch_all) ? &table : NULL;
 }
 
-void pf_crypto_cleanup(void)
+static void release_all(void)
 {
-	pthread_mutex_lock(&table_mu);
 	for (int i = 0; i < 3; i++) {
 		EVP_CIPHER_free(table.ecb[i]);
 		EVP_CIPHER_free(table.cbc[i]);
@@ -81,8 +66,11 @@ void pf_crypto_cleanup(void)
 	for (int i = 0; i < PF_MD_COUNT; i++)
 		EVP_MD_free(table.md[i]);
 	memset(&table, 0, sizeof(table));
-	atomic_store_explicit(&table_state, 0, memory_order_release);
-	pthread_mutex_unlock(&table_mu);
+}
+
+void pf_crypto_cleanup(void)
+{
+	pf_fetch_release(&table_once, release_all);
 	pf_kdf_cleanup(); /* the derivation algorithms, fetched apart (kdf_fetch.c) */
 }
 

@@ -3,21 +3,16 @@
  * crypto_algs.c: a fetch walks the provider store under locks, so never per
  * derivation) and release them on pf_kdf_cleanup, so that nothing fetched
  * outlives an unload of the module. Kept apart from the cipher/MAC table so
- * that a provider without KDFs still signs and encrypts. The fast path is
- * one acquire load; the mutex is taken only to fetch or to release.
+ * that a provider without KDFs still signs and encrypts (fetch_once.h).
  */
 #include "config.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
-
+#include "crypto/fetch_once.h"
 #include "crypto/kdf_local.h"
 #include "util/log.h"
 
 static pf_kdf_algs kdf_table;
-static pthread_mutex_t kdf_mu = PTHREAD_MUTEX_INITIALIZER;
-/* 0: not fetched; 1: fetched; -1: fetching failed (until the next cleanup). */
-static atomic_int kdf_state;
+static pf_fetch_once kdf_once = PF_FETCH_ONCE_INIT;
 
 static int fetch_kdfs(void)
 {
@@ -31,26 +26,17 @@ static int fetch_kdfs(void)
 
 const pf_kdf_algs *pf_kdf_fetch(void)
 {
-	int state = atomic_load_explicit(&kdf_state, memory_order_acquire);
+	return pf_fetch_once_run(&kdf_once, fetch_kdfs) ? &kdf_table : NULL;
+}
 
-	if (state == 0) {
-		pthread_mutex_lock(&kdf_mu);
-		state = atomic_load_explicit(&kdf_state, memory_order_relaxed);
-		if (state == 0) {
-			state = fetch_kdfs() ? 1 : -1;
-			atomic_store_explicit(&kdf_state, state, memory_order_release);
-		}
-		pthread_mutex_unlock(&kdf_mu);
-	}
-	return state == 1 ? &kdf_table : NULL;
+static void release_kdfs(void)
+{
+	EVP_KDF_free(kdf_table.kbkdf);
+	EVP_KDF_free(kdf_table.hkdf);
+	kdf_table.kbkdf = kdf_table.hkdf = NULL;
 }
 
 void pf_kdf_cleanup(void)
 {
-	pthread_mutex_lock(&kdf_mu);
-	EVP_KDF_free(kdf_table.kbkdf);
-	EVP_KDF_free(kdf_table.hkdf);
-	kdf_table.kbkdf = kdf_table.hkdf = NULL;
-	atomic_store_explicit(&kdf_state, 0, memory_order_release);
-	pthread_mutex_unlock(&kdf_mu);
+	pf_fetch_release(&kdf_once, release_kdfs);
 }

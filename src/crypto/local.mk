@@ -1,7 +1,7 @@
 # src/crypto build fragment: OpenSSL 3 EVP wrappers and KDFs.
 libportfolio_internal_la_SOURCES += \
 	src/crypto/crypto.h \
-	src/crypto/crypto_local.h \
+	src/crypto/crypto_local.h src/crypto/fetch_once.h \
 	src/crypto/crypto_algs.c \
 	src/crypto/crypto_digest.c \
 	src/crypto/crypto_mac.c \
