@@ -252,6 +252,37 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                        CK_OBJECT_HANDLE_PTR out);
 
+/*
+ * Keys whose secret the secure component makes from something the caller does
+ * not see (C_UnwrapKey, C_DeriveKey). The core applies the template, the
+ * defaults and every creation rule (keyset, usage, policy, record, one store
+ * transaction) exactly as for C_GenerateKey; the source makes the item.
+ */
+typedef struct core_key_source {
+	CK_MECHANISM_TYPE mech;       /* the C_* call's mechanism (logged; not CKA_KEY_GEN_MECHANISM) */
+	/* CKA_ALWAYS_SENSITIVE / CKA_NEVER_EXTRACTABLE the new key may inherit (PKCS#11 3.0
+	 * 4.10.1: from the base key for a derived key, FALSE for an unwrapped one); each is
+	 * also FALSE when the new key itself is not sensitive / is extractable. */
+	CK_BBOOL always_sensitive;
+	CK_BBOOL never_extractable;
+	/* The length the source makes, in bytes; 0: CKA_VALUE_LEN of the template (required
+	 * then). When both are given they must agree (CKR_TEMPLATE_INCONSISTENT). */
+	CK_ULONG value_len;
+	/* Optional: after template and defaults, before the creation rules. May refuse
+	 * (e.g. an unwrap template that contradicts the attributes bound to the blob,
+	 * CKR_TEMPLATE_INCONSISTENT) or set attributes the source dictates. */
+	CK_RV (*fix)(void *ctx, core_token *tok, core_object *o);
+	/* Makes the item: kind and len as checked, flags and the policy as the core
+	 * decided for this object. */
+	CK_RV (*make)(void *ctx, core_token *tok, se_item_kind kind, CK_ULONG len, unsigned flags,
+	              const se_item_policy *pol, se_ref *out);
+	void *ctx;
+} core_key_source;
+
+/* With the session entered, token lock exclusive. t/n as given to the C_* call. */
+CK_RV core_create_key_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
+                             const core_key_source *src, CK_OBJECT_HANDLE *out);
+
 /* ---- policy.c ------------------------------------------------------------ */
 /* The policy the secure component keeps with an object's items, as its
  * attributes say it should be (core_object_cache done). */
