@@ -26,23 +26,31 @@ size_t b64url_decoded_max(size_t len)
 /* One chunk at a time so that EVP's int lengths never overflow. */
 #define B64_CHUNK 3072 /* bytes in, a multiple of 3: 4096 characters out */
 
+/* EVP_EncodeBlock pads the last group with '=' and adds a NUL: whole
+ * groups go straight to out (4k characters and the NUL fit in the caller's
+ * b64url_encoded_len(n) + 1), the last partial group through a small buffer,
+ * so nothing is ever written past what the caller sized. */
 int b64url_encode(const uint8_t *in, size_t n, char *out)
 {
+	size_t whole = n - n % 3, done = 0, tail = n % 3;
 	char *w = out;
-	size_t done = 0;
+	unsigned char last[5];
 
-	while (done < n) {
-		size_t take = n - done < B64_CHUNK ? n - done : B64_CHUNK;
-		int wrote = EVP_EncodeBlock((unsigned char *)w, in + done, (int)take);
+	while (done < whole) {
+		size_t take = whole - done < B64_CHUNK ? whole - done : B64_CHUNK;
 
-		if (wrote < 0)
+		if (EVP_EncodeBlock((unsigned char *)w, in + done, (int)take) != (int)(take / 3 * 4))
 			return -1;
-		w += wrote;
+		w += take / 3 * 4;
 		done += take;
 	}
+	if (tail != 0) {
+		if (EVP_EncodeBlock(last, in + done, (int)tail) != 4)
+			return -1;
+		memcpy(w, last, tail + 1); /* 1 byte -> 2 characters, 2 -> 3 */
+		w += tail + 1;
+	}
 	*w = '\0';
-	while (w > out && w[-1] == '=')
-		*--w = '\0';
 	for (char *p = out; p < w; p++) {
 		if (*p == '+')
 			*p = '-';
