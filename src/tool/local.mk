@@ -56,6 +56,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/messages.sh \
 	tests/tool/delete.sh \
 	tests/tool/select.sh \
-	tests/tool/conf_settings.sh
+	tests/tool/conf_settings.sh \
+	tests/tool/jose.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh
