@@ -211,7 +211,7 @@ say "A content instance tampered with on the way (one ciphertext character) is r
 awk -F. -v OFS=. '{ $4 = (substr($4, 1, 1) == "A" ? "B" : "A") substr($4, 2); print }' \
 	"$WORK/cin.jwe" > "$WORK/bad.jwe"
 refused "a tampered content instance" server jwe-decrypt --slot "$sid" --in "$WORK/bad.jwe"
-say "  (the token found the authentication tag wrong: no plaintext was released)"
+say "  (no plaintext was released)"
 say "AE2's copy cannot encrypt: it cannot forge a content instance of AE1:"
 refused "a forged content instance" server jwe-encrypt --slot "$sid" --label "$cred" --in "$WORK/cin.json"
 

@@ -85,11 +85,13 @@ static int open_ctx(struct tool *t, struct jose_ctx *ctx)
 	return rc;
 }
 
-/* The message for a library failure; exit 3 when the check said no. */
+/* The message for a library failure, with the token's answer when a C_*
+ * call gave it (a wrong tag is the token's CKR_ENCRYPTED_DATA_INVALID);
+ * exit 3 when the check said no. */
 static int jose_fail(const char *cmd, const struct jose_ctx *ctx, int status)
 {
-	if (status == JOSE_E_TOKEN || status == JOSE_E_NO_WRAP)
-		rv_fail(ctx->call != NULL ? ctx->call : cmd, ctx->rv);
+	if (ctx->call != NULL && ctx->rv != CKR_OK)
+		rv_fail(ctx->call, ctx->rv);
 	fprintf(stderr, "portfolio-tool: %s: %s\n", cmd, jose_strerror(status));
 	return status == JOSE_E_INTEGRITY ? TOOL_EXIT_INVALID : TOOL_EXIT_FAILURE;
 }
