@@ -31,6 +31,11 @@ contains "$ERR" "not a valid JSON object" "header not JSON"
 # a kid the token does not hold; a --label that contradicts the kid
 run 1 dev jwe-encrypt --slot "$iid" --label "nobody@TEF" --in "$WORK/in"
 contains "$ERR" "no key with that label" "unknown kid"
+hdr=$(printf '{"alg":"dir","enc":"A256GCM","kid":"nobody@TEF"}' | base64 -w0 | tr '+/' '-_' | tr -d '=')
+printf '%s\n' "$hdr.${jwe#*.}" > "$WORK/bad"
+run 1 dev jwe-decrypt --slot "$iid" --in "$WORK/bad"
+contains "$ERR" "no key with that label" "a kid the token does not hold"
+[ -z "$OUT" ] || fail "output for a kid the token does not hold"
 run 1 dev jwe-decrypt --slot "$iid" --label "h@TEF" --in "$WORK/jwe"
 contains "$ERR" "kid is not --label" "label against kid"
 [ -z "$OUT" ] || fail "output with a contradicting --label"
