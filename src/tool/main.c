@@ -89,6 +89,27 @@ static const struct command commands[] = {
 	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN),
 	  "decrypt --slot N --challenge C --index K --data HEX [--cbc]",
 	  "Server side: check challenge and tag, print the Identity value." },
+	{ "import-jose-key", cmd_import_jose_key, B(SLOT) | B(LABEL) | B(ALG), B(HEX) | B(HEX_FILE) | B(SERVER) | B(PIN),
+	  "import-jose-key --slot N --label KID --alg dir|A128KW|A256KW|HS256|HS384|HS512\n"
+	  "                (--hex HEX | --hex-file PATH|-) [--server]",
+	  "Import a secret key outside the keysets for one JOSE algorithm, labelled with\n"
+	  "its kid (the oneM2M Credential-Id); --server makes a decrypt/unwrap/verify-only copy." },
+	{ "jwe-encrypt", cmd_jwe_encrypt, B(SLOT) | B(LABEL), B(ALG) | B(ENC) | B(CTY) | B(NONCE) | B(IN) | B(PIN),
+	  "jwe-encrypt --slot N --label KID [--alg dir|A128KW|A256KW] [--enc A128GCM|A256GCM]\n"
+	  "            [--cty TYPE] [--nonce HEX] [--in FILE|-]",
+	  "Compact JWE (RFC 7516) of the input with the token key labelled KID (the kid);\n"
+	  "defaults dir, A256GCM. The key never leaves the token." },
+	{ "jwe-decrypt", cmd_jwe_decrypt, B(SLOT), B(LABEL) | B(IN) | B(PIN),
+	  "jwe-decrypt --slot N [--label KID] [--in FILE|-]",
+	  "Decrypt a compact JWE with the token key its kid names; the plaintext goes to\n"
+	  "standard output only when the tag is right (else exit 3)." },
+	{ "jws-sign", cmd_jws_sign, B(SLOT) | B(LABEL), B(ALG) | B(CTY) | B(NONCE) | B(IN) | B(PIN),
+	  "jws-sign --slot N --label KID [--alg HS256|HS384|HS512] [--cty TYPE] [--nonce HEX] [--in FILE|-]",
+	  "Compact JWS (RFC 7515) of the input, HMAC by the token key labelled KID." },
+	{ "jws-verify", cmd_jws_verify, B(SLOT), B(LABEL) | B(IN) | B(PIN),
+	  "jws-verify --slot N [--label KID] [--in FILE|-]",
+	  "Verify a compact JWS with the token key its kid names; print the payload when\n"
+	  "valid, exit 3 when the signature is INVALID. alg \"none\" is always refused." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

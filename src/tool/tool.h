@@ -38,5 +38,12 @@ int cmd_verify(struct tool *t);
 /* cmd_enc.c */
 int cmd_encrypt(struct tool *t);
 int cmd_decrypt(struct tool *t);
+/* cmd_jose.c */
+int cmd_jwe_encrypt(struct tool *t);
+int cmd_jwe_decrypt(struct tool *t);
+int cmd_jws_sign(struct tool *t);
+int cmd_jws_verify(struct tool *t);
+/* cmd_jose_key.c */
+int cmd_import_jose_key(struct tool *t);
 
 #endif
