@@ -46,3 +46,4 @@ include tests/unit/store.mk
 include tests/unit/emu_token.mk
 include tests/unit/mech.mk
 include tests/unit/sms.mk
+include tests/unit/derive.mk

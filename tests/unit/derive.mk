@@ -1,0 +1,8 @@
+# tests/unit build fragment: C_DeriveKey and Portfolio diversification (wt-derive).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_p11_derive
+TESTS += tests/unit/test_p11_derive
+tests_unit_test_p11_derive_SOURCES = tests/unit/test_p11_derive.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_derive_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_derive_LDADD = $(CORE_TEST_LDADD)
+endif
