@@ -6,3 +6,10 @@ tests_unit_test_p11_derive_SOURCES = tests/unit/test_p11_derive.c $(CORE_TEST_SO
 tests_unit_test_p11_derive_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_derive_LDADD = $(CORE_TEST_LDADD)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_emu_derive
+TESTS += tests/unit/test_emu_derive
+tests_unit_test_emu_derive_SOURCES = tests/unit/test_emu_derive.c $(EMU_TOKEN_TEST_SUPPORT)
+tests_unit_test_emu_derive_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_derive_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+endif
