@@ -13,3 +13,10 @@ tests_unit_test_emu_derive_SOURCES = tests/unit/test_emu_derive.c $(EMU_TOKEN_TE
 tests_unit_test_emu_derive_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_derive_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_p11_diversify
+TESTS += tests/unit/test_p11_diversify
+tests_unit_test_p11_diversify_SOURCES = tests/unit/test_p11_diversify.c $(CORE_TEST_SOURCES)
+tests_unit_test_p11_diversify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_diversify_LDADD = $(CORE_TEST_LDADD)
+endif
