@@ -236,17 +236,24 @@ static void test_sign_set_on_verify_copy(void **state)
 /* CKA_DERIVE set on a row whose item was sealed without SE_USE_DERIVE (a row
  * of a module from before derivation, or an edit at rest): the object is kept
  * (the component is on the safe side), but it does not derive. */
+/* build(), then one attribute of label's row set at rest; the module back. */
+static CK_SESSION_HANDLE set_at_rest(const char *label, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len,
+                                     uint8_t sig2[16])
+{
+	CK_ULONG iid;
+	store *st = tamper_begin(sig2, &iid);
+	row r = read_row(st, iid, label);
+	assert_int_equal(attr_set(&r.attrs, &r.n, type, val, len), CKR_OK);
+	write_row(st, iid, &r);
+	return tamper_end(st);
+}
+
 static void test_derive_set_at_rest(void **state)
 {
 	(void)state;
 	uint8_t sig2[16];
-	CK_ULONG iid;
-	store *st = tamper_begin(sig2, &iid);
-	row r = read_row(st, iid, "auth-k0");
 	CK_BBOOL tr = CK_TRUE;
-	assert_int_equal(attr_set(&r.attrs, &r.n, CKA_DERIVE, &tr, sizeof tr), CKR_OK);
-	write_row(st, iid, &r);
-	CK_SESSION_HANDLE s = tamper_end(st);
+	CK_SESSION_HANDLE s = set_at_rest("auth-k0", CKA_DERIVE, &tr, sizeof tr, sig2);
 
 	CK_OBJECT_HANDLE k = find(s, "auth-k0");
 	assert_int_not_equal(k, CK_INVALID_HANDLE);
@@ -268,13 +275,8 @@ static void test_master_set_at_rest(void **state)
 {
 	(void)state;
 	uint8_t sig2[16];
-	CK_ULONG iid;
-	store *st = tamper_begin(sig2, &iid);
-	row r = read_row(st, iid, "auth-k1");
 	CK_ULONG srv = CK_PORTFOLIO_SRV_AUTHENT;
-	assert_int_equal(attr_set(&r.attrs, &r.n, CKA_PORTFOLIO_MASTER, &srv, sizeof srv), CKR_OK);
-	write_row(st, iid, &r);
-	CK_SESSION_HANDLE s = tamper_end(st);
+	CK_SESSION_HANDLE s = set_at_rest("auth-k1", CKA_PORTFOLIO_MASTER, &srv, sizeof srv, sig2);
 	assert_int_equal(find(s, "auth-k1"), CK_INVALID_HANDLE);
 	others_work(s, "auth-k0", sig2);
 }
