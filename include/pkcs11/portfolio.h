@@ -90,6 +90,28 @@ typedef CK_PORTFOLIO_PARAMS CK_PTR CK_PORTFOLIO_PARAMS_PTR;
  * (service, index) is unique within a token. */
 #define CKA_PORTFOLIO_KEY_INDEX      (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0011UL)
 
+/* ---- Diversification (docs/mechanisms.md, "Diversification") ----------- */
+/* On secret keys: CK_ULONG, the service (CK_PORTFOLIO_SRV_*) whose device keys
+ * this master key derives. Absent: not a master. A master has CKA_DERIVE TRUE
+ * and CKA_SIGN/VERIFY/ENCRYPT/DECRYPT FALSE (the secure component keeps it so:
+ * it only derives), no CKA_PORTFOLIO_SERVICE/KEY_INDEX, and is CKK_AES
+ * (16 or 32 bytes: the PRF is AES-CMAC). */
+#define CKA_PORTFOLIO_MASTER         (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0020UL)
+/* C_DeriveKey from a master: the key of device D, instance I, index n, as a
+ * keyset key (CKA_PORTFOLIO_SERVICE = the master's, CKA_PORTFOLIO_KEY_INDEX =
+ * ulKeyIndex). SP 800-108 counter mode, AES-CMAC, label "Portfolio-Div",
+ * context len(D) | D | I | n | service (docs/mechanisms.md). */
+#define CKM_PORTFOLIO_DIVERSIFY      (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0031UL)
+#define CK_PORTFOLIO_MAX_DEVICE_ID   128UL /* bytes of pDeviceId */
+
+typedef struct CK_PORTFOLIO_DIVERSIFY_PARAMS {
+	CK_BYTE_PTR pDeviceId;       /* D: 1..CK_PORTFOLIO_MAX_DEVICE_ID bytes (e.g. the endpoint name) */
+	CK_ULONG    ulDeviceIdLen;
+	CK_ULONG    ulInstance;      /* I: the Portfolio instance of the device (< 2^32) */
+	CK_ULONG    ulKeyIndex;      /* n: the key index Kn (< 2^32) */
+} CK_PORTFOLIO_DIVERSIFY_PARAMS;
+typedef CK_PORTFOLIO_DIVERSIFY_PARAMS CK_PTR CK_PORTFOLIO_DIVERSIFY_PARAMS_PTR;
+
 #ifdef __cplusplus
 }
 #endif

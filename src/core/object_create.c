@@ -117,11 +117,13 @@ static CK_RV key_defaults(core_object *o, const create_req *req)
 {
 	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
 	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED};
+	/* a diversification master only derives (core_master_check) */
+	CK_BBOOL master = attr_has(o, CKA_PORTFOLIO_MASTER) ? CK_TRUE : CK_FALSE;
 	CK_RV rv = common_defaults(o);
 	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
-		rv = default_bool(o, usage_on[i], CK_TRUE);
+		rv = default_bool(o, usage_on[i], !master);
 	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
-		rv = default_bool(o, usage_off[i], CK_FALSE);
+		rv = default_bool(o, usage_off[i], master && usage_off[i] == CKA_DERIVE);
 	if (rv == CKR_OK)
 		rv = default_key_id(o);
 	if (rv == CKR_OK)
@@ -270,6 +272,8 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 		rv = attr_set_ulong(o, CKA_VALUE_LEN, *len);
 	if (rv == CKR_OK && req->mode == MODE_SOURCE && req->src->fix != NULL)
 		rv = req->src->fix(req->src->ctx, tok, o);
+	if (rv == CKR_OK)
+		rv = core_master_check(tok, o, *len);
 	if (rv != CKR_OK)
 		return rv;
 
@@ -315,7 +319,7 @@ static CK_RV put_items(core_token *tok, core_object *o, const create_req *req, s
 	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
-		core_key_policy(o, &pol);
+		core_key_policy(tok, o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)

@@ -18,17 +18,29 @@
 
 #define IDENTITY_HASH_LEN 32
 
-static unsigned usage_of(const core_object *o)
+/* The derivation bits only for a backend that derives: the others (and their
+ * sealed formats) know nothing of them (se.h). */
+static unsigned usage_of(const core_token *tok, const core_object *o)
 {
-	return (o->mk.can_sign ? SE_USE_SIGN : 0) | (o->mk.can_verify ? SE_USE_VERIFY : 0) |
-	       (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0);
+	unsigned u = (o->mk.can_sign ? SE_USE_SIGN : 0) | (o->mk.can_verify ? SE_USE_VERIFY : 0) |
+	             (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0);
+	if (tok->be->item_derive == NULL)
+		return u;
+	if (attr_get_bool(o, CKA_DERIVE, CK_FALSE))
+		u |= SE_USE_DERIVE;
+	if (attr_has(o, CKA_PORTFOLIO_MASTER))
+		u |= SE_USE_MASTER;
+	return u;
 }
 
-void core_key_policy(const core_object *o, se_item_policy *pol)
+void core_key_policy(const core_token *tok, const core_object *o, se_item_policy *pol)
 {
 	pol->service = o->mk.has_service ? o->mk.service : SE_SERVICE_NONE;
 	pol->key_index = o->mk.has_service ? o->key_index : 0;
-	pol->usage = usage_of(o);
+	/* a master's policy names the service of the keys it derives */
+	if (attr_has(o, CKA_PORTFOLIO_MASTER))
+		pol->service = attr_get_ulong(o, CKA_PORTFOLIO_MASTER, SE_SERVICE_NONE);
+	pol->usage = usage_of(tok, o);
 	pol->identity_id = 0;
 	pol->identity_flags = 0;
 }
@@ -45,9 +57,16 @@ void core_identity_policy(const core_object *o, int hash, se_item_policy *pol)
 	                          : 0;
 }
 
-static int same_policy(const se_item_policy *a, const se_item_policy *b)
+/* have: the item's; want: the row's. An item sealed before SE_USE_DERIVE
+ * existed lacks it even when its row says CKA_DERIVE: accepted, as the
+ * component then refuses to derive (the safe side); never the other way. */
+static int same_policy(const se_item_policy *have, const se_item_policy *want)
 {
-	return a->service == b->service && a->key_index == b->key_index && a->usage == b->usage &&
+	const se_item_policy *a = have, *b = want;
+	unsigned usage = a->usage;
+	if ((b->usage & SE_USE_MASTER) == 0) /* a master's DERIVE is part of what it is */
+		usage |= b->usage & SE_USE_DERIVE;
+	return a->service == b->service && a->key_index == b->key_index && usage == b->usage &&
 	       a->identity_id == b->identity_id && a->identity_flags == b->identity_flags;
 }
 
@@ -69,7 +88,7 @@ int core_object_policy_ok(core_token *tok, const core_object *o)
 	if (tok->login == CORE_NOT_LOGGED_IN || tok->be->item_policy == NULL || !o->on_token)
 		return 1;
 	if (o->cls == CKO_SECRET_KEY) {
-		core_key_policy(o, &want);
+		core_key_policy(tok, o, &want);
 		return o->value_ref != 0 && item_agrees(tok, o->value_ref, &want, o->mk.value_len);
 	}
 	if (o->cls != CKO_PORTFOLIO_IDENTITY)
@@ -96,7 +115,7 @@ CK_RV core_key_restrict(core_token *tok, const core_object *before, core_object 
 	if (after->cls != CKO_SECRET_KEY)
 		return CKR_OK;
 	core_object_cache(after);
-	unsigned was = usage_of(before), now = usage_of(after);
+	unsigned was = usage_of(tok, before), now = usage_of(tok, after);
 	if (now == was)
 		return CKR_OK;
 	if ((now & ~was) != 0)

@@ -15,3 +15,4 @@ libportfolio_internal_la_SOURCES += \
 	src/se/emu/emu_ops.c \
 	src/se/emu/emu_ops_portfolio.c \
 	src/se/emu/emu_policy.c
+libportfolio_internal_la_SOURCES += src/mech/mech_derive.c

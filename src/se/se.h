@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pkcs11/portfolio.h"
+#include "crypto/kdf.h"
 
 struct store;
 typedef struct se_token se_token; /* backend's state for one instance */
@@ -53,6 +54,14 @@ typedef enum se_item_kind {
 #define SE_USE_ENCRYPT 0x04u
 #define SE_USE_DECRYPT 0x08u
 #define SE_USE_ALL     (SE_USE_SIGN | SE_USE_VERIFY | SE_USE_ENCRYPT | SE_USE_DECRYPT)
+/* Derivation (item_derive): outside SE_USE_ALL so that backends without
+ * item_derive (and their sealed formats) never see these bits. Rows sealed
+ * before these bits existed carry neither: such a key never derives. */
+#define SE_USE_DERIVE  0x10u /* base key of C_DeriveKey (CKA_DERIVE) */
+#define SE_USE_MASTER  0x20u /* Portfolio master (CKA_PORTFOLIO_MASTER): with DERIVE and nothing
+                                else; derives only by CKM_PORTFOLIO_DIVERSIFY, keys of the service
+                                its policy names (docs/mechanisms.md, "Diversification") */
+#define SE_USE_KEY_ALL (SE_USE_ALL | SE_USE_DERIVE | SE_USE_MASTER)
 /* SO's choice, on the identity's hash item: ENC may encrypt the current value
  * even when it no longer matches the provisioned hash. */
 #define SE_IDENTITY_ENCRYPT_CURRENT 0x01u
@@ -107,6 +116,35 @@ typedef struct se_op_params {
 	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
 } se_op_params;
+
+/* What item_derive computes. */
+typedef enum se_derive_kind {
+	SE_DERIVE_KBKDF = 1,  /* CKM_SP800_108_COUNTER_KDF / _FEEDBACK_KDF */
+	SE_DERIVE_HKDF,       /* CKM_HKDF_DERIVE */
+	SE_DERIVE_PORTFOLIO,  /* CKM_PORTFOLIO_DIVERSIFY: the component builds label and context */
+} se_derive_kind;
+
+/*
+ * A derivation request, already validated by the mechanism layer
+ * (src/mech/mech_derive.c). Pointers are borrowed for the call only.
+ */
+typedef struct se_derive_params {
+	se_derive_kind kind;
+	pf_kbkdf_params kbkdf;        /* KBKDF: the caller's data parameters, in order */
+	/* HKDF */
+	pf_hkdf_mode hkdf_mode;
+	pf_md_alg hkdf_md;
+	const uint8_t *salt;          /* CKF_HKDF_SALT_DATA (empty: HashLen zeros) */
+	size_t salt_len;
+	se_ref salt_key;              /* CKF_HKDF_SALT_KEY: a key item that may DERIVE; else 0 */
+	const uint8_t *info;
+	size_t info_len;
+	/* PORTFOLIO: device id and instance; service and key index are those of
+	 * the new key's policy, which the component checks against the master's. */
+	const uint8_t *device_id;     /* 1..CK_PORTFOLIO_MAX_DEVICE_ID bytes */
+	size_t device_id_len;
+	CK_ULONG instance;
+} se_derive_params;
 
 typedef struct se_config {
 	const char *backend;      /* "emulator" or "pcsc" */
@@ -191,6 +229,14 @@ typedef struct se_backend {
 	 * items, so objects it created are usable here without a new login. Called
 	 * with the token lock exclusive when the store's generation moved. */
 	CK_RV (*refresh)(se_token *t);
+
+	/* Optional (NULL: C_DeriveKey is CKR_MECHANISM_INVALID). Makes a key item of
+	 * kind/len from the key item base, computed inside the component; flags and
+	 * pol as for item_generate. The base must carry SE_USE_DERIVE in its policy
+	 * (else CKR_KEY_FUNCTION_NOT_PERMITTED); a master derives only by
+	 * SE_DERIVE_PORTFOLIO, and that only from a master. */
+	CK_RV (*item_derive)(se_token *t, se_ref base, const se_derive_params *p, se_item_kind kind,
+	                     size_t len, unsigned flags, const se_item_policy *pol, se_ref *out);
 } se_backend;
 
 extern const se_backend se_emulator_backend;

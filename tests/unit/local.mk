@@ -47,3 +47,4 @@ include tests/unit/emu_token.mk
 include tests/unit/mech.mk
 include tests/unit/sms.mk
 include tests/unit/jose.mk
+include tests/unit/derive.mk

@@ -37,4 +37,5 @@ const se_backend se_emulator_backend = {
 
 	.random = emu_random,
 	.refresh = emu_items_refresh,
+	.item_derive = emu_item_derive,
 };

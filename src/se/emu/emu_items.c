@@ -42,10 +42,15 @@ int emu_item_kind_valid(se_item_kind kind)
 
 int emu_policy_fits(se_item_kind kind, const se_item_policy *pol)
 {
+	/* a master only derives, for the service it names, and is no keyset member */
+	if (is_key(kind) && (pol->usage & SE_USE_MASTER) != 0)
+		return (pol->usage & ~(SE_USE_MASTER | SE_USE_DERIVE)) == 0 &&
+		       (pol->service == CK_PORTFOLIO_SRV_AUTHENT || pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
+		       pol->key_index == 0 && pol->identity_id == 0 && pol->identity_flags == 0;
 	if (is_key(kind))
 		return (pol->service == SE_SERVICE_NONE || pol->service == CK_PORTFOLIO_SRV_AUTHENT ||
 		        pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
-		       (pol->usage & ~SE_USE_ALL) == 0 && pol->identity_id == 0 &&
+		       (pol->usage & ~SE_USE_KEY_ALL) == 0 && pol->identity_id == 0 &&
 		       pol->identity_flags == 0 &&
 		       (pol->service != SE_SERVICE_NONE || pol->key_index == 0);
 	/* identity items: only the identity they belong to; flags on the hash alone */

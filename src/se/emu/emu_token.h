@@ -210,6 +210,9 @@ CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t 
 CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
                         const se_item_policy *pol, se_ref *out);
 CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage);
+/* emu_derive.c: the backend's item_derive (se.h). */
+CK_RV emu_item_derive(se_token *t, se_ref base, const se_derive_params *p, se_item_kind kind,
+                      size_t len, unsigned flags, const se_item_policy *pol, se_ref *out);
 CK_RV emu_item_policy(se_token *t, se_ref ref, se_item_policy *out);
 CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len);
 CK_RV emu_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len);
