@@ -42,6 +42,8 @@ static const attr_def defs[] = {
 	{CKA_ALWAYS_SENSITIVE, AK_BOOL, AC_KEY, 0},
 	{CKA_NEVER_EXTRACTABLE, AK_BOOL, AC_KEY, 0},
 	{CKA_WRAP_WITH_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	/* Sealed with the item at creation, where only the SO may give TRUE (se.h SE_USE_TRUSTED). */
+	{CKA_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE},
 	{CKA_VALUE_LEN, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_SERVICE, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_KEY_INDEX, AK_ULONG, AC_KEY, AF_CREATE},
@@ -344,6 +346,8 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	case CKA_ENCRYPT:
 	case CKA_VERIFY:
 	case CKA_DECRYPT:
+	case CKA_WRAP:
+	case CKA_UNWRAP:
 		/* Also only ever turned off: the secure component keeps the usage with
 		 * the item and lets it shrink, never grow (se.h item_restrict). A key
 		 * that signs or encrypts is a device key, made an EXCLUSIVE item at

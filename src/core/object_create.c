@@ -116,11 +116,12 @@ static CK_RV default_key_id(core_object *o)
 static CK_RV key_defaults(core_object *o, const create_req *req)
 {
 	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
-	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED};
+	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED,
+	                                              CKA_TRUSTED};
 	CK_RV rv = common_defaults(o);
 	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
 		rv = default_bool(o, usage_on[i], CK_TRUE);
-	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
+	for (size_t i = 0; rv == CKR_OK && i < sizeof usage_off / sizeof usage_off[0]; i++)
 		rv = default_bool(o, usage_off[i], CK_FALSE);
 	if (rv == CKR_OK)
 		rv = default_key_id(o);

@@ -18,10 +18,21 @@
 
 #define IDENTITY_HASH_LEN 32
 
+/* The key-management permissions (se.h SE_USE_KEY_MGMT) the attributes grant. */
+static unsigned key_mgmt_of(const core_object *o)
+{
+	return (attr_get_bool(o, CKA_WRAP, CK_FALSE) ? SE_USE_WRAP : 0) |
+	       (attr_get_bool(o, CKA_UNWRAP, CK_FALSE) ? SE_USE_UNWRAP : 0) |
+	       (o->extractable ? SE_USE_EXPORT : 0) |
+	       (attr_get_bool(o, CKA_WRAP_WITH_TRUSTED, CK_FALSE) ? 0 : SE_USE_WRAP_UNTRUSTED) |
+	       (attr_get_bool(o, CKA_TRUSTED, CK_FALSE) ? SE_USE_TRUSTED : 0);
+}
+
 static unsigned usage_of(const core_object *o)
 {
 	return (o->mk.can_sign ? SE_USE_SIGN : 0) | (o->mk.can_verify ? SE_USE_VERIFY : 0) |
-	       (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0);
+	       (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0) |
+	       key_mgmt_of(o);
 }
 
 void core_key_policy(const core_object *o, se_item_policy *pol)
@@ -45,10 +56,17 @@ void core_identity_policy(const core_object *o, int hash, se_item_policy *pol)
 	                          : 0;
 }
 
-static int same_policy(const se_item_policy *a, const se_item_policy *b)
+/* have: the item's; want: what the row says. The key-management bits of the
+ * item may be fewer than the row claims (rows from before the bits existed,
+ * components that keep none): the component refuses what its item lacks, so
+ * such a row grants nothing. More than the row says is a disagreement. */
+static int same_policy(const se_item_policy *have, const se_item_policy *want)
 {
-	return a->service == b->service && a->key_index == b->key_index && a->usage == b->usage &&
-	       a->identity_id == b->identity_id && a->identity_flags == b->identity_flags;
+	unsigned have_mgmt = have->usage & SE_USE_KEY_MGMT, want_mgmt = want->usage & SE_USE_KEY_MGMT;
+	return have->service == want->service && have->key_index == want->key_index &&
+	       (have->usage & ~SE_USE_KEY_MGMT) == (want->usage & ~SE_USE_KEY_MGMT) &&
+	       (have_mgmt & ~want_mgmt) == 0 && have->identity_id == want->identity_id &&
+	       have->identity_flags == want->identity_flags;
 }
 
 /* Item ref carries exactly want, and holds len bytes (0: any length). */
@@ -100,8 +118,16 @@ CK_RV core_key_restrict(core_token *tok, const core_object *before, core_object 
 	if (now == was)
 		return CKR_OK;
 	if ((now & ~was) != 0)
-		return CKR_ATTRIBUTE_READ_ONLY; /* check_change refused it already */
+		return CKR_ATTRIBUTE_READ_ONLY; /* a permission never grows (check_change refuses most) */
 	if (tok->be->item_restrict == NULL)
 		return CKR_ATTRIBUTE_READ_ONLY; /* this component keeps usage fixed */
+	/* Restrict what the item holds: it may hold fewer key-management bits
+	 * than the row claims (same_policy). */
+	se_item_policy have;
+	if (tok->be->item_policy != NULL && tok->be->item_policy(tok->se, after->value_ref, &have) == CKR_OK) {
+		now &= have.usage;
+		if (now == have.usage)
+			return CKR_OK;
+	}
 	return tok->be->item_restrict(tok->se, after->value_ref, now);
 }

@@ -14,6 +14,7 @@
 #define ENC_DEC (CKF_ENCRYPT | CKF_DECRYPT)
 #define SIGN_VER (CKF_SIGN | CKF_VERIFY)
 #define NS MECH_NO_SERVICE
+#define WRAP_UNWRAP (CKF_WRAP | CKF_UNWRAP)
 
 static const mech_desc table[] = {
 	{ CKM_AES_KEY_GEN, MECH_FAM_KEYGEN, CKF_GENERATE, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
@@ -44,6 +45,11 @@ static const mech_desc table[] = {
 	  (int)CK_PORTFOLIO_SRV_ENCRYPT, 0, PF_MD_COUNT },
 	{ CKM_PORTFOLIO_ENC_CBC, MECH_FAM_PF_ENC, ENC_DEC, 16, 32, CKK_AES,
 	  (int)CK_PORTFOLIO_SRV_ENCRYPT, 0, PF_MD_COUNT },
+	/* key transport (mech_wrap.c; sizes are the wrapping key's) */
+	{ CKM_AES_KEY_WRAP, MECH_FAM_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
+	{ CKM_AES_KEY_WRAP_KWP, MECH_FAM_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
+	{ CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, MECH_FAM_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, 0,
+	  PF_MD_COUNT },
 };
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))

@@ -37,4 +37,7 @@ const se_backend se_emulator_backend = {
 
 	.random = emu_random,
 	.refresh = emu_items_refresh,
+
+	.item_wrap = emu_item_wrap,
+	.item_unwrap = emu_item_unwrap,
 };

@@ -45,7 +45,7 @@ int emu_policy_fits(se_item_kind kind, const se_item_policy *pol)
 	if (is_key(kind))
 		return (pol->service == SE_SERVICE_NONE || pol->service == CK_PORTFOLIO_SRV_AUTHENT ||
 		        pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
-		       (pol->usage & ~SE_USE_ALL) == 0 && pol->identity_id == 0 &&
+		       (pol->usage & ~(SE_USE_ALL | SE_USE_KEY_MGMT)) == 0 && pol->identity_id == 0 &&
 		       pol->identity_flags == 0 &&
 		       (pol->service != SE_SERVICE_NONE || pol->key_index == 0);
 	/* identity items: only the identity they belong to; flags on the hash alone */
@@ -484,6 +484,10 @@ static CK_RV policy_for(const se_token *t, se_item_kind kind, const se_item_poli
 	if (!emu_policy_fits(kind, out))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	if ((kind == SE_ITEM_IDENTITY_HASH || out->identity_flags != 0) && t->user != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
+	/* CKA_TRUSTED: a key others may be wrapped under only if it is TRUSTED is
+	 * worth that only if the SO alone makes trusted keys (PKCS#11 3.0 4.10). */
+	if ((out->usage & SE_USE_TRUSTED) && t->user != CKU_SO)
 		return CKR_ATTRIBUTE_READ_ONLY;
 	return CKR_OK;
 }
