@@ -9,7 +9,10 @@
  *                                     kind, service, index and usage travel with it
  *
  * The plain forms refuse a keyset key (CKR_KEY_NOT_WRAPPABLE): unwrapped, it
- * would land wherever the unwrap template puts it. docs/mechanisms.md, "Key wrap".
+ * would land wherever the unwrap template puts it. The bound form wraps under a
+ * key derived from the KEK (bound_kek), so a bound blob never opens as a plain
+ * one - header and key would become a plain generic secret - nor a plain blob
+ * as a bound one. docs/mechanisms.md, "Key wrap".
  */
 #include "config.h"
 
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "crypto/kdf.h"
 #include "se/emu/emu_token.h"
 #include "util/bytes.h"
 #include "util/secure.h"
@@ -24,6 +28,30 @@
 #define BOUND_VERSION 1
 #define BOUND_HDR_LEN 16
 #define BOUND_NO_SERVICE 0xFFFFFFFFu
+
+/* K_bound = SP 800-108 counter mode, PRF CMAC-AES under the KEK:
+ * [i]32 || "Portfolio bound key wrap v1" || 0x00 || [L]32, L = the KEK's bits. */
+static CK_RV bound_kek(const emu_item *kek, uint8_t out[32])
+{
+	static const uint8_t label[] = "Portfolio bound key wrap v1"; /* with its NUL: the separator */
+	const pf_kbkdf_field fields[] = {
+		{.type = PF_KBKDF_ITERATION, .width_bits = 32},
+		{.type = PF_KBKDF_BYTES, .bytes = label, .len = sizeof label},
+		{.type = PF_KBKDF_DKM_LENGTH, .width_bits = 32, .dkm_method = PF_KBKDF_DKM_SUM_OF_KEYS},
+	};
+	const pf_kbkdf_params p = {PF_KBKDF_MODE_COUNTER, PF_MAC_CMAC_AES, fields, 3, NULL, 0};
+	return pf_kbkdf_derive(&p, kek->value, kek->len, out, kek->len) == PF_CRYPTO_OK ? CKR_OK
+	                                                                             : CKR_FUNCTION_FAILED;
+}
+
+/* The key the mechanism wraps under: the KEK, or K_bound for the bound form. */
+static CK_RV wrapping_key(const emu_item *kek, CK_MECHANISM_TYPE mech, uint8_t out[32])
+{
+	if (mech == CKM_PORTFOLIO_AES_KEY_WRAP_BOUND)
+		return bound_kek(kek, out);
+	memcpy(out, kek->value, kek->len);
+	return CKR_OK;
+}
 
 static int is_key_kind(se_item_kind kind)
 {
@@ -121,12 +149,14 @@ CK_RV emu_item_wrap(se_token *t, se_ref wrapping, CK_MECHANISM_TYPE mech, se_ref
 		*len = need;
 		return rv;
 	}
-	uint8_t *in = NULL;
+	uint8_t *in = NULL, key[32];
 	size_t in_len = 0;
 	if ((rv = wrap_input(k, mech, &in, &in_len)) != CKR_OK)
 		return rv;
-	if (pf_aes_wrap(kek->value, kek->len, pad, in, in_len, out, len) != PF_CRYPTO_OK)
+	rv = wrapping_key(kek, mech, key);
+	if (rv == CKR_OK && pf_aes_wrap(key, kek->len, pad, in, in_len, out, len) != PF_CRYPTO_OK)
 		rv = CKR_FUNCTION_FAILED;
+	pf_wipe(key, sizeof key);
 	pf_free_secret(in, in_len);
 	return rv;
 }
@@ -162,7 +192,12 @@ static CK_RV open_blob(const emu_item *kek, CK_MECHANISM_TYPE mech, const uint8_
 	if (blob == NULL || !pf_aes_wrap_input_ok(blob_len, pad, 0))
 		return CKR_WRAPPED_KEY_LEN_RANGE;
 	*clear_len = blob_len;
-	int rc = pf_aes_unwrap(kek->value, kek->len, pad, blob, blob_len, clear, clear_len);
+	uint8_t key[32];
+	CK_RV rv = wrapping_key(kek, mech, key);
+	if (rv != CKR_OK)
+		return rv;
+	int rc = pf_aes_unwrap(key, kek->len, pad, blob, blob_len, clear, clear_len);
+	pf_wipe(key, sizeof key);
 	if (rc != PF_CRYPTO_OK)
 		return rc == PF_CRYPTO_AUTH_FAILED ? CKR_WRAPPED_KEY_INVALID : CKR_FUNCTION_FAILED;
 	if (mech == CKM_PORTFOLIO_AES_KEY_WRAP_BOUND)
