@@ -39,4 +39,11 @@ int cmd_verify(struct tool *t);
 int cmd_encrypt(struct tool *t);
 int cmd_decrypt(struct tool *t);
 
+/* cmd_backup.c */
+int cmd_import_kek(struct tool *t);
+int cmd_backup(struct tool *t);
+int cmd_restore(struct tool *t);
+int cmd_export_key(struct tool *t);
+int cmd_import_wrapped_key(struct tool *t);
+
 #endif
