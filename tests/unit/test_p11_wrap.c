@@ -104,15 +104,24 @@ static void test_rfc_vectors(void **state)
 	}
 }
 
+/* A fresh token with the KEK of RFC 3394 4.1 (*k) and its key unwrapped (*h); blob = the vector. */
+static CK_SESSION_HANDLE kat0(CK_OBJECT_HANDLE *k, CK_OBJECT_HANDLE *h, uint8_t blob[24])
+{
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	*k = kek(s, kats[0].kek, CK_TRUE, CK_TRUE);
+	*h = CK_INVALID_HANDLE;
+	unhex(kats[0].wrapped, blob, 24);
+	assert_int_equal(unwrap_plain(s, CKM_AES_KEY_WRAP, *k, blob, 24, CKK_AES, h), CKR_OK);
+	return s;
+}
+
 /* RFC 3394 2.2.3.1's default IV may be given as the parameter; any other is refused. */
 static void test_kw_iv_param(void **state)
 {
 	(void)state;
-	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_HANDLE k = kek(s, kats[0].kek, CK_TRUE, CK_TRUE), h = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE k, h;
 	uint8_t blob[24], out[24];
-	unhex(kats[0].wrapped, blob, sizeof blob);
-	assert_int_equal(unwrap_plain(s, CKM_AES_KEY_WRAP, k, blob, 24, CKK_AES, &h), CKR_OK);
+	CK_SESSION_HANDLE s = kat0(&k, &h, blob);
 	uint8_t iv[8] = {0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6, 0xA6};
 	CK_MECHANISM m = {CKM_AES_KEY_WRAP, iv, sizeof iv};
 	CK_ULONG out_len = sizeof out;
@@ -169,11 +178,9 @@ static void test_roundtrip_sensitive(void **state)
 static void test_length_convention(void **state)
 {
 	(void)state;
-	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_HANDLE k = kek(s, kats[0].kek, CK_TRUE, CK_TRUE), h = CK_INVALID_HANDLE;
+	CK_OBJECT_HANDLE k, h;
 	uint8_t blob[24], out[40];
-	unhex(kats[0].wrapped, blob, sizeof blob);
-	assert_int_equal(unwrap_plain(s, CKM_AES_KEY_WRAP, k, blob, 24, CKK_AES, &h), CKR_OK);
+	CK_SESSION_HANDLE s = kat0(&k, &h, blob);
 	CK_MECHANISM m = {CKM_AES_KEY_WRAP, NULL, 0};
 	CK_ULONG len = 0;
 	assert_int_equal(f->C_WrapKey(s, &m, k, h, NULL, &len), CKR_OK);
