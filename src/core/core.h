@@ -286,7 +286,7 @@ CK_RV core_create_key_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
 /* ---- policy.c ------------------------------------------------------------ */
 /* The policy the secure component keeps with an object's items, as its
  * attributes say it should be (core_object_cache done). */
-void core_key_policy(const core_object *o, se_item_policy *pol);
+void core_key_policy(const core_token *tok, const core_object *o, se_item_policy *pol);
 void core_identity_policy(const core_object *o, int hash, se_item_policy *pol);
 /* 1 when a token object's row agrees with the policy of its items (or cannot be
  * checked yet: nobody logged in, or a backend without item_policy). */

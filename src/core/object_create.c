@@ -316,7 +316,7 @@ static CK_RV put_items(core_token *tok, core_object *o, const create_req *req, s
 	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
-		core_key_policy(o, &pol);
+		core_key_policy(tok, o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)

@@ -28,18 +28,20 @@ static unsigned key_mgmt_of(const core_object *o)
 	       (attr_get_bool(o, CKA_TRUSTED, CK_FALSE) ? SE_USE_TRUSTED : 0);
 }
 
-static unsigned usage_of(const core_object *o)
+/* The key-management bits only for a backend that wraps: the others (and
+ * their sealed formats) know nothing of them (se.h). */
+static unsigned usage_of(const core_token *tok, const core_object *o)
 {
-	return (o->mk.can_sign ? SE_USE_SIGN : 0) | (o->mk.can_verify ? SE_USE_VERIFY : 0) |
-	       (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0) |
-	       key_mgmt_of(o);
+	unsigned u = (o->mk.can_sign ? SE_USE_SIGN : 0) | (o->mk.can_verify ? SE_USE_VERIFY : 0) |
+	             (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0);
+	return tok->be->item_wrap != NULL ? u | key_mgmt_of(o) : u;
 }
 
-void core_key_policy(const core_object *o, se_item_policy *pol)
+void core_key_policy(const core_token *tok, const core_object *o, se_item_policy *pol)
 {
 	pol->service = o->mk.has_service ? o->mk.service : SE_SERVICE_NONE;
 	pol->key_index = o->mk.has_service ? o->key_index : 0;
-	pol->usage = usage_of(o);
+	pol->usage = usage_of(tok, o);
 	pol->identity_id = 0;
 	pol->identity_flags = 0;
 }
@@ -87,7 +89,7 @@ int core_object_policy_ok(core_token *tok, const core_object *o)
 	if (tok->login == CORE_NOT_LOGGED_IN || tok->be->item_policy == NULL || !o->on_token)
 		return 1;
 	if (o->cls == CKO_SECRET_KEY) {
-		core_key_policy(o, &want);
+		core_key_policy(tok, o, &want);
 		return o->value_ref != 0 && item_agrees(tok, o->value_ref, &want, o->mk.value_len);
 	}
 	if (o->cls != CKO_PORTFOLIO_IDENTITY)
@@ -114,7 +116,7 @@ CK_RV core_key_restrict(core_token *tok, const core_object *before, core_object 
 	if (after->cls != CKO_SECRET_KEY)
 		return CKR_OK;
 	core_object_cache(after);
-	unsigned was = usage_of(before), now = usage_of(after);
+	unsigned was = usage_of(tok, before), now = usage_of(tok, after);
 	if (now == was)
 		return CKR_OK;
 	if ((now & ~was) != 0)

@@ -60,14 +60,15 @@ typedef enum se_item_kind {
  *   WRAP_UNTRUSTED     CKA_WRAP_WITH_TRUSTED = FALSE: any wrapping key will do
  *                      (without it, only one with SE_USE_TRUSTED);
  *   TRUSTED            CKA_TRUSTED: only the SO makes an item with it.
- * A component that keeps none of them (no item_wrap) reports them cleared; the
- * core accepts a row whose attributes claim more of these than the item holds
- * (rows from before they existed), never less, and the component decides. */
-#define SE_USE_WRAP           0x10u
-#define SE_USE_UNWRAP         0x20u
-#define SE_USE_EXPORT         0x40u
-#define SE_USE_WRAP_UNTRUSTED 0x80u
-#define SE_USE_TRUSTED        0x100u
+ * The core asks for them only from a backend with item_wrap (the others and
+ * their sealed formats never see them); it accepts a row whose attributes claim
+ * more of these than the item holds (rows from before they existed), never
+ * less, and the component decides. */
+#define SE_USE_WRAP           0x100u
+#define SE_USE_UNWRAP         0x200u
+#define SE_USE_EXPORT         0x400u
+#define SE_USE_WRAP_UNTRUSTED 0x800u
+#define SE_USE_TRUSTED        0x1000u
 #define SE_USE_KEY_MGMT (SE_USE_WRAP | SE_USE_UNWRAP | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED | SE_USE_TRUSTED)
 /* SO's choice, on the identity's hash item: ENC may encrypt the current value
  * even when it no longer matches the provisioned hash. */

@@ -54,7 +54,7 @@ static void test_block_refusals(void **state)
 	p.service = 2;
 	assert_int_equal(pcsc_policy_encode(&p, b), CKR_ATTRIBUTE_VALUE_INVALID);
 	p.service = CK_PORTFOLIO_SRV_AUTHENT;
-	p.usage = 0x200; /* above SE_USE_KEY_MGMT (which the card keeps none of) */
+	p.usage = 0x10;
 	assert_int_equal(pcsc_policy_encode(&p, b), CKR_ATTRIBUTE_VALUE_INVALID);
 	p.usage = SE_USE_SIGN;
 	p.identity_flags = 0x02;

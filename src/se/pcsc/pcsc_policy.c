@@ -21,13 +21,11 @@ CK_RV pcsc_policy_encode(const se_item_policy *pol, uint8_t out[PCSC_POLICY_LEN]
 		pol = &none;
 	if ((pol->service != SE_SERVICE_NONE && pol->service != CK_PORTFOLIO_SRV_AUTHENT &&
 	     pol->service != CK_PORTFOLIO_SRV_ENCRYPT) ||
-	    (pol->usage & ~(SE_USE_ALL | SE_USE_KEY_MGMT)) != 0 || (pol->identity_flags & ~SE_IDENTITY_FLAGS_ALL) != 0 ||
+	    (pol->usage & ~SE_USE_ALL) != 0 || (pol->identity_flags & ~SE_IDENTITY_FLAGS_ALL) != 0 ||
 	    !fits32(pol->key_index) || !fits32(pol->identity_id))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	out[0] = pol->service == SE_SERVICE_NONE ? SERVICE_NONE : (uint8_t)pol->service;
-	/* The applet cannot wrap (docs/apdu.md): it keeps none of the key-management
-	 * bits, and reports them cleared, which the core accepts (se.h). */
-	out[1] = (uint8_t)(pol->usage & SE_USE_ALL);
+	out[1] = (uint8_t)pol->usage;
 	pf_put_be32(out + 2, (uint32_t)pol->key_index); /* fits32 above */
 	pf_put_be32(out + 6, (uint32_t)pol->identity_id);
 	out[10] = (uint8_t)pol->identity_flags;
