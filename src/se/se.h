@@ -218,6 +218,8 @@ typedef struct se_backend {
 	CK_RV (*refresh)(se_token *t);
 
 	/* Optional (NULL: C_WrapKey / C_UnwrapKey answer CKR_FUNCTION_NOT_SUPPORTED).
+	 * item_wrap changes nothing and is called with the token lock shared;
+	 * item_unwrap with it exclusive.
 	 * Key transport, computed inside the component (docs/mechanisms.md, "Key wrap").
 	 * mech: CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_KWP or CKM_PORTFOLIO_AES_KEY_WRAP_BOUND.
 	 * The component checks the wrapping key (AES, no service, SE_USE_WRAP), the
