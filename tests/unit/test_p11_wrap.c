@@ -379,6 +379,33 @@ static void test_bound_keyset(void **state)
 	assert_int_equal(f->C_UnwrapKey(c, &bound, kc, blob, blob_len, t, n, &u2), CKR_WRAPPED_KEY_INVALID);
 }
 
+/* The factory hand-over: a plain blob may be placed in a keyset by the template;
+ * once there, the key leaves only bound. */
+static void test_plain_into_keyset(void **state)
+{
+	(void)state;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE k = kek(s, kats[0].kek, CK_TRUE, CK_TRUE), h = CK_INVALID_HANDLE;
+	uint8_t blob[24], out[64];
+	unhex(kats[0].wrapped, blob, sizeof blob);
+	CK_ULONG srv = CK_PORTFOLIO_SRV_AUTHENT, idx = 0, out_len = sizeof out;
+	CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0}, bound = {CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, NULL, 0};
+	CK_ATTRIBUTE t[] = {A(CKA_CLASS, secret), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes), A(CKA_ENCRYPT, no),
+	                    A(CKA_DECRYPT, no), A(CKA_EXTRACTABLE, yes), A(CKA_PORTFOLIO_SERVICE, srv),
+	                    A(CKA_PORTFOLIO_KEY_INDEX, idx)};
+	assert_int_equal(f->C_UnwrapKey(s, &kw, k, blob, 24, t, 8, &h), CKR_OK);
+	CK_BBOOL sign = CK_FALSE;
+	CK_ATTRIBUTE q = A(CKA_SIGN, sign);
+	assert_int_equal(f->C_GetAttributeValue(s, h, &q, 1), CKR_OK);
+	assert_true(sign); /* a device key now */
+	assert_int_equal(f->C_WrapKey(s, &kw, k, h, out, &out_len), CKR_KEY_NOT_WRAPPABLE);
+	assert_int_equal(f->C_WrapKey(s, &bound, k, h, out, &out_len), CKR_OK);
+	/* the same device key cannot come in a second time, even as another slot of the keyset */
+	CK_OBJECT_HANDLE h2 = CK_INVALID_HANDLE;
+	idx = 1;
+	assert_int_equal(f->C_UnwrapKey(s, &kw, k, blob, 24, t, 8, &h2), CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +417,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_permissions, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_trusted, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_bound_keyset, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_plain_into_keyset, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
