@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
 #include "util/log.h"
@@ -44,6 +45,8 @@ static const attr_def defs[] = {
 	{CKA_WRAP_WITH_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
 	/* Sealed with the item at creation, where only the SO may give TRUE (se.h SE_USE_TRUSTED). */
 	{CKA_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE},
+	{CKA_WRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE},
+	{CKA_UNWRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE},
 	{CKA_VALUE_LEN, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_SERVICE, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_KEY_INDEX, AK_ULONG, AC_KEY, AF_CREATE},
@@ -85,6 +88,8 @@ CK_RV attr_check_value(const attr_def *d, const void *val, CK_ULONG len)
 		return len == sizeof(CK_ULONG) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	case AK_DATE:
 		return len == 0 || len == sizeof(CK_DATE) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	case AK_ARRAY:
+		return attr_array_check(val, len);
 	default:
 		return len <= 1024 || (d->flags & AF_SECRET) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	}
@@ -268,6 +273,8 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		return deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
 	if (have == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
+	if (d->kind == AK_ARRAY)
+		return attr_array_deliver(have, a);
 	return deliver(a, have->val, have->len);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
 #include "crypto/crypto.h"
@@ -62,7 +63,11 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 			sec->value = &t[i];
 		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
 			sec->hash = &t[i];
-		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
+		else if (d->kind == AK_ARRAY)
+			rv = attr_array_set(o, &t[i]); /* kept flat: no caller pointers in the record */
+		else
+			rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+		if (rv != CKR_OK)
 			return rv;
 	}
 	return attr_template_check_repeats(t, n); /* every type is known by now */

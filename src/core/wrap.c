@@ -8,14 +8,25 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/wrap.h"
 #include "mech/mech_wrap.h"
+
+#include <stdlib.h>
 
 /* A secret key object of the token, or NULL. */
 static core_object *find_key(core_token *tok, CK_OBJECT_HANDLE h)
 {
 	core_object *o = core_object_find(tok, h);
 	return o != NULL && o->cls == CKO_SECRET_KEY && o->value_ref != 0 ? o : NULL;
+}
+
+/* PKCS#11 3.0 4.10: a key that does not match the wrapping key's
+ * CKA_WRAP_TEMPLATE cannot be wrapped with it. */
+static int wrap_template_allows(const core_object *w, const core_object *k)
+{
+	const core_attr *tmpl = core_object_attr(w, CKA_WRAP_TEMPLATE);
+	return tmpl == NULL || attr_array_matches(tmpl, k);
 }
 
 CK_RV core_wrap_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE wrapping, CK_OBJECT_HANDLE key,
@@ -36,6 +47,8 @@ CK_RV core_wrap_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE wr
 		rv = core_object_find(tok, key) != NULL ? CKR_KEY_NOT_WRAPPABLE : CKR_KEY_HANDLE_INVALID;
 	else if ((rv = mech_wrap_check(m, CKF_WRAP, &w->mk)) != CKR_OK)
 		;
+	else if (!wrap_template_allows(w, k))
+		rv = CKR_KEY_NOT_WRAPPABLE;
 	else if (tok->be->item_wrap == NULL)
 		rv = CKR_FUNCTION_NOT_SUPPORTED;
 	else
@@ -53,8 +66,9 @@ typedef struct unwrap_ctx {
 	const uint8_t *blob;
 	size_t blob_len;
 	se_unwrap_info info;      /* what the component found in the blob */
-	const CK_ATTRIBUTE *t;    /* the caller's template */
+	const CK_ATTRIBUTE *t;    /* the caller's template, with the unwrap template merged */
 	CK_ULONG n;
+	CK_ATTRIBUTE *merged;     /* owned: the merged template, or NULL */
 } unwrap_ctx;
 
 static const CK_ATTRIBUTE *given(const unwrap_ctx *c, CK_ATTRIBUTE_TYPE type)
@@ -141,6 +155,13 @@ static CK_RV unwrap_locked(core_session *s, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE
 		return rv;
 	if (tok->be->item_unwrap == NULL)
 		return CKR_FUNCTION_NOT_SUPPORTED;
+	/* PKCS#11 3.0 4.10: the unwrapping key's CKA_UNWRAP_TEMPLATE joins the
+	 * caller's template; a contradiction is CKR_TEMPLATE_INCONSISTENT. */
+	const core_attr *ut = core_object_attr(kek, CKA_UNWRAP_TEMPLATE);
+	if (ut != NULL && (rv = attr_array_merge(ut, c->t, c->n, &c->merged, &c->n)) != CKR_OK)
+		return rv;
+	if (c->merged != NULL)
+		c->t = c->merged;
 	c->kek = kek->value_ref;
 	c->mech = m->mechanism;
 	/* First ask what the blob holds (its length; a bound blob's facts for fix). */
@@ -170,5 +191,6 @@ CK_RV core_unwrap_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE 
 	unwrap_ctx c = {.blob = blob, .blob_len = blob_len, .t = t, .n = n};
 	rv = unwrap_locked(s, m, unwrapping, &c, out);
 	core_leave(s, 1);
+	free(c.merged);
 	return rv;
 }

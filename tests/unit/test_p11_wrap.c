@@ -406,6 +406,105 @@ static void test_plain_into_keyset(void **state)
 	assert_int_equal(f->C_UnwrapKey(s, &kw, k, blob, 24, t, 8, &h2), CKR_ATTRIBUTE_VALUE_INVALID);
 }
 
+/* A KEK carrying CKA_WRAP_TEMPLATE / CKA_UNWRAP_TEMPLATE (PKCS#11 3.0 4.10). */
+static CK_OBJECT_HANDLE kek_with(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE which, CK_ATTRIBUTE *arr, CK_ULONG n)
+{
+	uint8_t v[16];
+	unhex(kats[0].kek, v, sizeof v);
+	CK_ATTRIBUTE t[] = {
+		A(CKA_CLASS, secret), A(CKA_KEY_TYPE, aes), {CKA_VALUE, v, 16}, A(CKA_WRAP, yes), A(CKA_UNWRAP, yes),
+		A(CKA_SIGN, no), A(CKA_ENCRYPT, no), {which, arr, n * sizeof(CK_ATTRIBUTE)}, A(CKA_TOKEN, yes),
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_CreateObject(s, t, 9, &h), CKR_OK);
+	return h;
+}
+
+/* Only a key that matches the wrap template is wrapped; the template reads back. */
+static void test_wrap_template(void **state)
+{
+	(void)state;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_ATTRIBUTE wt[] = {A(CKA_SENSITIVE, yes), A(CKA_KEY_TYPE, aes)};
+	CK_OBJECT_HANDLE k = kek_with(s, CKA_WRAP_TEMPLATE, wt, 2), open_key, sealed_key;
+	CK_ULONG len = 16;
+	CK_MECHANISM gen = {CKM_AES_KEY_GEN, NULL, 0}, m = {CKM_AES_KEY_WRAP, NULL, 0};
+	CK_ATTRIBUTE gt[] = {A(CKA_VALUE_LEN, len), A(CKA_SIGN, no), A(CKA_ENCRYPT, no), A(CKA_EXTRACTABLE, yes),
+	                     A(CKA_SENSITIVE, no)};
+	assert_int_equal(f->C_GenerateKey(s, &gen, gt, 5, &open_key), CKR_OK);
+	gt[4].pValue = &yes;
+	assert_int_equal(f->C_GenerateKey(s, &gen, gt, 5, &sealed_key), CKR_OK);
+	uint8_t out[64];
+	CK_ULONG out_len = sizeof out;
+	assert_int_equal(f->C_WrapKey(s, &m, k, open_key, out, &out_len), CKR_KEY_NOT_WRAPPABLE);
+	assert_int_equal(f->C_WrapKey(s, &m, k, sealed_key, out, &out_len), CKR_OK);
+	/* kept in the record: a new process (C_Finalize, C_Initialize) reads it back */
+	CK_SLOT_ID slot;
+	CK_SESSION_INFO info;
+	assert_int_equal(f->C_GetSessionInfo(s, &info), CKR_OK);
+	slot = info.slotID;
+	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
+	assert_int_equal(f->C_Initialize(NULL), CKR_OK);
+	s = ct_session(slot, CKU_USER);
+	CK_BBOOL tr = CK_TRUE;
+	k = ct_find(s, CKA_WRAP, &tr, sizeof tr);
+	assert_int_not_equal(k, CK_INVALID_HANDLE);
+	/* read back: array length, element lengths, values (PKCS#11 3.0 5.2) */
+	CK_ATTRIBUTE q = {CKA_WRAP_TEMPLATE, NULL, 0};
+	assert_int_equal(f->C_GetAttributeValue(s, k, &q, 1), CKR_OK);
+	assert_int_equal(q.ulValueLen, 2 * sizeof(CK_ATTRIBUTE));
+	CK_ATTRIBUTE got[2] = {{0, NULL, 0}, {0, NULL, 0}};
+	q.pValue = got;
+	assert_int_equal(f->C_GetAttributeValue(s, k, &q, 1), CKR_OK);
+	assert_int_equal(got[0].type, CKA_SENSITIVE);
+	assert_int_equal(got[0].ulValueLen, sizeof(CK_BBOOL));
+	assert_int_equal(got[1].ulValueLen, sizeof(CK_KEY_TYPE));
+	CK_BBOOL b = CK_FALSE;
+	CK_KEY_TYPE kt = 0;
+	got[0].pValue = &b;
+	got[1].pValue = &kt;
+	assert_int_equal(f->C_GetAttributeValue(s, k, &q, 1), CKR_OK);
+	assert_true(b);
+	assert_int_equal(kt, CKK_AES);
+	/* fixed for life; and a template must be well formed */
+	assert_int_equal(f->C_SetAttributeValue(s, k, &q, 1), CKR_ATTRIBUTE_READ_ONLY);
+	uint8_t v[16] = {0};
+	CK_ATTRIBUTE bad[] = {{CKA_VALUE, v, 16}};
+	CK_ATTRIBUTE t[] = {A(CKA_CLASS, secret), A(CKA_KEY_TYPE, aes), {CKA_VALUE, v, 16},
+	                    {CKA_WRAP_TEMPLATE, bad, sizeof bad}};
+	CK_OBJECT_HANDLE h;
+	assert_int_equal(f->C_CreateObject(s, t, 4, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	t[3].ulValueLen = 5;
+	assert_int_equal(f->C_CreateObject(s, t, 4, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+	CK_ATTRIBUTE nested[] = {{CKA_UNWRAP_TEMPLATE, NULL, 0}};
+	t[3] = (CK_ATTRIBUTE){CKA_WRAP_TEMPLATE, nested, sizeof nested};
+	assert_int_equal(f->C_CreateObject(s, t, 4, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+}
+
+/* The unwrap template joins the caller's; a contradiction is CKR_TEMPLATE_INCONSISTENT. */
+static void test_unwrap_template(void **state)
+{
+	(void)state;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	static const char label[] = "from-the-kek";
+	CK_ATTRIBUTE ut[] = {A(CKA_EXTRACTABLE, no), {CKA_LABEL, (void *)label, sizeof label - 1}};
+	CK_OBJECT_HANDLE k = kek_with(s, CKA_UNWRAP_TEMPLATE, ut, 2), h = CK_INVALID_HANDLE;
+	uint8_t blob[24];
+	unhex(kats[0].wrapped, blob, sizeof blob);
+	CK_MECHANISM m = {CKM_AES_KEY_WRAP, NULL, 0};
+	CK_ATTRIBUTE t[] = {A(CKA_CLASS, secret), A(CKA_KEY_TYPE, aes), A(CKA_SIGN, no), A(CKA_ENCRYPT, no),
+	                    A(CKA_EXTRACTABLE, yes)};
+	assert_int_equal(f->C_UnwrapKey(s, &m, k, blob, 24, t, 5, &h), CKR_TEMPLATE_INCONSISTENT);
+	assert_int_equal(f->C_UnwrapKey(s, &m, k, blob, 24, t, 4, &h), CKR_OK);
+	CK_BBOOL ext = CK_TRUE;
+	char got[32];
+	CK_ATTRIBUTE q[] = {A(CKA_EXTRACTABLE, ext), {CKA_LABEL, got, sizeof got}};
+	assert_int_equal(f->C_GetAttributeValue(s, h, q, 2), CKR_OK);
+	assert_false(ext);
+	assert_int_equal(q[1].ulValueLen, sizeof label - 1);
+	assert_memory_equal(got, label, sizeof label - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +517,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trusted, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_bound_keyset, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_plain_into_keyset, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_wrap_template, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_unwrap_template, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
