@@ -38,6 +38,13 @@ extern "C" {
 #define CKM_PORTFOLIO_ENC_GCM        (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0011UL)
 #define CKM_PORTFOLIO_ENC_CBC        (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0012UL)
 
+/* Key transport that keeps a keyset key's place (docs/mechanisms.md, "Key wrap"):
+ *   blob = AES-KWP_KEK( header(16) || key )     RFC 5649
+ *   header = version(1) = 1 | kind(1) | service(4) | key index(4) | usage(4) | key length(2)
+ * C_WrapKey / C_UnwrapKey, no parameter; the wrapping key is CKK_AES with CKA_WRAP /
+ * CKA_UNWRAP. The unwrapped key gets the service, index and usage of the blob. */
+#define CKM_PORTFOLIO_AES_KEY_WRAP_BOUND (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0041UL)
+
 /* ---- Mechanism parameter (one structure for all four mechanisms) ------- */
 
 /* Where the Identity comes from. */

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
 #include "util/log.h"
@@ -42,6 +43,10 @@ static const attr_def defs[] = {
 	{CKA_ALWAYS_SENSITIVE, AK_BOOL, AC_KEY, 0},
 	{CKA_NEVER_EXTRACTABLE, AK_BOOL, AC_KEY, 0},
 	{CKA_WRAP_WITH_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	/* Sealed with the item at creation, where only the SO may give TRUE (se.h SE_USE_TRUSTED). */
+	{CKA_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE},
+	{CKA_WRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE},
+	{CKA_UNWRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE},
 	{CKA_VALUE_LEN, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_SERVICE, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_KEY_INDEX, AK_ULONG, AC_KEY, AF_CREATE},
@@ -84,6 +89,8 @@ CK_RV attr_check_value(const attr_def *d, const void *val, CK_ULONG len)
 		return len == sizeof(CK_ULONG) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	case AK_DATE:
 		return len == 0 || len == sizeof(CK_DATE) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	case AK_ARRAY:
+		return attr_array_check(val, len);
 	default:
 		return len <= 1024 || (d->flags & AF_SECRET) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	}
@@ -267,6 +274,8 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		return deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
 	if (have == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
+	if (d->kind == AK_ARRAY)
+		return attr_array_deliver(have, a);
 	return deliver(a, have->val, have->len);
 }
 
@@ -345,6 +354,8 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	case CKA_ENCRYPT:
 	case CKA_VERIFY:
 	case CKA_DECRYPT:
+	case CKA_WRAP:
+	case CKA_UNWRAP:
 		/* Also only ever turned off: the secure component keeps the usage with
 		 * the item and lets it shrink, never grow (se.h item_restrict). A key
 		 * that signs or encrypts is a device key, made an EXCLUSIVE item at

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
 #include "util/log.h"
@@ -163,8 +164,10 @@ static int record_valid(const core_object *o)
 		return 0;
 	for (size_t i = 0; i < o->n_attrs; i++) {
 		const attr_def *d = attr_def_find(o->attrs[i].type, cb);
-		if (d == NULL || (d->flags & (AF_SECRET | AF_COMPUTED)) ||
-		    attr_check_value(d, o->attrs[i].val, o->attrs[i].len) != CKR_OK)
+		if (d == NULL || (d->flags & (AF_SECRET | AF_COMPUTED)))
+			return 0;
+		if (d->kind == AK_ARRAY ? !attr_array_flat_ok(o->attrs[i].val, o->attrs[i].len) /* stored flat */
+		                        : attr_check_value(d, o->attrs[i].val, o->attrs[i].len) != CKR_OK)
 			return 0;
 	}
 	if (!o->on_token)

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
 #include "crypto/crypto.h"
@@ -62,7 +63,11 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 			sec->value = &t[i];
 		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
 			sec->hash = &t[i];
-		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
+		else if (d->kind == AK_ARRAY)
+			rv = attr_array_set(o, &t[i]); /* kept flat: no caller pointers in the record */
+		else
+			rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+		if (rv != CKR_OK)
 			return rv;
 	}
 	return attr_template_check_repeats(t, n); /* every type is known by now */
@@ -116,13 +121,14 @@ static CK_RV default_key_id(core_object *o)
 static CK_RV key_defaults(core_object *o, const create_req *req)
 {
 	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
-	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED};
+	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED,
+	                                              CKA_TRUSTED};
 	/* a diversification master only derives (core_master_check) */
 	CK_BBOOL master = attr_has(o, CKA_PORTFOLIO_MASTER) ? CK_TRUE : CK_FALSE;
 	CK_RV rv = common_defaults(o);
 	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
 		rv = default_bool(o, usage_on[i], !master);
-	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
+	for (size_t i = 0; rv == CKR_OK && i < sizeof usage_off / sizeof usage_off[0]; i++)
 		rv = default_bool(o, usage_off[i], master && usage_off[i] == CKA_DERIVE);
 	if (rv == CKR_OK)
 		rv = default_key_id(o);

@@ -18,12 +18,25 @@
 
 #define IDENTITY_HASH_LEN 32
 
-/* The derivation bits only for a backend that derives: the others (and their
- * sealed formats) know nothing of them (se.h). */
+/* The key-management permissions (se.h SE_USE_KEY_MGMT) the attributes grant. */
+static unsigned key_mgmt_of(const core_object *o)
+{
+	return (attr_get_bool(o, CKA_WRAP, CK_FALSE) ? SE_USE_WRAP : 0) |
+	       (attr_get_bool(o, CKA_UNWRAP, CK_FALSE) ? SE_USE_UNWRAP : 0) |
+	       (o->extractable ? SE_USE_EXPORT : 0) |
+	       (attr_get_bool(o, CKA_WRAP_WITH_TRUSTED, CK_FALSE) ? 0 : SE_USE_WRAP_UNTRUSTED) |
+	       (attr_get_bool(o, CKA_TRUSTED, CK_FALSE) ? SE_USE_TRUSTED : 0);
+}
+
+/* The key-management bits only for a backend that wraps, the derivation bits
+ * only for one that derives: the others (and their sealed formats) know
+ * nothing of them (se.h). */
 static unsigned usage_of(const core_token *tok, const core_object *o)
 {
 	unsigned u = (o->mk.can_sign ? SE_USE_SIGN : 0) | (o->mk.can_verify ? SE_USE_VERIFY : 0) |
 	             (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0);
+	if (tok->be->item_wrap != NULL)
+		u |= key_mgmt_of(o);
 	if (tok->be->item_derive == NULL)
 		return u;
 	if (attr_get_bool(o, CKA_DERIVE, CK_FALSE))
@@ -57,17 +70,22 @@ void core_identity_policy(const core_object *o, int hash, se_item_policy *pol)
 	                          : 0;
 }
 
-/* have: the item's; want: the row's. An item sealed before SE_USE_DERIVE
- * existed lacks it even when its row says CKA_DERIVE: accepted, as the
- * component then refuses to derive (the safe side); never the other way. */
+/* have: the item's; want: what the row says. Bits the item may lack although
+ * the row claims them (rows from before the bits existed, components that keep
+ * none), because the component then refuses what its item lacks and such a row
+ * grants nothing: SE_USE_DERIVE (unless the key is a master, whose DERIVE is
+ * part of what it is) and the key-management bits. More than the row says is a
+ * disagreement. */
 static int same_policy(const se_item_policy *have, const se_item_policy *want)
 {
-	const se_item_policy *a = have, *b = want;
-	unsigned usage = a->usage;
-	if ((b->usage & SE_USE_MASTER) == 0) /* a master's DERIVE is part of what it is */
-		usage |= b->usage & SE_USE_DERIVE;
-	return a->service == b->service && a->key_index == b->key_index && usage == b->usage &&
-	       a->identity_id == b->identity_id && a->identity_flags == b->identity_flags;
+	unsigned usage = have->usage;
+	if ((want->usage & SE_USE_MASTER) == 0)
+		usage |= want->usage & SE_USE_DERIVE;
+	unsigned have_mgmt = usage & SE_USE_KEY_MGMT, want_mgmt = want->usage & SE_USE_KEY_MGMT;
+	return have->service == want->service && have->key_index == want->key_index &&
+	       (usage & ~SE_USE_KEY_MGMT) == (want->usage & ~SE_USE_KEY_MGMT) &&
+	       (have_mgmt & ~want_mgmt) == 0 && have->identity_id == want->identity_id &&
+	       have->identity_flags == want->identity_flags;
 }
 
 /* Item ref carries exactly want, and holds len bytes (0: any length). */
@@ -119,8 +137,16 @@ CK_RV core_key_restrict(core_token *tok, const core_object *before, core_object 
 	if (now == was)
 		return CKR_OK;
 	if ((now & ~was) != 0)
-		return CKR_ATTRIBUTE_READ_ONLY; /* check_change refused it already */
+		return CKR_ATTRIBUTE_READ_ONLY; /* a permission never grows (check_change refuses most) */
 	if (tok->be->item_restrict == NULL)
 		return CKR_ATTRIBUTE_READ_ONLY; /* this component keeps usage fixed */
+	/* Restrict what the item holds: it may hold fewer key-management bits
+	 * than the row claims (same_policy). */
+	se_item_policy have;
+	if (tok->be->item_policy != NULL && tok->be->item_policy(tok->se, after->value_ref, &have) == CKR_OK) {
+		now &= have.usage;
+		if (now == have.usage)
+			return CKR_OK;
+	}
 	return tok->be->item_restrict(tok->se, after->value_ref, now);
 }

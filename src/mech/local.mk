@@ -11,6 +11,7 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_digest.c \
 	src/mech/mech_portfolio.c \
 	src/mech/mech_keygen.c \
+	src/mech/mech_wrap.h src/mech/mech_wrap.c \
 	src/se/emu/emu_ops_local.h \
 	src/se/emu/emu_ops.c \
 	src/se/emu/emu_ops_portfolio.c \

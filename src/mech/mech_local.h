@@ -16,6 +16,7 @@ typedef enum mech_family {
 	MECH_FAM_PF_AUTH,
 	MECH_FAM_PF_ENC,
 	MECH_FAM_DERIVE,  /* C_DeriveKey only (mech_derive.c) */
+	MECH_FAM_WRAP,      /* C_WrapKey / C_UnwrapKey only (mech_wrap.c) */
 } mech_family;
 
 #define MECH_NO_SERVICE (-1) /* standard mechanism: refuses keys that carry a service */

@@ -62,6 +62,23 @@ typedef enum se_item_kind {
                                 else; derives only by CKM_PORTFOLIO_DIVERSIFY, keys of the service
                                 its policy names (docs/mechanisms.md, "Diversification") */
 #define SE_USE_KEY_ALL (SE_USE_ALL | SE_USE_DERIVE | SE_USE_MASTER)
+/* Key management (item_wrap / item_unwrap; docs/mechanisms.md, "Key wrap"). Each
+ * bit is a permission, so C_SetAttributeValue only ever takes one away:
+ *   WRAP / UNWRAP      CKA_WRAP / CKA_UNWRAP: may wrap / unwrap other keys;
+ *   EXPORT             CKA_EXTRACTABLE: may leave the component, wrapped;
+ *   WRAP_UNTRUSTED     CKA_WRAP_WITH_TRUSTED = FALSE: any wrapping key will do
+ *                      (without it, only one with SE_USE_TRUSTED);
+ *   TRUSTED            CKA_TRUSTED: only the SO makes an item with it.
+ * The core asks for them only from a backend with item_wrap (the others and
+ * their sealed formats never see them); it accepts a row whose attributes claim
+ * more of these than the item holds (rows from before they existed), never
+ * less, and the component decides. */
+#define SE_USE_WRAP           0x100u
+#define SE_USE_UNWRAP         0x200u
+#define SE_USE_EXPORT         0x400u
+#define SE_USE_WRAP_UNTRUSTED 0x800u
+#define SE_USE_TRUSTED        0x1000u
+#define SE_USE_KEY_MGMT (SE_USE_WRAP | SE_USE_UNWRAP | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED | SE_USE_TRUSTED)
 /* SO's choice, on the identity's hash item: ENC may encrypt the current value
  * even when it no longer matches the provisioned hash. */
 #define SE_IDENTITY_ENCRYPT_CURRENT 0x01u
@@ -74,6 +91,14 @@ typedef struct se_item_policy {
 	CK_ULONG identity_id;    /* identity value/hash items: the /16/x/0/<id> they belong to */
 	unsigned identity_flags; /* SE_IDENTITY_* (identity hash items only) */
 } se_item_policy;
+
+/* What a wrapped blob holds (item_unwrap). */
+typedef struct se_unwrap_info {
+	size_t len;               /* the key's length in bytes */
+	int bound;                /* CKM_PORTFOLIO_AES_KEY_WRAP_BOUND: kind and pol below travel with it */
+	se_item_kind kind;        /* bound: the key's kind; else what the core decides */
+	se_item_policy pol;       /* bound: service, key_index and usage (SE_USE_ALL bits) */
+} se_unwrap_info;
 
 /* What a backend reports about a token. */
 typedef struct se_token_info {
@@ -237,6 +262,25 @@ typedef struct se_backend {
 	 * SE_DERIVE_PORTFOLIO, and that only from a master. */
 	CK_RV (*item_derive)(se_token *t, se_ref base, const se_derive_params *p, se_item_kind kind,
 	                     size_t len, unsigned flags, const se_item_policy *pol, se_ref *out);
+	/* Optional (NULL: C_WrapKey / C_UnwrapKey answer CKR_FUNCTION_NOT_SUPPORTED).
+	 * item_wrap changes nothing and is called with the token lock shared;
+	 * item_unwrap with it exclusive.
+	 * Key transport, computed inside the component (docs/mechanisms.md, "Key wrap").
+	 * mech: CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_KWP or CKM_PORTFOLIO_AES_KEY_WRAP_BOUND.
+	 * The component checks the wrapping key (AES, no service, SE_USE_WRAP), the
+	 * target (SE_USE_EXPORT; SE_USE_WRAP_UNTRUSTED or a TRUSTED wrapping key; a
+	 * keyset key only in the bound form). out == NULL: *len = the blob's length;
+	 * too little room: *len = that length, CKR_BUFFER_TOO_SMALL. */
+	CK_RV (*item_wrap)(se_token *t, se_ref wrapping, CK_MECHANISM_TYPE mech, se_ref target,
+	                   uint8_t *out, size_t *len);
+	/* out == NULL: open the blob under the unwrapping key (AES, SE_USE_UNWRAP) and
+	 * only report what it holds in *info (CKR_WRAPPED_KEY_LEN_RANGE, _INVALID).
+	 * Else make the item: info (kind and len as the core checked them), flags and
+	 * pol as for item_put; a bound blob's service, index and usage must be pol's
+	 * (CKR_TEMPLATE_INCONSISTENT), and so must its kind. */
+	CK_RV (*item_unwrap)(se_token *t, se_ref unwrapping, CK_MECHANISM_TYPE mech, const uint8_t *blob,
+	                     size_t blob_len, se_unwrap_info *info, unsigned flags,
+	                     const se_item_policy *pol, se_ref *out);
 } se_backend;
 
 extern const se_backend se_emulator_backend;

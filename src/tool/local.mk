@@ -22,7 +22,8 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_auth.c \
 	src/tool/cmd_enc.c \
 	src/tool/cmd_jose.c \
-	src/tool/cmd_jose_key.c
+	src/tool/cmd_jose_key.c \
+	src/tool/cmd_backup.c src/tool/backup_file.c src/tool/backup_file.h
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
@@ -57,6 +58,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/delete.sh \
 	tests/tool/select.sh \
 	tests/tool/conf_settings.sh \
-	tests/tool/jose.sh
+	tests/tool/jose.sh \
+	tests/tool/backup.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

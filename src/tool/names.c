@@ -43,6 +43,9 @@ static const struct name mechanisms[] = {
 	N(CKM_SHA512),
 	N(CKM_SHA512_HMAC),
 	N(CKM_SHA512_HMAC_GENERAL),
+	N(CKM_AES_KEY_WRAP),
+	N(CKM_AES_KEY_WRAP_KWP),
+	N(CKM_PORTFOLIO_AES_KEY_WRAP_BOUND),
 };
 
 static const struct name classes[] = {

@@ -57,6 +57,9 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OV(OPT_JSON) },
 	{ "help", no_argument, NULL, OV(OPT_HELP) },
 	{ "version", no_argument, NULL, OV(OPT_VERSION) },
+	{ "kek", required_argument, NULL, OV(OPT_KEK) },
+	{ "file", required_argument, NULL, OV(OPT_FILE) },
+	{ "extractable", no_argument, NULL, OV(OPT_EXTRACTABLE) },
 	{ NULL, 0, NULL, 0 },
 };
 

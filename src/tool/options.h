@@ -50,6 +50,9 @@ enum tool_opt {
 	OPT_JSON,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_KEK,      /* cmd_backup.c: the key-encryption key's label */
+	OPT_FILE,     /* cmd_backup.c: the backup / wrapped-key file */
+	OPT_EXTRACTABLE, /* gen-key / import-key: the key may leave the token wrapped */
 	OPT_COUNT
 };
 

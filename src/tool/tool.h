@@ -46,4 +46,11 @@ int cmd_jws_verify(struct tool *t);
 /* cmd_jose_key.c */
 int cmd_import_jose_key(struct tool *t);
 
+/* cmd_backup.c */
+int cmd_import_kek(struct tool *t);
+int cmd_backup(struct tool *t);
+int cmd_restore(struct tool *t);
+int cmd_export_key(struct tool *t);
+int cmd_import_wrapped_key(struct tool *t);
+
 #endif

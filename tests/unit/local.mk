@@ -36,6 +36,12 @@ tests_unit_test_p11_rules_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_p11_cbc_SOURCES = tests/unit/test_p11_cbc.c $(CORE_TEST_SOURCES)
 tests_unit_test_p11_cbc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_cbc_LDADD = $(CORE_TEST_LDADD) $(OPENSSL_LIBS)
+# C_WrapKey / C_UnwrapKey (issue 10 items 3 and 6)
+check_PROGRAMS += tests/unit/test_p11_wrap
+TESTS += tests/unit/test_p11_wrap
+tests_unit_test_p11_wrap_SOURCES = tests/unit/test_p11_wrap.c tests/unit/test_crypto_util.h $(CORE_TEST_SOURCES)
+tests_unit_test_p11_wrap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_wrap_LDADD = $(CORE_TEST_LDADD)
 endif
 include tests/unit/review.mk
 include tests/unit/secrets.mk

@@ -38,4 +38,7 @@ const se_backend se_emulator_backend = {
 	.random = emu_random,
 	.refresh = emu_items_refresh,
 	.item_derive = emu_item_derive,
+
+	.item_wrap = emu_item_wrap,
+	.item_unwrap = emu_item_unwrap,
 };

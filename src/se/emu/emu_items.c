@@ -42,15 +42,17 @@ int emu_item_kind_valid(se_item_kind kind)
 
 int emu_policy_fits(se_item_kind kind, const se_item_policy *pol)
 {
-	/* a master only derives, for the service it names, and is no keyset member */
+	/* a master only derives, for the service it names, and is no keyset member;
+	 * it may itself leave the component wrapped (replication to verifier nodes,
+	 * docs/fleet.md), but never wraps or unwraps other keys */
 	if (is_key(kind) && (pol->usage & SE_USE_MASTER) != 0)
-		return (pol->usage & ~(SE_USE_MASTER | SE_USE_DERIVE)) == 0 &&
+		return (pol->usage & ~(SE_USE_MASTER | SE_USE_DERIVE | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED)) == 0 &&
 		       (pol->service == CK_PORTFOLIO_SRV_AUTHENT || pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
 		       pol->key_index == 0 && pol->identity_id == 0 && pol->identity_flags == 0;
 	if (is_key(kind))
 		return (pol->service == SE_SERVICE_NONE || pol->service == CK_PORTFOLIO_SRV_AUTHENT ||
 		        pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
-		       (pol->usage & ~SE_USE_KEY_ALL) == 0 && pol->identity_id == 0 &&
+		       (pol->usage & ~(SE_USE_KEY_ALL | SE_USE_KEY_MGMT)) == 0 && pol->identity_id == 0 &&
 		       pol->identity_flags == 0 &&
 		       (pol->service != SE_SERVICE_NONE || pol->key_index == 0);
 	/* identity items: only the identity they belong to; flags on the hash alone */
@@ -489,6 +491,10 @@ static CK_RV policy_for(const se_token *t, se_item_kind kind, const se_item_poli
 	if (!emu_policy_fits(kind, out))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	if ((kind == SE_ITEM_IDENTITY_HASH || out->identity_flags != 0) && t->user != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
+	/* CKA_TRUSTED: a key others may be wrapped under only if it is TRUSTED is
+	 * worth that only if the SO alone makes trusted keys (PKCS#11 3.0 4.10). */
+	if ((out->usage & SE_USE_TRUSTED) && t->user != CKU_SO)
 		return CKR_ATTRIBUTE_READ_ONLY;
 	return CKR_OK;
 }

@@ -219,6 +219,13 @@ CK_RV emu_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len);
 CK_RV emu_item_delete(se_token *t, se_ref ref);
 CK_RV emu_item_length(se_token *t, se_ref ref, size_t *len);
 
+/* ---- emu_wrap.c: key transport (se.h item_wrap / item_unwrap) ------------ */
+CK_RV emu_item_wrap(se_token *t, se_ref wrapping, CK_MECHANISM_TYPE mech, se_ref target,
+                    uint8_t *out, size_t *len);
+CK_RV emu_item_unwrap(se_token *t, se_ref unwrapping, CK_MECHANISM_TYPE mech, const uint8_t *blob,
+                      size_t blob_len, se_unwrap_info *info, unsigned flags, const se_item_policy *pol,
+                      se_ref *out);
+
 /* ---- emu_token.c --------------------------------------------------------- */
 
 CK_RV emu_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_token **out);
