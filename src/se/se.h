@@ -106,7 +106,20 @@ typedef struct se_op_params {
 	se_ref identity_value_ref;
 	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
+	/* (additive, SMS) CKM_PORTFOLIO_SCP80_UNWRAP: data the PoR carries on acceptance */
+	uint8_t por_data[CK_PORTFOLIO_SCP80_MAX_POR_DATA];
+	size_t por_data_len;
 } se_op_params;
+
+/* (additive, SMS) What a CKM_PORTFOLIO_SCP80_* operation reports besides its
+ * output, accepted or not: the PoR (por_len 0: none), the status, the counter. */
+typedef struct se_scp80_result {
+	uint8_t por[CK_PORTFOLIO_SCP80_MAX_POR];
+	size_t por_len;
+	CK_ULONG status;
+	uint64_t counter;
+	int valid;                /* 0: the last operation was not an SCP80 one, or got nowhere */
+} se_scp80_result;
 
 typedef struct se_config {
 	const char *backend;      /* "emulator" or "pcsc" */
@@ -191,6 +204,10 @@ typedef struct se_backend {
 	 * items, so objects it created are usable here without a new login. Called
 	 * with the token lock exclusive when the store's generation moved. */
 	CK_RV (*refresh)(se_token *t);
+
+	/* Optional (NULL: no SCP80 mechanisms). After op_final of a CKM_PORTFOLIO_SCP80_*
+	 * operation, whatever it returned: what it reports (se_scp80_result). */
+	void (*op_scp80_result)(se_op *op, se_scp80_result *out);
 } se_backend;
 
 extern const se_backend se_emulator_backend;
