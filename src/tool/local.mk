@@ -20,7 +20,8 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_delete.c \
 	src/tool/cmd_identity.c \
 	src/tool/cmd_auth.c \
-	src/tool/cmd_enc.c
+	src/tool/cmd_enc.c \
+	src/tool/cmd_sms.c
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
@@ -54,6 +55,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/messages.sh \
 	tests/tool/delete.sh \
 	tests/tool/select.sh \
-	tests/tool/conf_settings.sh
+	tests/tool/conf_settings.sh \
+	tests/tool/sms.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

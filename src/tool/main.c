@@ -89,6 +89,19 @@ static const struct command commands[] = {
 	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN),
 	  "decrypt --slot N --challenge C --index K --data HEX [--cbc]",
 	  "Server side: check challenge and tag, print the Identity value." },
+	{ "sms-provision", cmd_sms_provision, B(SLOT) | B(KEY_PARAMS), B(PIN) | B(HEX) | B(HEX_FILE),
+	  "sms-provision --slot N --key-params HEX (--hex HEX | --hex-file PATH|-)",
+	  "Import the SMS binding keyset from the Security object's resources:\n"
+	  "--key-params = \"SMS Binding Key Parameters\" KIc|KID|SPI(2)|TAR(3) (7 bytes),\n"
+	  "the keys = \"SMS Binding Secret Keys\" KIc key || KID key. Device and server alike." },
+	{ "sms-wrap", cmd_sms_wrap, B(SLOT) | B(DATA), B(TAR) | B(PIN),
+	  "sms-wrap --slot N --data HEX [--tar HEX]",
+	  "Protect data into an SCP80 command packet inside the token (numbered from\n"
+	  "its send counter); prints the packet from CPL in hex." },
+	{ "sms-unwrap", cmd_sms_unwrap, B(SLOT) | B(DATA), B(TAR) | B(POR_DATA) | B(PIN),
+	  "sms-unwrap --slot N --data HEX [--tar HEX] [--por-data HEX]",
+	  "Check and open an SCP80 command packet inside the token (its receive counter);\n"
+	  "prints the data, then the PoR (empty line: none). Exit 3: packet discarded." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -52,6 +52,9 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OV(OPT_JSON) },
 	{ "help", no_argument, NULL, OV(OPT_HELP) },
 	{ "version", no_argument, NULL, OV(OPT_VERSION) },
+	{ "key-params", required_argument, NULL, OV(OPT_KEY_PARAMS) },
+	{ "tar", required_argument, NULL, OV(OPT_TAR) },
+	{ "por-data", required_argument, NULL, OV(OPT_POR_DATA) },
 	{ NULL, 0, NULL, 0 },
 };
 

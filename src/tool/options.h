@@ -45,6 +45,9 @@ enum tool_opt {
 	OPT_JSON,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_KEY_PARAMS,   /* sms-provision: "SMS Binding Key Parameters", hex */
+	OPT_TAR,          /* sms-wrap / sms-unwrap: which SMS keyset (3 bytes hex) */
+	OPT_POR_DATA,     /* sms-unwrap: data the PoR carries, hex */
 	OPT_COUNT
 };
 

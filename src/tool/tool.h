@@ -38,5 +38,9 @@ int cmd_verify(struct tool *t);
 /* cmd_enc.c */
 int cmd_encrypt(struct tool *t);
 int cmd_decrypt(struct tool *t);
+/* cmd_sms.c */
+int cmd_sms_provision(struct tool *t);
+int cmd_sms_wrap(struct tool *t);
+int cmd_sms_unwrap(struct tool *t);
 
 #endif
