@@ -9,11 +9,11 @@
  * stable while the KID value is, whatever its item ref, so deleting and
  * importing the keyset again does not reset its counter (no replay window);
  * without the store's secret pepper the name tells nothing about the key.
- * Value: nonce(12) || AES-256-GCM(counter, 8 bytes BE) || tag(16), key
- * HMAC-SHA256(pepper, seal label), AAD the row name: a row cannot be edited,
- * forged or moved to another keyset without the pepper. (Putting an older
- * copy of the whole store back is outside what an emulator can see;
- * docs/security.md.)
+ * Value: counter (8 bytes BE) || HMAC-SHA256(K, row name || counter), first
+ * 16 bytes, K = HMAC-SHA256(pepper, seal label). The counter is no secret;
+ * what matters is that a row cannot be edited, forged or moved to another
+ * keyset without the pepper. (Putting an older copy of the whole store back
+ * is outside what an emulator can see; docs/sms.md.)
  */
 #include "config.h"
 
@@ -21,14 +21,15 @@
 #include <string.h>
 
 #include "se/emu/emu_scp80.h"
-#include "se/emu/emu_token.h"
+#include "se/emu/emu_token.h" /* se_token: its store and instance id */
 #include "store/store.h"
 #include "util/log.h"
 #include "util/secure.h"
 
 #define NAME_LABEL "portfolio scp80 keyset v1"
 #define SEAL_LABEL "portfolio scp80 counter seal v1"
-#define ROW_LEN (EMU_NONCE_LEN + 8 + EMU_TAG_LEN)
+#define TAG_LEN 16
+#define ROW_LEN (8 + TAG_LEN)
 #define NAME_MAX_LEN 96
 
 static CK_RV pepper_mac(const uint8_t pepper[STORE_PEPPER_LEN], const char *label,
@@ -71,11 +72,24 @@ static CK_RV row_prepare(se_token *t, const emu_item *kid, emu_scp80_dir dir, ui
 	return CKR_OK;
 }
 
+/* The row's tag over (name, counter bytes). */
+static CK_RV row_tag(const uint8_t key[32], const char *name, const uint8_t counter[8],
+                     uint8_t tag[TAG_LEN])
+{
+	uint8_t msg[NAME_MAX_LEN + 8];
+	size_t n = strlen(name);
+	memcpy(msg, name, n);
+	memcpy(msg + n, counter, 8);
+	return pf_mac_oneshot(PF_MAC_HMAC_SHA256, key, 32, msg, n + 8, tag, TAG_LEN) == PF_CRYPTO_OK
+	               ? CKR_OK
+	               : CKR_FUNCTION_FAILED;
+}
+
 CK_RV emu_scp80_counter_get(se_token *t, const emu_item *kid, emu_scp80_dir dir, uint32_t tar,
                             uint64_t *out)
 {
 	char name[NAME_MAX_LEN];
-	uint8_t key[32], plain[8], *row = NULL;
+	uint8_t key[32], tag[TAG_LEN], *row = NULL;
 	size_t len = 0;
 	CK_RV rv = row_prepare(t, kid, dir, tar, name, key);
 
@@ -83,17 +97,13 @@ CK_RV emu_scp80_counter_get(se_token *t, const emu_item *kid, emu_scp80_dir dir,
 	if (rv == CKR_OK)
 		rv = store_meta_get(t->st, name, &row, &len);
 	if (rv == CKR_OK && row != NULL) {
-		if (len != ROW_LEN)
-			rv = CKR_DEVICE_ERROR;
-		else
-			rv = emu_gcm_open(key, row, (const uint8_t *)name, strlen(name), row + EMU_NONCE_LEN, 8,
-			                  row + EMU_NONCE_LEN + 8, plain);
-		if (rv != CKR_OK) {
+		if (len != ROW_LEN || row_tag(key, name, row, tag) != CKR_OK ||
+		    !pf_ct_equal(tag, row + 8, TAG_LEN)) {
 			PF_ERROR("emulator: SCP80 counter row %s is not authentic", name);
 			rv = CKR_DEVICE_ERROR;
 		} else {
 			for (int i = 0; i < 8; i++)
-				*out = (*out << 8) | plain[i];
+				*out = (*out << 8) | row[i];
 		}
 		store_free(row, len);
 	}
@@ -105,16 +115,13 @@ CK_RV emu_scp80_counter_put(se_token *t, const emu_item *kid, emu_scp80_dir dir,
                             uint64_t value)
 {
 	char name[NAME_MAX_LEN];
-	uint8_t key[32], plain[8], row[ROW_LEN];
+	uint8_t key[32], row[ROW_LEN];
 	CK_RV rv = row_prepare(t, kid, dir, tar, name, key);
 
 	for (int i = 0; i < 8; i++)
-		plain[i] = (uint8_t)(value >> (56 - 8 * i));
-	if (rv == CKR_OK && pf_random(row, EMU_NONCE_LEN) != PF_CRYPTO_OK)
-		rv = CKR_FUNCTION_FAILED;
+		row[i] = (uint8_t)(value >> (56 - 8 * i));
 	if (rv == CKR_OK)
-		rv = emu_gcm_seal(key, row, (const uint8_t *)name, strlen(name), plain, 8,
-		                  row + EMU_NONCE_LEN, row + EMU_NONCE_LEN + 8);
+		rv = row_tag(key, name, row, row + 8);
 	if (rv == CKR_OK)
 		rv = store_meta_put(t->st, name, row, sizeof row);
 	pf_wipe(key, sizeof key);
