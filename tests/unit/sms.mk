@@ -5,7 +5,8 @@ sms_unit_tests = \
 	tests/unit/test_sms_kat \
 	tests/unit/test_sms_reject \
 	tests/unit/test_sms_coding \
-	tests/unit/test_p11_scp80
+	tests/unit/test_p11_scp80 \
+	tests/unit/test_emu_scp80
 check_PROGRAMS += $(sms_unit_tests)
 TESTS += $(sms_unit_tests)
 sms_test_headers = tests/unit/sms_test_util.h tests/unit/test_crypto_util.h
@@ -25,4 +26,9 @@ tests_unit_test_p11_scp80_SOURCES = tests/unit/test_p11_scp80.c tests/unit/sms_t
 	tests/unit/core_test_util.c tests/unit/core_test_util.h $(sms_test_headers)
 tests_unit_test_p11_scp80_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_scp80_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+# the SMS keyset's policy on the emulator's backend table, no src/mech between
+tests_unit_test_emu_scp80_SOURCES = tests/unit/test_emu_scp80.c tests/unit/test_emu_token_support.c \
+	tests/unit/test_emu_token_support.h
+tests_unit_test_emu_scp80_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_scp80_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif

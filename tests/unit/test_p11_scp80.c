@@ -64,15 +64,21 @@ static void assert_accepted(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, uint64_t 
 	assert_int_equal(out.prm.ulCounterLow, (CK_ULONG)counter);
 }
 
+/* A known-answer command opens to the APDU with its known-answer PoR. */
+static void expect_kat(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, const char *cmd,
+                       const char *por_data, const char *por)
+{
+	assert_int_equal(st_unwrap_hex(s, kid, cmd, por_data, &out), CKR_OK);
+	st_assert_hex(out.data, out.len, APDU);
+	assert_int_equal(out.prm.ulStatus, 0);
+	st_assert_hex(out.por, out.prm.ulPoRLen, por);
+}
+
 static void test_kat_design_unwrap(void **state)
 {
 	(void)state;
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_HANDLE kid = st_keyset(s, 0x0619, ST_TAR);
-	assert_int_equal(st_unwrap_hex(s, kid, DESIGN_CMD, "016132", &out), CKR_OK);
-	st_assert_hex(out.data, out.len, APDU);
-	assert_int_equal(out.prm.ulStatus, 0);
-	st_assert_hex(out.por, out.prm.ulPoRLen, DESIGN_POR);
+	expect_kat(s, st_keyset(s, 0x0619, ST_TAR), DESIGN_CMD, "016132", DESIGN_POR);
 }
 
 /* SPI 1639 (counter higher): accepted once with its PoR, then a replay is
@@ -82,9 +88,7 @@ static void test_kat_higher_then_replay(void **state)
 	(void)state;
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
 	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
-	assert_int_equal(st_unwrap_hex(s, kid, HIGHER_CMD, "9000", &out), CKR_OK);
-	st_assert_hex(out.data, out.len, APDU);
-	st_assert_hex(out.por, out.prm.ulPoRLen, HIGHER_POR);
+	expect_kat(s, kid, HIGHER_CMD, "9000", HIGHER_POR);
 	assert_int_equal(st_unwrap_hex(s, kid, HIGHER_CMD, "9000", &out), CKR_ENCRYPTED_DATA_INVALID);
 	assert_int_equal(out.prm.ulStatus, SCP80_STS_CNTR_LOW);
 	st_assert_hex(out.por, out.prm.ulPoRLen, POR_02);
@@ -111,8 +115,7 @@ static void test_kat_wrap(void **state)
 static void test_generic_mechanisms_refuse_sms_keys(void **state)
 {
 	(void)state;
-	uint8_t iv[16] = {0}, buf[32] = {0}, res[64];
-	CK_ULONG n = sizeof res;
+	uint8_t iv[16] = {0};
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
 	CK_OBJECT_HANDLE kic = st_key(s, ST_KIC, CK_PORTFOLIO_SMS_SLOT_KIC, 0x1639, ST_TAR);
 	CK_OBJECT_HANDLE kid = st_key(s, ST_KID, CK_PORTFOLIO_SMS_SLOT_KID, 0x1639, ST_TAR);
@@ -127,8 +130,6 @@ static void test_generic_mechanisms_refuse_sms_keys(void **state)
 	uint8_t v[16] = {1};
 	CK_OBJECT_HANDLE plain = ct_aes_key(s, v, 16, (CK_ULONG)-1, 0, CK_FALSE);
 	assert_int_equal(f->C_DecryptInit(s, &un, plain), CKR_KEY_FUNCTION_NOT_PERMITTED);
-	(void)buf;
-	(void)n;
 }
 
 /* A keyset whose coding names DES is refused when it is made. */
