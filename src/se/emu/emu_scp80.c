@@ -181,5 +181,8 @@ CK_RV emu_scp80_final(se_op *op, uint8_t *out, size_t *out_len)
 		                               : emu_scp80_unwrap(op, kid, kic, out, out_len);
 	if (rv != CKR_OK)
 		*out_len = 0;
+	/* WRAP buffered plaintext: nothing of it stays behind the operation */
+	pf_wipe(op->scp80->buf, op->scp80->len);
+	op->scp80->len = 0;
 	return rv;
 }
