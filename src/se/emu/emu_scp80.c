@@ -35,19 +35,6 @@
 
 /* ---- the keyset ------------------------------------------------------------ */
 
-int emu_scp80_policy_fits(const se_item_policy *pol)
-{
-	CK_ULONG i = pol->key_index;
-	CK_ULONG slot = CK_PORTFOLIO_SMS_INDEX_SLOT(i);
-
-	if ((slot != CK_PORTFOLIO_SMS_SLOT_KIC && slot != CK_PORTFOLIO_SMS_SLOT_KID) ||
-	    (pol->usage & ~SE_USE_ALL) != 0 || pol->identity_id != 0 || pol->identity_flags != 0)
-		return 0;
-	/* the keyset's own coding must name AES: a DES keyset is refused when made */
-	return scp80_kic_check((uint8_t)CK_PORTFOLIO_SMS_INDEX_KIC(i)) == SCP80_OK &&
-	       scp80_kid_check((uint8_t)CK_PORTFOLIO_SMS_INDEX_KID(i)) == SCP80_OK;
-}
-
 static CK_ULONG params_of(const emu_item *it)
 {
 	return it->pol.key_index & ((1ul << 56) - 1); /* all but the slot */
