@@ -94,6 +94,33 @@ static void test_kat_higher_then_replay(void **state)
 	st_assert_hex(out.por, out.prm.ulPoRLen, POR_02);
 }
 
+/* C_Decrypt's length query neither consumes the packet nor moves the counter. */
+static void test_length_query_keeps_operation(void **state)
+{
+	(void)state;
+	uint8_t pkt[64], data[64];
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
+	size_t n = unhex(HIGHER_CMD, pkt, sizeof pkt);
+	CK_PORTFOLIO_SCP80_PARAMS prm = {0};
+	CK_MECHANISM m = {CKM_PORTFOLIO_SCP80_UNWRAP, &prm, sizeof prm};
+	CK_ULONG len = 0;
+	assert_int_equal(f->C_DecryptInit(s, &m, kid), CKR_OK);
+	assert_int_equal(f->C_Decrypt(s, pkt, n, NULL, &len), CKR_OK);
+	assert_int_equal(len, n); /* the data is never longer than the packet */
+	len = 3;
+	assert_int_equal(f->C_Decrypt(s, pkt, n, data, &len), CKR_BUFFER_TOO_SMALL);
+	len = sizeof data;
+	assert_int_equal(f->C_Decrypt(s, pkt, n, data, &len), CKR_OK);
+	st_assert_hex(data, len, APDU);
+	/* no PoR buffer: the length of the PoR is still reported */
+	assert_int_equal(prm.ulPoRLen, 25); /* UDH..TAR 9 + 16 ciphered, no data */
+	/* a too-small PoR buffer is a bad parameter, refused at Init */
+	prm.pPoR = data;
+	prm.ulPoRLen = sizeof data;
+	assert_int_equal(f->C_DecryptInit(s, &m, kid), CKR_MECHANISM_PARAM_INVALID);
+}
+
 /* A fresh keyset numbers its first packet 1: the 'higher' known answer. */
 static void test_kat_wrap(void **state)
 {
@@ -227,7 +254,10 @@ static void test_bad_input_keeps_counter(void **state)
 	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
 		const bad_case *bc = &bad_cases[i];
 		size_t n = bc->make(pkt, host_cmd(0x1e39, ST_TAR, c + 1, pkt, sizeof pkt), c);
+		memset(out.data, 0xAA, sizeof out.data);
 		CK_RV rv = st_unwrap(s, kid, pkt, n, "9000", &out);
+		/* nothing of the packet's data reaches the caller */
+		assert_true(out.data[0] != 0x00 || out.data[1] != 0xa4);
 		if (rv != bc->rv || out.prm.ulStatus != bc->status)
 			fail_msg("%s: rv %#lx status %#lx", bc->name, (unsigned long)rv,
 			         (unsigned long)out.prm.ulStatus);
@@ -293,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kat_design_unwrap, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_kat_higher_then_replay, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_kat_wrap, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_length_query_keeps_operation, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_generic_mechanisms_refuse_sms_keys, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_des_keyset_refused, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_input_keeps_counter, ct_setup, ct_teardown),
