@@ -51,14 +51,16 @@ pf_obj16_result pf_obj16_sms_protect(pf_obj16 *obj, uint16_t iid, const uint8_t 
 typedef struct pf_sms_received {
 	int accepted;          /* 1: the message is authentic and fresh; 0: discarded */
 	uint8_t status;        /* TS 102 225 PoR status (0x00 accepted) */
-	pf_sms_segment por;    /* the PoR to send back (len 0: none asked) */
+	pf_sms_segment por;    /* the PoR to send back (len 0: none) */
 } pf_sms_received;
 
 /* Reassembles the segments of one command packet (any order; one segment
  * without concatenation), has the token check and open it, and puts the CoAP
  * message in msg (*len). A packet that is not correctly protected is
  * discarded: PF_OBJ16_BAD_REQUEST, rcv->accepted = 0, nothing in msg, the
- * token's counter unchanged, and rcv->por the PoR the SPI asks for (send it).
+ * token's counter unchanged, and rcv->por the PoR to send: only an unsecured
+ * one (status 06, 09, 0A), as LwM2M forbids answering a discarded message
+ * with an error secured with the right keys (len 0 otherwise).
  * Malformed segments (UDH, missing or duplicate parts): PF_OBJ16_BAD_REQUEST
  * with no PoR. */
 pf_obj16_result pf_obj16_sms_unprotect(pf_obj16 *obj, uint16_t iid, const pf_sms_segment *segs,

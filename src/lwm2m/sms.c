@@ -179,6 +179,18 @@ pf_obj16_result pf_obj16_sms_protect(pf_obj16 *obj, uint16_t iid, const uint8_t 
 	return res;
 }
 
+/* The LwM2M rule (the seed, "SMS payload security"): a client discarding a
+ * message "SHALL NOT respond with an error message secured using the correct
+ * parameters and keys". TS 102 225 would secure the PoR of a counter, CC or
+ * padding failure; only the unsecured PoR (RHL 0A: status 06, 09, 0A) is
+ * handed to the transport. */
+static void withhold_secured_por(pf_sms_segment *por)
+{
+	size_t rhl = (size_t)por->ud[0] + 1 + 2; /* after the UDH and RPL */
+	if (por->len > rhl && por->ud[rhl] != 0x0a)
+		por->len = 0;
+}
+
 pf_obj16_result pf_obj16_sms_unprotect(pf_obj16 *obj, uint16_t iid, const pf_sms_segment *segs,
                                        size_t count, uint8_t *msg, size_t cap, size_t *len,
                                        pf_sms_received *rcv)
@@ -219,6 +231,7 @@ pf_obj16_result pf_obj16_sms_unprotect(pf_obj16 *obj, uint16_t iid, const pf_sms
 			rcv->accepted = 1;
 			res = PF_OBJ16_OK;
 		} else {
+			withhold_secured_por(&rcv->por);
 			pf_inst_refuse(obj, in, "instance %u: SMS discarded (status %02x): %s", iid,
 			               rcv->status, pf_ckr_name_str(rv));
 			res = r.prm.ulStatus != 0xFF ? PF_OBJ16_BAD_REQUEST : PF_OBJ16_INTERNAL_ERROR;

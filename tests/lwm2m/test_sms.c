@@ -4,9 +4,9 @@
  * build tree, as a client would), provision the same SMS keyset through
  * pf_obj16_sms_provision and exchange CoAP-sized messages through
  * pf_obj16_sms_protect / pf_obj16_sms_unprotect over a pipe: one SMS, a
- * concatenated one (delivered out of order), a replay (discarded, PoR
- * secured with status 02, counter unchanged), a tampered segment, and
- * malformed segment sets. Plain C: the server child reports by exit status.
+ * concatenated one (delivered out of order), a replay (discarded, status 02,
+ * no secured error PoR handed out), a truncated packet (its unsecured PoR
+ * handed out), a tampered segment, and malformed segment sets. Plain C: the server child reports by exit status.
  *
  * Exit 77 (skipped) when the module has not been built.
  */
@@ -143,14 +143,18 @@ static void device(pf_obj16 *o, uint16_t iid, int rd, int wr)
 	fill(want, sizeof want, 1);
 	CHECK(pf_obj16_sms_unprotect(o, iid, two, n2, got, sizeof got, &len, &rcv) == PF_OBJ16_OK);
 	CHECK(rcv.accepted && len == sizeof want && memcmp(got, want, len) == 0);
-	/* the replay: discarded, its secured PoR says 02 */
+	/* the replay: discarded (02); LwM2M forbids the secured error PoR TS 102 225 would send */
 	n = recv_segs(rd, segs, 8);
 	CHECK(pf_obj16_sms_unprotect(o, iid, segs, n, got, sizeof got, &len, &rcv) == PF_OBJ16_BAD_REQUEST);
-	CHECK(!rcv.accepted && rcv.status == 0x02 && len == 0 && rcv.por.len > 5 && rcv.por.ud[5] == 0x12);
+	CHECK(!rcv.accepted && rcv.status == 0x02 && len == 0 && rcv.por.len == 0);
+	/* truncated: discarded (06), its unsecured PoR goes out */
+	segs[0].len--;
+	CHECK(pf_obj16_sms_unprotect(o, iid, segs, n, got, sizeof got, &len, &rcv) == PF_OBJ16_BAD_REQUEST);
+	CHECK(!rcv.accepted && rcv.status == 0x06 && rcv.por.len == 16 && rcv.por.ud[5] == 0x0a);
 	/* a tampered last byte: the CC fails (01) before the counter is looked at */
 	two[1].ud[two[1].len - 1] ^= 1;
 	CHECK(pf_obj16_sms_unprotect(o, iid, two, n2, got, sizeof got, &len, &rcv) == PF_OBJ16_BAD_REQUEST);
-	CHECK(!rcv.accepted && rcv.status == 0x01);
+	CHECK(!rcv.accepted && rcv.status == 0x01 && rcv.por.len == 0);
 	/* malformed sets never reach the token: no PoR */
 	two[0] = two[1];
 	CHECK(pf_obj16_sms_unprotect(o, iid, two, n2, got, sizeof got, &len, &rcv) == PF_OBJ16_BAD_REQUEST);
