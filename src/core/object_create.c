@@ -166,7 +166,8 @@ static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
 	if (has_srv) {
 		CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_SERVICE, 0);
 		CK_ULONG idx = attr_get_ulong(o, CKA_PORTFOLIO_KEY_INDEX, 0);
-		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT)
+		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT &&
+		    srv != CK_PORTFOLIO_SRV_SMS)
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		/* e.g. a 24-byte AES key in the auth keyset: AUTH_CMAC takes 16 or 32.
 		 * The value (or CKA_VALUE_LEN) is what is wrong: C_CreateObject and

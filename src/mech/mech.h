@@ -64,6 +64,9 @@ typedef struct mech_op {
 	uint64_t total_in;        /* bytes given to updates so far */
 	/* buffered input for mechanisms that need the whole message (none today; kept
 	 * so that a backend with single-shot APDUs can be served) */
+	/* (additive, SMS) CKM_PORTFOLIO_SCP80_*: the caller's CK_PORTFOLIO_SCP80_PARAMS,
+	 * whose output fields C_Encrypt/C_Decrypt fill (mech_scp80_report) */
+	void *scp80_param;
 } mech_op;
 
 /* Registry. */

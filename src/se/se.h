@@ -140,6 +140,9 @@ typedef struct se_op_params {
 	se_ref identity_value_ref;
 	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
+	/* (additive, SMS) CKM_PORTFOLIO_SCP80_UNWRAP: data the PoR carries on acceptance */
+	uint8_t por_data[CK_PORTFOLIO_SCP80_MAX_POR_DATA];
+	size_t por_data_len;
 } se_op_params;
 
 /* What item_derive computes. */
@@ -170,6 +173,15 @@ typedef struct se_derive_params {
 	size_t device_id_len;
 	CK_ULONG instance;
 } se_derive_params;
+/* (additive, SMS) What a CKM_PORTFOLIO_SCP80_* operation reports besides its
+ * output, accepted or not: the PoR (por_len 0: none), the status, the counter. */
+typedef struct se_scp80_result {
+	uint8_t por[CK_PORTFOLIO_SCP80_MAX_POR];
+	size_t por_len;
+	CK_ULONG status;
+	uint64_t counter;
+	int valid;                /* 0: the last operation was not an SCP80 one, or got nowhere */
+} se_scp80_result;
 
 typedef struct se_config {
 	const char *backend;      /* "emulator" or "pcsc" */
@@ -281,6 +293,9 @@ typedef struct se_backend {
 	CK_RV (*item_unwrap)(se_token *t, se_ref unwrapping, CK_MECHANISM_TYPE mech, const uint8_t *blob,
 	                     size_t blob_len, se_unwrap_info *info, unsigned flags,
 	                     const se_item_policy *pol, se_ref *out);
+	/* Optional (NULL: no SCP80 mechanisms). After op_final of a CKM_PORTFOLIO_SCP80_*
+	 * operation, whatever it returned: what it reports (se_scp80_result). */
+	void (*op_scp80_result)(se_op *op, se_scp80_result *out);
 } se_backend;
 
 extern const se_backend se_emulator_backend;

@@ -23,7 +23,8 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_enc.c \
 	src/tool/cmd_jose.c \
 	src/tool/cmd_jose_key.c \
-	src/tool/cmd_backup.c src/tool/backup_file.c src/tool/backup_file.h
+	src/tool/cmd_backup.c src/tool/backup_file.c src/tool/backup_file.h \
+	src/tool/cmd_sms.c
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
@@ -59,6 +60,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/select.sh \
 	tests/tool/conf_settings.sh \
 	tests/tool/jose.sh \
-	tests/tool/backup.sh
+	tests/tool/backup.sh \
+	tests/tool/sms.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

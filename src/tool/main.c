@@ -128,6 +128,19 @@ static const struct command commands[] = {
 	  "jws-verify --slot N [--label KID] [--in FILE|-]",
 	  "Verify a compact JWS with the token key its kid names; print the payload when\n"
 	  "valid, exit 3 when the signature is INVALID. alg \"none\" is always refused." },
+	{ "sms-provision", cmd_sms_provision, B(SLOT) | B(KEY_PARAMS), B(PIN) | B(HEX) | B(HEX_FILE),
+	  "sms-provision --slot N --key-params HEX (--hex HEX | --hex-file PATH|-)",
+	  "Import the SMS binding keyset from the Security object's resources:\n"
+	  "--key-params = \"SMS Binding Key Parameters\" KIc|KID|SPI(2)|TAR(3) (7 bytes),\n"
+	  "the keys = \"SMS Binding Secret Keys\" KIc key || KID key. Device and server alike." },
+	{ "sms-wrap", cmd_sms_wrap, B(SLOT) | B(DATA), B(TAR) | B(PIN),
+	  "sms-wrap --slot N --data HEX [--tar HEX]",
+	  "Protect data into an SCP80 command packet inside the token (numbered from\n"
+	  "its send counter); prints the packet from CPL in hex." },
+	{ "sms-unwrap", cmd_sms_unwrap, B(SLOT) | B(DATA), B(TAR) | B(POR_DATA) | B(PIN),
+	  "sms-unwrap --slot N --data HEX [--tar HEX] [--por-data HEX]",
+	  "Check and open an SCP80 command packet inside the token (its receive counter);\n"
+	  "prints the data, then the PoR (empty line: none). Exit 3: packet discarded." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

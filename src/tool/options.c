@@ -60,6 +60,9 @@ static const struct option long_options[] = {
 	{ "kek", required_argument, NULL, OV(OPT_KEK) },
 	{ "file", required_argument, NULL, OV(OPT_FILE) },
 	{ "extractable", no_argument, NULL, OV(OPT_EXTRACTABLE) },
+	{ "key-params", required_argument, NULL, OV(OPT_KEY_PARAMS) },
+	{ "tar", required_argument, NULL, OV(OPT_TAR) },
+	{ "por-data", required_argument, NULL, OV(OPT_POR_DATA) },
 	{ NULL, 0, NULL, 0 },
 };
 

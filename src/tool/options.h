@@ -53,6 +53,9 @@ enum tool_opt {
 	OPT_KEK,      /* cmd_backup.c: the key-encryption key's label */
 	OPT_FILE,     /* cmd_backup.c: the backup / wrapped-key file */
 	OPT_EXTRACTABLE, /* gen-key / import-key: the key may leave the token wrapped */
+	OPT_KEY_PARAMS,   /* sms-provision: "SMS Binding Key Parameters", hex */
+	OPT_TAR,          /* sms-wrap / sms-unwrap: which SMS keyset (3 bytes hex) */
+	OPT_POR_DATA,     /* sms-unwrap: data the PoR carries, hex */
 	OPT_COUNT
 };
 

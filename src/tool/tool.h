@@ -52,5 +52,9 @@ int cmd_backup(struct tool *t);
 int cmd_restore(struct tool *t);
 int cmd_export_key(struct tool *t);
 int cmd_import_wrapped_key(struct tool *t);
+/* cmd_sms.c */
+int cmd_sms_provision(struct tool *t);
+int cmd_sms_wrap(struct tool *t);
+int cmd_sms_unwrap(struct tool *t);
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
+#include "se/emu/emu_scp80.h"
 #include "se/se_fingerprint.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -49,6 +50,8 @@ int emu_policy_fits(se_item_kind kind, const se_item_policy *pol)
 		return (pol->usage & ~(SE_USE_MASTER | SE_USE_DERIVE | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED)) == 0 &&
 		       (pol->service == CK_PORTFOLIO_SRV_AUTHENT || pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
 		       pol->key_index == 0 && pol->identity_id == 0 && pol->identity_flags == 0;
+	if (kind == SE_ITEM_AES_KEY && pol->service == CK_PORTFOLIO_SRV_SMS)
+		return emu_scp80_policy_fits(pol); /* SMS keyset: its parameters in key_index */
 	if (is_key(kind))
 		return (pol->service == SE_SERVICE_NONE || pol->service == CK_PORTFOLIO_SRV_AUTHENT ||
 		        pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
@@ -145,6 +148,18 @@ emu_item *emu_item_lookup(se_token *t, se_ref ref)
 	for (emu_node *n = t->buckets[bucket_of(t, ref)]; n != NULL; n = n->next)
 		if (n->item.ref == ref)
 			return &n->item;
+	return NULL;
+}
+
+emu_item *emu_item_find(se_token *t, int (*match)(const emu_item *it, const void *ctx),
+                        const void *ctx)
+{
+	if (t == NULL || !t->logged_in || match == NULL)
+		return NULL;
+	for (size_t b = 0; b < t->nbuckets; b++)
+		for (emu_node *n = t->buckets[b]; n != NULL; n = n->next)
+			if (match(&n->item, ctx))
+				return &n->item;
 	return NULL;
 }
 
