@@ -251,6 +251,41 @@ int core_index_candidates(const core_token *tok, const CK_ATTRIBUTE *t, CK_ULONG
 	return found;
 }
 
+static int holds_slot(const core_object *x, CK_ULONG srv, CK_ULONG idx)
+{
+	return x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv && x->key_index == idx;
+}
+
+typedef struct slot_scan {
+	CK_ULONG srv, idx;
+	int taken;
+} slot_scan;
+
+static void scan_slot(void *ctx, uint64_t key, void *val)
+{
+	(void)key;
+	slot_scan *c = ctx;
+	c->taken |= holds_slot(val, c->srv, c->idx);
+}
+
+int core_index_keyset_taken(const core_token *tok, CK_ULONG srv, CK_ULONG idx)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_PORTFOLIO_SERVICE, &srv, sizeof srv},
+	                    {CKA_PORTFOLIO_KEY_INDEX, &idx, sizeof idx}};
+	core_object *const *cand = NULL;
+	size_t n = 0;
+	if (core_index_complete(tok) && core_index_candidates(tok, t, 3, &cand, &n)) {
+		for (size_t i = 0; i < n; i++)
+			if (holds_slot(cand[i], srv, idx))
+				return 1;
+		return 0;
+	}
+	slot_scan c = {.srv = srv, .idx = idx};
+	htable_each(&tok->objects, scan_slot, &c);
+	return c.taken;
+}
+
 int core_index_complete(const core_token *tok)
 {
 	const struct core_object_index *ix = tok->index;

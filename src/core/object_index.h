@@ -22,6 +22,10 @@ void core_index_update(core_token *tok, core_object *o);
  * scan every object. Candidates still need the full template match. */
 int core_index_candidates(const core_token *tok, const CK_ATTRIBUTE *t, CK_ULONG n,
                           core_object *const **list, size_t *count);
+/* 1 when an object of the token (any session's, visible or not) is a secret
+ * key holding keyset slot (srv, idx): one lookup while the index is whole,
+ * a scan of every object otherwise. */
+int core_index_keyset_taken(const core_token *tok, CK_ULONG srv, CK_ULONG idx);
 /* 1 when every object of the token is in the index (it ran out of memory
  * never, or the token has no objects yet). */
 int core_index_complete(const core_token *tok);
