@@ -330,18 +330,20 @@ CK_RV core_token_refresh(core_token *tok)
 	}
 	/* Items another process created or destroyed: unlock or forget them too, so
 	 * its new objects are usable here without a new login. */
-	int other_life = 0;
+	int other_life = 0, items_ok = 1;
 	if (tok->login != CORE_NOT_LOGGED_IN && tok->be->refresh != NULL) {
 		rv = tok->be->refresh(tok->se);
 		other_life = rv == CKR_DEVICE_REMOVED;
+		items_ok = rv == CKR_OK;
 		if (rv != CKR_OK && !other_life)
 			PF_WARN("instance %lu: secure component refresh failed", (unsigned long)tok->iid);
 	}
 	/* Only the rows changed since our last look, when the log still reaches
-	 * back there (object_sync.c); otherwise, or after a re-initialisation,
-	 * everything. */
+	 * back there (object_sync.c); otherwise, after a re-initialisation, or
+	 * when the items could not be refreshed (every object is judged against
+	 * what the component holds now), everything. */
 	int caught_up = 0;
-	rv = other_life || tok->gen == UINT64_MAX ? CKR_OK : core_token_catch_up(tok, &caught_up);
+	rv = !items_ok || tok->gen == UINT64_MAX ? CKR_OK : core_token_catch_up(tok, &caught_up);
 	if (rv == CKR_OK && caught_up) {
 		tok->gen = gen;
 		tok->changes_seen = changes;
@@ -536,16 +538,18 @@ CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 	}
 	(void)core_token_refresh(s->tok);
 	core_token *tok = s->tok;
-	CK_OBJECT_HANDLE *out = malloc((tok->objects.count ? tok->objects.count : 1) * sizeof *out);
+	/* The index narrows the candidates (then the same test as the scan decides). */
+	core_object *const *cand = NULL;
+	size_t n_cand = 0;
+	int indexed = core_index_candidates(tok, tmpl, n, &cand, &n_cand);
+	size_t room = indexed ? n_cand : tok->objects.count;
+	CK_OBJECT_HANDLE *out = malloc((room ? room : 1) * sizeof *out);
 	if (out == NULL) {
 		core_leave(s, 1);
 		return CKR_HOST_MEMORY;
 	}
 	find_ctx f = {.tok = tok, .tmpl = tmpl, .n = n, .out = out};
-	core_object *const *cand = NULL;
-	size_t n_cand = 0;
-	if (core_index_candidates(tok, tmpl, n, &cand, &n_cand)) {
-		/* The index narrows the candidates; the same test as the scan decides. */
+	if (indexed) {
 		for (size_t i = 0; i < n_cand; i++)
 			find_one(&f, 0, cand[i]);
 	} else {
