@@ -18,6 +18,7 @@
 #include "config.h"
 #include "core/object_index.h"
 #include "core/object_sync.h"
+#include "util/grow.h"
 #include "util/log.h"
 
 #include <stdlib.h>
@@ -55,14 +56,10 @@ typedef struct changes {
 static CK_RV collect_change(void *ctx, unsigned kind, uint64_t id, const uint8_t *row, size_t len)
 {
 	changes *c = ctx;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 8;
-		changed_row *grown = realloc(c->v, cap * sizeof *grown);
-		if (grown == NULL)
-			return CKR_HOST_MEMORY;
-		c->v = grown;
-		c->cap = cap;
-	}
+	changed_row *v = pf_grow(c->v, &c->cap, c->n, sizeof *v, 8);
+	if (v == NULL)
+		return CKR_HOST_MEMORY;
+	c->v = v;
 	changed_row *r = &c->v[c->n];
 	r->kind = kind;
 	r->id = id;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "store/store_internal.h"
+#include "util/grow.h"
 #include "util/log.h"
 
 CK_RV store_change_end(store *s, uint64_t *seq)
@@ -59,14 +60,10 @@ static CK_RV log_take(sqlite3_stmt *st, log_read *r)
 		r->floor = (uint64_t)sqlite3_column_int64(st, 2);
 		return CKR_OK;
 	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		log_entry *grown = realloc(r->e, cap * sizeof *grown);
-		if (grown == NULL)
-			return CKR_HOST_MEMORY;
-		r->e = grown;
-		r->cap = cap;
-	}
+	log_entry *grown = pf_grow(r->e, &r->cap, r->n, sizeof *grown, 16);
+	if (grown == NULL)
+		return CKR_HOST_MEMORY;
+	r->e = grown;
 	log_entry *e = &r->e[r->n];
 	e->seq = (uint64_t)seq;
 	e->kind = (unsigned)sqlite3_column_int(st, 1);

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #ifdef PORTFOLIO_TEST_HOOKS
+#include "core/attr_codec.h"
 #include "core/object_sync.h"
 #include "se/emu/emu_token.h"
 #include "store/store.h"
@@ -117,61 +118,63 @@ static void expect_catch_up(const counts *before, uint64_t records, uint64_t sec
 
 static void sign_ok(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k)
 {
-	CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
 	uint8_t sig[16];
-	CK_ULONG sl = sizeof sig;
-	CHECK_RV(C_SignInit(s, &m, k), CKR_OK);
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)rel_cmac_msg, 16, sig, &sl), CKR_OK);
+	rel_cmac_sign(s, k, rel_cmac_msg, sig);
 }
 
 /* The record of the object labelled label, with CKA_ENCRYPT turned on (its
  * sealed item's usage still says sign only), written back as any writer could. */
 typedef struct edit_ctx {
+	CK_ULONG iid;
 	const char *label;
-	uint64_t oid;
-	uint8_t *rec;
-	size_t len;
+	store *st;
+	int done;
 } edit_ctx;
 
-static CK_RV find_record(void *ctx, uint64_t id, const uint8_t *data, size_t len)
+static int has_label(const core_attr *a, size_t n, const char *label)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].type == CKA_LABEL)
+			return a[i].len == strlen(label) && memcmp(a[i].val, label, a[i].len) == 0;
+	return 0;
+}
+
+static CK_RV widen_if_labelled(void *ctx, uint64_t oid, const uint8_t *data, size_t len)
 {
 	edit_ctx *e = ctx;
-	if (e->rec == NULL && rel_memmem(data, len, (const uint8_t *)e->label, strlen(e->label))) {
-		e->oid = id;
-		e->rec = malloc(len);
-		CHECK(e->rec != NULL);
-		memcpy(e->rec, data, len);
-		e->len = len;
+	core_attr *a = NULL;
+	size_t n = 0;
+	se_ref vref, href;
+	CHECK_RV(attr_codec_decode(data, len, &a, &n, &vref, &href), CKR_OK);
+	if (has_label(a, n, e->label)) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i].type == CKA_ENCRYPT && a[i].len == 1)
+				a[i].val[0] = CK_TRUE;
+		uint8_t *rec = NULL;
+		size_t rec_len = 0;
+		CHECK_RV(attr_codec_encode(a, n, vref, href, &rec, &rec_len), CKR_OK);
+		CHECK_RV(store_object_put(e->st, e->iid, oid, rec, rec_len), CKR_OK);
+		free(rec);
+		e->done = 1;
 	}
+	core_attrs_free(a, n);
 	return CKR_OK;
 }
 
 static void widen_usage_at_rest(const char *label)
 {
 	char *path = rel_path("store.db");
-	store *st = NULL;
-	CHECK_RV(store_open(path, &st), CKR_OK);
+	edit_ctx e = {.label = label};
+	CHECK_RV(store_open(path, &e.st), CKR_OK);
 	CK_ULONG *iids = NULL;
 	size_t n = 0;
-	CHECK_RV(store_instance_list(st, &iids, &n), CKR_OK);
+	CHECK_RV(store_instance_list(e.st, &iids, &n), CKR_OK);
 	CHECK(n == 1);
-	edit_ctx e = {.label = label};
-	CHECK_RV(store_object_foreach(st, iids[0], find_record, &e), CKR_OK);
-	CHECK(e.rec != NULL);
-	uint8_t type[8];
-	for (int i = 0; i < 8; i++)
-		type[i] = (uint8_t)((uint64_t)CKA_ENCRYPT >> (56 - 8 * i));
-	/* type (8) || length 1 (4) || CK_FALSE */
-	uint8_t *at = NULL;
-	for (size_t off = 0; at == NULL && off + 13 <= e.len; off++)
-		if (memcmp(e.rec + off, type, 8) == 0 && memcmp(e.rec + off + 8, "\0\0\0\1\0", 5) == 0)
-			at = e.rec + off;
-	CHECK(at != NULL);
-	at[12] = CK_TRUE;
-	CHECK_RV(store_object_put(st, iids[0], e.oid, e.rec, e.len), CKR_OK);
-	free(e.rec);
+	e.iid = iids[0];
+	CHECK_RV(store_object_foreach(e.st, e.iid, widen_if_labelled, &e), CKR_OK);
+	CHECK(e.done);
 	free(iids);
-	store_close(st);
+	store_close(e.st);
 	free(path);
 }
 

@@ -18,6 +18,7 @@
 #include "se/emu/emu_token.h"
 #include "se/se_fingerprint.h"
 #include "store/store.h"
+#include "util/grow.h"
 #include "util/log.h"
 #include "util/secure.h"
 #include "util/sizes.h"
@@ -331,14 +332,10 @@ static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len
 	CK_RV rv = emu_manifest_verdict(c->t, c->m, ref, row, len, &v);
 	if (rv != CKR_OK || v == EMU_ROW_UNLISTED)
 		return rv; /* not live: an item held under ref goes */
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		se_ref *grown = realloc(c->seen, cap * sizeof *grown);
-		if (grown == NULL)
-			return CKR_HOST_MEMORY;
-		c->seen = grown;
-		c->cap = cap;
-	}
+	se_ref *seen = pf_grow(c->seen, &c->cap, c->n, sizeof *seen, 64);
+	if (seen == NULL)
+		return CKR_HOST_MEMORY;
+	c->seen = seen;
 	c->seen[c->n++] = ref;
 	emu_item *have = emu_item_lookup(c->t, ref);
 	if (v == EMU_ROW_STALE)
