@@ -74,32 +74,46 @@ static CK_RV collect_change(void *ctx, unsigned kind, uint64_t id, const uint8_t
 	return CKR_OK;
 }
 
-static void drop_token_object(core_token *tok, uint64_t oid)
+static core_object *token_object(core_token *tok, uint64_t oid)
 {
 	for (int priv = 0; priv < 2; priv++) {
 		core_object *o = htable_get(&tok->objects, core_object_handle(tok, oid, (CK_BBOOL)priv));
-		if (o != NULL && o->on_token && o->oid == oid) {
-			core_object_unlink(tok, o);
-			core_object_free(o);
-		}
+		if (o != NULL && o->on_token && o->oid == oid)
+			return o;
 	}
+	return NULL;
 }
 
-/* An item row changed under an object whose record did not: check it again. */
-static void recheck_item_owner(core_token *tok, se_ref ref)
+static void drop_token_object(core_token *tok, uint64_t oid)
 {
-	core_object *o = core_index_by_ref(tok, ref);
-	if (o == NULL || !o->on_token)
-		return;
-	atomic_fetch_add_explicit(&stat_rechecked, 1, memory_order_relaxed);
-	if (!core_object_policy_ok(tok, o)) {
-		core_object_policy_refused(tok, o);
+	core_object *o = token_object(tok, oid);
+	if (o != NULL) {
 		core_object_unlink(tok, o);
 		core_object_free(o);
 	}
 }
 
-static CK_RV apply(core_token *tok, const changes *c)
+/* An item row changed under an object whose record did not: check it again.
+ * 1 when it was refused. */
+static int recheck_item_owner(core_token *tok, se_ref ref)
+{
+	core_object *o = core_index_by_ref(tok, ref);
+	if (o == NULL || !o->on_token)
+		return 0;
+	atomic_fetch_add_explicit(&stat_rechecked, 1, memory_order_relaxed);
+	if (core_object_policy_ok(tok, o))
+		return 0;
+	core_object_policy_refused(tok, o);
+	core_object_unlink(tok, o);
+	core_object_free(o);
+	return 1;
+}
+
+/* *refused: some changed row was left out. It may be a row tampered with, or
+ * one that came in a commit after the backend's refresh, whose item the
+ * backend holds only at the next refresh (which that commit's counter raise
+ * brings): the caller then reads the same entries again next time. */
+static CK_RV apply(core_token *tok, const changes *c, int *refused)
 {
 	for (size_t i = 0; i < c->n; i++) {
 		if (c->v[i].kind == STORE_ROW_OBJECT) {
@@ -110,12 +124,14 @@ static CK_RV apply(core_token *tok, const changes *c)
 	CK_RV rv = CKR_OK;
 	for (size_t i = 0; i < c->n && rv == CKR_OK; i++) {
 		const changed_row *r = &c->v[i];
-		if (r->kind == STORE_ROW_OBJECT && r->row != NULL)
+		if (r->kind == STORE_ROW_OBJECT && r->row != NULL) {
 			rv = core_object_load_row(tok, r->id, r->row, r->len);
+			*refused |= rv == CKR_OK && token_object(tok, r->id) == NULL;
+		}
 	}
 	for (size_t i = 0; i < c->n && rv == CKR_OK; i++)
 		if (c->v[i].kind == STORE_ROW_SECRET)
-			recheck_item_owner(tok, c->v[i].id);
+			*refused |= recheck_item_owner(tok, c->v[i].id);
 	return rv;
 }
 
@@ -131,9 +147,11 @@ CK_RV core_token_catch_up(core_token *tok, int *caught_up)
 	CK_RV rv = store_changes_since(core_g.st, tok->iid, STORE_ROW_OBJECT | STORE_ROW_SECRET,
 	                               STORE_ROW_OBJECT, &seq, &complete, collect_change, &c);
 	if (rv == CKR_OK && complete) {
-		rv = apply(tok, &c);
+		int refused = 0;
+		rv = apply(tok, &c, &refused);
 		if (rv == CKR_OK) {
-			tok->log_seq = seq;
+			if (!refused)
+				tok->log_seq = seq;
 			*caught_up = 1;
 			atomic_fetch_add_explicit(&stat_catch_ups, 1, memory_order_relaxed);
 		}
