@@ -269,13 +269,18 @@ int bench_scale(int mode, const char *sizes_arg, const char *ours_path, const ch
 		fprintf(stderr, "portfolio-bench: sizes are ascending counts, e.g. 1000,10000,100000\n");
 		return 2;
 	}
+	if (mode == 'X' && strcmp(ours_path, "-") != 0 && other_path != NULL) {
+		/* Both would share the store and its token labelled "bench". */
+		fprintf(stderr, "portfolio-bench: -X measures one module per run (give the other as '- OTHER')\n");
+		return 2;
+	}
 	module ours, other;
 	print_head(mode == 'S' ? "portfolio-bench -S: microseconds per search (one object among N)"
 	                       : "portfolio-bench -X: milliseconds until another process's change is seen",
 	           sizes, n_sizes, csv);
 	if (strcmp(ours_path, "-") != 0)
 		run_module(mode, &ours, "portfolio-pkcs11", ours_path, 1, sizes, n_sizes, csv);
-	/* Another process's change: the comparison is the module before and after. */
+	/* -X: the comparison is another build of this module, before and after. */
 	if (other_path != NULL)
 		run_module(mode, &other, mode == 'S' ? "softhsm2" : "other module", other_path,
 		           mode == 'X', sizes, n_sizes, csv);
