@@ -192,6 +192,8 @@ static void rename_elsewhere(module *m, long n, const char *new_label)
 			rv = m->f->C_FindObjectsFinal(s);
 		if (rv == CKR_OK)
 			rv = got == 1 ? m->f->C_SetAttributeValue(s, h, &l, 1) : CKR_GENERAL_ERROR;
+		if (rv != CKR_OK)
+			fprintf(stderr, "portfolio-bench: the other process: CKR 0x%lx\n", (unsigned long)rv);
 		m->f->C_Finalize(NULL);
 		_exit(rv == CKR_OK ? 0 : 1);
 	}
