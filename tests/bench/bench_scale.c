@@ -190,6 +190,9 @@ static void rename_elsewhere(module *m, long n, const char *new_label)
 		if (rv == CKR_OK && (rv = m->f->C_FindObjectsInit(s, &q, 1)) == CKR_OK &&
 		    (rv = m->f->C_FindObjects(s, &h, 1, &got)) == CKR_OK)
 			rv = m->f->C_FindObjectsFinal(s);
+		if (rv == CKR_OK && got != 1)
+			fprintf(stderr, "portfolio-bench: the other process found %lu keys labelled %s\n",
+			        (unsigned long)got, label);
 		if (rv == CKR_OK)
 			rv = got == 1 ? m->f->C_SetAttributeValue(s, h, &l, 1) : CKR_GENERAL_ERROR;
 		if (rv != CKR_OK)
@@ -215,13 +218,14 @@ static void change_rows(module *m, const long *sizes, int n_sizes, int csv)
 	double median[MAX_SIZES], best[MAX_SIZES];
 	long have = 0;
 	for (int i = 0; i < n_sizes; i++) {
+		long fresh = have; /* keys from here on were never renamed */
 		for (; have < sizes[i]; have++)
 			make_device_key(m, have, CK_TRUE);
-		search(m, Q_LABEL, 0); /* nothing pending before the first round */
+		search(m, Q_LABEL, fresh); /* nothing pending before the first round */
 		double ms[CHANGE_ROUNDS];
 		for (int r = 0; r < CHANGE_ROUNDS; r++) {
 			char moved[32];
-			long n = (r * 7919 + 5) % have;
+			long n = fresh + (r * 7919 + 5) % (have - fresh);
 			snprintf(moved, sizeof moved, "moved-%d-%d", i, r);
 			rename_elsewhere(m, n, moved);
 			CK_ATTRIBUTE q = {CKA_LABEL, moved, (CK_ULONG)strlen(moved)};
