@@ -426,20 +426,41 @@ static CK_RV changed_row(void *ctx, unsigned kind, uint64_t ref, const uint8_t *
 	return have != NULL ? refresh_usage(t, have, row, len) : load_row(t, ref, row, len);
 }
 
+static CK_RV count_change(void *ctx, unsigned kind, uint64_t ref, const uint8_t *row, size_t len)
+{
+	(void)kind;
+	(void)ref;
+	(void)row;
+	(void)len;
+	(*(size_t *)ctx)++;
+	return CKR_OK;
+}
+
 /* Only the rows changed since t->log_seq (or since our own writes that
- * followed it); *done = 0 when the log no longer reaches back there. */
+ * followed it); *done = 0 when the log no longer reaches back there. The
+ * manifest is read only when there are rows to judge: with none, the items
+ * in memory stay as they were loaded (authentic), and a manifest removed at
+ * rest is noticed at the next refresh that reads rows, or the next login. */
 static CK_RV refresh_changed(se_token *t, emu_manifest *m, int *done)
 {
-	uint64_t seq = store_log_followed(t->st, t->iid, log_tag(t));
-	if (seq < t->log_seq)
-		seq = t->log_seq;
-	CK_RV rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, STORE_ROW_SECRET, &seq, done,
-	                               changed_row, m);
-	if (rv == CKR_OK && *done) {
+	uint64_t from = store_log_followed(t->st, t->iid, log_tag(t)), seq;
+	if (from < t->log_seq)
+		from = t->log_seq;
+	size_t n = 0;
+	seq = from;
+	CK_RV rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, 0, &seq, done, count_change, &n);
+	if (rv == CKR_OK && *done && n > 0 && (rv = emu_manifest_read(t, m)) == CKR_OK) {
+		if (!m->present)
+			return refresh_without_manifest(t);
+		seq = from; /* the same entries, now with their rows (the write lock is held) */
+		rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, STORE_ROW_SECRET, &seq, done,
+		                         changed_row, m);
 		/* Rows not named were not read: emu_manifest_finish must not call them missing. */
-		memset(m->seen, 1, m->n);
-		atomic_fetch_add_explicit(&stat_changed, 1, memory_order_relaxed);
+		if (rv == CKR_OK)
+			memset(m->seen, 1, m->n);
 	}
+	if (rv == CKR_OK && *done)
+		atomic_fetch_add_explicit(&stat_changed, 1, memory_order_relaxed);
 	return rv;
 }
 
@@ -451,17 +472,12 @@ static CK_RV refresh_scan(se_token *t, emu_manifest *m)
 	uint64_t end = 0;
 	if (rv == CKR_OK)
 		rv = store_change_end(t->st, &end);
-	if (rv == CKR_OK)
-		rv = emu_manifest_read(t, m);
-	if (rv != CKR_OK)
-		return rv;
-	if (!m->present)
-		return refresh_without_manifest(t);
 	int done = 0;
-	rv = refresh_changed(t, m, &done);
-	if (rv == CKR_OK && !done) {
+	if (rv == CKR_OK)
+		rv = refresh_changed(t, m, &done);
+	if (rv == CKR_OK && !done && (rv = emu_manifest_read(t, m)) == CKR_OK) {
 		atomic_fetch_add_explicit(&stat_full, 1, memory_order_relaxed);
-		rv = refresh_apply(t, m);
+		rv = m->present ? refresh_apply(t, m) : refresh_without_manifest(t);
 	}
 	if (rv == CKR_OK) {
 		/* The write lock is held: end is still the end. */

@@ -154,6 +154,7 @@ typedef struct emu_manifest {
 	uint8_t *seen;
 	size_t n;
 	int present;        /* 0: the store had none (an instance from before manifests) */
+	int read;           /* emu_manifest_read ran: there is something to finish */
 } emu_manifest;
 
 typedef enum emu_row_verdict {
