@@ -61,36 +61,39 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_PUT] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
 	                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	/* The floor first (seq -1), then iid's entries after ?2 of the kinds in ?3,
-	 * each with its row as it is now (NULL: gone, or a kind not in ?4): one
-	 * statement, one snapshot of log, floor and rows (store_log.c). */
+	/* The floor first (seq -1), then the rows of iid of the kinds in ?3 with
+	 * entries after ?2, once each (at their newest entry), with the row as it
+	 * is now (NULL: gone, or a kind not in ?4): one statement, one snapshot of
+	 * log, floor and rows (store_log.c). The entries after ?2 are the newest
+	 * of the table: a range of its rowid, whatever the instance. */
 	[ST_LOG_SINCE] = "SELECT -1, 0, value, NULL FROM counter WHERE name = 'change_log_floor' "
 	                 "UNION ALL "
 	                 "SELECT l.seq, l.kind, l.id, CASE "
 	                 "WHEN l.kind = 1 AND (?4 & 1) != 0 THEN "
-	                 "(SELECT rec FROM object o WHERE o.iid = l.iid AND o.oid = l.id) "
+	                 "(SELECT rec FROM object o WHERE o.iid = ?1 AND o.oid = l.id) "
 	                 "WHEN l.kind = 2 AND (?4 & 2) != 0 THEN "
-	                 "(SELECT sealed FROM secret x WHERE x.iid = l.iid AND x.ref = l.id) END "
-	                 "FROM change_log l WHERE l.iid = ?1 AND l.seq > ?2 AND (l.kind & ?3) != 0 "
+	                 "(SELECT sealed FROM secret x WHERE x.iid = ?1 AND x.ref = l.id) END "
+	                 "FROM (SELECT max(seq) AS seq, kind, id FROM change_log "
+	                 "WHERE seq > ?2 AND iid = ?1 AND (kind & ?3) != 0 GROUP BY kind, id) l "
 	                 "ORDER BY 1",
+	[ST_LOG_PRUNE] = "DELETE FROM change_log WHERE seq <= ?1",
+	[ST_LOG_FLOOR] = "UPDATE counter SET value = max(value, ?1) WHERE name = 'change_log_floor'",
 	[ST_LOG_END] = "SELECT coalesce(max(seq), 0) FROM change_log",
 };
 
-/* Entries kept behind the newest, and how often the oldest are pruned. */
-#define STORE_LOG_KEEP "65536"
-#define STORE_LOG_PRUNE_EVERY "1024"
-/* Delete then insert, not INSERT OR REPLACE: the upserts that fire these
- * triggers would impose their own conflict handling (abort) on it. */
+/* Insert and delete of table's rows, and updates (the new key; the old one
+ * too should a key ever change), each append an entry: one append to a rowid
+ * table, the cheapest write SQLite has (an entry per write, not per row:
+ * readers take the newest entry of each row, and pruning bounds the table). */
 #define CHANGE_LOG_ENTRY(row, kind, col) \
-	"DELETE FROM change_log WHERE iid = " row ".iid AND kind = " kind " AND id = " row "." col ";" \
 	"INSERT INTO change_log(iid, kind, id) VALUES(" row ".iid, " kind ", " row "." col ");"
-/* Insert, update (the new key, and the old one should the key itself change)
- * and delete of table's rows each renumber the row's entry. */
 #define CHANGE_LOG_TRIGGERS(table, kind, col) \
 	"CREATE TRIGGER IF NOT EXISTS " table "_logged_insert AFTER INSERT ON " table " BEGIN " \
 	CHANGE_LOG_ENTRY("NEW", kind, col) " END;" \
 	"CREATE TRIGGER IF NOT EXISTS " table "_logged_update AFTER UPDATE ON " table " BEGIN " \
-	CHANGE_LOG_ENTRY("OLD", kind, col) CHANGE_LOG_ENTRY("NEW", kind, col) " END;" \
+	CHANGE_LOG_ENTRY("NEW", kind, col) " END;" \
+	"CREATE TRIGGER IF NOT EXISTS " table "_logged_rekey AFTER UPDATE ON " table \
+	" WHEN OLD.iid != NEW.iid OR OLD." col " != NEW." col " BEGIN " CHANGE_LOG_ENTRY("OLD", kind, col) " END;" \
 	"CREATE TRIGGER IF NOT EXISTS " table "_logged_delete AFTER DELETE ON " table " BEGIN " \
 	CHANGE_LOG_ENTRY("OLD", kind, col) " END;"
 
@@ -125,27 +128,20 @@ static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS generation ("
 	"  iid INTEGER PRIMARY KEY NOT NULL,"
 	"  gen INTEGER NOT NULL);"
-	/* The change log (store_log.c, docs/storage.md): one entry per (instance,
-	 * kind, id) whose row was written or deleted, renumbered at every change,
-	 * so a process can read only what changed since the last entry
-	 * it saw. Triggers write it, so every writer of the file keeps it (any
-	 * version of this module, or a tool). Entries below the floor are pruned:
+	/* The change log (store_log.c, docs/storage.md): an entry for every write
+	 * or delete of an object or secret row, numbered upwards, so a process
+	 * can read only what changed since the last entry it saw. Triggers write
+	 * it, so every writer of the file keeps it (any version of this module,
+	 * or a tool). Entries at or below the floor may be pruned (store_log.c):
 	 * a reader that saw nothing since then reloads everything. */
 	"CREATE TABLE IF NOT EXISTS change_log ("
 	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  iid INTEGER NOT NULL,"
 	"  kind INTEGER NOT NULL," /* 1 object, 2 secret */
-	"  id INTEGER NOT NULL,"
-	"  UNIQUE (iid, kind, id));"
-	"CREATE INDEX IF NOT EXISTS change_log_by_iid ON change_log(iid, seq);"
+	"  id INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO counter(name, value) VALUES('change_log_floor', 0);"
 	CHANGE_LOG_TRIGGERS("object", "1", "oid")
 	CHANGE_LOG_TRIGGERS("secret", "2", "ref")
-	"CREATE TRIGGER IF NOT EXISTS change_log_prune AFTER INSERT ON change_log"
-	"  WHEN NEW.seq % " STORE_LOG_PRUNE_EVERY " = 0 BEGIN"
-	"  DELETE FROM change_log WHERE seq <= NEW.seq - " STORE_LOG_KEEP ";"
-	"  UPDATE counter SET value = max(value, NEW.seq - " STORE_LOG_KEEP ")"
-	"    WHERE name = 'change_log_floor'; END;"
 	"INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', CAST('" STORE_SCHEMA_VERSION
 	"' AS BLOB));";
 

@@ -42,6 +42,8 @@ typedef enum store_stmt_id {
 	ST_META_PUT,
 	ST_LOG_SINCE,
 	ST_LOG_END,
+	ST_LOG_PRUNE,
+	ST_LOG_FLOOR,
 	ST_COUNT
 } store_stmt_id;
 

@@ -140,10 +140,34 @@ void store_log_began(store *s)
 		s->log_at_begin = UINT64_MAX;
 }
 
+/* Entries kept behind the newest, and how often the oldest go. */
+#define STORE_LOG_KEEP 65536u
+#define STORE_LOG_PRUNE_EVERY 1024u
+
+/* In the transaction that crossed a multiple of STORE_LOG_PRUNE_EVERY: the
+ * entries more than STORE_LOG_KEEP behind go, and the floor says so. A
+ * failure only leaves them for the next time. */
+static void log_prune(store *s, uint64_t end)
+{
+	if (end < STORE_LOG_KEEP || end / STORE_LOG_PRUNE_EVERY == s->log_at_begin / STORE_LOG_PRUNE_EVERY)
+		return;
+	static const store_stmt_id steps[] = {ST_LOG_PRUNE, ST_LOG_FLOOR};
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		sqlite3_stmt *st = store_stmt(s, steps[i]);
+		if (st == NULL)
+			return;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)(end - STORE_LOG_KEEP));
+		if (store_run(s, st) != CKR_OK)
+			return;
+	}
+}
+
 void store_log_committing(store *s, uint64_t *end)
 {
 	if (s->log_at_begin == UINT64_MAX || store_change_end(s, end) != CKR_OK)
 		*end = UINT64_MAX;
+	else
+		log_prune(s, *end);
 }
 
 void store_log_committed(store *s, uint64_t end)
