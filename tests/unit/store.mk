@@ -6,9 +6,4 @@ TESTS += tests/unit/test_store
 tests_unit_test_store_SOURCES = tests/unit/test_store.c
 tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_store_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
-check_PROGRAMS += tests/unit/test_store_log
-TESTS += tests/unit/test_store_log
-tests_unit_test_store_log_SOURCES = tests/unit/test_store_log.c
-tests_unit_test_store_log_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_unit_test_store_log_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif
