@@ -5,6 +5,7 @@
 #include "core/attr.h"
 #include "core/attr_array.h"
 #include "core/attr_codec.h"
+#include "core/object_index.h"
 #include "core/core.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -524,6 +525,7 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	o->value_ref = next.value_ref;
 	o->hash_ref = next.hash_ref;
 	core_object_cache(o);
+	core_index_update(tok, o);
 out:
 	core_leave(s, 1);
 	return rv;

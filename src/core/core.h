@@ -84,6 +84,11 @@ typedef struct core_token {
 	/* Removable components (presence.c): the backend's counts acted on so far. */
 	uint64_t removals_seen, resets_seen;
 	unsigned mech_opt_in;     /* MECH_OPT_IN_* the configuration enables (mech.h) */
+	/* Search index (object_index.c), made at the first object. */
+	struct core_object_index *index;
+	/* The change log position the objects in memory reflect (store_change_end
+	 * at the last load or catch-up): a reload reads only what came after. */
+	uint64_t log_seq;
 } core_token;
 
 /* What an active operation uses, so a reload can tell whether it still exists

@@ -8,6 +8,7 @@
 #include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
+#include "core/object_index.h"
 #include "crypto/crypto.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -177,18 +178,11 @@ static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
 			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)len);
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		}
-		htable_node *hn;
-		for (size_t b = 0; b <= tok->objects.mask; b++) {
-			for (hn = tok->objects.buckets[b]; hn != NULL; hn = hn->next) {
-				const core_object *x = hn->val;
-				if (x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv &&
-				    x->key_index == idx) {
-					/* Documented choice: a taken slot of the keyset is a bad value. */
-					PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
-					        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
-					return CKR_ATTRIBUTE_VALUE_INVALID;
-				}
-			}
+		if (core_index_keyset_taken(tok, srv, idx)) {
+			/* Documented choice: a taken slot of the keyset is a bad value. */
+			PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
+			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
+			return CKR_ATTRIBUTE_VALUE_INVALID;
 		}
 	}
 	return CKR_OK;
