@@ -26,6 +26,20 @@ int pf_random(uint8_t *out, size_t len)
 	return PF_CRYPTO_OK;
 }
 
+int pf_random_private(uint8_t *out, size_t len)
+{
+	if (out == NULL && len != 0)
+		return PF_CRYPTO_ERR;
+	while (len > 0) {
+		size_t n = len > PF_EVP_SLICE ? PF_EVP_SLICE : len;
+		if (RAND_priv_bytes(out, (int)n) != 1)
+			return PF_CRYPTO_ERR;
+		out += n;
+		len -= n;
+	}
+	return PF_CRYPTO_OK;
+}
+
 /* The test hook: a fixed IV, guarded because tests may run threads. The
  * flag lets the module's path (hook never set) skip the global mutex, which
  * two threads encrypting at once would otherwise bounce between cores. */

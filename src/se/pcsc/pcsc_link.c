@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
+#include "crypto/crypto.h"
 #include "se/pcsc/pcsc_link.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -283,7 +283,7 @@ static CK_RV open_channel(pcsc_link *l)
 		         rn < 3 + 2 ? 0u : (unsigned)resp[0], (unsigned)PCSC_APPLET_MIN_VERSION);
 		return CKR_TOKEN_NOT_RECOGNIZED;
 	}
-	if (RAND_bytes(hc, sizeof(hc)) != 1 ||
+	if (pf_random(hc, sizeof(hc)) != PF_CRYPTO_OK ||
 	    scp03_host_initialize_update(&l->sm, l->keys.kvn, hc, cmd, sizeof(cmd), &n) != SCP03_OK)
 		return CKR_DEVICE_ERROR;
 	rn = sizeof(resp);
