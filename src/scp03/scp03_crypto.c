@@ -154,22 +154,24 @@ int scp03_apdu_parse(const uint8_t *buf, size_t len, scp03_apdu *out)
 	return 0;
 }
 
-scp03_status scp03_dek_encrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
-                               uint8_t *out)
+static scp03_status dek_run(int encrypt, const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
+                            uint8_t *out)
 {
 	static const uint8_t zero_iv[SCP03_BLOCK_LEN];
 
 	if (dek == NULL || in == NULL || out == NULL || len == 0 || len % SCP03_BLOCK_LEN != 0)
 		return SCP03_ERR_ARGS;
-	return scp03_cbc(1, dek, zero_iv, in, len, out);
+	return scp03_cbc(encrypt, dek, zero_iv, in, len, out);
+}
+
+scp03_status scp03_dek_encrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
+                               uint8_t *out)
+{
+	return dek_run(1, dek, in, len, out);
 }
 
 scp03_status scp03_dek_decrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
                                uint8_t *out)
 {
-	static const uint8_t zero_iv[SCP03_BLOCK_LEN];
-
-	if (dek == NULL || in == NULL || out == NULL || len == 0 || len % SCP03_BLOCK_LEN != 0)
-		return SCP03_ERR_ARGS;
-	return scp03_cbc(0, dek, zero_iv, in, len, out);
+	return dek_run(0, dek, in, len, out);
 }

@@ -108,11 +108,17 @@ typedef struct se_op_params {
 	size_t challenge_len;
 } se_op_params;
 
+/* The settings only the pcsc backend reads (instance.N.reader, .aid,
+ * .scp03_keyfile); src/se/pcsc parses and checks them at open. */
+typedef struct se_pcsc_config {
+	const char *reader;       /* reader name (substring match) */
+	const char *aid_hex;      /* applet AID, NULL: the default */
+	const char *scp03_keys;   /* "kvn:enc:mac:dek" hex */
+} se_pcsc_config;
+
 typedef struct se_config {
 	const char *backend;      /* "emulator" or "pcsc" */
-	const char *reader;       /* pcsc: reader name (substring match) */
-	const char *aid_hex;      /* pcsc: applet AID */
-	const char *scp03_keys;   /* pcsc: "kvn:enc:mac:dek" hex */
+	se_pcsc_config pcsc;      /* backend "pcsc" only; the emulator has no settings */
 } se_config;
 
 typedef struct se_backend {

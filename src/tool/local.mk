@@ -24,6 +24,7 @@ portfolio_tool_SOURCES = \
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
-# libcrypto only for SHA-256 when re-provisioning an Identity and for wiping;
+# libcrypto only for wiping (util/secure.h): the SHA-256 of an Identity it
+# re-provisions is the module's (C_Digest);
 # -ldl comes from configure's LIBS.
 portfolio_tool_LDADD = libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)

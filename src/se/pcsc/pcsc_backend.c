@@ -86,7 +86,7 @@ static CK_RV pcsc_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_
 
 	if (t == NULL)
 		return CKR_HOST_MEMORY;
-	rv = pcsc_link_init(&t->link, cfg->reader, cfg->aid_hex, cfg->scp03_keys);
+	rv = pcsc_link_init(&t->link, cfg->pcsc.reader, cfg->pcsc.aid_hex, cfg->pcsc.scp03_keys);
 	if (rv != CKR_OK) {
 		free(t);
 		return rv;

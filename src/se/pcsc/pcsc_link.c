@@ -8,6 +8,7 @@
 
 #include "crypto/crypto.h"
 #include "se/pcsc/pcsc_link.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -87,17 +88,10 @@ CK_RV pcsc_sw_to_rv(uint16_t sw, int decrypting, int verifying)
 
 static int parse_aid(const char *hex, uint8_t *out, size_t *len)
 {
-	size_t n = strlen(hex), i;
+	size_t n = strlen(hex);
 
-	if (n % 2 != 0 || n < 10 || n > 32)
+	if (n % 2 != 0 || n < 10 || n > 32 || pf_hex_decode(hex, out, n / 2) != 0)
 		return 0;
-	for (i = 0; i < n / 2; i++) {
-		unsigned v;
-
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return 0;
-		out[i] = (uint8_t)v;
-	}
 	*len = n / 2;
 	return 1;
 }
