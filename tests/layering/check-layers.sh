@@ -63,7 +63,7 @@ while read -r f; do
 	grep -H '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$srcdir/$f" /dev/null |
 		sed "s|^$srcdir/||"
 done < "$tmp/sources" > "$tmp/includes"
-awk -v LAYERS="$tmp/layers" -v INC="$srcdir/include" -f "$tmp/layer_of.awk" -f "$tmp/may.awk" -e '
+cat > "$tmp/includes.awk" <<'AWK'
 {
 	file = $0; sub(/:.*/, "", file);
 	hdr = $0; sub(/^[^"]*"/, "", hdr); sub(/".*/, "", hdr);
@@ -76,7 +76,10 @@ awk -v LAYERS="$tmp/layers" -v INC="$srcdir/include" -f "$tmp/layer_of.awk" -f "
 	if (from != to && hdr ~ /_(local|internal)\.h$/) {
 		print file ": includes \"" hdr "\", private to layer " to; bad = 1 }
 }
-END { exit bad }' "$tmp/includes" || fail=1
+END { exit bad }
+AWK
+awk -v LAYERS="$tmp/layers" -v INC="$srcdir/include" -f "$tmp/layer_of.awk" -f "$tmp/may.awk" \
+	-f "$tmp/includes.awk" "$tmp/includes" || fail=1
 
 # ---- 2. symbols ----------------------------------------------------------------
 objs=$(cd "$builddir" 2>/dev/null && find src -name '*.o' 2>/dev/null | sort)
@@ -88,7 +91,7 @@ else
 		p=$(echo "$o" | sed 's|/\.libs/|/|')
 		"$NM" -P "$builddir/$o" 2>/dev/null | awk -v p="$p" '{ print p " " $1 " " $2 }'
 	done > "$tmp/syms"
-	awk -v LAYERS="$tmp/layers" -f "$tmp/layer_of.awk" -f "$tmp/may.awk" -e '
+	cat > "$tmp/symbols.awk" <<'AWK'
 	function crypto_sym(s) {
 		return s ~ /^(EVP_|HMAC|CMAC_|RAND_|OSSL_|SHA[0-9]|AES_|BN_|PKCS5_|KDF_|EC_|RSA_|DH_|ERR_|CRYPTO_|OPENSSL_)/
 	}
@@ -105,7 +108,10 @@ else
 		key = from " " to " " s;
 		if (!(key in seen)) { seen[key] = 1; print $1 ": layer " from " uses " s " of " to; bad = 1 }
 	}
-	END { exit bad }' "$tmp/syms" "$tmp/syms" || fail=1
+	END { exit bad }
+AWK
+	awk -v LAYERS="$tmp/layers" -f "$tmp/layer_of.awk" -f "$tmp/may.awk" -f "$tmp/symbols.awk" \
+		"$tmp/syms" "$tmp/syms" || fail=1
 fi
 
 # ---- 3. fragments ----------------------------------------------------------------
@@ -118,7 +124,7 @@ while read -r d; do
 			grep -v -E '\.la$' | sed "s|^|$d/${mk##*/} |"
 	done
 done < "$tmp/fragdirs" > "$tmp/paths"
-awk -v FRAGS="$tmp/fragdirs" -v EXC="$tmp/build_exceptions" '
+cat > "$tmp/fragments.awk" <<'AWK'
 BEGIN { while ((getline l < FRAGS) > 0) frag[l] = 1;
 	while ((getline l < EXC) > 0) { split(l, f, " "); exc[f[1] SUBSEP f[2]] = 1 } }
 function owner(p,   d) {        # the deepest directory of p with a fragment
@@ -133,8 +139,10 @@ function owner(p,   d) {        # the deepest directory of p with a fragment
 	o = owner(p);
 	if (o == d) next;
 	for (k in exc) { split(k, e, SUBSEP); if (e[1] == d && index(p, e[2]) == 1) next }
-	print mk ": names " p ", which is " (o == "" ? "in no directory with a fragment" : o "/local.mk'"'"'s to build"); bad = 1
+	print mk ": names " p ", which is " (o == "" ? "in no directory with a fragment" : o "/local.mk's to build"); bad = 1
 }
-END { exit bad }' "$tmp/paths" || fail=1
+END { exit bad }
+AWK
+awk -v FRAGS="$tmp/fragdirs" -v EXC="$tmp/build_exceptions" -f "$tmp/fragments.awk" "$tmp/paths" || fail=1
 
 exit $fail
