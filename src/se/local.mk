@@ -6,10 +6,16 @@ libportfolio_internal_la_SOURCES += src/se/se.h src/se/se_registry.c \
 	src/se/emu/emu.h src/se/emu/emu_token.h \
 	src/se/emu/emu_backend.c src/se/emu/emu_token.c src/se/emu/emu_items.c \
 	src/se/emu/emu_instance.c src/se/emu/emu_seal.c src/se/emu/emu_fingerprint.c \
-	src/se/emu/emu_manifest.c
+	src/se/emu/emu_manifest.c src/se/emu/emu_wrap.c src/se/emu/emu_derive.c
 # The operation half: how the emulator computes each mechanism family.
 libportfolio_internal_la_SOURCES += \
 	src/se/emu/emu_ops_local.h \
 	src/se/emu/emu_ops.c \
 	src/se/emu/emu_ops_portfolio.c \
-	src/se/emu/emu_policy.c
+	src/se/emu/emu_policy.c \
+	src/se/emu/emu_scp80.h \
+	src/se/emu/emu_scp80.c \
+	src/se/emu/emu_scp80_run.c \
+	src/se/emu/emu_scp80_crypto.c \
+	src/se/emu/emu_scp80_counter.c \
+	src/se/emu/emu_scp80_policy.c

@@ -20,11 +20,15 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_delete.c \
 	src/tool/cmd_identity.c \
 	src/tool/cmd_auth.c \
-	src/tool/cmd_enc.c
+	src/tool/cmd_enc.c \
+	src/tool/cmd_jose.c \
+	src/tool/cmd_jose_key.c \
+	src/tool/cmd_backup.c src/tool/backup_file.c src/tool/backup_file.h \
+	src/tool/cmd_sms.c
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
 # libcrypto only for wiping (util/secure.h): the SHA-256 of an Identity it
 # re-provisions is the module's (C_Digest);
 # -ldl comes from configure's LIBS.
-portfolio_tool_LDADD = libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
+portfolio_tool_LDADD = libportfolio-jose.la libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)

@@ -26,6 +26,9 @@ TOOL_SHELL_TESTS = \
 	tests/tool/messages.sh \
 	tests/tool/delete.sh \
 	tests/tool/select.sh \
-	tests/tool/conf_settings.sh
+	tests/tool/conf_settings.sh \
+	tests/tool/jose.sh \
+	tests/tool/backup.sh \
+	tests/tool/sms.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh
