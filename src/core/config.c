@@ -351,9 +351,7 @@ void core_config_se(const core_config *cfg, CK_ULONG iid, se_config *out)
 			continue;
 		if (ic->backend != NULL)
 			out->backend = ic->backend;
-		out->reader = ic->reader;
-		out->aid_hex = ic->aid;
-		out->scp03_keys = ic->scp03;
+		out->pcsc = (se_pcsc_config){ic->reader, ic->aid, ic->scp03};
 	}
 }
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "core/conf.h"
-#include "se/pcsc/scp03.h"
+#include "scp03/scp03.h"
 #include "util/log.h"
 #include "util/secret_file.h"
 #include "util/secure.h"

@@ -1,9 +1,9 @@
 #include "config.h"
 #include "core/core.h"
+#include "crypto/crypto.h"
 #include "util/log.h"
 
 #include <errno.h>
-#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +174,7 @@ CK_RV core_initialize(const CK_C_INITIALIZE_ARGS *args)
 	rv = core_lock_init_read_mostly(&core_g.global, &core_g.env);
 	if (rv != CKR_OK)
 		goto fail;
-	if (RAND_bytes((unsigned char *)&core_g.handle_salt, sizeof core_g.handle_salt) != 1) {
+	if (pf_random((uint8_t *)&core_g.handle_salt, sizeof core_g.handle_salt) != PF_CRYPTO_OK) {
 		rv = CKR_FUNCTION_FAILED;
 		goto fail;
 	}

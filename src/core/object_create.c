@@ -14,7 +14,6 @@
 #include "util/secure.h"
 #include "util/sizes.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,10 +282,7 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 
 static CK_RV sha256(const uint8_t *in, size_t len, uint8_t out[IDENTITY_HASH_LEN])
 {
-	unsigned int olen = 0;
-	if (EVP_Digest(in, len, out, &olen, EVP_sha256(), NULL) != 1 || olen != IDENTITY_HASH_LEN)
-		return CKR_FUNCTION_FAILED;
-	return CKR_OK;
+	return pf_digest_oneshot(PF_MD_SHA256, in, len, out) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 }
 
 static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)

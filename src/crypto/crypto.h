@@ -181,6 +181,18 @@ uint64_t pf_cipher_total_in(const pf_cipher *c);
 /* Wipe buffered bytes and overwrite the key schedule; init needed before reuse. */
 void pf_cipher_forget_key(pf_cipher *c);
 
+/*
+ * AES-GCM in one call, the tag apart from the ciphertext (out holds len
+ * bytes): sealing at rest (crypto_gcm.c). Allocates; not for hot paths.
+ * Open: PF_CRYPTO_AUTH_FAILED when the tag does not verify, out wiped.
+ */
+int pf_aes_gcm_seal(const uint8_t *key, size_t key_len, const uint8_t *iv, size_t iv_len,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
+                    uint8_t *tag, size_t tag_len);
+int pf_aes_gcm_open(const uint8_t *key, size_t key_len, const uint8_t *iv, size_t iv_len,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                    const uint8_t *tag, size_t tag_len, uint8_t *out);
+
 /* ---- AES key wrap (crypto_wrap.c) --------------------------------------- */
 
 /* RFC 3394 (pad = 0: AES-KW, default IV) and RFC 5649 (pad = 1: AES-KWP). The
@@ -204,6 +216,9 @@ int pf_aes_unwrap(const uint8_t *kek, size_t kek_len, int pad, const uint8_t *in
 /* ---- Randomness, comparisons -------------------------------------------- */
 
 int pf_random(uint8_t *out, size_t len);
+/* The same from OpenSSL's private DRBG: for bytes that become a secret key
+ * (a card generating a key), kept apart from the public stream of IVs. */
+int pf_random_private(uint8_t *out, size_t len);
 /* Random IV for the Portfolio encryption mechanisms: pf_random unless a test
  * fixed it with crypto_test_set_fixed_iv. */
 int pf_random_iv(uint8_t *out, size_t len);

@@ -12,18 +12,29 @@
 #include "crypto/crypto_local.h"
 #include "util/log.h"
 
-int pf_random(uint8_t *out, size_t len)
+/* RAND_bytes / RAND_priv_bytes take an int length: big requests in slices. */
+static int random_from(int (*source)(unsigned char *, int), uint8_t *out, size_t len)
 {
 	if (out == NULL && len != 0)
 		return PF_CRYPTO_ERR;
 	while (len > 0) {
 		size_t n = len > PF_EVP_SLICE ? PF_EVP_SLICE : len;
-		if (RAND_bytes(out, (int)n) != 1)
+		if (source(out, (int)n) != 1)
 			return PF_CRYPTO_ERR;
 		out += n;
 		len -= n;
 	}
 	return PF_CRYPTO_OK;
+}
+
+int pf_random(uint8_t *out, size_t len)
+{
+	return random_from(RAND_bytes, out, len);
+}
+
+int pf_random_private(uint8_t *out, size_t len)
+{
+	return random_from(RAND_priv_bytes, out, len);
 }
 
 /* The test hook: a fixed IV, guarded because tests may run threads. The

@@ -86,6 +86,14 @@ int pf_kbkdf_check(const pf_kbkdf_params *p, size_t out_len);
 int pf_kbkdf_derive(const pf_kbkdf_params *p, const uint8_t *key, size_t key_len,
                     uint8_t *out, size_t out_len);
 
+/* ---- scrypt (RFC 7914) ---------------------------------------------------- */
+
+/* Keys from passwords (the emulator's PIN KEKs). n a power of two >= 2, r and
+ * p >= 1 (PF_CRYPTO_BAD_PARAM otherwise); PF_CRYPTO_ERR when the memory
+ * the parameters ask for is not there. out wiped on failure. */
+int pf_scrypt(const uint8_t *pass, size_t pass_len, const uint8_t *salt, size_t salt_len,
+              uint64_t n, uint32_t r, uint32_t p, uint8_t *out, size_t out_len);
+
 /* ---- HKDF (RFC 5869) ------------------------------------------------------ */
 
 typedef enum pf_hkdf_mode {

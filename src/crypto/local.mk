@@ -6,6 +6,7 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/crypto_digest.c \
 	src/crypto/crypto_mac.c \
 	src/crypto/crypto_cipher.c \
+	src/crypto/crypto_gcm.c \
 	src/crypto/crypto_random.c \
 	src/crypto/crypto_keyid.c \
 	src/crypto/crypto_wrap.c \
@@ -15,5 +16,6 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/kdf_kbkdf.c \
 	src/crypto/kdf_kbkdf_mac.c \
 	src/crypto/kdf_hkdf.c \
+	src/crypto/kdf_scrypt.c \
 	src/crypto/onem2m.h \
 	src/crypto/onem2m.c

@@ -10,6 +10,3 @@ portfolio_lwm2m_demo_SOURCES = \
 	src/demo/device.c src/demo/device.h
 portfolio_lwm2m_demo_CPPFLAGS = $(AM_CPPFLAGS) -DPORTFOLIO_PKCS11DIR='"$(pkcs11dir)"'
 portfolio_lwm2m_demo_LDADD = libportfolio-lwm2m.la libportfolio-common.la $(OPENSSL_LIBS)
-# scripts/demo.sh itself, run from the build tree.
-TESTS += tests/lwm2m/demo_script.sh
-EXTRA_DIST += tests/lwm2m/demo_script.sh

@@ -39,6 +39,103 @@ void pf_args_clear(pf_exec_args *args)
 	memset(args, 0, sizeof(*args));
 }
 
+/* Where the parser is in the payload, and where it reports. */
+typedef struct args_scan {
+	const char *in;
+	size_t len, pos;
+	int lenient;        /* blanks allowed around tokens, unquoted values */
+	char *why;
+	size_t why_cap;
+} args_scan;
+
+static void skip_blanks(args_scan *s)
+{
+	if (s->lenient)
+		while (s->pos < s->len && is_blank(s->in[s->pos]))
+			s->pos++;
+}
+
+/* Copies CHARs to *dst until the end of the input or a character that
+ * ends the value (the closing quote; unquoted: ',' or a blank). */
+static int copy_value_chars(args_scan *s, int d, int quoted, char **dst)
+{
+	while (s->pos < s->len) {
+		char c = s->in[s->pos];
+		if (quoted ? c == '\'' : c == ',' || is_blank(c))
+			break;
+		if (!is_arg_char((unsigned char)c))
+			return fail(s->why, s->why_cap, s->pos, "argument %d: character not allowed in a value", d);
+		*(*dst)++ = c;
+		s->pos++;
+	}
+	return 0;
+}
+
+/* The value after "d=": 'quoted', or (lenient only) a bare run of CHARs. */
+static int parse_value(args_scan *s, int d, char **dst, pf_exec_args *out)
+{
+	char *start = *dst;
+
+	if (s->pos < s->len && s->in[s->pos] == '\'') {
+		s->pos++;
+		if (copy_value_chars(s, d, 1, dst) != 0)
+			return -1;
+		if (s->pos >= s->len)
+			return fail(s->why, s->why_cap, s->pos, "argument %d: unterminated quote", d);
+		s->pos++; /* closing quote */
+	} else if (s->lenient) {
+		if (copy_value_chars(s, d, 0, dst) != 0)
+			return -1;
+		if (*dst == start)
+			return fail(s->why, s->why_cap, s->pos, "argument %d: empty unquoted value", d);
+	} else {
+		return fail(s->why, s->why_cap, s->pos, "argument %d: value must be in single quotes", d);
+	}
+	*(*dst)++ = '\0';
+	out->value[d] = start;
+	out->value_len[d] = (size_t)(*dst - start - 1);
+	return 0;
+}
+
+/* One argument: a digit not seen before, then optionally '=' and its value. */
+static int parse_argument(args_scan *s, char **dst, pf_exec_args *out, int *digit)
+{
+	if (s->pos >= s->len || s->in[s->pos] < '0' || s->in[s->pos] > '9')
+		return fail(s->why, s->why_cap, s->pos, "expected an argument digit 0-9");
+	int d = s->in[s->pos] - '0';
+	*digit = d;
+	if (out->present[d])
+		return fail(s->why, s->why_cap, s->pos, "argument %d repeated", d);
+	out->present[d] = 1;
+	s->pos++;
+	skip_blanks(s);
+	if (s->pos < s->len && s->in[s->pos] == '=') {
+		s->pos++;
+		skip_blanks(s);
+		return parse_value(s, d, dst, out);
+	}
+	return 0;
+}
+
+/* The list: arguments separated by ',', nothing after the last one. */
+static int parse_list(args_scan *s, char *dst, pf_exec_args *out)
+{
+	for (;;) {
+		int d = 0;
+		if (parse_argument(s, &dst, out, &d) != 0)
+			return -1;
+		skip_blanks(s);
+		if (s->pos == s->len)
+			return 0;
+		if (s->in[s->pos] != ',')
+			return fail(s->why, s->why_cap, s->pos, "argument %d: expected ',' or end", d);
+		s->pos++;
+		skip_blanks(s);
+		if (s->pos == s->len)
+			return fail(s->why, s->why_cap, s->pos, "trailing ','");
+	}
+}
+
 int pf_args_parse(const char *in, size_t len, int lenient, pf_exec_args *out, char *why, size_t why_cap)
 {
 	memset(out, 0, sizeof(*out));
@@ -48,92 +145,16 @@ int pf_args_parse(const char *in, size_t len, int lenient, pf_exec_args *out, ch
 	out->storage = malloc(len + PF_ARGS_COUNT + 1);
 	if (out->storage == NULL)
 		return fail(why, why_cap, 0, "out of memory");
-	char *dst = out->storage;
-	size_t pos = 0;
+	args_scan s = {in, len, 0, lenient, why, why_cap};
 
-	if (lenient)
-		while (pos < len && is_blank(in[pos]))
-			pos++;
-	if (pos == len)
+	skip_blanks(&s);
+	if (s.pos == len)
 		return 0; /* no arguments at all: LwM2M allows an empty Execute */
-
-	for (;;) {
-		if (pos >= len || in[pos] < '0' || in[pos] > '9')
-			goto bad_digit;
-		int d = in[pos] - '0';
-		if (out->present[d]) {
-			pf_args_clear(out);
-			return fail(why, why_cap, pos, "argument %d repeated", d);
-		}
-		out->present[d] = 1;
-		pos++;
-		if (lenient)
-			while (pos < len && is_blank(in[pos]))
-				pos++;
-
-		if (pos < len && in[pos] == '=') {
-			pos++;
-			if (lenient)
-				while (pos < len && is_blank(in[pos]))
-					pos++;
-			char *start = dst;
-			if (pos < len && in[pos] == '\'') {
-				pos++;
-				while (pos < len && in[pos] != '\'') {
-					if (!is_arg_char((unsigned char)in[pos])) {
-						pf_args_clear(out);
-						return fail(why, why_cap, pos, "argument %d: character not allowed in a value", d);
-					}
-					*dst++ = in[pos++];
-				}
-				if (pos >= len) {
-					pf_args_clear(out);
-					return fail(why, why_cap, pos, "argument %d: unterminated quote", d);
-				}
-				pos++; /* closing quote */
-			} else if (lenient) {
-				while (pos < len && in[pos] != ',' && !is_blank(in[pos])) {
-					if (!is_arg_char((unsigned char)in[pos])) {
-						pf_args_clear(out);
-						return fail(why, why_cap, pos, "argument %d: character not allowed in a value", d);
-					}
-					*dst++ = in[pos++];
-				}
-				if (dst == start) {
-					pf_args_clear(out);
-					return fail(why, why_cap, pos, "argument %d: empty unquoted value", d);
-				}
-			} else {
-				pf_args_clear(out);
-				return fail(why, why_cap, pos, "argument %d: value must be in single quotes", d);
-			}
-			*dst++ = '\0';
-			out->value[d] = start;
-			out->value_len[d] = (size_t)(dst - start - 1);
-		}
-
-		if (lenient)
-			while (pos < len && is_blank(in[pos]))
-				pos++;
-		if (pos == len)
-			return 0;
-		if (in[pos] != ',') {
-			pf_args_clear(out);
-			return fail(why, why_cap, pos, "argument %d: expected ',' or end", d);
-		}
-		pos++;
-		if (lenient)
-			while (pos < len && is_blank(in[pos]))
-				pos++;
-		if (pos == len) {
-			pf_args_clear(out);
-			return fail(why, why_cap, pos, "trailing ','");
-		}
+	if (parse_list(&s, out->storage, out) != 0) {
+		pf_args_clear(out);
+		return -1;
 	}
-
-bad_digit:
-	pf_args_clear(out);
-	return fail(why, why_cap, pos, "expected an argument digit 0-9");
+	return 0;
 }
 
 int pf_args_from_list(const pf_obj16_exec_arg *list, size_t count, pf_exec_args *out, char *why,

@@ -1,10 +1,21 @@
 # src/se build fragment: the secure-component interface, the backend registry
-# and the emulator's token half. (emu_ops*.c, the operation half, is listed by
-# its owner's fragment or added here at integration.)
+# and the emulator (src/se/emu: its token half and its operation half). The
+# pcsc backend has its own fragment (src/se/pcsc/local.mk).
 libportfolio_internal_la_SOURCES += src/se/se.h src/se/se_registry.c \
 	src/se/se_fingerprint.h src/se/se_fingerprint.c \
 	src/se/emu/emu.h src/se/emu/emu_token.h \
 	src/se/emu/emu_backend.c src/se/emu/emu_token.c src/se/emu/emu_items.c \
 	src/se/emu/emu_instance.c src/se/emu/emu_seal.c src/se/emu/emu_fingerprint.c \
-	src/se/emu/emu_manifest.c src/se/emu/emu_wrap.c
-libportfolio_internal_la_SOURCES += src/se/emu/emu_derive.c
+	src/se/emu/emu_manifest.c src/se/emu/emu_wrap.c src/se/emu/emu_derive.c
+# The operation half: how the emulator computes each mechanism family.
+libportfolio_internal_la_SOURCES += \
+	src/se/emu/emu_ops_local.h \
+	src/se/emu/emu_ops.c \
+	src/se/emu/emu_ops_portfolio.c \
+	src/se/emu/emu_policy.c \
+	src/se/emu/emu_scp80.h \
+	src/se/emu/emu_scp80.c \
+	src/se/emu/emu_scp80_run.c \
+	src/se/emu/emu_scp80_crypto.c \
+	src/se/emu/emu_scp80_counter.c \
+	src/se/emu/emu_scp80_policy.c

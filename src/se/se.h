@@ -145,6 +145,14 @@ typedef struct se_op_params {
 	size_t por_data_len;
 } se_op_params;
 
+/* The settings only the pcsc backend reads (instance.N.reader, .aid,
+ * .scp03_keyfile); src/se/pcsc parses and checks them at open. */
+typedef struct se_pcsc_config {
+	const char *reader;       /* reader name (substring match) */
+	const char *aid_hex;      /* applet AID, NULL: the default */
+	const char *scp03_keys;   /* "kvn:enc:mac:dek" hex */
+} se_pcsc_config;
+
 /* What item_derive computes. */
 typedef enum se_derive_kind {
 	SE_DERIVE_KBKDF = 1,  /* CKM_SP800_108_COUNTER_KDF / _FEEDBACK_KDF */
@@ -173,6 +181,7 @@ typedef struct se_derive_params {
 	size_t device_id_len;
 	CK_ULONG instance;
 } se_derive_params;
+
 /* (additive, SMS) What a CKM_PORTFOLIO_SCP80_* operation reports besides its
  * output, accepted or not: the PoR (por_len 0: none), the status, the counter. */
 typedef struct se_scp80_result {
@@ -185,9 +194,7 @@ typedef struct se_scp80_result {
 
 typedef struct se_config {
 	const char *backend;      /* "emulator" or "pcsc" */
-	const char *reader;       /* pcsc: reader name (substring match) */
-	const char *aid_hex;      /* pcsc: applet AID */
-	const char *scp03_keys;   /* pcsc: "kvn:enc:mac:dek" hex */
+	se_pcsc_config pcsc;      /* backend "pcsc" only; the emulator has no settings */
 } se_config;
 
 typedef struct se_backend {

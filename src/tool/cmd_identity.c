@@ -12,12 +12,27 @@
 #include "tool/session.h"
 #include "tool/tool.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SHA256_LEN 32
+
+/* SHA-256 of the value by the module itself (C_Digest): the tool links no
+ * cryptography of its own (tests/layering/layers.txt). */
+static CK_RV module_sha256(struct tool *t, CK_SESSION_HANDLE s, const char *value, size_t len,
+                           unsigned char out[SHA256_LEN])
+{
+	CK_MECHANISM m = { CKM_SHA256, NULL, 0 };
+	CK_ULONG out_len = SHA256_LEN;
+	CK_RV rv = t->p11->C_DigestInit(s, &m);
+
+	if (rv == CKR_OK)
+		rv = t->p11->C_Digest(s, (CK_BYTE_PTR)value, (CK_ULONG)len, out, &out_len);
+	if (rv == CKR_OK && out_len != SHA256_LEN)
+		rv = CKR_FUNCTION_FAILED;
+	return rv;
+}
 
 static int write_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, const char *value, int provision)
 {
@@ -51,10 +66,9 @@ static int write_identity(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG id, cons
 		return rv == CKR_OK ? TOOL_EXIT_OK : rv_fail("C_SetAttributeValue (Identity value)", rv);
 	}
 	/* Re-provisioning an existing instance: value and hash together. */
-	if (EVP_Digest(value, value_len, hash, NULL, EVP_sha256(), NULL) != 1) {
-		fprintf(stderr, "portfolio-tool: SHA-256 failed in OpenSSL\n");
-		return TOOL_EXIT_FAILURE;
-	}
+	rv = module_sha256(t, s, value, value_len, hash);
+	if (rv != CKR_OK)
+		return rv_fail("C_Digest (SHA-256 of the Identity value)", rv);
 	{
 		CK_ATTRIBUTE a[] = {
 			{ CKA_VALUE, (CK_VOID_PTR)value, value_len },

@@ -28,39 +28,7 @@ portfolio_tool_SOURCES = \
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
-# libcrypto only for SHA-256 when re-provisioning an Identity and for wiping;
+# libcrypto only for wiping (util/secure.h): the SHA-256 of an Identity it
+# re-provisions is the module's (C_Digest);
 # -ldl comes from configure's LIBS.
 portfolio_tool_LDADD = libportfolio-jose.la libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
-
-# The tool's challenge argument (the common library's rule) against the canonical examples.
-if HAVE_CMOCKA
-check_PROGRAMS += tests/tool/challenge_test
-TESTS += tests/tool/challenge_test
-tests_tool_challenge_test_SOURCES = tests/tool/challenge_test.c src/tool/challenge.c src/tool/challenge.h
-tests_tool_challenge_test_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
-tests_tool_challenge_test_LDADD = libportfolio-common.la $(CMOCKA_LIBS)
-endif
-
-# Shell tests of the CLI against the built module (tests/tool/lib.sh sets up
-# a temporary store; they skip with 77 while the module is not built).
-TOOL_SHELL_TESTS = \
-	tests/tool/usage.sh \
-	tests/tool/args.sh \
-	tests/tool/instance.sh \
-	tests/tool/keys.sh \
-	tests/tool/identity.sh \
-	tests/tool/auth_kat.sh \
-	tests/tool/encrypt.sh \
-	tests/tool/validate.sh \
-	tests/tool/pins.sh \
-	tests/tool/completion.sh \
-	tests/tool/json.sh \
-	tests/tool/messages.sh \
-	tests/tool/delete.sh \
-	tests/tool/select.sh \
-	tests/tool/conf_settings.sh \
-	tests/tool/jose.sh \
-	tests/tool/backup.sh \
-	tests/tool/sms.sh
-TESTS += $(TOOL_SHELL_TESTS)
-EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "se/pcsc/scp03.h"
+#include "scp03/scp03.h"
 
 #define VCARD_MAX_ITEMS     32u
 #define VCARD_MAX_VALUE     128u

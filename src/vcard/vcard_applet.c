@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/rand.h>
-
+#include "crypto/crypto.h"
 #include "vcard/vcard.h"
 #include "util/secure.h"
 
@@ -35,7 +34,7 @@ int vcard_applet_init(vcard_applet *a, const scp03_keys *keys, const uint8_t *ai
 	a->instance_id = instance_id;
 	a->seq = 0;
 	memset(a->label, ' ', sizeof(a->label));
-	if (RAND_bytes(a->salt, sizeof(a->salt)) != 1 || RAND_bytes(a->card_id, sizeof(a->card_id)) != 1) {
+	if (pf_random(a->salt, sizeof(a->salt)) != PF_CRYPTO_OK || pf_random(a->card_id, sizeof(a->card_id)) != PF_CRYPTO_OK) {
 		vcard_applet_wipe(a);
 		return -1;
 	}
@@ -302,7 +301,7 @@ void vcard_cmd_challenge(vcard_applet *a, const uint8_t *apdu, size_t len, vcard
 		r->sw = SW_WRONG_LENGTH;
 		return;
 	}
-	if (RAND_bytes(r->data, (int)n) != 1) {
+	if (pf_random(r->data, n) != PF_CRYPTO_OK) {
 		r->sw = 0x6F00;
 		return;
 	}

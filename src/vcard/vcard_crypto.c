@@ -1,16 +1,12 @@
 /*
  * vcard_crypto.c - PORTFOLIO SIGN / VERIFY and PORTFOLIO ENCRYPT / DECRYPT:
  * the Portfolio mechanisms of include/pkcs11/portfolio.h computed on the card
- * with OpenSSL EVP. One APDU each; nothing is kept between commands. Each
+ * through src/crypto (OpenSSL EVP). One APDU each; nothing is kept between commands. Each
  * command first asks the key's policy (vcard_policy.c) whether it may run.
  */
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-#include <openssl/rand.h>
-
+#include "crypto/crypto.h"
 #include "vcard/vcard.h"
 #include "util/bytes.h"
 #include "util/secure.h"
@@ -30,38 +26,19 @@
 #define GCM_TAG_LEN 16u
 #define CBC_IV_LEN 16u
 
-static const char *aes_name(size_t key_len, const char *mode)
-{
-	static const char *names[3][2] = {
-		{"AES-128-GCM", "AES-128-CBC"},
-		{"AES-192-GCM", "AES-192-CBC"},
-		{"AES-256-GCM", "AES-256-CBC"},
-	};
-	size_t row = key_len == 16 ? 0 : key_len == 24 ? 1 : 2;
-
-	return names[row][strcmp(mode, "GCM") == 0 ? 0 : 1];
-}
-
 /* MAC_K(hash || challenge): AES-CMAC for AES keys, HMAC-SHA256 for secrets. */
 static int portfolio_mac(const vcard_item *key, const uint8_t *hash, const uint8_t *chal, size_t chal_len,
                          uint8_t *out, size_t *out_len)
 {
-	int is_cmac = key->kind == VCARD_KIND_AES;
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, is_cmac ? OSSL_MAC_NAME_CMAC : OSSL_MAC_NAME_HMAC, NULL);
-	EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
-	char cipher[16], digest[] = "SHA256";
-	OSSL_PARAM params[2];
+	pf_mac_alg alg = key->kind == VCARD_KIND_AES ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
+	pf_mac *m = pf_mac_new(alg, key->len);
 	int ok;
 
-	strcpy(cipher, aes_name(key->len, "CBC"));
-	params[0] = is_cmac ? OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0)
-	                    : OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	ok = ctx != NULL && EVP_MAC_init(ctx, key->value, key->len, params) == 1 &&
-	     EVP_MAC_update(ctx, hash, HASH_LEN) == 1 && EVP_MAC_update(ctx, chal, chal_len) == 1 &&
-	     EVP_MAC_final(ctx, out, out_len, 32) == 1;
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
+	*out_len = pf_mac_alg_size(alg);
+	ok = m != NULL && pf_mac_set_key(m, key->value, key->len) == PF_CRYPTO_OK &&
+	     pf_mac_update(m, hash, HASH_LEN) == PF_CRYPTO_OK && pf_mac_update(m, chal, chal_len) == PF_CRYPTO_OK &&
+	     pf_mac_final(m, out, *out_len) == PF_CRYPTO_OK;
+	pf_mac_free(m);
 	return ok;
 }
 
@@ -157,53 +134,44 @@ void vcard_cmd_sign(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp
 	pf_wipe(mac, sizeof(mac));
 }
 
-/* Encrypts in (in_len) with key under mode GCM / CBC; writes IV || C [|| tag]. */
+/* Encrypts p1 || p2 with key under mode GCM / CBC (PKCS#7 padding); writes IV || C [|| tag]. */
 static int encrypt(const vcard_item *key, int gcm, const uint8_t *p1, size_t n1, const uint8_t *p2, size_t n2,
                    uint8_t *out, size_t *out_len)
 {
-	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, aes_name(key->len, gcm ? "GCM" : "CBC"), NULL);
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	size_t iv_len = gcm ? GCM_IV_LEN : CBC_IV_LEN;
-	int l1 = 0, l2 = 0, l3 = 0, ok;
+	pf_cipher *c = pf_cipher_new();
+	size_t iv_len = gcm ? GCM_IV_LEN : CBC_IV_LEN, l1 = 0, l2 = 0, l3 = 0;
+	int ok = c != NULL && pf_random(out, iv_len) == PF_CRYPTO_OK &&
+	         pf_cipher_init(c, gcm ? PF_AES_GCM : PF_AES_CBC_PAD, 1, key->value, key->len, out, iv_len,
+	                        NULL, 0, gcm ? GCM_TAG_LEN : 0) == PF_CRYPTO_OK &&
+	         (n1 == 0 || pf_cipher_update(c, p1, n1, out + iv_len, &l1) == PF_CRYPTO_OK) &&
+	         pf_cipher_update(c, p2, n2, out + iv_len + l1, &l2) == PF_CRYPTO_OK &&
+	         pf_cipher_final(c, out + iv_len + l1 + l2, &l3) == PF_CRYPTO_OK; /* GCM: the tag */
 
-	ok = c != NULL && ctx != NULL && RAND_bytes(out, (int)iv_len) == 1 &&
-	     EVP_EncryptInit_ex2(ctx, c, key->value, out, NULL) == 1 &&
-	     (n1 == 0 || EVP_EncryptUpdate(ctx, out + iv_len, &l1, p1, (int)n1) == 1) &&
-	     EVP_EncryptUpdate(ctx, out + iv_len + l1, &l2, p2, (int)n2) == 1 &&
-	     EVP_EncryptFinal_ex(ctx, out + iv_len + l1 + l2, &l3) == 1;
-	*out_len = iv_len + (size_t)(l1 + l2 + l3);
-	if (ok && gcm) {
-		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, GCM_TAG_LEN, out + *out_len) == 1;
-		*out_len += GCM_TAG_LEN;
-	}
-	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(c);
+	*out_len = iv_len + l1 + l2 + l3;
+	pf_cipher_free(c);
 	return ok;
 }
 
 /* Decrypts IV || C [|| tag]; 1 with the plaintext in out, 0 on any failure (tag, padding). */
 static int decrypt(const vcard_item *key, int gcm, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
 {
-	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, aes_name(key->len, gcm ? "GCM" : "CBC"), NULL);
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	size_t iv_len = gcm ? GCM_IV_LEN : CBC_IV_LEN, body;
-	int l1 = 0, l2 = 0, ok = 0;
+	size_t iv_len = gcm ? GCM_IV_LEN : CBC_IV_LEN, l1 = 0, l2 = 0;
 
 	if (in_len < iv_len + (gcm ? GCM_TAG_LEN : CBC_IV_LEN) ||
 	    (!gcm && (in_len - iv_len) % 16 != 0))
-		goto done;
-	body = in_len - iv_len - (gcm ? GCM_TAG_LEN : 0);
-	ok = c != NULL && ctx != NULL && EVP_DecryptInit_ex2(ctx, c, key->value, in, NULL) == 1 &&
-	     (!gcm || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, GCM_TAG_LEN,
-	                                  (void *)(in + in_len - GCM_TAG_LEN)) == 1) &&
-	     (body == 0 || EVP_DecryptUpdate(ctx, out, &l1, in + iv_len, (int)body) == 1) &&
-	     EVP_DecryptFinal_ex(ctx, out + l1, &l2) == 1;
-	*out_len = (size_t)(l1 + l2);
+		return 0;
+	/* C and the tag go in together: pf_cipher holds the last GCM_TAG_LEN bytes back as the tag. */
+	pf_cipher *c = pf_cipher_new();
+	int ok = c != NULL &&
+	         pf_cipher_init(c, gcm ? PF_AES_GCM : PF_AES_CBC_PAD, 0, key->value, key->len, in, iv_len,
+	                        NULL, 0, gcm ? GCM_TAG_LEN : 0) == PF_CRYPTO_OK &&
+	         pf_cipher_update(c, in + iv_len, in_len - iv_len, out, &l1) == PF_CRYPTO_OK &&
+	         pf_cipher_final(c, out + l1, &l2) == PF_CRYPTO_OK;
+
+	*out_len = l1 + l2;
 	if (!ok)
-		pf_wipe(out, body);
-done:
-	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(c);
+		pf_wipe(out, in_len - iv_len - (gcm ? GCM_TAG_LEN : 0));
+	pf_cipher_free(c);
 	return ok;
 }
 

@@ -5,10 +5,9 @@
  */
 #include <string.h>
 
-#include <openssl/rand.h>
-
+#include "crypto/crypto.h"
 #include "vcard/vcard.h"
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03.h"
 #include "util/secure.h"
 #include "util/sizes.h"
 
@@ -180,7 +179,7 @@ void vcard_cmd_generate(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_
 		r->sw = SW_NO_MEMORY;
 		return;
 	}
-	if (RAND_priv_bytes(value, d[1]) != 1) {
+	if (pf_random_private(value, d[1]) != PF_CRYPTO_OK) {
 		r->sw = 0x6F00;
 		return;
 	}

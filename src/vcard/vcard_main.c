@@ -27,6 +27,7 @@
 
 #include "vcard/vcard.h"
 #include "vcard/vcard_vpcd.h"
+#include "util/hex.h"
 #include "util/secure.h"
 
 #define DEFAULT_KEYS \
@@ -58,17 +59,10 @@ static void sleep_ms(long ms)
 
 static int parse_hex(const char *hex, uint8_t *out, size_t cap, size_t *len)
 {
-	size_t n = strlen(hex), i;
+	size_t n = strlen(hex);
 
-	if (n % 2 != 0 || n / 2 > cap)
+	if (n % 2 != 0 || n / 2 > cap || pf_hex_decode(hex, out, n / 2) != 0)
 		return 0;
-	for (i = 0; i < n / 2; i++) {
-		unsigned v;
-
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return 0;
-		out[i] = (uint8_t)v;
-	}
 	*len = n / 2;
 	return 1;
 }

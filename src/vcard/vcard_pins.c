@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "crypto/crypto.h"
 
 #include "vcard/vcard.h"
 #include "util/secure.h"
@@ -20,15 +20,14 @@
 
 static int pin_hash(const vcard_applet *a, uint8_t role, const uint8_t *pin, size_t len, uint8_t out[32])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned n = 0;
-	int ok = ctx != NULL && EVP_DigestInit_ex2(ctx, EVP_sha256(), NULL) == 1 &&
-	         EVP_DigestUpdate(ctx, a->salt, sizeof(a->salt)) == 1 &&
-	         EVP_DigestUpdate(ctx, &role, 1) == 1 &&
-	         EVP_DigestUpdate(ctx, pin, len) == 1 &&
-	         EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 32;
+	pf_digest *d = pf_digest_new();
+	int ok = d != NULL && pf_digest_init(d, PF_MD_SHA256) == PF_CRYPTO_OK &&
+	         pf_digest_update(d, a->salt, sizeof(a->salt)) == PF_CRYPTO_OK &&
+	         pf_digest_update(d, &role, 1) == PF_CRYPTO_OK &&
+	         pf_digest_update(d, pin, len) == PF_CRYPTO_OK &&
+	         pf_digest_final(d, out) == PF_CRYPTO_OK;
 
-	EVP_MD_CTX_free(ctx);
+	pf_digest_free(d);
 	return ok;
 }
 

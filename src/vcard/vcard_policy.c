@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include <openssl/evp.h>
+#include "crypto/crypto.h"
 
 #include "vcard/vcard.h"
 #include "util/bytes.h"
@@ -84,14 +84,13 @@ uint16_t vcard_policy_identity(vcard_applet *a, uint8_t item, uint8_t kind, uint
 uint16_t vcard_policy_current(const vcard_item *value, const vcard_item *hash)
 {
 	uint8_t digest[32];
-	unsigned n = 0;
 	uint16_t sw;
 
 	if (hash == NULL || hash->len != sizeof(digest))
 		return VCARD_SW_NOT_CURRENT; /* nothing provisioned to compare with, nor a flag */
 	if (hash->pol.identity_flags & VCARD_IDENTITY_ENCRYPT_CURRENT)
 		return SW_OK;
-	if (EVP_Digest(value->value, value->len, digest, &n, EVP_sha256(), NULL) != 1 || n != sizeof(digest))
+	if (pf_digest_oneshot(PF_MD_SHA256, value->value, value->len, digest) != PF_CRYPTO_OK)
 		return SW_INTERNAL;
 	sw = pf_ct_equal(digest, hash->value, sizeof(digest)) ? SW_OK : VCARD_SW_NOT_CURRENT;
 	pf_wipe(digest, sizeof(digest));

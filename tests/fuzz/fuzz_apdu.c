@@ -45,7 +45,7 @@
 
 #include <string.h>
 
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03_internal.h"
 
 typedef vcard_rig rig;
 

@@ -39,7 +39,7 @@
 
 #include <string.h>
 
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03_internal.h"
 
 #define MAX_STEPS 24
 #define INS_PUT 0xD8

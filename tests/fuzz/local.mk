@@ -25,17 +25,15 @@ tests_fuzz_fuzz_jose_LDADD = $(LDADD) libportfolio-jose.la $(JSONC_LIBS)
 check_PROGRAMS += $(FUZZ_HARNESSES)
 TESTS += $(FUZZ_HARNESSES)
 
-# The replay driver; and what harnesses share (libfuzz-support.la): the
-# virtual card applet (the vcard daemon's code, in no library of its own) with
-# the host end of its channel (vcard_rig.c), and a provisioned token that is
-# put back before every input (p11_rig.c).
+# The replay driver; and what harnesses share (libfuzz-support.la): the host
+# end of a channel to the virtual card applet (vcard_rig.c; the applet itself
+# is src/vcard's library), and a provisioned token that is put back before
+# every input (p11_rig.c).
 check_LTLIBRARIES += tests/fuzz/libfuzz-replay.la tests/fuzz/libfuzz-support.la
 tests_fuzz_libfuzz_replay_la_SOURCES = tests/fuzz/replay_main.c tests/fuzz/fuzz_input.h
-tests_fuzz_libfuzz_support_la_SOURCES = $(VCARD_APPLET_SOURCES) tests/fuzz/fuzz_input.h \
+tests_fuzz_libfuzz_support_la_SOURCES = tests/fuzz/fuzz_input.h \
 	tests/fuzz/vcard_rig.h tests/fuzz/vcard_rig.c tests/fuzz/p11_rig.h tests/fuzz/p11_rig.c \
 	tests/fuzz/fuzz_crypto.h
-# Own object names: the vcard daemon compiles the same sources without libtool.
-tests_fuzz_libfuzz_support_la_CPPFLAGS = $(AM_CPPFLAGS)
 
 # main: libFuzzer's in the fuzz build (configure.ac, FUZZ_ENGINE), else the replay's.
 if FUZZ_ENGINE
@@ -47,7 +45,8 @@ endif
 # Every harness links the same libraries (a static archive member is only
 # linked when a harness uses it). LDADD is the default of programs without
 # their own _LDADD: every other program in the tree names its own.
-LDADD = $(FUZZ_DRIVER) tests/fuzz/libfuzz-support.la libportfolio-lwm2m-impl.la libportfolio-internal.la \
+LDADD = $(FUZZ_DRIVER) tests/fuzz/libfuzz-support.la src/vcard/libportfolio-vcard-applet.la \
+	libportfolio-lwm2m-impl.la libportfolio-internal.la \
 	$(OPENSSL_LIBS)
 
 EXTRA_DIST += tests/fuzz/corpus

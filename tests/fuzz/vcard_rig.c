@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03_internal.h"
 #include "util/log.h"
 
 /* The test keyset of /work/shared/design.md (GlobalPlatform SCP03 vectors) and the applet AID. */

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "se/pcsc/scp03.h"
+#include "scp03/scp03.h"
 #include "vcard/vcard.h"
 
 #define VCARD_RIG_SO_PIN "so-pin"

@@ -53,3 +53,6 @@ endif
 # portfolio-lwm2m-demo (src/demo) runs end to end and tells its key outcomes.
 TESTS += tests/lwm2m/demo.sh
 EXTRA_DIST += tests/lwm2m/demo.sh
+# scripts/demo.sh itself, run from the build tree.
+TESTS += tests/lwm2m/demo_script.sh
+EXTRA_DIST += tests/lwm2m/demo_script.sh

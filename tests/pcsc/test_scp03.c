@@ -19,8 +19,8 @@
 
 #include <cmocka.h>
 
-#include "se/pcsc/scp03.h"
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03.h"
+#include "scp03/scp03_internal.h"
 
 static size_t unhex(const char *hex, uint8_t *out, size_t cap)
 {

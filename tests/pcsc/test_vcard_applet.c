@@ -14,8 +14,8 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
-#include "se/pcsc/scp03.h"
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03.h"
+#include "scp03/scp03_internal.h"
 #include "vcard/vcard.h"
 
 static const uint8_t AID[] = {0xA0, 0x00, 0x00, 0x06, 0x16, 0x50, 0x46};

@@ -257,11 +257,11 @@ static void test_config_parser(void **state)
 	se_config sc;
 	core_config_se(&c, 3, &sc);
 	assert_string_equal(sc.backend, "pcsc");
-	assert_string_equal(sc.reader, "Virtual PCD");
-	assert_string_equal(sc.aid_hex, "A0000006165046");
+	assert_string_equal(sc.pcsc.reader, "Virtual PCD");
+	assert_string_equal(sc.pcsc.aid_hex, "A0000006165046");
 	core_config_se(&c, 4, &sc);
 	assert_string_equal(sc.backend, "emulator");
-	assert_null(sc.reader);
+	assert_null(sc.pcsc.reader);
 	core_config_free(&c);
 
 	static const char *const bad[] = {

@@ -326,7 +326,7 @@ static void test_scp03_keyfile(void **state)
 	assert_int_equal(parse_with_keyfile("# card 2\n\n  " KEYS "  \n", 0600, &cfg), CKR_OK);
 	se_config se;
 	core_config_se(&cfg, 2, &se);
-	assert_string_equal(se.scp03_keys, KEYS);
+	assert_string_equal(se.pcsc.scp03_keys, KEYS);
 	core_config_free(&cfg);
 
 	assert_int_equal(parse_with_keyfile(KEYS "\n", 0640, &cfg), CKR_GENERAL_ERROR);

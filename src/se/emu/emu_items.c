@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
 #include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
@@ -645,7 +644,7 @@ CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned fla
 	if ((rv = policy_for(t, kind, pol, &p)) != CKR_OK)
 		return rv;
 	uint8_t value[EMU_GENERIC_MAX_LEN];
-	if (RAND_bytes(value, (int)len) != 1)
+	if (pf_random(value, len) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
 	rv = item_add(t, kind, value, len, flags, &p, out);
 	pf_wipe(value, sizeof(value));

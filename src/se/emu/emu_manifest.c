@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
 #include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
@@ -212,7 +211,7 @@ CK_RV emu_manifest_write(struct store *st, CK_ULONG iid, const uint8_t token_key
 		rec[0] = MANIFEST_FORMAT;
 		put_be64(rec + 1 + EMU_NONCE_LEN, (uint64_t)m->n);
 		manifest_aad(aad, iid, (uint64_t)m->n);
-		rv = RAND_bytes(rec + 1, EMU_NONCE_LEN) == 1 ? CKR_OK : CKR_FUNCTION_FAILED;
+		rv = pf_random(rec + 1, EMU_NONCE_LEN) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 	}
 	if (rv == CKR_OK)
 		rv = emu_gcm_seal(token_key, rec + 1, aad, sizeof aad, body, body_len, rec + HEAD_LEN,

@@ -1,6 +1,6 @@
 /*
  * emu_seal.c - the emulator's cryptography on its own secrets, all through
- * OpenSSL 3 EVP: scrypt KEKs from PINs, AES-256-GCM wrapping of the token key,
+ * src/crypto: scrypt KEKs from PINs, AES-256-GCM wrapping of the token key,
  * AES-256-GCM sealing of items, HMAC-SHA256 fingerprints.
  *
  * Every ciphertext is bound by its AAD to where it belongs (instance, role or
@@ -14,12 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/params.h>
-#include <openssl/rand.h>
-
+#include "crypto/crypto.h"
+#include "crypto/kdf.h"
 #include "se/emu/emu_token.h"
 #include "se/se_fingerprint.h"
 #include "util/log.h"
@@ -117,28 +113,8 @@ CK_RV emu_kek_derive(const uint8_t *pin, size_t pin_len, const uint8_t *salt, si
 {
 	if (log2_n < 1 || log2_n > EMU_SCRYPT_MAX_LOG2_N || r != EMU_SCRYPT_R || p != EMU_SCRYPT_P)
 		return CKR_DEVICE_ERROR;
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, OSSL_KDF_NAME_SCRYPT, NULL);
-	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-	EVP_KDF_free(kdf);
-	if (ctx == NULL)
-		return CKR_HOST_MEMORY;
-	uint64_t n = (uint64_t)1 << log2_n;
-	/* 128*r*N for V plus 256*r for the block buffers, with room to spare. */
-	uint64_t maxmem = 128ull * r * n * p + (1ull << 20);
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_PASSWORD, (void *)pin, pin_len),
-		OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, salt_len),
-		OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_N, &n),
-		OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_R, &r),
-		OSSL_PARAM_construct_uint32(OSSL_KDF_PARAM_SCRYPT_P, &p),
-		OSSL_PARAM_construct_uint64(OSSL_KDF_PARAM_SCRYPT_MAXMEM, &maxmem),
-		OSSL_PARAM_construct_end(),
-	};
-	int ok = EVP_KDF_derive(ctx, kek, 32, params);
-	EVP_KDF_CTX_free(ctx);
-	if (ok != 1) {
+	if (pf_scrypt(pin, pin_len, salt, salt_len, (uint64_t)1 << log2_n, r, p, kek, 32) != PF_CRYPTO_OK) {
 		PF_ERROR("emulator: PIN key derivation failed");
-		pf_wipe(kek, 32);
 		return CKR_HOST_MEMORY; /* scrypt fails on memory, the parameters are checked above */
 	}
 	return CKR_OK;
@@ -150,44 +126,19 @@ CK_RV emu_gcm_seal(const uint8_t key[32], const uint8_t nonce[EMU_NONCE_LEN], co
                       size_t aad_len, const uint8_t *in, size_t len, uint8_t *out,
                       uint8_t tag[EMU_TAG_LEN])
 {
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	if (c == NULL)
-		return CKR_HOST_MEMORY;
-	int outl = 0, ok = EVP_EncryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1 &&
-	               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, EMU_NONCE_LEN, NULL) == 1 &&
-	               EVP_EncryptInit_ex(c, NULL, NULL, key, nonce) == 1 &&
-	               EVP_EncryptUpdate(c, NULL, &outl, aad, (int)aad_len) == 1;
-	if (ok && len > 0)
-		ok = EVP_EncryptUpdate(c, out, &outl, in, (int)len) == 1;
-	ok = ok && EVP_EncryptFinal_ex(c, out + len, &outl) == 1 &&
-	     EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, EMU_TAG_LEN, tag) == 1;
-	EVP_CIPHER_CTX_free(c);
-	return ok ? CKR_OK : CKR_FUNCTION_FAILED;
+	return pf_aes_gcm_seal(key, 32, nonce, EMU_NONCE_LEN, aad, aad_len, in, len, out, tag,
+	                       EMU_TAG_LEN) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 }
 
 CK_RV emu_gcm_open(const uint8_t key[32], const uint8_t nonce[EMU_NONCE_LEN], const uint8_t *aad,
                       size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[EMU_TAG_LEN],
                       uint8_t *out)
 {
-	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-	if (c == NULL)
-		return CKR_HOST_MEMORY;
-	uint8_t tag_copy[EMU_TAG_LEN];
-	memcpy(tag_copy, tag, EMU_TAG_LEN);
-	int outl = 0, ok = EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, NULL, NULL) == 1 &&
-	               EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, EMU_NONCE_LEN, NULL) == 1 &&
-	               EVP_DecryptInit_ex(c, NULL, NULL, key, nonce) == 1 &&
-	               EVP_DecryptUpdate(c, NULL, &outl, aad, (int)aad_len) == 1;
-	if (ok && len > 0)
-		ok = EVP_DecryptUpdate(c, out, &outl, in, (int)len) == 1;
-	ok = ok && EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, EMU_TAG_LEN, tag_copy) == 1 &&
-	     EVP_DecryptFinal_ex(c, out + len, &outl) == 1; /* the tag check */
-	EVP_CIPHER_CTX_free(c);
-	if (!ok) {
-		pf_wipe(out, len);
-		return CKR_ENCRYPTED_DATA_INVALID;
-	}
-	return CKR_OK;
+	int rc = pf_aes_gcm_open(key, 32, nonce, EMU_NONCE_LEN, aad, aad_len, in, len, tag, EMU_TAG_LEN, out);
+	if (rc == PF_CRYPTO_OK)
+		return CKR_OK;
+	pf_wipe(out, len); /* pf_aes_gcm_open wipes too; an argument error returns before it writes */
+	return rc == PF_CRYPTO_AUTH_FAILED ? CKR_ENCRYPTED_DATA_INVALID : CKR_FUNCTION_FAILED;
 }
 
 /* ---- token key wrapping --------------------------------------------------- */
@@ -209,7 +160,7 @@ CK_RV emu_wrap_key(CK_ULONG iid, int role, const uint8_t *pin, size_t pin_len,
 	w->log2_n = scrypt_log2_n();
 	w->r = EMU_SCRYPT_R;
 	w->p = EMU_SCRYPT_P;
-	if (RAND_bytes(w->salt, EMU_SALT_LEN) != 1 || RAND_bytes(w->nonce, EMU_NONCE_LEN) != 1)
+	if (pf_random(w->salt, EMU_SALT_LEN) != PF_CRYPTO_OK || pf_random(w->nonce, EMU_NONCE_LEN) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
 	uint8_t kek[32], aad[WRAP_AAD_LEN];
 	CK_RV rv = emu_kek_derive(pin, pin_len, w->salt, EMU_SALT_LEN, w->log2_n, w->r, w->p, kek);
@@ -264,7 +215,7 @@ CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const em
 	r[1] = (uint8_t)it->kind;
 	put_u32(r + 2, it->flags);
 	put_policy(r + 6, &it->pol);
-	if (RAND_bytes(r + SEAL_NONCE_AT, EMU_NONCE_LEN) != 1) {
+	if (pf_random(r + SEAL_NONCE_AT, EMU_NONCE_LEN) != PF_CRYPTO_OK) {
 		free(r);
 		return CKR_FUNCTION_FAILED;
 	}

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
+#include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -335,7 +335,7 @@ CK_RV emu_init_token(se_token *t, const uint8_t *so_pin, size_t so_pin_len, cons
 	memset(&fresh, 0, sizeof(fresh));
 	fresh.initialized = 1;
 	memcpy(fresh.label, label, sizeof(fresh.label));
-	if (RAND_bytes(key, sizeof(key)) != 1 || RAND_bytes(fresh.token_id, EMU_TOKEN_ID_LEN) != 1)
+	if (pf_random(key, sizeof(key)) != PF_CRYPTO_OK || pf_random(fresh.token_id, EMU_TOKEN_ID_LEN) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
 	rv = emu_wrap_key(t->iid, EMU_ROLE_SO, so_pin, so_pin_len, key, &fresh.so);
 	if (rv != CKR_OK) {
@@ -504,5 +504,5 @@ CK_RV emu_random(se_token *t, uint8_t *out, size_t len)
 		return CKR_ARGUMENTS_BAD;
 	if (len == 0)
 		return CKR_OK;
-	return RAND_bytes(out, (int)len) == 1 ? CKR_OK : CKR_FUNCTION_FAILED;
+	return pf_random(out, len) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 }

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 
+#include "crypto/crypto.h"
 #include "se/se.h"
 #include "store/store.h"
 #include "se/pcsc/pcsc_fingerprint.h"
 #include "se/pcsc/pcsc_link.h"
 #include "se/pcsc/pcsc_policy.h"
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03.h"
 #include "util/bytes.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -86,7 +86,7 @@ static CK_RV pcsc_open(const se_config *cfg, struct store *st, CK_ULONG iid, se_
 
 	if (t == NULL)
 		return CKR_HOST_MEMORY;
-	rv = pcsc_link_init(&t->link, cfg->reader, cfg->aid_hex, cfg->scp03_keys);
+	rv = pcsc_link_init(&t->link, cfg->pcsc.reader, cfg->pcsc.aid_hex, cfg->pcsc.scp03_keys);
 	if (rv != CKR_OK) {
 		free(t);
 		return rv;
@@ -558,9 +558,7 @@ static CK_RV sign_data(se_op *op, uint8_t *d, size_t *dn, uint8_t *p2)
 		n = 32;
 		*p2 = 0x01;
 	} else {
-		unsigned hl = 0;
-
-		if (EVP_Digest(op->buf, op->len, d, &hl, EVP_sha256(), NULL) != 1 || hl != 32)
+		if (pf_digest_oneshot(PF_MD_SHA256, op->buf, op->len, d) != PF_CRYPTO_OK)
 			return CKR_FUNCTION_FAILED;
 		n = 32;
 		*p2 = 0x01;

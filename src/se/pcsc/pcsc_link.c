@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
 
+#include "crypto/crypto.h"
 #include "se/pcsc/pcsc_link.h"
+#include "util/hex.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -87,17 +88,10 @@ CK_RV pcsc_sw_to_rv(uint16_t sw, int decrypting, int verifying)
 
 static int parse_aid(const char *hex, uint8_t *out, size_t *len)
 {
-	size_t n = strlen(hex), i;
+	size_t n = strlen(hex);
 
-	if (n % 2 != 0 || n < 10 || n > 32)
+	if (n % 2 != 0 || n < 10 || n > 32 || pf_hex_decode(hex, out, n / 2) != 0)
 		return 0;
-	for (i = 0; i < n / 2; i++) {
-		unsigned v;
-
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return 0;
-		out[i] = (uint8_t)v;
-	}
 	*len = n / 2;
 	return 1;
 }
@@ -283,7 +277,7 @@ static CK_RV open_channel(pcsc_link *l)
 		         rn < 3 + 2 ? 0u : (unsigned)resp[0], (unsigned)PCSC_APPLET_MIN_VERSION);
 		return CKR_TOKEN_NOT_RECOGNIZED;
 	}
-	if (RAND_bytes(hc, sizeof(hc)) != 1 ||
+	if (pf_random(hc, sizeof(hc)) != PF_CRYPTO_OK ||
 	    scp03_host_initialize_update(&l->sm, l->keys.kvn, hc, cmd, sizeof(cmd), &n) != SCP03_OK)
 		return CKR_DEVICE_ERROR;
 	rn = sizeof(resp);

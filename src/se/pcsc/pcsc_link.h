@@ -13,7 +13,7 @@
 #include <PCSC/winscard.h>
 
 #include "pkcs11/portfolio.h"
-#include "se/pcsc/scp03.h"
+#include "scp03/scp03.h"
 
 /* The first applet version (SELECT response byte 0) that enforces item policies. */
 #define PCSC_APPLET_MIN_VERSION 0x02u

@@ -7,7 +7,7 @@
  * real secure element from the pcsc backend, the card side runs inside the
  * virtual card (src/vcard) that the tests and demos talk to through pcscd.
  * Sharing the code is safe because each side is checked against the
- * GlobalPlatform vectors independently of the other (tests/unit/test_scp03.c).
+ * GlobalPlatform vectors independently of the other (tests/pcsc/test_scp03.c).
  *
  * A session goes: INITIALIZE UPDATE (challenges, session keys, cryptograms) ->
  * EXTERNAL AUTHENTICATE (host cryptogram + first C-MAC, fixes the security
@@ -18,8 +18,8 @@
  * Only short APDUs (Lc, Le <= 255/256) are handled; the Portfolio applet
  * never needs more.
  */
-#ifndef PORTFOLIO_SE_PCSC_SCP03_H
-#define PORTFOLIO_SE_PCSC_SCP03_H
+#ifndef PORTFOLIO_SCP03_H
+#define PORTFOLIO_SCP03_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -116,6 +116,10 @@ scp03_status scp03_session_derive(scp03_session *s, const scp03_keys *keys,
                                   const uint8_t host_challenge[SCP03_CHALLENGE_LEN],
                                   const uint8_t card_challenge[SCP03_CHALLENGE_LEN]);
 
+/* ISO/IEC 9797-1 method 2 padding: returns the padded length (multiple of 16). */
+size_t scp03_pad(uint8_t *buf, size_t len);
+/* Strips method-2 padding; 0 on malformed padding. */
+int scp03_unpad(const uint8_t *buf, size_t len, size_t *out_len);
 /* AES-128-CBC without padding, zero IV: the DEK wrapping of key values (PUT KEY).
  * len is a multiple of 16. */
 scp03_status scp03_dek_encrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,

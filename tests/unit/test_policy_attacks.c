@@ -1,4 +1,4 @@
-/* test_review_policy.c - the review of issue 8 as an attacker: ways around the
+/* test_policy_attacks.c - the review of issue 8 as an attacker: ways around the
  * key policy through the public PKCS#11 API (a process holding the user PIN)
  * and through the store file (someone who can write it). Each test states the
  * promise it attacks; all of them must hold. */

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03_internal.h"
 #include "util/hex.h"
 #include "util/secure.h"
 

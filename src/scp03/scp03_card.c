@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03_internal.h"
 #include "util/secure.h"
 
 #define CLA_GP       0x80

@@ -1,11 +1,12 @@
 /*
  * scp03_internal.h - the primitives the SCP03 host and card halves share.
- * Only src/se/pcsc and the virtual card (src/vcard) include this.
+ * Private to src/scp03 (and its own tests and fuzz harnesses): the pcsc
+ * backend and the virtual card use scp03.h only.
  */
-#ifndef PORTFOLIO_SE_PCSC_SCP03_INTERNAL_H
-#define PORTFOLIO_SE_PCSC_SCP03_INTERNAL_H
+#ifndef PORTFOLIO_SCP03_INTERNAL_H
+#define PORTFOLIO_SCP03_INTERNAL_H
 
-#include "se/pcsc/scp03.h"
+#include "scp03/scp03.h"
 
 /* AES-128-CMAC (full 16 bytes) of the concatenation a || b (either may be empty). */
 scp03_status scp03_cmac2(const uint8_t key[SCP03_KEY_LEN], const uint8_t *a, size_t a_len,
@@ -16,10 +17,6 @@ scp03_status scp03_cbc(int encrypt, const uint8_t key[SCP03_KEY_LEN], const uint
 /* The ICV of command (response = 0) or response (response = 1) encryption:
  * AES(S-ENC, counter), with the first byte of the block set to 0x80 for responses. */
 scp03_status scp03_icv(const scp03_session *s, int response, uint8_t icv[SCP03_BLOCK_LEN]);
-/* ISO/IEC 9797-1 method 2 padding: returns the padded length (multiple of 16). */
-size_t scp03_pad(uint8_t *buf, size_t len);
-/* Strips method-2 padding; 0 on malformed padding. */
-int scp03_unpad(const uint8_t *buf, size_t len, size_t *out_len);
 /* Adds one to the 16-byte big-endian encryption counter. */
 void scp03_counter_increment(scp03_session *s);
 

@@ -1,65 +1,41 @@
 /*
  * scp03_crypto.c - the SCP03 building blocks: CMAC, CBC, the GP key derivation,
- * padding and counters. Every primitive goes through OpenSSL EVP.
+ * padding and counters. Every primitive goes through src/crypto (OpenSSL EVP).
  */
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-
-#include "se/pcsc/scp03_internal.h"
+#include "crypto/crypto.h"
+#include "scp03/scp03_internal.h"
 #include "util/secure.h"
 
 scp03_status scp03_cmac2(const uint8_t key[SCP03_KEY_LEN], const uint8_t *a, size_t a_len,
                          const uint8_t *b, size_t b_len, uint8_t out[SCP03_BLOCK_LEN])
 {
-	scp03_status st = SCP03_ERR_CRYPTO;
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_CMAC, NULL);
-	EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
-	char cipher[] = "AES-128-CBC";
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER, cipher, 0),
-		OSSL_PARAM_construct_end(),
-	};
-	size_t out_len = 0;
+	pf_mac *m = pf_mac_new(PF_MAC_CMAC_AES, SCP03_KEY_LEN);
+	int ok = m != NULL && pf_mac_set_key(m, key, SCP03_KEY_LEN) == PF_CRYPTO_OK &&
+	         (a_len == 0 || pf_mac_update(m, a, a_len) == PF_CRYPTO_OK) &&
+	         (b_len == 0 || pf_mac_update(m, b, b_len) == PF_CRYPTO_OK) &&
+	         pf_mac_final(m, out, SCP03_BLOCK_LEN) == PF_CRYPTO_OK;
 
-	if (ctx == NULL)
-		goto done;
-	if (EVP_MAC_init(ctx, key, SCP03_KEY_LEN, params) != 1)
-		goto done;
-	if (a_len > 0 && EVP_MAC_update(ctx, a, a_len) != 1)
-		goto done;
-	if (b_len > 0 && EVP_MAC_update(ctx, b, b_len) != 1)
-		goto done;
-	if (EVP_MAC_final(ctx, out, &out_len, SCP03_BLOCK_LEN) != 1 || out_len != SCP03_BLOCK_LEN)
-		goto done;
-	st = SCP03_OK;
-done:
-	EVP_MAC_CTX_free(ctx); /* frees (and cleanses) the expanded key */
-	EVP_MAC_free(mac);
-	return st;
+	pf_mac_free(m); /* frees (and cleanses) the expanded key */
+	return ok ? SCP03_OK : SCP03_ERR_CRYPTO;
 }
 
-static scp03_status aes_run(const char *name, int encrypt, const uint8_t key[SCP03_KEY_LEN],
+static scp03_status aes_run(pf_aes_mode mode, int encrypt, const uint8_t key[SCP03_KEY_LEN],
                             const uint8_t *iv, const uint8_t *in, size_t len, uint8_t *out)
 {
-	scp03_status st = SCP03_ERR_CRYPTO;
-	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, NULL);
-	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	int n1 = 0, n2 = 0;
-
 	if (len % SCP03_BLOCK_LEN != 0 || len > (size_t)0x7fff0000)
-		st = SCP03_ERR_ARGS;
-	else if (cipher != NULL && ctx != NULL &&
-	         EVP_CipherInit_ex2(ctx, cipher, key, iv, encrypt, NULL) == 1 &&
-	         EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
-	         EVP_CipherUpdate(ctx, out, &n1, in, (int)len) == 1 &&
-	         EVP_CipherFinal_ex(ctx, out + n1, &n2) == 1 && (size_t)(n1 + n2) == len)
-		st = SCP03_OK;
-	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(cipher);
-	return st;
+		return SCP03_ERR_ARGS;
+	pf_cipher *c = pf_cipher_new();
+	size_t n1 = 0, n2 = 0;
+	int ok = c != NULL &&
+	         pf_cipher_init(c, mode, encrypt, key, SCP03_KEY_LEN, iv, iv != NULL ? SCP03_BLOCK_LEN : 0,
+	                        NULL, 0, 0) == PF_CRYPTO_OK &&
+	         pf_cipher_update(c, in, len, out, &n1) == PF_CRYPTO_OK &&
+	         pf_cipher_final(c, out + n1, &n2) == PF_CRYPTO_OK && n1 + n2 == len;
+
+	pf_cipher_free(c);
+	return ok ? SCP03_OK : SCP03_ERR_CRYPTO;
 }
 
 scp03_status scp03_cbc(int encrypt, const uint8_t key[SCP03_KEY_LEN], const uint8_t iv[SCP03_BLOCK_LEN],
@@ -67,7 +43,7 @@ scp03_status scp03_cbc(int encrypt, const uint8_t key[SCP03_KEY_LEN], const uint
 {
 	if (len == 0)
 		return SCP03_OK;
-	return aes_run("AES-128-CBC", encrypt, key, iv, in, len, out);
+	return aes_run(PF_AES_CBC, encrypt, key, iv, in, len, out);
 }
 
 scp03_status scp03_icv(const scp03_session *s, int response, uint8_t icv[SCP03_BLOCK_LEN])
@@ -78,7 +54,7 @@ scp03_status scp03_icv(const scp03_session *s, int response, uint8_t icv[SCP03_B
 	memcpy(block, s->counter, sizeof(block));
 	if (response)
 		block[0] = 0x80;
-	st = aes_run("AES-128-ECB", 1, s->s_enc, NULL, block, sizeof(block), icv);
+	st = aes_run(PF_AES_ECB, 1, s->s_enc, NULL, block, sizeof(block), icv);
 	pf_wipe(block, sizeof(block));
 	return st;
 }
@@ -178,22 +154,24 @@ int scp03_apdu_parse(const uint8_t *buf, size_t len, scp03_apdu *out)
 	return 0;
 }
 
-scp03_status scp03_dek_encrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
-                               uint8_t *out)
+static scp03_status dek_run(int encrypt, const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
+                            uint8_t *out)
 {
 	static const uint8_t zero_iv[SCP03_BLOCK_LEN];
 
 	if (dek == NULL || in == NULL || out == NULL || len == 0 || len % SCP03_BLOCK_LEN != 0)
 		return SCP03_ERR_ARGS;
-	return scp03_cbc(1, dek, zero_iv, in, len, out);
+	return scp03_cbc(encrypt, dek, zero_iv, in, len, out);
+}
+
+scp03_status scp03_dek_encrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
+                               uint8_t *out)
+{
+	return dek_run(1, dek, in, len, out);
 }
 
 scp03_status scp03_dek_decrypt(const uint8_t dek[SCP03_KEY_LEN], const uint8_t *in, size_t len,
                                uint8_t *out)
 {
-	static const uint8_t zero_iv[SCP03_BLOCK_LEN];
-
-	if (dek == NULL || in == NULL || out == NULL || len == 0 || len % SCP03_BLOCK_LEN != 0)
-		return SCP03_ERR_ARGS;
-	return scp03_cbc(0, dek, zero_iv, in, len, out);
+	return dek_run(0, dek, in, len, out);
 }

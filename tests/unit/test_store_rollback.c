@@ -1,4 +1,4 @@
-/* test_review_rollback.c - rollback of single rows by someone who can write
+/* test_store_rollback.c - rollback of single rows by someone who can write
  * the store (attacker (c) of docs/security.md). A key's usage is reduced
  * (CKA_SIGN set to FALSE: item_restrict re-seals its row); the attacker puts
  * back the key's older sealed row and object row, both genuine. Nothing binds

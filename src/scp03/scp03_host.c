@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "se/pcsc/scp03_internal.h"
+#include "scp03/scp03_internal.h"
 #include "util/secure.h"
 
 #define CLA_GP        0x80
@@ -173,13 +173,65 @@ scp03_status scp03_host_wrap(scp03_session *s, const uint8_t *apdu, size_t apdu_
 	return SCP03_OK;
 }
 
+/* R-MAC = CMAC(S-RMAC, chain of this command || body || SW). The chain
+ * changes with every command, so an old response never verifies again.
+ * rapdu is body || R-MAC (8) || SW (2). */
+static scp03_status rmac_check(const scp03_session *s, const uint8_t *rapdu, size_t body_len)
+{
+	uint8_t buf[SCP03_MAX_RAPDU], mac[SCP03_BLOCK_LEN];
+	const uint8_t *sw_bytes = rapdu + body_len + SCP03_MAC_LEN;
+	scp03_status st;
+
+	memcpy(buf, rapdu, body_len);
+	memcpy(buf + body_len, sw_bytes, 2);
+	st = scp03_cmac2(s->s_rmac, s->mac_chain, SCP03_BLOCK_LEN, buf, body_len + 2, mac);
+	if (st == SCP03_OK && !pf_ct_equal(mac, rapdu + body_len, SCP03_MAC_LEN))
+		st = SCP03_ERR_AUTH;
+	return st;
+}
+
+/* R-ENC: the body decrypted under S-ENC with the response ICV, padding
+ * stripped, into data. Any failure is the caller's to close the session on. */
+static scp03_status response_decrypt(const scp03_session *s, const uint8_t *body, size_t body_len,
+                                     uint8_t *data, size_t cap, size_t *data_len)
+{
+	uint8_t plain[SCP03_MAX_RAPDU], icv[SCP03_BLOCK_LEN];
+	size_t plain_len = 0;
+	scp03_status st;
+
+	if (body_len % SCP03_BLOCK_LEN != 0)
+		return SCP03_ERR_AUTH;
+	st = scp03_icv(s, 1, icv);
+	if (st == SCP03_OK)
+		st = scp03_cbc(0, s->s_enc, icv, body, body_len, plain);
+	pf_wipe(icv, sizeof(icv));
+	if (st == SCP03_OK && !scp03_unpad(plain, body_len, &plain_len))
+		st = SCP03_ERR_AUTH;
+	if (st == SCP03_OK && plain_len > cap)
+		st = SCP03_ERR_ARGS;
+	if (st == SCP03_OK) {
+		memcpy(data, plain, plain_len);
+		*data_len = plain_len;
+	}
+	pf_wipe(plain, sizeof(plain));
+	return st;
+}
+
+/* Without R-MAC the response is taken as it comes (never the case for the applet). */
+static scp03_status response_plain(const uint8_t *body, size_t body_len, uint8_t *data, size_t cap,
+                                   size_t *data_len)
+{
+	if (body_len > cap)
+		return SCP03_ERR_ARGS;
+	memcpy(data, body, body_len);
+	*data_len = body_len;
+	return SCP03_OK;
+}
+
 scp03_status scp03_host_unwrap(scp03_session *s, const uint8_t *rapdu, size_t rapdu_len,
                                uint8_t *data, size_t cap, size_t *data_len, uint16_t *sw)
 {
-	uint8_t mac[SCP03_BLOCK_LEN], icv[SCP03_BLOCK_LEN];
-	uint8_t sw_bytes[2];
-	const uint8_t *body;
-	size_t body_len, plain_len;
+	size_t body_len;
 	uint16_t status;
 	scp03_status st;
 
@@ -195,13 +247,9 @@ scp03_status scp03_host_unwrap(scp03_session *s, const uint8_t *rapdu, size_t ra
 	}
 	status = (uint16_t)(rapdu[rapdu_len - 2] << 8 | rapdu[rapdu_len - 1]);
 	if (!(s->level & SCP03_SL_R_MAC)) {
-		/* Without R-MAC the response is taken as it comes (never the case for the applet). */
-		if (rapdu_len - 2 > cap)
-			return SCP03_ERR_ARGS;
-		memcpy(data, rapdu, rapdu_len - 2);
-		*data_len = rapdu_len - 2;
-		*sw = status;
-		return SCP03_OK;
+		st = response_plain(rapdu, rapdu_len - 2, data, cap, data_len);
+		*sw = st == SCP03_OK ? status : 0;
+		return st;
 	}
 	if (rapdu_len == 2 && (status == SW_SECURITY_NOT_SATISFIED || status == SW_SM_DATA_INCORRECT)) {
 		/* The card refused our command's secure messaging and dropped the session. */
@@ -213,52 +261,18 @@ scp03_status scp03_host_unwrap(scp03_session *s, const uint8_t *rapdu, size_t ra
 		scp03_session_close(s);
 		return SCP03_ERR_AUTH;
 	}
-	body = rapdu;
 	body_len = rapdu_len - 2 - SCP03_MAC_LEN;
-	sw_bytes[0] = rapdu[rapdu_len - 2];
-	sw_bytes[1] = rapdu[rapdu_len - 1];
-
-	/* R-MAC = CMAC(S-RMAC, chain of this command || body || SW). The chain
-	 * changes with every command, so an old response never verifies again. */
-	{
-		uint8_t buf[SCP03_MAX_RAPDU];
-
-		memcpy(buf, body, body_len);
-		memcpy(buf + body_len, sw_bytes, 2);
-		st = scp03_cmac2(s->s_rmac, s->mac_chain, SCP03_BLOCK_LEN, buf, body_len + 2, mac);
+	st = rmac_check(s, rapdu, body_len);
+	if (st == SCP03_OK && (s->level & SCP03_SL_R_ENC) && body_len > 0) {
+		st = response_decrypt(s, rapdu, body_len, data, cap, data_len);
+	} else if (st == SCP03_OK) {
+		st = response_plain(rapdu, body_len, data, cap, data_len);
+		if (st != SCP03_OK)
+			return st; /* the caller's buffer, not the card: the session stays open */
 	}
-	if (st != SCP03_OK || !pf_ct_equal(mac, body + body_len, SCP03_MAC_LEN)) {
+	if (st != SCP03_OK) {
 		scp03_session_close(s);
-		return st != SCP03_OK ? st : SCP03_ERR_AUTH;
-	}
-	if ((s->level & SCP03_SL_R_ENC) && body_len > 0) {
-		uint8_t plain[SCP03_MAX_RAPDU];
-
-		if (body_len % SCP03_BLOCK_LEN != 0) {
-			scp03_session_close(s);
-			return SCP03_ERR_AUTH;
-		}
-		st = scp03_icv(s, 1, icv);
-		if (st == SCP03_OK)
-			st = scp03_cbc(0, s->s_enc, icv, body, body_len, plain);
-		pf_wipe(icv, sizeof(icv));
-		if (st == SCP03_OK && !scp03_unpad(plain, body_len, &plain_len))
-			st = SCP03_ERR_AUTH;
-		if (st == SCP03_OK && plain_len > cap)
-			st = SCP03_ERR_ARGS;
-		if (st != SCP03_OK) {
-			pf_wipe(plain, sizeof(plain));
-			scp03_session_close(s);
-			return st;
-		}
-		memcpy(data, plain, plain_len);
-		pf_wipe(plain, sizeof(plain));
-		*data_len = plain_len;
-	} else {
-		if (body_len > cap)
-			return SCP03_ERR_ARGS;
-		memcpy(data, body, body_len);
-		*data_len = body_len;
+		return st;
 	}
 	*sw = status;
 	return SCP03_OK;

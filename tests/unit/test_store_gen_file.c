@@ -1,4 +1,4 @@
-/* test_review_gen.c - the change counter file "<store>.gen" is a hint
+/* test_store_gen_file.c - the change counter file "<store>.gen" is a hint
  * (src/store/store_changes.c): whoever can write it may cause extra reloads,
  * but must not take the module down. Today it is mapped MAP_SHARED, and a
  * file cut short under the mapping turns the next PKCS#11 call of every
