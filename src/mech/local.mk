@@ -7,11 +7,15 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_registry.c \
 	src/mech/mech_op.c \
 	src/mech/mech_aes.c \
+	src/mech/mech_aes_gcm.c \
+	src/mech/mech_aes_ccm.c \
 	src/mech/mech_mac.c \
 	src/mech/mech_digest.c \
 	src/mech/mech_portfolio.c \
 	src/mech/mech_keygen.c \
 	src/se/emu/emu_ops_local.h \
 	src/se/emu/emu_ops.c \
+	src/se/emu/emu_ops_std.c \
+	src/se/emu/emu_ops_ccm.c \
 	src/se/emu/emu_ops_portfolio.c \
 	src/se/emu/emu_policy.c

@@ -62,6 +62,7 @@ typedef struct mech_op {
 	CK_ULONG source;          /* Portfolio: CKP_PORTFOLIO_SOURCE_* of the running operation */
 	size_t tag_len;           /* CKM_AES_GCM: tag bytes */
 	uint64_t total_in;        /* bytes given to updates so far */
+	uint64_t expect_len;      /* CKM_AES_CCM: the whole input the operation takes */
 	/* buffered input for mechanisms that need the whole message (none today; kept
 	 * so that a backend with single-shot APDUs can be served) */
 } mech_op;

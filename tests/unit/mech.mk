@@ -1,7 +1,8 @@
 # tests/unit/mech.mk: the unit tests of src/mech and the emulator's operation half.
 # (Every unit test program of tests/unit is declared in tests/unit.)
 if HAVE_CMOCKA
-engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_portfolio.c src/se/emu/emu_policy.c
+engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_std.c src/se/emu/emu_ops_ccm.c \
+	src/se/emu/emu_ops_portfolio.c src/se/emu/emu_policy.c
 engine_unit_tests = \
 	tests/unit/test_emu_ops \
 	tests/unit/test_emu_policy \

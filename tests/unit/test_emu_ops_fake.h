@@ -9,9 +9,26 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "mech/mech_local.h"
 #include "se/emu/emu.h"
 
 #define FAKE_MAX_ITEMS 16
+
+/* The family and its choice the mech layer would give the backend for m
+ * (from the registry row), before any parameter: the rest of p is kept. */
+static inline void fake_set_mech(se_op_params *p, CK_MECHANISM_TYPE m)
+{
+	const mech_desc *d = mech_find(m);
+
+	p->mech = m;
+	p->fam = d != NULL ? d->fam->se_fam : SE_FAM_NONE;
+	if (p->fam == SE_FAM_CIPHER)
+		p->u.cipher.mode = (se_cipher_mode)d->variant;
+	else if (p->fam == SE_FAM_MAC)
+		p->u.mac.alg = (se_mac_alg)d->variant;
+	else if (p->fam == SE_FAM_PF_AUTH || p->fam == SE_FAM_PF_ENC)
+		p->u.pf.alg = (se_pf_alg)d->variant;
+}
 
 typedef struct fake_token {
 	emu_item items[FAKE_MAX_ITEMS];

@@ -66,20 +66,20 @@ static se_op_params pf(CK_MECHANISM_TYPE m, CK_ULONG source, CK_ULONG id, se_ref
 {
 	se_op_params p;
 	memset(&p, 0, sizeof(p));
-	p.mech = m;
-	p.source = source;
-	p.identity_id = id;
-	p.identity_hash_ref = hash;
-	p.identity_value_ref = value;
-	memcpy(p.challenge, challenge, sizeof(challenge));
-	p.challenge_len = sizeof(challenge);
+	fake_set_mech(&p, m);
+	p.u.pf.source = source;
+	p.u.pf.identity_id = id;
+	p.u.pf.identity_hash_ref = hash;
+	p.u.pf.identity_value_ref = value;
+	p.u.pf.challenge = challenge;
+	p.u.pf.challenge_len = sizeof(challenge);
 	return p;
 }
 
 static se_op_params plain(CK_MECHANISM_TYPE m)
 {
 	se_op_params p = pf(m, 0, 0, 0, 0);
-	p.challenge_len = 0; /* standard mechanisms take none */
+	p.u.pf.challenge_len = 0; /* standard mechanisms take none */
 	return p;
 }
 
@@ -92,7 +92,8 @@ static void test_device_key_signs_only_token(void **state)
 	se_op_params token = pf(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, 3, r_hash3, 0);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &data, k_auth), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &hash, k_auth), CKR_KEY_FUNCTION_NOT_PERMITTED);
-	data.mech = hash.mech = CKM_PORTFOLIO_AUTH_HMAC;
+	fake_set_mech(&data, CKM_PORTFOLIO_AUTH_HMAC);
+	fake_set_mech(&hash, CKM_PORTFOLIO_AUTH_HMAC);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &data, k_auth_hmac), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &hash, k_auth_hmac), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	/* nothing of a refused operation is left running */
@@ -104,7 +105,7 @@ static void test_device_key_signs_only_token(void **state)
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &token, k_auth), CKR_OK);
 	assert_int_equal(emu_op_final(op, out, &n), CKR_OK);
 	assert_hex_equal(out, 16, UC1_CMAC);
-	hash.mech = CKM_PORTFOLIO_AUTH_CMAC;
+	fake_set_mech(&hash, CKM_PORTFOLIO_AUTH_CMAC);
 	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &hash, k_auth), CKR_OK);
 	uint8_t h[32];
 	unhex(UC1_HASH, h, 32);
@@ -118,7 +119,7 @@ static void test_device_key_encrypts_only_token(void **state)
 	(void)state;
 	se_op_params data = pf(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_DATA, 0, 0, 0);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &data, k_enc), CKR_KEY_FUNCTION_NOT_PERMITTED);
-	data.mech = CKM_PORTFOLIO_ENC_CBC;
+	fake_set_mech(&data, CKM_PORTFOLIO_ENC_CBC);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &data, k_enc), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	/* decryption of data stays (server side) */
 	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &data, k_enc), CKR_OK);
@@ -212,18 +213,18 @@ static void test_enc_bound_to_provisioning(void **state)
 	fake_value(r_value7, "ACME-Car-Model-7 ", 17);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_ACTION_PROHIBITED);
 	/* no hash provisioned: nothing to bind the value to */
-	p.identity_hash_ref = 0;
+	p.u.pf.identity_hash_ref = 0;
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_ACTION_PROHIBITED);
 	/* the SO's choice: encrypt the current value */
 	fake_identity(r_hash7, 7, SE_IDENTITY_ENCRYPT_CURRENT);
-	p.identity_hash_ref = r_hash7;
+	p.u.pf.identity_hash_ref = r_hash7;
 	m = sizeof(back);
 	assert_int_equal(encrypt_decrypt(&p, back, &m), CKR_OK);
 	assert_int_equal(m, 17);
 	assert_memory_equal(back, "ACME-Car-Model-7 ", 17);
 	/* CBC follows the same rule */
 	fake_identity(r_hash7, 7, 0);
-	p.mech = CKM_PORTFOLIO_ENC_CBC;
+	fake_set_mech(&p, CKM_PORTFOLIO_ENC_CBC);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_ACTION_PROHIBITED);
 	fake_value(r_value7, UC2_IDENTITY, 16);
 	m = sizeof(back);
