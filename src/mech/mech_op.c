@@ -20,27 +20,21 @@
 #include "util/secure.h"
 #include "util/sizes.h"
 
+/* Indexed by mech_op_kind. */
+static const CK_FLAGS kind_flags[] = {
+	[MECH_OP_ENCRYPT] = CKF_ENCRYPT, [MECH_OP_DECRYPT] = CKF_DECRYPT, [MECH_OP_SIGN] = CKF_SIGN,
+	[MECH_OP_VERIFY] = CKF_VERIFY,   [MECH_OP_DIGEST] = CKF_DIGEST,
+};
+
 CK_FLAGS mech_op_kind_flag(mech_op_kind kind)
 {
-	switch (kind) {
-	case MECH_OP_ENCRYPT: return CKF_ENCRYPT;
-	case MECH_OP_DECRYPT: return CKF_DECRYPT;
-	case MECH_OP_SIGN: return CKF_SIGN;
-	case MECH_OP_VERIFY: return CKF_VERIFY;
-	case MECH_OP_DIGEST: return CKF_DIGEST;
-	}
-	return 0;
+	return (unsigned)kind < sizeof kind_flags / sizeof *kind_flags ? kind_flags[kind] : 0;
 }
 
-static se_op_kind se_kind_of(mech_op_kind kind)
-{
-	switch (kind) {
-	case MECH_OP_ENCRYPT: return SE_OP_ENCRYPT;
-	case MECH_OP_DECRYPT: return SE_OP_DECRYPT;
-	case MECH_OP_SIGN: return SE_OP_SIGN;
-	default: return SE_OP_VERIFY;
-	}
-}
+/* The backend's kinds are the keyed mech kinds with the same numbers. */
+_Static_assert((int)SE_OP_ENCRYPT == (int)MECH_OP_ENCRYPT && (int)SE_OP_DECRYPT == (int)MECH_OP_DECRYPT &&
+                   (int)SE_OP_SIGN == (int)MECH_OP_SIGN && (int)SE_OP_VERIFY == (int)MECH_OP_VERIFY,
+               "se_op_kind and mech_op_kind agree");
 
 int mech_key_size_ok(const mech_desc *d, CK_ULONG len)
 {
@@ -203,7 +197,7 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 	if (rv == CKR_OK)
 		rv = backend_op(op, be, tok);
 	if (rv == CKR_OK)
-		rv = be->op_init(op->se, se_kind_of(kind), &p, key->ref);
+		rv = be->op_init(op->se, (se_op_kind)kind, &p, key->ref);
 	if (rv != CKR_OK)
 		return rv;
 	if (d->fam->keep != NULL)
@@ -294,12 +288,15 @@ CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 		return rv;
 
 	room = *out_len;
-	n1 = room;
-	rv = op->be->op_update(op->se, in, in_len, kind == MECH_OP_SIGN ? NULL : out, &n1);
-	if (rv != CKR_OK)
-		return fail_wipe(op, rv, out, room);
-	if (kind == MECH_OP_SIGN)
-		n1 = 0;
+	n1 = 0;
+	if (in_len != 0) { /* (a signature of the token's identity has no data) */
+		n1 = room;
+		rv = op->be->op_update(op->se, in, in_len, kind == MECH_OP_SIGN ? NULL : out, &n1);
+		if (rv != CKR_OK)
+			return fail_wipe(op, rv, out, room);
+		if (kind == MECH_OP_SIGN)
+			n1 = 0;
+	}
 	n2 = room - n1;
 	rv = op->be->op_final(op->se, out + n1, &n2);
 	if (rv != CKR_OK)

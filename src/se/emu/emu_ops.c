@@ -55,11 +55,6 @@ void emu_key_cache_free(emu_item *it)
 	it->cache = NULL;
 }
 
-uint64_t emu_ops_key_serial(const emu_item *it)
-{
-	return (it != NULL && it->cache != NULL) ? it->cache->serial : 0;
-}
-
 /* ---- helpers -------------------------------------------------------------- */
 
 CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need)
@@ -219,7 +214,7 @@ void emu_op_abort(se_op *op)
 	op->cipher_serial = 0;
 	emu_pf_wipe_buffers(op);
 	emu_ccm_wipe(op);
-	pf_wipe(op->challenge, sizeof(op->challenge));
+	pf_wipe(op->msg, sizeof(op->msg));
 	op->challenge_len = 0;
 }
 

@@ -46,7 +46,7 @@ static emu_item *pf_start(se_op *op, const se_pf_params *p, se_ref key, CK_RV *r
 		*rv = CKR_MECHANISM_PARAM_INVALID;
 		return NULL;
 	}
-	memcpy(op->challenge, p->challenge, p->challenge_len);
+	memcpy(EMU_CHALLENGE(op), p->challenge, p->challenge_len);
 	op->challenge_len = p->challenge_len;
 	return it;
 }
@@ -66,7 +66,7 @@ static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 	alg = p->alg == SE_PF_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
 	if (alg == PF_MAC_CMAC_AES && key->len != 16 && key->len != 32)
 		return CKR_KEY_SIZE_RANGE;
-	op->mac_len = pf_mac_alg_size(alg);
+	op->mac_len = alg == PF_MAC_CMAC_AES ? EMU_PF_TAG : PF_SHA256_SIZE; /* the full MAC */
 	rv = emu_ops_mac_start(op, alg, key);
 	if (rv != CKR_OK)
 		return rv;
@@ -75,8 +75,7 @@ static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 		emu_item *id = emu_policy_identity_hash(op->tok, p);
 		if (id == NULL)
 			return CKR_MECHANISM_PARAM_INVALID;
-		if (pf_mac_update(op->mac, id->value, id->len) != PF_CRYPTO_OK)
-			return CKR_FUNCTION_FAILED;
+		memcpy(op->msg, id->value, PF_SHA256_SIZE); /* absorbed with the challenge at final */
 		break;
 	}
 	case CKP_PORTFOLIO_SOURCE_DATA:
@@ -221,23 +220,23 @@ static size_t enc_bound(const se_op *op, size_t in_len, int final)
 
 /* ---- AUTH final -------------------------------------------------------------- */
 
-/* Absorb what remains (the hash for SOURCE_DATA, the challenge) and produce the tag. */
+/* Absorb what remains (the identity hash unless SOURCE_HASH streamed it, and
+ * the challenge, side by side in op->msg) and produce the tag. */
 static CK_RV auth_tag(se_op *op, uint8_t *tag)
 {
-	uint8_t hash[PF_SHA256_SIZE];
-	int rc;
+	const uint8_t *rest = op->msg;
+	size_t rest_len = PF_SHA256_SIZE + op->challenge_len;
 
 	if (op->source == CKP_PORTFOLIO_SOURCE_DATA) {
-		rc = pf_digest_final(op->digest, hash);
-		if (rc == PF_CRYPTO_OK)
-			rc = pf_mac_update(op->mac, hash, sizeof(hash));
-		pf_wipe(hash, sizeof(hash));
-		if (rc != PF_CRYPTO_OK)
+		if (pf_digest_final(op->digest, op->msg) != PF_CRYPTO_OK)
 			return CKR_FUNCTION_FAILED;
-	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH && op->hash_fed != PF_SHA256_SIZE) {
-		return CKR_DATA_LEN_RANGE;
+	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH) {
+		if (op->hash_fed != PF_SHA256_SIZE)
+			return CKR_DATA_LEN_RANGE;
+		rest = EMU_CHALLENGE(op);
+		rest_len = op->challenge_len;
 	}
-	if (pf_mac_update(op->mac, op->challenge, op->challenge_len) != PF_CRYPTO_OK ||
+	if (pf_mac_update(op->mac, rest, rest_len) != PF_CRYPTO_OK ||
 	    pf_mac_final(op->mac, tag, op->mac_len) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
 	return CKR_OK;
@@ -274,7 +273,7 @@ static CK_RV enc_encrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 		rc = pf_cipher_update(op->cipher, op->buf, op->buf_len, out + w, &n);
 	if (rc == PF_CRYPTO_OK) {
 		w += n;
-		rc = pf_cipher_update(op->cipher, op->challenge, op->challenge_len, out + w, &n);
+		rc = pf_cipher_update(op->cipher, EMU_CHALLENGE(op), op->challenge_len, out + w, &n);
 	}
 	if (rc == PF_CRYPTO_OK) {
 		w += n;
@@ -333,12 +332,12 @@ static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 	if (rc == PF_CRYPTO_OK) {
 		if (gcm)
 			data_len = (n >= op->challenge_len &&
-			            pf_ct_equal(op->scratch + n - op->challenge_len, op->challenge,
+			            pf_ct_equal(op->scratch + n - op->challenge_len, EMU_CHALLENGE(op),
 			                        op->challenge_len))
 			                   ? (long)(n - op->challenge_len)
 			                   : -1;
 		else
-			data_len = cbc_unpad_check(op->scratch, n, op->challenge, op->challenge_len);
+			data_len = cbc_unpad_check(op->scratch, n, EMU_CHALLENGE(op), op->challenge_len);
 	}
 	if (data_len >= 0) {
 		memcpy(out, op->scratch, (size_t)data_len);
@@ -354,20 +353,19 @@ static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 
 static CK_RV auth_final(se_op *op, uint8_t *out, size_t *out_len)
 {
-	uint8_t tag[PF_MAC_MAX_SIZE];
 	CK_RV rv;
 
 	if (out == NULL || *out_len < op->mac_len) {
 		*out_len = op->mac_len;
 		return CKR_BUFFER_TOO_SMALL;
 	}
-	/* Into a local first: a failure must not leave half a tag behind. */
-	rv = auth_tag(op, tag);
-	if (rv == CKR_OK) {
-		memcpy(out, tag, op->mac_len);
+	/* Straight into the caller's buffer (no copy, no local to wipe on every
+	 * signature); a failure must not leave half a tag behind, so it wipes. */
+	rv = auth_tag(op, out);
+	if (rv == CKR_OK)
 		*out_len = op->mac_len;
-	}
-	pf_wipe(tag, op->mac_len); /* all auth_tag writes */
+	else
+		pf_wipe(out, op->mac_len);
 	return rv;
 }
 
