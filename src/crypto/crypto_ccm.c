@@ -13,6 +13,7 @@
 #include "crypto/crypto.h"
 #include "util/secure.h"
 
+static const uint8_t empty[1];
 static const char *const ccm_names[] = { "AES-128-CCM", "AES-192-CCM", "AES-256-CCM" };
 
 static int params_ok(size_t key_len, size_t nonce_len, size_t tag_len, size_t data_len)
@@ -51,6 +52,7 @@ int pf_aes_ccm(int encrypt, const uint8_t *key, size_t key_len, const uint8_t *n
 {
 	size_t data_len = encrypt ? in_len : in_len - tag_len;
 	const uint8_t *tag = encrypt ? NULL : in + data_len;
+	uint8_t sink[1];
 	EVP_CIPHER *cipher;
 	EVP_CIPHER_CTX *ctx;
 	int n = 0, ok, rc = PF_CRYPTO_ERR;
@@ -58,6 +60,8 @@ int pf_aes_ccm(int encrypt, const uint8_t *key, size_t key_len, const uint8_t *n
 	*out_len = 0;
 	if (!encrypt && in_len < tag_len)
 		return PF_CRYPTO_BAD_LENGTH;
+	if (out == NULL && (encrypt || data_len != 0))
+		return PF_CRYPTO_ERR; /* nowhere to write */
 	if (!params_ok(key_len, nonce_len, tag_len, data_len) || aad_len > (size_t)0x7fffffff ||
 	    (aad == NULL && aad_len != 0) || (in == NULL && in_len != 0))
 		return PF_CRYPTO_BAD_LENGTH;
@@ -68,8 +72,13 @@ int pf_aes_ccm(int encrypt, const uint8_t *key, size_t key_len, const uint8_t *n
 	if (!ccm_start(ctx, cipher, encrypt, key, nonce, nonce_len, tag, tag_len, aad, aad_len,
 	               data_len))
 		goto out;
-	/* decrypt: this one update checks the tag, and fails when it does not match */
-	ok = EVP_CipherUpdate(ctx, out, &n, in, (int)data_len) == 1 && (size_t)n == data_len;
+	/* decrypt: this one update checks the tag, and fails when it does not match.
+	 * It must have a non-NULL input and output even when empty: EVP reads
+	 * (in NULL, out set) as "final" and (in set, out NULL) as AAD, and would
+	 * then check no tag at all. */
+	ok = EVP_CipherUpdate(ctx, out != NULL ? out : sink, &n, in != NULL ? in : empty,
+	                      (int)data_len) == 1 &&
+	     (size_t)n == data_len;
 	if (!ok) {
 		pf_wipe(out, data_len);
 		rc = encrypt ? PF_CRYPTO_ERR : PF_CRYPTO_AUTH_FAILED;

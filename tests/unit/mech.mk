@@ -43,3 +43,13 @@ tests_unit_test_mech_ops_SOURCES = tests/unit/test_mech_ops.c tests/unit/test_em
 tests_unit_test_mech_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_mech_ops_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif
+
+# CKM_AES_CCM through the function list (SP 800-38C Appendix C)
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_p11_ccm
+TESTS += tests/unit/test_p11_ccm
+tests_unit_test_p11_ccm_SOURCES = tests/unit/test_p11_ccm.c tests/unit/test_crypto_util.h \
+	$(CORE_TEST_SOURCES)
+tests_unit_test_p11_ccm_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_ccm_LDADD = $(CORE_TEST_LDADD)
+endif
