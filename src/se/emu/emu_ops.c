@@ -78,6 +78,20 @@ CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need)
 	return CKR_OK;
 }
 
+CK_RV emu_ops_append(uint8_t **buf, size_t *cap, size_t *len, const void *in, size_t n)
+{
+	CK_RV rv;
+
+	if (n == 0)
+		return CKR_OK;
+	rv = emu_ops_reserve(buf, cap, *len, *len + n);
+	if (rv != CKR_OK)
+		return rv;
+	memcpy(*buf + *len, in, n);
+	*len += n;
+	return CKR_OK;
+}
+
 /* The key item for an operation, checked against the kind the mechanism needs. */
 emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv)
 {

@@ -52,12 +52,10 @@ static CK_RV ccm_init(se_op *op, const se_op_params *p, se_ref key_ref)
 	key = emu_ops_key_item(op, key_ref, SE_ITEM_AES_KEY, &rv);
 	if (key == NULL)
 		return rv;
-	rv = emu_ops_reserve(&op->aad, &op->aad_cap, 0, c->aad_len);
+	op->aad_len = 0;
+	rv = emu_ops_append(&op->aad, &op->aad_cap, &op->aad_len, c->aad, c->aad_len);
 	if (rv != CKR_OK)
 		return rv;
-	if (c->aad_len != 0)
-		memcpy(op->aad, c->aad, c->aad_len);
-	op->aad_len = c->aad_len;
 	memcpy(op->nonce, c->iv, c->iv_len);
 	op->nonce_len = c->iv_len;
 	op->tag_len = c->tag_len;
@@ -70,21 +68,12 @@ static CK_RV ccm_init(se_op *op, const se_op_params *p, se_ref key_ref)
 
 static CK_RV ccm_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
 {
-	CK_RV rv;
-
 	(void)out;
 	if (out_len != NULL)
 		*out_len = 0; /* everything is written at final */
 	if (in_len > expected_in(op) - op->buf_len)
 		return op->kind == SE_OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
-	if (in_len == 0)
-		return CKR_OK;
-	rv = emu_ops_reserve(&op->buf, &op->buf_cap, op->buf_len, op->buf_len + in_len);
-	if (rv != CKR_OK)
-		return rv;
-	memcpy(op->buf + op->buf_len, in, in_len);
-	op->buf_len += in_len;
-	return CKR_OK;
+	return emu_ops_append(&op->buf, &op->buf_cap, &op->buf_len, in, in_len);
 }
 
 static size_t ccm_bound(const se_op *op, size_t in_len, int final)

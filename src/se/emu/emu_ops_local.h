@@ -123,6 +123,9 @@ int emu_ops_cipher_start(se_op *op, pf_aes_mode mode, int encrypt, const emu_ite
                          size_t tag_len);
 /* Grow *buf (keeping its first len bytes, wiping the old block) to hold need bytes. */
 CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need);
+/* Append n bytes of in to *buf (its first *len bytes kept), growing it as
+ * emu_ops_reserve does; *len grows by n. */
+CK_RV emu_ops_append(uint8_t **buf, size_t *cap, size_t *len, const void *in, size_t n);
 
 /* emu_policy.c: the item policy rules of op_init (se.h). */
 /* CKR_KEY_FUNCTION_NOT_PERMITTED unless key's sealed policy allows kind with fam and source. */

@@ -123,13 +123,7 @@ static CK_RV enc_init(se_op *op, const se_op_params *params, se_ref key_ref)
 			return rv;
 		if (id->len > EMU_PF_MAX_DATA)
 			return CKR_DATA_LEN_RANGE;
-		rv = emu_ops_reserve(&op->buf, &op->buf_cap, 0, id->len);
-		if (rv != CKR_OK)
-			return rv;
-		if (id->len != 0)
-			memcpy(op->buf, id->value, id->len);
-		op->buf_len = id->len;
-		return CKR_OK;
+		return emu_ops_append(&op->buf, &op->buf_cap, &op->buf_len, id->value, id->len);
 	}
 	default:
 		return CKR_MECHANISM_PARAM_INVALID; /* SOURCE_HASH makes no sense for encryption */
@@ -173,12 +167,7 @@ static CK_RV enc_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *ou
 	} else if (in_len > EMU_PF_MAX_CIPHER - op->buf_len) {
 		return CKR_ENCRYPTED_DATA_LEN_RANGE;
 	}
-	CK_RV rv = emu_ops_reserve(&op->buf, &op->buf_cap, op->buf_len, op->buf_len + in_len);
-	if (rv != CKR_OK)
-		return rv;
-	memcpy(op->buf + op->buf_len, in, in_len);
-	op->buf_len += in_len;
-	return CKR_OK;
+	return emu_ops_append(&op->buf, &op->buf_cap, &op->buf_len, in, in_len);
 }
 
 /* ---- output sizes ---------------------------------------------------------- */
