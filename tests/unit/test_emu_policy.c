@@ -232,6 +232,40 @@ static void test_enc_bound_to_provisioning(void **state)
 	assert_memory_equal(back, UC2_IDENTITY, 16);
 }
 
+/* CKM_AES_CCM (SE_FAM_AES_CCM) decides like every family: a plain key with the
+ * usage asked for; keyset keys and a key without the usage are refused by the
+ * emulator itself, whatever the caller's parameters say. */
+static void test_ccm_policy(void **state)
+{
+	static const uint8_t nonce[7] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16 };
+	se_op_params p;
+	uint8_t b[64];
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.fam = SE_FAM_AES_CCM;
+	p.mech = CKM_AES_CCM;
+	p.u.cipher.iv = nonce;
+	p.u.cipher.iv_len = sizeof nonce;
+	p.u.cipher.tag_len = 4;
+	p.u.cipher.data_len = 4;
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &p, k_auth), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	se_ref k_dec_only = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex(UC2_KEY, b, 64)),
+	                                SE_SERVICE_NONE, SE_USE_DECRYPT);
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_dec_only), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_plain), CKR_MECHANISM_INVALID);
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_plain), CKR_OK);
+	emu_op_abort(op);
+	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &p, k_dec_only), CKR_OK);
+	emu_op_abort(op);
+	/* what the mech layer would never send is still refused here */
+	p.u.cipher.tag_len = 5;
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_plain), CKR_MECHANISM_PARAM_INVALID);
+	p.u.cipher.tag_len = 4;
+	p.u.cipher.iv_len = 14;
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_plain), CKR_MECHANISM_PARAM_INVALID);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +274,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_usage_and_service, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_binding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enc_bound_to_provisioning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ccm_policy, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
