@@ -509,6 +509,8 @@ static void test_pf_enc_gcm(void **state)
 		assert_int_equal(back[i], 0xAA);
 	/* longer expected challenge than was used */
 	wrong = d;
+	const uint8_t longer[5] = { 0x02, 0x34, 0x51, 0x78, 0x00 };
+	wrong.u.pf.challenge = longer;
 	wrong.u.pf.challenge_len = 5;
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &wrong, k_uc2, out, 48, back, &m),

@@ -110,7 +110,8 @@ static CK_RV ccm_final(se_op *op, uint8_t *out, size_t *out_len)
 	if (rv == CKR_OK && n != need)
 		rv = CKR_FUNCTION_FAILED;
 	if (rv == CKR_OK) {
-		memcpy(out, op->scratch, n);
+		if (n != 0) /* (an empty message: no scratch was needed) */
+			memcpy(out, op->scratch, n);
 		*out_len = n;
 	} else {
 		*out_len = 0;
