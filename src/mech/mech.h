@@ -60,7 +60,7 @@ typedef struct mech_op {
 	/* (additive, engine) state the PKCS#11 length rules need */
 	se_token *tok;            /* the token op->se was made for (a new token gets a new se_op) */
 	CK_ULONG source;          /* Portfolio: CKP_PORTFOLIO_SOURCE_* of the running operation */
-	size_t tag_len;           /* CKM_AES_GCM: tag bytes */
+	size_t tag_len;           /* CKM_AES_GCM, CKM_AES_CCM: tag bytes */
 	uint64_t total_in;        /* bytes given to updates so far */
 	uint64_t expect_len;      /* CKM_AES_CCM: the whole input the operation takes */
 	/* buffered input for mechanisms that need the whole message (none today; kept
