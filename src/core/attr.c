@@ -3,7 +3,9 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
+#include "core/object_index.h"
 #include "core/core.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -42,9 +44,14 @@ static const attr_def defs[] = {
 	{CKA_ALWAYS_SENSITIVE, AK_BOOL, AC_KEY, 0},
 	{CKA_NEVER_EXTRACTABLE, AK_BOOL, AC_KEY, 0},
 	{CKA_WRAP_WITH_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE | AF_SET},
+	/* Sealed with the item at creation, where only the SO may give TRUE (se.h SE_USE_TRUSTED). */
+	{CKA_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE},
+	{CKA_WRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE},
+	{CKA_UNWRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE},
 	{CKA_VALUE_LEN, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_SERVICE, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_KEY_INDEX, AK_ULONG, AC_KEY, AF_CREATE},
+	{CKA_PORTFOLIO_MASTER, AK_ULONG, AC_KEY, AF_CREATE},
 	{CKA_PORTFOLIO_IDENTITY_ID, AK_ULONG, AC_IDENTITY, AF_CREATE},
 	{CKA_PORTFOLIO_IDENTITY_HASH, AK_BYTES, AC_IDENTITY, AF_CREATE | AF_SET | AF_SECRET},
 	{CKA_PORTFOLIO_HASH_PROVISIONED, AK_BOOL, AC_IDENTITY, AF_COMPUTED},
@@ -83,6 +90,8 @@ CK_RV attr_check_value(const attr_def *d, const void *val, CK_ULONG len)
 		return len == sizeof(CK_ULONG) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	case AK_DATE:
 		return len == 0 || len == sizeof(CK_DATE) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	case AK_ARRAY:
+		return attr_array_check(val, len);
 	default:
 		return len <= 1024 || (d->flags & AF_SECRET) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	}
@@ -266,6 +275,8 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		return deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
 	if (have == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
+	if (d->kind == AK_ARRAY)
+		return attr_array_deliver(have, a);
 	return deliver(a, have->val, have->len);
 }
 
@@ -344,6 +355,8 @@ static CK_RV check_change(const core_token *tok, const core_object *o, const CK_
 	case CKA_ENCRYPT:
 	case CKA_VERIFY:
 	case CKA_DECRYPT:
+	case CKA_WRAP:
+	case CKA_UNWRAP:
 		/* Also only ever turned off: the secure component keeps the usage with
 		 * the item and lets it shrink, never grow (se.h item_restrict). A key
 		 * that signs or encrypts is a device key, made an EXCLUSIVE item at
@@ -512,6 +525,7 @@ CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE
 	o->value_ref = next.value_ref;
 	o->hash_ref = next.hash_ref;
 	core_object_cache(o);
+	core_index_update(tok, o);
 out:
 	core_leave(s, 1);
 	return rv;

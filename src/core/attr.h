@@ -8,7 +8,7 @@
 
 #include "core/core.h"
 
-enum attr_kind { AK_BOOL = 1, AK_ULONG, AK_BYTES, AK_DATE };
+enum attr_kind { AK_BOOL = 1, AK_ULONG, AK_BYTES, AK_DATE, AK_ARRAY /* attr_array.h */ };
 
 #define AC_KEY      0x1u   /* CKO_SECRET_KEY */
 #define AC_IDENTITY 0x2u   /* CKO_PORTFOLIO_IDENTITY */

@@ -84,6 +84,11 @@ typedef struct core_token {
 	/* Removable components (presence.c): the backend's counts acted on so far. */
 	uint64_t removals_seen, resets_seen;
 	unsigned mech_opt_in;     /* MECH_OPT_IN_* the configuration enables (mech.h) */
+	/* Search index (object_index.c), made at the first object. */
+	struct core_object_index *index;
+	/* The change log position the objects in memory reflect (store_change_end
+	 * at the last load or catch-up): a reload reads only what came after. */
+	uint64_t log_seq;
 } core_token;
 
 /* What an active operation uses, so a reload can tell whether it still exists
@@ -252,10 +257,49 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                        CK_OBJECT_HANDLE_PTR out);
 
+/*
+ * Keys whose secret the secure component makes from something the caller does
+ * not see (C_UnwrapKey, C_DeriveKey). The core applies the template, the
+ * defaults and every creation rule (keyset, usage, policy, record, one store
+ * transaction) exactly as for C_GenerateKey; the source makes the item.
+ */
+typedef struct core_key_source {
+	CK_MECHANISM_TYPE mech;       /* the C_* call's mechanism (logged; not CKA_KEY_GEN_MECHANISM) */
+	/* CKA_ALWAYS_SENSITIVE / CKA_NEVER_EXTRACTABLE the new key may inherit (PKCS#11 3.0
+	 * 4.10.1: from the base key for a derived key, FALSE for an unwrapped one); each is
+	 * also FALSE when the new key itself is not sensitive / is extractable. */
+	CK_BBOOL always_sensitive;
+	CK_BBOOL never_extractable;
+	/* The length the source makes, in bytes; 0: CKA_VALUE_LEN of the template (required
+	 * then). When both are given they must agree (CKR_TEMPLATE_INCONSISTENT). */
+	CK_ULONG value_len;
+	/* Optional: after template and defaults, before the creation rules. May refuse
+	 * (e.g. an unwrap template that contradicts the attributes bound to the blob,
+	 * CKR_TEMPLATE_INCONSISTENT) or set attributes the source dictates. */
+	CK_RV (*fix)(void *ctx, core_token *tok, core_object *o);
+	/* Makes the item: kind and len as checked, flags and the policy as the core
+	 * decided for this object. */
+	CK_RV (*make)(void *ctx, core_token *tok, se_item_kind kind, CK_ULONG len, unsigned flags,
+	              const se_item_policy *pol, se_ref *out);
+	void *ctx;
+} core_key_source;
+
+/* With the session entered, token lock exclusive. t/n as given to the C_* call. */
+CK_RV core_create_key_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
+                             const core_key_source *src, CK_OBJECT_HANDLE *out);
+
+/* ---- derive.c ------------------------------------------------------------ */
+/* C_DeriveKey (docs/mechanisms.md, "Derivation"). */
+CK_RV core_derive_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE base,
+                      CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
+/* Creation rules of a key with CKA_PORTFOLIO_MASTER (none for other keys):
+ * AES, only CKA_DERIVE, sensitive, no keyset membership, a component that derives. */
+CK_RV core_master_check(const core_token *tok, const core_object *o, CK_ULONG len);
+
 /* ---- policy.c ------------------------------------------------------------ */
 /* The policy the secure component keeps with an object's items, as its
  * attributes say it should be (core_object_cache done). */
-void core_key_policy(const core_object *o, se_item_policy *pol);
+void core_key_policy(const core_token *tok, const core_object *o, se_item_policy *pol);
 void core_identity_policy(const core_object *o, int hash, se_item_policy *pol);
 /* 1 when a token object's row agrees with the policy of its items (or cannot be
  * checked yet: nobody logged in, or a backend without item_policy). */

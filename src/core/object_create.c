@@ -5,8 +5,10 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
+#include "core/object_index.h"
 #include "crypto/crypto.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -19,7 +21,16 @@
 
 #define IDENTITY_HASH_LEN 32
 
-typedef enum { MODE_CREATE, MODE_GENERATE } create_mode;
+/* CREATE: the caller gives the value; GENERATE: the component draws it;
+ * SOURCE: the component makes it from a core_key_source (unwrap, derive). */
+typedef enum { MODE_CREATE, MODE_GENERATE, MODE_SOURCE } create_mode;
+
+/* What one creation is: how, and with what. */
+typedef struct create_req {
+	create_mode mode;
+	const CK_MECHANISM *m;        /* MODE_GENERATE */
+	const core_key_source *src;   /* MODE_SOURCE */
+} create_req;
 
 /* The secret parts of a template, borrowed from the caller's buffers. */
 typedef struct secrets {
@@ -53,7 +64,11 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 			sec->value = &t[i];
 		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
 			sec->hash = &t[i];
-		else if ((rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen)) != CKR_OK)
+		else if (d->kind == AK_ARRAY)
+			rv = attr_array_set(o, &t[i]); /* kept flat: no caller pointers in the record */
+		else
+			rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+		if (rv != CKR_OK)
 			return rv;
 	}
 	return attr_template_check_repeats(t, n); /* every type is known by now */
@@ -104,15 +119,18 @@ static CK_RV default_key_id(core_object *o)
 	return attr_set(&o->attrs, &o->n_attrs, CKA_ID, fresh, sizeof fresh);
 }
 
-static CK_RV key_defaults(core_object *o, create_mode mode, CK_MECHANISM_TYPE gen_mech)
+static CK_RV key_defaults(core_object *o, const create_req *req)
 {
 	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
-	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED};
+	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED,
+	                                              CKA_TRUSTED};
+	/* a diversification master only derives (core_master_check) */
+	CK_BBOOL master = attr_has(o, CKA_PORTFOLIO_MASTER) ? CK_TRUE : CK_FALSE;
 	CK_RV rv = common_defaults(o);
 	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
-		rv = default_bool(o, usage_on[i], CK_TRUE);
-	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
-		rv = default_bool(o, usage_off[i], CK_FALSE);
+		rv = default_bool(o, usage_on[i], !master);
+	for (size_t i = 0; rv == CKR_OK && i < sizeof usage_off / sizeof usage_off[0]; i++)
+		rv = default_bool(o, usage_off[i], master && usage_off[i] == CKA_DERIVE);
 	if (rv == CKR_OK)
 		rv = default_key_id(o);
 	if (rv == CKR_OK)
@@ -121,17 +139,21 @@ static CK_RV key_defaults(core_object *o, create_mode mode, CK_MECHANISM_TYPE ge
 		rv = default_bool(o, CKA_EXTRACTABLE, CK_FALSE);
 	if (rv != CKR_OK)
 		return rv;
-	int generated = mode == MODE_GENERATE;
+	int generated = req->mode == MODE_GENERATE;
 	CK_BBOOL sensitive = attr_get_bool(o, CKA_SENSITIVE, CK_TRUE);
 	CK_BBOOL extractable = attr_get_bool(o, CKA_EXTRACTABLE, CK_FALSE);
-	/* A key that came in from outside was never "always sensitive". */
+	/* A key that came in from outside was never "always sensitive"; one made
+	 * from another key inherits what its source says (PKCS#11 3.0 4.10.1). */
+	CK_BBOOL was_sensitive = generated || (req->mode == MODE_SOURCE && req->src->always_sensitive);
+	CK_BBOOL never_out = generated || (req->mode == MODE_SOURCE && req->src->never_extractable);
 	rv = attr_set_bool(o, CKA_LOCAL, generated ? CK_TRUE : CK_FALSE);
 	if (rv == CKR_OK)
-		rv = attr_set_ulong(o, CKA_KEY_GEN_MECHANISM, generated ? gen_mech : CK_UNAVAILABLE_INFORMATION);
+		rv = attr_set_ulong(o, CKA_KEY_GEN_MECHANISM,
+		                    generated ? req->m->mechanism : CK_UNAVAILABLE_INFORMATION);
 	if (rv == CKR_OK)
-		rv = attr_set_bool(o, CKA_ALWAYS_SENSITIVE, generated && sensitive ? CK_TRUE : CK_FALSE);
+		rv = attr_set_bool(o, CKA_ALWAYS_SENSITIVE, was_sensitive && sensitive ? CK_TRUE : CK_FALSE);
 	if (rv == CKR_OK)
-		rv = attr_set_bool(o, CKA_NEVER_EXTRACTABLE, generated && !extractable ? CK_TRUE : CK_FALSE);
+		rv = attr_set_bool(o, CKA_NEVER_EXTRACTABLE, never_out && !extractable ? CK_TRUE : CK_FALSE);
 	return rv;
 }
 
@@ -145,7 +167,8 @@ static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
 	if (has_srv) {
 		CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_SERVICE, 0);
 		CK_ULONG idx = attr_get_ulong(o, CKA_PORTFOLIO_KEY_INDEX, 0);
-		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT)
+		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT &&
+		    srv != CK_PORTFOLIO_SRV_SMS)
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		/* e.g. a 24-byte AES key in the auth keyset: AUTH_CMAC takes 16 or 32.
 		 * The value (or CKA_VALUE_LEN) is what is wrong: C_CreateObject and
@@ -155,71 +178,103 @@ static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
 			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)len);
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		}
-		htable_node *hn;
-		for (size_t b = 0; b <= tok->objects.mask; b++) {
-			for (hn = tok->objects.buckets[b]; hn != NULL; hn = hn->next) {
-				const core_object *x = hn->val;
-				if (x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv &&
-				    x->key_index == idx) {
-					/* Documented choice: a taken slot of the keyset is a bad value. */
-					PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
-					        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
-					return CKR_ATTRIBUTE_VALUE_INVALID;
-				}
-			}
+		if (core_index_keyset_taken(tok, srv, idx)) {
+			/* Documented choice: a taken slot of the keyset is a bad value. */
+			PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
+			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
+			return CKR_ATTRIBUTE_VALUE_INVALID;
 		}
 	}
 	return CKR_OK;
 }
 
+/* The item kind a key type is held as, and the length rule of that kind. */
+static CK_RV kind_for(CK_KEY_TYPE type, CK_ULONG len, se_item_kind *kind)
+{
+	if (type == CKK_AES) {
+		*kind = SE_ITEM_AES_KEY;
+		return pf_aes_key_len_ok(len) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	}
+	if (type == CKK_GENERIC_SECRET) {
+		*kind = SE_ITEM_GENERIC_SECRET;
+		return len >= 1 && len <= 512 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	}
+	return CKR_ATTRIBUTE_VALUE_INVALID;
+}
+
+/* C_GenerateKey: the mechanism implies the type; CKA_VALUE_LEN is required. */
+static CK_RV check_generated(const CK_ATTRIBUTE *kt, const CK_ATTRIBUTE *vl, const CK_MECHANISM *m,
+                             const secrets *sec, CK_KEY_TYPE *type, se_item_kind *kind, CK_ULONG *len)
+{
+	if (sec->value != NULL)
+		return CKR_TEMPLATE_INCONSISTENT; /* the token makes the value */
+	CK_KEY_TYPE implied = m->mechanism == CKM_AES_KEY_GEN ? CKK_AES : CKK_GENERIC_SECRET;
+	*type = kt != NULL ? attr_template_ulong(kt) : implied;
+	if (m->mechanism != CKM_AES_KEY_GEN && m->mechanism != CKM_GENERIC_SECRET_KEY_GEN)
+		return CKR_MECHANISM_INVALID;
+	if (*type != implied)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (vl == NULL)
+		return CKR_TEMPLATE_INCOMPLETE;
+	*len = attr_template_ulong(vl);
+	return mech_keygen_check(m, *type, *len, kind);
+}
+
+/* C_UnwrapKey / C_DeriveKey: the template names the type; the length comes
+ * from the source or CKA_VALUE_LEN, and both must agree when both are given. */
+static CK_RV check_sourced(const CK_ATTRIBUTE *kt, const CK_ATTRIBUTE *vl, const core_key_source *src,
+                           const secrets *sec, CK_KEY_TYPE *type, se_item_kind *kind, CK_ULONG *len)
+{
+	if (sec->value != NULL)
+		return CKR_TEMPLATE_INCONSISTENT; /* the component makes the value */
+	if (kt == NULL)
+		return CKR_TEMPLATE_INCOMPLETE;
+	*type = attr_template_ulong(kt);
+	if (src->value_len != 0 && vl != NULL && attr_template_ulong(vl) != src->value_len)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (src->value_len == 0 && vl == NULL)
+		return CKR_TEMPLATE_INCOMPLETE;
+	*len = src->value_len != 0 ? src->value_len : attr_template_ulong(vl);
+	return kind_for(*type, *len, kind);
+}
+
+/* C_CreateObject: the value is in the template. */
+static CK_RV check_given(const CK_ATTRIBUTE *kt, const CK_ATTRIBUTE *vl, const secrets *sec,
+                         CK_KEY_TYPE *type, se_item_kind *kind, CK_ULONG *len)
+{
+	if (kt == NULL || sec->value == NULL)
+		return CKR_TEMPLATE_INCOMPLETE;
+	*type = attr_template_ulong(kt);
+	*len = sec->value->ulValueLen;
+	CK_RV rv = kind_for(*type, *len, kind);
+	if (rv == CKR_OK && vl != NULL && attr_template_ulong(vl) != *len)
+		return CKR_TEMPLATE_INCONSISTENT;
+	return rv;
+}
+
 /* Key type, length, service/index rules. Fills *kind and *len for the SE. */
 static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
-                       create_mode mode, const CK_MECHANISM *m, const secrets *sec, se_item_kind *kind,
-                       CK_ULONG *len)
+                       const create_req *req, const secrets *sec, se_item_kind *kind, CK_ULONG *len)
 {
 	const CK_ATTRIBUTE *kt = find_tmpl(tmpl, n, CKA_KEY_TYPE);
 	const CK_ATTRIBUTE *vl = find_tmpl(tmpl, n, CKA_VALUE_LEN);
-	CK_KEY_TYPE type;
+	CK_KEY_TYPE type = 0;
 	CK_RV rv;
 
-	if (mode == MODE_GENERATE) {
-		if (sec->value != NULL)
-			return CKR_TEMPLATE_INCONSISTENT; /* the token makes the value */
-		CK_KEY_TYPE implied = m->mechanism == CKM_AES_KEY_GEN ? CKK_AES : CKK_GENERIC_SECRET;
-		type = kt != NULL ? attr_template_ulong(kt) : implied;
-		if (m->mechanism != CKM_AES_KEY_GEN && m->mechanism != CKM_GENERIC_SECRET_KEY_GEN)
-			return CKR_MECHANISM_INVALID;
-		if (type != implied)
-			return CKR_TEMPLATE_INCONSISTENT;
-		if (vl == NULL)
-			return CKR_TEMPLATE_INCOMPLETE;
-		*len = attr_template_ulong(vl);
-		rv = mech_keygen_check(m, type, *len, kind);
-		if (rv != CKR_OK)
-			return rv;
+	if (req->mode == MODE_GENERATE)
+		rv = check_generated(kt, vl, req->m, sec, &type, kind, len);
+	else if (req->mode == MODE_SOURCE)
+		rv = check_sourced(kt, vl, req->src, sec, &type, kind, len);
+	else
+		rv = check_given(kt, vl, sec, &type, kind, len);
+	if (rv == CKR_OK)
 		rv = attr_set_ulong(o, CKA_KEY_TYPE, type);
-	} else {
-		if (kt == NULL || sec->value == NULL)
-			return CKR_TEMPLATE_INCOMPLETE;
-		type = attr_template_ulong(kt);
-		*len = sec->value->ulValueLen;
-		if (type == CKK_AES) {
-			if (!pf_aes_key_len_ok(*len))
-				return CKR_ATTRIBUTE_VALUE_INVALID;
-			*kind = SE_ITEM_AES_KEY;
-		} else if (type == CKK_GENERIC_SECRET) {
-			if (*len < 1 || *len > 512)
-				return CKR_ATTRIBUTE_VALUE_INVALID;
-			*kind = SE_ITEM_GENERIC_SECRET;
-		} else {
-			return CKR_ATTRIBUTE_VALUE_INVALID;
-		}
-		if (vl != NULL && attr_template_ulong(vl) != *len)
-			return CKR_TEMPLATE_INCONSISTENT;
-		rv = CKR_OK;
-	}
 	if (rv == CKR_OK)
 		rv = attr_set_ulong(o, CKA_VALUE_LEN, *len);
+	if (rv == CKR_OK && req->mode == MODE_SOURCE && req->src->fix != NULL)
+		rv = req->src->fix(req->src->ctx, tok, o);
+	if (rv == CKR_OK)
+		rv = core_master_check(tok, o, *len);
 	if (rv != CKR_OK)
 		return rv;
 
@@ -258,20 +313,22 @@ static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
 	return common_defaults(o);
 }
 
-static CK_RV put_items(core_token *tok, core_object *o, create_mode mode, se_item_kind kind, CK_ULONG len,
+static CK_RV put_items(core_token *tok, core_object *o, const create_req *req, se_item_kind kind, CK_ULONG len,
                        const secrets *sec)
 {
 	unsigned flags = o->on_token ? SE_ITEM_PERSISTENT : 0;
 	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
-		core_key_policy(o, &pol);
+		core_key_policy(tok, o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)
 			flags |= SE_ITEM_READABLE;
-		if (mode == MODE_GENERATE)
+		if (req->mode == MODE_GENERATE)
 			return tok->be->item_generate(tok->se, kind, len, flags, &pol, &o->value_ref);
+		if (req->mode == MODE_SOURCE)
+			return req->src->make(req->src->ctx, tok, kind, len, flags, &pol, &o->value_ref);
 		rv = tok->be->item_put(tok->se, kind, sec->value->pValue, len, flags, &pol, &o->value_ref);
 		if (rv == CKR_ATTRIBUTE_VALUE_INVALID)
 			PF_WARN("instance %lu: this key material is already held as a device key",
@@ -338,8 +395,8 @@ static void drop_items(core_token *tok, core_object *o)
 }
 
 /* The whole creation, with the session entered (token lock exclusive). */
-static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, create_mode mode,
-                           const CK_MECHANISM *m, CK_OBJECT_HANDLE *out)
+static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, const create_req *req,
+                           CK_OBJECT_HANDLE *out)
 {
 	core_token *tok = s->tok;
 	secrets sec = {0};
@@ -350,7 +407,7 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 
 	if (ca != NULL && (ca->pValue == NULL || ca->ulValueLen != sizeof(CK_ULONG)))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
-	if (mode == MODE_GENERATE) {
+	if (req->mode != MODE_CREATE) {
 		cls = ca != NULL ? attr_template_ulong(ca) : CKO_SECRET_KEY;
 		if (cls != CKO_SECRET_KEY)
 			return CKR_TEMPLATE_INCONSISTENT;
@@ -371,9 +428,9 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 		rv = attr_set_ulong(o, CKA_CLASS, cls);
 	if (rv == CKR_OK) {
 		if (cb == AC_KEY) {
-			rv = key_defaults(o, mode, m != NULL ? m->mechanism : 0);
+			rv = key_defaults(o, req);
 			if (rv == CKR_OK)
-				rv = check_key(tok, o, t, n, mode, m, &sec, &kind, &len);
+				rv = check_key(tok, o, t, n, req, &sec, &kind, &len);
 		} else {
 			rv = check_identity(tok, o, &sec);
 		}
@@ -396,7 +453,7 @@ static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, c
 	int tx = o->on_token;
 	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
 		goto fail;
-	rv = put_items(tok, o, mode, kind, len, &sec);
+	rv = put_items(tok, o, req, kind, len, &sec);
 	if (rv == CKR_OK)
 		rv = new_handle(tok, o);
 	if (rv != CKR_OK)
@@ -443,7 +500,8 @@ CK_RV core_create_object(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK
 	rv = core_enter(h, 1, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = create_locked(s, t, n, MODE_CREATE, NULL, out);
+	const create_req req = {MODE_CREATE, NULL, NULL};
+	rv = create_locked(s, t, n, &req, out);
 	core_leave(s, 1);
 	return rv;
 }
@@ -458,7 +516,8 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 	rv = core_enter(h, 1, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = create_locked(s, t, n, MODE_GENERATE, m, out);
+	const create_req req = {MODE_GENERATE, m, NULL};
+	rv = create_locked(s, t, n, &req, out);
 	core_leave(s, 1);
 	return rv;
 }
@@ -548,10 +607,23 @@ CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PT
 		merged[m].ulValueLen = vlen;
 		m++;
 	}
-	rv = create_locked(s, merged, m, MODE_CREATE, NULL, out);
+	const create_req req = {MODE_CREATE, NULL, NULL};
+	rv = create_locked(s, merged, m, &req, out);
 out:
 	free(merged);
 	pf_free_secret(value, vlen);
 	core_leave(s, 1);
 	return rv;
+}
+
+CK_RV core_create_key_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
+                             const core_key_source *src, CK_OBJECT_HANDLE *out)
+{
+	if (src == NULL || src->make == NULL || out == NULL)
+		return CKR_ARGUMENTS_BAD;
+	CK_RV rv = check_template_ptrs(t, n);
+	if (rv != CKR_OK)
+		return rv;
+	const create_req req = {MODE_SOURCE, NULL, src};
+	return create_locked(s, t, n, &req, out);
 }

@@ -9,6 +9,7 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/ccm.h src/crypto/crypto_ccm.c \
 	src/crypto/crypto_random.c \
 	src/crypto/crypto_keyid.c \
+	src/crypto/crypto_wrap.c \
 	src/crypto/kdf.h \
 	src/crypto/kdf_local.h \
 	src/crypto/kdf_fetch.c \

@@ -52,6 +52,10 @@ typedef struct mech_family {
 	int (*key_rule)(const mech_desc *d, CK_ULONG len);
 	/* Families computed here rather than by the backend. */
 	const mech_local_run *run;
+	/* After the backend's op_final, whatever it returned: write what the
+	 * operation reports into the caller's parameter (op->report_param, kept
+	 * from the Init; the parameter carries output fields, as SCP80's does). */
+	void (*report)(mech_op *op);
 } mech_family;
 
 #define MECH_NO_SERVICE (-1) /* standard mechanism: refuses keys that carry a service */
@@ -82,6 +86,9 @@ extern const mech_family mech_fam_mac_general;  /* mech_mac.c */
 extern const mech_family mech_fam_digest;       /* mech_digest.c */
 extern const mech_family mech_fam_pf_auth;      /* mech_portfolio.c */
 extern const mech_family mech_fam_pf_enc;       /* mech_portfolio.c */
+extern const mech_family mech_fam_scp80;        /* mech_scp80.c */
+extern const mech_family mech_fam_derive;       /* mech_derive.c (C_DeriveKey; no op hooks) */
+extern const mech_family mech_fam_wrap;         /* mech_wrap.c (C_WrapKey / C_UnwrapKey; no op hooks) */
 
 const mech_desc *mech_find(CK_MECHANISM_TYPE type);
 /* Whether a key of len bytes (of d's key type) has a size d accepts. */

@@ -202,6 +202,7 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 		return rv;
 	if (d->fam->keep != NULL)
 		d->fam->keep(op, &p);
+	op->report_param = d->fam->report != NULL ? m->pParameter : NULL;
 	op->active = 1;
 	return CKR_OK;
 }
@@ -220,6 +221,13 @@ static CK_RV check_final(const mech_op *op)
 	const mech_family *f = op->desc->fam;
 
 	return f->check_final != NULL ? f->check_final(op) : CKR_OK;
+}
+
+/* After the backend's op_final, whatever it returned (mech_family.report). */
+static void report(mech_op *op)
+{
+	if (op->desc->fam->report != NULL)
+		op->desc->fam->report(op);
 }
 
 static CK_RV check_state(const mech_op *op, mech_op_kind kind)
@@ -299,6 +307,7 @@ CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 	}
 	n2 = room - n1;
 	rv = op->be->op_final(op->se, out + n1, &n2);
+	report(op);
 	if (rv != CKR_OK)
 		return fail_wipe(op, rv, out, room);
 	*out_len = n1 + n2;
@@ -378,6 +387,7 @@ CK_RV mech_op_final(mech_op *op, mech_op_kind kind, uint8_t *out, CK_ULONG *out_
 		return rv;
 	n = *out_len;
 	rv = op->be->op_final(op->se, out, &n);
+	report(op);
 	if (rv != CKR_OK)
 		return fail_wipe(op, rv, out, *out_len);
 	*out_len = n;

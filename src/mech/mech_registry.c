@@ -18,6 +18,8 @@
 #define AUTHENT ((int)CK_PORTFOLIO_SRV_AUTHENT)
 #define ENCRYPT ((int)CK_PORTFOLIO_SRV_ENCRYPT)
 #define GENSEC CKK_GENERIC_SECRET
+#define SMS ((int)CK_PORTFOLIO_SRV_SMS)
+#define WRAP_UNWRAP (CKF_WRAP | CKF_UNWRAP)
 
 /* type, flags, key sizes, key type, service, family, variant, output length */
 static const mech_desc table[] = {
@@ -48,6 +50,19 @@ static const mech_desc table[] = {
 	  SE_PF_AUTH_HMAC, 32 },
 	{ CKM_PORTFOLIO_ENC_GCM, ENC_DEC, 16, 32, CKK_AES, ENCRYPT, &mech_fam_pf_enc, SE_PF_ENC_GCM, 0 },
 	{ CKM_PORTFOLIO_ENC_CBC, ENC_DEC, 16, 32, CKK_AES, ENCRYPT, &mech_fam_pf_enc, SE_PF_ENC_CBC, 0 },
+	/* C_DeriveKey (mech_derive.c); key sizes: what the PRFs take */
+	{ CKM_SP800_108_COUNTER_KDF, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_SP800_108_FEEDBACK_KDF, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_HKDF_DERIVE, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_PORTFOLIO_DIVERSIFY, CKF_DERIVE, 16, 32, CKK_AES, NS, &mech_fam_derive, 0, 0 },
+	/* key transport (mech_wrap.c; sizes are the wrapping key's) */
+	{ CKM_AES_KEY_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
+	{ CKM_AES_KEY_WRAP_KWP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
+	{ CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
+	/* the SMS binding (mech_scp80.c): the key is the KID of an SMS keyset */
+	{ CKM_PORTFOLIO_SCP80_WRAP, CKF_ENCRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80, SE_SCP80_WRAP, 0 },
+	{ CKM_PORTFOLIO_SCP80_UNWRAP, CKF_DECRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80, SE_SCP80_UNWRAP,
+	  0 },
 	/* (new rows above this line) */
 };
 

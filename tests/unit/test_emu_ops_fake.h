@@ -11,24 +11,9 @@
 #include "crypto/crypto.h"
 #include "mech/mech_local.h"
 #include "se/emu/emu.h"
+#include "test_set_mech.h"
 
 #define FAKE_MAX_ITEMS 16
-
-/* The family and its choice the mech layer would give the backend for m
- * (from the registry row), before any parameter: the rest of p is kept. */
-static inline void fake_set_mech(se_op_params *p, CK_MECHANISM_TYPE m)
-{
-	const mech_desc *d = mech_find(m);
-
-	p->mech = m;
-	p->fam = d != NULL ? d->fam->se_fam : SE_FAM_NONE;
-	if (p->fam == SE_FAM_CIPHER)
-		p->u.cipher.mode = (se_cipher_mode)d->variant;
-	else if (p->fam == SE_FAM_MAC)
-		p->u.mac.alg = (se_mac_alg)d->variant;
-	else if (p->fam == SE_FAM_PF_AUTH || p->fam == SE_FAM_PF_ENC)
-		p->u.pf.alg = (se_pf_alg)d->variant;
-}
 
 typedef struct fake_token {
 	emu_item items[FAKE_MAX_ITEMS];
@@ -43,6 +28,17 @@ emu_item *emu_item_lookup(se_token *t, se_ref ref)
 	fake_token *ft = (fake_token *)(void *)t;
 	for (size_t i = 0; i < ft->count; i++)
 		if (ft->items[i].ref == ref)
+			return &ft->items[i];
+	return NULL;
+}
+
+/* The same scan emu_items.c does (the SMS keyset's partner key, emu_scp80.c). */
+emu_item *emu_item_find(se_token *t, int (*match)(const emu_item *it, const void *ctx),
+                        const void *ctx)
+{
+	fake_token *ft = (fake_token *)(void *)t;
+	for (size_t i = 0; i < ft->count; i++)
+		if (match(&ft->items[i], ctx))
 			return &ft->items[i];
 	return NULL;
 }

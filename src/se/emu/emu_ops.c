@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "se/emu/emu_ops_local.h"
+#include "se/emu/emu_scp80.h"
 #include "util/sizes.h"
 #include "util/secure.h"
 
@@ -205,6 +206,7 @@ void emu_op_free(se_op *op)
 	if (op == NULL)
 		return;
 	emu_op_abort(op);
+	emu_scp80_free(op);
 	pf_mac_free(op->mac);
 	pf_cipher_free(op->cipher);
 	pf_digest_free(op->digest);
@@ -228,6 +230,7 @@ void emu_op_abort(se_op *op)
 	op->cipher_serial = 0;
 	emu_pf_wipe_buffers(op);
 	emu_ccm_wipe(op);
+	emu_scp80_abort(op);
 	pf_wipe(op->msg, sizeof(op->msg));
 	op->challenge_len = 0;
 }
@@ -239,6 +242,7 @@ static const emu_fam *const families[] = {
 	[SE_FAM_PF_AUTH] = &emu_fam_pf_auth,
 	[SE_FAM_PF_ENC] = &emu_fam_pf_enc,
 	[SE_FAM_AES_CCM] = &emu_fam_aes_ccm,
+	[SE_FAM_SCP80] = &emu_fam_scp80,
 };
 
 CK_RV emu_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)

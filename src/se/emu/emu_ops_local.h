@@ -52,6 +52,7 @@ extern const emu_fam emu_fam_mac;      /* emu_ops_std.c */
 extern const emu_fam emu_fam_pf_auth;  /* emu_ops_portfolio.c */
 extern const emu_fam emu_fam_pf_enc;   /* emu_ops_portfolio.c */
 extern const emu_fam emu_fam_aes_ccm;  /* emu_ops_ccm.c */
+extern const emu_fam emu_fam_scp80;    /* emu_scp80.c */
 
 /* CKM_AES_CCM: the whole message is buffered (CCM computes in one pass). */
 #define EMU_CCM_MAX_DATA (1u << 20)
@@ -98,6 +99,8 @@ struct se_op {
 	size_t data_len;       /* the plaintext length fixed at init */
 	uint8_t *aad;          /* copied at init: CCM takes it with the data, at final */
 	size_t aad_len, aad_cap;
+
+	struct emu_scp80 *scp80; /* CKM_PORTFOLIO_SCP80_*: made at the first SCP80 op_init */
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */
