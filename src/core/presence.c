@@ -1,7 +1,7 @@
 /*
  * presence.c - tokens whose secure component can go away: a card pulled out
  * of its reader, a reader or pcscd lost, a card reset or its secure channel
- * broken. The backend counts those events (se_backend.present); the core
+ * broken. The backend counts those events (se_backend.present_poll / present_seen); the core
  * remembers the counts it has acted on and, when one moves, does what
  * PKCS#11 says follows:
  *   - removal: every session of the token is closed (their handles answer
@@ -22,13 +22,13 @@ int core_removable_tokens;
 
 void core_presence_register(const core_token *tok)
 {
-	if (tok->be->present != NULL)
+	if (tok->be->present_seen != NULL)
 		__atomic_add_fetch(&core_removable_tokens, 1, __ATOMIC_RELAXED);
 }
 
 void core_presence_unregister(const core_token *tok)
 {
-	if (tok->be->present != NULL && tok->se != NULL)
+	if (tok->be->present_seen != NULL && tok->se != NULL)
 		__atomic_sub_fetch(&core_removable_tokens, 1, __ATOMIC_RELAXED);
 }
 
@@ -36,22 +36,22 @@ void core_presence_unregister(const core_token *tok)
  * opened is none of its sessions' business. */
 void core_presence_start(core_token *tok)
 {
-	if (tok->be->present != NULL)
-		(void)tok->be->present(tok->se, 0, &tok->removals_seen, &tok->resets_seen);
+	if (tok->be->present_seen != NULL)
+		(void)tok->be->present_seen(tok->se, &tok->removals_seen, &tok->resets_seen);
 }
 
 int core_token_present(core_token *tok)
 {
 	uint64_t removals, resets;
 
-	if (tok->be->present == NULL)
+	if (tok->be->present_poll == NULL)
 		return 1;
-	return tok->be->present(tok->se, 1, &removals, &resets);
+	return tok->be->present_poll(tok->se, &removals, &resets);
 }
 
 static int moved(const core_token *tok, uint64_t *removals, uint64_t *resets)
 {
-	(void)tok->be->present(tok->se, 0, removals, resets);
+	(void)tok->be->present_seen(tok->se, removals, resets);
 	return *removals != tok->removals_seen || *resets != tok->resets_seen;
 }
 
@@ -72,7 +72,7 @@ void core_presence_settle(void)
 		core_token *tok = core_g.tokens[i];
 		uint64_t removals, resets;
 
-		if (tok->be->present == NULL || !moved(tok, &removals, &resets))
+		if (tok->be->present_seen == NULL || !moved(tok, &removals, &resets))
 			continue;
 		if (removals != tok->removals_seen) {
 			PF_WARN("instance %lu: the secure component was removed; closing its sessions",
@@ -100,7 +100,7 @@ void core_presence_check_slow(void)
 		core_token *tok = core_g.tokens[i];
 		uint64_t removals, resets;
 
-		any = tok->be->present != NULL && moved(tok, &removals, &resets);
+		any = tok->be->present_seen != NULL && moved(tok, &removals, &resets);
 	}
 	core_unlock(&core_g.global);
 	if (!any)

@@ -82,7 +82,7 @@ static CK_RV token_open(CK_ULONG iid, core_token **out)
 	core_presence_register(tok);
 	core_presence_start(tok);
 	rv = refresh_initialized(tok);
-	if (be->present != NULL && (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED))
+	if (be->present_poll != NULL && (rv == CKR_TOKEN_NOT_PRESENT || rv == CKR_DEVICE_REMOVED))
 		rv = CKR_OK; /* a card not in its reader: the slot is there, its token is not (yet) */
 	if (rv == CKR_OK)
 		rv = core_token_load_objects(tok);
@@ -232,7 +232,7 @@ CK_RV core_get_slot_info(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 	snprintf(desc, sizeof desc, "Portfolio /16/%lu", (unsigned long)tok->iid);
 	core_pad(info->slotDescription, sizeof info->slotDescription, desc);
 	core_pad(info->manufacturerID, sizeof info->manufacturerID, "portfolio-pkcs11");
-	if (tok->be->present != NULL) {
+	if (tok->be->present_poll != NULL) {
 		/* A reader and its card: the card may be pulled (CKF_REMOVABLE_DEVICE). */
 		core_lock_shared(&tok->lock);
 		int here = core_token_present(tok);

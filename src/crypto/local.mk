@@ -7,6 +7,7 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/crypto_mac.c \
 	src/crypto/crypto_cipher.c \
 	src/crypto/crypto_gcm.c \
+	src/crypto/ccm.h src/crypto/crypto_ccm.c \
 	src/crypto/crypto_random.c \
 	src/crypto/crypto_keyid.c \
 	src/crypto/crypto_wrap.c \

@@ -7,6 +7,8 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_registry.c \
 	src/mech/mech_op.c \
 	src/mech/mech_aes.c \
+	src/mech/mech_aes_gcm.c \
+	src/mech/mech_aes_ccm.c \
 	src/mech/mech_mac.c \
 	src/mech/mech_digest.c \
 	src/mech/mech_portfolio.c \

@@ -60,13 +60,15 @@ typedef struct mech_op {
 	/* (additive, engine) state the PKCS#11 length rules need */
 	se_token *tok;            /* the token op->se was made for (a new token gets a new se_op) */
 	CK_ULONG source;          /* Portfolio: CKP_PORTFOLIO_SOURCE_* of the running operation */
-	size_t tag_len;           /* CKM_AES_GCM: tag bytes */
+	size_t tag_len;           /* CKM_AES_GCM, CKM_AES_CCM: tag bytes */
 	uint64_t total_in;        /* bytes given to updates so far */
+	uint64_t expect_len;      /* CKM_AES_CCM: the whole input the operation takes */
 	/* buffered input for mechanisms that need the whole message (none today; kept
 	 * so that a backend with single-shot APDUs can be served) */
-	/* (additive, SMS) CKM_PORTFOLIO_SCP80_*: the caller's CK_PORTFOLIO_SCP80_PARAMS,
-	 * whose output fields C_Encrypt/C_Decrypt fill (mech_scp80_report) */
-	void *scp80_param;
+	/* Families with a report hook (CKM_PORTFOLIO_SCP80_*): the caller's
+	 * parameter, whose output fields C_Encrypt/C_Decrypt (or the Final) fill
+	 * after the backend's op_final; NULL otherwise. */
+	void *report_param;
 } mech_op;
 
 /* Registry. */

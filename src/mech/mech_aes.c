@@ -1,6 +1,7 @@
 /*
- * mech_aes.c - CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD, CKM_AES_GCM:
- * parameters and the data-length rules of the standard.
+ * mech_aes.c - the AES block modes CKM_AES_ECB, CKM_AES_CBC and
+ * CKM_AES_CBC_PAD: one family object each (their parameter and data rules
+ * differ), and the helpers every cipher family shares.
  */
 #include "config.h"
 
@@ -11,65 +12,66 @@ CK_RV mech_no_param(const CK_MECHANISM *m)
 	return m->ulParameterLen == 0 ? CKR_OK : CKR_MECHANISM_PARAM_INVALID;
 }
 
-static CK_RV parse_gcm(const CK_MECHANISM *m, se_op_params *p)
+CK_RV mech_len_range(const mech_op *op)
 {
-	const CK_GCM_PARAMS *g = m->pParameter;
+	return op->kind == MECH_OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
+}
 
-	if (g == NULL || m->ulParameterLen != sizeof(CK_GCM_PARAMS))
+static CK_RV ecb_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                       se_op_params *p)
+{
+	(void)kind;
+	p->u.cipher.mode = (se_cipher_mode)d->variant;
+	return mech_no_param(m);
+}
+
+/* CK_MECHANISM.pParameter is the 16-byte IV. */
+static CK_RV cbc_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                       se_op_params *p)
+{
+	(void)kind;
+	if (m->pParameter == NULL || m->ulParameterLen != PF_AES_BLOCK)
 		return CKR_MECHANISM_PARAM_INVALID;
-	if (g->pIv == NULL || g->ulIvLen < 1 || g->ulIvLen > 256)
-		return CKR_MECHANISM_PARAM_INVALID;
-	if (g->pAAD == NULL && g->ulAADLen != 0)
-		return CKR_MECHANISM_PARAM_INVALID;
-	if (g->ulTagBits < 32 || g->ulTagBits > 128 || g->ulTagBits % 8 != 0)
-		return CKR_MECHANISM_PARAM_INVALID;
-	p->iv = g->pIv;
-	p->iv_len = g->ulIvLen;
-	p->aad = g->pAAD;
-	p->aad_len = g->ulAADLen;
-	p->tag_len = g->ulTagBits / 8;
+	p->u.cipher.mode = (se_cipher_mode)d->variant;
+	p->u.cipher.iv = m->pParameter;
+	p->u.cipher.iv_len = PF_AES_BLOCK;
 	return CKR_OK;
 }
 
-CK_RV mech_aes_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
-                     se_op_params *p)
+/* No padding: a single-part message is whole blocks. Updates may carry partial
+ * blocks; the backend checks the total at final. */
+static CK_RV whole_blocks(const mech_op *op, CK_ULONG in_len, int single)
 {
-	(void)kind;
-	switch (d->type) {
-	case CKM_AES_ECB:
-		return mech_no_param(m);
-	case CKM_AES_CBC:
-	case CKM_AES_CBC_PAD:
-		if (m->pParameter == NULL || m->ulParameterLen != PF_AES_BLOCK)
-			return CKR_MECHANISM_PARAM_INVALID;
-		p->iv = m->pParameter;
-		p->iv_len = PF_AES_BLOCK;
-		return CKR_OK;
-	case CKM_AES_GCM:
-		return parse_gcm(m, p);
-	default:
-		return CKR_MECHANISM_INVALID;
-	}
-}
-
-CK_RV mech_aes_check_data(const mech_op *op, CK_ULONG in_len, int single)
-{
-	int enc = op->kind == MECH_OP_ENCRYPT;
-	CK_RV len_rv = enc ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
-
 	if (!single)
-		return CKR_OK; /* partial blocks are fine until final; the backend checks there */
-	switch (op->mech) {
-	case CKM_AES_ECB:
-	case CKM_AES_CBC:
-		return in_len % PF_AES_BLOCK == 0 ? CKR_OK : len_rv;
-	case CKM_AES_CBC_PAD:
-		if (enc)
-			return CKR_OK;
-		return (in_len != 0 && in_len % PF_AES_BLOCK == 0) ? CKR_OK : len_rv;
-	case CKM_AES_GCM:
-		return (enc || in_len >= op->tag_len) ? CKR_OK : len_rv;
-	default:
 		return CKR_OK;
-	}
+	return in_len % PF_AES_BLOCK == 0 ? CKR_OK : mech_len_range(op);
 }
+
+/* PKCS#7: any plaintext; a ciphertext is one or more whole blocks. */
+static CK_RV padded_blocks(const mech_op *op, CK_ULONG in_len, int single)
+{
+	if (!single || op->kind == MECH_OP_ENCRYPT)
+		return CKR_OK;
+	return (in_len != 0 && in_len % PF_AES_BLOCK == 0) ? CKR_OK : mech_len_range(op);
+}
+
+const mech_family mech_fam_aes_ecb = {
+	.name = "aes-ecb",
+	.se_fam = SE_FAM_CIPHER,
+	.parse = ecb_parse,
+	.check_data = whole_blocks,
+};
+
+const mech_family mech_fam_aes_cbc = {
+	.name = "aes-cbc",
+	.se_fam = SE_FAM_CIPHER,
+	.parse = cbc_parse,
+	.check_data = whole_blocks,
+};
+
+const mech_family mech_fam_aes_cbc_pad = {
+	.name = "aes-cbc-pad",
+	.se_fam = SE_FAM_CIPHER,
+	.parse = cbc_parse,
+	.check_data = padded_blocks,
+};

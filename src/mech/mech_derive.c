@@ -208,7 +208,7 @@ CK_RV mech_derive_parse(const CK_MECHANISM *m, const mech_key *base, mech_derive
 		return CKR_ARGUMENTS_BAD;
 	memset(out, 0, sizeof *out);
 	const mech_desc *d = mech_find(m->mechanism);
-	if (d == NULL || (d->flags & CKF_DERIVE) == 0)
+	if (d == NULL || d->fam != &mech_fam_derive || (d->flags & CKF_DERIVE) == 0)
 		return CKR_MECHANISM_INVALID;
 	if (base->cls != CKO_SECRET_KEY)
 		return CKR_KEY_TYPE_INCONSISTENT;
@@ -220,3 +220,9 @@ CK_RV mech_derive_parse(const CK_MECHANISM *m, const mech_key *base, mech_derive
 	default: return CKR_MECHANISM_INVALID;
 	}
 }
+
+/* Derivation is not a streaming operation: no op hooks (found by its address). */
+const mech_family mech_fam_derive = {
+	.name = "derive",
+	.se_fam = SE_FAM_NONE,
+};

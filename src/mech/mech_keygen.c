@@ -17,7 +17,7 @@ CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG va
 	if (m == NULL || kind == NULL)
 		return CKR_ARGUMENTS_BAD;
 	d = mech_find(m->mechanism);
-	if (d == NULL || d->fam != MECH_FAM_KEYGEN)
+	if (d == NULL || d->fam != &mech_fam_keygen)
 		return CKR_MECHANISM_INVALID;
 	if (mech_no_param(m) != CKR_OK)
 		return CKR_MECHANISM_PARAM_INVALID;
@@ -36,3 +36,9 @@ CK_RV mech_keygen_check(const CK_MECHANISM *m, CK_KEY_TYPE key_type, CK_ULONG va
 	}
 	return CKR_OK;
 }
+
+/* Key generation is not a streaming operation: no op hooks. */
+const mech_family mech_fam_keygen = {
+	.name = "keygen",
+	.se_fam = SE_FAM_NONE,
+};

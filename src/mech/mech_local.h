@@ -1,6 +1,12 @@
 /*
- * mech_local.h - what the files of src/mech share: the description of one
- * mechanism (one row of the registry) and the per-family hooks.
+ * mech_local.h - what the files of src/mech share: the family object (all
+ * that a mechanism family knows: its parameter, its data and length rules,
+ * its key rule, who runs it) and the description of one mechanism (one row of
+ * the registry, pointing at its family).
+ *
+ * Adding a mechanism (docs/architecture.md, "Adding a mechanism"): a family
+ * object in a new src/mech/mech_<name>.c, declared below, and one row in
+ * mech_registry.c. Nothing else in src/mech branches on a mechanism type.
  */
 #ifndef PORTFOLIO_MECH_LOCAL_H
 #define PORTFOLIO_MECH_LOCAL_H
@@ -8,60 +14,89 @@
 #include "crypto/crypto.h"
 #include "mech/mech.h"
 
-typedef enum mech_family {
-	MECH_FAM_KEYGEN = 1,
-	MECH_FAM_CIPHER,
-	MECH_FAM_MAC,
-	MECH_FAM_DIGEST,
-	MECH_FAM_PF_AUTH,
-	MECH_FAM_PF_ENC,
-	MECH_FAM_DERIVE,  /* C_DeriveKey only (mech_derive.c) */
-	MECH_FAM_WRAP,      /* C_WrapKey / C_UnwrapKey only (mech_wrap.c) */
-	MECH_FAM_SCP80,   /* CKM_PORTFOLIO_SCP80_WRAP / _UNWRAP (mech_scp80.c) */
+typedef struct mech_desc mech_desc;
+
+/* A family the mech layer computes itself (digests: no key, no backend). */
+typedef struct mech_local_run {
+	CK_RV (*init)(mech_op *op, const mech_desc *d);
+	CK_RV (*update)(mech_op *op, const uint8_t *in, CK_ULONG in_len);
+	CK_RV (*final)(mech_op *op, uint8_t *out, CK_ULONG *out_len);
+} mech_local_run;
+
+/*
+ * One mechanism family. Every hook may be NULL, meaning "nothing to do" (for
+ * parse: the mechanism takes no parameter): a family for a non-streaming operation (key generation, derivation,
+ * wrapping) has no op hooks at all and is found by its address.
+ */
+typedef struct mech_family {
+	const char *name;
+	/* What the backend computes (se.h); SE_FAM_NONE: not a backend operation. */
+	se_op_family se_fam;
+	/* The CK_MECHANISM parameter into the family's member of p->u (p->fam and
+	 * p->mech are set already). NULL: the mechanism takes no parameter. */
+	CK_RV (*parse)(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m, se_op_params *p);
+	/* After parse: turn what the parameter names by reference into se_refs
+	 * (Portfolio identities). */
+	CK_RV (*bind)(const mech_desc *d, const CK_MECHANISM *m, const mech_identity_resolver *res,
+	              se_op_params *p);
+	/* Keep in op what the length rules of the running operation need
+	 * (op->mac_len, op->tag_len, op->source, op->expect_len). */
+	void (*keep)(mech_op *op, const se_op_params *p);
+	/* Data-length rules the standard fixes before any computation: single = 1
+	 * for C_Encrypt/C_Decrypt/C_Sign/C_Verify (in_len is the whole message),
+	 * 0 for an update (in_len more bytes; op->total_in came before). */
+	CK_RV (*check_data)(const mech_op *op, CK_ULONG in_len, int single);
+	/* At C_*Final: whether what the updates brought is complete. */
+	CK_RV (*check_final)(const mech_op *op);
+	/* Key size rule beyond the row's min..max (and AES's 16/24/32). */
+	int (*key_rule)(const mech_desc *d, CK_ULONG len);
+	/* Families computed here rather than by the backend. */
+	const mech_local_run *run;
+	/* After the backend's op_final, whatever it returned: write what the
+	 * operation reports into the caller's parameter (op->report_param, kept
+	 * from the Init; the parameter carries output fields, as SCP80's does). */
+	void (*report)(mech_op *op);
 } mech_family;
 
 #define MECH_NO_SERVICE (-1) /* standard mechanism: refuses keys that carry a service */
 
-typedef struct mech_desc {
+/* One registry row. variant is the family's choice within itself: an
+ * se_cipher_mode, se_mac_alg, se_pf_alg or pf_md_alg (0 for none). */
+struct mech_desc {
 	CK_MECHANISM_TYPE type;
-	mech_family fam;
 	CK_FLAGS flags;         /* CKF_ENCRYPT ... as reported by C_GetMechanismInfo */
 	CK_ULONG min_key;       /* bytes (PKCS#11 2.40+ convention for AES and secrets) */
 	CK_ULONG max_key;
 	CK_KEY_TYPE key_type;   /* keyed families */
 	int service;            /* MECH_NO_SERVICE or CK_PORTFOLIO_SRV_* */
+	const mech_family *fam;
+	unsigned variant;
 	size_t out_len;         /* full MAC / digest length */
-	pf_md_alg md;           /* digests */
-} mech_desc;
+};
+
+/* The families (one object each, in the file named after it). */
+extern const mech_family mech_fam_keygen;       /* mech_keygen.c */
+extern const mech_family mech_fam_aes_ecb;      /* mech_aes.c */
+extern const mech_family mech_fam_aes_cbc;      /* mech_aes.c */
+extern const mech_family mech_fam_aes_cbc_pad;  /* mech_aes.c */
+extern const mech_family mech_fam_aes_gcm;      /* mech_aes_gcm.c */
+extern const mech_family mech_fam_aes_ccm;      /* mech_aes_ccm.c */
+extern const mech_family mech_fam_mac;          /* mech_mac.c */
+extern const mech_family mech_fam_mac_general;  /* mech_mac.c */
+extern const mech_family mech_fam_digest;       /* mech_digest.c */
+extern const mech_family mech_fam_pf_auth;      /* mech_portfolio.c */
+extern const mech_family mech_fam_pf_enc;       /* mech_portfolio.c */
+extern const mech_family mech_fam_scp80;        /* mech_scp80.c */
+extern const mech_family mech_fam_derive;       /* mech_derive.c (C_DeriveKey; no op hooks) */
+extern const mech_family mech_fam_wrap;         /* mech_wrap.c (C_WrapKey / C_UnwrapKey; no op hooks) */
 
 const mech_desc *mech_find(CK_MECHANISM_TYPE type);
 /* Whether a key of len bytes (of d's key type) has a size d accepts. */
 int mech_key_size_ok(const mech_desc *d, CK_ULONG len);
 
-/* Family hooks: turn the CK_MECHANISM parameter into se_op_params. */
-CK_RV mech_aes_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
-                     se_op_params *p);
-CK_RV mech_mac_parse(const mech_desc *d, const CK_MECHANISM *m, se_op_params *p);
-CK_RV mech_pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
-                    se_op_params *p);
-/* mech_scp80.c: CK_PORTFOLIO_SCP80_PARAMS into p; and, after the backend's
- * op_final (whatever it returned), the PoR, status and counter written back
- * into the caller's parameter (kept in op->scp80_param). */
-CK_RV mech_scp80_parse(mech_op_kind kind, const CK_MECHANISM *m, se_op_params *p);
-void mech_scp80_report(mech_op *op);
 /* A mechanism that takes no parameter. */
 CK_RV mech_no_param(const CK_MECHANISM *m);
-
-/* Data-length rules that the standard fixes before any computation:
- * single = 1 for C_Encrypt/C_Decrypt/C_Sign/C_Verify (in_len is the whole
- * message), 0 for an update (in_len more bytes). */
-CK_RV mech_aes_check_data(const mech_op *op, CK_ULONG in_len, int single);
-CK_RV mech_pf_check_data(const mech_op *op, CK_ULONG in_len, int single);
-CK_RV mech_pf_check_final(const mech_op *op);
-
-/* Digests (no key, no backend): src/crypto directly. */
-CK_RV mech_digest_init(mech_op *op, const mech_desc *d, const CK_MECHANISM *m);
-CK_RV mech_digest_update(mech_op *op, const uint8_t *in, CK_ULONG in_len);
-CK_RV mech_digest_final(mech_op *op, uint8_t *out, CK_ULONG *out_len);
+/* The code for a data length out of range, by direction. */
+CK_RV mech_len_range(const mech_op *op);
 
 #endif

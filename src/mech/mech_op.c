@@ -20,27 +20,21 @@
 #include "util/secure.h"
 #include "util/sizes.h"
 
+/* Indexed by mech_op_kind. */
+static const CK_FLAGS kind_flags[] = {
+	[MECH_OP_ENCRYPT] = CKF_ENCRYPT, [MECH_OP_DECRYPT] = CKF_DECRYPT, [MECH_OP_SIGN] = CKF_SIGN,
+	[MECH_OP_VERIFY] = CKF_VERIFY,   [MECH_OP_DIGEST] = CKF_DIGEST,
+};
+
 CK_FLAGS mech_op_kind_flag(mech_op_kind kind)
 {
-	switch (kind) {
-	case MECH_OP_ENCRYPT: return CKF_ENCRYPT;
-	case MECH_OP_DECRYPT: return CKF_DECRYPT;
-	case MECH_OP_SIGN: return CKF_SIGN;
-	case MECH_OP_VERIFY: return CKF_VERIFY;
-	case MECH_OP_DIGEST: return CKF_DIGEST;
-	}
-	return 0;
+	return (unsigned)kind < sizeof kind_flags / sizeof *kind_flags ? kind_flags[kind] : 0;
 }
 
-static se_op_kind se_kind_of(mech_op_kind kind)
-{
-	switch (kind) {
-	case MECH_OP_ENCRYPT: return SE_OP_ENCRYPT;
-	case MECH_OP_DECRYPT: return SE_OP_DECRYPT;
-	case MECH_OP_SIGN: return SE_OP_SIGN;
-	default: return SE_OP_VERIFY;
-	}
-}
+/* The backend's kinds are the keyed mech kinds with the same numbers. */
+_Static_assert((int)SE_OP_ENCRYPT == (int)MECH_OP_ENCRYPT && (int)SE_OP_DECRYPT == (int)MECH_OP_DECRYPT &&
+                   (int)SE_OP_SIGN == (int)MECH_OP_SIGN && (int)SE_OP_VERIFY == (int)MECH_OP_VERIFY,
+               "se_op_kind and mech_op_kind agree");
 
 int mech_key_size_ok(const mech_desc *d, CK_ULONG len)
 {
@@ -48,27 +42,28 @@ int mech_key_size_ok(const mech_desc *d, CK_ULONG len)
 		return 0;
 	if (d->key_type == CKK_AES && !pf_aes_key_len_ok(len))
 		return 0;
-	/* the Portfolio CMAC signature is specified for AES-128 and AES-256 only */
-	return !(d->type == CKM_PORTFOLIO_AUTH_CMAC && len == 24);
+	return d->fam->key_rule == NULL || d->fam->key_rule(d, len);
+}
+
+static CK_BBOOL key_allows(const mech_key *key, mech_op_kind kind)
+{
+	switch (kind) {
+	case MECH_OP_ENCRYPT: return key->can_encrypt;
+	case MECH_OP_DECRYPT: return key->can_decrypt;
+	case MECH_OP_SIGN: return key->can_sign;
+	default: return key->can_verify;
+	}
 }
 
 static CK_RV check_key(const mech_desc *d, mech_op_kind kind, const mech_key *key)
 {
-	CK_BBOOL allowed;
-
 	if (key == NULL)
 		return CKR_KEY_HANDLE_INVALID;
 	if (key->cls != CKO_SECRET_KEY || key->type != d->key_type)
 		return CKR_KEY_TYPE_INCONSISTENT;
 	if (!mech_key_size_ok(d, key->value_len))
 		return CKR_KEY_SIZE_RANGE;
-	switch (kind) {
-	case MECH_OP_ENCRYPT: allowed = key->can_encrypt; break;
-	case MECH_OP_DECRYPT: allowed = key->can_decrypt; break;
-	case MECH_OP_SIGN: allowed = key->can_sign; break;
-	default: allowed = key->can_verify; break;
-	}
-	if (!allowed)
+	if (!key_allows(key, kind))
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	/* Keysets serve their service only; standard mechanisms never touch them. */
 	if (d->service == MECH_NO_SERVICE) {
@@ -105,6 +100,69 @@ static CK_RV done(mech_op *op)
 	return CKR_OK;
 }
 
+/* The registry row for m, if it offers kind. A session signs with the same
+ * mechanism again and again: the row of its last operation saves the scan. */
+static const mech_desc *find_for(const mech_op *op, const CK_MECHANISM *m, mech_op_kind kind)
+{
+	const mech_desc *d = op->desc != NULL && op->desc->type == m->mechanism ? op->desc
+	                                                                        : mech_find(m->mechanism);
+
+	return d != NULL && (d->flags & mech_op_kind_flag(kind)) != 0 ? d : NULL;
+}
+
+/* Digests: no key, no backend; the family runs here. */
+static CK_RV start_local(mech_op *op, const mech_desc *d, const CK_MECHANISM *m)
+{
+	CK_RV rv;
+
+	if (d->fam->run == NULL || d->fam->run->init == NULL)
+		return CKR_MECHANISM_INVALID;
+	rv = mech_no_param(m); /* families run here take no parameter */
+	if (rv == CKR_OK)
+		rv = d->fam->run->init(op, d);
+	if (rv == CKR_OK)
+		op->active = 1;
+	return rv;
+}
+
+/* The family's parameters for the backend, references resolved. */
+static CK_RV build_params(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                          const mech_identity_resolver *res, se_op_params *p)
+{
+	CK_RV rv;
+
+	if (d->fam->se_fam == SE_FAM_NONE)
+		return CKR_MECHANISM_INVALID;
+	p->fam = d->fam->se_fam;
+	p->mech = d->type;
+	rv = d->fam->parse != NULL ? d->fam->parse(d, kind, m, p) : mech_no_param(m);
+	if (rv == CKR_OK && d->fam->bind != NULL)
+		rv = d->fam->bind(d, m, res, p);
+	return rv;
+}
+
+/* The session's backend op is made once and reused; a different token or
+ * backend (never expected within one session) gets a fresh one. */
+static CK_RV backend_op(mech_op *op, const se_backend *be, se_token *tok)
+{
+	CK_RV rv;
+
+	if (op->se != NULL && (op->be != be || op->tok != tok)) {
+		op->be->op_free(op->se);
+		op->se = NULL;
+	}
+	if (op->se != NULL)
+		return CKR_OK;
+	rv = be->op_new(tok, &op->se);
+	if (rv != CKR_OK) {
+		op->se = NULL;
+		return rv;
+	}
+	op->be = be;
+	op->tok = tok;
+	return CKR_OK;
+}
+
 CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const mech_key *key,
                    const se_backend *be, se_token *tok, const mech_identity_resolver *res)
 {
@@ -116,12 +174,9 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 		return CKR_ARGUMENTS_BAD;
 	if (op->active)
 		return CKR_OPERATION_ACTIVE;
-	/* A session signs with the same mechanism again and again: the row of its
-	 * last operation saves the registry scan. */
-	d = op->desc != NULL && op->desc->type == m->mechanism ? op->desc : mech_find(m->mechanism);
-	if (d == NULL || (d->flags & mech_op_kind_flag(kind)) == 0)
+	d = find_for(op, m, kind);
+	if (d == NULL)
 		return CKR_MECHANISM_INVALID;
-
 	op->kind = kind;
 	op->mech = d->type;
 	op->desc = d;
@@ -129,82 +184,25 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 	op->total_in = 0;
 	op->source = 0;
 	op->tag_len = 0;
-	if (kind == MECH_OP_DIGEST) {
-		rv = mech_digest_init(op, d, m);
-		if (rv != CKR_OK)
-			return rv;
-		op->active = 1;
-		return CKR_OK;
-	}
+	op->expect_len = 0;
+	if (kind == MECH_OP_DIGEST)
+		return start_local(op, d, m);
 
 	rv = check_key(d, kind, key);
 	if (rv != CKR_OK)
 		return rv;
 	if (be == NULL)
 		return CKR_GENERAL_ERROR;
-
-	/* Every field but the challenge buffer, of which only challenge_len bytes
-	 * are ever read (zeroing and wiping all 64 was a tenth of a signature). */
-	p.mech = d->type;
-	p.iv = NULL;
-	p.iv_len = 0;
-	p.aad = NULL;
-	p.aad_len = 0;
-	p.tag_len = 0;
-	p.mac_len = 0;
-	p.source = 0;
-	p.identity_id = 0;
-	p.identity_hash_ref = 0;
-	p.identity_value_ref = 0;
-	p.challenge_len = 0;
-	p.por_data_len = 0;
-	switch (d->fam) {
-	case MECH_FAM_CIPHER: rv = mech_aes_parse(d, kind, m, &p); break;
-	case MECH_FAM_MAC: rv = mech_mac_parse(d, m, &p); break;
-	case MECH_FAM_PF_AUTH:
-	case MECH_FAM_PF_ENC: rv = mech_pf_parse(d, kind, m, &p); break;
-	case MECH_FAM_SCP80: rv = mech_scp80_parse(kind, m, &p); break; /* hook: SMS */
-	default: rv = CKR_MECHANISM_INVALID; break;
-	}
+	rv = build_params(d, kind, m, res, &p);
+	if (rv == CKR_OK)
+		rv = backend_op(op, be, tok);
+	if (rv == CKR_OK)
+		rv = be->op_init(op->se, (se_op_kind)kind, &p, key->ref);
 	if (rv != CKR_OK)
 		return rv;
-	if ((d->fam == MECH_FAM_PF_AUTH || d->fam == MECH_FAM_PF_ENC) &&
-	    p.source == CKP_PORTFOLIO_SOURCE_TOKEN) {
-		const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
-		if (res == NULL || res->resolve == NULL)
-			return CKR_MECHANISM_PARAM_INVALID;
-		rv = res->resolve(res->ctx, pp->ulIdentityId, &p.identity_hash_ref, &p.identity_value_ref);
-		if (rv != CKR_OK)
-			return rv;
-		/* AUTH needs the provisioned hash, ENC the value to encrypt */
-		if ((d->fam == MECH_FAM_PF_AUTH ? p.identity_hash_ref : p.identity_value_ref) == 0)
-			return CKR_MECHANISM_PARAM_INVALID;
-		p.identity_id = pp->ulIdentityId;
-	}
-
-	/* The session's backend op is made once and reused; a different token
-	 * or backend (never expected within one session) gets a fresh one. */
-	if (op->se != NULL && (op->be != be || op->tok != tok)) {
-		op->be->op_free(op->se);
-		op->se = NULL;
-	}
-	if (op->se == NULL) {
-		rv = be->op_new(tok, &op->se);
-		if (rv != CKR_OK) {
-			op->se = NULL;
-			return rv;
-		}
-		op->be = be;
-		op->tok = tok;
-	}
-	rv = be->op_init(op->se, se_kind_of(kind), &p, key->ref);
-	op->scp80_param = d->fam == MECH_FAM_SCP80 ? m->pParameter : NULL; /* hook: SMS */
-	op->mac_len = p.mac_len;
-	op->source = p.source;
-	op->tag_len = p.tag_len;
-	pf_wipe(p.challenge, p.challenge_len); /* the only bytes copied in */
-	if (rv != CKR_OK)
-		return rv;
+	if (d->fam->keep != NULL)
+		d->fam->keep(op, &p);
+	op->report_param = d->fam->report != NULL ? m->pParameter : NULL;
 	op->active = 1;
 	return CKR_OK;
 }
@@ -213,12 +211,23 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 
 static CK_RV check_data(const mech_op *op, CK_ULONG in_len, int single)
 {
-	switch (op->desc->fam) {
-	case MECH_FAM_CIPHER: return mech_aes_check_data(op, in_len, single);
-	case MECH_FAM_PF_AUTH:
-	case MECH_FAM_PF_ENC: return mech_pf_check_data(op, in_len, single);
-	default: return CKR_OK;
-	}
+	const mech_family *f = op->desc->fam;
+
+	return f->check_data != NULL ? f->check_data(op, in_len, single) : CKR_OK;
+}
+
+static CK_RV check_final(const mech_op *op)
+{
+	const mech_family *f = op->desc->fam;
+
+	return f->check_final != NULL ? f->check_final(op) : CKR_OK;
+}
+
+/* After the backend's op_final, whatever it returned (mech_family.report). */
+static void report(mech_op *op)
+{
+	if (op->desc->fam->report != NULL)
+		op->desc->fam->report(op);
 }
 
 static CK_RV check_state(const mech_op *op, mech_op_kind kind)
@@ -273,9 +282,9 @@ CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 	if (kind == MECH_OP_DIGEST) {
 		if (length_query(op->mac_len, out, out_len, &rv))
 			return rv;
-		rv = mech_digest_update(op, in, in_len);
+		rv = op->desc->fam->run->update(op, in, in_len);
 		if (rv == CKR_OK)
-			rv = mech_digest_final(op, out, out_len);
+			rv = op->desc->fam->run->final(op, out, out_len);
 		return rv == CKR_OK ? done(op) : fail(op, rv);
 	}
 
@@ -287,15 +296,18 @@ CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 		return rv;
 
 	room = *out_len;
-	n1 = room;
-	rv = op->be->op_update(op->se, in, in_len, kind == MECH_OP_SIGN ? NULL : out, &n1);
-	if (rv != CKR_OK)
-		return fail_wipe(op, rv, out, room);
-	if (kind == MECH_OP_SIGN)
-		n1 = 0;
+	n1 = 0;
+	if (in_len != 0) { /* (a signature of the token's identity has no data) */
+		n1 = room;
+		rv = op->be->op_update(op->se, in, in_len, kind == MECH_OP_SIGN ? NULL : out, &n1);
+		if (rv != CKR_OK)
+			return fail_wipe(op, rv, out, room);
+		if (kind == MECH_OP_SIGN)
+			n1 = 0;
+	}
 	n2 = room - n1;
 	rv = op->be->op_final(op->se, out + n1, &n2);
-	mech_scp80_report(op); /* hook: SMS */
+	report(op);
 	if (rv != CKR_OK)
 		return fail_wipe(op, rv, out, room);
 	*out_len = n1 + n2;
@@ -318,7 +330,7 @@ CK_RV mech_op_update(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 		return rv;
 
 	if (kind == MECH_OP_DIGEST) {
-		rv = mech_digest_update(op, in, in_len);
+		rv = op->desc->fam->run->update(op, in, in_len);
 		if (rv != CKR_OK)
 			return fail(op, rv);
 		op->multipart_started = 1;
@@ -364,10 +376,10 @@ CK_RV mech_op_final(mech_op *op, mech_op_kind kind, uint8_t *out, CK_ULONG *out_
 	if (kind == MECH_OP_DIGEST) {
 		if (length_query(op->mac_len, out, out_len, &rv))
 			return rv;
-		rv = mech_digest_final(op, out, out_len);
+		rv = op->desc->fam->run->final(op, out, out_len);
 		return rv == CKR_OK ? done(op) : fail(op, rv);
 	}
-	rv = mech_pf_check_final(op);
+	rv = check_final(op);
 	if (rv != CKR_OK)
 		return fail(op, rv);
 	need = kind == MECH_OP_SIGN ? op->mac_len : op->be->op_output_bound(op->se, 0, 1);
@@ -375,7 +387,7 @@ CK_RV mech_op_final(mech_op *op, mech_op_kind kind, uint8_t *out, CK_ULONG *out_
 		return rv;
 	n = *out_len;
 	rv = op->be->op_final(op->se, out, &n);
-	mech_scp80_report(op); /* hook: SMS */
+	report(op);
 	if (rv != CKR_OK)
 		return fail_wipe(op, rv, out, *out_len);
 	*out_len = n;
@@ -419,7 +431,7 @@ CK_RV mech_op_verify_final(mech_op *op, const uint8_t *sig, CK_ULONG sig_len)
 	rv = check_state(op, MECH_OP_VERIFY);
 	if (rv != CKR_OK)
 		return rv;
-	rv = mech_pf_check_final(op);
+	rv = check_final(op);
 	if (rv != CKR_OK)
 		return fail(op, rv);
 	if (sig_len != op->mac_len)

@@ -1,6 +1,8 @@
 /*
- * mech_portfolio.c - the four CKM_PORTFOLIO_* mechanisms: CK_PORTFOLIO_PARAMS
- * and the data rules of each source (docs/mechanisms.md).
+ * mech_portfolio.c - the Portfolio families: AUTH (CKM_PORTFOLIO_AUTH_CMAC,
+ * _HMAC) and ENC (CKM_PORTFOLIO_ENC_GCM, _CBC). CK_PORTFOLIO_PARAMS and the
+ * data rules of each source (docs/mechanisms.md). The row's variant is the
+ * se_pf_alg.
  *
  *   AUTH  SOURCE_TOKEN  data empty; the token's provisioned identity hash
  *         SOURCE_DATA   data = the Identity value, hashed by the mechanism (verify only)
@@ -12,26 +14,17 @@
  */
 #include "config.h"
 
-#include <string.h>
-
 #include "mech/mech_local.h"
 
-CK_RV mech_pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
-                    se_op_params *p)
+/* Which sources the operation kind takes (auth: the AUTH family). */
+static CK_RV check_source(CK_ULONG source, mech_op_kind kind, int auth)
 {
-	const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
-
-	if (pp == NULL || m->ulParameterLen != sizeof(CK_PORTFOLIO_PARAMS))
-		return CKR_MECHANISM_PARAM_INVALID;
-	if (pp->pChallenge == NULL || pp->ulChallengeLen < 1 ||
-	    pp->ulChallengeLen > CK_PORTFOLIO_MAX_CHALLENGE)
-		return CKR_MECHANISM_PARAM_INVALID;
-	switch (pp->ulSource) {
+	switch (source) {
 	case CKP_PORTFOLIO_SOURCE_TOKEN:
 	case CKP_PORTFOLIO_SOURCE_DATA:
 		break;
 	case CKP_PORTFOLIO_SOURCE_HASH:
-		if (d->fam != MECH_FAM_PF_AUTH)
+		if (!auth)
 			return CKR_MECHANISM_PARAM_INVALID;
 		break;
 	case 0:
@@ -42,23 +35,71 @@ CK_RV mech_pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m
 	default:
 		return CKR_MECHANISM_PARAM_INVALID;
 	}
-	if (kind == MECH_OP_DECRYPT && pp->ulSource != 0 && pp->ulSource != CKP_PORTFOLIO_SOURCE_DATA)
+	if (kind == MECH_OP_DECRYPT && source != 0 && source != CKP_PORTFOLIO_SOURCE_DATA)
 		return CKR_MECHANISM_PARAM_INVALID;
 	/* A device key answers only about what was provisioned: it signs (AUTH) and
 	 * encrypts (ENC) the token's identity, never the caller's data. Refused here
-	 * early, and by the secure component whatever the caller (same code). */
-	if (pp->ulSource != CKP_PORTFOLIO_SOURCE_TOKEN &&
-	    ((kind == MECH_OP_SIGN && d->fam == MECH_FAM_PF_AUTH) ||
-	     (kind == MECH_OP_ENCRYPT && d->fam == MECH_FAM_PF_ENC)))
+	 * early, and by the secure component whatever the caller. */
+	if (source != CKP_PORTFOLIO_SOURCE_TOKEN &&
+	    ((kind == MECH_OP_SIGN && auth) || (kind == MECH_OP_ENCRYPT && !auth)))
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
-	p->source = pp->ulSource;
-	memcpy(p->challenge, pp->pChallenge, pp->ulChallengeLen);
-	p->challenge_len = pp->ulChallengeLen;
-	p->mac_len = d->out_len;
 	return CKR_OK;
 }
 
-CK_RV mech_pf_check_data(const mech_op *op, CK_ULONG in_len, int single)
+static CK_RV pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                      se_op_params *p)
+{
+	const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
+	CK_RV rv;
+
+	if (pp == NULL || m->ulParameterLen != sizeof(CK_PORTFOLIO_PARAMS))
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (pp->pChallenge == NULL || pp->ulChallengeLen < 1 ||
+	    pp->ulChallengeLen > CK_PORTFOLIO_MAX_CHALLENGE)
+		return CKR_MECHANISM_PARAM_INVALID;
+	rv = check_source(pp->ulSource, kind, d->fam == &mech_fam_pf_auth);
+	if (rv != CKR_OK)
+		return rv;
+	p->u.pf.alg = (se_pf_alg)d->variant;
+	p->u.pf.source = pp->ulSource;
+	p->u.pf.identity_id = 0;
+	p->u.pf.identity_hash_ref = 0;
+	p->u.pf.identity_value_ref = 0;
+	/* borrowed for op_init, which copies it: no copy and wipe here */
+	p->u.pf.challenge = pp->pChallenge;
+	p->u.pf.challenge_len = pp->ulChallengeLen;
+	return CKR_OK;
+}
+
+/* SOURCE_TOKEN: the identity the caller names, as the component's items. */
+static CK_RV pf_bind(const mech_desc *d, const CK_MECHANISM *m, const mech_identity_resolver *res,
+                     se_op_params *p)
+{
+	const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
+	se_pf_params *pf = &p->u.pf;
+	CK_RV rv;
+
+	if (pf->source != CKP_PORTFOLIO_SOURCE_TOKEN)
+		return CKR_OK;
+	if (res == NULL || res->resolve == NULL)
+		return CKR_MECHANISM_PARAM_INVALID;
+	rv = res->resolve(res->ctx, pp->ulIdentityId, &pf->identity_hash_ref, &pf->identity_value_ref);
+	if (rv != CKR_OK)
+		return rv;
+	/* AUTH needs the provisioned hash, ENC the value to encrypt */
+	if ((d->fam == &mech_fam_pf_auth ? pf->identity_hash_ref : pf->identity_value_ref) == 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	pf->identity_id = pp->ulIdentityId;
+	return CKR_OK;
+}
+
+static void pf_keep(mech_op *op, const se_op_params *p)
+{
+	op->mac_len = op->desc->out_len;
+	op->source = p->u.pf.source;
+}
+
+static CK_RV pf_check_data(const mech_op *op, CK_ULONG in_len, int single)
 {
 	if (op->kind == MECH_OP_DECRYPT)
 		return CKR_OK;
@@ -74,10 +115,35 @@ CK_RV mech_pf_check_data(const mech_op *op, CK_ULONG in_len, int single)
 	}
 }
 
-CK_RV mech_pf_check_final(const mech_op *op)
+static CK_RV auth_check_final(const mech_op *op)
 {
-	if (op->desc->fam == MECH_FAM_PF_AUTH && op->source == CKP_PORTFOLIO_SOURCE_HASH &&
-	    op->total_in != PF_SHA256_SIZE)
+	if (op->source == CKP_PORTFOLIO_SOURCE_HASH && op->total_in != PF_SHA256_SIZE)
 		return CKR_DATA_LEN_RANGE;
 	return CKR_OK;
 }
+
+/* The Portfolio CMAC signature is specified for AES-128 and AES-256 only. */
+static int auth_key_rule(const mech_desc *d, CK_ULONG len)
+{
+	return !(d->key_type == CKK_AES && len == 24);
+}
+
+const mech_family mech_fam_pf_auth = {
+	.name = "portfolio-auth",
+	.se_fam = SE_FAM_PF_AUTH,
+	.parse = pf_parse,
+	.bind = pf_bind,
+	.keep = pf_keep,
+	.check_data = pf_check_data,
+	.check_final = auth_check_final,
+	.key_rule = auth_key_rule,
+};
+
+const mech_family mech_fam_pf_enc = {
+	.name = "portfolio-enc",
+	.se_fam = SE_FAM_PF_ENC,
+	.parse = pf_parse,
+	.bind = pf_bind,
+	.keep = pf_keep,
+	.check_data = pf_check_data,
+};

@@ -1,7 +1,8 @@
 /*
  * mech_registry.c - every mechanism the module offers, in one table.
  * C_GetMechanismList / C_GetMechanismInfo read it; mech_op_init finds a row
- * here and follows its family.
+ * here and follows its family object (mech_local.h). A new mechanism is one
+ * row here, pointing at its family.
  *
  * Key sizes are in bytes, the PKCS#11 2.40+ convention for AES and generic
  * secrets. The Portfolio rows carry the service their keys must belong to;
@@ -14,51 +15,55 @@
 #define ENC_DEC (CKF_ENCRYPT | CKF_DECRYPT)
 #define SIGN_VER (CKF_SIGN | CKF_VERIFY)
 #define NS MECH_NO_SERVICE
+#define AUTHENT ((int)CK_PORTFOLIO_SRV_AUTHENT)
+#define ENCRYPT ((int)CK_PORTFOLIO_SRV_ENCRYPT)
+#define GENSEC CKK_GENERIC_SECRET
+#define SMS ((int)CK_PORTFOLIO_SRV_SMS)
 #define WRAP_UNWRAP (CKF_WRAP | CKF_UNWRAP)
 
+/* type, flags, key sizes, key type, service, family, variant, output length */
 static const mech_desc table[] = {
-	{ CKM_AES_KEY_GEN, MECH_FAM_KEYGEN, CKF_GENERATE, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_GENERIC_SECRET_KEY_GEN, MECH_FAM_KEYGEN, CKF_GENERATE, 1, 512, CKK_GENERIC_SECRET, NS, 0,
-	  PF_MD_COUNT },
-	{ CKM_AES_ECB, MECH_FAM_CIPHER, ENC_DEC, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_AES_CBC, MECH_FAM_CIPHER, ENC_DEC, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_AES_CBC_PAD, MECH_FAM_CIPHER, ENC_DEC, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_AES_GCM, MECH_FAM_CIPHER, ENC_DEC, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_AES_CMAC, MECH_FAM_MAC, SIGN_VER, 16, 32, CKK_AES, NS, 16, PF_MD_COUNT },
-	{ CKM_AES_CMAC_GENERAL, MECH_FAM_MAC, SIGN_VER, 16, 32, CKK_AES, NS, 16, PF_MD_COUNT },
-	{ CKM_SHA_1, MECH_FAM_DIGEST, CKF_DIGEST, 0, 0, 0, NS, 20, PF_MD_SHA1 },
-	{ CKM_SHA224, MECH_FAM_DIGEST, CKF_DIGEST, 0, 0, 0, NS, 28, PF_MD_SHA224 },
-	{ CKM_SHA256, MECH_FAM_DIGEST, CKF_DIGEST, 0, 0, 0, NS, 32, PF_MD_SHA256 },
-	{ CKM_SHA384, MECH_FAM_DIGEST, CKF_DIGEST, 0, 0, 0, NS, 48, PF_MD_SHA384 },
-	{ CKM_SHA512, MECH_FAM_DIGEST, CKF_DIGEST, 0, 0, 0, NS, 64, PF_MD_SHA512 },
-	{ CKM_SHA_1_HMAC, MECH_FAM_MAC, SIGN_VER, 1, 512, CKK_GENERIC_SECRET, NS, 20, PF_MD_COUNT },
-	{ CKM_SHA256_HMAC, MECH_FAM_MAC, SIGN_VER, 1, 512, CKK_GENERIC_SECRET, NS, 32, PF_MD_COUNT },
-	{ CKM_SHA256_HMAC_GENERAL, MECH_FAM_MAC, SIGN_VER, 1, 512, CKK_GENERIC_SECRET, NS, 32,
-	  PF_MD_COUNT },
-	{ CKM_SHA384_HMAC, MECH_FAM_MAC, SIGN_VER, 1, 512, CKK_GENERIC_SECRET, NS, 48, PF_MD_COUNT },
-	{ CKM_SHA512_HMAC, MECH_FAM_MAC, SIGN_VER, 1, 512, CKK_GENERIC_SECRET, NS, 64, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_AUTH_CMAC, MECH_FAM_PF_AUTH, SIGN_VER, 16, 32, CKK_AES,
-	  (int)CK_PORTFOLIO_SRV_AUTHENT, 16, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_AUTH_HMAC, MECH_FAM_PF_AUTH, SIGN_VER, 16, 512, CKK_GENERIC_SECRET,
-	  (int)CK_PORTFOLIO_SRV_AUTHENT, 32, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_ENC_GCM, MECH_FAM_PF_ENC, ENC_DEC, 16, 32, CKK_AES,
-	  (int)CK_PORTFOLIO_SRV_ENCRYPT, 0, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_ENC_CBC, MECH_FAM_PF_ENC, ENC_DEC, 16, 32, CKK_AES,
-	  (int)CK_PORTFOLIO_SRV_ENCRYPT, 0, PF_MD_COUNT },
+	{ CKM_AES_KEY_GEN, CKF_GENERATE, 16, 32, CKK_AES, NS, &mech_fam_keygen, 0, 0 },
+	{ CKM_GENERIC_SECRET_KEY_GEN, CKF_GENERATE, 1, 512, GENSEC, NS, &mech_fam_keygen, 0, 0 },
+	{ CKM_AES_ECB, ENC_DEC, 16, 32, CKK_AES, NS, &mech_fam_aes_ecb, SE_AES_ECB, 0 },
+	{ CKM_AES_CBC, ENC_DEC, 16, 32, CKK_AES, NS, &mech_fam_aes_cbc, SE_AES_CBC, 0 },
+	{ CKM_AES_CBC_PAD, ENC_DEC, 16, 32, CKK_AES, NS, &mech_fam_aes_cbc_pad, SE_AES_CBC_PAD, 0 },
+	{ CKM_AES_GCM, ENC_DEC, 16, 32, CKK_AES, NS, &mech_fam_aes_gcm, SE_AES_GCM, 0 },
+	{ CKM_AES_CCM, ENC_DEC, 16, 32, CKK_AES, NS, &mech_fam_aes_ccm, 0, 0 },
+	{ CKM_AES_CMAC, SIGN_VER, 16, 32, CKK_AES, NS, &mech_fam_mac, SE_MAC_CMAC_AES, 16 },
+	{ CKM_AES_CMAC_GENERAL, SIGN_VER, 16, 32, CKK_AES, NS, &mech_fam_mac_general, SE_MAC_CMAC_AES,
+	  16 },
+	{ CKM_SHA_1, CKF_DIGEST, 0, 0, 0, NS, &mech_fam_digest, PF_MD_SHA1, 20 },
+	{ CKM_SHA224, CKF_DIGEST, 0, 0, 0, NS, &mech_fam_digest, PF_MD_SHA224, 28 },
+	{ CKM_SHA256, CKF_DIGEST, 0, 0, 0, NS, &mech_fam_digest, PF_MD_SHA256, 32 },
+	{ CKM_SHA384, CKF_DIGEST, 0, 0, 0, NS, &mech_fam_digest, PF_MD_SHA384, 48 },
+	{ CKM_SHA512, CKF_DIGEST, 0, 0, 0, NS, &mech_fam_digest, PF_MD_SHA512, 64 },
+	{ CKM_SHA_1_HMAC, SIGN_VER, 1, 512, GENSEC, NS, &mech_fam_mac, SE_MAC_HMAC_SHA1, 20 },
+	{ CKM_SHA256_HMAC, SIGN_VER, 1, 512, GENSEC, NS, &mech_fam_mac, SE_MAC_HMAC_SHA256, 32 },
+	{ CKM_SHA256_HMAC_GENERAL, SIGN_VER, 1, 512, GENSEC, NS, &mech_fam_mac_general,
+	  SE_MAC_HMAC_SHA256, 32 },
+	{ CKM_SHA384_HMAC, SIGN_VER, 1, 512, GENSEC, NS, &mech_fam_mac, SE_MAC_HMAC_SHA384, 48 },
+	{ CKM_SHA512_HMAC, SIGN_VER, 1, 512, GENSEC, NS, &mech_fam_mac, SE_MAC_HMAC_SHA512, 64 },
+	{ CKM_PORTFOLIO_AUTH_CMAC, SIGN_VER, 16, 32, CKK_AES, AUTHENT, &mech_fam_pf_auth,
+	  SE_PF_AUTH_CMAC, 16 },
+	{ CKM_PORTFOLIO_AUTH_HMAC, SIGN_VER, 16, 512, GENSEC, AUTHENT, &mech_fam_pf_auth,
+	  SE_PF_AUTH_HMAC, 32 },
+	{ CKM_PORTFOLIO_ENC_GCM, ENC_DEC, 16, 32, CKK_AES, ENCRYPT, &mech_fam_pf_enc, SE_PF_ENC_GCM, 0 },
+	{ CKM_PORTFOLIO_ENC_CBC, ENC_DEC, 16, 32, CKK_AES, ENCRYPT, &mech_fam_pf_enc, SE_PF_ENC_CBC, 0 },
 	/* C_DeriveKey (mech_derive.c); key sizes: what the PRFs take */
-	{ CKM_SP800_108_COUNTER_KDF, MECH_FAM_DERIVE, CKF_DERIVE, 1, 512, 0, NS, 0, PF_MD_COUNT },
-	{ CKM_SP800_108_FEEDBACK_KDF, MECH_FAM_DERIVE, CKF_DERIVE, 1, 512, 0, NS, 0, PF_MD_COUNT },
-	{ CKM_HKDF_DERIVE, MECH_FAM_DERIVE, CKF_DERIVE, 1, 512, 0, NS, 0, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_DIVERSIFY, MECH_FAM_DERIVE, CKF_DERIVE, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
+	{ CKM_SP800_108_COUNTER_KDF, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_SP800_108_FEEDBACK_KDF, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_HKDF_DERIVE, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_PORTFOLIO_DIVERSIFY, CKF_DERIVE, 16, 32, CKK_AES, NS, &mech_fam_derive, 0, 0 },
 	/* key transport (mech_wrap.c; sizes are the wrapping key's) */
-	{ CKM_AES_KEY_WRAP, MECH_FAM_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_AES_KEY_WRAP_KWP, MECH_FAM_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, 0, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, MECH_FAM_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, 0,
-	  PF_MD_COUNT },
-	{ CKM_PORTFOLIO_SCP80_WRAP, MECH_FAM_SCP80, CKF_ENCRYPT, 16, 32, CKK_AES,
-	  (int)CK_PORTFOLIO_SRV_SMS, 0, PF_MD_COUNT },
-	{ CKM_PORTFOLIO_SCP80_UNWRAP, MECH_FAM_SCP80, CKF_DECRYPT, 16, 32, CKK_AES,
-	  (int)CK_PORTFOLIO_SRV_SMS, 0, PF_MD_COUNT },
+	{ CKM_AES_KEY_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
+	{ CKM_AES_KEY_WRAP_KWP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
+	{ CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
+	/* the SMS binding (mech_scp80.c): the key is the KID of an SMS keyset */
+	{ CKM_PORTFOLIO_SCP80_WRAP, CKF_ENCRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80, SE_SCP80_WRAP, 0 },
+	{ CKM_PORTFOLIO_SCP80_UNWRAP, CKF_DECRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80, SE_SCP80_UNWRAP,
+	  0 },
+	/* (new rows above this line) */
 };
 
 #define TABLE_SIZE (sizeof(table) / sizeof(table[0]))

@@ -17,7 +17,8 @@
 
 #include "mech/mech_local.h"
 
-CK_RV mech_scp80_parse(mech_op_kind kind, const CK_MECHANISM *m, se_op_params *p)
+static CK_RV scp80_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                         se_op_params *p)
 {
 	const CK_PORTFOLIO_SCP80_PARAMS *pp = m->pParameter;
 
@@ -32,20 +33,22 @@ CK_RV mech_scp80_parse(mech_op_kind kind, const CK_MECHANISM *m, se_op_params *p
 	/* room for any PoR, so the report never has to truncate one */
 	if (pp->pPoR != NULL && pp->ulPoRLen < CK_PORTFOLIO_SCP80_MAX_POR)
 		return CKR_MECHANISM_PARAM_INVALID;
-	if (pp->ulPoRDataLen != 0)
-		memcpy(p->por_data, pp->pPoRData, pp->ulPoRDataLen);
-	p->por_data_len = pp->ulPoRDataLen;
+	p->u.scp80.op = (se_scp80_op)d->variant;
+	p->u.scp80.por_data = pp->pPoRData;
+	p->u.scp80.por_data_len = pp->ulPoRDataLen;
 	return CKR_OK;
 }
 
-void mech_scp80_report(mech_op *op)
+/* After the backend's op_final, accepted or not: the PoR, status and counter
+ * written back into the caller's parameter (kept in op->report_param). */
+static void scp80_report(mech_op *op)
 {
-	CK_PORTFOLIO_SCP80_PARAMS *pp = op->scp80_param;
+	CK_PORTFOLIO_SCP80_PARAMS *pp = op->report_param;
 	se_scp80_result r;
 
-	if (pp == NULL || op->desc == NULL || op->desc->fam != MECH_FAM_SCP80)
+	if (pp == NULL)
 		return;
-	op->scp80_param = NULL; /* once per operation */
+	op->report_param = NULL; /* once per operation */
 	if (op->be->op_scp80_result == NULL)
 		return;
 	memset(&r, 0, sizeof r);
@@ -59,3 +62,13 @@ void mech_scp80_report(mech_op *op)
 		memcpy(pp->pPoR, r.por, r.por_len);
 	pp->ulPoRLen = r.por_len;
 }
+
+/* The packet is protected or opened whole at final: the component buffers it
+ * and bounds it (one byte over the longest packet is still taken, so that an
+ * oversized command gets its status-06 PoR); no data rule here. */
+const mech_family mech_fam_scp80 = {
+	.name = "scp80",
+	.se_fam = SE_FAM_SCP80,
+	.parse = scp80_parse,
+	.report = scp80_report,
+};

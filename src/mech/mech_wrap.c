@@ -29,7 +29,7 @@ CK_RV mech_wrap_check(const CK_MECHANISM *m, CK_FLAGS flag, const mech_key *kek)
 {
 	const mech_desc *d = m != NULL ? mech_find(m->mechanism) : NULL;
 	int wrap = flag == CKF_WRAP;
-	if (d == NULL || d->fam != MECH_FAM_WRAP || (d->flags & flag) == 0)
+	if (d == NULL || d->fam != &mech_fam_wrap || (d->flags & flag) == 0)
 		return CKR_MECHANISM_INVALID;
 	CK_RV rv = check_param(m);
 	if (rv != CKR_OK)
@@ -40,3 +40,9 @@ CK_RV mech_wrap_check(const CK_MECHANISM *m, CK_FLAGS flag, const mech_key *kek)
 		return wrap ? CKR_WRAPPING_KEY_SIZE_RANGE : CKR_UNWRAPPING_KEY_SIZE_RANGE;
 	return CKR_OK;
 }
+
+/* Key transport is not a streaming operation: no op hooks (found by its address). */
+const mech_family mech_fam_wrap = {
+	.name = "wrap",
+	.se_fam = SE_FAM_NONE,
+};

@@ -11,6 +11,8 @@ libportfolio_internal_la_SOURCES += src/se/se.h src/se/se_registry.c \
 libportfolio_internal_la_SOURCES += \
 	src/se/emu/emu_ops_local.h \
 	src/se/emu/emu_ops.c \
+	src/se/emu/emu_ops_std.c \
+	src/se/emu/emu_ops_ccm.c \
 	src/se/emu/emu_ops_portfolio.c \
 	src/se/emu/emu_policy.c \
 	src/se/emu/emu_scp80.h \

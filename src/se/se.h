@@ -118,31 +118,96 @@ typedef enum se_op_kind {
 
 /*
  * An operation request, already validated by the mechanism layer (src/mech):
- * lengths are in range, the key fits the mechanism. Pointers are only
- * borrowed for the duration of op_init.
+ * lengths are in range, the key fits the mechanism. The mechanism layer picks
+ * the family and fills that family's parameters; a backend dispatches on fam
+ * (and the family's alg/mode) and never derives anything from the mechanism
+ * type. Pointers are only borrowed for the duration of op_init.
+ *
+ * Adding a family (docs/architecture.md, "Adding a mechanism"): a value at the
+ * end of se_op_family, a struct below, a member at the end of the union.
  */
-typedef struct se_op_params {
-	CK_MECHANISM_TYPE mech;   /* CKM_AES_ECB, CKM_AES_CBC(_PAD), CKM_AES_GCM, CKM_AES_CMAC(_GENERAL),
-	                             CKM_SHA*_HMAC(_GENERAL), CKM_PORTFOLIO_* */
-	const uint8_t *iv;        /* CBC: 16 bytes; GCM: 1..(2^32-1)... as given */
+typedef enum se_op_family {
+	SE_FAM_NONE = 0,
+	SE_FAM_CIPHER,   /* AES block modes and GCM: se_cipher_params */
+	SE_FAM_MAC,      /* CMAC, HMAC: se_mac_params */
+	SE_FAM_PF_AUTH,  /* Portfolio AUTH signature: se_pf_params */
+	SE_FAM_PF_ENC,   /* Portfolio ENC encryption: se_pf_params */
+	SE_FAM_AES_CCM,  /* AES-CCM, the whole message at final: se_cipher_params */
+	SE_FAM_SCP80,    /* SMS SCP80 packets, the whole packet at final: se_scp80_params */
+} se_op_family;
+
+typedef enum se_cipher_mode {
+	SE_AES_ECB = 1,
+	SE_AES_CBC,      /* whole blocks */
+	SE_AES_CBC_PAD,  /* PKCS#7 */
+	SE_AES_GCM,
+} se_cipher_mode;
+
+typedef struct se_cipher_params {
+	se_cipher_mode mode;
+	const uint8_t *iv;        /* CBC: 16 bytes; GCM: 1..256; CCM: the 7..13-byte nonce; ECB: none */
 	size_t iv_len;
-	const uint8_t *aad;       /* GCM additional data */
+	const uint8_t *aad;       /* GCM, CCM additional data */
 	size_t aad_len;
-	size_t tag_len;           /* GCM tag bytes (4..16) */
-	size_t mac_len;           /* *_GENERAL output length; full length otherwise */
-	/* Portfolio mechanisms */
-	CK_ULONG source;          /* CKP_PORTFOLIO_SOURCE_* */
+	size_t tag_len;           /* GCM: 4..16; CCM: 4..16, even */
+	size_t data_len;          /* CCM: the length of the whole plaintext (CK_CCM_PARAMS.ulDataLen) */
+} se_cipher_params;
+
+typedef enum se_mac_alg {
+	SE_MAC_CMAC_AES = 1,      /* AES key */
+	SE_MAC_HMAC_SHA1,         /* generic secret keys below */
+	SE_MAC_HMAC_SHA256,
+	SE_MAC_HMAC_SHA384,
+	SE_MAC_HMAC_SHA512,
+} se_mac_alg;
+
+typedef struct se_mac_params {
+	se_mac_alg alg;
+	size_t mac_len;           /* *_GENERAL output length; the full length otherwise */
+} se_mac_params;
+
+typedef enum se_pf_alg {
+	SE_PF_AUTH_CMAC = 1,      /* AUTH with an AES key (16 or 32 bytes), 16-byte tag */
+	SE_PF_AUTH_HMAC,          /* AUTH with a generic secret, HMAC-SHA256, 32-byte tag */
+	SE_PF_ENC_GCM,            /* ENC, AES-GCM */
+	SE_PF_ENC_CBC,            /* ENC, AES-CBC with PKCS#7 */
+} se_pf_alg;
+
+typedef struct se_pf_params {
+	se_pf_alg alg;
+	CK_ULONG source;          /* CKP_PORTFOLIO_SOURCE_* (0: decryption with none) */
 	/* SOURCE_TOKEN names the identity by id and by its items; the component checks
 	 * that each item it uses carries that identity_id in its policy. AUTH uses the
 	 * hash item; ENC the value item, checked against the hash item. 0: none. */
 	CK_ULONG identity_id;
 	se_ref identity_hash_ref;
 	se_ref identity_value_ref;
-	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
+	const uint8_t *challenge; /* 1..CK_PORTFOLIO_MAX_CHALLENGE bytes, copied by op_init */
 	size_t challenge_len;
-	/* (additive, SMS) CKM_PORTFOLIO_SCP80_UNWRAP: data the PoR carries on acceptance */
-	uint8_t por_data[CK_PORTFOLIO_SCP80_MAX_POR_DATA];
+} se_pf_params;
+
+typedef enum se_scp80_op {
+	SE_SCP80_WRAP = 1,        /* protect a command packet (C_Encrypt) */
+	SE_SCP80_UNWRAP,          /* check and open a command packet, build its PoR (C_Decrypt) */
+} se_scp80_op;
+
+typedef struct se_scp80_params {
+	se_scp80_op op;
+	/* UNWRAP: data the PoR carries on acceptance (0..CK_PORTFOLIO_SCP80_MAX_POR_DATA
+	 * bytes), copied by op_init */
+	const uint8_t *por_data;
 	size_t por_data_len;
+} se_scp80_params;
+
+typedef struct se_op_params {
+	se_op_family fam;
+	CK_MECHANISM_TYPE mech;   /* for messages only: backends dispatch on fam */
+	union {
+		se_cipher_params cipher;  /* SE_FAM_CIPHER, SE_FAM_AES_CCM (mode unused) */
+		se_mac_params mac;        /* SE_FAM_MAC */
+		se_pf_params pf;          /* SE_FAM_PF_AUTH, SE_FAM_PF_ENC */
+		se_scp80_params scp80;    /* SE_FAM_SCP80 */
+	} u;
 } se_op_params;
 
 /* The settings only the pcsc backend reads (instance.N.reader, .aid,
@@ -207,19 +272,21 @@ typedef struct se_backend {
 	void (*close)(se_token *t);
 	CK_RV (*token_info)(se_token *t, se_token_info *out);
 
-	/* Optional (added for removable components): NULL for a component that cannot
-	 * go away, like the emulator, whose tokens are always present.
-	 * Returns 1 when the component is in place, 0 when it is not. *removals counts
-	 * the times the backend saw it go away (card pulled, reader or service lost);
-	 * *resets the times it stayed but forgot its login (reset by someone else, or
-	 * the secure channel broke and had to be re-opened). Both counts only grow,
-	 * so a caller that remembers them knows what was lost in between, even when
-	 * the component is back: the core closes the sessions of a removed token and
-	 * logs a reset one out (PKCS#11: sessions end with their token's removal).
-	 * poll = 1 asks the device now (a round trip to the reader; the token lock is
-	 * held, as for the other calls). poll = 0 only reports what the backend has
-	 * seen so far: it costs no I/O, is thread-safe, and may be called with no lock. */
-	int (*present)(se_token *t, int poll, uint64_t *removals, uint64_t *resets);
+	/* Optional (added for removable components): both NULL for a component that
+	 * cannot go away, like the emulator, whose tokens are always present.
+	 * Both return 1 when the component is in place, 0 when it is not. *removals
+	 * counts the times the backend saw it go away (card pulled, reader or service
+	 * lost); *resets the times it stayed but forgot its login (reset by someone
+	 * else, or the secure channel broke and had to be re-opened). Both counts only
+	 * grow, so a caller that remembers them knows what was lost in between, even
+	 * when the component is back: the core closes the sessions of a removed token
+	 * and logs a reset one out (PKCS#11: sessions end with their token's removal).
+	 * present_poll asks the device now (a round trip to the reader; the token lock
+	 * is held, as for the other calls). present_seen only reports what the backend
+	 * has seen so far: it costs no I/O, is thread-safe, and may be called with no
+	 * lock. */
+	int (*present_poll)(se_token *t, uint64_t *removals, uint64_t *resets);
+	int (*present_seen)(se_token *t, uint64_t *removals, uint64_t *resets);
 
 	/* PINs. login unlocks the token's items (the emulator unwraps its token key and
 	 * decrypts its items into memory); logout wipes them. */

@@ -28,6 +28,7 @@ static const struct name mechanisms[] = {
 	N(CKM_AES_CBC_PAD),
 	N(CKM_AES_CTR),
 	N(CKM_AES_GCM),
+	N(CKM_AES_CCM),
 	N(CKM_AES_CMAC),
 	N(CKM_AES_CMAC_GENERAL),
 	N(CKM_SHA_1),

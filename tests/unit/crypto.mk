@@ -4,6 +4,7 @@ if HAVE_CMOCKA
 crypto_unit_tests = \
 	tests/unit/test_crypto_kat \
 	tests/unit/test_crypto_cipher \
+	tests/unit/test_crypto_ccm \
 	tests/unit/test_crypto_kbkdf \
 	tests/unit/test_crypto_hkdf \
 	tests/unit/test_crypto_onem2m \
@@ -18,6 +19,11 @@ tests_unit_test_crypto_kat_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 tests_unit_test_crypto_cipher_SOURCES = tests/unit/test_crypto_cipher.c tests/unit/test_crypto_util.h
 tests_unit_test_crypto_cipher_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_crypto_cipher_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+# AES-CCM: NIST SP 800-38C Appendix C
+tests_unit_test_crypto_ccm_SOURCES = tests/unit/test_crypto_ccm.c tests/unit/test_crypto_util.h
+tests_unit_test_crypto_ccm_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_crypto_ccm_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 
 # SP 800-108 (NIST CAVP vectors), RFC 5869 and the oneM2M chain (issues 10, 12)
 tests_unit_test_crypto_kbkdf_SOURCES = tests/unit/test_crypto_kbkdf.c tests/unit/test_crypto_util.h

@@ -28,7 +28,7 @@ tests_unit_test_p11_scp80_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_scp80_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 # the SMS keyset's policy on the emulator's backend table, no src/mech between
 tests_unit_test_emu_scp80_SOURCES = tests/unit/test_emu_scp80.c tests/unit/test_emu_token_support.c \
-	tests/unit/test_emu_token_support.h
+	tests/unit/test_emu_token_support.h tests/unit/test_set_mech.h
 tests_unit_test_emu_scp80_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_scp80_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif

@@ -76,7 +76,7 @@ static se_op_params params(CK_MECHANISM_TYPE m)
 {
 	se_op_params p;
 	memset(&p, 0, sizeof(p));
-	p.mech = m;
+	fake_set_mech(&p, m);
 	return p;
 }
 
@@ -85,12 +85,12 @@ static se_op_params pf_params(CK_MECHANISM_TYPE m, CK_ULONG source, se_ref id)
 {
 	se_op_params p = params(m);
 	emu_item *it = emu_item_lookup(FAKE_TOKEN, id);
-	p.source = source;
-	p.identity_id = it != NULL ? it->pol.identity_id : 0;
-	p.identity_hash_ref = id;
-	p.identity_value_ref = id;
-	memcpy(p.challenge, challenge, sizeof(challenge));
-	p.challenge_len = sizeof(challenge);
+	p.u.pf.source = source;
+	p.u.pf.identity_id = it != NULL ? it->pol.identity_id : 0;
+	p.u.pf.identity_hash_ref = id;
+	p.u.pf.identity_value_ref = id;
+	p.u.pf.challenge = challenge;
+	p.u.pf.challenge_len = sizeof(challenge);
 	return p;
 }
 
@@ -98,7 +98,7 @@ static se_op_params pf_params(CK_MECHANISM_TYPE m, CK_ULONG source, se_ref id)
 static se_op_params enc_params(CK_MECHANISM_TYPE m, se_ref value, se_ref hash)
 {
 	se_op_params p = pf_params(m, CKP_PORTFOLIO_SOURCE_TOKEN, value);
-	p.identity_hash_ref = hash;
+	p.u.pf.identity_hash_ref = hash;
 	return p;
 }
 
@@ -166,7 +166,7 @@ static void test_cmac_sign_verify(void **state)
 
 	/* CMAC_GENERAL: 4 bytes */
 	p = params(CKM_AES_CMAC_GENERAL);
-	p.mac_len = 4;
+	p.u.mac.mac_len = 4;
 	n = sizeof(out);
 	assert_int_equal(sign(op, &p, k_cmac, msg, 16, out, &n), CKR_OK);
 	assert_int_equal(n, 4);
@@ -193,7 +193,7 @@ static void test_hmac(void **state)
 	assert_int_equal(n, 32);
 	assert_hex_equal(out, 32, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 	p = params(CKM_SHA256_HMAC_GENERAL);
-	p.mac_len = 16;
+	p.u.mac.mac_len = 16;
 	n = sizeof(out);
 	assert_int_equal(sign(op, &p, k_jefe, "what do ya want for nothing?", 28, out, &n), CKR_OK);
 	assert_int_equal(n, 16);
@@ -217,8 +217,8 @@ static void test_aes_block_modes(void **state)
 
 	unhex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51", pt, 64);
 	unhex("000102030405060708090a0b0c0d0e0f", iv, 16);
-	p.iv = iv;
-	p.iv_len = 16;
+	p.u.cipher.iv = iv;
+	p.u.cipher.iv_len = 16;
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_38a), CKR_OK);
 	assert_int_equal(emu_op_output_bound(op, 32, 1), 32);
@@ -251,8 +251,8 @@ static void test_aes_block_modes(void **state)
 
 	/* ECB ignores any IV given */
 	p = params(CKM_AES_ECB);
-	p.iv = iv;
-	p.iv_len = 16;
+	p.u.cipher.iv = iv;
+	p.u.cipher.iv_len = 16;
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_38a), CKR_OK);
 	n = sizeof(out);
 	assert_int_equal(emu_op_update(op, pt, 16, out, &n), CKR_OK);
@@ -262,8 +262,8 @@ static void test_aes_block_modes(void **state)
 
 	/* CBC_PAD round trip: 5 bytes -> 16 -> 5 */
 	p = params(CKM_AES_CBC_PAD);
-	p.iv = iv;
-	p.iv_len = 16;
+	p.u.cipher.iv = iv;
+	p.u.cipher.iv_len = 16;
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_38a), CKR_OK);
 	assert_int_equal(emu_op_output_bound(op, 5, 1), 16);
 	n = sizeof(out);
@@ -297,11 +297,11 @@ static void test_aes_gcm(void **state)
 	      "1c3c0c95956809532fcf0e2449a6b525b16aedf5aa0de657ba637b39", pt, 64);
 	unhex("cafebabefacedbaddecaf888", iv, 12);
 	unhex("feedfacedeadbeeffeedfacedeadbeefabaddad2", aad, 20);
-	p.iv = iv;
-	p.iv_len = 12;
-	p.aad = aad;
-	p.aad_len = 20;
-	p.tag_len = 16;
+	p.u.cipher.iv = iv;
+	p.u.cipher.iv_len = 12;
+	p.u.cipher.aad = aad;
+	p.u.cipher.aad_len = 20;
+	p.u.cipher.tag_len = 16;
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_gcm), CKR_OK);
 	assert_int_equal(emu_op_output_bound(op, 60, 1), 76);
@@ -386,19 +386,20 @@ static void test_pf_auth_cmac_sources(void **state)
 	/* SOURCE_TOKEN naming a value item, a short hash, or nothing */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, r_value);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
-	p.identity_hash_ref = r_hash_short;
+	p.u.pf.identity_hash_ref = r_hash_short;
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
-	p.identity_hash_ref = 4242;
+	p.u.pf.identity_hash_ref = 4242;
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	/* bad source, bad challenge length */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, 7, 0);
 	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_DATA, 0);
-	p.challenge_len = 0;
+	p.u.pf.challenge_len = 0;
 	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_MECHANISM_PARAM_INVALID);
 	/* a different challenge gives a different signature */
 	p = pf_params(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, r_hash);
-	p.challenge[3] = 0x79;
+	const uint8_t other[] = { 0x02, 0x34, 0x51, 0x79 };
+	p.u.pf.challenge = other;
 	n = sizeof(out);
 	assert_int_equal(sign(op, &p, k_uc1, NULL, 0, out, &n), CKR_OK);
 	assert_string_not_equal(tohex(out, 16), UC1_CMAC);
@@ -497,7 +498,8 @@ static void test_pf_enc_gcm(void **state)
 
 	/* wrong challenge: nothing returned */
 	se_op_params wrong = d;
-	wrong.challenge[0] ^= 1;
+	const uint8_t wrong_challenge[] = { 0x02 ^ 1, 0x34, 0x51, 0x78 };
+	wrong.u.pf.challenge = wrong_challenge;
 	memset(back, 0xAA, sizeof(back));
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &wrong, k_uc2, out, 48, back, &m),
@@ -507,7 +509,9 @@ static void test_pf_enc_gcm(void **state)
 		assert_int_equal(back[i], 0xAA);
 	/* longer expected challenge than was used */
 	wrong = d;
-	wrong.challenge_len = 5;
+	const uint8_t longer[5] = { 0x02, 0x34, 0x51, 0x78, 0x00 };
+	wrong.u.pf.challenge = longer;
+	wrong.u.pf.challenge_len = 5;
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &wrong, k_uc2, out, 48, back, &m),
 	                 CKR_ENCRYPTED_DATA_INVALID);
@@ -580,7 +584,8 @@ static void test_pf_enc_cbc(void **state)
 	assert_memory_equal(back, UC2_IDENTITY, 16);
 	/* wrong challenge */
 	se_op_params wrong = d;
-	wrong.challenge[2] ^= 0x10;
+	const uint8_t wrong_challenge[] = { 0x02, 0x34, 0x51 ^ 0x10, 0x78 };
+	wrong.u.pf.challenge = wrong_challenge;
 	m = sizeof(back);
 	assert_int_equal(crypt_all(op, SE_OP_DECRYPT, &wrong, k_uc2, out, 48, back, &m),
 	                 CKR_ENCRYPTED_DATA_INVALID);

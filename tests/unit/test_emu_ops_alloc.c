@@ -75,18 +75,18 @@ static void test_signing_does_not_allocate(void **state)
 	assert_int_equal(emu_op_new(FAKE_TOKEN, &op), CKR_OK);
 
 	memset(&p, 0, sizeof(p));
-	p.mech = CKM_AES_CMAC;
+	fake_set_mech(&p, CKM_AES_CMAC);
 	unhex("6bc1bee22e409f96e93d7e117393172a", b, 16);
 	allocs = 0;
 	sign_many(op, &p, k_rfc, b, 16, "070a16b46b4d4144f79bdd9dd04a287c");
 	assert_int_equal(allocs, 0);
 
-	p.mech = CKM_PORTFOLIO_AUTH_CMAC;
-	p.source = CKP_PORTFOLIO_SOURCE_TOKEN;
-	p.identity_hash_ref = r_hash;
-	p.identity_id = 3; /* fake_put's identity */
-	memcpy(p.challenge, challenge, 4);
-	p.challenge_len = 4;
+	fake_set_mech(&p, CKM_PORTFOLIO_AUTH_CMAC);
+	p.u.pf.source = CKP_PORTFOLIO_SOURCE_TOKEN;
+	p.u.pf.identity_hash_ref = r_hash;
+	p.u.pf.identity_id = 3; /* fake_put's identity */
+	p.u.pf.challenge = challenge;
+	p.u.pf.challenge_len = 4;
 	allocs = 0;
 	sign_many(op, &p, k_uc1, NULL, 0, "bc63149ae113d2117da5598c57262d5b");
 	assert_int_equal(allocs, 0);
@@ -107,7 +107,7 @@ static void test_signing_does_not_allocate(void **state)
 	/* SOURCE_HASH verification (the server side): nothing either */
 	uint8_t tag[16];
 	unhex("bc63149ae113d2117da5598c57262d5b", tag, 16);
-	p.source = CKP_PORTFOLIO_SOURCE_HASH;
+	p.u.pf.source = CKP_PORTFOLIO_SOURCE_HASH;
 	allocs = 0;
 	for (int i = 0; i < 21; i++) {
 		counting = i > 0;
@@ -120,7 +120,7 @@ static void test_signing_does_not_allocate(void **state)
 
 	/* control: SOURCE_DATA re-creates OpenSSL's SHA-256 context (documented),
 	 * which proves the counter sees OpenSSL's allocations */
-	p.source = CKP_PORTFOLIO_SOURCE_DATA;
+	p.u.pf.source = CKP_PORTFOLIO_SOURCE_DATA;
 	allocs = 0;
 	counting = 1;
 	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &p, k_uc1), CKR_OK);

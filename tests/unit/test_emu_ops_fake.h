@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "crypto/crypto.h"
+#include "mech/mech_local.h"
 #include "se/emu/emu.h"
+#include "test_set_mech.h"
 
 #define FAKE_MAX_ITEMS 16
 

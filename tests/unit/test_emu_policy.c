@@ -66,20 +66,20 @@ static se_op_params pf(CK_MECHANISM_TYPE m, CK_ULONG source, CK_ULONG id, se_ref
 {
 	se_op_params p;
 	memset(&p, 0, sizeof(p));
-	p.mech = m;
-	p.source = source;
-	p.identity_id = id;
-	p.identity_hash_ref = hash;
-	p.identity_value_ref = value;
-	memcpy(p.challenge, challenge, sizeof(challenge));
-	p.challenge_len = sizeof(challenge);
+	fake_set_mech(&p, m);
+	p.u.pf.source = source;
+	p.u.pf.identity_id = id;
+	p.u.pf.identity_hash_ref = hash;
+	p.u.pf.identity_value_ref = value;
+	p.u.pf.challenge = challenge;
+	p.u.pf.challenge_len = sizeof(challenge);
 	return p;
 }
 
 static se_op_params plain(CK_MECHANISM_TYPE m)
 {
 	se_op_params p = pf(m, 0, 0, 0, 0);
-	p.challenge_len = 0; /* standard mechanisms take none */
+	p.u.pf.challenge_len = 0; /* standard mechanisms take none */
 	return p;
 }
 
@@ -92,7 +92,8 @@ static void test_device_key_signs_only_token(void **state)
 	se_op_params token = pf(CKM_PORTFOLIO_AUTH_CMAC, CKP_PORTFOLIO_SOURCE_TOKEN, 3, r_hash3, 0);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &data, k_auth), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &hash, k_auth), CKR_KEY_FUNCTION_NOT_PERMITTED);
-	data.mech = hash.mech = CKM_PORTFOLIO_AUTH_HMAC;
+	fake_set_mech(&data, CKM_PORTFOLIO_AUTH_HMAC);
+	fake_set_mech(&hash, CKM_PORTFOLIO_AUTH_HMAC);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &data, k_auth_hmac), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &hash, k_auth_hmac), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	/* nothing of a refused operation is left running */
@@ -104,7 +105,7 @@ static void test_device_key_signs_only_token(void **state)
 	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &token, k_auth), CKR_OK);
 	assert_int_equal(emu_op_final(op, out, &n), CKR_OK);
 	assert_hex_equal(out, 16, UC1_CMAC);
-	hash.mech = CKM_PORTFOLIO_AUTH_CMAC;
+	fake_set_mech(&hash, CKM_PORTFOLIO_AUTH_CMAC);
 	assert_int_equal(emu_op_init(op, SE_OP_VERIFY, &hash, k_auth), CKR_OK);
 	uint8_t h[32];
 	unhex(UC1_HASH, h, 32);
@@ -118,7 +119,7 @@ static void test_device_key_encrypts_only_token(void **state)
 	(void)state;
 	se_op_params data = pf(CKM_PORTFOLIO_ENC_GCM, CKP_PORTFOLIO_SOURCE_DATA, 0, 0, 0);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &data, k_enc), CKR_KEY_FUNCTION_NOT_PERMITTED);
-	data.mech = CKM_PORTFOLIO_ENC_CBC;
+	fake_set_mech(&data, CKM_PORTFOLIO_ENC_CBC);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &data, k_enc), CKR_KEY_FUNCTION_NOT_PERMITTED);
 	/* decryption of data stays (server side) */
 	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &data, k_enc), CKR_OK);
@@ -212,23 +213,57 @@ static void test_enc_bound_to_provisioning(void **state)
 	fake_value(r_value7, "ACME-Car-Model-7 ", 17);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_ACTION_PROHIBITED);
 	/* no hash provisioned: nothing to bind the value to */
-	p.identity_hash_ref = 0;
+	p.u.pf.identity_hash_ref = 0;
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_ACTION_PROHIBITED);
 	/* the SO's choice: encrypt the current value */
 	fake_identity(r_hash7, 7, SE_IDENTITY_ENCRYPT_CURRENT);
-	p.identity_hash_ref = r_hash7;
+	p.u.pf.identity_hash_ref = r_hash7;
 	m = sizeof(back);
 	assert_int_equal(encrypt_decrypt(&p, back, &m), CKR_OK);
 	assert_int_equal(m, 17);
 	assert_memory_equal(back, "ACME-Car-Model-7 ", 17);
 	/* CBC follows the same rule */
 	fake_identity(r_hash7, 7, 0);
-	p.mech = CKM_PORTFOLIO_ENC_CBC;
+	fake_set_mech(&p, CKM_PORTFOLIO_ENC_CBC);
 	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_ACTION_PROHIBITED);
 	fake_value(r_value7, UC2_IDENTITY, 16);
 	m = sizeof(back);
 	assert_int_equal(encrypt_decrypt(&p, back, &m), CKR_OK);
 	assert_memory_equal(back, UC2_IDENTITY, 16);
+}
+
+/* CKM_AES_CCM (SE_FAM_AES_CCM) decides like every family: a plain key with the
+ * usage asked for; keyset keys and a key without the usage are refused by the
+ * emulator itself, whatever the caller's parameters say. */
+static void test_ccm_policy(void **state)
+{
+	static const uint8_t nonce[7] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16 };
+	se_op_params p;
+	uint8_t b[64];
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.fam = SE_FAM_AES_CCM;
+	p.mech = CKM_AES_CCM;
+	p.u.cipher.iv = nonce;
+	p.u.cipher.iv_len = sizeof nonce;
+	p.u.cipher.tag_len = 4;
+	p.u.cipher.data_len = 4;
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_enc), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &p, k_auth), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	se_ref k_dec_only = fake_policy(fake_put(SE_ITEM_AES_KEY, b, unhex(UC2_KEY, b, 64)),
+	                                SE_SERVICE_NONE, SE_USE_DECRYPT);
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_dec_only), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(emu_op_init(op, SE_OP_SIGN, &p, k_plain), CKR_MECHANISM_INVALID);
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_plain), CKR_OK);
+	emu_op_abort(op);
+	assert_int_equal(emu_op_init(op, SE_OP_DECRYPT, &p, k_dec_only), CKR_OK);
+	emu_op_abort(op);
+	/* what the mech layer would never send is still refused here */
+	p.u.cipher.tag_len = 5;
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_plain), CKR_MECHANISM_PARAM_INVALID);
+	p.u.cipher.tag_len = 4;
+	p.u.cipher.iv_len = 14;
+	assert_int_equal(emu_op_init(op, SE_OP_ENCRYPT, &p, k_plain), CKR_MECHANISM_PARAM_INVALID);
 }
 
 int main(void)
@@ -239,6 +274,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_usage_and_service, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_identity_binding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enc_bound_to_provisioning, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ccm_policy, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "test_emu_token_support.h"
+#include "test_set_mech.h"
 
 static const uint8_t kic_v[16] = {0x20, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static const uint8_t kid_v[16] = {0x20, 0x11, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -32,9 +33,11 @@ static CK_RV init(se_op *op, CK_MECHANISM_TYPE m, se_op_kind kind, se_ref key)
 	static const uint8_t iv[16];
 	se_op_params p;
 	memset(&p, 0, sizeof p);
-	p.mech = m;
-	p.iv = iv;
-	p.iv_len = sizeof iv;
+	fake_set_mech(&p, m);
+	if (p.fam == SE_FAM_CIPHER) {
+		p.u.cipher.iv = iv;
+		p.u.cipher.iv_len = sizeof iv;
+	}
 	CK_RV rv = se_emulator_backend.op_init(op, kind, &p, key);
 	se_emulator_backend.op_abort(op);
 	return rv;

@@ -1,6 +1,6 @@
 /*
  * test_mech_registry.c - the mechanism list, C_GetMechanismInfo contents and
- * key-generation checks.
+ * key-generation checks, and which family object each row points at.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "mech/mech.h"
+#include "mech/mech_local.h"
 
 static const CK_MECHANISM_TYPE expected[] = {
 	CKM_AES_KEY_GEN, CKM_GENERIC_SECRET_KEY_GEN, CKM_AES_ECB, CKM_AES_CBC, CKM_AES_CBC_PAD,
-	CKM_AES_GCM, CKM_AES_CMAC, CKM_AES_CMAC_GENERAL, CKM_SHA_1, CKM_SHA224, CKM_SHA256,
+	CKM_AES_GCM, CKM_AES_CCM, CKM_AES_CMAC, CKM_AES_CMAC_GENERAL, CKM_SHA_1, CKM_SHA224, CKM_SHA256,
 	CKM_SHA384, CKM_SHA512, CKM_SHA_1_HMAC, CKM_SHA256_HMAC, CKM_SHA256_HMAC_GENERAL,
 	CKM_SHA384_HMAC, CKM_SHA512_HMAC, CKM_PORTFOLIO_AUTH_CMAC, CKM_PORTFOLIO_AUTH_HMAC,
 	CKM_PORTFOLIO_ENC_GCM, CKM_PORTFOLIO_ENC_CBC,
@@ -93,12 +93,54 @@ static void test_keygen(void **state)
 	assert_int_equal(mech_keygen_check(NULL, CKK_AES, 16, &kind), CKR_ARGUMENTS_BAD);
 }
 
+static void expect_family(CK_MECHANISM_TYPE t, const mech_family *fam, unsigned variant)
+{
+	const mech_desc *d = mech_find(t);
+
+	assert_non_null(d);
+	assert_ptr_equal(d->fam, fam);
+	assert_int_equal(d->variant, variant);
+}
+
+/* Rows that start a streaming operation name a backend family (or run here);
+ * the others (generate, derive, wrap) have families with no op hooks. */
+static void test_families(void **state)
+{
+	const CK_FLAGS streaming = CKF_ENCRYPT | CKF_DECRYPT | CKF_SIGN | CKF_VERIFY | CKF_DIGEST;
+	(void)state;
+
+	for (size_t i = 0; i < mech_count(); i++) {
+		const mech_desc *d = mech_find(mech_type_at(i));
+		assert_non_null(d);
+		assert_non_null(d->fam);
+		if ((d->flags & streaming) != 0) {
+			assert_true(d->fam->se_fam != SE_FAM_NONE || d->fam->run != NULL);
+		} else {
+			assert_int_equal(d->fam->se_fam, SE_FAM_NONE);
+			assert_null(d->fam->parse);
+			assert_null(d->fam->report);
+		}
+	}
+	expect_family(CKM_SP800_108_COUNTER_KDF, &mech_fam_derive, 0);
+	expect_family(CKM_HKDF_DERIVE, &mech_fam_derive, 0);
+	expect_family(CKM_PORTFOLIO_DIVERSIFY, &mech_fam_derive, 0);
+	expect_family(CKM_AES_KEY_WRAP, &mech_fam_wrap, 0);
+	expect_family(CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, &mech_fam_wrap, 0);
+	/* SCP80 is a backend family whose parameter carries output fields */
+	expect_family(CKM_PORTFOLIO_SCP80_WRAP, &mech_fam_scp80, SE_SCP80_WRAP);
+	expect_family(CKM_PORTFOLIO_SCP80_UNWRAP, &mech_fam_scp80, SE_SCP80_UNWRAP);
+	assert_int_equal(mech_fam_scp80.se_fam, SE_FAM_SCP80);
+	assert_non_null(mech_fam_scp80.parse);
+	assert_non_null(mech_fam_scp80.report);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_keygen),
+		cmocka_unit_test(test_families),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,20 +25,46 @@ struct emu_key_cache {
 	uint64_t serial; /* unique in the process, never 0, never reused */
 };
 
-typedef enum emu_family {
-	EMU_FAM_NONE = 0,
-	EMU_FAM_CIPHER,   /* CKM_AES_ECB/CBC/CBC_PAD/GCM */
-	EMU_FAM_MAC,      /* CKM_AES_CMAC(_GENERAL), CKM_SHA*_HMAC(_GENERAL) */
-	EMU_FAM_PF_AUTH,  /* CKM_PORTFOLIO_AUTH_CMAC / _HMAC */
-	EMU_FAM_PF_ENC,   /* CKM_PORTFOLIO_ENC_GCM / _CBC */
-	EMU_FAM_SCP80,    /* CKM_PORTFOLIO_SCP80_WRAP / _UNWRAP (emu_scp80.c) */
-} emu_family;
+/*
+ * One family the emulator computes: se.h's se_op_family, chosen by the mech
+ * layer. emu_ops.c finds it in its table by p->fam and never looks at the
+ * mechanism type. The policy facts are data here, so emu_policy.c needs no
+ * list of families either.
+ */
+typedef struct emu_fam {
+	CK_ULONG service;         /* the key service it needs (SE_SERVICE_NONE: a plain key) */
+	unsigned kinds;           /* EMU_KIND(SE_OP_*) it performs */
+	se_op_kind token_only;    /* with a device key, this kind takes SOURCE_TOKEN only (0: none) */
+	CK_RV (*init)(se_op *op, const se_op_params *p, se_ref key);
+	/* As se_backend.op_update / op_final / op_verify_final / op_output_bound. */
+	CK_RV (*update)(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len);
+	CK_RV (*final)(se_op *op, uint8_t *out, size_t *out_len);
+	CK_RV (*verify_final)(se_op *op, const uint8_t *sig, size_t sig_len); /* NULL: no verify */
+	size_t (*output_bound)(const se_op *op, size_t in_len, int final);
+} emu_fam;
+
+#define EMU_KIND(k) (1u << (k))
+#define EMU_KINDS_CRYPT (EMU_KIND(SE_OP_ENCRYPT) | EMU_KIND(SE_OP_DECRYPT))
+#define EMU_KINDS_MAC (EMU_KIND(SE_OP_SIGN) | EMU_KIND(SE_OP_VERIFY))
+
+extern const emu_fam emu_fam_cipher;   /* emu_ops_std.c */
+extern const emu_fam emu_fam_mac;      /* emu_ops_std.c */
+extern const emu_fam emu_fam_pf_auth;  /* emu_ops_portfolio.c */
+extern const emu_fam emu_fam_pf_enc;   /* emu_ops_portfolio.c */
+extern const emu_fam emu_fam_aes_ccm;  /* emu_ops_ccm.c */
+extern const emu_fam emu_fam_scp80;    /* emu_scp80.c */
+
+/* CKM_AES_CCM: the whole message is buffered (CCM computes in one pass). */
+#define EMU_CCM_MAX_DATA (1u << 20)
+#define EMU_CCM_MAX_AAD  65536u
+
+#define EMU_CHALLENGE(op) ((op)->msg + PF_SHA256_SIZE)
 
 struct se_op {
 	se_token *tok;
-	emu_family fam;
+	const emu_fam *fam;
 	se_op_kind kind;
-	CK_MECHANISM_TYPE mech;
+	unsigned alg;          /* the family's choice: pf_aes_mode, pf_mac_alg or se_pf_alg */
 	int active;
 
 	/* Contexts made on first use and kept for the life of the op. */
@@ -51,7 +77,11 @@ struct se_op {
 
 	/* Portfolio */
 	CK_ULONG source;
-	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
+	/* SHA-256(identity) || challenge: AUTH absorbs both in one MAC update (one
+	 * EVP call fewer per signature); ENC uses the challenge alone
+	 * (EMU_CHALLENGE). The hash part is filled at init (SOURCE_TOKEN) or final
+	 * (SOURCE_DATA); SOURCE_HASH streams its hash to the MAC instead. */
+	uint8_t msg[PF_SHA256_SIZE + CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
 	size_t hash_fed;       /* AUTH, SOURCE_HASH: identity-hash bytes absorbed */
 	se_ref key_ref;        /* ENC: the key, looked up again at final */
@@ -61,15 +91,33 @@ struct se_op {
 	uint8_t *scratch;      /* ENC decrypt: plaintext before its checks */
 	size_t scratch_cap;
 	pf_iv_pool ivs;        /* ENC encrypt: random IVs fetched ahead (crypto.h) */
-	struct emu_scp80 *scp80; /* (additive, SMS) made at the first SCP80 op_init */
+
+	/* CKM_AES_CCM (the input goes to buf; key_ref / key_serial as ENC) */
+	uint8_t nonce[13];
+	size_t nonce_len;
+	size_t tag_len;
+	size_t data_len;       /* the plaintext length fixed at init */
+	uint8_t *aad;          /* copied at init: CCM takes it with the data, at final */
+	size_t aad_len, aad_cap;
+
+	struct emu_scp80 *scp80; /* CKM_PORTFOLIO_SCP80_*: made at the first SCP80 op_init */
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */
 /* The key item, of kind want, whose sealed policy allows op->fam / op->kind /
  * op->source (emu_policy_allows); NULL with *rv saying why. */
 emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv);
+/* At final, for families that compute then: the key op_init checked
+ * (op->key_ref), looked up again and required to be the same key (op->key_serial). */
+emu_item *emu_ops_key_again(se_op *op, se_item_kind want, CK_RV *rv);
+/* A PF_CRYPTO_* code as the CKR_* of a cipher operation. */
+CK_RV emu_ops_crypto_rv(int rc, int encrypt);
 CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key);
-uint64_t emu_ops_key_serial(const emu_item *it);
+/* The key's serial (0: none); inline, it is on every signature. */
+static inline uint64_t emu_ops_key_serial(const emu_item *it)
+{
+	return (it != NULL && it->cache != NULL) ? it->cache->serial : 0;
+}
 /* Start op->cipher (made already) for one message with key: a restart that
  * loads only the IV when the context holds this very key for the same mode,
  * direction and IV length, else a full pf_cipher_init. A PF_CRYPTO_* code. */
@@ -78,23 +126,23 @@ int emu_ops_cipher_start(se_op *op, pf_aes_mode mode, int encrypt, const emu_ite
                          size_t tag_len);
 /* Grow *buf (keeping its first len bytes, wiping the old block) to hold need bytes. */
 CK_RV emu_ops_reserve(uint8_t **buf, size_t *cap, size_t len, size_t need);
+/* Append n bytes of in to *buf (its first *len bytes kept), growing it as
+ * emu_ops_reserve does; *len grows by n. */
+CK_RV emu_ops_append(uint8_t **buf, size_t *cap, size_t *len, const void *in, size_t n);
 
 /* emu_policy.c: the item policy rules of op_init (se.h). */
 /* CKR_KEY_FUNCTION_NOT_PERMITTED unless key's sealed policy allows kind with fam and source. */
-CK_RV emu_policy_allows(const emu_item *key, emu_family fam, se_op_kind kind, CK_ULONG source);
+CK_RV emu_policy_allows(const emu_item *key, const emu_fam *fam, se_op_kind kind, CK_ULONG source);
 /* SOURCE_TOKEN AUTH: the 32-byte hash item p names, if it belongs to p->identity_id. */
-emu_item *emu_policy_identity_hash(se_token *t, const se_op_params *p);
+emu_item *emu_policy_identity_hash(se_token *t, const se_pf_params *p);
 /* SOURCE_TOKEN ENC: the value item p names, if it belongs to p->identity_id
  * (else CKR_MECHANISM_PARAM_INVALID) and still matches the provisioned hash or
  * the SO allowed the current value (else CKR_ACTION_PROHIBITED). */
-CK_RV emu_policy_identity_value(se_token *t, const se_op_params *p, emu_item **out);
+CK_RV emu_policy_identity_value(se_token *t, const se_pf_params *p, emu_item **out);
 
-/* emu_ops_portfolio.c */
-CK_RV emu_pf_init(se_op *op, const se_op_params *p, emu_item *key);
-CK_RV emu_pf_update(se_op *op, const uint8_t *in, size_t in_len);
-CK_RV emu_pf_final(se_op *op, uint8_t *out, size_t *out_len);
-CK_RV emu_pf_verify_final(se_op *op, const uint8_t *sig, size_t sig_len);
-size_t emu_pf_output_bound(const se_op *op, size_t in_len, int final);
+/* emu_ops_portfolio.c: wipe what the buffered families hold (op->buf). */
 void emu_pf_wipe_buffers(se_op *op);
+/* emu_ops_ccm.c */
+void emu_ccm_wipe(se_op *op);
 
 #endif

@@ -28,14 +28,45 @@ void emu_pf_wipe_buffers(se_op *op)
 
 /* ---- init ------------------------------------------------------------------ */
 
-static CK_RV auth_init(se_op *op, const se_op_params *p, emu_item *key)
+/* Both families: the challenge and the source, then the key under the
+ * policy that source implies (CMAC and GCM/CBC take AES keys, HMAC a secret). */
+static emu_item *pf_start(se_op *op, const se_pf_params *p, se_ref key, CK_RV *rv)
 {
-	pf_mac_alg alg = p->mech == CKM_PORTFOLIO_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
-	CK_RV rv;
+	se_item_kind want = p->alg == SE_PF_AUTH_HMAC ? SE_ITEM_GENERIC_SECRET : SE_ITEM_AES_KEY;
+	emu_item *it;
 
+	op->alg = p->alg;
+	op->source = p->source;
+	op->hash_fed = 0;
+	it = emu_ops_key_item(op, key, want, rv);
+	if (it == NULL)
+		return NULL;
+	if (p->challenge == NULL || p->challenge_len == 0 ||
+	    p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE) {
+		*rv = CKR_MECHANISM_PARAM_INVALID;
+		return NULL;
+	}
+	memcpy(EMU_CHALLENGE(op), p->challenge, p->challenge_len);
+	op->challenge_len = p->challenge_len;
+	return it;
+}
+
+static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
+{
+	const se_pf_params *p = &params->u.pf;
+	pf_mac_alg alg;
+	CK_RV rv;
+	emu_item *key;
+
+	if (p->alg != SE_PF_AUTH_CMAC && p->alg != SE_PF_AUTH_HMAC)
+		return CKR_MECHANISM_INVALID;
+	key = pf_start(op, p, key_ref, &rv);
+	if (key == NULL)
+		return rv;
+	alg = p->alg == SE_PF_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
 	if (alg == PF_MAC_CMAC_AES && key->len != 16 && key->len != 32)
 		return CKR_KEY_SIZE_RANGE;
-	op->mac_len = pf_mac_alg_size(alg);
+	op->mac_len = alg == PF_MAC_CMAC_AES ? EMU_PF_TAG : PF_SHA256_SIZE; /* the full MAC */
 	rv = emu_ops_mac_start(op, alg, key);
 	if (rv != CKR_OK)
 		return rv;
@@ -44,8 +75,7 @@ static CK_RV auth_init(se_op *op, const se_op_params *p, emu_item *key)
 		emu_item *id = emu_policy_identity_hash(op->tok, p);
 		if (id == NULL)
 			return CKR_MECHANISM_PARAM_INVALID;
-		if (pf_mac_update(op->mac, id->value, id->len) != PF_CRYPTO_OK)
-			return CKR_FUNCTION_FAILED;
+		memcpy(op->msg, id->value, PF_SHA256_SIZE); /* absorbed with the challenge at final */
 		break;
 	}
 	case CKP_PORTFOLIO_SOURCE_DATA:
@@ -63,10 +93,18 @@ static CK_RV auth_init(se_op *op, const se_op_params *p, emu_item *key)
 	return CKR_OK;
 }
 
-static CK_RV enc_init(se_op *op, const se_op_params *p, emu_item *key)
+static CK_RV enc_init(se_op *op, const se_op_params *params, se_ref key_ref)
 {
+	const se_pf_params *p = &params->u.pf;
 	CK_RV rv;
+	emu_item *key;
 
+	if (p->alg != SE_PF_ENC_GCM && p->alg != SE_PF_ENC_CBC)
+		return CKR_MECHANISM_INVALID;
+	key = pf_start(op, p, key_ref, &rv);
+	if (key == NULL)
+		return rv;
+	op->key_ref = key_ref;
 	op->buf_len = 0;
 	op->key_serial = emu_ops_key_serial(key);
 	if (op->kind == SE_OP_DECRYPT) {
@@ -85,50 +123,40 @@ static CK_RV enc_init(se_op *op, const se_op_params *p, emu_item *key)
 			return rv;
 		if (id->len > EMU_PF_MAX_DATA)
 			return CKR_DATA_LEN_RANGE;
-		rv = emu_ops_reserve(&op->buf, &op->buf_cap, 0, id->len);
-		if (rv != CKR_OK)
-			return rv;
-		if (id->len != 0)
-			memcpy(op->buf, id->value, id->len);
-		op->buf_len = id->len;
-		return CKR_OK;
+		return emu_ops_append(&op->buf, &op->buf_cap, &op->buf_len, id->value, id->len);
 	}
 	default:
 		return CKR_MECHANISM_PARAM_INVALID; /* SOURCE_HASH makes no sense for encryption */
 	}
 }
 
-CK_RV emu_pf_init(se_op *op, const se_op_params *p, emu_item *key)
-{
-	if (p->challenge_len == 0 || p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
-		return CKR_MECHANISM_PARAM_INVALID;
-	memcpy(op->challenge, p->challenge, p->challenge_len);
-	op->challenge_len = p->challenge_len;
-	op->source = p->source;
-	op->hash_fed = 0;
-	return op->fam == EMU_FAM_PF_AUTH ? auth_init(op, p, key) : enc_init(op, p, key);
-}
-
 /* ---- update ---------------------------------------------------------------- */
 
-CK_RV emu_pf_update(se_op *op, const uint8_t *in, size_t in_len)
+static CK_RV auth_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out,
+                        size_t *out_len)
 {
-	if (op->fam == EMU_FAM_PF_AUTH) {
-		switch (op->source) {
-		case CKP_PORTFOLIO_SOURCE_TOKEN:
-			return in_len == 0 ? CKR_OK : CKR_DATA_LEN_RANGE; /* the identity is the token's */
-		case CKP_PORTFOLIO_SOURCE_DATA:
-			return pf_digest_update(op->digest, in, in_len) == PF_CRYPTO_OK ? CKR_OK
-			                                                                 : CKR_FUNCTION_FAILED;
-		default: /* SOURCE_HASH */
-			if (in_len > PF_SHA256_SIZE - op->hash_fed)
-				return CKR_DATA_LEN_RANGE;
-			op->hash_fed += in_len;
-			return pf_mac_update(op->mac, in, in_len) == PF_CRYPTO_OK ? CKR_OK
-			                                                           : CKR_FUNCTION_FAILED;
-		}
+	(void)out;
+	if (out_len != NULL)
+		*out_len = 0;
+	switch (op->source) {
+	case CKP_PORTFOLIO_SOURCE_TOKEN:
+		return in_len == 0 ? CKR_OK : CKR_DATA_LEN_RANGE; /* the identity is the token's */
+	case CKP_PORTFOLIO_SOURCE_DATA:
+		return pf_digest_update(op->digest, in, in_len) == PF_CRYPTO_OK ? CKR_OK
+		                                                                 : CKR_FUNCTION_FAILED;
+	default: /* SOURCE_HASH */
+		if (in_len > PF_SHA256_SIZE - op->hash_fed)
+			return CKR_DATA_LEN_RANGE;
+		op->hash_fed += in_len;
+		return pf_mac_update(op->mac, in, in_len) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 	}
-	/* ENC */
+}
+
+static CK_RV enc_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out, size_t *out_len)
+{
+	(void)out;
+	if (out_len != NULL)
+		*out_len = 0; /* everything is written at final */
 	if (in_len == 0)
 		return CKR_OK;
 	if (op->kind == SE_OP_ENCRYPT) {
@@ -139,12 +167,7 @@ CK_RV emu_pf_update(se_op *op, const uint8_t *in, size_t in_len)
 	} else if (in_len > EMU_PF_MAX_CIPHER - op->buf_len) {
 		return CKR_ENCRYPTED_DATA_LEN_RANGE;
 	}
-	CK_RV rv = emu_ops_reserve(&op->buf, &op->buf_cap, op->buf_len, op->buf_len + in_len);
-	if (rv != CKR_OK)
-		return rv;
-	memcpy(op->buf + op->buf_len, in, in_len);
-	op->buf_len += in_len;
-	return CKR_OK;
+	return emu_ops_append(&op->buf, &op->buf_cap, &op->buf_len, in, in_len);
 }
 
 /* ---- output sizes ---------------------------------------------------------- */
@@ -153,7 +176,7 @@ static size_t enc_output_len(const se_op *op, size_t data_len)
 {
 	size_t body = data_len + op->challenge_len;
 
-	if (op->mech == CKM_PORTFOLIO_ENC_GCM)
+	if (op->alg == SE_PF_ENC_GCM)
 		return EMU_PF_GCM_IV + body + EMU_PF_TAG;
 	return EMU_PF_CBC_IV + (body / PF_AES_BLOCK + 1) * PF_AES_BLOCK;
 }
@@ -162,19 +185,23 @@ static size_t dec_output_bound(const se_op *op, size_t cipher_len)
 {
 	size_t overhead;
 
-	if (op->mech == CKM_PORTFOLIO_ENC_GCM)
+	if (op->alg == SE_PF_ENC_GCM)
 		overhead = EMU_PF_GCM_IV + EMU_PF_TAG + op->challenge_len; /* exact */
 	else
 		overhead = EMU_PF_CBC_IV + 1 + op->challenge_len; /* at least one pad byte */
 	return cipher_len > overhead ? cipher_len - overhead : 0;
 }
 
-size_t emu_pf_output_bound(const se_op *op, size_t in_len, int final)
+static size_t auth_bound(const se_op *op, size_t in_len, int final)
+{
+	(void)in_len;
+	return final && op->kind == SE_OP_SIGN ? op->mac_len : 0; /* updates only absorb */
+}
+
+static size_t enc_bound(const se_op *op, size_t in_len, int final)
 {
 	if (!final)
 		return 0; /* updates only absorb */
-	if (op->fam == EMU_FAM_PF_AUTH)
-		return op->kind == SE_OP_SIGN ? op->mac_len : 0;
 	if (op->kind == SE_OP_ENCRYPT)
 		return enc_output_len(op, op->buf_len + in_len);
 	return dec_output_bound(op, op->buf_len + in_len);
@@ -182,35 +209,33 @@ size_t emu_pf_output_bound(const se_op *op, size_t in_len, int final)
 
 /* ---- AUTH final -------------------------------------------------------------- */
 
-/* Absorb what remains (the hash for SOURCE_DATA, the challenge) and produce the tag. */
+/* Absorb what remains (the identity hash unless SOURCE_HASH streamed it, and
+ * the challenge, side by side in op->msg) and produce the tag. */
 static CK_RV auth_tag(se_op *op, uint8_t *tag)
 {
-	uint8_t hash[PF_SHA256_SIZE];
-	int rc;
+	const uint8_t *rest = op->msg;
+	size_t rest_len = PF_SHA256_SIZE + op->challenge_len;
 
 	if (op->source == CKP_PORTFOLIO_SOURCE_DATA) {
-		rc = pf_digest_final(op->digest, hash);
-		if (rc == PF_CRYPTO_OK)
-			rc = pf_mac_update(op->mac, hash, sizeof(hash));
-		pf_wipe(hash, sizeof(hash));
-		if (rc != PF_CRYPTO_OK)
+		if (pf_digest_final(op->digest, op->msg) != PF_CRYPTO_OK)
 			return CKR_FUNCTION_FAILED;
-	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH && op->hash_fed != PF_SHA256_SIZE) {
-		return CKR_DATA_LEN_RANGE;
+	} else if (op->source == CKP_PORTFOLIO_SOURCE_HASH) {
+		if (op->hash_fed != PF_SHA256_SIZE)
+			return CKR_DATA_LEN_RANGE;
+		rest = EMU_CHALLENGE(op);
+		rest_len = op->challenge_len;
 	}
-	if (pf_mac_update(op->mac, op->challenge, op->challenge_len) != PF_CRYPTO_OK ||
+	if (pf_mac_update(op->mac, rest, rest_len) != PF_CRYPTO_OK ||
 	    pf_mac_final(op->mac, tag, op->mac_len) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
 	return CKR_OK;
 }
 
-CK_RV emu_pf_verify_final(se_op *op, const uint8_t *sig, size_t sig_len)
+static CK_RV auth_verify_final(se_op *op, const uint8_t *sig, size_t sig_len)
 {
 	uint8_t tag[PF_MAC_MAX_SIZE];
 	CK_RV rv;
 
-	if (op->fam != EMU_FAM_PF_AUTH)
-		return CKR_OPERATION_NOT_INITIALIZED;
 	if (sig_len != op->mac_len)
 		return CKR_SIGNATURE_LEN_RANGE;
 	rv = auth_tag(op, tag);
@@ -222,21 +247,9 @@ CK_RV emu_pf_verify_final(se_op *op, const uint8_t *sig, size_t sig_len)
 
 /* ---- ENC final --------------------------------------------------------------- */
 
-static emu_item *enc_key(se_op *op, CK_RV *rv)
-{
-	emu_item *key = emu_ops_key_item(op, op->key_ref, SE_ITEM_AES_KEY, rv);
-
-	/* The item was looked up again: make sure it is still the same key. */
-	if (key != NULL && op->key_serial != 0 && emu_ops_key_serial(key) != op->key_serial) {
-		*rv = CKR_KEY_HANDLE_INVALID;
-		return NULL;
-	}
-	return key;
-}
-
 static CK_RV enc_encrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *out_len)
 {
-	int gcm = op->mech == CKM_PORTFOLIO_ENC_GCM;
+	int gcm = op->alg == SE_PF_ENC_GCM;
 	size_t iv_len = gcm ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
 	size_t w = iv_len, n;
 	int rc;
@@ -249,7 +262,7 @@ static CK_RV enc_encrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 		rc = pf_cipher_update(op->cipher, op->buf, op->buf_len, out + w, &n);
 	if (rc == PF_CRYPTO_OK) {
 		w += n;
-		rc = pf_cipher_update(op->cipher, op->challenge, op->challenge_len, out + w, &n);
+		rc = pf_cipher_update(op->cipher, EMU_CHALLENGE(op), op->challenge_len, out + w, &n);
 	}
 	if (rc == PF_CRYPTO_OK) {
 		w += n;
@@ -288,7 +301,7 @@ static long cbc_unpad_check(const uint8_t *pt, size_t n, const uint8_t *challeng
 
 static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *out_len)
 {
-	int gcm = op->mech == CKM_PORTFOLIO_ENC_GCM;
+	int gcm = op->alg == SE_PF_ENC_GCM;
 	size_t iv_len = gcm ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
 	size_t body = op->buf_len - iv_len, n = 0, n2 = 0;
 	long data_len = -1;
@@ -308,12 +321,12 @@ static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 	if (rc == PF_CRYPTO_OK) {
 		if (gcm)
 			data_len = (n >= op->challenge_len &&
-			            pf_ct_equal(op->scratch + n - op->challenge_len, op->challenge,
+			            pf_ct_equal(op->scratch + n - op->challenge_len, EMU_CHALLENGE(op),
 			                        op->challenge_len))
 			                   ? (long)(n - op->challenge_len)
 			                   : -1;
 		else
-			data_len = cbc_unpad_check(op->scratch, n, op->challenge, op->challenge_len);
+			data_len = cbc_unpad_check(op->scratch, n, EMU_CHALLENGE(op), op->challenge_len);
 	}
 	if (data_len >= 0) {
 		memcpy(out, op->scratch, (size_t)data_len);
@@ -327,46 +340,55 @@ static CK_RV enc_decrypt(se_op *op, const emu_item *key, uint8_t *out, size_t *o
 	return rv;
 }
 
-CK_RV emu_pf_final(se_op *op, uint8_t *out, size_t *out_len)
+static CK_RV auth_final(se_op *op, uint8_t *out, size_t *out_len)
 {
-	uint8_t tag[PF_MAC_MAX_SIZE];
-	emu_item *key;
-	size_t need;
 	CK_RV rv;
 
-	if (op->fam == EMU_FAM_PF_AUTH) {
-		if (op->kind != SE_OP_SIGN)
-			return CKR_OPERATION_NOT_INITIALIZED;
-		if (out == NULL || *out_len < op->mac_len) {
-			*out_len = op->mac_len;
-			return CKR_BUFFER_TOO_SMALL;
-		}
-		/* Into a local first: a failure must not leave half a tag behind. */
-		rv = auth_tag(op, tag);
-		if (rv == CKR_OK) {
-			memcpy(out, tag, op->mac_len);
-			*out_len = op->mac_len;
-		}
-		pf_wipe(tag, op->mac_len); /* all auth_tag writes */
-		return rv;
+	if (out == NULL || *out_len < op->mac_len) {
+		*out_len = op->mac_len;
+		return CKR_BUFFER_TOO_SMALL;
 	}
+	/* Straight into the caller's buffer (no copy, no local to wipe on every
+	 * signature); a failure must not leave half a tag behind, so it wipes. */
+	rv = auth_tag(op, out);
+	if (rv == CKR_OK)
+		*out_len = op->mac_len;
+	else
+		pf_wipe(out, op->mac_len);
+	return rv;
+}
 
-	if (op->kind == SE_OP_DECRYPT) {
-		/* structurally impossible lengths first (no key needed to see them) */
-		size_t iv_len = op->mech == CKM_PORTFOLIO_ENC_GCM ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
-		if (op->mech == CKM_PORTFOLIO_ENC_GCM
-		        ? op->buf_len < EMU_PF_GCM_IV + EMU_PF_TAG + op->challenge_len
-		        : (op->buf_len < 2 * PF_AES_BLOCK || (op->buf_len - iv_len) % PF_AES_BLOCK != 0))
-			return CKR_ENCRYPTED_DATA_LEN_RANGE;
-		need = dec_output_bound(op, op->buf_len);
-	} else {
-		need = enc_output_len(op, op->buf_len);
+/* What final writes; 0 with *rv set for a ciphertext of impossible length. */
+static size_t enc_final_len(const se_op *op, CK_RV *rv)
+{
+	int gcm = op->alg == SE_PF_ENC_GCM;
+	size_t iv_len = gcm ? EMU_PF_GCM_IV : EMU_PF_CBC_IV;
+
+	*rv = CKR_OK;
+	if (op->kind == SE_OP_ENCRYPT)
+		return enc_output_len(op, op->buf_len);
+	/* structurally impossible lengths first (no key needed to see them) */
+	if (gcm ? op->buf_len < EMU_PF_GCM_IV + EMU_PF_TAG + op->challenge_len
+	        : (op->buf_len < 2 * PF_AES_BLOCK || (op->buf_len - iv_len) % PF_AES_BLOCK != 0)) {
+		*rv = CKR_ENCRYPTED_DATA_LEN_RANGE;
+		return 0;
 	}
+	return dec_output_bound(op, op->buf_len);
+}
+
+static CK_RV enc_final(se_op *op, uint8_t *out, size_t *out_len)
+{
+	emu_item *key;
+	CK_RV rv;
+	size_t need = enc_final_len(op, &rv);
+
+	if (rv != CKR_OK)
+		return rv;
 	if (out == NULL || *out_len < need) {
 		*out_len = need;
 		return CKR_BUFFER_TOO_SMALL;
 	}
-	key = enc_key(op, &rv);
+	key = emu_ops_key_again(op, SE_ITEM_AES_KEY, &rv);
 	if (key == NULL)
 		return rv;
 	if (op->cipher == NULL && (op->cipher = pf_cipher_new()) == NULL)
@@ -378,3 +400,24 @@ CK_RV emu_pf_final(se_op *op, uint8_t *out, size_t *out_len)
 	emu_pf_wipe_buffers(op);
 	return rv;
 }
+
+const emu_fam emu_fam_pf_auth = {
+	.service = CK_PORTFOLIO_SRV_AUTHENT,
+	.kinds = EMU_KINDS_MAC,
+	.token_only = SE_OP_SIGN, /* a device key signs only the provisioned identity */
+	.init = auth_init,
+	.update = auth_update,
+	.final = auth_final,
+	.verify_final = auth_verify_final,
+	.output_bound = auth_bound,
+};
+
+const emu_fam emu_fam_pf_enc = {
+	.service = CK_PORTFOLIO_SRV_ENCRYPT,
+	.kinds = EMU_KINDS_CRYPT,
+	.token_only = SE_OP_ENCRYPT, /* and encrypts only the token's identity value */
+	.init = enc_init,
+	.update = enc_update,
+	.final = enc_final,
+	.output_bound = enc_bound,
+};

@@ -28,27 +28,15 @@ static const unsigned use_of_kind[] = {
 	[SE_OP_VERIFY] = SE_USE_VERIFY,
 };
 
-static CK_ULONG service_of(emu_family fam)
-{
-	switch (fam) {
-	case EMU_FAM_PF_AUTH: return CK_PORTFOLIO_SRV_AUTHENT;
-	case EMU_FAM_PF_ENC: return CK_PORTFOLIO_SRV_ENCRYPT;
-	case EMU_FAM_SCP80: return CK_PORTFOLIO_SRV_SMS; /* SMS keys serve SCP80 alone */
-	default: return SE_SERVICE_NONE;
-	}
-}
-
-CK_RV emu_policy_allows(const emu_item *key, emu_family fam, se_op_kind kind, CK_ULONG source)
+CK_RV emu_policy_allows(const emu_item *key, const emu_fam *fam, se_op_kind kind, CK_ULONG source)
 {
 	if ((unsigned)kind >= sizeof use_of_kind / sizeof *use_of_kind ||
 	    (key->pol.usage & use_of_kind[kind]) == 0)
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
-	if (key->pol.service != service_of(fam))
+	if (key->pol.service != fam->service)
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	/* A device key produces answers only about what was provisioned. */
-	if (((fam == EMU_FAM_PF_AUTH && kind == SE_OP_SIGN) ||
-	     (fam == EMU_FAM_PF_ENC && kind == SE_OP_ENCRYPT)) &&
-	    source != CKP_PORTFOLIO_SOURCE_TOKEN)
+	if (fam->token_only != 0 && kind == fam->token_only && source != CKP_PORTFOLIO_SOURCE_TOKEN)
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	return CKR_OK;
 }
@@ -64,13 +52,13 @@ static emu_item *identity_item(se_token *t, se_ref ref, se_item_kind kind, CK_UL
 	return it;
 }
 
-emu_item *emu_policy_identity_hash(se_token *t, const se_op_params *p)
+emu_item *emu_policy_identity_hash(se_token *t, const se_pf_params *p)
 {
 	emu_item *h = identity_item(t, p->identity_hash_ref, SE_ITEM_IDENTITY_HASH, p->identity_id);
 	return h != NULL && h->len == PF_SHA256_SIZE ? h : NULL;
 }
 
-CK_RV emu_policy_identity_value(se_token *t, const se_op_params *p, emu_item **out)
+CK_RV emu_policy_identity_value(se_token *t, const se_pf_params *p, emu_item **out)
 {
 	emu_item *v = identity_item(t, p->identity_value_ref, SE_ITEM_IDENTITY_VALUE, p->identity_id);
 	if (v == NULL)

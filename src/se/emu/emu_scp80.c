@@ -64,14 +64,15 @@ CK_RV emu_scp80_keyset(se_op *op, const emu_item **kid, const emu_item **kic)
 	return CKR_OK;
 }
 
-CK_RV emu_scp80_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
+static CK_RV scp80_init(se_op *op, const se_op_params *params, se_ref key)
 {
+	const se_scp80_params *p = &params->u.scp80;
 	CK_RV rv;
 
-	if (kind != SE_OP_ENCRYPT && kind != SE_OP_DECRYPT)
-		return CKR_MECHANISM_INVALID;
-	if ((p->mech == CKM_PORTFOLIO_SCP80_WRAP) != (kind == SE_OP_ENCRYPT) ||
-	    p->por_data_len > sizeof op->scp80->por_data)
+	/* (emu_op_init let only ENCRYPT and DECRYPT through: emu_fam_scp80.kinds) */
+	if ((p->op == SE_SCP80_WRAP) != (op->kind == SE_OP_ENCRYPT) ||
+	    (p->op != SE_SCP80_WRAP && p->op != SE_SCP80_UNWRAP) ||
+	    p->por_data_len > sizeof op->scp80->por_data || (p->por_data == NULL && p->por_data_len != 0))
 		return CKR_MECHANISM_PARAM_INVALID;
 	if (op->scp80 == NULL && (op->scp80 = calloc(1, sizeof *op->scp80)) == NULL)
 		return CKR_HOST_MEMORY;
@@ -89,7 +90,8 @@ CK_RV emu_scp80_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref k
 	s->kic_serial = kic != NULL ? emu_ops_key_serial(kic) : 0;
 	if (kic == NULL)
 		return CKR_KEY_HANDLE_INVALID; /* a keyset without its KIc cannot work */
-	memcpy(s->por_data, p->por_data, p->por_data_len);
+	if (p->por_data_len != 0)
+		memcpy(s->por_data, p->por_data, p->por_data_len);
 	s->por_data_len = p->por_data_len;
 	s->len = 0;
 	return CKR_OK;
@@ -97,9 +99,15 @@ CK_RV emu_scp80_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref k
 
 /* ---- data ---------------------------------------------------------------------- */
 
-CK_RV emu_scp80_update(se_op *op, const uint8_t *in, size_t in_len)
+/* Buffers: all output comes at final. */
+static CK_RV scp80_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out,
+                          size_t *out_len)
 {
 	struct emu_scp80 *s = op->scp80;
+
+	(void)out;
+	if (out_len != NULL)
+		*out_len = 0;
 
 	if (in_len > IN_MAX - s->len)
 		return op->kind == SE_OP_ENCRYPT ? CKR_DATA_LEN_RANGE : CKR_ENCRYPTED_DATA_LEN_RANGE;
@@ -112,7 +120,7 @@ CK_RV emu_scp80_update(se_op *op, const uint8_t *in, size_t in_len)
 	return CKR_OK;
 }
 
-size_t emu_scp80_output_bound(const se_op *op, size_t in_len, int final)
+static size_t scp80_output_bound(const se_op *op, size_t in_len, int final)
 {
 	if (!final || op->scp80 == NULL)
 		return 0;
@@ -153,10 +161,10 @@ void emu_scp80_result(se_op *op, se_scp80_result *out)
 		*out = op->scp80->res;
 }
 
-CK_RV emu_scp80_final(se_op *op, uint8_t *out, size_t *out_len)
+static CK_RV scp80_final(se_op *op, uint8_t *out, size_t *out_len)
 {
 	const emu_item *kid, *kic;
-	size_t need = emu_scp80_output_bound(op, 0, 1);
+	size_t need = scp80_output_bound(op, 0, 1);
 
 	if (out == NULL || *out_len < need) {
 		*out_len = need;
@@ -173,3 +181,14 @@ CK_RV emu_scp80_final(se_op *op, uint8_t *out, size_t *out_len)
 	op->scp80->len = 0;
 	return rv;
 }
+
+/* Keys of service SMS serve these two alone (and nothing else serves them:
+ * CBC / CMAC never touch a KIc or KID, so no oracle on them). */
+const emu_fam emu_fam_scp80 = {
+	.service = CK_PORTFOLIO_SRV_SMS,
+	.kinds = EMU_KINDS_CRYPT,
+	.init = scp80_init,
+	.update = scp80_update,
+	.final = scp80_final,
+	.output_bound = scp80_output_bound,
+};

@@ -31,11 +31,8 @@ CK_RV emu_scp80_wrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_
 CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
                        size_t *out_len);
 
-/* The operation hooks (called from emu_ops.c for EMU_FAM_SCP80). */
-CK_RV emu_scp80_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key);
-CK_RV emu_scp80_update(se_op *op, const uint8_t *in, size_t in_len);
-CK_RV emu_scp80_final(se_op *op, uint8_t *out, size_t *out_len);
-size_t emu_scp80_output_bound(const se_op *op, size_t in_len, int final);
+/* The operation is the family emu_fam_scp80 (emu_ops_local.h); emu_ops.c's
+ * life cycle also calls these two. */
 void emu_scp80_abort(se_op *op);   /* wipes the buffered input; keeps the result */
 void emu_scp80_free(se_op *op);
 void emu_scp80_result(se_op *op, se_scp80_result *out);

@@ -51,7 +51,7 @@ static const uint8_t INSTANCE_MARKER[] = {'P', 'C', 'S', 'C', 0x01};
 struct se_op {
 	se_token *t;
 	se_op_kind kind;
-	CK_MECHANISM_TYPE mech;
+	se_pf_alg alg;
 	CK_ULONG source;
 	uint8_t key;
 	uint32_t identity_id;      /* SOURCE_TOKEN: the identity asked for, and its items */
@@ -411,9 +411,16 @@ static CK_RV pcsc_random(se_token *t, uint8_t *out, size_t len)
 	return CKR_OK;
 }
 
-static int pcsc_present(se_token *t, int poll, uint64_t *removals, uint64_t *resets)
+/* Asks the card now (a round trip to the reader). */
+static int pcsc_present_poll(se_token *t, uint64_t *removals, uint64_t *resets)
 {
-	return pcsc_link_present(&t->link, poll, removals, resets);
+	return pcsc_link_present(&t->link, 1, removals, resets);
+}
+
+/* What the link has seen so far: no I/O. */
+static int pcsc_present_seen(se_token *t, uint64_t *removals, uint64_t *resets)
+{
+	return pcsc_link_present(&t->link, 0, removals, resets);
 }
 
 /* ---- operations: buffered, one APDU at final ------------------------------ */
@@ -447,7 +454,7 @@ static void pcsc_op_free(se_op *op)
 
 /* SOURCE_TOKEN: the identity by id and by its items (the card checks that they
  * are that identity's). AUTH needs the hash item, ENC the value item. */
-static CK_RV token_source(se_op *op, se_op_kind kind, const se_op_params *p, int auth)
+static CK_RV token_source(se_op *op, se_op_kind kind, const se_pf_params *p, int auth)
 {
 	se_ref need = auth ? p->identity_hash_ref : p->identity_value_ref;
 
@@ -462,21 +469,25 @@ static CK_RV token_source(se_op *op, se_op_kind kind, const se_op_params *p, int
 
 static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
 {
-	int auth = p->mech == CKM_PORTFOLIO_AUTH_CMAC || p->mech == CKM_PORTFOLIO_AUTH_HMAC;
-	int enc = p->mech == CKM_PORTFOLIO_ENC_GCM || p->mech == CKM_PORTFOLIO_ENC_CBC;
+	/* Only the Portfolio families run on the card: everything else (standard
+	 * ciphers and MACs, CKM_AES_CCM included) is CKR_MECHANISM_INVALID. */
+	int auth = p->fam == SE_FAM_PF_AUTH;
+	int enc = p->fam == SE_FAM_PF_ENC;
+	const se_pf_params *pf = &p->u.pf;
 	CK_RV rv;
 
 	pcsc_op_abort(op);
 	if (!(auth && (kind == SE_OP_SIGN || kind == SE_OP_VERIFY)) &&
 	    !(enc && (kind == SE_OP_ENCRYPT || kind == SE_OP_DECRYPT)))
 		return CKR_MECHANISM_INVALID;
-	if (key == 0 || key > 255 || p->challenge_len < 1 || p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
+	if (key == 0 || key > 255 || pf->challenge == NULL || pf->challenge_len < 1 ||
+	    pf->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
 		return key == 0 || key > 255 ? CKR_KEY_HANDLE_INVALID : CKR_MECHANISM_PARAM_INVALID;
-	if (p->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
-		if ((rv = token_source(op, kind, p, auth)) != CKR_OK)
+	if (pf->source == CKP_PORTFOLIO_SOURCE_TOKEN) {
+		if ((rv = token_source(op, kind, pf, auth)) != CKR_OK)
 			return rv;
-	} else if (p->source != CKP_PORTFOLIO_SOURCE_DATA &&
-	           !(p->source == CKP_PORTFOLIO_SOURCE_HASH && auth)) {
+	} else if (pf->source != CKP_PORTFOLIO_SOURCE_DATA &&
+	           !(pf->source == CKP_PORTFOLIO_SOURCE_HASH && auth)) {
 		return CKR_MECHANISM_PARAM_INVALID;
 	} else if (kind == SE_OP_SIGN || kind == SE_OP_ENCRYPT) {
 		/* Only keys allowed to sign / encrypt get here, and those answer only about
@@ -486,11 +497,11 @@ static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	}
 	op->kind = kind;
-	op->mech = p->mech;
-	op->source = p->source;
+	op->alg = pf->alg;
+	op->source = pf->source;
 	op->key = (uint8_t)key;
-	memcpy(op->challenge, p->challenge, p->challenge_len);
-	op->challenge_len = p->challenge_len;
+	memcpy(op->challenge, pf->challenge, pf->challenge_len);
+	op->challenge_len = pf->challenge_len;
 	op->active = 1;
 	return CKR_OK;
 }
@@ -513,7 +524,7 @@ static CK_RV pcsc_op_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t
 
 static size_t sig_len(const se_op *op)
 {
-	return op->mech == CKM_PORTFOLIO_AUTH_CMAC ? 16 : 32;
+	return op->alg == SE_PF_AUTH_CMAC ? 16 : 32;
 }
 
 static size_t pcsc_op_output_bound(se_op *op, size_t in_len, int final)
@@ -528,7 +539,7 @@ static size_t pcsc_op_output_bound(se_op *op, size_t in_len, int final)
 	case SE_OP_ENCRYPT:
 		if (op->source == CKP_PORTFOLIO_SOURCE_TOKEN)
 			total = MAX_ITEM + op->challenge_len;
-		return op->mech == CKM_PORTFOLIO_ENC_GCM ? 12 + total + 16 : 16 + (total / 16 + 1) * 16;
+		return op->alg == SE_PF_ENC_GCM ? 12 + total + 16 : 16 + (total / 16 + 1) * 16;
 	case SE_OP_DECRYPT: return op->len + in_len;
 	}
 	return 0;
@@ -584,7 +595,7 @@ static CK_RV pcsc_op_final(se_op *op, uint8_t *out, size_t *out_len)
 		if (rv == CKR_OK)
 			rv = run(op->t, INS_SIGN, op->key, p2, d, dn, 1, r, sizeof(r), &n, &sw);
 	} else if (op->kind == SE_OP_ENCRYPT || op->kind == SE_OP_DECRYPT) {
-		int gcm = op->mech == CKM_PORTFOLIO_ENC_GCM;
+		int gcm = op->alg == SE_PF_ENC_GCM;
 
 		p2 = (uint8_t)((gcm ? 0 : 2) | (op->kind == SE_OP_DECRYPT ? 1 : 0));
 		d[0] = (uint8_t)op->challenge_len;
@@ -677,5 +688,6 @@ const se_backend se_pcsc_backend = {
 	.op_output_bound = pcsc_op_output_bound,
 	.op_abort = pcsc_op_abort,
 	.random = pcsc_random,
-	.present = pcsc_present,
+	.present_poll = pcsc_present_poll,
+	.present_seen = pcsc_present_seen,
 };

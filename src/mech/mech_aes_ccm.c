@@ -1,0 +1,84 @@
+/*
+ * mech_aes_ccm.c - CKM_AES_CCM (NIST SP 800-38C; PKCS#11 3.0 2.14.8):
+ * CK_CCM_PARAMS and the data rules that follow from CCM needing the whole
+ * message length before the first byte (ulDataLen).
+ *
+ *   ulNonceLen 7..13, ulMACLen 4..16 and even, pAAD/ulAADLen any (NULL only
+ *   with 0), ulDataLen representable in the 15 - ulNonceLen length bytes.
+ *   Encrypt: the plaintext is exactly ulDataLen bytes, the output
+ *   ciphertext || tag. Decrypt: the input is exactly ulDataLen + ulMACLen
+ *   bytes; nothing is released before the tag is checked.
+ * Multi-part calls are allowed and buffer in the backend: the total given to
+ * the updates may not pass the expected length, and must reach it at final.
+ */
+#include "config.h"
+
+#include "mech/mech_local.h"
+
+#define CCM_NONCE_MIN 7u
+#define CCM_NONCE_MAX 13u
+#define CCM_TAG_MIN 4u
+#define CCM_TAG_MAX 16u
+
+/* CCM encodes the message length in 15 - nonce bytes (SP 800-38C A.1). */
+static int data_len_fits(CK_ULONG data_len, CK_ULONG nonce_len)
+{
+	unsigned q = 15u - (unsigned)nonce_len; /* 2..8 */
+
+	return q >= sizeof(CK_ULONG) || (data_len >> (8u * q)) == 0;
+}
+
+static CK_RV ccm_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                       se_op_params *p)
+{
+	const CK_CCM_PARAMS *c = m->pParameter;
+
+	(void)kind;
+	if (c == NULL || m->ulParameterLen != sizeof(CK_CCM_PARAMS))
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (c->pNonce == NULL || c->ulNonceLen < CCM_NONCE_MIN || c->ulNonceLen > CCM_NONCE_MAX)
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (c->pAAD == NULL && c->ulAADLen != 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (c->ulMACLen < CCM_TAG_MIN || c->ulMACLen > CCM_TAG_MAX || c->ulMACLen % 2 != 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (!data_len_fits(c->ulDataLen, c->ulNonceLen))
+		return CKR_MECHANISM_PARAM_INVALID;
+	(void)d;
+	p->u.cipher.iv = c->pNonce;
+	p->u.cipher.iv_len = c->ulNonceLen;
+	p->u.cipher.aad = c->pAAD;
+	p->u.cipher.aad_len = c->ulAADLen;
+	p->u.cipher.tag_len = c->ulMACLen;
+	p->u.cipher.data_len = c->ulDataLen;
+	return CKR_OK;
+}
+
+/* The input the operation takes: the plaintext, or the ciphertext and its tag. */
+static void ccm_keep(mech_op *op, const se_op_params *p)
+{
+	op->tag_len = p->u.cipher.tag_len;
+	op->expect_len = (uint64_t)p->u.cipher.data_len +
+	                 (op->kind == MECH_OP_DECRYPT ? p->u.cipher.tag_len : 0);
+}
+
+static CK_RV ccm_check_data(const mech_op *op, CK_ULONG in_len, int single)
+{
+	if (single)
+		return in_len == op->expect_len ? CKR_OK : mech_len_range(op);
+	return in_len <= op->expect_len - op->total_in ? CKR_OK : mech_len_range(op);
+}
+
+static CK_RV ccm_check_final(const mech_op *op)
+{
+	return op->total_in == op->expect_len ? CKR_OK : mech_len_range(op);
+}
+
+const mech_family mech_fam_aes_ccm = {
+	.name = "aes-ccm",
+	.se_fam = SE_FAM_AES_CCM,
+	.parse = ccm_parse,
+	.keep = ccm_keep,
+	.check_data = ccm_check_data,
+	.check_final = ccm_check_final,
+};
