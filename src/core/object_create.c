@@ -482,12 +482,12 @@ CK_RV core_create_object(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK
 	CK_RV rv = check_template_ptrs(t, n);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, 1, &s);
+	rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	const create_req req = {MODE_CREATE, NULL, NULL};
 	rv = create_locked(s, t, n, &req, out);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
@@ -498,12 +498,12 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 	CK_RV rv = check_template_ptrs(t, n);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, 1, &s);
+	rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	const create_req req = {MODE_GENERATE, m, NULL};
 	rv = create_locked(s, t, n, &req, out);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
@@ -568,7 +568,7 @@ CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PT
 	CK_RV rv = check_template_ptrs(t, n);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, 1, &s);
+	rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	core_object *o = core_object_find(s->tok, oh);
@@ -589,7 +589,7 @@ CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PT
 	}
 	free(merged);
 	pf_free_secret(value, vlen);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
