@@ -376,14 +376,10 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 CK_RV core_get_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
+	core_object *o;
+	CK_RV rv = core_enter_object(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
-	if (o == NULL) {
-		core_leave(s, CORE_TOKEN_SHARED);
-		return CKR_OBJECT_HANDLE_INVALID;
-	}
 	/* Every attribute is processed; the first problem found is reported. */
 	for (CK_ULONG i = 0; i < n; i++) {
 		CK_RV r = get_one(s->tok, o, &t[i]);
@@ -587,13 +583,11 @@ static CK_RV change_object(core_token *tok, core_object *o, const CK_ATTRIBUTE *
 CK_RV core_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
+	core_object *o;
+	CK_RV rv = core_enter_object(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
-	if (o == NULL)
-		rv = CKR_OBJECT_HANDLE_INVALID;
-	else if ((rv = check_changes(s, o, t, n)) == CKR_OK)
+	if ((rv = check_changes(s, o, t, n)) == CKR_OK)
 		rv = change_object(s->tok, o, t, n);
 	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;

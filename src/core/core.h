@@ -274,6 +274,20 @@ CK_RV core_get_object_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ULONG_PT
 CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
 CK_RV core_find(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR out, CK_ULONG max, CK_ULONG_PTR n);
 CK_RV core_find_final(CK_SESSION_HANDLE h);
+/* core_enter, then object oh of the session's token, visible to it: else
+ * CKR_OBJECT_HANDLE_INVALID, the session left. */
+static inline CK_RV core_enter_object(CK_SESSION_HANDLE h, core_lock_mode mode, unsigned need, CK_OBJECT_HANDLE oh,
+                                      core_session **s, core_object **o)
+{
+	CK_RV rv = core_enter(h, mode, need, s);
+	if (rv != CKR_OK)
+		return rv;
+	*o = core_object_find((*s)->tok, oh);
+	if (*o != NULL)
+		return CKR_OK;
+	core_leave(*s, mode);
+	return CKR_OBJECT_HANDLE_INVALID;
+}
 
 /* ---- attr.c -------------------------------------------------------------- */
 CK_RV core_get_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n);

@@ -385,13 +385,11 @@ void core_destroy_session_objects(core_token *tok, CK_SESSION_HANDLE owner)
 CK_RV core_destroy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
+	core_object *o;
+	CK_RV rv = core_enter_object(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
-	if (o == NULL)
-		rv = CKR_OBJECT_HANDLE_INVALID;
-	else if (o->on_token && !(s->flags & CKF_RW_SESSION))
+	if (o->on_token && !(s->flags & CKF_RW_SESSION))
 		rv = CKR_SESSION_READ_ONLY;
 	else if (!o->destroyable)
 		rv = CKR_ACTION_PROHIBITED;
@@ -404,21 +402,17 @@ CK_RV core_destroy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh)
 CK_RV core_get_object_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ULONG_PTR size)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
+	core_object *o;
+	CK_RV rv = core_enter_object(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
-	if (o == NULL) {
-		rv = CKR_OBJECT_HANDLE_INVALID;
-	} else {
-		/* The record size is what the object costs in the store. */
-		CK_ULONG n = 22;
-		for (size_t i = 0; i < o->n_attrs; i++)
-			n += 12 + o->attrs[i].len;
-		*size = n;
-	}
+	/* The record size is what the object costs in the store. */
+	CK_ULONG n = 22;
+	for (size_t i = 0; i < o->n_attrs; i++)
+		n += 12 + o->attrs[i].len;
+	*size = n;
 	core_leave(s, CORE_TOKEN_SHARED);
-	return rv;
+	return CKR_OK;
 }
 
 /* ---- search ---------------------------------------------------------------- */

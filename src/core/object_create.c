@@ -565,20 +565,18 @@ CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PT
                        CK_OBJECT_HANDLE_PTR out)
 {
 	core_session *s;
+	core_object *o;
 	CK_RV rv = check_template_ptrs(t, n);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
+	rv = core_enter_object(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
 	CK_ATTRIBUTE *merged = NULL;
 	uint8_t *value = NULL;
 	size_t vlen = 0;
 	CK_ULONG m = 0;
-	if (o == NULL)
-		rv = CKR_OBJECT_HANDLE_INVALID;
-	else if (!copy_allowed(o))
+	if (!copy_allowed(o))
 		rv = CKR_ACTION_PROHIBITED;
 	else if ((rv = attr_check_copy(t, n, attr_class_bit(o->cls))) == CKR_OK &&
 	         (rv = read_value(s->tok, o, &value, &vlen)) == CKR_OK)
