@@ -10,6 +10,9 @@
 
 enum attr_kind { AK_BOOL = 1, AK_ULONG, AK_BYTES, AK_DATE };
 
+/* SHA-256: the Identity hash the SO provisions. */
+#define ATTR_IDENTITY_HASH_LEN 32
+
 #define AC_KEY      0x1u   /* CKO_SECRET_KEY */
 #define AC_IDENTITY 0x2u   /* CKO_PORTFOLIO_IDENTITY */
 

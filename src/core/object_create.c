@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IDENTITY_HASH_LEN 32
+#define IDENTITY_HASH_LEN ATTR_IDENTITY_HASH_LEN
 
 /* CREATE: the caller gives the value; GENERATE: the component draws it;
  * SOURCE: the component makes it from a core_key_source (unwrap, derive). */

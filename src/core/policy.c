@@ -16,7 +16,7 @@
 #include "core/core.h"
 #include "util/log.h"
 
-#define IDENTITY_HASH_LEN 32
+#define IDENTITY_HASH_LEN ATTR_IDENTITY_HASH_LEN
 
 static unsigned usage_of(const core_object *o)
 {
