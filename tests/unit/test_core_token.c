@@ -163,6 +163,9 @@ static void test_login_rules(void **state)
 	assert_int_equal(f->C_Login(ro, CKU_USER, P(USER_PIN)), CKR_OK);
 	assert_int_equal(f->C_Login(rw, CKU_USER, P(USER_PIN)), CKR_USER_ALREADY_LOGGED_IN);
 	assert_int_equal(f->C_Login(rw, CKU_CONTEXT_SPECIFIC, P(USER_PIN)), CKR_OPERATION_NOT_INITIALIZED);
+	/* C_InitPIN needs the SO, not just a login (CORE_NEED_SO); the R/W check comes first */
+	assert_int_equal(f->C_InitPIN(rw, P(USER_PIN)), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(f->C_InitPIN(ro, P(USER_PIN)), CKR_SESSION_READ_ONLY);
 	assert_int_equal(f->C_Logout(ro), CKR_OK);
 
 	/* C_LoginUser without a user name is C_Login */
