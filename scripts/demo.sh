@@ -14,6 +14,9 @@
 # temporary directory is touched (apart from the build, and the packages
 # scripts/install-deps.sh installs).
 #
+#   Part 3      oneM2M: AE1 publishes a JWE content instance, AE2 decrypts it,
+#               a tampered one is refused (docs/onem2m.md, JOSE)
+#
 # Usage: scripts/demo.sh [--no-deps] [--no-build]
 #   --no-deps   do not run scripts/install-deps.sh
 #   --no-build  use the existing build/ tree as it is
@@ -186,7 +189,34 @@ say "WRITE /16/0/0/1 through the Object 16 adapter, as an LwM2M stack would; the
 say "server checks the answers with C_Verify / C_Decrypt on check-only keys."
 "$LWM2M_DEMO" "$MODULE"
 
+# ---- oneM2M end-to-end data security: JOSE ----------------------------------------
+section "Part 3: oneM2M end-to-end data security (JWE, docs/onem2m.md)"
+say "AE1 (the device's token) protects a content instance of Container-x for AE2"
+say "(the server's token) with K_container_conf. The derivation of that key inside"
+say "the token (C_DeriveKey) is not merged yet, so the TEF provisions it here:"
+say "AE1 gets the key, AE2 a decrypt-only copy; both label it with its Credential-Id."
+openssl rand -hex 32 > "$WORK/Kcc.hex"
+cred="$(printf 'K_AE1_Container-x_data_conf-Id' | openssl dgst -sha256 -r | cut -d' ' -f1)@TEF.com"
+device import-jose-key --slot "$iid" --label "$cred" --alg dir --hex-file "$WORK/Kcc.hex"
+server import-jose-key --slot "$sid" --label "$cred" --alg dir --hex-file "$WORK/Kcc.hex" --server
+rm -f "$WORK/Kcc.hex"
+say "AE1 publishes a content instance as a compact JWE (dir, A256GCM; kid, cty, nonce):"
+printf '{"m2m:cin":{"cnf":"application/json","con":"21.5 C"}}' > "$WORK/cin.json"
+device jwe-encrypt --slot "$iid" --label "$cred" --cty m2m:cin --nonce 0123456789abcdef \
+	--in "$WORK/cin.json" > "$WORK/cin.jwe"
+say "  $(cut -c1-72 "$WORK/cin.jwe")..."
+say "AE2 decrypts it with the key its kid names (the tag is checked in the token):"
+say "  -> $bold$(server jwe-decrypt --slot "$sid" --in "$WORK/cin.jwe")$off"
+say "A content instance tampered with on the way (one ciphertext character) is refused:"
+awk -F. -v OFS=. '{ $4 = (substr($4, 1, 1) == "A" ? "B" : "A") substr($4, 2); print }' \
+	"$WORK/cin.jwe" > "$WORK/bad.jwe"
+refused "a tampered content instance" server jwe-decrypt --slot "$sid" --in "$WORK/bad.jwe"
+say "  (no plaintext was released)"
+say "AE2's copy cannot encrypt: it cannot forge a content instance of AE1:"
+refused "a forged content instance" server jwe-encrypt --slot "$sid" --label "$cred" --in "$WORK/cin.json"
+
 section "Done"
 say "Both use cases ran through portfolio-tool and the PKCS#11 module, then over"
-say "Object 16 through libportfolio-lwm2m."
+say "Object 16 through libportfolio-lwm2m, and a oneM2M content instance went from"
+say "AE1 to AE2 as a JWE whose key never left either token."
 say "(The temporary stores in $WORK are removed now.)"

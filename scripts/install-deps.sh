@@ -11,6 +11,7 @@ packages=(
 	libjson-c-dev                                          # portfolio-tool --json
 	opensc softhsm2 p11-kit libp11-kit-dev                 # interop partners
 	python3 python3-pykcs11 python3-cryptography           # PyKCS11 interop test
+	python3-jwcrypto                                       # JOSE interop test (tests/interop/jose_jwcrypto*.py)
 	util-linux coreutils gawk                              # setpriv, od, awk in tests
 	valgrind
 	gnuplot-nox                                            # scripts/bench-charts.sh

@@ -38,6 +38,51 @@ extern "C" {
 #define CKM_PORTFOLIO_ENC_GCM        (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0011UL)
 #define CKM_PORTFOLIO_ENC_CBC        (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0012UL)
 
+/* Key transport that keeps a keyset key's place (docs/mechanisms.md, "Key wrap"):
+ *   blob = AES-KWP_KEK( header(16) || key )     RFC 5649
+ *   header = version(1) = 1 | kind(1) | service(4) | key index(4) | usage(4) | key length(2)
+ * C_WrapKey / C_UnwrapKey, no parameter; the wrapping key is CKK_AES with CKA_WRAP /
+ * CKA_UNWRAP. The unwrapped key gets the service, index and usage of the blob. */
+#define CKM_PORTFOLIO_AES_KEY_WRAP_BOUND (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0041UL)
+/* ---- SMS binding: ETSI TS 102 225 / 3GPP TS 31.115 secured packets ("SCP80") ----
+ * The whole work is done inside the token with the instance's SMS keyset
+ * (service CK_PORTFOLIO_SRV_SMS): the host never sees KIc or KID.
+ *   WRAP    C_EncryptInit/C_Encrypt: data -> one command packet (from CPL). The
+ *           token numbers it from its send counter (committed before the packet
+ *           is returned), protects it as the keyset's SPI asks and pads it.
+ *   UNWRAP  C_DecryptInit/C_Decrypt: command packet (from CPL) -> secured data.
+ *           The token verifies the CC, checks the counter against its receive
+ *           counter, deciphers, and advances the counter in the same store
+ *           transaction that accepts the packet. A discarded packet leaves the
+ *           counter as it was and returns CKR_SIGNATURE_INVALID (wrong CC),
+ *           CKR_ENCRYPTED_DATA_LEN_RANGE (length, CPL/CHL, concatenation limit)
+ *           or CKR_ENCRYPTED_DATA_INVALID (anything else); ulStatus says which
+ *           TS 102 225 status, and pPoR receives the PoR the SPI asks for.
+ * Key: the KID key of the keyset (CKK_AES, service SMS, slot KID); the token
+ * finds the KIc key of the same keyset itself. Parameter: CK_PORTFOLIO_SCP80_PARAMS.
+ * docs/mechanisms.md and docs/sms.md describe both. */
+#define CKM_PORTFOLIO_SCP80_WRAP     (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0021UL)
+#define CKM_PORTFOLIO_SCP80_UNWRAP   (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0022UL)
+
+/* Largest PoR data accepted by UNWRAP (one SMS holds the PoR). */
+#define CK_PORTFOLIO_SCP80_MAX_POR_DATA 96UL
+/* Room enough for any PoR UNWRAP writes: UDH(3) RPL(2) RHL TAR(3) CNTR(5)
+ * PCNTR STS CC(8) data padding(<=15). */
+#define CK_PORTFOLIO_SCP80_MAX_POR   (24UL + CK_PORTFOLIO_SCP80_MAX_POR_DATA + 16UL)
+
+typedef struct CK_PORTFOLIO_SCP80_PARAMS {
+	CK_BYTE_PTR pPoRData;       /* UNWRAP: data the PoR carries when the packet is accepted
+	                               (NULL/0: none; at most CK_PORTFOLIO_SCP80_MAX_POR_DATA) */
+	CK_ULONG    ulPoRDataLen;
+	CK_BYTE_PTR pPoR;           /* UNWRAP, written by C_Decrypt (accepted or discarded): the
+	                               PoR from its UDH; NULL when the caller wants none */
+	CK_ULONG    ulPoRLen;       /* in: room of pPoR; out: bytes written (0: the SPI asks none) */
+	CK_ULONG    ulStatus;       /* out: TS 102 225 status code (0x00 accepted) */
+	CK_ULONG    ulCounterHigh;  /* out: the packet's 5-byte counter, bits 39..32 */
+	CK_ULONG    ulCounterLow;   /* out: bits 31..0 (WRAP: the number given; UNWRAP: the one read) */
+} CK_PORTFOLIO_SCP80_PARAMS;
+typedef CK_PORTFOLIO_SCP80_PARAMS CK_PTR CK_PORTFOLIO_SCP80_PARAMS_PTR;
+
 /* ---- Mechanism parameter (one structure for all four mechanisms) ------- */
 
 /* Where the Identity comes from. */
@@ -86,9 +131,50 @@ typedef CK_PORTFOLIO_PARAMS CK_PTR CK_PORTFOLIO_PARAMS_PTR;
 #define CKA_PORTFOLIO_SERVICE        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0010UL)
 #define CK_PORTFOLIO_SRV_AUTHENT     0UL /* LwM2M GetAuthData argument 0 = 0 */
 #define CK_PORTFOLIO_SRV_ENCRYPT     1UL /* LwM2M GetAuthData argument 0 = 1 */
+#define CK_PORTFOLIO_SRV_SMS         2UL /* SMS binding keyset (KIc, KID): SCP80 mechanisms only */
 /* On secret keys: the key index Kn within the keyset (GetAuthData argument 3).
  * (service, index) is unique within a token. */
 #define CKA_PORTFOLIO_KEY_INDEX      (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0011UL)
+
+/* ---- Diversification (docs/mechanisms.md, "Diversification") ----------- */
+/* On secret keys: CK_ULONG, the service (CK_PORTFOLIO_SRV_*) whose device keys
+ * this master key derives. Absent: not a master. A master has CKA_DERIVE TRUE
+ * and CKA_SIGN/VERIFY/ENCRYPT/DECRYPT FALSE (the secure component keeps it so:
+ * it only derives), no CKA_PORTFOLIO_SERVICE/KEY_INDEX, and is CKK_AES
+ * (16 or 32 bytes: the PRF is AES-CMAC). */
+#define CKA_PORTFOLIO_MASTER         (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0020UL)
+/* C_DeriveKey from a master: the key of device D, instance I, index n, as a
+ * keyset key (CKA_PORTFOLIO_SERVICE = the master's, CKA_PORTFOLIO_KEY_INDEX =
+ * ulKeyIndex). SP 800-108 counter mode, AES-CMAC, label "Portfolio-Div",
+ * context len(D) | D | I | n | service (docs/mechanisms.md). */
+#define CKM_PORTFOLIO_DIVERSIFY      (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0031UL)
+#define CK_PORTFOLIO_MAX_DEVICE_ID   128UL /* bytes of pDeviceId */
+
+typedef struct CK_PORTFOLIO_DIVERSIFY_PARAMS {
+	CK_BYTE_PTR pDeviceId;       /* D: 1..CK_PORTFOLIO_MAX_DEVICE_ID bytes (e.g. the endpoint name) */
+	CK_ULONG    ulDeviceIdLen;
+	CK_ULONG    ulInstance;      /* I: the Portfolio instance of the device (< 2^32) */
+	CK_ULONG    ulKeyIndex;      /* n: the key index Kn (< 2^32) */
+} CK_PORTFOLIO_DIVERSIFY_PARAMS;
+typedef CK_PORTFOLIO_DIVERSIFY_PARAMS CK_PTR CK_PORTFOLIO_DIVERSIFY_PARAMS_PTR;
+/* On SMS keys (service CK_PORTFOLIO_SRV_SMS), CKA_PORTFOLIO_KEY_INDEX is not a
+ * number but the keyset's "SMS Binding Key Parameters" of the LwM2M Security
+ * object (KIc | KID | SPI(2) | TAR(3), 7 bytes, big-endian) with the key's slot
+ * in the byte above: it is the one attribute the secure component seals with
+ * the key, so TAR, SPI and the KIc/KID coding bytes are decided from
+ * authenticated data. Both keys of a keyset carry the same parameters. Needs a
+ * 64-bit CK_ULONG. docs/sms.md ("The token's keyset") has an example. */
+#define CK_PORTFOLIO_SMS_SLOT_KIC    1UL
+#define CK_PORTFOLIO_SMS_SLOT_KID    2UL
+#define CK_PORTFOLIO_SMS_INDEX(slot, kic, kid, spi, tar)                                     \
+	(((CK_ULONG)(slot) << 56) | ((CK_ULONG)((kic) & 0xFF) << 48) |                        \
+	 ((CK_ULONG)((kid) & 0xFF) << 40) | ((CK_ULONG)((spi) & 0xFFFF) << 24) |              \
+	 ((CK_ULONG)(tar) & 0xFFFFFF))
+#define CK_PORTFOLIO_SMS_INDEX_SLOT(i) ((CK_ULONG)(i) >> 56)
+#define CK_PORTFOLIO_SMS_INDEX_KIC(i)  (((CK_ULONG)(i) >> 48) & 0xFF)
+#define CK_PORTFOLIO_SMS_INDEX_KID(i)  (((CK_ULONG)(i) >> 40) & 0xFF)
+#define CK_PORTFOLIO_SMS_INDEX_SPI(i)  (((CK_ULONG)(i) >> 24) & 0xFFFF)
+#define CK_PORTFOLIO_SMS_INDEX_TAR(i)  ((CK_ULONG)(i) & 0xFFFFFF)
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,9 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
+#include "core/object_index.h"
 #include "core/core.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -25,8 +27,9 @@
  * never grow (se.h item_restrict). A key that signs or encrypts is a device
  * key, made an EXCLUSIVE item at creation (keysets are never shared); a
  * verify/decrypt-only copy was not checked against the other tokens' keys, so
- * it must not become one. On by default (docs/architecture.md, "Object model"). */
-#define USAGE (CS | AF_ONLY_OFF | AF_DEFAULT)
+ * it must not become one. On by default (docs/architecture.md, "Object model"),
+ * off for a diversification master, which only derives (AF_MASTER_FLIP). */
+#define USAGE (CS | AF_ONLY_OFF | AF_DEFAULT | AF_MASTER_FLIP)
 
 /*
  * One row per attribute (two for CKA_VALUE, whose rules depend on the class).
@@ -52,7 +55,8 @@ static const attr_def defs[] = {
 	{CKA_ID, AK_BYTES, AC_KEY, CS | AF_COPY, 0, NO_LEN},
 	{CKA_START_DATE, AK_DATE, AC_KEY, CS | AF_COPY, 0, NO_LEN},
 	{CKA_END_DATE, AK_DATE, AC_KEY, CS | AF_COPY, 0, NO_LEN},
-	{CKA_DERIVE, AK_BOOL, AC_KEY, CS | AF_DEFAULT, 0, NO_LEN},
+	/* Sealed as SE_USE_DERIVE: like the usages, only ever turned off. */
+	{CKA_DERIVE, AK_BOOL, AC_KEY, CS | AF_DEFAULT | AF_ONLY_OFF | AF_MASTER_FLIP, 0, NO_LEN},
 	{CKA_LOCAL, AK_BOOL, AC_KEY, 0, 0, NO_LEN},
 	{CKA_KEY_GEN_MECHANISM, AK_ULONG, AC_KEY, 0, 0, NO_LEN},
 	/* One-way switches (PKCS#11 3.0 4.9): sensitive only on, extractable only off. */
@@ -61,15 +65,24 @@ static const attr_def defs[] = {
 	{CKA_DECRYPT, AK_BOOL, AC_KEY, USAGE, ON, NO_LEN},
 	{CKA_SIGN, AK_BOOL, AC_KEY, USAGE, ON, NO_LEN},
 	{CKA_VERIFY, AK_BOOL, AC_KEY, USAGE, ON, NO_LEN},
-	{CKA_WRAP, AK_BOOL, AC_KEY, CS | AF_DEFAULT, 0, NO_LEN},
-	{CKA_UNWRAP, AK_BOOL, AC_KEY, CS | AF_DEFAULT, 0, NO_LEN},
+	/* Sealed as key-management bits (se.h SE_USE_WRAP..SE_USE_EXPORT): a
+	 * permission of the item never grows, so these are only turned off. */
+	{CKA_WRAP, AK_BOOL, AC_KEY, CS | AF_DEFAULT | AF_ONLY_OFF, 0, NO_LEN},
+	{CKA_UNWRAP, AK_BOOL, AC_KEY, CS | AF_DEFAULT | AF_ONLY_OFF, 0, NO_LEN},
 	{CKA_EXTRACTABLE, AK_BOOL, AC_KEY, CS | AF_DEFAULT | AF_COPY | AF_ONLY_OFF, 0, NO_LEN},
 	{CKA_ALWAYS_SENSITIVE, AK_BOOL, AC_KEY, 0, 0, NO_LEN},
 	{CKA_NEVER_EXTRACTABLE, AK_BOOL, AC_KEY, 0, 0, NO_LEN},
 	{CKA_WRAP_WITH_TRUSTED, AK_BOOL, AC_KEY, CS | AF_DEFAULT | AF_ONLY_ON, 0, NO_LEN},
+	/* Sealed with the item at creation, where only the SO may give TRUE (se.h SE_USE_TRUSTED). */
+	{CKA_TRUSTED, AK_BOOL, AC_KEY, AF_CREATE | AF_DEFAULT | AF_SO_ONLY, 0, NO_LEN},
+	/* Attribute arrays, kept flat in the record (attr_array.h). */
+	{CKA_WRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE, 0, NO_LEN},
+	{CKA_UNWRAP_TEMPLATE, AK_ARRAY, AC_KEY, AF_CREATE, 0, NO_LEN},
 	{CKA_VALUE_LEN, AK_ULONG, AC_KEY, AF_CREATE, 0, NO_LEN},
 	{CKA_PORTFOLIO_SERVICE, AK_ULONG, AC_KEY, AF_CREATE, 0, NO_LEN},
 	{CKA_PORTFOLIO_KEY_INDEX, AK_ULONG, AC_KEY, AF_CREATE, 0, NO_LEN},
+	/* A diversification master: the service of the keys it derives (derive.c). */
+	{CKA_PORTFOLIO_MASTER, AK_ULONG, AC_KEY, AF_CREATE, 0, NO_LEN},
 	{CKA_PORTFOLIO_IDENTITY_ID, AK_ULONG, AC_IDENTITY, AF_CREATE | AF_COPY | AF_REQUIRED, 0, NO_LEN},
 	/* Provisioning the hash is the SO's privilege; nobody ever reads it back. */
 	{CKA_PORTFOLIO_IDENTITY_HASH, AK_BYTES, AC_IDENTITY, CS | AF_SECRET | AF_SO_ONLY | AF_HIDDEN, 0,
@@ -113,6 +126,8 @@ CK_RV attr_check_value(const attr_def *d, const void *val, CK_ULONG len)
 		return len == sizeof(CK_ULONG) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	case AK_DATE:
 		return len == 0 || len == sizeof(CK_DATE) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+	case AK_ARRAY:
+		return attr_array_check(val, len);
 	default:
 		return len <= 1024 || (d->flags & AF_SECRET) ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
 	}
@@ -258,12 +273,14 @@ CK_BBOOL attr_bool(const core_object *o, const attr_def *d)
 CK_RV attr_apply_defaults(core_object *o, unsigned class_bit)
 {
 	CK_RV rv = CKR_OK;
+	/* a diversification master only derives (core_master_check) */
+	int master = attr_has(o, CKA_PORTFOLIO_MASTER);
 	for (size_t i = 0; i < N_DEFS && rv == CKR_OK; i++) {
 		const attr_def *d = &defs[i];
 		if (!(d->flags & AF_DEFAULT) || !(d->classes & class_bit) || attr_has(o, d->type))
 			continue;
 		if (d->kind == AK_BOOL)
-			rv = attr_set_bool(o, d->type, d->def_true ? CK_TRUE : CK_FALSE);
+			rv = attr_set_bool(o, d->type, (d->def_true != 0) != ((d->flags & AF_MASTER_FLIP) && master));
 		else
 			rv = attr_set(&o->attrs, &o->n_attrs, d->type, NULL, 0);
 	}
@@ -312,17 +329,26 @@ CK_RV attr_check_copy(const CK_ATTRIBUTE *t, CK_ULONG n, unsigned class_bit)
 
 /* ---- C_GetAttributeValue ---------------------------------------------------- */
 
-/* Delivers len bytes (or the length) into a; returns the per-attribute verdict. */
-static CK_RV deliver(CK_ATTRIBUTE *a, const void *val, CK_ULONG len)
+int attr_deliver_room(CK_ATTRIBUTE *a, CK_ULONG len, CK_RV *rv)
 {
+	*rv = CKR_OK;
 	if (a->pValue == NULL) {
 		a->ulValueLen = len;
-		return CKR_OK;
+		return 0;
 	}
 	if (a->ulValueLen < len) {
 		a->ulValueLen = CK_UNAVAILABLE_INFORMATION;
-		return CKR_BUFFER_TOO_SMALL;
+		*rv = CKR_BUFFER_TOO_SMALL;
+		return 0;
 	}
+	return 1;
+}
+
+CK_RV attr_deliver(CK_ATTRIBUTE *a, const void *val, CK_ULONG len)
+{
+	CK_RV rv;
+	if (!attr_deliver_room(a, len, &rv))
+		return rv;
 	if (len != 0)
 		memcpy(a->pValue, val, len);
 	a->ulValueLen = len;
@@ -334,7 +360,7 @@ static CK_RV get_secret_value(core_token *tok, const core_object *o, CK_ATTRIBUT
 	if (o->cls == CKO_SECRET_KEY && (o->sensitive || !o->extractable))
 		return CKR_ATTRIBUTE_SENSITIVE;
 	if (o->value_ref == 0)
-		return deliver(a, NULL, 0);
+		return attr_deliver(a, NULL, 0);
 	size_t len = 0;
 	CK_RV rv = tok->be->item_read(tok->se, o->value_ref, NULL, &len);
 	if (rv != CKR_OK)
@@ -364,14 +390,16 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		return get_secret_value(tok, o, a);
 	if (a->type == CKA_PORTFOLIO_HASH_PROVISIONED) {
 		CK_BBOOL v = o->hash_ref != 0 ? CK_TRUE : CK_FALSE;
-		return deliver(a, &v, sizeof v);
+		return attr_deliver(a, &v, sizeof v);
 	}
 	const core_attr *have = core_object_attr(o, a->type);
 	if (have == NULL && d->kind == AK_DATE)
-		return deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
+		return attr_deliver(a, NULL, 0); /* every key has its dates; unset they are empty */
 	if (have == NULL)
 		return CKR_ATTRIBUTE_TYPE_INVALID;
-	return deliver(a, have->val, have->len);
+	if (d->kind == AK_ARRAY)
+		return attr_array_deliver(have, a);
+	return attr_deliver(a, have->val, have->len);
 }
 
 CK_RV core_get_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n)
@@ -578,6 +606,7 @@ static CK_RV change_object(core_token *tok, core_object *o, const CK_ATTRIBUTE *
 	o->value_ref = next.value_ref;
 	o->hash_ref = next.hash_ref;
 	core_object_cache(o);
+	core_index_update(tok, o);
 	return CKR_OK;
 }
 

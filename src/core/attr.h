@@ -8,7 +8,7 @@
 
 #include "core/core.h"
 
-enum attr_kind { AK_BOOL = 1, AK_ULONG, AK_BYTES, AK_DATE };
+enum attr_kind { AK_BOOL = 1, AK_ULONG, AK_BYTES, AK_DATE, AK_ARRAY /* attr_array.h */ };
 
 /* SHA-256: the Identity hash the SO provisions. */
 #define ATTR_IDENTITY_HASH_LEN 32
@@ -33,6 +33,8 @@ enum attr_kind { AK_BOOL = 1, AK_ULONG, AK_BYTES, AK_DATE };
 #define AF_HIDDEN     0x0400u /* never readable: CKR_ATTRIBUTE_SENSITIVE, whatever the object */
 #define AF_REQUIRED   0x0800u /* every creation template of the class names it */
 #define AF_TRUE_ONLY  0x1000u /* FALSE is a value no object here may hold (CKR_ATTRIBUTE_VALUE_INVALID) */
+#define AF_MASTER_FLIP 0x2000u /* AF_DEFAULT bool whose default is the opposite for a
+                                * diversification master (CKA_PORTFOLIO_MASTER): a master only derives */
 
 typedef struct attr_def {
 	CK_ATTRIBUTE_TYPE type;
@@ -64,6 +66,12 @@ CK_RV attr_check_required(const core_object *o, unsigned class_bit);
 CK_RV attr_check_so_only(const CK_ATTRIBUTE *t, CK_ULONG n, unsigned class_bit, CK_USER_TYPE login);
 /* C_CopyObject's template: AF_COPY attributes only. */
 CK_RV attr_check_copy(const CK_ATTRIBUTE *t, CK_ULONG n, unsigned class_bit);
+/* C_GetAttributeValue's length rule (PKCS#11 3.0 5.2) for a value of len
+ * bytes: 1 when a has room to be filled; 0 when it is answered already, with
+ * the length only (*rv CKR_OK) or CKR_BUFFER_TOO_SMALL. */
+int attr_deliver_room(CK_ATTRIBUTE *a, CK_ULONG len, CK_RV *rv);
+/* Delivers len bytes (or the length) into a; returns the per-attribute verdict. */
+CK_RV attr_deliver(CK_ATTRIBUTE *a, const void *val, CK_ULONG len);
 
 /* 0 for classes the module does not hold. */
 unsigned attr_class_bit(CK_OBJECT_CLASS cls);

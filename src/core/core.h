@@ -84,6 +84,11 @@ typedef struct core_token {
 	/* Removable components (presence.c): the backend's counts acted on so far. */
 	uint64_t removals_seen, resets_seen;
 	unsigned mech_opt_in;     /* MECH_OPT_IN_* the configuration enables (mech.h) */
+	/* Search index (object_index.c), made at the first object. */
+	struct core_object_index *index;
+	/* The change log position the objects in memory reflect (store_change_end
+	 * at the last load or catch-up): a reload reads only what came after. */
+	uint64_t log_seq;
 } core_token;
 
 /* What an active operation uses, so a reload can tell whether it still exists
@@ -331,10 +336,18 @@ typedef struct core_key_source {
 CK_RV core_create_key_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
                              const core_key_source *src, CK_OBJECT_HANDLE *out);
 
+/* ---- derive.c ------------------------------------------------------------ */
+/* C_DeriveKey (docs/mechanisms.md, "Derivation"). */
+CK_RV core_derive_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE base,
+                      CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
+/* Creation rules of a key with CKA_PORTFOLIO_MASTER (none for other keys):
+ * AES, only CKA_DERIVE, sensitive, no keyset membership, a component that derives. */
+CK_RV core_master_check(const core_token *tok, const core_object *o, CK_ULONG len);
+
 /* ---- policy.c ------------------------------------------------------------ */
 /* The policy the secure component keeps with an object's items, as its
  * attributes say it should be (core_object_cache done). */
-void core_key_policy(const core_object *o, se_item_policy *pol);
+void core_key_policy(const core_token *tok, const core_object *o, se_item_policy *pol);
 void core_identity_policy(const core_object *o, int hash, se_item_policy *pol);
 /* 1 when a token object's row agrees with the policy of its items (or cannot be
  * checked yet: nobody logged in, or a backend without item_policy). */

@@ -4,8 +4,11 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
+#include "core/object_index.h"
+#include "core/object_sync.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -130,6 +133,7 @@ CK_RV core_object_insert(core_token *tok, core_object *o)
 		htable_remove(&tok->objects, o->handle);
 		return CKR_HOST_MEMORY;
 	}
+	core_index_add(tok, o);
 	return CKR_OK;
 }
 
@@ -138,6 +142,7 @@ void core_object_unlink(core_token *tok, core_object *o)
 	htable_remove(&tok->objects, o->handle);
 	if (o->cls == CKO_PORTFOLIO_IDENTITY && htable_get(&tok->identities, o->identity_id) == o)
 		htable_remove(&tok->identities, o->identity_id);
+	core_index_remove(tok, o);
 }
 
 CK_RV core_object_persist(core_token *tok, core_object *o)
@@ -163,8 +168,10 @@ static int record_valid(const core_object *o)
 		return 0;
 	for (size_t i = 0; i < o->n_attrs; i++) {
 		const attr_def *d = attr_def_find(o->attrs[i].type, cb);
-		if (d == NULL || (d->flags & (AF_SECRET | AF_COMPUTED)) ||
-		    attr_check_value(d, o->attrs[i].val, o->attrs[i].len) != CKR_OK)
+		if (d == NULL || (d->flags & (AF_SECRET | AF_COMPUTED)))
+			return 0;
+		if (d->kind == AK_ARRAY ? !attr_array_flat_ok(o->attrs[i].val, o->attrs[i].len) /* stored flat */
+		                        : attr_check_value(d, o->attrs[i].val, o->attrs[i].len) != CKR_OK)
 			return 0;
 	}
 	if (!o->on_token)
@@ -174,7 +181,7 @@ static int record_valid(const core_object *o)
 	return 1;
 }
 
-static CK_RV load_row(void *ctx, uint64_t id, const uint8_t *data, size_t len)
+CK_RV core_object_load_row(void *ctx, uint64_t id, const uint8_t *data, size_t len)
 {
 	core_token *tok = ctx;
 	core_object *o = calloc(1, sizeof *o);
@@ -215,14 +222,19 @@ CK_RV core_token_load_objects(core_token *tok)
 	/* The shared counter first, then the store: a change committed after this
 	 * load is then always seen as a moved counter (store_changes.c). */
 	uint64_t changes = atomic_load_explicit(tok->changes, memory_order_acquire);
-	uint64_t gen = 0;
-	CK_RV rv = store_generation(core_g.st, tok->iid, &gen);
+	uint64_t gen = 0, log_end = 0;
+	/* The log's end before the rows: a change after it is read again later. */
+	CK_RV rv = store_change_end(core_g.st, &log_end);
+	if (rv == CKR_OK)
+		rv = store_generation(core_g.st, tok->iid, &gen);
 	if (rv != CKR_OK)
 		return rv;
-	rv = store_object_foreach(core_g.st, tok->iid, load_row, tok);
+	core_sync_count_full_load();
+	rv = store_object_foreach(core_g.st, tok->iid, core_object_load_row, tok);
 	if (rv == CKR_OK) {
 		tok->gen = gen;
 		tok->changes_seen = changes;
+		tok->log_seq = log_end;
 		store_follow(core_g.st, tok->iid, gen);
 	}
 	return rv;
@@ -304,29 +316,46 @@ void core_token_check_policies(core_token *tok)
 CK_RV core_token_refresh(core_token *tok)
 {
 	uint64_t changes = atomic_load_explicit(tok->changes, memory_order_acquire);
-	uint64_t gen;
-	CK_RV rv = store_generation(core_g.st, tok->iid, &gen);
+	uint64_t gen, log_end;
+	CK_RV rv = store_change_end(core_g.st, &log_end);
+	if (rv == CKR_OK)
+		rv = store_generation(core_g.st, tok->iid, &gen);
 	if (rv != CKR_OK)
 		return rv;
 	if (gen == tok->gen || (tok->gen != UINT64_MAX && gen == store_followed(core_g.st, tok->iid))) {
 		/* Nothing new, or only our own writes, which the tables already hold
-		 * (a counter shared with another instance may have moved too). */
+		 * (a counter shared with another instance may have moved too). Every
+		 * log entry up to log_end, read before gen, is one of those. */
 		tok->gen = gen;
 		tok->changes_seen = changes;
+		tok->log_seq = log_end;
 		return CKR_OK;
 	}
-	PF_DEBUG("instance %lu: store changed, reloading objects", (unsigned long)tok->iid);
 	/* Items another process created or destroyed: unlock or forget them too, so
 	 * its new objects are usable here without a new login. */
-	int other_life = 0;
+	int other_life = 0, items_ok = 1;
 	if (tok->login != CORE_NOT_LOGGED_IN && tok->be->refresh != NULL) {
 		rv = tok->be->refresh(tok->se);
 		other_life = rv == CKR_DEVICE_REMOVED;
+		items_ok = rv == CKR_OK;
 		if (rv != CKR_OK && !other_life)
 			PF_WARN("instance %lu: secure component refresh failed", (unsigned long)tok->iid);
 	}
-	core_token_free_objects(tok, 0);
-	rv = core_token_load_objects(tok);
+	/* Only the rows changed since our last look, when the log still reaches
+	 * back there (object_sync.c); otherwise, after a re-initialisation, or
+	 * when the items could not be refreshed (every object is judged against
+	 * what the component holds now), everything. */
+	int caught_up = 0;
+	rv = !items_ok || tok->gen == UINT64_MAX ? CKR_OK : core_token_catch_up(tok, &caught_up);
+	if (rv == CKR_OK && caught_up) {
+		tok->gen = gen;
+		tok->changes_seen = changes;
+		store_follow(core_g.st, tok->iid, gen);
+	} else {
+		PF_DEBUG("instance %lu: store changed, reloading objects", (unsigned long)tok->iid);
+		core_token_free_objects(tok, 0);
+		rv = core_token_load_objects(tok);
+	}
 	/* Nothing may go on using a key that is gone; after a re-initialisation by
 	 * another process no key of the old token exists, nor does our login. */
 	core_check_token_operations(tok, other_life);
@@ -365,6 +394,7 @@ CK_RV core_object_destroy_locked(core_token *tok, core_object *o)
 		PF_ERROR("instance %lu: object destruction not committed", (unsigned long)tok->iid);
 		o->value_ref = o->hash_ref = 0;
 		core_object_cache(o);
+		core_index_update(tok, o);
 		return rv;
 	}
 	core_object_unlink(tok, o);
@@ -505,13 +535,23 @@ CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 	}
 	(void)core_token_refresh(s->tok);
 	core_token *tok = s->tok;
-	CK_OBJECT_HANDLE *out = malloc((tok->objects.count ? tok->objects.count : 1) * sizeof *out);
+	/* The index narrows the candidates (then the same test as the scan decides). */
+	core_object *const *cand = NULL;
+	size_t n_cand = 0;
+	int indexed = core_index_candidates(tok, tmpl, n, &cand, &n_cand);
+	size_t room = indexed ? n_cand : tok->objects.count;
+	CK_OBJECT_HANDLE *out = malloc((room ? room : 1) * sizeof *out);
 	if (out == NULL) {
 		core_leave(s, CORE_TOKEN_EXCLUSIVE);
 		return CKR_HOST_MEMORY;
 	}
 	find_ctx f = {.tok = tok, .tmpl = tmpl, .n = n, .out = out};
-	htable_each(&tok->objects, find_one, &f);
+	if (indexed) {
+		for (size_t i = 0; i < n_cand; i++)
+			find_one(&f, 0, cand[i]);
+	} else {
+		htable_each(&tok->objects, find_one, &f);
+	}
 	qsort(out, f.count, sizeof *out, cmp_handle);
 	free(s->found);
 	s->found = out;

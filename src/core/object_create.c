@@ -5,8 +5,10 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
+#include "core/object_index.h"
 #include "crypto/crypto.h"
 #include "util/log.h"
 #include "util/secure.h"
@@ -56,7 +58,9 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		CK_RV rv = attr_check_create(d, &t[i]);
 		if (rv != CKR_OK)
 			return rv;
-		if (!(d->flags & AF_SECRET))
+		if (d->kind == AK_ARRAY)
+			rv = attr_array_set(o, &t[i]); /* kept flat: no caller pointers in the record */
+		else if (!(d->flags & AF_SECRET))
 			rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
 		else if (t[i].type == CKA_VALUE)
 			sec->value = &t[i];
@@ -127,7 +131,8 @@ static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
 	if (has_srv) {
 		CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_SERVICE, 0);
 		CK_ULONG idx = attr_get_ulong(o, CKA_PORTFOLIO_KEY_INDEX, 0);
-		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT)
+		if (srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT &&
+		    srv != CK_PORTFOLIO_SRV_SMS)
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		/* e.g. a 24-byte AES key in the auth keyset: AUTH_CMAC takes 16 or 32.
 		 * The value (or CKA_VALUE_LEN) is what is wrong: C_CreateObject and
@@ -137,18 +142,11 @@ static CK_RV check_keyset(core_token *tok, const core_object *o, CK_ULONG len)
 			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)len);
 			return CKR_ATTRIBUTE_VALUE_INVALID;
 		}
-		htable_node *hn;
-		for (size_t b = 0; b <= tok->objects.mask; b++) {
-			for (hn = tok->objects.buckets[b]; hn != NULL; hn = hn->next) {
-				const core_object *x = hn->val;
-				if (x->cls == CKO_SECRET_KEY && x->mk.has_service && x->mk.service == srv &&
-				    x->key_index == idx) {
-					/* Documented choice: a taken slot of the keyset is a bad value. */
-					PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
-					        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
-					return CKR_ATTRIBUTE_VALUE_INVALID;
-				}
-			}
+		if (core_index_keyset_taken(tok, srv, idx)) {
+			/* Documented choice: a taken slot of the keyset is a bad value. */
+			PF_INFO("instance %lu: key (service %lu, index %lu) exists already",
+			        (unsigned long)tok->iid, (unsigned long)srv, (unsigned long)idx);
+			return CKR_ATTRIBUTE_VALUE_INVALID;
 		}
 	}
 	return CKR_OK;
@@ -225,8 +223,11 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 	const CK_ATTRIBUTE *kt = find_tmpl(tmpl, n, CKA_KEY_TYPE);
 	const CK_ATTRIBUTE *vl = find_tmpl(tmpl, n, CKA_VALUE_LEN);
 	CK_KEY_TYPE type = 0;
-	CK_RV rv;
+	/* AF_SO_ONLY (CKA_TRUSTED); the component refuses it too (se.h SE_USE_TRUSTED) */
+	CK_RV rv = attr_check_so_only(tmpl, n, AC_KEY, tok->login);
 
+	if (rv != CKR_OK)
+		return rv;
 	if (req->mode == MODE_GENERATE)
 		rv = check_generated(kt, vl, req->m, sec, &type, kind, len);
 	else if (req->mode == MODE_SOURCE)
@@ -239,6 +240,8 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 		rv = attr_set_ulong(o, CKA_VALUE_LEN, *len);
 	if (rv == CKR_OK && req->mode == MODE_SOURCE && req->src->fix != NULL)
 		rv = req->src->fix(req->src->ctx, tok, o);
+	if (rv == CKR_OK)
+		rv = core_master_check(tok, o, *len);
 	if (rv != CKR_OK)
 		return rv;
 
@@ -287,7 +290,7 @@ static CK_RV put_items(core_token *tok, core_object *o, const create_req *req, s
 	se_item_policy pol;
 	CK_RV rv;
 	if (o->cls == CKO_SECRET_KEY) {
-		core_key_policy(o, &pol);
+		core_key_policy(tok, o, &pol);
 		if (o->mk.can_sign || o->mk.can_encrypt)
 			flags |= SE_ITEM_EXCLUSIVE; /* device-side keys are never shared */
 		if (!o->sensitive && o->extractable)

@@ -6,6 +6,7 @@
  */
 #include "config.h"
 #include "core/core.h"
+#include "core/object_index.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -17,6 +18,7 @@ static void token_free(core_token *tok, int forked)
 	if (tok == NULL)
 		return;
 	core_token_free_objects(tok, 1);
+	core_index_free(tok);
 	htable_free(&tok->objects);
 	htable_free(&tok->identities);
 	core_presence_unregister(tok);

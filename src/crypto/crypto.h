@@ -181,6 +181,26 @@ uint64_t pf_cipher_total_in(const pf_cipher *c);
 /* Wipe buffered bytes and overwrite the key schedule; init needed before reuse. */
 void pf_cipher_forget_key(pf_cipher *c);
 
+/* ---- AES key wrap (crypto_wrap.c) --------------------------------------- */
+
+/* RFC 3394 (pad = 0: AES-KW, default IV) and RFC 5649 (pad = 1: AES-KWP). The
+ * key-encryption key is 16, 24 or 32 bytes. Inputs longer than PF_AES_WRAP_MAX
+ * are refused (keys and small bound headers only). */
+#define PF_AES_WRAP_MAX 4096
+/* The blob length for a key of key_len bytes. */
+size_t pf_aes_wrap_len(size_t key_len, int pad);
+/* Whether in_len is something this mode may wrap (wrapping = 1) or a blob
+ * length it may unwrap (wrapping = 0). */
+int pf_aes_wrap_input_ok(size_t in_len, int pad, int wrapping);
+/* *out_len in: room (at least pf_aes_wrap_len), out: written. PF_CRYPTO_BAD_LENGTH
+ * for a length the mode refuses or too little room. */
+int pf_aes_wrap(const uint8_t *kek, size_t kek_len, int pad, const uint8_t *in, size_t in_len,
+                uint8_t *out, size_t *out_len);
+/* *out_len in: room (at least in_len - 8). PF_CRYPTO_AUTH_FAILED when the
+ * integrity check (and, KWP, the length and padding) fails: out is wiped. */
+int pf_aes_unwrap(const uint8_t *kek, size_t kek_len, int pad, const uint8_t *in, size_t in_len,
+                  uint8_t *out, size_t *out_len);
+
 /* ---- Randomness, comparisons -------------------------------------------- */
 
 int pf_random(uint8_t *out, size_t len);

@@ -8,6 +8,7 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/crypto_cipher.c \
 	src/crypto/crypto_random.c \
 	src/crypto/crypto_keyid.c \
+	src/crypto/crypto_wrap.c \
 	src/crypto/kdf.h \
 	src/crypto/kdf_local.h \
 	src/crypto/kdf_fetch.c \

@@ -13,7 +13,8 @@ libportfolio_lwm2m_impl_la_SOURCES = \
 	src/lwm2m/identities.c \
 	src/lwm2m/getauth.c \
 	src/lwm2m/worker.c \
-	include/portfolio-lwm2m/obj16.h
+	src/lwm2m/sms.c src/lwm2m/sms_segments.c src/lwm2m/sms_local.h \
+	include/portfolio-lwm2m/obj16.h include/portfolio-lwm2m/sms.h
 libportfolio_lwm2m_impl_la_LIBADD = libportfolio-common.la $(OPENSSL_LIBS)
 
 # Own directory variable (installs into $(libdir)): the top Makefile.am has no
@@ -26,7 +27,7 @@ libportfolio_lwm2m_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 -no-undefined 
 	-export-symbols-regex '^pf_obj16_'
 
 portfoliolwm2m_includedir = $(includedir)/portfolio-lwm2m
-portfoliolwm2m_include_HEADERS = include/portfolio-lwm2m/obj16.h
+portfoliolwm2m_include_HEADERS = include/portfolio-lwm2m/obj16.h include/portfolio-lwm2m/sms.h
 
 portfoliolwm2m_pkgconfigdir = $(libdir)/pkgconfig
 portfoliolwm2m_pkgconfig_DATA = src/lwm2m/portfolio-lwm2m.pc

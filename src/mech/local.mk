@@ -10,8 +10,17 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_mac.c \
 	src/mech/mech_digest.c \
 	src/mech/mech_portfolio.c \
+	src/mech/mech_scp80.c \
 	src/mech/mech_keygen.c \
+	src/mech/mech_wrap.h src/mech/mech_wrap.c \
 	src/se/emu/emu_ops_local.h \
 	src/se/emu/emu_ops.c \
 	src/se/emu/emu_ops_portfolio.c \
-	src/se/emu/emu_policy.c
+	src/se/emu/emu_policy.c \
+	src/se/emu/emu_scp80.h \
+	src/se/emu/emu_scp80.c \
+	src/se/emu/emu_scp80_run.c \
+	src/se/emu/emu_scp80_crypto.c \
+	src/se/emu/emu_scp80_counter.c \
+	src/se/emu/emu_scp80_policy.c
+libportfolio_internal_la_SOURCES += src/mech/mech_derive.c

@@ -64,6 +64,9 @@ typedef struct mech_op {
 	uint64_t total_in;        /* bytes given to updates so far */
 	/* buffered input for mechanisms that need the whole message (none today; kept
 	 * so that a backend with single-shot APDUs can be served) */
+	/* (additive, SMS) CKM_PORTFOLIO_SCP80_*: the caller's CK_PORTFOLIO_SCP80_PARAMS,
+	 * whose output fields C_Encrypt/C_Decrypt fill (mech_scp80_report) */
+	void *scp80_param;
 } mech_op;
 
 /* Registry. */
@@ -120,6 +123,20 @@ CK_RV mech_op_verify(mech_op *op, const uint8_t *in, CK_ULONG in_len,
                      const uint8_t *sig, CK_ULONG sig_len);    /* C_Verify */
 CK_RV mech_op_verify_final(mech_op *op, const uint8_t *sig, CK_ULONG sig_len);
 /* C_DigestKey is not offered. */
+
+/* C_DeriveKey (mech_derive.c): the mechanism's parameter, checked, as the
+ * secure component takes it. out->p points into out and into m's buffers:
+ * both must outlive the item_derive call. */
+typedef struct mech_derive {
+	se_derive_params p;
+	pf_kbkdf_field fields[PF_KBKDF_MAX_FIELDS];  /* p.kbkdf.fields */
+	CK_OBJECT_HANDLE salt_key;  /* HKDF CKF_HKDF_SALT_KEY: the core sets p.salt_key from it */
+	CK_ULONG value_len;         /* the length the mechanism fixes; 0: CKA_VALUE_LEN */
+	CK_ULONG key_index;         /* CKM_PORTFOLIO_DIVERSIFY: the new key's index */
+} mech_derive;
+/* CKR_MECHANISM_INVALID for a mechanism that does not derive,
+ * CKR_MECHANISM_PARAM_INVALID, CKR_KEY_TYPE_INCONSISTENT (base key type). */
+CK_RV mech_derive_parse(const CK_MECHANISM *m, const mech_key *base, mech_derive *out);
 
 void mech_op_abort(mech_op *op);   /* end a running operation (session close, logout...) */
 void mech_op_release(mech_op *op); /* free what the op owns; op may be reused after */

@@ -15,6 +15,9 @@ typedef enum mech_family {
 	MECH_FAM_DIGEST,
 	MECH_FAM_PF_AUTH,
 	MECH_FAM_PF_ENC,
+	MECH_FAM_DERIVE,  /* C_DeriveKey only (mech_derive.c) */
+	MECH_FAM_WRAP,      /* C_WrapKey / C_UnwrapKey only (mech_wrap.c) */
+	MECH_FAM_SCP80,   /* CKM_PORTFOLIO_SCP80_WRAP / _UNWRAP (mech_scp80.c) */
 } mech_family;
 
 #define MECH_NO_SERVICE (-1) /* standard mechanism: refuses keys that carry a service */
@@ -41,6 +44,11 @@ CK_RV mech_aes_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *
 CK_RV mech_mac_parse(const mech_desc *d, const CK_MECHANISM *m, se_op_params *p);
 CK_RV mech_pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
                     se_op_params *p);
+/* mech_scp80.c: CK_PORTFOLIO_SCP80_PARAMS into p; and, after the backend's
+ * op_final (whatever it returned), the PoR, status and counter written back
+ * into the caller's parameter (kept in op->scp80_param). */
+CK_RV mech_scp80_parse(mech_op_kind kind, const CK_MECHANISM *m, se_op_params *p);
+void mech_scp80_report(mech_op *op);
 /* A mechanism that takes no parameter. */
 CK_RV mech_no_param(const CK_MECHANISM *m);
 

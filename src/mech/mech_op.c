@@ -157,11 +157,13 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 	p.identity_hash_ref = 0;
 	p.identity_value_ref = 0;
 	p.challenge_len = 0;
+	p.por_data_len = 0;
 	switch (d->fam) {
 	case MECH_FAM_CIPHER: rv = mech_aes_parse(d, kind, m, &p); break;
 	case MECH_FAM_MAC: rv = mech_mac_parse(d, m, &p); break;
 	case MECH_FAM_PF_AUTH:
 	case MECH_FAM_PF_ENC: rv = mech_pf_parse(d, kind, m, &p); break;
+	case MECH_FAM_SCP80: rv = mech_scp80_parse(kind, m, &p); break; /* hook: SMS */
 	default: rv = CKR_MECHANISM_INVALID; break;
 	}
 	if (rv != CKR_OK)
@@ -196,6 +198,7 @@ CK_RV mech_op_init(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const 
 		op->tok = tok;
 	}
 	rv = be->op_init(op->se, se_kind_of(kind), &p, key->ref);
+	op->scp80_param = d->fam == MECH_FAM_SCP80 ? m->pParameter : NULL; /* hook: SMS */
 	op->mac_len = p.mac_len;
 	op->source = p.source;
 	op->tag_len = p.tag_len;
@@ -292,6 +295,7 @@ CK_RV mech_op_single(mech_op *op, mech_op_kind kind, const uint8_t *in, CK_ULONG
 		n1 = 0;
 	n2 = room - n1;
 	rv = op->be->op_final(op->se, out + n1, &n2);
+	mech_scp80_report(op); /* hook: SMS */
 	if (rv != CKR_OK)
 		return fail_wipe(op, rv, out, room);
 	*out_len = n1 + n2;
@@ -371,6 +375,7 @@ CK_RV mech_op_final(mech_op *op, mech_op_kind kind, uint8_t *out, CK_ULONG *out_
 		return rv;
 	n = *out_len;
 	rv = op->be->op_final(op->se, out, &n);
+	mech_scp80_report(op); /* hook: SMS */
 	if (rv != CKR_OK)
 		return fail_wipe(op, rv, out, *out_len);
 	*out_len = n;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pkcs11/portfolio.h"
+#include "crypto/kdf.h"
 
 struct store;
 typedef struct se_token se_token; /* backend's state for one instance */
@@ -53,6 +54,31 @@ typedef enum se_item_kind {
 #define SE_USE_ENCRYPT 0x04u
 #define SE_USE_DECRYPT 0x08u
 #define SE_USE_ALL     (SE_USE_SIGN | SE_USE_VERIFY | SE_USE_ENCRYPT | SE_USE_DECRYPT)
+/* Derivation (item_derive): outside SE_USE_ALL so that backends without
+ * item_derive (and their sealed formats) never see these bits. Rows sealed
+ * before these bits existed carry neither: such a key never derives. */
+#define SE_USE_DERIVE  0x10u /* base key of C_DeriveKey (CKA_DERIVE) */
+#define SE_USE_MASTER  0x20u /* Portfolio master (CKA_PORTFOLIO_MASTER): with DERIVE and nothing
+                                else; derives only by CKM_PORTFOLIO_DIVERSIFY, keys of the service
+                                its policy names (docs/mechanisms.md, "Diversification") */
+#define SE_USE_KEY_ALL (SE_USE_ALL | SE_USE_DERIVE | SE_USE_MASTER)
+/* Key management (item_wrap / item_unwrap; docs/mechanisms.md, "Key wrap"). Each
+ * bit is a permission, so C_SetAttributeValue only ever takes one away:
+ *   WRAP / UNWRAP      CKA_WRAP / CKA_UNWRAP: may wrap / unwrap other keys;
+ *   EXPORT             CKA_EXTRACTABLE: may leave the component, wrapped;
+ *   WRAP_UNTRUSTED     CKA_WRAP_WITH_TRUSTED = FALSE: any wrapping key will do
+ *                      (without it, only one with SE_USE_TRUSTED);
+ *   TRUSTED            CKA_TRUSTED: only the SO makes an item with it.
+ * The core asks for them only from a backend with item_wrap (the others and
+ * their sealed formats never see them); it accepts a row whose attributes claim
+ * more of these than the item holds (rows from before they existed), never
+ * less, and the component decides. */
+#define SE_USE_WRAP           0x100u
+#define SE_USE_UNWRAP         0x200u
+#define SE_USE_EXPORT         0x400u
+#define SE_USE_WRAP_UNTRUSTED 0x800u
+#define SE_USE_TRUSTED        0x1000u
+#define SE_USE_KEY_MGMT (SE_USE_WRAP | SE_USE_UNWRAP | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED | SE_USE_TRUSTED)
 /* SO's choice, on the identity's hash item: ENC may encrypt the current value
  * even when it no longer matches the provisioned hash. */
 #define SE_IDENTITY_ENCRYPT_CURRENT 0x01u
@@ -65,6 +91,14 @@ typedef struct se_item_policy {
 	CK_ULONG identity_id;    /* identity value/hash items: the /16/x/0/<id> they belong to */
 	unsigned identity_flags; /* SE_IDENTITY_* (identity hash items only) */
 } se_item_policy;
+
+/* What a wrapped blob holds (item_unwrap). */
+typedef struct se_unwrap_info {
+	size_t len;               /* the key's length in bytes */
+	int bound;                /* CKM_PORTFOLIO_AES_KEY_WRAP_BOUND: kind and pol below travel with it */
+	se_item_kind kind;        /* bound: the key's kind; else what the core decides */
+	se_item_policy pol;       /* bound: service, key_index and usage (SE_USE_ALL bits) */
+} se_unwrap_info;
 
 /* What a backend reports about a token. */
 typedef struct se_token_info {
@@ -106,7 +140,48 @@ typedef struct se_op_params {
 	se_ref identity_value_ref;
 	uint8_t challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	size_t challenge_len;
+	/* (additive, SMS) CKM_PORTFOLIO_SCP80_UNWRAP: data the PoR carries on acceptance */
+	uint8_t por_data[CK_PORTFOLIO_SCP80_MAX_POR_DATA];
+	size_t por_data_len;
 } se_op_params;
+
+/* What item_derive computes. */
+typedef enum se_derive_kind {
+	SE_DERIVE_KBKDF = 1,  /* CKM_SP800_108_COUNTER_KDF / _FEEDBACK_KDF */
+	SE_DERIVE_HKDF,       /* CKM_HKDF_DERIVE */
+	SE_DERIVE_PORTFOLIO,  /* CKM_PORTFOLIO_DIVERSIFY: the component builds label and context */
+} se_derive_kind;
+
+/*
+ * A derivation request, already validated by the mechanism layer
+ * (src/mech/mech_derive.c). Pointers are borrowed for the call only.
+ */
+typedef struct se_derive_params {
+	se_derive_kind kind;
+	pf_kbkdf_params kbkdf;        /* KBKDF: the caller's data parameters, in order */
+	/* HKDF */
+	pf_hkdf_mode hkdf_mode;
+	pf_md_alg hkdf_md;
+	const uint8_t *salt;          /* CKF_HKDF_SALT_DATA (empty: HashLen zeros) */
+	size_t salt_len;
+	se_ref salt_key;              /* CKF_HKDF_SALT_KEY: a key item that may DERIVE; else 0 */
+	const uint8_t *info;
+	size_t info_len;
+	/* PORTFOLIO: device id and instance; service and key index are those of
+	 * the new key's policy, which the component checks against the master's. */
+	const uint8_t *device_id;     /* 1..CK_PORTFOLIO_MAX_DEVICE_ID bytes */
+	size_t device_id_len;
+	CK_ULONG instance;
+} se_derive_params;
+/* (additive, SMS) What a CKM_PORTFOLIO_SCP80_* operation reports besides its
+ * output, accepted or not: the PoR (por_len 0: none), the status, the counter. */
+typedef struct se_scp80_result {
+	uint8_t por[CK_PORTFOLIO_SCP80_MAX_POR];
+	size_t por_len;
+	CK_ULONG status;
+	uint64_t counter;
+	int valid;                /* 0: the last operation was not an SCP80 one, or got nowhere */
+} se_scp80_result;
 
 typedef struct se_config {
 	const char *backend;      /* "emulator" or "pcsc" */
@@ -191,6 +266,36 @@ typedef struct se_backend {
 	 * items, so objects it created are usable here without a new login. Called
 	 * with the token lock exclusive when the store's generation moved. */
 	CK_RV (*refresh)(se_token *t);
+
+	/* Optional (NULL: C_DeriveKey is CKR_MECHANISM_INVALID). Makes a key item of
+	 * kind/len from the key item base, computed inside the component; flags and
+	 * pol as for item_generate. The base must carry SE_USE_DERIVE in its policy
+	 * (else CKR_KEY_FUNCTION_NOT_PERMITTED); a master derives only by
+	 * SE_DERIVE_PORTFOLIO, and that only from a master. */
+	CK_RV (*item_derive)(se_token *t, se_ref base, const se_derive_params *p, se_item_kind kind,
+	                     size_t len, unsigned flags, const se_item_policy *pol, se_ref *out);
+	/* Optional (NULL: C_WrapKey / C_UnwrapKey answer CKR_FUNCTION_NOT_SUPPORTED).
+	 * item_wrap changes nothing and is called with the token lock shared;
+	 * item_unwrap with it exclusive.
+	 * Key transport, computed inside the component (docs/mechanisms.md, "Key wrap").
+	 * mech: CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_KWP or CKM_PORTFOLIO_AES_KEY_WRAP_BOUND.
+	 * The component checks the wrapping key (AES, no service, SE_USE_WRAP), the
+	 * target (SE_USE_EXPORT; SE_USE_WRAP_UNTRUSTED or a TRUSTED wrapping key; a
+	 * keyset key only in the bound form). out == NULL: *len = the blob's length;
+	 * too little room: *len = that length, CKR_BUFFER_TOO_SMALL. */
+	CK_RV (*item_wrap)(se_token *t, se_ref wrapping, CK_MECHANISM_TYPE mech, se_ref target,
+	                   uint8_t *out, size_t *len);
+	/* out == NULL: open the blob under the unwrapping key (AES, SE_USE_UNWRAP) and
+	 * only report what it holds in *info (CKR_WRAPPED_KEY_LEN_RANGE, _INVALID).
+	 * Else make the item: info (kind and len as the core checked them), flags and
+	 * pol as for item_put; a bound blob's service, index and usage must be pol's
+	 * (CKR_TEMPLATE_INCONSISTENT), and so must its kind. */
+	CK_RV (*item_unwrap)(se_token *t, se_ref unwrapping, CK_MECHANISM_TYPE mech, const uint8_t *blob,
+	                     size_t blob_len, se_unwrap_info *info, unsigned flags,
+	                     const se_item_policy *pol, se_ref *out);
+	/* Optional (NULL: no SCP80 mechanisms). After op_final of a CKM_PORTFOLIO_SCP80_*
+	 * operation, whatever it returned: what it reports (se_scp80_result). */
+	void (*op_scp80_result)(se_op *op, se_scp80_result *out);
 } se_backend;
 
 extern const se_backend se_emulator_backend;

@@ -1,8 +1,8 @@
 /*
  * scp80_crypto_evp.h - the SCP80 crypto provider over src/crypto (OpenSSL
  * EVP), for the server side and the tests: its key handles are
- * scp80_evp_key, AES keys held in host memory. The token's provider
- * (keys that never leave it) is the next step; see docs/sms.md.
+ * scp80_evp_key, AES keys held in host memory. The token's provider (keys
+ * that never leave it) is src/se/emu/emu_scp80_crypto.c; see docs/sms.md.
  */
 #ifndef PORTFOLIO_SCP80_CRYPTO_EVP_H
 #define PORTFOLIO_SCP80_CRYPTO_EVP_H

@@ -74,6 +74,35 @@ const _Atomic uint64_t *store_change_counter(store *s, CK_ULONG iid);
  * with them need not reload. */
 void store_follow(store *s, CK_ULONG iid, uint64_t gen);
 uint64_t store_followed(store *s, CK_ULONG iid);
+/* The change log (store_log.c): which rows of an instance changed since a
+ * process last looked, so it reloads those alone. Every write or delete of an
+ * object or secret row gives that row's entry a new sequence number, higher
+ * than any before (triggers in the schema do it, in the writer's transaction).
+ * store_change_end: the highest number handed out so far (0: none). A reader
+ * takes it before reading everything, and later asks for what came after. */
+#define STORE_ROW_OBJECT 1u
+#define STORE_ROW_SECRET 2u
+CK_RV store_change_end(store *s, uint64_t *seq);
+/* Row kinds changed after *seq: cb(kind, id, row, len) for each, oldest first,
+ * with the row as it is now (row NULL: deleted; always NULL for a kind not in
+ * with_rows). *seq moves to the newest entry seen. *complete = 0 (and no
+ * callback) when the log was pruned past *seq: the caller must reload
+ * everything. Log and rows are read in one snapshot. */
+/* Following our own writes in the log. A follower (a nonzero tag, e.g. the
+ * address of the view of iid that keeps items in memory) says "my view of iid
+ * reflects the log up to seq" with store_log_follow. Each transaction then
+ * committed through this handle that starts where the position is moves it
+ * to the transaction's end, if every secret row it wrote was written by the
+ * follower: store_log_writer(tag) right before a secret row write names the
+ * writer; a secret write without one counts as someone else's. A transaction
+ * that finds other entries after the position leaves it. store_log_followed:
+ * the position now (0 when iid is not followed by tag). */
+void store_log_follow(store *s, CK_ULONG iid, uint64_t tag, uint64_t seq);
+uint64_t store_log_followed(store *s, CK_ULONG iid, uint64_t tag);
+void store_log_writer(store *s, uint64_t tag);
+typedef CK_RV (*store_change_cb)(void *ctx, unsigned kind, uint64_t id, const uint8_t *row, size_t len);
+CK_RV store_changes_since(store *s, CK_ULONG iid, unsigned kinds, unsigned with_rows, uint64_t *seq,
+                          int *complete, store_change_cb cb, void *ctx);
 
 /* Secrets (sealed secure-component items). fingerprint may be NULL; if given and
  * already held by any row of the store: CKR_ATTRIBUTE_VALUE_INVALID and *owner_iid

@@ -61,7 +61,41 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_PUT] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
 	                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	/* The floor first (seq -1), then the rows of iid of the kinds in ?3 with
+	 * entries after ?2, once each (at their newest entry), with the row as it
+	 * is now (NULL: gone, or a kind not in ?4): one statement, one snapshot of
+	 * log, floor and rows (store_log.c). The entries after ?2 are the newest
+	 * of the table: a range of its rowid, whatever the instance. */
+	[ST_LOG_SINCE] = "SELECT -1, 0, value, NULL FROM counter WHERE name = 'change_log_floor' "
+	                 "UNION ALL "
+	                 "SELECT l.seq, l.kind, l.id, CASE "
+	                 "WHEN l.kind = 1 AND (?4 & 1) != 0 THEN "
+	                 "(SELECT rec FROM object o WHERE o.iid = ?1 AND o.oid = l.id) "
+	                 "WHEN l.kind = 2 AND (?4 & 2) != 0 THEN "
+	                 "(SELECT sealed FROM secret x WHERE x.iid = ?1 AND x.ref = l.id) END "
+	                 "FROM (SELECT max(seq) AS seq, kind, id FROM change_log "
+	                 "WHERE seq > ?2 AND iid = ?1 AND (kind & ?3) != 0 GROUP BY kind, id) l "
+	                 "ORDER BY 1",
+	[ST_LOG_PRUNE] = "DELETE FROM change_log WHERE seq <= ?1",
+	[ST_LOG_FLOOR] = "UPDATE counter SET value = max(value, ?1) WHERE name = 'change_log_floor'",
+	[ST_LOG_END] = "SELECT coalesce(max(seq), 0) FROM change_log",
 };
+
+/* Insert and delete of table's rows, and updates (the new key; the old one
+ * too should a key ever change), each append an entry: one append to a rowid
+ * table, the cheapest write SQLite has (an entry per write, not per row:
+ * readers take the newest entry of each row, and pruning bounds the table). */
+#define CHANGE_LOG_ENTRY(row, kind, col) \
+	"INSERT INTO change_log(iid, kind, id) VALUES(" row ".iid, " kind ", " row "." col ");"
+#define CHANGE_LOG_TRIGGERS(table, kind, col) \
+	"CREATE TRIGGER IF NOT EXISTS " table "_logged_insert AFTER INSERT ON " table " BEGIN " \
+	CHANGE_LOG_ENTRY("NEW", kind, col) " END;" \
+	"CREATE TRIGGER IF NOT EXISTS " table "_logged_update AFTER UPDATE ON " table " BEGIN " \
+	CHANGE_LOG_ENTRY("NEW", kind, col) " END;" \
+	"CREATE TRIGGER IF NOT EXISTS " table "_logged_rekey AFTER UPDATE ON " table \
+	" WHEN OLD.iid != NEW.iid OR OLD." col " != NEW." col " BEGIN " CHANGE_LOG_ENTRY("OLD", kind, col) " END;" \
+	"CREATE TRIGGER IF NOT EXISTS " table "_logged_delete AFTER DELETE ON " table " BEGIN " \
+	CHANGE_LOG_ENTRY("OLD", kind, col) " END;"
 
 /* Run once per open, inside BEGIN IMMEDIATE, so two processes creating the
  * same new file do not race. Every statement is idempotent. */
@@ -94,6 +128,20 @@ static const char store_schema[] =
 	"CREATE TABLE IF NOT EXISTS generation ("
 	"  iid INTEGER PRIMARY KEY NOT NULL,"
 	"  gen INTEGER NOT NULL);"
+	/* The change log (store_log.c, docs/storage.md): an entry for every write
+	 * or delete of an object or secret row, numbered upwards, so a process
+	 * can read only what changed since the last entry it saw. Triggers write
+	 * it, so every writer of the file keeps it (any version of this module,
+	 * or a tool). Entries at or below the floor may be pruned (store_log.c):
+	 * a reader that saw nothing since then reloads everything. */
+	"CREATE TABLE IF NOT EXISTS change_log ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  iid INTEGER NOT NULL,"
+	"  kind INTEGER NOT NULL," /* 1 object, 2 secret */
+	"  id INTEGER NOT NULL);"
+	"INSERT OR IGNORE INTO counter(name, value) VALUES('change_log_floor', 0);"
+	CHANGE_LOG_TRIGGERS("object", "1", "oid")
+	CHANGE_LOG_TRIGGERS("secret", "2", "ref")
 	"INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', CAST('" STORE_SCHEMA_VERSION
 	"' AS BLOB));";
 
@@ -284,6 +332,7 @@ static CK_RV store_setup(store *s)
 		rv = store_commit(s);
 	else
 		store_rollback(s);
+	s->log_ready = rv == CKR_OK;
 	if (rv == CKR_OK)
 		rv = store_check_schema_version(s);
 	return rv;
@@ -302,7 +351,7 @@ CK_RV store_open(const char *path, store **out)
 	if (s == NULL)
 		return CKR_HOST_MEMORY;
 	for (size_t i = 0; i < STORE_CHANGE_SLOTS; i++)
-		s->follow[i].gen = UINT64_MAX;
+		s->follow[i].gen = s->log_follow[i].seq = UINT64_MAX;
 	pthread_mutexattr_t attr;
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -398,6 +447,8 @@ CK_RV store_begin(store *s)
 		store_unlock(s);
 		return rv;
 	}
+	if (s->depth == 0)
+		store_log_began(s);
 	s->depth++;
 	return CKR_OK; /* the mutex stays held */
 }
@@ -417,8 +468,12 @@ CK_RV store_commit(store *s)
 		sqlite3_stmt *st = store_stmt(s, ST_RELEASE);
 		rv = st ? store_run(s, st) : CKR_DEVICE_ERROR;
 	} else {
+		uint64_t log_end;
+		store_log_committing(s, &log_end);
 		sqlite3_stmt *st = store_stmt(s, ST_COMMIT);
 		rv = st ? store_run(s, st) : CKR_DEVICE_ERROR;
+		if (rv == CKR_OK)
+			store_log_committed(s, log_end);
 		/* A failed COMMIT (disk full, I/O error) may leave the transaction
 		 * open: end it so the connection is usable again. */
 		if (rv != CKR_OK && !sqlite3_get_autocommit(s->db))

@@ -40,6 +40,10 @@ typedef enum store_stmt_id {
 	ST_FP_OWNER_OTHER,
 	ST_META_GET,
 	ST_META_PUT,
+	ST_LOG_SINCE,
+	ST_LOG_END,
+	ST_LOG_PRUNE,
+	ST_LOG_FLOOR,
 	ST_COUNT
 } store_stmt_id;
 
@@ -54,6 +58,15 @@ struct store {
 		CK_ULONG iid;
 		uint64_t gen;        /* UINT64_MAX: not followed or chain broken */
 	} follow[STORE_CHANGE_SLOTS]; /* by iid modulo the size (store_follow) */
+	int log_ready;           /* the schema (with the change log) exists */
+	uint64_t log_at_begin;   /* store_change_end when the outer transaction began; UINT64_MAX: unknown */
+	uint64_t log_writer;     /* tag for the next secret write (store_log_writer), 0: none */
+	uint64_t txn_writer;     /* secret rows of this transaction: 0 none, a tag, STORE_LOG_MIXED */
+	struct store_log_follow {
+		CK_ULONG iid;
+		uint64_t tag;
+		uint64_t seq;        /* UINT64_MAX: not followed */
+	} log_follow[STORE_CHANGE_SLOTS]; /* by iid modulo the size (store_log_follow) */
 	int have_pepper;         /* store_pepper_attach succeeded (store_pepper.c) */
 	int legacy_fingerprints; /* the pepper came from the database: old fingerprints may remain */
 	uint8_t pepper[STORE_PEPPER_LEN];
@@ -85,6 +98,15 @@ void store_changes_publish(store *s, int committed);
 void store_follow_raised(store *s, CK_ULONG iid, uint64_t gen);
 /* At any rollback: the follows of the instances this transaction raised end. */
 void store_follow_break_pending(store *s);
+
+/* The outer transaction began / is about to commit (store_log.c): the log
+ * position it starts from, and at commit the followers it moves. */
+void store_log_began(store *s);
+void store_log_committing(store *s, uint64_t *end);
+void store_log_committed(store *s, uint64_t end);
+/* A secret row is written or deleted in the open transaction (store_rows.c). */
+#define STORE_LOG_MIXED UINT64_MAX
+void store_log_secret_written(store *s);
 
 /* Raise the generation counter of iid (inside the caller's transaction). */
 CK_RV store_bump_generation(store *s, CK_ULONG iid);

@@ -221,6 +221,7 @@ out:
 static CK_RV instance_delete_body(store *s, void *ctx)
 {
 	CK_ULONG iid = *(CK_ULONG *)ctx;
+	store_log_secret_written(s);
 	/* The foreign keys cascade too; deleting the children explicitly keeps the
 	 * guarantee even on a connection where foreign keys were left off. */
 	static const store_stmt_id order[] = { ST_INST_DEL_SECRETS, ST_INST_DEL_OBJECTS, ST_INST_DEL };
@@ -400,6 +401,7 @@ static CK_RV secret_put_body(store *s, void *ctx)
 {
 	struct put_args *a = ctx;
 	CK_RV rv;
+	store_log_secret_written(s);
 	if (a->fingerprint != NULL) {
 		int found = 0;
 		CK_ULONG owner = 0;
@@ -451,6 +453,7 @@ CK_RV store_secret_get(store *s, CK_ULONG iid, uint64_t ref, uint8_t **sealed, s
 static CK_RV secret_delete_body(store *s, void *ctx)
 {
 	struct put_args *a = ctx;
+	store_log_secret_written(s);
 	return row_delete_body(s, ST_SEC_DEL, a->iid, a->id);
 }
 

@@ -123,7 +123,9 @@ static int put_key(struct tool *t, const struct key_spec *spec, unsigned char *v
 {
 	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE key_type = spec->key_type;
-	CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
+	CK_BBOOL yes = CK_TRUE;
+	/* --extractable: the key may leave the token, only wrapped (backup, export-key) */
+	CK_BBOOL extractable = options_has(&t->opts, OPT_EXTRACTABLE) ? CK_TRUE : CK_FALSE;
 	int auth = spec->service == CK_PORTFOLIO_SRV_AUTHENT;
 	CK_BBOOL can_sign = auth && !spec->server ? CK_TRUE : CK_FALSE;
 	CK_BBOOL can_verify = auth ? CK_TRUE : CK_FALSE;
@@ -148,7 +150,7 @@ static int put_key(struct tool *t, const struct key_spec *spec, unsigned char *v
 	tmpl[n++] = (CK_ATTRIBUTE){ CKA_TOKEN, &yes, sizeof(yes) };
 	tmpl[n++] = (CK_ATTRIBUTE){ CKA_PRIVATE, &yes, sizeof(yes) };
 	tmpl[n++] = (CK_ATTRIBUTE){ CKA_SENSITIVE, &yes, sizeof(yes) };
-	tmpl[n++] = (CK_ATTRIBUTE){ CKA_EXTRACTABLE, &no, sizeof(no) };
+	tmpl[n++] = (CK_ATTRIBUTE){ CKA_EXTRACTABLE, &extractable, sizeof(extractable) };
 	tmpl[n++] = (CK_ATTRIBUTE){ CKA_LABEL, label, (CK_ULONG)strlen(label) };
 	tmpl[n++] = (CK_ATTRIBUTE){ CKA_PORTFOLIO_SERVICE, &service, sizeof(service) };
 	tmpl[n++] = (CK_ATTRIBUTE){ CKA_PORTFOLIO_KEY_INDEX, &index, sizeof(index) };

@@ -294,7 +294,12 @@ static void read_object(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE o,
 
 static const char *keyset_name(CK_ULONG service)
 {
-	return service == CK_PORTFOLIO_SRV_AUTHENT ? "auth" : service == CK_PORTFOLIO_SRV_ENCRYPT ? "enc" : "?";
+	switch (service) {
+	case CK_PORTFOLIO_SRV_AUTHENT: return "auth";
+	case CK_PORTFOLIO_SRV_ENCRYPT: return "enc";
+	case CK_PORTFOLIO_SRV_SMS: return "sms";
+	default: return "?";
+	}
 }
 
 /* iid: the instance of the slot, or NULL when the module did not say (then

@@ -20,13 +20,17 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_delete.c \
 	src/tool/cmd_identity.c \
 	src/tool/cmd_auth.c \
-	src/tool/cmd_enc.c
+	src/tool/cmd_enc.c \
+	src/tool/cmd_jose.c \
+	src/tool/cmd_jose_key.c \
+	src/tool/cmd_backup.c src/tool/backup_file.c src/tool/backup_file.h \
+	src/tool/cmd_sms.c
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'
 # libcrypto only for SHA-256 when re-provisioning an Identity and for wiping;
 # -ldl comes from configure's LIBS.
-portfolio_tool_LDADD = libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
+portfolio_tool_LDADD = libportfolio-jose.la libportfolio-common.la $(OPENSSL_LIBS) $(JSONC_LIBS) $(P11KIT_LIBS)
 
 # The tool's challenge argument (the common library's rule) against the canonical examples.
 if HAVE_CMOCKA
@@ -54,6 +58,9 @@ TOOL_SHELL_TESTS = \
 	tests/tool/messages.sh \
 	tests/tool/delete.sh \
 	tests/tool/select.sh \
-	tests/tool/conf_settings.sh
+	tests/tool/conf_settings.sh \
+	tests/tool/jose.sh \
+	tests/tool/backup.sh \
+	tests/tool/sms.sh
 TESTS += $(TOOL_SHELL_TESTS)
 EXTRA_DIST += $(TOOL_SHELL_TESTS) tests/tool/lib.sh

@@ -50,13 +50,14 @@ static const struct command commands[] = {
 	{ "init-pin", cmd_init_pin, B(SLOT), B(SO_PIN) | B(USER_PIN),
 	  "init-pin --slot N [--so-pin P] [--user-pin U]",
 	  "Set (or reset) the user PIN as the SO (C_InitPIN)." },
-	{ "gen-key", cmd_gen_key, B(SLOT) | B(SERVICE) | B(INDEX), B(TYPE) | B(SERVER) | B(PIN),
-	  "gen-key --slot N --service auth|enc --index K [--type aes128|aes256|hmac] [--server]",
+	{ "gen-key", cmd_gen_key, B(SLOT) | B(SERVICE) | B(INDEX), B(TYPE) | B(SERVER) | B(PIN) | B(EXTRACTABLE),
+	  "gen-key --slot N --service auth|enc --index K [--type aes128|aes256|hmac] [--server]\n"
+	  "        [--extractable]",
 	  "Generate key Kn of a keyset inside the token." },
 	{ "import-key", cmd_import_key, B(SLOT) | B(SERVICE) | B(INDEX),
-	  B(TYPE) | B(SERVER) | B(PIN) | B(HEX) | B(HEX_FILE),
+	  B(TYPE) | B(SERVER) | B(PIN) | B(HEX) | B(HEX_FILE) | B(EXTRACTABLE),
 	  "import-key --slot N --service auth|enc --index K (--hex HEX | --hex-file PATH|-)\n"
-	  "           [--type aes128|aes256|hmac] [--server]",
+	  "           [--type aes128|aes256|hmac] [--server] [--extractable]",
 	  "Import key Kn of a keyset; --server makes a verify/decrypt-only copy." },
 	{ "set-identity", cmd_set_identity, B(SLOT) | B(ID) | B(VALUE), B(PROVISION) | B(PIN) | B(SO_PIN),
 	  "set-identity --slot N --id I --value STR [--provision]",
@@ -86,9 +87,60 @@ static const struct command commands[] = {
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
+	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN),
+	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-)",
+	  "Import an AES key-encryption key that only wraps and unwraps (sensitive,\n"
+	  "never extractable); the same KEK on two tokens lets one restore the other's backup." },
+	{ "backup", cmd_backup, B(SLOT) | B(KEK) | B(FILE), B(PIN),
+	  "backup --slot N --kek L --file PATH",
+	  "Write every key (bound-wrapped under the KEK labelled L) and provisioned Identity\n"
+	  "of the instance to one file, HMAC-checked by the token (docs/fleet.md)." },
+	{ "restore", cmd_restore, B(SLOT) | B(KEK) | B(FILE), B(SO_PIN),
+	  "restore --slot N --kek L --file PATH",
+	  "As the SO: check the file inside the token, then load all of it or nothing." },
+	{ "export-key", cmd_export_key, B(SLOT) | B(SERVICE) | B(INDEX) | B(KEK) | B(FILE), B(PIN),
+	  "export-key --slot N --service auth|enc --index K --kek L --file PATH",
+	  "Write one keyset key, bound-wrapped under the KEK, to a checked file." },
+	{ "import-wrapped-key", cmd_import_wrapped_key, B(SLOT) | B(KEK) | B(FILE), B(PIN),
+	  "import-wrapped-key --slot N --kek L --file PATH",
+	  "Unwrap the key of an export-key file into the token (same service, index, usage)." },
 	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN),
 	  "decrypt --slot N --challenge C --index K --data HEX [--cbc]",
 	  "Server side: check challenge and tag, print the Identity value." },
+	{ "import-jose-key", cmd_import_jose_key, B(SLOT) | B(LABEL) | B(ALG), B(HEX) | B(HEX_FILE) | B(SERVER) | B(PIN),
+	  "import-jose-key --slot N --label KID --alg dir|A128KW|A256KW|HS256|HS384|HS512\n"
+	  "                (--hex HEX | --hex-file PATH|-) [--server]",
+	  "Import a secret key outside the keysets for one JOSE algorithm, labelled with\n"
+	  "its kid (the oneM2M Credential-Id); --server makes a decrypt/unwrap/verify-only copy." },
+	{ "jwe-encrypt", cmd_jwe_encrypt, B(SLOT) | B(LABEL), B(ALG) | B(ENC) | B(CTY) | B(NONCE) | B(IN) | B(PIN),
+	  "jwe-encrypt --slot N --label KID [--alg dir|A128KW|A256KW] [--enc A128GCM|A256GCM]\n"
+	  "            [--cty TYPE] [--nonce HEX] [--in FILE|-]",
+	  "Compact JWE (RFC 7516) of the input with the token key labelled KID (the kid);\n"
+	  "defaults dir, A256GCM. The key never leaves the token." },
+	{ "jwe-decrypt", cmd_jwe_decrypt, B(SLOT), B(LABEL) | B(IN) | B(PIN),
+	  "jwe-decrypt --slot N [--label KID] [--in FILE|-]",
+	  "Decrypt a compact JWE with the token key its kid names; the plaintext goes to\n"
+	  "standard output only when the tag is right (else exit 3)." },
+	{ "jws-sign", cmd_jws_sign, B(SLOT) | B(LABEL), B(ALG) | B(CTY) | B(NONCE) | B(IN) | B(PIN),
+	  "jws-sign --slot N --label KID [--alg HS256|HS384|HS512] [--cty TYPE] [--nonce HEX] [--in FILE|-]",
+	  "Compact JWS (RFC 7515) of the input, HMAC by the token key labelled KID." },
+	{ "jws-verify", cmd_jws_verify, B(SLOT), B(LABEL) | B(IN) | B(PIN),
+	  "jws-verify --slot N [--label KID] [--in FILE|-]",
+	  "Verify a compact JWS with the token key its kid names; print the payload when\n"
+	  "valid, exit 3 when the signature is INVALID. alg \"none\" is always refused." },
+	{ "sms-provision", cmd_sms_provision, B(SLOT) | B(KEY_PARAMS), B(PIN) | B(HEX) | B(HEX_FILE),
+	  "sms-provision --slot N --key-params HEX (--hex HEX | --hex-file PATH|-)",
+	  "Import the SMS binding keyset from the Security object's resources:\n"
+	  "--key-params = \"SMS Binding Key Parameters\" KIc|KID|SPI(2)|TAR(3) (7 bytes),\n"
+	  "the keys = \"SMS Binding Secret Keys\" KIc key || KID key. Device and server alike." },
+	{ "sms-wrap", cmd_sms_wrap, B(SLOT) | B(DATA), B(TAR) | B(PIN),
+	  "sms-wrap --slot N --data HEX [--tar HEX]",
+	  "Protect data into an SCP80 command packet inside the token (numbered from\n"
+	  "its send counter); prints the packet from CPL in hex." },
+	{ "sms-unwrap", cmd_sms_unwrap, B(SLOT) | B(DATA), B(TAR) | B(POR_DATA) | B(PIN),
+	  "sms-unwrap --slot N --data HEX [--tar HEX] [--por-data HEX]",
+	  "Check and open an SCP80 command packet inside the token (its receive counter);\n"
+	  "prints the data, then the PoR (empty line: none). Exit 3: packet discarded." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -42,9 +42,20 @@ enum tool_opt {
 	OPT_SIGNATURE,
 	OPT_CBC,
 	OPT_DATA,
+	OPT_IN,
+	OPT_ALG,
+	OPT_ENC,
+	OPT_CTY,
+	OPT_NONCE,
 	OPT_JSON,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_KEK,      /* cmd_backup.c: the key-encryption key's label */
+	OPT_FILE,     /* cmd_backup.c: the backup / wrapped-key file */
+	OPT_EXTRACTABLE, /* gen-key / import-key: the key may leave the token wrapped */
+	OPT_KEY_PARAMS,   /* sms-provision: "SMS Binding Key Parameters", hex */
+	OPT_TAR,          /* sms-wrap / sms-unwrap: which SMS keyset (3 bytes hex) */
+	OPT_POR_DATA,     /* sms-unwrap: data the PoR carries, hex */
 	OPT_COUNT
 };
 

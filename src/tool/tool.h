@@ -38,5 +38,23 @@ int cmd_verify(struct tool *t);
 /* cmd_enc.c */
 int cmd_encrypt(struct tool *t);
 int cmd_decrypt(struct tool *t);
+/* cmd_jose.c */
+int cmd_jwe_encrypt(struct tool *t);
+int cmd_jwe_decrypt(struct tool *t);
+int cmd_jws_sign(struct tool *t);
+int cmd_jws_verify(struct tool *t);
+/* cmd_jose_key.c */
+int cmd_import_jose_key(struct tool *t);
+
+/* cmd_backup.c */
+int cmd_import_kek(struct tool *t);
+int cmd_backup(struct tool *t);
+int cmd_restore(struct tool *t);
+int cmd_export_key(struct tool *t);
+int cmd_import_wrapped_key(struct tool *t);
+/* cmd_sms.c */
+int cmd_sms_provision(struct tool *t);
+int cmd_sms_wrap(struct tool *t);
+int cmd_sms_unwrap(struct tool *t);
 
 #endif

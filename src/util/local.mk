@@ -12,5 +12,5 @@ libportfolio_common_la_SOURCES = src/util/challenge.c src/util/challenge.h \
 
 # The module's utilities (logging, wiping, secret files) go into the module itself.
 libportfolio_internal_la_SOURCES += src/util/log.c src/util/log.h src/util/secure.h \
-	src/util/secret_file.c src/util/secret_file.h
+	src/util/secret_file.c src/util/secret_file.h src/util/grow.h
 libportfolio_internal_la_LIBADD += libportfolio-common.la

@@ -35,30 +35,17 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
-#include "pkcs11/pkcs11.h"
-#include "pkcs11/portfolio.h"
+#include "bench.h"
 
 #define MSG_LEN 48
 #define MAX_THREADS 16
 
-static const char so_pin[] = "bench-so-pin";
-static const char user_pin[] = "bench-user-pin";
+const char so_pin[] = "bench-so-pin";
+const char user_pin[] = "bench-user-pin";
 
 /* ---- a loaded module with one ready token ------------------------------ */
 
-typedef struct module {
-	const char *name;
-	void *dl;
-	CK_FUNCTION_LIST_PTR f;
-	CK_SLOT_ID slot;
-	CK_SESSION_HANDLE admin;      /* keeps the user logged in */
-	CK_OBJECT_HANDLE aes;         /* plain AES-128: CMAC and GCM */
-	CK_OBJECT_HANDLE pf_auth;     /* Portfolio authentication keyset, K0 */
-	CK_OBJECT_HANDLE pf_enc;      /* Portfolio encryption keyset, K0 */
-	int is_portfolio;
-} module;
-
-static void die_rv(const char *what, CK_RV rv)
+void die_rv(const char *what, CK_RV rv)
 {
 	fprintf(stderr, "portfolio-bench: %s failed: CKR 0x%lx\n", what, (unsigned long)rv);
 	exit(1);
@@ -71,7 +58,7 @@ static void padded(CK_UTF8CHAR *dst, size_t n, const char *s)
 	memcpy(dst, s, len < n ? len : n);
 }
 
-static void load_module(module *m, const char *path)
+void load_module(module *m, const char *path)
 {
 	void *sym;
 	CK_C_GetFunctionList get_list;
@@ -124,7 +111,7 @@ static int find_slot(module *m, const char *label, CK_SLOT_ID *out)
 	return 0;
 }
 
-static void make_token(module *m)
+void make_token(module *m)
 {
 	CK_SLOT_ID free_slot;
 	CK_UTF8CHAR label[32];
@@ -261,7 +248,7 @@ typedef struct run_ctx {
 	CK_RV error;               /* first failure, CKR_OK if none */
 } run_ctx;
 
-static double now(void)
+double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -462,14 +449,17 @@ static void row(const char *short_name, const char *op, const char *who, module 
 
 /* ---- temporary homes for the modules' configuration -------------------- */
 
-static char tmpdir[64];
+static char tmpdir[128];
 
 static void make_homes(void)
 {
-	char path[160];
+	char path[192];
 	FILE *f;
 
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/portfolio-bench.XXXXXX");
+	/* $TMPDIR (e.g. /dev/shm) when set: the scale rows make a store write per
+	 * object, and a disk's fsync would be measured instead of the module. */
+	const char *base = getenv("TMPDIR");
+	snprintf(tmpdir, sizeof tmpdir, "%s/portfolio-bench.XXXXXX", base != NULL && *base ? base : "/tmp");
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("portfolio-bench: mkdtemp");
 		exit(1);
@@ -503,7 +493,7 @@ static void make_homes(void)
 
 static void remove_homes(void)
 {
-	char cmd[128];
+	char cmd[192];
 	/* the tree holds only what this run created */
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
@@ -514,6 +504,8 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: portfolio-bench [-s SECONDS | -n OPS] [-t THREADS] [-o OP] [-c] "
 	                "PORTFOLIO_MODULE|- [OTHER_MODULE]\n"
+	                "       portfolio-bench -S N,N,... | -X N,N,... [-c] PORTFOLIO_MODULE|- [OTHER_MODULE]\n"
+	                "  -S: C_FindObjects among N objects; -X: seeing another process's change (bench_scale.c)\n"
 	                "  -t: 1..%d threads (default 2); -c: CSV (operation,implementation,threads,ops_per_s,error)\n"
 	                "  OP: openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm\n", MAX_THREADS);
 	exit(2);
@@ -525,8 +517,13 @@ int main(int argc, char **argv)
 	module ours, other;
 	int o;
 
-	while ((o = getopt(argc, argv, "s:n:t:o:c")) != -1) {
-		if (o == 's')
+	const char *scale = NULL;
+	int scale_mode = 0;
+	while ((o = getopt(argc, argv, "s:n:t:o:cS:X:")) != -1) {
+		if (o == 'S' || o == 'X') {
+			scale = optarg;
+			scale_mode = o;
+		} else if (o == 's')
 			opt.seconds = atof(optarg);
 		else if (o == 'n')
 			opt.fixed_ops = strtoul(optarg, NULL, 10);
@@ -546,6 +543,11 @@ int main(int argc, char **argv)
 		other_path = argv[optind + 1];
 
 	make_homes();
+	if (scale != NULL) {
+		int rc = bench_scale(scale_mode, scale, ours_path, other_path, opt.csv);
+		remove_homes();
+		return rc;
+	}
 	if (opt.csv)
 		printf("operation,implementation,threads,ops_per_s,error\n");
 	else if (opt.fixed_ops != 0)

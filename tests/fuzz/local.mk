@@ -19,6 +19,8 @@ FUZZ_HARNESSES += tests/fuzz/fuzz_apdu
 FUZZ_HARNESSES += tests/fuzz/fuzz_sms
 FUZZ_HARNESSES += tests/fuzz/fuzz_store
 FUZZ_HARNESSES += tests/fuzz/fuzz_cardpolicy
+FUZZ_HARNESSES += tests/fuzz/fuzz_jose
+tests_fuzz_fuzz_jose_LDADD = $(LDADD) libportfolio-jose.la $(JSONC_LIBS)
 
 check_PROGRAMS += $(FUZZ_HARNESSES)
 TESTS += $(FUZZ_HARNESSES)

@@ -11,6 +11,8 @@ INTEROP_TESTS = \
 	tests/interop/logging.sh \
 	tests/interop/python_binding.py \
 	tests/interop/bench_charts.sh \
-	tests/interop/pykcs11_server.py
+	tests/interop/pykcs11_server.py \
+	tests/interop/jose_jwcrypto.py \
+	tests/interop/jose_jwcrypto_kw.py
 TESTS += $(INTEROP_TESTS)
-EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh
+EXTRA_DIST += $(INTEROP_TESTS) tests/interop/common.sh tests/interop/jose_interop.py

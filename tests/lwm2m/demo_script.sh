@@ -25,7 +25,7 @@ if grep -n '/16/x' "$out"; then
 	fail=1
 fi
 n=$(grep -c '^  -> rejected' "$out")
-[ "$n" = 3 ] || { echo "FAIL: expected 3 refusals told as such, saw $n"; fail=1; }
+[ "$n" = 5 ] || { echo "FAIL: expected 5 refusals told as such, saw $n"; fail=1; }
 grep -qF -- "-> rejected: the ciphertext, its tag or its challenge does not match (CKR_ENCRYPTED_DATA_INVALID)." "$out" ||
 	{ echo "FAIL: the replay's reason is not given"; fail=1; }
 exit $fail

@@ -24,6 +24,17 @@ tests_lwm2m_test_lwm2m_bindings_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tests/lwm2
 tests_lwm2m_test_lwm2m_bindings_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_bindings_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS) $(CMOCKA_LIBS)
 
+# the SMS security API: a device and a server process, each its own store
+check_PROGRAMS += tests/lwm2m/test_lwm2m_sms
+TESTS += tests/lwm2m/test_lwm2m_sms
+tests_lwm2m_test_lwm2m_sms_SOURCES = tests/lwm2m/test_sms.c
+tests_lwm2m_test_lwm2m_sms_LDADD = libportfolio-lwm2m.la $(OPENSSL_LIBS)
+check_PROGRAMS += tests/lwm2m/test_lwm2m_sms_segments
+TESTS += tests/lwm2m/test_lwm2m_sms_segments
+tests_lwm2m_test_lwm2m_sms_segments_SOURCES = tests/lwm2m/test_sms_segments.c
+tests_lwm2m_test_lwm2m_sms_segments_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_lwm2m_test_lwm2m_sms_segments_LDADD = libportfolio-lwm2m-impl.la $(CMOCKA_LIBS)
+
 tests_lwm2m_test_lwm2m_args_SOURCES = tests/lwm2m/test_args.c
 tests_lwm2m_test_lwm2m_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_lwm2m_test_lwm2m_args_LDADD = libportfolio-lwm2m-impl.la $(CMOCKA_LIBS)

@@ -32,6 +32,7 @@ from PyKCS11 import (CKA_CLASS, CKA_DECRYPT, CKA_ENCRYPT, CKA_SIGN, CKA_TOKEN, C
                      CKA_VERIFY, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKU_SO, CKU_USER)
 
 CKR_ACTION_PROHIBITED = 0x1B
+CKM_AES_KEY_WRAP_KWP = 0x210B
 SLOT = 0
 IDENTITY = b"urn:imei:350000000000001"
 IDENTITY_ID = 1
@@ -88,6 +89,10 @@ def auth_checks(session):
     sc.check(session.verify(verifier, ihash, good, by_hash), "verify-only card key verifies (SOURCE_HASH)")
     bad = bytes([good[0] ^ 1]) + good[1:]
     sc.check(not session.verify(verifier, ihash, bad, by_hash), "verify-only card key rejects a bad signature")
+    # The applet has no wrap command (docs/apdu.md): no card key leaves, wrapped or not.
+    kwp = PyKCS11.Mechanism(CKM_AES_KEY_WRAP_KWP, None)
+    sc.expect_error(PyKCS11.CKR_FUNCTION_NOT_SUPPORTED, lambda: session.wrapKey(verifier, signer, kwp),
+                    "C_WrapKey on a card token: not supported")
 
 
 def enc_checks(session):

@@ -2,7 +2,7 @@
  * bench_objects.c - lookups with many objects in one token (default 10,000):
  * how long creating them takes, and then C_FindObjects by CKA_ID, a
  * C_GetAttributeValue, a sign with a handle, and the first search after
- * another process added an object (which reloads the token's records).
+ * another process added an object (which this process catches up with).
  * A measurement, not a test: it prints figures (docs/security.md has them).
  *   bench_objects [N]       store in $TMPDIR (default /dev/shm when present)
  */
@@ -86,8 +86,8 @@ int main(int argc, char **argv)
 	CK_ATTRIBUTE q = {CKA_ID, "late", 4};
 	t0 = rel_now_ms();
 	CHECK(rel_find_one(s, &q, 1) != CK_INVALID_HANDLE);
-	printf("first search after another process added an object (reload of %d records and items): %.1f ms\n",
-	       n + 1, rel_now_ms() - t0);
+	printf("first search after another process added an object (among %d): %.1f ms\n", n + 1,
+	       rel_now_ms() - t0);
 	CHECK_RV(C_Finalize(NULL), CKR_OK);
 	return 0;
 }

@@ -14,7 +14,9 @@ REL_TESTS = \
 	tests/reliability/test_rel_fork \
 	tests/reliability/test_rel_init_race \
 	tests/reliability/test_rel_finalize_race \
-	tests/reliability/test_rel_stale_keys
+	tests/reliability/test_rel_stale_keys \
+	tests/reliability/test_rel_sms \
+	tests/reliability/test_rel_sync
 check_PROGRAMS += $(REL_TESTS)
 TESTS += $(REL_TESTS) tests/reliability/p11tool_fork.sh
 EXTRA_DIST += tests/reliability/p11tool_fork.sh
@@ -39,6 +41,10 @@ tests_reliability_test_rel_finalize_race_SOURCES = tests/reliability/test_rel_fi
 tests_reliability_test_rel_finalize_race_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_stale_keys_SOURCES = tests/reliability/test_rel_stale_keys.c $(REL_UTIL)
 tests_reliability_test_rel_stale_keys_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_sms_SOURCES = tests/reliability/test_rel_sms.c $(REL_UTIL)
+tests_reliability_test_rel_sms_LDADD = $(REL_LDADD)
+tests_reliability_test_rel_sync_SOURCES = tests/reliability/test_rel_sync.c $(REL_UTIL)
+tests_reliability_test_rel_sync_LDADD = $(REL_LDADD)
 
 # A measurement (docs/security.md), built with the tests, run by hand.
 check_PROGRAMS += tests/reliability/bench_objects

@@ -112,6 +112,15 @@ CK_OBJECT_HANDLE rel_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG l
 	return h;
 }
 
+void rel_cmac_sign(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, const uint8_t msg[16], uint8_t sig[16])
+{
+	CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
+	CK_ULONG sl = 16;
+	CHECK_RV(C_SignInit(s, &m, k), CKR_OK);
+	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)msg, 16, sig, &sl), CKR_OK);
+	CHECK(sl == 16);
+}
+
 CK_ULONG rel_count(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n)
 {
 	CK_OBJECT_HANDLE buf[64];

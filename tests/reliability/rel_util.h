@@ -61,6 +61,8 @@ CK_ULONG rel_token_flags(CK_SLOT_ID slot);
 CK_OBJECT_HANDLE rel_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG len, CK_BBOOL token,
                              CK_BBOOL sensitive, CK_BBOOL extractable, const void *id, CK_ULONG id_len);
 /* Number of objects a search with this template finds. */
+/* C_SignInit(CKM_AES_CMAC, k) + C_Sign of the 16 bytes msg: the tag in sig. */
+void rel_cmac_sign(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, const uint8_t msg[16], uint8_t sig[16]);
 CK_ULONG rel_count(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n);
 CK_OBJECT_HANDLE rel_find_one(CK_SESSION_HANDLE s, CK_ATTRIBUTE *t, CK_ULONG n);
 

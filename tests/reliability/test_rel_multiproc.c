@@ -48,12 +48,9 @@ static CK_OBJECT_HANDLE find_id(CK_SESSION_HANDLE s, const char *id)
 
 static void sign_kat(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k)
 {
-	CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
 	uint8_t sig[16];
-	CK_ULONG sl = sizeof sig;
-	CHECK_RV(C_SignInit(s, &m, k), CKR_OK);
-	CHECK_RV(C_Sign(s, (CK_BYTE_PTR)RFC_M, 16, sig, &sl), CKR_OK);
-	CHECK(sl == 16 && memcmp(sig, RFC_T, 16) == 0);
+	rel_cmac_sign(s, k, RFC_M, sig);
+	CHECK(memcmp(sig, RFC_T, 16) == 0);
 }
 
 static void visibility(void)

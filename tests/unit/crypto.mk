@@ -6,7 +6,8 @@ crypto_unit_tests = \
 	tests/unit/test_crypto_cipher \
 	tests/unit/test_crypto_kbkdf \
 	tests/unit/test_crypto_hkdf \
-	tests/unit/test_crypto_onem2m
+	tests/unit/test_crypto_onem2m \
+	tests/unit/test_crypto_wrap
 check_PROGRAMS += $(crypto_unit_tests)
 TESTS += $(crypto_unit_tests)
 
@@ -30,4 +31,9 @@ tests_unit_test_crypto_hkdf_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 tests_unit_test_crypto_onem2m_SOURCES = tests/unit/test_crypto_onem2m.c tests/unit/test_crypto_util.h
 tests_unit_test_crypto_onem2m_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_crypto_onem2m_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+
+# RFC 3394 / RFC 5649 AES key wrap (issue 10 item 3)
+tests_unit_test_crypto_wrap_SOURCES = tests/unit/test_crypto_wrap.c tests/unit/test_crypto_util.h
+tests_unit_test_crypto_wrap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_crypto_wrap_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif

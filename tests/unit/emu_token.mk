@@ -20,4 +20,10 @@ tests_unit_test_emu_token_format_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 tests_unit_test_emu_manifest_SOURCES = tests/unit/test_emu_manifest.c $(EMU_TOKEN_TEST_SUPPORT)
 tests_unit_test_emu_manifest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_manifest_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+# key transport decided from the sealed policies (issue 10 item 3)
+check_PROGRAMS += tests/unit/test_emu_wrap
+TESTS += tests/unit/test_emu_wrap
+tests_unit_test_emu_wrap_SOURCES = tests/unit/test_emu_wrap.c $(EMU_TOKEN_TEST_SUPPORT)
+tests_unit_test_emu_wrap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_wrap_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 endif

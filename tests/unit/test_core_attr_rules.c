@@ -55,7 +55,7 @@ static void test_creation_defaults(void **state)
 	static const CK_ATTRIBUTE_TYPE on[] = {CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE,
 	                                       CKA_SENSITIVE, CKA_DECRYPT, CKA_VERIFY};
 	static const CK_ATTRIBUTE_TYPE off[] = {CKA_TOKEN, CKA_EXTRACTABLE, CKA_WRAP, CKA_UNWRAP,
-	                                        CKA_DERIVE, CKA_WRAP_WITH_TRUSTED};
+	                                        CKA_DERIVE, CKA_WRAP_WITH_TRUSTED, CKA_TRUSTED};
 	for (size_t i = 0; i < sizeof on / sizeof on[0]; i++)
 		assert_int_equal(get_bool(s, h, on[i]), CK_TRUE);
 	for (size_t i = 0; i < sizeof off / sizeof off[0]; i++)
@@ -71,6 +71,18 @@ static void test_creation_defaults(void **state)
 	assert_int_equal(get_bool(s, h, CKA_SIGN), CK_TRUE);
 	assert_int_equal(get_bool(s, h, CKA_ENCRYPT), CK_TRUE);
 
+	/* A diversification master only derives: the usages' defaults turn over. */
+	CK_KEY_TYPE kt_aes = CKK_AES;
+	CK_ULONG srv = CK_PORTFOLIO_SRV_AUTHENT;
+	CK_ATTRIBUTE mt[] = {{CKA_CLASS, &cls_key, sizeof cls_key}, {CKA_KEY_TYPE, &kt_aes, sizeof kt_aes},
+	                     {CKA_VALUE, (void *)K16, 16}, {CKA_PORTFOLIO_MASTER, &srv, sizeof srv}};
+	assert_int_equal(f->C_CreateObject(s, mt, 4, &h), CKR_OK);
+	assert_int_equal(get_bool(s, h, CKA_DERIVE), CK_TRUE);
+	static const CK_ATTRIBUTE_TYPE master_off[] = {CKA_SIGN, CKA_ENCRYPT, CKA_DECRYPT, CKA_VERIFY,
+	                                               CKA_WRAP, CKA_UNWRAP, CKA_TRUSTED};
+	for (size_t i = 0; i < sizeof master_off / sizeof master_off[0]; i++)
+		assert_int_equal(get_bool(s, h, master_off[i]), CK_FALSE);
+
 	/* An Identity has the common defaults and no CKA_PORTFOLIO_ENCRYPT_CURRENT. */
 	CK_ULONG id = 5;
 	CK_ATTRIBUTE it[] = {{CKA_CLASS, &cls_id, sizeof cls_id}, {CKA_PORTFOLIO_IDENTITY_ID, &id, sizeof id},
@@ -85,7 +97,8 @@ static void test_creation_defaults(void **state)
 }
 
 /* One-way switches not covered by test_core_object: CKA_COPYABLE only off,
- * CKA_WRAP_WITH_TRUSTED only on, the usages only off; CKA_PRIVATE never. */
+ * CKA_WRAP_WITH_TRUSTED only on, the usages (and DERIVE, WRAP, UNWRAP) only
+ * off; CKA_PRIVATE and CKA_TRUSTED never. */
 static void test_one_way_switches(void **state)
 {
 	(void)state;
@@ -113,11 +126,16 @@ static void test_one_way_switches(void **state)
 		{CKA_SIGN, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
 		{CKA_ENCRYPT, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
 		{CKA_SIGN, CK_FALSE, CKR_OK},
-		/* free both ways */
-		{CKA_DERIVE, CK_TRUE, CKR_OK},
+		/* sealed with the item like the usages (SE_USE_DERIVE, SE_USE_WRAP,
+		 * SE_USE_UNWRAP): off by default, never turned on afterwards */
 		{CKA_DERIVE, CK_FALSE, CKR_OK},
-		{CKA_WRAP, CK_TRUE, CKR_OK},
+		{CKA_DERIVE, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
 		{CKA_WRAP, CK_FALSE, CKR_OK},
+		{CKA_WRAP, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
+		{CKA_UNWRAP, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
+		/* fixed at creation, and only the SO makes it TRUE */
+		{CKA_TRUSTED, CK_FALSE, CKR_ATTRIBUTE_READ_ONLY},
+		{CKA_TRUSTED, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
 		/* CKA_PRIVATE: FALSE is no value of this module, TRUE is read-only */
 		{CKA_PRIVATE, CK_FALSE, CKR_ATTRIBUTE_VALUE_INVALID},
 		{CKA_PRIVATE, CK_TRUE, CKR_ATTRIBUTE_READ_ONLY},
@@ -153,7 +171,7 @@ static void test_one_way_switches(void **state)
 	assert_int_equal(f->C_CreateObject(s, own, 4, &h2), CKR_ATTRIBUTE_READ_ONLY);
 }
 
-/* CKA_PORTFOLIO_ENCRYPT_CURRENT and the hash are the SO's: at creation (when
+/* CKA_PORTFOLIO_ENCRYPT_CURRENT, the hash and CKA_TRUSTED are the SO's: at creation (when
  * set to anything but what an absent one reads as) and at every change. */
 static void test_so_only(void **state)
 {
@@ -171,6 +189,15 @@ static void test_so_only(void **state)
 	/* a user may not even set the value it has */
 	assert_int_equal(set1(s, h, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE), CKR_ATTRIBUTE_READ_ONLY);
 	assert_int_equal(set1(s, h, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_TRUE), CKR_ATTRIBUTE_READ_ONLY);
+	/* CKA_TRUSTED: only the SO makes a trusted key; FALSE is what an absent one reads as */
+	CK_ATTRIBUTE trusted = {CKA_TRUSTED, &yes, 1};
+	CK_ATTRIBUTE kt_key[] = {{CKA_CLASS, &cls_key, sizeof cls_key}, {CKA_KEY_TYPE, &kt_gen, sizeof kt_gen},
+	                         {CKA_VALUE, (void *)K16, 16}, trusted};
+	CK_OBJECT_HANDLE k;
+	assert_int_equal(f->C_CreateObject(s, kt_key, 4, &k), CKR_ATTRIBUTE_READ_ONLY);
+	kt_key[3].pValue = &no;
+	assert_int_equal(f->C_CreateObject(s, kt_key, 4, &k), CKR_OK);
+	assert_int_equal(get_bool(s, k, CKA_TRUSTED), CK_FALSE);
 	/* an unknown attribute answers as such, before any SO rule */
 	CK_ATTRIBUTE kt = {CKA_KEY_TYPE, &kt_gen, sizeof kt_gen};
 	assert_int_equal(f->C_SetAttributeValue(s, h, &kt, 1), CKR_ATTRIBUTE_TYPE_INVALID);

@@ -233,6 +233,54 @@ static void test_sign_set_on_verify_copy(void **state)
 	others_work(s, "auth-k0", sig2);
 }
 
+/* CKA_DERIVE set on a row whose item was sealed without SE_USE_DERIVE (a row
+ * of a module from before derivation, or an edit at rest): the object is kept
+ * (the component is on the safe side), but it does not derive. */
+/* build(), then one attribute of label's row set at rest; the module back. */
+static CK_SESSION_HANDLE set_at_rest(const char *label, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len,
+                                     uint8_t sig2[16])
+{
+	CK_ULONG iid;
+	store *st = tamper_begin(sig2, &iid);
+	row r = read_row(st, iid, label);
+	assert_int_equal(attr_set(&r.attrs, &r.n, type, val, len), CKR_OK);
+	write_row(st, iid, &r);
+	return tamper_end(st);
+}
+
+static void test_derive_set_at_rest(void **state)
+{
+	(void)state;
+	uint8_t sig2[16];
+	CK_BBOOL tr = CK_TRUE;
+	CK_SESSION_HANDLE s = set_at_rest("auth-k0", CKA_DERIVE, &tr, sizeof tr, sig2);
+
+	CK_OBJECT_HANDLE k = find(s, "auth-k0");
+	assert_int_not_equal(k, CK_INVALID_HANDLE);
+	CK_HKDF_PARAMS hp = {CK_TRUE, CK_TRUE, CKM_SHA256, CKF_HKDF_SALT_NULL, NULL, 0, CK_INVALID_HANDLE, NULL, 0};
+	CK_MECHANISM m = {CKM_HKDF_DERIVE, &hp, sizeof hp};
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE kt = CKK_GENERIC_SECRET;
+	CK_ULONG len = 32;
+	CK_ATTRIBUTE t[] = {{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt},
+	                    {CKA_VALUE_LEN, &len, sizeof len}};
+	CK_OBJECT_HANDLE out;
+	assert_int_equal(f->C_DeriveKey(s, &m, k, t, 3, &out), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	others_work(s, "auth-k0", sig2);
+}
+
+/* CKA_PORTFOLIO_MASTER added to a device key's row: the row disagrees with
+ * the sealed policy (no MASTER, a key index), so the object is refused. */
+static void test_master_set_at_rest(void **state)
+{
+	(void)state;
+	uint8_t sig2[16];
+	CK_ULONG srv = CK_PORTFOLIO_SRV_AUTHENT;
+	CK_SESSION_HANDLE s = set_at_rest("auth-k1", CKA_PORTFOLIO_MASTER, &srv, sizeof srv, sig2);
+	assert_int_equal(find(s, "auth-k1"), CK_INVALID_HANDLE);
+	others_work(s, "auth-k0", sig2);
+}
+
 typedef struct sealed {
 	uint8_t *v;
 	size_t len;
@@ -435,6 +483,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_on_refresh, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_enc_bound_to_provisioning, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_usage_only_shrinks, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_derive_set_at_rest, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_master_set_at_rest, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

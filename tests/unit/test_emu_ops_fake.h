@@ -30,6 +30,17 @@ emu_item *emu_item_lookup(se_token *t, se_ref ref)
 	return NULL;
 }
 
+/* The same scan emu_items.c does (the SMS keyset's partner key, emu_scp80.c). */
+emu_item *emu_item_find(se_token *t, int (*match)(const emu_item *it, const void *ctx),
+                        const void *ctx)
+{
+	fake_token *ft = (fake_token *)(void *)t;
+	for (size_t i = 0; i < ft->count; i++)
+		if (match(&ft->items[i], ctx))
+			return &ft->items[i];
+	return NULL;
+}
+
 /* Adds an item (its key cache built, as the real emulator does) and returns its ref.
  * Its policy: a key of no service that may do everything, or an identity item of
  * identity 3; fake_policy changes it. */

@@ -420,7 +420,7 @@ static void test_policy_sealed(void **state)
 	bad.service = 5;
 	assert_int_equal(emu_item_generate(t, SE_ITEM_AES_KEY, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
 	bad = auth;
-	bad.usage = 0x10;
+	bad.usage = 0x40; /* no such usage (0x10 DERIVE, 0x20 MASTER and 0x100.. key management exist) */
 	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);
 	bad = (se_item_policy){.service = SE_SERVICE_NONE, .key_index = 3};
 	assert_int_equal(emu_item_put(t, SE_ITEM_AES_KEY, other_key, 16, 0, &bad, &r), CKR_ATTRIBUTE_VALUE_INVALID);

@@ -29,6 +29,10 @@ typedef struct emu_item {
 
 /* emu_items.c: the item with that ref in t, or NULL (unknown, or token locked). */
 emu_item *emu_item_lookup(se_token *t, se_ref ref);
+/* emu_items.c: the first unlocked item for which match(it, ctx) is non-zero, or
+ * NULL. A scan of every item: for the SMS keyset's partner key, not hot paths. */
+emu_item *emu_item_find(se_token *t, int (*match)(const emu_item *it, const void *ctx),
+                        const void *ctx);
 /* emu_items.c: it->value_sha256 of an identity value item (other kinds: nothing). */
 CK_RV emu_item_digest(emu_item *it);
 

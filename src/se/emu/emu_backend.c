@@ -3,6 +3,7 @@
  * directory's emu_token.c / emu_items.c) and the operation half (emu_ops.c).
  */
 #include "se/emu/emu_token.h"
+#include "se/emu/emu_scp80.h"
 
 const se_backend se_emulator_backend = {
 	.name = "emulator",
@@ -37,4 +38,9 @@ const se_backend se_emulator_backend = {
 
 	.random = emu_random,
 	.refresh = emu_items_refresh,
+	.item_derive = emu_item_derive,
+
+	.item_wrap = emu_item_wrap,
+	.item_unwrap = emu_item_unwrap,
+	.op_scp80_result = emu_scp80_result,
 };

@@ -7,6 +7,8 @@
  * value is written before the old one is freed; a deleted item leaves the
  * store before it leaves memory.
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,8 +16,10 @@
 
 #include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
+#include "se/emu/emu_scp80.h"
 #include "se/se_fingerprint.h"
 #include "store/store.h"
+#include "util/grow.h"
 #include "util/log.h"
 #include "util/secure.h"
 #include "util/sizes.h"
@@ -42,10 +46,19 @@ int emu_item_kind_valid(se_item_kind kind)
 
 int emu_policy_fits(se_item_kind kind, const se_item_policy *pol)
 {
+	/* a master only derives, for the service it names, and is no keyset member;
+	 * it may itself leave the component wrapped (replication to verifier nodes,
+	 * docs/fleet.md), but never wraps or unwraps other keys */
+	if (is_key(kind) && (pol->usage & SE_USE_MASTER) != 0)
+		return (pol->usage & ~(SE_USE_MASTER | SE_USE_DERIVE | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED)) == 0 &&
+		       (pol->service == CK_PORTFOLIO_SRV_AUTHENT || pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
+		       pol->key_index == 0 && pol->identity_id == 0 && pol->identity_flags == 0;
+	if (kind == SE_ITEM_AES_KEY && pol->service == CK_PORTFOLIO_SRV_SMS)
+		return emu_scp80_policy_fits(pol); /* SMS keyset: its parameters in key_index */
 	if (is_key(kind))
 		return (pol->service == SE_SERVICE_NONE || pol->service == CK_PORTFOLIO_SRV_AUTHENT ||
 		        pol->service == CK_PORTFOLIO_SRV_ENCRYPT) &&
-		       (pol->usage & ~SE_USE_ALL) == 0 && pol->identity_id == 0 &&
+		       (pol->usage & ~(SE_USE_KEY_ALL | SE_USE_KEY_MGMT)) == 0 && pol->identity_id == 0 &&
 		       pol->identity_flags == 0 &&
 		       (pol->service != SE_SERVICE_NONE || pol->key_index == 0);
 	/* identity items: only the identity they belong to; flags on the hash alone */
@@ -138,6 +151,18 @@ emu_item *emu_item_lookup(se_token *t, se_ref ref)
 	for (emu_node *n = t->buckets[bucket_of(t, ref)]; n != NULL; n = n->next)
 		if (n->item.ref == ref)
 			return &n->item;
+	return NULL;
+}
+
+emu_item *emu_item_find(se_token *t, int (*match)(const emu_item *it, const void *ctx),
+                        const void *ctx)
+{
+	if (t == NULL || !t->logged_in || match == NULL)
+		return NULL;
+	for (size_t b = 0; b < t->nbuckets; b++)
+		for (emu_node *n = t->buckets[b]; n != NULL; n = n->next)
+			if (match(&n->item, ctx))
+				return &n->item;
 	return NULL;
 }
 
@@ -265,9 +290,27 @@ static CK_RV scan_under_manifest(se_token *t, manifest_scan_fn scan)
 	return rv;
 }
 
+/* Who we are to the store's log following (store_log_follow). */
+static uint64_t log_tag(const se_token *t)
+{
+	return (uint64_t)(uintptr_t)t;
+}
+
+/* The items reflect the change log up to its end read before the rows (in
+ * the scan's transaction, so nothing comes between). */
+static CK_RV log_position(se_token *t)
+{
+	CK_RV rv = store_change_end(t->st, &t->log_seq);
+	if (rv == CKR_OK)
+		store_log_follow(t->st, t->iid, log_tag(t), t->log_seq);
+	return rv;
+}
+
 static CK_RV login_scan(se_token *t, emu_manifest *m)
 {
-	CK_RV rv = emu_manifest_read(t, m);
+	CK_RV rv = log_position(t);
+	if (rv == CKR_OK)
+		rv = emu_manifest_read(t, m);
 	return rv == CKR_OK ? store_secret_foreach(t->st, t->iid, login_row, m) : rv;
 }
 
@@ -311,14 +354,10 @@ static CK_RV refresh_row(void *ctx, uint64_t ref, const uint8_t *row, size_t len
 	CK_RV rv = emu_manifest_verdict(c->t, c->m, ref, row, len, &v);
 	if (rv != CKR_OK || v == EMU_ROW_UNLISTED)
 		return rv; /* not live: an item held under ref goes */
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		se_ref *grown = realloc(c->seen, cap * sizeof *grown);
-		if (grown == NULL)
-			return CKR_HOST_MEMORY;
-		c->seen = grown;
-		c->cap = cap;
-	}
+	se_ref *seen = pf_grow(c->seen, &c->cap, c->n, sizeof *seen, 64);
+	if (seen == NULL)
+		return CKR_HOST_MEMORY;
+	c->seen = seen;
 	c->seen[c->n++] = ref;
 	emu_item *have = emu_item_lookup(c->t, ref);
 	if (v == EMU_ROW_STALE)
@@ -376,15 +415,97 @@ static CK_RV refresh_without_manifest(se_token *t)
 	return CKR_DEVICE_ERROR;
 }
 
+static _Atomic uint64_t stat_full, stat_changed, stat_rows;
+
+#ifdef PORTFOLIO_TEST_HOOKS
+void emu_refresh_stats_get(emu_refresh_stats *out)
+{
+	out->full = atomic_load_explicit(&stat_full, memory_order_relaxed);
+	out->changed = atomic_load_explicit(&stat_changed, memory_order_relaxed);
+	out->rows = atomic_load_explicit(&stat_rows, memory_order_relaxed);
+}
+#endif
+
+/* One row the change log names, as it is now (NULL: deleted), judged like
+ * every row of a full refresh: the manifest's verdict, then the sealed row's
+ * own tag when it is loaded or its usage taken. */
+static CK_RV changed_row(void *ctx, unsigned kind, uint64_t ref, const uint8_t *row, size_t len)
+{
+	emu_manifest *m = ctx;
+	se_token *t = m->token;
+	(void)kind;
+	atomic_fetch_add_explicit(&stat_rows, 1, memory_order_relaxed);
+	emu_row_verdict v = EMU_ROW_UNLISTED;
+	CK_RV rv = row != NULL ? emu_manifest_verdict(t, m, ref, row, len, &v) : CKR_OK;
+	if (rv != CKR_OK || v == EMU_ROW_STALE)
+		return rv; /* listed, but not these bytes: what memory holds stays */
+	emu_item *have = emu_item_lookup(t, ref);
+	if (v == EMU_ROW_UNLISTED || row == NULL) { /* gone, or not live: the item goes */
+		if (have != NULL && (have->flags & SE_ITEM_PERSISTENT))
+			node_free(table_unlink(t, ref));
+		return CKR_OK;
+	}
+	return have != NULL ? refresh_usage(t, have, row, len) : load_row(t, ref, row, len);
+}
+
+static CK_RV count_change(void *ctx, unsigned kind, uint64_t ref, const uint8_t *row, size_t len)
+{
+	(void)kind;
+	(void)ref;
+	(void)row;
+	(void)len;
+	(*(size_t *)ctx)++;
+	return CKR_OK;
+}
+
+/* Only the rows changed since t->log_seq (or since our own writes that
+ * followed it); *done = 0 when the log no longer reaches back there. The
+ * manifest is read only when there are rows to judge: with none, the items
+ * in memory stay as they were loaded (authentic), and a manifest removed at
+ * rest is noticed at the next refresh that reads rows, or the next login. */
+static CK_RV refresh_changed(se_token *t, emu_manifest *m, int *done)
+{
+	uint64_t from = store_log_followed(t->st, t->iid, log_tag(t)), seq;
+	if (from < t->log_seq)
+		from = t->log_seq;
+	size_t n = 0;
+	seq = from;
+	CK_RV rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, 0, &seq, done, count_change, &n);
+	if (rv == CKR_OK && *done && n > 0 && (rv = emu_manifest_read(t, m)) == CKR_OK) {
+		if (!m->present)
+			return refresh_without_manifest(t);
+		seq = from; /* the same entries, now with their rows (the write lock is held) */
+		rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, STORE_ROW_SECRET, &seq, done,
+		                         changed_row, m);
+		/* Rows not named were not read: emu_manifest_finish must not call them missing. */
+		if (rv == CKR_OK)
+			memset(m->seen, 1, m->n);
+	}
+	if (rv == CKR_OK && *done)
+		atomic_fetch_add_explicit(&stat_changed, 1, memory_order_relaxed);
+	return rv;
+}
+
 static CK_RV refresh_scan(se_token *t, emu_manifest *m)
 {
 	/* Rows sealed under another life of the instance do not unseal: refuse
 	 * before trying, with the same code writes get. */
 	CK_RV rv = emu_check_same_life(t);
+	uint64_t end = 0;
 	if (rv == CKR_OK)
-		rv = emu_manifest_read(t, m);
+		rv = store_change_end(t->st, &end);
+	int done = 0;
 	if (rv == CKR_OK)
+		rv = refresh_changed(t, m, &done);
+	if (rv == CKR_OK && !done && (rv = emu_manifest_read(t, m)) == CKR_OK) {
+		atomic_fetch_add_explicit(&stat_full, 1, memory_order_relaxed);
 		rv = m->present ? refresh_apply(t, m) : refresh_without_manifest(t);
+	}
+	if (rv == CKR_OK) {
+		/* The write lock is held: end is still the end. */
+		t->log_seq = end;
+		store_log_follow(t->st, t->iid, log_tag(t), end);
+	}
 	return rv;
 }
 
@@ -407,8 +528,10 @@ CK_RV emu_persist_row(se_token *t, se_ref ref, const uint8_t *row, size_t row_le
 	if (rv != CKR_OK)
 		return rv;
 	rv = emu_check_same_life(t);
-	if (rv == CKR_OK)
+	if (rv == CKR_OK) {
+		store_log_writer(t->st, log_tag(t)); /* the row is ours: memory follows it */
 		rv = emu_manifest_row_write(t, ref, row, row_len, fp, owner_iid);
+	}
 	if (rv == CKR_OK)
 		rv = store_commit(t->st);
 	else
@@ -484,6 +607,10 @@ static CK_RV policy_for(const se_token *t, se_item_kind kind, const se_item_poli
 	if (!emu_policy_fits(kind, out))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	if ((kind == SE_ITEM_IDENTITY_HASH || out->identity_flags != 0) && t->user != CKU_SO)
+		return CKR_ATTRIBUTE_READ_ONLY;
+	/* CKA_TRUSTED: a key others may be wrapped under only if it is TRUSTED is
+	 * worth that only if the SO alone makes trusted keys (PKCS#11 3.0 4.10). */
+	if ((out->usage & SE_USE_TRUSTED) && t->user != CKU_SO)
 		return CKR_ATTRIBUTE_READ_ONLY;
 	return CKR_OK;
 }

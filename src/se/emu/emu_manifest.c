@@ -184,6 +184,7 @@ CK_RV emu_manifest_read(const se_token *t, emu_manifest *m)
 	size_t len = 0;
 	m->n = 0;
 	m->present = 0;
+	m->read = 1;
 	meta_name(t->iid, name);
 	CK_RV rv = store_meta_get(t->st, name, &rec, &len);
 	if (rv != CKR_OK || rec == NULL)
@@ -296,6 +297,8 @@ CK_RV emu_manifest_verdict(const se_token *t, emu_manifest *m, se_ref ref, const
 
 CK_RV emu_manifest_finish(se_token *t, emu_manifest *m)
 {
+	if (!m->read)
+		return CKR_OK; /* a refresh that judged no row */
 	if (!m->present) {
 		PF_WARN("emulator: instance %lu: no sealed manifest yet; sealing one over its %zu secret "
 		        "rows as they are (first login since the upgrade: trust on first use)",

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "se/emu/emu_ops_local.h"
+#include "se/emu/emu_scp80.h"
 #include "util/sizes.h"
 #include "util/secure.h"
 
@@ -170,6 +171,9 @@ static emu_family family_of(CK_MECHANISM_TYPE m)
 	case CKM_PORTFOLIO_ENC_GCM:
 	case CKM_PORTFOLIO_ENC_CBC:
 		return EMU_FAM_PF_ENC;
+	case CKM_PORTFOLIO_SCP80_WRAP:
+	case CKM_PORTFOLIO_SCP80_UNWRAP:
+		return EMU_FAM_SCP80; /* hook: SMS */
 	default:
 		return EMU_FAM_NONE;
 	}
@@ -223,6 +227,7 @@ void emu_op_free(se_op *op)
 	if (op == NULL)
 		return;
 	emu_op_abort(op);
+	emu_scp80_free(op); /* hook: SMS */
 	pf_mac_free(op->mac);
 	pf_cipher_free(op->cipher);
 	pf_digest_free(op->digest);
@@ -244,6 +249,7 @@ void emu_op_abort(se_op *op)
 	pf_cipher_forget_key(op->cipher);
 	op->cipher_serial = 0;
 	emu_pf_wipe_buffers(op);
+	emu_scp80_abort(op); /* hook: SMS */
 	pf_wipe(op->challenge, sizeof(op->challenge));
 	op->challenge_len = 0;
 }
@@ -311,6 +317,7 @@ CK_RV emu_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
 	switch (fam) {
 	case EMU_FAM_CIPHER: rv = cipher_init(op, kind, p, key); break;
 	case EMU_FAM_MAC: rv = mac_init(op, kind, p, key); break;
+	case EMU_FAM_SCP80: rv = emu_scp80_init(op, kind, p, key); break; /* hook: SMS */
 	case EMU_FAM_PF_AUTH:
 	case EMU_FAM_PF_ENC: {
 		se_item_kind want = (p->mech == CKM_PORTFOLIO_AUTH_HMAC) ? SE_ITEM_GENERIC_SECRET
@@ -363,6 +370,7 @@ size_t emu_op_output_bound(se_op *op, size_t in_len, int final)
 	case EMU_FAM_PF_AUTH:
 	case EMU_FAM_PF_ENC:
 		return emu_pf_output_bound(op, in_len, final);
+	case EMU_FAM_SCP80: return emu_scp80_output_bound(op, in_len, final); /* hook: SMS */
 	default:
 		return 0;
 	}
@@ -399,6 +407,11 @@ CK_RV emu_op_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out, s
 	case EMU_FAM_PF_AUTH:
 	case EMU_FAM_PF_ENC:
 		rv = emu_pf_update(op, in, in_len);
+		if (out_len != NULL)
+			*out_len = 0;
+		break;
+	case EMU_FAM_SCP80: /* hook: SMS (buffers; all output at final) */
+		rv = emu_scp80_update(op, in, in_len);
 		if (out_len != NULL)
 			*out_len = 0;
 		break;
@@ -442,6 +455,11 @@ CK_RV emu_op_final(se_op *op, uint8_t *out, size_t *out_len)
 	case EMU_FAM_PF_AUTH:
 	case EMU_FAM_PF_ENC:
 		rv = emu_pf_final(op, out, out_len);
+		if (rv == CKR_BUFFER_TOO_SMALL)
+			return rv;
+		break;
+	case EMU_FAM_SCP80: /* hook: SMS */
+		rv = emu_scp80_final(op, out, out_len);
 		if (rv == CKR_BUFFER_TOO_SMALL)
 			return rv;
 		break;

@@ -31,6 +31,7 @@ typedef enum emu_family {
 	EMU_FAM_MAC,      /* CKM_AES_CMAC(_GENERAL), CKM_SHA*_HMAC(_GENERAL) */
 	EMU_FAM_PF_AUTH,  /* CKM_PORTFOLIO_AUTH_CMAC / _HMAC */
 	EMU_FAM_PF_ENC,   /* CKM_PORTFOLIO_ENC_GCM / _CBC */
+	EMU_FAM_SCP80,    /* CKM_PORTFOLIO_SCP80_WRAP / _UNWRAP (emu_scp80.c) */
 } emu_family;
 
 struct se_op {
@@ -60,6 +61,7 @@ struct se_op {
 	uint8_t *scratch;      /* ENC decrypt: plaintext before its checks */
 	size_t scratch_cap;
 	pf_iv_pool ivs;        /* ENC encrypt: random IVs fetched ahead (crypto.h) */
+	struct emu_scp80 *scp80; /* (additive, SMS) made at the first SCP80 op_init */
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */

@@ -4,8 +4,9 @@
  * caller's word. The rules (docs/mechanisms.md, "Key policy"):
  *
  *   - the key's usage allows the operation kind;
- *   - Portfolio AUTH needs service AUTHENT, ENC service ENCRYPT, and every
- *     other mechanism a key of no service;
+ *   - Portfolio AUTH needs service AUTHENT, ENC service ENCRYPT, the SCP80
+ *     mechanisms service SMS, and every other mechanism a key of no service
+ *     (so CBC / CMAC never touch a KIc or KID: no oracle on them);
  *   - a device key signs (AUTH) and encrypts (ENC) only SOURCE_TOKEN: the
  *     provisioned identity, never data or a hash the caller brings;
  *   - SOURCE_TOKEN items must belong to the identity the caller names;
@@ -32,6 +33,7 @@ static CK_ULONG service_of(emu_family fam)
 	switch (fam) {
 	case EMU_FAM_PF_AUTH: return CK_PORTFOLIO_SRV_AUTHENT;
 	case EMU_FAM_PF_ENC: return CK_PORTFOLIO_SRV_ENCRYPT;
+	case EMU_FAM_SCP80: return CK_PORTFOLIO_SRV_SMS; /* SMS keys serve SCP80 alone */
 	default: return SE_SERVICE_NONE;
 	}
 }

@@ -77,6 +77,10 @@ struct se_token {
 	struct emu_node **buckets;       /* ref -> item, chained */
 	size_t nbuckets;
 	size_t nitems;
+	/* The store's change log position the items reflect (store_change_end at
+	 * login, advanced by refreshes and by our own writes when nobody wrote in
+	 * between): a refresh reads only the secret rows changed after it. */
+	uint64_t log_seq;
 
 	int have_pepper;
 	uint8_t pepper[EMU_PEPPER_LEN];
@@ -150,6 +154,7 @@ typedef struct emu_manifest {
 	uint8_t *seen;
 	size_t n;
 	int present;        /* 0: the store had none (an instance from before manifests) */
+	int read;           /* emu_manifest_read ran: there is something to finish */
 } emu_manifest;
 
 typedef enum emu_row_verdict {
@@ -197,8 +202,20 @@ CK_RV emu_items_load(se_token *t);
 /* Logout / close: free every item (key caches first), wipe values. */
 void emu_items_drop(se_token *t);
 /* While logged in: load persistent rows another process added, drop the
- * persistent items whose rows another process deleted. Session items stay. */
+ * persistent items whose rows another process deleted. Session items stay.
+ * Only the rows the change log names since t->log_seq, when it reaches back
+ * that far; every row otherwise. */
 CK_RV emu_items_refresh(se_token *t);
+/* How refreshes were done in this process (all tokens). */
+typedef struct emu_refresh_stats {
+	uint64_t full;       /* every secret row read */
+	uint64_t changed;    /* only the changed rows read */
+	uint64_t rows;       /* rows read by the latter */
+} emu_refresh_stats;
+#ifdef PORTFOLIO_TEST_HOOKS
+/* Test builds only (configure --enable-test-hooks). */
+void emu_refresh_stats_get(emu_refresh_stats *out);
+#endif
 int emu_item_kind_valid(se_item_kind kind);
 int emu_item_len_valid(se_item_kind kind, size_t len);
 /* A policy an item of that kind may carry (se.h): keys a service, index and usage;
@@ -210,11 +227,21 @@ CK_RV emu_item_put(se_token *t, se_item_kind kind, const uint8_t *value, size_t 
 CK_RV emu_item_generate(se_token *t, se_item_kind kind, size_t len, unsigned flags,
                         const se_item_policy *pol, se_ref *out);
 CK_RV emu_item_restrict(se_token *t, se_ref ref, unsigned usage);
+/* emu_derive.c: the backend's item_derive (se.h). */
+CK_RV emu_item_derive(se_token *t, se_ref base, const se_derive_params *p, se_item_kind kind,
+                      size_t len, unsigned flags, const se_item_policy *pol, se_ref *out);
 CK_RV emu_item_policy(se_token *t, se_ref ref, se_item_policy *out);
 CK_RV emu_item_replace(se_token *t, se_ref ref, const uint8_t *value, size_t len);
 CK_RV emu_item_read(se_token *t, se_ref ref, uint8_t *out, size_t *len);
 CK_RV emu_item_delete(se_token *t, se_ref ref);
 CK_RV emu_item_length(se_token *t, se_ref ref, size_t *len);
+
+/* ---- emu_wrap.c: key transport (se.h item_wrap / item_unwrap) ------------ */
+CK_RV emu_item_wrap(se_token *t, se_ref wrapping, CK_MECHANISM_TYPE mech, se_ref target,
+                    uint8_t *out, size_t *len);
+CK_RV emu_item_unwrap(se_token *t, se_ref unwrapping, CK_MECHANISM_TYPE mech, const uint8_t *blob,
+                      size_t blob_len, se_unwrap_info *info, unsigned flags, const se_item_policy *pol,
+                      se_ref *out);
 
 /* ---- emu_token.c --------------------------------------------------------- */
 

@@ -1,0 +1,162 @@
+/*
+ * emu_derive.c - C_DeriveKey inside the emulator: SP 800-108 (counter,
+ * feedback), HKDF and Portfolio diversification, computed by src/crypto/kdf.h
+ * on the base item's value, which never leaves the component. The new item is
+ * then made exactly as item_put makes one (sealed, policy, exclusivity).
+ *
+ * What a base key may do is read from the policy sealed with it (se.h):
+ *   - it needs SE_USE_DERIVE (CKA_DERIVE at creation), else
+ *     CKR_KEY_FUNCTION_NOT_PERMITTED;
+ *   - a master (SE_USE_MASTER) derives only by SE_DERIVE_PORTFOLIO, and only
+ *     keys of its own service; SE_DERIVE_PORTFOLIO needs a master. So a
+ *     master's output is always a diversified device key, never a chosen KDF
+ *     output that could be read back;
+ *   - a derived key is never a master.
+ * The diversification label and context are built here, not by the caller
+ * (docs/mechanisms.md, "Diversification").
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "se/emu/emu_token.h"
+#include "util/bytes.h"
+#include "util/secure.h"
+
+#define EMU_DERIVE_MAX_LEN 512 /* the longest key item (generic secret) */
+
+/* docs/mechanisms.md, "Diversification": fixed, never from the caller. */
+static const uint8_t DIV_LABEL[] = "Portfolio-Div";
+#define DIV_LABEL_LEN (sizeof DIV_LABEL - 1)
+static const uint8_t DIV_SEPARATOR[1] = {0x00};
+/* context: len(D) (2, big endian) | D | I (4) | n (4) | service (1) */
+#define DIV_CONTEXT_MAX (2 + CK_PORTFOLIO_MAX_DEVICE_ID + 4 + 4 + 1)
+
+static int is_key_item(const emu_item *it)
+{
+	return (it->kind == SE_ITEM_AES_KEY || it->kind == SE_ITEM_GENERIC_SECRET) && it->value != NULL;
+}
+
+static CK_RV rv_of(int crc)
+{
+	if (crc == PF_CRYPTO_OK)
+		return CKR_OK;
+	return crc == PF_CRYPTO_BAD_PARAM ? CKR_MECHANISM_PARAM_INVALID : CKR_FUNCTION_FAILED;
+}
+
+/* The sealed-policy rules above. */
+static CK_RV derive_allowed(const emu_item *base, const se_derive_params *p, const se_item_policy *pol)
+{
+	int master = (base->pol.usage & SE_USE_MASTER) != 0;
+	if ((base->pol.usage & SE_USE_DERIVE) == 0)
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	if (master != (p->kind == SE_DERIVE_PORTFOLIO))
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	if ((pol->usage & SE_USE_MASTER) != 0)
+		return CKR_TEMPLATE_INCONSISTENT;
+	if (master && (pol->service != base->pol.service || pol->service == SE_SERVICE_NONE))
+		return CKR_TEMPLATE_INCONSISTENT; /* the core sets both from the master: not ours */
+	return CKR_OK;
+}
+
+/* The HKDF salt: bytes given, or the value of a key item that may derive. */
+static CK_RV hkdf_salt(se_token *t, const se_derive_params *p, const uint8_t **salt, size_t *len)
+{
+	*salt = p->salt;
+	*len = p->salt_len;
+	if (p->salt_key == 0)
+		return CKR_OK;
+	emu_item *k = emu_item_lookup(t, p->salt_key);
+	if (k == NULL || !is_key_item(k))
+		return CKR_KEY_HANDLE_INVALID;
+	if ((k->pol.usage & SE_USE_DERIVE) == 0 || (k->pol.usage & SE_USE_MASTER) != 0)
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	*salt = k->value;
+	*len = k->len;
+	return CKR_OK;
+}
+
+/* Context of docs/mechanisms.md: unambiguous because D's length comes first
+ * and every other field has a fixed width. */
+static size_t div_context(const se_derive_params *p, const se_item_policy *pol, uint8_t *out)
+{
+	size_t n = 0;
+	out[n++] = (uint8_t)(p->device_id_len >> 8);
+	out[n++] = (uint8_t)p->device_id_len;
+	memcpy(out + n, p->device_id, p->device_id_len);
+	n += p->device_id_len;
+	pf_put_be32(out + n, (uint32_t)p->instance);
+	n += 4;
+	pf_put_be32(out + n, (uint32_t)pol->key_index);
+	n += 4;
+	out[n++] = (uint8_t)pol->service;
+	return n;
+}
+
+/* [i]_32 | "Portfolio-Div" | 00 | context | [L]_32, PRF AES-CMAC. */
+static CK_RV diversify(const emu_item *master, const se_derive_params *p, const se_item_policy *pol,
+                       uint8_t *out, size_t len)
+{
+	if (master->kind != SE_ITEM_AES_KEY)
+		return CKR_KEY_TYPE_INCONSISTENT;
+	if (p->device_id == NULL || p->device_id_len == 0 || p->device_id_len > CK_PORTFOLIO_MAX_DEVICE_ID ||
+	    p->instance > 0xFFFFFFFFUL || pol->key_index > 0xFFFFFFFFUL)
+		return CKR_MECHANISM_PARAM_INVALID;
+	uint8_t context[DIV_CONTEXT_MAX];
+	size_t context_len = div_context(p, pol, context);
+	const pf_kbkdf_field fields[] = {
+		{.type = PF_KBKDF_ITERATION, .width_bits = 32},
+		{.type = PF_KBKDF_BYTES, .bytes = DIV_LABEL, .len = DIV_LABEL_LEN},
+		{.type = PF_KBKDF_BYTES, .bytes = DIV_SEPARATOR, .len = sizeof DIV_SEPARATOR},
+		{.type = PF_KBKDF_BYTES, .bytes = context, .len = context_len},
+		{.type = PF_KBKDF_DKM_LENGTH, .width_bits = 32, .dkm_method = PF_KBKDF_DKM_SUM_OF_KEYS},
+	};
+	const pf_kbkdf_params kp = {PF_KBKDF_MODE_COUNTER, PF_MAC_CMAC_AES, fields,
+	                            sizeof fields / sizeof fields[0], NULL, 0};
+	return rv_of(pf_kbkdf_derive(&kp, master->value, master->len, out, len));
+}
+
+static CK_RV compute(se_token *t, const emu_item *base, const se_derive_params *p,
+                     const se_item_policy *pol, uint8_t *out, size_t len)
+{
+	const uint8_t *salt;
+	size_t salt_len;
+	CK_RV rv;
+	switch (p->kind) {
+	case SE_DERIVE_KBKDF:
+		/* CMAC needs an AES key; HMAC takes any secret (PKCS#11: generic secret) */
+		if ((p->kbkdf.prf == PF_MAC_CMAC_AES) != (base->kind == SE_ITEM_AES_KEY))
+			return CKR_KEY_TYPE_INCONSISTENT;
+		return rv_of(pf_kbkdf_derive(&p->kbkdf, base->value, base->len, out, len));
+	case SE_DERIVE_HKDF:
+		if ((rv = hkdf_salt(t, p, &salt, &salt_len)) != CKR_OK)
+			return rv;
+		return rv_of(pf_hkdf(p->hkdf_mode, p->hkdf_md, base->value, base->len, salt, salt_len, p->info,
+		                     p->info_len, out, len));
+	case SE_DERIVE_PORTFOLIO:
+		return diversify(base, p, pol, out, len);
+	default:
+		return CKR_MECHANISM_INVALID;
+	}
+}
+
+CK_RV emu_item_derive(se_token *t, se_ref base_ref, const se_derive_params *p, se_item_kind kind,
+                      size_t len, unsigned flags, const se_item_policy *pol, se_ref *out)
+{
+	if (p == NULL || pol == NULL || out == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (len == 0 || len > EMU_DERIVE_MAX_LEN)
+		return CKR_KEY_SIZE_RANGE;
+	emu_item *base = emu_item_lookup(t, base_ref);
+	if (base == NULL || !is_key_item(base))
+		return CKR_KEY_HANDLE_INVALID;
+	CK_RV rv = derive_allowed(base, p, pol);
+	if (rv != CKR_OK)
+		return rv;
+	uint8_t value[EMU_DERIVE_MAX_LEN];
+	rv = compute(t, base, p, pol, value, len);
+	if (rv == CKR_OK)
+		rv = emu_item_put(t, kind, value, len, flags, pol, out);
+	pf_wipe(value, len);
+	return rv;
+}
