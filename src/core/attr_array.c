@@ -99,6 +99,15 @@ static CK_ULONG count(const core_attr *tmpl)
 	return n;
 }
 
+CK_ULONG attr_array_expand(const core_attr *flat, CK_ATTRIBUTE *out, CK_ULONG max)
+{
+	CK_ULONG n = 0;
+	size_t off = 0;
+	while (n < max && next(flat, &off, &out[n]))
+		n++;
+	return n;
+}
+
 CK_RV attr_array_deliver(const core_attr *have, CK_ATTRIBUTE *a)
 {
 	CK_ULONG n = count(have), need = n * sizeof(CK_ATTRIBUTE);

@@ -540,14 +540,22 @@ static CK_RV read_value(core_token *tok, const core_object *o, uint8_t **value, 
 	return tok->be->item_read(tok->se, o->value_ref, *value, vlen);
 }
 
+/* Room for the elements of the source's attribute arrays (CKA_WRAP_TEMPLATE,
+ * CKA_UNWRAP_TEMPLATE), after the copy's template in the same allocation. */
+#define COPY_ARRAY_ROOM (2 * ATTR_ARRAY_MAX)
+
 /* The creation template of the copy: the caller's template, then the source's
- * creatable attributes it does not name, then the value. Borrows every buffer. */
+ * creatable attributes it does not name (an attribute array given back as the
+ * CK_ATTRIBUTE array it was, not in its flat stored form), then the value.
+ * Borrows every buffer. */
 static CK_ATTRIBUTE *copy_template(const core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n, uint8_t *value,
                                    size_t vlen, CK_ULONG *m)
 {
-	CK_ATTRIBUTE *merged = calloc(o->n_attrs + n + 1, sizeof *merged);
+	CK_ATTRIBUTE *merged = calloc(o->n_attrs + n + 1 + COPY_ARRAY_ROOM, sizeof *merged);
 	if (merged == NULL)
 		return NULL;
+	CK_ATTRIBUTE *elems = merged + o->n_attrs + n + 1;
+	CK_ULONG room = COPY_ARRAY_ROOM;
 	*m = 0;
 	for (CK_ULONG i = 0; i < n; i++)
 		merged[(*m)++] = t[i];
@@ -557,6 +565,13 @@ static CK_ATTRIBUTE *copy_template(const core_object *o, const CK_ATTRIBUTE *t, 
 		if (d == NULL || !(d->flags & AF_CREATE) || find_tmpl(t, n, o->attrs[i].type) != NULL)
 			continue;
 		merged[*m] = (CK_ATTRIBUTE){o->attrs[i].type, o->attrs[i].val, o->attrs[i].len};
+		if (d->kind == AK_ARRAY) {
+			CK_ULONG k = attr_array_expand(&o->attrs[i], elems, room);
+			merged[*m].pValue = elems;
+			merged[*m].ulValueLen = k * sizeof *elems;
+			elems += k;
+			room -= k;
+		}
 		(*m)++;
 	}
 	if (o->value_ref != 0)

@@ -263,6 +263,20 @@ static void test_copy_template(void **state)
 	assert_int_equal(f->C_CopyObject(s, h, &val, 1, &c), CKR_ATTRIBUTE_READ_ONLY);
 	CK_ATTRIBUTE unknown = {CKA_MODULUS, "x", 1};
 	assert_int_equal(f->C_CopyObject(s, h, &unknown, 1, &c), CKR_ATTRIBUTE_TYPE_INVALID);
+	/* an attribute array is copied as the array it is (kept flat in the record) */
+	CK_ATTRIBUTE wt_in[] = {{CKA_EXTRACTABLE, &yes, 1}, {CKA_LABEL, "wrapme", 6}};
+	CK_ATTRIBUTE with_tmpl[] = {{CKA_WRAP_TEMPLATE, wt_in, sizeof wt_in}};
+	CK_OBJECT_HANDLE wk = server_key(s, with_tmpl, 1), wc;
+	assert_int_equal(f->C_CopyObject(s, wk, NULL, 0, &wc), CKR_OK);
+	uint8_t lbuf[2][8];
+	CK_ATTRIBUTE wt_out[2] = {{0, lbuf[0], 8}, {0, lbuf[1], 8}};
+	CK_ATTRIBUTE get = {CKA_WRAP_TEMPLATE, wt_out, sizeof wt_out};
+	assert_int_equal(f->C_GetAttributeValue(s, wc, &get, 1), CKR_OK);
+	assert_int_equal(get.ulValueLen, sizeof wt_out);
+	assert_int_equal(wt_out[0].type, CKA_EXTRACTABLE);
+	assert_int_equal(wt_out[1].type, CKA_LABEL);
+	assert_int_equal(wt_out[1].ulValueLen, 6);
+	assert_memory_equal(lbuf[1], "wrapme", 6);
 	/* a copy made sensitive is no longer copyable (its secret is not readable) */
 	CK_ATTRIBUTE sens = {CKA_SENSITIVE, &yes, 1};
 	assert_int_equal(f->C_CopyObject(s, h, &sens, 1, &c), CKR_OK);
