@@ -99,32 +99,29 @@ static CK_ULONG count(const core_attr *tmpl)
 	return n;
 }
 
+CK_ULONG attr_array_expand(const core_attr *flat, CK_ATTRIBUTE *out, CK_ULONG max)
+{
+	CK_ULONG n = 0;
+	size_t off = 0;
+	while (n < max && next(flat, &off, &out[n]))
+		n++;
+	return n;
+}
+
 CK_RV attr_array_deliver(const core_attr *have, CK_ATTRIBUTE *a)
 {
 	CK_ULONG n = count(have), need = n * sizeof(CK_ATTRIBUTE);
-	if (a->pValue == NULL) {
-		a->ulValueLen = need;
-		return CKR_OK;
-	}
-	if (a->ulValueLen < need) {
-		a->ulValueLen = CK_UNAVAILABLE_INFORMATION;
-		return CKR_BUFFER_TOO_SMALL;
-	}
+	CK_RV rv;
+	if (!attr_deliver_room(a, need, &rv))
+		return rv;
 	CK_ATTRIBUTE *out = a->pValue, e;
-	CK_RV rv = CKR_OK;
 	size_t off = 0;
 	for (CK_ULONG i = 0; i < n && next(have, &off, &e); i++) {
 		out[i].type = e.type;
-		if (out[i].pValue == NULL) {
-			out[i].ulValueLen = e.ulValueLen;
-		} else if (out[i].ulValueLen < e.ulValueLen) {
-			out[i].ulValueLen = CK_UNAVAILABLE_INFORMATION;
-			rv = CKR_BUFFER_TOO_SMALL;
-		} else {
-			if (e.ulValueLen != 0)
-				memcpy(out[i].pValue, e.pValue, e.ulValueLen);
-			out[i].ulValueLen = e.ulValueLen;
-		}
+		/* each element by the same rule: its length, too small, or its value */
+		CK_RV one = attr_deliver(&out[i], e.pValue, e.ulValueLen);
+		if (one != CKR_OK)
+			rv = one;
 	}
 	a->ulValueLen = need;
 	return rv;

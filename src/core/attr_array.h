@@ -26,6 +26,9 @@ CK_RV attr_array_set(core_object *o, const CK_ATTRIBUTE *a);
 /* C_GetAttributeValue of a flat array, following PKCS#11 3.0 5.2: the array's
  * length; each element's length when its pValue is NULL; else the values. */
 CK_RV attr_array_deliver(const core_attr *have, CK_ATTRIBUTE *a);
+/* The flat array's attributes (at most max) as CK_ATTRIBUTEs in out, their
+ * values pointing into flat; the count. */
+CK_ULONG attr_array_expand(const core_attr *flat, CK_ATTRIBUTE *out, CK_ULONG max);
 /* 1 when every attribute of the flat array has the same value in o. */
 int attr_array_matches(const core_attr *tmpl, const core_object *o);
 /* t (n) plus the flat array's attributes t lacks: *out malloc'd, its values

@@ -103,31 +103,34 @@ typedef struct core_op_uses {
 	CK_RV lost;               /* not CKR_OK: ended by a reload; the next call of the kind says so */
 } core_op_uses;
 
-/* The kinds of operation a session runs at once (mech_op_kind, 1 to DIGEST). */
-#define CORE_OP_KINDS MECH_OP_DIGEST
+/* The kinds of operation a session runs at once: one of each mech_op_kind,
+ * CORE_OP_FIRST to CORE_OP_LAST. */
+#define CORE_OP_FIRST MECH_OP_ENCRYPT
+#define CORE_OP_LAST MECH_OP_DIGEST
 
 typedef struct core_session {
 	CK_SESSION_HANDLE handle;
 	core_token *tok;
 	CK_FLAGS flags;
 	core_lock mu;
-	/* One of each kind: reach them through core_session_op / core_session_uses. */
-	mech_op ops[CORE_OP_KINDS];
-	core_op_uses uses[CORE_OP_KINDS];
+	/* Indexed by mech_op_kind; [0] is no kind and stays unused. Reach them
+	 * through core_session_op / core_session_uses. */
+	mech_op ops[CORE_OP_LAST + 1];
+	core_op_uses uses[CORE_OP_LAST + 1];
 	int find_active;
 	CK_OBJECT_HANDLE *found;
 	size_t n_found, find_pos;
 } core_session;
 
-/* The session's operation of one kind, and what it uses (kinds start at 1). */
+/* The session's operation of one kind, and what it uses. */
 static inline mech_op *core_session_op(core_session *s, mech_op_kind kind)
 {
-	return &s->ops[kind - 1];
+	return &s->ops[kind];
 }
 
 static inline core_op_uses *core_session_uses(core_session *s, mech_op_kind kind)
 {
-	return &s->uses[kind - 1];
+	return &s->uses[kind];
 }
 
 typedef struct core_module {
@@ -202,10 +205,41 @@ CK_RV core_close_session(CK_SESSION_HANDLE h);
 CK_RV core_close_all_sessions(CK_SLOT_ID id);
 void core_close_token_sessions(core_token *tok);  /* global lock exclusive */
 CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info);
-/* Takes the global lock shared, the token lock (exclusive or shared) and the
- * session mutex; core_leave undoes it. */
-CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out);
-void core_leave(core_session *s, int token_exclusive);
+/*
+ * Entering a session. Every entry point that works on a session declares how
+ * it holds the token and what it needs of the session, by name:
+ *   core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s) ... core_leave(s, CORE_TOKEN_SHARED)
+ * The global lock is taken shared, the token lock as the mode says, then the
+ * session mutex; core_leave undoes it. Shared: operations and reads, which
+ * run side by side; exclusive: whatever changes the token's objects or login.
+ */
+enum { CORE_TOKEN_SHARED = 0, CORE_TOKEN_EXCLUSIVE = 1 };
+/* An int rather than the enum type: gcc allocated core_enter_session's registers
+ * worse for an unsigned enum, one more instruction per entry (callgrind). */
+typedef int core_lock_mode;
+
+/* What the session must be before the entry point's own checks, checked in
+ * this order (the first unmet one answers). CORE_NEED_NONE for calls whose
+ * rules are the objects': private objects are invisible without a login
+ * (core_object_find), and only token objects need an R/W session. */
+#define CORE_NEED_NONE  0u
+#define CORE_NEED_RW    0x1u  /* an R/W session, else CKR_SESSION_READ_ONLY */
+#define CORE_NEED_LOGIN 0x2u  /* the user or the SO logged in, else CKR_USER_NOT_LOGGED_IN */
+#define CORE_NEED_SO    0x4u  /* the SO logged in, else CKR_USER_NOT_LOGGED_IN */
+
+CK_RV core_enter_session(CK_SESSION_HANDLE h, core_lock_mode mode, core_session **out);
+void core_leave(core_session *s, core_lock_mode mode);
+/* CKR_OK when s meets need (CORE_NEED_*); the session entered. */
+CK_RV core_session_meets(const core_session *s, unsigned need);
+
+static inline CK_RV core_enter(CK_SESSION_HANDLE h, core_lock_mode mode, unsigned need, core_session **out)
+{
+	CK_RV rv = core_enter_session(h, mode, out);
+	/* need is a constant at every call: CORE_NEED_NONE costs nothing. */
+	if (rv == CKR_OK && need != CORE_NEED_NONE && (rv = core_session_meets(*out, need)) != CKR_OK)
+		core_leave(*out, mode);
+	return rv;
+}
 CK_STATE core_session_state(const core_session *s);
 /* Ends every operation of every session of tok (logout). Token lock exclusive. */
 void core_abort_token_operations(core_token *tok);
@@ -245,6 +279,20 @@ CK_RV core_get_object_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ULONG_PT
 CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
 CK_RV core_find(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR out, CK_ULONG max, CK_ULONG_PTR n);
 CK_RV core_find_final(CK_SESSION_HANDLE h);
+/* core_enter, then object oh of the session's token, visible to it: else
+ * CKR_OBJECT_HANDLE_INVALID, the session left. */
+static inline CK_RV core_enter_object(CK_SESSION_HANDLE h, core_lock_mode mode, unsigned need, CK_OBJECT_HANDLE oh,
+                                      core_session **s, core_object **o)
+{
+	CK_RV rv = core_enter(h, mode, need, s);
+	if (rv != CKR_OK)
+		return rv;
+	*o = core_object_find((*s)->tok, oh);
+	if (*o != NULL)
+		return CKR_OK;
+	core_leave(*s, mode);
+	return CKR_OBJECT_HANDLE_INVALID;
+}
 
 /* ---- attr.c -------------------------------------------------------------- */
 CK_RV core_get_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n);

@@ -46,7 +46,7 @@ static CK_RV base_key(core_token *tok, CK_OBJECT_HANDLE h, const core_object **o
 {
 	const core_object *o = htable_get(&tok->objects, h);
 	if (o == NULL)
-		return tok->login == CORE_NOT_LOGGED_IN ? CKR_USER_NOT_LOGGED_IN : CKR_KEY_HANDLE_INVALID;
+		return CKR_KEY_HANDLE_INVALID; /* somebody is logged in (core_derive_key) */
 	if (!core_object_visible(tok, o))
 		return CKR_USER_NOT_LOGGED_IN;
 	if (o->cls != CKO_SECRET_KEY)
@@ -132,11 +132,11 @@ CK_RV core_derive_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE 
                       CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_LOGIN, &s);
 	if (rv != CKR_OK)
 		return rv;
 	rv = derive_locked(s, m, base, t, n, out);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 

@@ -17,7 +17,7 @@ CK_RV core_login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const uint8_t *pin, CK_U
 	se_token_info ti;
 	if (who != CKU_SO && who != CKU_USER && who != CKU_CONTEXT_SPECIFIC)
 		return CKR_USER_TYPE_INVALID;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	core_token *tok = s->tok;
@@ -44,18 +44,18 @@ CK_RV core_login(CK_SESSION_HANDLE h, CK_USER_TYPE who, const uint8_t *pin, CK_U
 			core_token_check_policies(tok);
 		}
 	}
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
 CK_RV core_logout(CK_SESSION_HANDLE h)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_LOGIN, &s);
 	if (rv != CKR_OK)
 		return rv;
-	rv = s->tok->login == CORE_NOT_LOGGED_IN ? CKR_USER_NOT_LOGGED_IN : core_token_logout(s->tok);
-	core_leave(s, 1);
+	rv = core_token_logout(s->tok);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
@@ -74,19 +74,15 @@ CK_RV core_token_logout(core_token *tok)
 CK_RV core_init_pin(CK_SESSION_HANDLE h, const uint8_t *pin, CK_ULONG len)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_RW | CORE_NEED_SO, &s);
 	if (rv != CKR_OK)
 		return rv;
 	core_token *tok = s->tok;
-	if (!(s->flags & CKF_RW_SESSION))
-		rv = CKR_SESSION_READ_ONLY;
-	else if (tok->login != CKU_SO)
-		rv = CKR_USER_NOT_LOGGED_IN;
-	else if (len < CORE_MIN_PIN || len > CORE_MAX_PIN)
+	if (len < CORE_MIN_PIN || len > CORE_MAX_PIN)
 		rv = CKR_PIN_LEN_RANGE;
 	else
 		rv = tok->be->init_pin(tok->se, pin, len);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
@@ -94,18 +90,16 @@ CK_RV core_set_pin(CK_SESSION_HANDLE h, const uint8_t *old_pin, CK_ULONG old_len
                    const uint8_t *new_pin, CK_ULONG new_len)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_RW, &s);
 	if (rv != CKR_OK)
 		return rv;
 	core_token *tok = s->tok;
 	/* The SO changes the SO PIN; anybody else (user or public session) the user PIN. */
 	CK_USER_TYPE who = tok->login == CKU_SO ? CKU_SO : CKU_USER;
-	if (!(s->flags & CKF_RW_SESSION))
-		rv = CKR_SESSION_READ_ONLY;
-	else if (new_len < CORE_MIN_PIN || new_len > CORE_MAX_PIN)
+	if (new_len < CORE_MIN_PIN || new_len > CORE_MAX_PIN)
 		rv = CKR_PIN_LEN_RANGE;
 	else
 		rv = tok->be->set_pin(tok->se, who, old_pin, old_len, new_pin, new_len);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }

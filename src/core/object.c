@@ -415,40 +415,34 @@ void core_destroy_session_objects(core_token *tok, CK_SESSION_HANDLE owner)
 CK_RV core_destroy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	core_object *o;
+	CK_RV rv = core_enter_object(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
-	if (o == NULL)
-		rv = CKR_OBJECT_HANDLE_INVALID;
-	else if (o->on_token && !(s->flags & CKF_RW_SESSION))
+	if (o->on_token && !(s->flags & CKF_RW_SESSION))
 		rv = CKR_SESSION_READ_ONLY;
 	else if (!o->destroyable)
 		rv = CKR_ACTION_PROHIBITED;
 	else
 		rv = core_object_destroy_locked(s->tok, o);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
 CK_RV core_get_object_size(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ULONG_PTR size)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	core_object *o;
+	CK_RV rv = core_enter_object(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, oh, &s, &o);
 	if (rv != CKR_OK)
 		return rv;
-	core_object *o = core_object_find(s->tok, oh);
-	if (o == NULL) {
-		rv = CKR_OBJECT_HANDLE_INVALID;
-	} else {
-		/* The record size is what the object costs in the store. */
-		CK_ULONG n = 22;
-		for (size_t i = 0; i < o->n_attrs; i++)
-			n += 12 + o->attrs[i].len;
-		*size = n;
-	}
-	core_leave(s, 0);
-	return rv;
+	/* The record size is what the object costs in the store. */
+	CK_ULONG n = 22;
+	for (size_t i = 0; i < o->n_attrs; i++)
+		n += 12 + o->attrs[i].len;
+	*size = n;
+	core_leave(s, CORE_TOKEN_SHARED);
+	return CKR_OK;
 }
 
 /* ---- search ---------------------------------------------------------------- */
@@ -526,16 +520,16 @@ static int cmp_handle(const void *a, const void *b)
 CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (s->find_active) {
-		core_leave(s, 1);
+		core_leave(s, CORE_TOKEN_EXCLUSIVE);
 		return CKR_OPERATION_ACTIVE;
 	}
 	for (CK_ULONG i = 0; i < n; i++) {
 		if (tmpl[i].pValue == NULL && tmpl[i].ulValueLen != 0) {
-			core_leave(s, 1);
+			core_leave(s, CORE_TOKEN_EXCLUSIVE);
 			return CKR_ARGUMENTS_BAD;
 		}
 	}
@@ -548,7 +542,7 @@ CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 	size_t room = indexed ? n_cand : tok->objects.count;
 	CK_OBJECT_HANDLE *out = malloc((room ? room : 1) * sizeof *out);
 	if (out == NULL) {
-		core_leave(s, 1);
+		core_leave(s, CORE_TOKEN_EXCLUSIVE);
 		return CKR_HOST_MEMORY;
 	}
 	find_ctx f = {.tok = tok, .tmpl = tmpl, .n = n, .out = out};
@@ -564,14 +558,14 @@ CK_RV core_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n)
 	s->n_found = f.count;
 	s->find_pos = 0;
 	s->find_active = 1;
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return CKR_OK;
 }
 
 CK_RV core_find(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR out, CK_ULONG max, CK_ULONG_PTR n)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (!s->find_active) {
@@ -582,14 +576,14 @@ CK_RV core_find(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR out, CK_ULONG max, CK_
 			out[k++] = s->found[s->find_pos++];
 		*n = k;
 	}
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
 	return rv;
 }
 
 CK_RV core_find_final(CK_SESSION_HANDLE h)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	if (!s->find_active) {
@@ -600,6 +594,6 @@ CK_RV core_find_final(CK_SESSION_HANDLE h)
 		s->n_found = s->find_pos = 0;
 		s->find_active = 0;
 	}
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
 	return rv;
 }

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define IDENTITY_HASH_LEN 32
+#define IDENTITY_HASH_LEN ATTR_IDENTITY_HASH_LEN
 
 /* CREATE: the caller gives the value; GENERATE: the component draws it;
  * SOURCE: the component makes it from a core_key_source (unwrap, derive). */
@@ -54,46 +54,21 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 			return CKR_ATTRIBUTE_TYPE_INVALID;
 		if (!(d->flags & AF_CREATE))
 			return CKR_ATTRIBUTE_READ_ONLY;
-		CK_RV rv = attr_check_value(d, t[i].pValue, t[i].ulValueLen);
-		if (rv == CKR_OK && t[i].type == CKA_PRIVATE)
-			rv = attr_check_private(&t[i]);
+		CK_RV rv = attr_check_create(d, &t[i]);
 		if (rv != CKR_OK)
 			return rv;
-		if (t[i].type == CKA_VALUE)
-			sec->value = &t[i];
-		else if (t[i].type == CKA_PORTFOLIO_IDENTITY_HASH)
-			sec->hash = &t[i];
-		else if (d->kind == AK_ARRAY)
+		if (d->kind == AK_ARRAY)
 			rv = attr_array_set(o, &t[i]); /* kept flat: no caller pointers in the record */
-		else
+		else if (!(d->flags & AF_SECRET))
 			rv = attr_set(&o->attrs, &o->n_attrs, t[i].type, t[i].pValue, t[i].ulValueLen);
+		else if (t[i].type == CKA_VALUE)
+			sec->value = &t[i];
+		else
+			sec->hash = &t[i];
 		if (rv != CKR_OK)
 			return rv;
 	}
 	return attr_template_check_repeats(t, n); /* every type is known by now */
-}
-
-static CK_RV default_bool(core_object *o, CK_ATTRIBUTE_TYPE t, CK_BBOOL v)
-{
-	return attr_has(o, t) ? CKR_OK : attr_set_bool(o, t, v);
-}
-
-static CK_RV common_defaults(core_object *o)
-{
-	CK_RV rv = default_bool(o, CKA_TOKEN, CK_FALSE);
-	/* Every object of this module carries a secret held by the secure
-	 * component, so it is private (take_template refused FALSE). */
-	if (rv == CKR_OK)
-		rv = default_bool(o, CKA_PRIVATE, CK_TRUE);
-	if (rv == CKR_OK)
-		rv = default_bool(o, CKA_MODIFIABLE, CK_TRUE);
-	if (rv == CKR_OK)
-		rv = default_bool(o, CKA_COPYABLE, CK_TRUE);
-	if (rv == CKR_OK)
-		rv = default_bool(o, CKA_DESTROYABLE, CK_TRUE);
-	if (rv == CKR_OK && !attr_has(o, CKA_LABEL))
-		rv = attr_set(&o->attrs, &o->n_attrs, CKA_LABEL, NULL, 0);
-	return rv;
 }
 
 /*
@@ -118,24 +93,13 @@ static CK_RV default_key_id(core_object *o)
 	return attr_set(&o->attrs, &o->n_attrs, CKA_ID, fresh, sizeof fresh);
 }
 
+/* The table's defaults (attr.c), a random CKA_ID, then what the module
+ * itself says about how the key came to be. */
 static CK_RV key_defaults(core_object *o, const create_req *req)
 {
-	static const CK_ATTRIBUTE_TYPE usage_on[] = {CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY};
-	static const CK_ATTRIBUTE_TYPE usage_off[] = {CKA_WRAP, CKA_UNWRAP, CKA_DERIVE, CKA_WRAP_WITH_TRUSTED,
-	                                              CKA_TRUSTED};
-	/* a diversification master only derives (core_master_check) */
-	CK_BBOOL master = attr_has(o, CKA_PORTFOLIO_MASTER) ? CK_TRUE : CK_FALSE;
-	CK_RV rv = common_defaults(o);
-	for (size_t i = 0; rv == CKR_OK && i < 4; i++)
-		rv = default_bool(o, usage_on[i], !master);
-	for (size_t i = 0; rv == CKR_OK && i < sizeof usage_off / sizeof usage_off[0]; i++)
-		rv = default_bool(o, usage_off[i], master && usage_off[i] == CKA_DERIVE);
+	CK_RV rv = attr_apply_defaults(o, AC_KEY);
 	if (rv == CKR_OK)
 		rv = default_key_id(o);
-	if (rv == CKR_OK)
-		rv = default_bool(o, CKA_SENSITIVE, CK_TRUE);
-	if (rv == CKR_OK)
-		rv = default_bool(o, CKA_EXTRACTABLE, CK_FALSE);
 	if (rv != CKR_OK)
 		return rv;
 	int generated = req->mode == MODE_GENERATE;
@@ -258,8 +222,11 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 	const CK_ATTRIBUTE *kt = find_tmpl(tmpl, n, CKA_KEY_TYPE);
 	const CK_ATTRIBUTE *vl = find_tmpl(tmpl, n, CKA_VALUE_LEN);
 	CK_KEY_TYPE type = 0;
-	CK_RV rv;
+	/* AF_SO_ONLY (CKA_TRUSTED); the component refuses it too (se.h SE_USE_TRUSTED) */
+	CK_RV rv = attr_check_so_only(tmpl, n, AC_KEY, tok->login);
 
+	if (rv != CKR_OK)
+		return rv;
 	if (req->mode == MODE_GENERATE)
 		rv = check_generated(kt, vl, req->m, sec, &type, kind, len);
 	else if (req->mode == MODE_SOURCE)
@@ -285,28 +252,31 @@ static CK_RV sha256(const uint8_t *in, size_t len, uint8_t out[IDENTITY_HASH_LEN
 	return pf_digest_oneshot(PF_MD_SHA256, in, len, out) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 }
 
-static CK_RV check_identity(core_token *tok, core_object *o, const secrets *sec)
+/* The length rule of a secret's row (NULL: not given). */
+static CK_RV secret_len(const CK_ATTRIBUTE *a, unsigned cb)
 {
-	if (!attr_has(o, CKA_PORTFOLIO_IDENTITY_ID))
-		return CKR_TEMPLATE_INCOMPLETE;
+	return a == NULL ? CKR_OK : attr_check_len(attr_def_find(a->type, cb), a->ulValueLen);
+}
+
+static CK_RV check_identity(core_token *tok, core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n,
+                            const secrets *sec)
+{
+	CK_RV rv = attr_check_required(o, AC_IDENTITY);
+	if (rv != CKR_OK)
+		return rv;
 	if (sec->value == NULL && sec->hash == NULL)
 		return CKR_TEMPLATE_INCOMPLETE;
-	if (sec->value != NULL && (sec->value->ulValueLen == 0 || sec->value->ulValueLen > PF_IDENTITY_MAX))
-		return CKR_ATTRIBUTE_VALUE_INVALID;
-	/* The SO's choice, sealed with the hash the SO provisions now. */
-	if (attr_get_bool(o, CKA_PORTFOLIO_ENCRYPT_CURRENT, CK_FALSE) && tok->login != CKU_SO)
-		return CKR_ATTRIBUTE_READ_ONLY;
-	if (sec->hash != NULL) {
-		/* Provisioning the hash is the SO's privilege. */
-		if (tok->login != CKU_SO)
-			return CKR_ATTRIBUTE_READ_ONLY;
-		if (sec->hash->ulValueLen != IDENTITY_HASH_LEN)
-			return CKR_ATTRIBUTE_VALUE_INVALID;
-	}
+	if ((rv = secret_len(sec->value, AC_IDENTITY)) != CKR_OK)
+		return rv;
+	/* The hash and CKA_PORTFOLIO_ENCRYPT_CURRENT sealed with it are the SO's. */
+	if ((rv = attr_check_so_only(t, n, AC_IDENTITY, tok->login)) != CKR_OK)
+		return rv;
+	if ((rv = secret_len(sec->hash, AC_IDENTITY)) != CKR_OK)
+		return rv;
 	CK_ULONG id = attr_get_ulong(o, CKA_PORTFOLIO_IDENTITY_ID, 0);
 	if (htable_get(&tok->identities, id) != NULL)
 		return CKR_ATTRIBUTE_VALUE_INVALID;
-	return common_defaults(o);
+	return attr_apply_defaults(o, AC_IDENTITY);
 }
 
 static CK_RV put_items(core_token *tok, core_object *o, const create_req *req, se_item_kind kind, CK_ULONG len,
@@ -390,93 +360,111 @@ static void drop_items(core_token *tok, core_object *o)
 	o->value_ref = o->hash_ref = 0;
 }
 
-/* The whole creation, with the session entered (token lock exclusive). */
-static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, const create_req *req,
-                           CK_OBJECT_HANDLE *out)
+/* The class a template makes: CKA_CLASS is required to create an object from
+ * its value; generated and sourced objects are secret keys by default. */
+static CK_RV template_class(const CK_ATTRIBUTE *t, CK_ULONG n, const create_req *req, CK_OBJECT_CLASS *cls)
 {
-	core_token *tok = s->tok;
-	secrets sec = {0};
-	se_item_kind kind = SE_ITEM_AES_KEY;
-	CK_ULONG len = 0;
-	CK_OBJECT_CLASS cls;
 	const CK_ATTRIBUTE *ca = find_tmpl(t, n, CKA_CLASS);
-
 	if (ca != NULL && (ca->pValue == NULL || ca->ulValueLen != sizeof(CK_ULONG)))
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	if (req->mode != MODE_CREATE) {
-		cls = ca != NULL ? attr_template_ulong(ca) : CKO_SECRET_KEY;
-		if (cls != CKO_SECRET_KEY)
+		*cls = ca != NULL ? attr_template_ulong(ca) : CKO_SECRET_KEY;
+		if (*cls != CKO_SECRET_KEY)
 			return CKR_TEMPLATE_INCONSISTENT;
 	} else {
 		if (ca == NULL)
 			return CKR_TEMPLATE_INCOMPLETE;
-		cls = attr_template_ulong(ca);
+		*cls = attr_template_ulong(ca);
 	}
-	unsigned cb = attr_class_bit(cls);
-	if (cb == 0)
-		return CKR_ATTRIBUTE_VALUE_INVALID;
+	return attr_class_bit(*cls) != 0 ? CKR_OK : CKR_ATTRIBUTE_VALUE_INVALID;
+}
 
+/* What one creation puts in the secure component. */
+typedef struct made_item {
+	secrets sec;
+	se_item_kind kind;
+	CK_ULONG len;
+} made_item;
+
+/* The object the template describes, every creation rule checked, nothing
+ * made yet. The session's rights come last: a bad template says so first. */
+static CK_RV build_object(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, const create_req *req,
+                          core_object *o, made_item *it)
+{
+	core_token *tok = s->tok;
+	CK_OBJECT_CLASS cls = 0;
+	CK_RV rv = template_class(t, n, req, &cls);
+	unsigned cb = attr_class_bit(cls);
+	if (rv == CKR_OK)
+		rv = take_template(o, cb, t, n, &it->sec);
+	if (rv == CKR_OK && !attr_has(o, CKA_CLASS))
+		rv = attr_set_ulong(o, CKA_CLASS, cls);
+	if (rv == CKR_OK && cb == AC_KEY)
+		rv = key_defaults(o, req);
+	if (rv == CKR_OK)
+		rv = cb == AC_KEY ? check_key(tok, o, t, n, req, &it->sec, &it->kind, &it->len)
+		                  : check_identity(tok, o, t, n, &it->sec);
+	if (rv != CKR_OK)
+		return rv;
+	core_object_cache(o);
+	if (o->on_token && !(s->flags & CKF_RW_SESSION))
+		return CKR_SESSION_READ_ONLY;
+	if (tok->login == CORE_NOT_LOGGED_IN)
+		return CKR_USER_NOT_LOGGED_IN;
+	o->owner = o->on_token ? 0 : s->handle;
+	return CKR_OK;
+}
+
+/* Items, handle, record and the object's place in the token. A token object's
+ * sealed items and its record are one transaction: a crash leaves neither or
+ * both, never an orphan item whose fingerprint would refuse the same key
+ * forever. On failure nothing stays (o is the caller's to free). */
+static CK_RV make_object(core_token *tok, core_object *o, const create_req *req, const made_item *it)
+{
+	int tx = o->on_token;
+	CK_RV rv = tx ? store_begin(core_g.st) : CKR_OK;
+	if (rv != CKR_OK)
+		return rv;
+	rv = put_items(tok, o, req, it->kind, it->len, &it->sec);
+	if (rv == CKR_OK)
+		rv = new_handle(tok, o);
+	if (rv == CKR_OK)
+		core_object_cache(o);
+	if (rv == CKR_OK && o->on_token)
+		rv = core_object_persist(tok, o);
+	if (rv == CKR_OK)
+		rv = core_object_insert(tok, o);
+	if (rv == CKR_OK && tx) {
+		tx = 0;
+		rv = store_commit(core_g.st); /* rolls back by itself on failure */
+		if (rv != CKR_OK)
+			core_object_unlink(tok, o);
+	}
+	if (rv != CKR_OK) {
+		drop_items(tok, o);
+		if (tx)
+			store_rollback(core_g.st);
+	}
+	return rv;
+}
+
+/* The whole creation, with the session entered (token lock exclusive). */
+static CK_RV create_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n, const create_req *req,
+                           CK_OBJECT_HANDLE *out)
+{
+	made_item it = {.sec = {0}, .kind = SE_ITEM_AES_KEY, .len = 0};
 	core_object *o = calloc(1, sizeof *o);
 	if (o == NULL)
 		return CKR_HOST_MEMORY;
-	CK_RV rv = take_template(o, cb, t, n, &sec);
-	if (rv == CKR_OK && ca == NULL)
-		rv = attr_set_ulong(o, CKA_CLASS, cls);
-	if (rv == CKR_OK) {
-		if (cb == AC_KEY) {
-			rv = key_defaults(o, req);
-			if (rv == CKR_OK)
-				rv = check_key(tok, o, t, n, req, &sec, &kind, &len);
-		} else {
-			rv = check_identity(tok, o, &sec);
-		}
-	}
-	if (rv != CKR_OK)
-		goto fail;
-	core_object_cache(o);
-	if (o->on_token && !(s->flags & CKF_RW_SESSION)) {
-		rv = CKR_SESSION_READ_ONLY;
-		goto fail;
-	}
-	if (tok->login == CORE_NOT_LOGGED_IN) {
-		rv = CKR_USER_NOT_LOGGED_IN;
-		goto fail;
-	}
-	o->owner = o->on_token ? 0 : s->handle;
-	/* A token object's sealed items and its record are one transaction: a crash
-	 * leaves neither or both, never an orphan item whose fingerprint would
-	 * refuse the same key forever. */
-	int tx = o->on_token;
-	if (tx && (rv = store_begin(core_g.st)) != CKR_OK)
-		goto fail;
-	rv = put_items(tok, o, req, kind, len, &sec);
+	CK_RV rv = build_object(s, t, n, req, o, &it);
 	if (rv == CKR_OK)
-		rv = new_handle(tok, o);
-	if (rv != CKR_OK)
-		goto fail_items;
-	core_object_cache(o);
-	if (o->on_token && (rv = core_object_persist(tok, o)) != CKR_OK)
-		goto fail_items;
-	rv = core_object_insert(tok, o);
-	if (rv != CKR_OK)
-		goto fail_items;
-	if (tx) {
-		tx = 0;
-		rv = store_commit(core_g.st); /* rolls back by itself on failure */
-		if (rv != CKR_OK) {
-			core_object_unlink(tok, o);
-			goto fail_items;
-		}
+		rv = make_object(s->tok, o, req, &it);
+	if (rv != CKR_OK) {
+		core_object_free(o);
+		return rv;
 	}
 	*out = o->handle;
 	return CKR_OK;
-fail_items:
-	drop_items(tok, o);
-	if (tx)
-		store_rollback(core_g.st);
-fail:
-	core_object_free(o);
-	return rv;
 }
 
 static CK_RV check_template_ptrs(const CK_ATTRIBUTE *t, CK_ULONG n)
@@ -493,12 +481,12 @@ CK_RV core_create_object(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n, CK
 	CK_RV rv = check_template_ptrs(t, n);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, 1, &s);
+	rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	const create_req req = {MODE_CREATE, NULL, NULL};
 	rv = create_locked(s, t, n, &req, out);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
@@ -509,12 +497,12 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
 	CK_RV rv = check_template_ptrs(t, n);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, 1, &s);
+	rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	const create_req req = {MODE_GENERATE, m, NULL};
 	rv = create_locked(s, t, n, &req, out);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 
@@ -526,89 +514,94 @@ CK_RV core_generate_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PT
  * provisioned hash and extractable, non-sensitive, server-side keys. The copy
  * goes through the creation path, so every creation rule applies to it.
  */
-static const CK_ATTRIBUTE_TYPE copy_may_change[] = {
-	CKA_TOKEN, CKA_PRIVATE, CKA_MODIFIABLE, CKA_COPYABLE, CKA_DESTROYABLE, CKA_LABEL, CKA_ID,
-	CKA_START_DATE, CKA_END_DATE, CKA_PORTFOLIO_IDENTITY_ID, CKA_SENSITIVE, CKA_EXTRACTABLE,
-};
-
-CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
-                       CK_OBJECT_HANDLE_PTR out)
+static int copy_allowed(const core_object *o)
 {
-	core_session *s;
-	CK_RV rv = check_template_ptrs(t, n);
+	if (!o->copyable || o->hash_ref != 0)
+		return 0;
+	return o->cls != CKO_SECRET_KEY ||
+	       (!o->sensitive && o->extractable && !o->mk.can_sign && !o->mk.can_encrypt);
+}
+
+/* The source's readable secret, in a buffer the caller frees (pf_free_secret). */
+static CK_RV read_value(core_token *tok, const core_object *o, uint8_t **value, size_t *vlen)
+{
+	if (o->value_ref == 0)
+		return CKR_OK;
+	CK_RV rv = tok->be->item_read(tok->se, o->value_ref, NULL, vlen);
 	if (rv != CKR_OK)
 		return rv;
-	rv = core_enter(h, 1, &s);
-	if (rv != CKR_OK)
-		return rv;
-	core_token *tok = s->tok;
-	core_object *o = core_object_find(tok, oh);
-	CK_ATTRIBUTE *merged = NULL;
-	uint8_t *value = NULL;
-	size_t vlen = 0;
-	if (o == NULL) {
-		rv = CKR_OBJECT_HANDLE_INVALID;
-		goto out;
-	}
-	if (!o->copyable || o->hash_ref != 0 ||
-	    (o->cls == CKO_SECRET_KEY && (o->sensitive || !o->extractable || o->mk.can_sign || o->mk.can_encrypt))) {
-		rv = CKR_ACTION_PROHIBITED;
-		goto out;
-	}
-	for (CK_ULONG i = 0; i < n; i++) {
-		size_t k = 0;
-		while (k < sizeof copy_may_change / sizeof copy_may_change[0] && copy_may_change[k] != t[i].type)
-			k++;
-		if (k == sizeof copy_may_change / sizeof copy_may_change[0]) {
-			rv = attr_def_find(t[i].type, attr_class_bit(o->cls)) ? CKR_ATTRIBUTE_READ_ONLY
-			                                                      : CKR_ATTRIBUTE_TYPE_INVALID;
-			goto out;
-		}
-	}
-	if (o->value_ref != 0) {
-		rv = tok->be->item_read(tok->se, o->value_ref, NULL, &vlen);
-		if (rv != CKR_OK)
-			goto out;
-		value = malloc(vlen ? vlen : 1);
-		if (value == NULL) {
-			rv = CKR_HOST_MEMORY;
-			goto out;
-		}
-		rv = tok->be->item_read(tok->se, o->value_ref, value, &vlen);
-		if (rv != CKR_OK)
-			goto out;
-	}
-	/* The source's creatable attributes, overridden by the template, plus the value. */
-	merged = calloc(o->n_attrs + n + 1, sizeof *merged);
-	if (merged == NULL) {
-		rv = CKR_HOST_MEMORY;
-		goto out;
-	}
-	CK_ULONG m = 0;
+	*value = malloc(*vlen ? *vlen : 1);
+	if (*value == NULL)
+		return CKR_HOST_MEMORY;
+	return tok->be->item_read(tok->se, o->value_ref, *value, vlen);
+}
+
+/* Room for the elements of the source's attribute arrays (CKA_WRAP_TEMPLATE,
+ * CKA_UNWRAP_TEMPLATE), after the copy's template in the same allocation. */
+#define COPY_ARRAY_ROOM (2 * ATTR_ARRAY_MAX)
+
+/* The creation template of the copy: the caller's template, then the source's
+ * creatable attributes it does not name (an attribute array given back as the
+ * CK_ATTRIBUTE array it was, not in its flat stored form), then the value.
+ * Borrows every buffer. */
+static CK_ATTRIBUTE *copy_template(const core_object *o, const CK_ATTRIBUTE *t, CK_ULONG n, uint8_t *value,
+                                   size_t vlen, CK_ULONG *m)
+{
+	CK_ATTRIBUTE *merged = calloc(o->n_attrs + n + 1 + COPY_ARRAY_ROOM, sizeof *merged);
+	if (merged == NULL)
+		return NULL;
+	CK_ATTRIBUTE *elems = merged + o->n_attrs + n + 1;
+	CK_ULONG room = COPY_ARRAY_ROOM;
+	*m = 0;
 	for (CK_ULONG i = 0; i < n; i++)
-		merged[m++] = t[i];
+		merged[(*m)++] = t[i];
 	unsigned cb = attr_class_bit(o->cls);
 	for (size_t i = 0; i < o->n_attrs; i++) {
 		const attr_def *d = attr_def_find(o->attrs[i].type, cb);
 		if (d == NULL || !(d->flags & AF_CREATE) || find_tmpl(t, n, o->attrs[i].type) != NULL)
 			continue;
-		merged[m].type = o->attrs[i].type;
-		merged[m].pValue = o->attrs[i].val;
-		merged[m].ulValueLen = o->attrs[i].len;
-		m++;
+		merged[*m] = (CK_ATTRIBUTE){o->attrs[i].type, o->attrs[i].val, o->attrs[i].len};
+		if (d->kind == AK_ARRAY) {
+			CK_ULONG k = attr_array_expand(&o->attrs[i], elems, room);
+			merged[*m].pValue = elems;
+			merged[*m].ulValueLen = k * sizeof *elems;
+			elems += k;
+			room -= k;
+		}
+		(*m)++;
 	}
-	if (o->value_ref != 0) {
-		merged[m].type = CKA_VALUE;
-		merged[m].pValue = value;
-		merged[m].ulValueLen = vlen;
-		m++;
+	if (o->value_ref != 0)
+		merged[(*m)++] = (CK_ATTRIBUTE){CKA_VALUE, value, vlen};
+	return merged;
+}
+
+CK_RV core_copy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE oh, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                       CK_OBJECT_HANDLE_PTR out)
+{
+	core_session *s;
+	core_object *o;
+	CK_RV rv = check_template_ptrs(t, n);
+	if (rv != CKR_OK)
+		return rv;
+	rv = core_enter_object(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_NONE, oh, &s, &o);
+	if (rv != CKR_OK)
+		return rv;
+	CK_ATTRIBUTE *merged = NULL;
+	uint8_t *value = NULL;
+	size_t vlen = 0;
+	CK_ULONG m = 0;
+	if (!copy_allowed(o))
+		rv = CKR_ACTION_PROHIBITED;
+	else if ((rv = attr_check_copy(t, n, attr_class_bit(o->cls))) == CKR_OK &&
+	         (rv = read_value(s->tok, o, &value, &vlen)) == CKR_OK)
+		rv = (merged = copy_template(o, t, n, value, vlen, &m)) != NULL ? CKR_OK : CKR_HOST_MEMORY;
+	if (rv == CKR_OK) {
+		const create_req req = {MODE_CREATE, NULL, NULL};
+		rv = create_locked(s, merged, m, &req, out);
 	}
-	const create_req req = {MODE_CREATE, NULL, NULL};
-	rv = create_locked(s, merged, m, &req, out);
-out:
 	free(merged);
 	pf_free_secret(value, vlen);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	return rv;
 }
 

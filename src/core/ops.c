@@ -53,14 +53,15 @@ void core_check_token_operations(core_token *tok, int all_lost)
 		core_session *s = core_g.sessions[i];
 		if (s == NULL || s->tok != tok)
 			continue;
-		for (int k = 0; k < CORE_OP_KINDS; k++) {
-			if (!s->ops[k].active || (!all_lost && uses_still_valid(tok, &s->uses[k])))
+		for (mech_op_kind k = CORE_OP_FIRST; k <= CORE_OP_LAST; k++) {
+			core_op_uses *u = core_session_uses(s, k);
+			if (!core_session_op(s, k)->active || (!all_lost && uses_still_valid(tok, u)))
 				continue;
 			PF_WARN("instance %lu: another process destroyed the key or Identity of an "
 			        "operation (or re-initialised the token); operation ended",
 			        (unsigned long)tok->iid);
-			mech_op_abort(&s->ops[k]);
-			s->uses[k].lost = CKR_KEY_HANDLE_INVALID;
+			mech_op_abort(core_session_op(s, k));
+			u->lost = CKR_KEY_HANDLE_INVALID;
 		}
 	}
 }
@@ -77,7 +78,7 @@ static CK_RV take_lost(core_session *s, mech_op_kind kind)
 CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	core_token *tok = s->tok;
@@ -117,98 +118,97 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 	mech_identity_resolver res = {.ctx = &rc, .resolve = resolve_identity};
 	rv = mech_op_init(op, kind, m, mk, tok->be, tok->se, &res);
 out:
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
+	return rv;
+}
+
+/* The steps of a running operation: each enters the session shared, answers
+ * once for an operation a reload ended, and hands the step to the mech layer. */
+typedef enum op_step { STEP_SINGLE, STEP_UPDATE, STEP_FINAL, STEP_VERIFY, STEP_VERIFY_FINAL } op_step;
+
+/* Inlined into each entry point with step a constant: the switch folds away
+ * (the signing path stays as short as before). For the verify steps out is
+ * the signature and sig_len its length. */
+static inline CK_RV op_step_run(CK_SESSION_HANDLE h, mech_op_kind kind, op_step step, CK_BYTE_PTR in,
+                                CK_ULONG in_len, CK_BYTE_PTR out, CK_ULONG_PTR out_len, CK_ULONG sig_len)
+{
+	core_session *s;
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
+	if (rv != CKR_OK)
+		return rv;
+	rv = take_lost(s, kind);
+	if (rv == CKR_OK) {
+		mech_op *op = core_session_op(s, kind);
+		switch (step) {
+		case STEP_SINGLE:
+			rv = mech_op_single(op, kind, in, in_len, out, out_len);
+			break;
+		case STEP_UPDATE:
+			rv = mech_op_update(op, kind, in, in_len, out, out_len);
+			break;
+		case STEP_FINAL:
+			rv = mech_op_final(op, kind, out, out_len);
+			break;
+		case STEP_VERIFY:
+			rv = mech_op_verify(op, in, in_len, out, sig_len);
+			break;
+		case STEP_VERIFY_FINAL:
+			rv = mech_op_verify_final(op, out, sig_len);
+			break;
+		}
+	}
+	core_leave(s, CORE_TOKEN_SHARED);
 	return rv;
 }
 
 CK_RV core_op_single(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_ULONG in_len,
                      CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
-	if (rv != CKR_OK)
-		return rv;
-	rv = take_lost(s, kind);
-	if (rv == CKR_OK)
-		rv = mech_op_single(core_session_op(s, kind), kind, in, in_len, out, out_len);
-	core_leave(s, 0);
-	return rv;
+	return op_step_run(h, kind, STEP_SINGLE, in, in_len, out, out_len, 0);
 }
 
 CK_RV core_op_update(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR in, CK_ULONG in_len,
                      CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
-	if (rv != CKR_OK)
-		return rv;
-	rv = take_lost(s, kind);
-	if (rv == CKR_OK)
-		rv = mech_op_update(core_session_op(s, kind), kind, in, in_len, out, out_len);
-	core_leave(s, 0);
-	return rv;
+	return op_step_run(h, kind, STEP_UPDATE, in, in_len, out, out_len, 0);
 }
 
 CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
-	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
-	if (rv != CKR_OK)
-		return rv;
-	rv = take_lost(s, kind);
-	if (rv == CKR_OK)
-		rv = mech_op_final(core_session_op(s, kind), kind, out, out_len);
-	core_leave(s, 0);
-	return rv;
+	return op_step_run(h, kind, STEP_FINAL, NULL, 0, out, out_len, 0);
 }
 
 CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR sig, CK_ULONG sig_len)
 {
-	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
-	if (rv != CKR_OK)
-		return rv;
-	rv = take_lost(s, MECH_OP_VERIFY);
-	if (rv == CKR_OK)
-		rv = mech_op_verify(core_session_op(s, MECH_OP_VERIFY), in, in_len, sig, sig_len);
-	core_leave(s, 0);
-	return rv;
+	return op_step_run(h, MECH_OP_VERIFY, STEP_VERIFY, in, in_len, sig, NULL, sig_len);
 }
 
 CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len)
 {
-	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
-	if (rv != CKR_OK)
-		return rv;
-	rv = take_lost(s, MECH_OP_VERIFY);
-	if (rv == CKR_OK)
-		rv = mech_op_verify_final(core_session_op(s, MECH_OP_VERIFY), sig, sig_len);
-	core_leave(s, 0);
-	return rv;
+	return op_step_run(h, MECH_OP_VERIFY, STEP_VERIFY_FINAL, NULL, 0, sig, NULL, sig_len);
 }
 
 CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	for (mech_op_kind k = MECH_OP_ENCRYPT; k <= MECH_OP_DIGEST; k++)
 		if ((flags & mech_op_kind_flag(k)) != 0 && core_session_op(s, k)->active)
 			mech_op_abort(core_session_op(s, k));
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
 	return CKR_OK;
 }
 
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	rv = len == 0 ? CKR_OK : s->tok->be->random(s->tok->se, out, len);
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
 	return rv;
 }
 

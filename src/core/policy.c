@@ -16,7 +16,7 @@
 #include "core/core.h"
 #include "util/log.h"
 
-#define IDENTITY_HASH_LEN 32
+#define IDENTITY_HASH_LEN ATTR_IDENTITY_HASH_LEN
 
 /* The key-management permissions (se.h SE_USE_KEY_MGMT) the attributes grant. */
 static unsigned key_mgmt_of(const core_object *o)

@@ -49,8 +49,8 @@ static void session_free(core_session *s, int forked)
 		core_abandon(s);
 		return;
 	}
-	for (int i = 0; i < CORE_OP_KINDS; i++)
-		mech_op_release(&s->ops[i]);
+	for (mech_op_kind k = CORE_OP_FIRST; k <= CORE_OP_LAST; k++)
+		mech_op_release(core_session_op(s, k));
 	core_lock_destroy(&s->mu);
 	free(s);
 }
@@ -198,7 +198,7 @@ CK_RV core_close_all_sessions(CK_SLOT_ID id)
 CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	memset(info, 0, sizeof *info);
@@ -206,7 +206,7 @@ CK_RV core_get_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info)
 	info->state = core_session_state(s);
 	info->flags = s->flags;
 	info->ulDeviceError = 0;
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
 	return CKR_OK;
 }
 
@@ -248,7 +248,7 @@ static CK_RV enter_token_shared(core_token *tok, unsigned shard)
 	}
 }
 
-CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
+CK_RV core_enter_session(CK_SESSION_HANDLE h, core_lock_mode mode, core_session **out)
 {
 	core_presence_check();
 	/* Shared locks go through the shard of the session's index: two sessions
@@ -260,7 +260,7 @@ CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 		core_unlock_at(&core_g.global, shard);
 		return CKR_SESSION_HANDLE_INVALID;
 	}
-	CK_RV rv = token_exclusive ? enter_token_exclusive(s->tok) : enter_token_shared(s->tok, shard);
+	CK_RV rv = mode != CORE_TOKEN_SHARED ? enter_token_exclusive(s->tok) : enter_token_shared(s->tok, shard);
 	if (rv != CKR_OK) {
 		core_unlock_at(&core_g.global, shard);
 		return rv;
@@ -270,14 +270,25 @@ CK_RV core_enter(CK_SESSION_HANDLE h, int token_exclusive, core_session **out)
 	return CKR_OK;
 }
 
-void core_leave(core_session *s, int token_exclusive)
+void core_leave(core_session *s, core_lock_mode mode)
 {
-	(void)token_exclusive; /* core_unlock_at knows an exclusive hold by itself */
+	(void)mode; /* core_unlock_at knows an exclusive hold by itself */
 	unsigned shard = (unsigned)(s->handle & INDEX_MASK);
 	core_token *tok = s->tok;
 	core_unlock(&s->mu);
 	core_unlock_at(&tok->lock, shard);
 	core_unlock_at(&core_g.global, shard);
+}
+
+CK_RV core_session_meets(const core_session *s, unsigned need)
+{
+	if ((need & CORE_NEED_RW) && !(s->flags & CKF_RW_SESSION))
+		return CKR_SESSION_READ_ONLY;
+	if ((need & CORE_NEED_LOGIN) && s->tok->login == CORE_NOT_LOGGED_IN)
+		return CKR_USER_NOT_LOGGED_IN;
+	if ((need & CORE_NEED_SO) && s->tok->login != CKU_SO)
+		return CKR_USER_NOT_LOGGED_IN;
+	return CKR_OK;
 }
 
 CK_RV core_session_check(CK_SESSION_HANDLE h)
@@ -295,8 +306,8 @@ void core_abort_token_operations(core_token *tok)
 		core_session *s = core_g.sessions[i];
 		if (s == NULL || s->tok != tok)
 			continue;
-		for (int k = 0; k < CORE_OP_KINDS; k++)
-			mech_op_abort(&s->ops[k]);
+		for (mech_op_kind k = CORE_OP_FIRST; k <= CORE_OP_LAST; k++)
+			mech_op_abort(core_session_op(s, k));
 		s->find_active = 0;
 		s->n_found = s->find_pos = 0;
 	}

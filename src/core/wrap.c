@@ -33,15 +33,13 @@ CK_RV core_wrap_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE wr
                     CK_BYTE_PTR out, CK_ULONG_PTR out_len)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 0, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_LOGIN, &s);
 	if (rv != CKR_OK)
 		return rv;
 	core_token *tok = s->tok;
 	core_object *w = find_key(tok, wrapping), *k = find_key(tok, key);
 	size_t len = out != NULL ? (size_t)*out_len : 0;
-	if (tok->login == CORE_NOT_LOGGED_IN)
-		rv = CKR_USER_NOT_LOGGED_IN;
-	else if (w == NULL)
+	if (w == NULL)
 		rv = CKR_WRAPPING_KEY_HANDLE_INVALID;
 	else if (k == NULL)
 		rv = core_object_find(tok, key) != NULL ? CKR_KEY_NOT_WRAPPABLE : CKR_KEY_HANDLE_INVALID;
@@ -55,7 +53,7 @@ CK_RV core_wrap_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE wr
 		rv = tok->be->item_wrap(tok->se, w->value_ref, m->mechanism, k->value_ref, out, &len);
 	if (rv == CKR_OK || rv == CKR_BUFFER_TOO_SMALL)
 		*out_len = (CK_ULONG)len;
-	core_leave(s, 0);
+	core_leave(s, CORE_TOKEN_SHARED);
 	return rv;
 }
 
@@ -140,13 +138,11 @@ static CK_RV unwrap_make(void *ctx, core_token *tok, se_item_kind kind, CK_ULONG
 	return tok->be->item_unwrap(tok->se, c->kek, c->mech, c->blob, c->blob_len, &want, flags, pol, out);
 }
 
-/* With the session entered (token lock exclusive). */
+/* With the session entered (token lock exclusive, somebody logged in). */
 static CK_RV unwrap_locked(core_session *s, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE unwrapping, unwrap_ctx *c,
                            CK_OBJECT_HANDLE_PTR out)
 {
 	core_token *tok = s->tok;
-	if (tok->login == CORE_NOT_LOGGED_IN)
-		return CKR_USER_NOT_LOGGED_IN;
 	core_object *kek = find_key(tok, unwrapping);
 	if (kek == NULL)
 		return CKR_UNWRAPPING_KEY_HANDLE_INVALID;
@@ -185,12 +181,12 @@ CK_RV core_unwrap_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE 
                       CK_OBJECT_HANDLE_PTR out)
 {
 	core_session *s;
-	CK_RV rv = core_enter(h, 1, &s);
+	CK_RV rv = core_enter(h, CORE_TOKEN_EXCLUSIVE, CORE_NEED_LOGIN, &s);
 	if (rv != CKR_OK)
 		return rv;
 	unwrap_ctx c = {.blob = blob, .blob_len = blob_len, .t = t, .n = n};
 	rv = unwrap_locked(s, m, unwrapping, &c, out);
-	core_leave(s, 1);
+	core_leave(s, CORE_TOKEN_EXCLUSIVE);
 	free(c.merged);
 	return rv;
 }

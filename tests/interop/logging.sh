@@ -15,19 +15,26 @@ l11 -L || fail "pkcs11-tool -L: $(cat "$PF_TMP/err")"
 ! grep -q 'portfolio-pkcs11' "$PF_TMP/err" || fail "default level wrote to stderr: $(cat "$PF_TMP/err")"
 
 PORTFOLIO_LOG=debug l11 -L || fail "pkcs11-tool -L at debug: $(cat "$PF_TMP/err")"
-grep -q '^portfolio-pkcs11: debug: C_Initialize -> CKR_OK (0x0)$' "$PF_TMP/err" || fail "no C_Initialize trace: $(cat "$PF_TMP/err")"
-grep -q 'debug: C_GetSlotList -> CKR_OK' "$PF_TMP/err" || fail "no C_GetSlotList trace"
-grep -q 'debug: C_Finalize -> CKR_OK' "$PF_TMP/err" || fail "no C_Finalize trace"
+grep -q '^portfolio-pkcs11: debug: C_Initialize() = CKR_OK (0x0)$' "$PF_TMP/err" || fail "no C_Initialize trace: $(cat "$PF_TMP/err")"
+grep -q 'debug: C_GetSlotList() = CKR_OK' "$PF_TMP/err" || fail "no C_GetSlotList trace"
+grep -q 'debug: C_Finalize() = CKR_OK' "$PF_TMP/err" || fail "no C_Finalize trace"
 # A failing call is traced with its own name.
 PORTFOLIO_LOG=debug l11 --slot 4242 -M || true
-grep -q 'debug: C_GetMechanismList -> CKR_SLOT_ID_INVALID (0x3)' "$PF_TMP/err" ||
+grep -q 'debug: C_GetMechanismList(slotID=4242) = CKR_SLOT_ID_INVALID (0x3)' "$PF_TMP/err" ||
 	fail "no trace of the refused call: $(cat "$PF_TMP/err")"
+
+# A call on a session or a slot names it: C_Login(hSession=...) = CKR_OK.
+pf_init_token logtest >/dev/null 2>&1 || fail "cannot initialise a token"
+PORTFOLIO_LOG=debug l11 --token-label logtest --login --pin "$PF_USER_PIN" -O ||
+	fail "login at debug: $(cat "$PF_TMP/err")"
+grep -q 'debug: C_OpenSession(slotID=[0-9]*) = CKR_OK (0x0)$' "$PF_TMP/err" || fail "no slot in the trace: $(cat "$PF_TMP/err")"
+grep -q 'debug: C_Login(hSession=[0-9]*) = CKR_OK (0x0)$' "$PF_TMP/err" || fail "no session in the trace: $(cat "$PF_TMP/err")"
 
 # log_level in the file turns the trace on too; log_file takes it off stderr.
 conf "log_level = debug" "log_file = $PF_TMP/module.log" "syslog = no" > "$PF_TMP/file.conf"
 PORTFOLIO_PKCS11_CONF="$PF_TMP/file.conf" l11 -L || fail "with log_file: $(cat "$PF_TMP/err")"
 ! grep -q 'portfolio-pkcs11' "$PF_TMP/err" || fail "log_file set, yet stderr got: $(cat "$PF_TMP/err")"
-grep -q '^portfolio-pkcs11\[[0-9]*\]: debug: C_GetSlotList -> CKR_OK' "$PF_TMP/module.log" ||
+grep -q '^portfolio-pkcs11\[[0-9]*\]: debug: C_GetSlotList() = CKR_OK' "$PF_TMP/module.log" ||
 	fail "no trace in log_file: $(cat "$PF_TMP/module.log" 2>&1)"
 [ "$(stat -c %a "$PF_TMP/module.log")" = 600 ] || fail "log_file mode $(stat -c %a "$PF_TMP/module.log")"
 # An unwritable log_file does not stop the module: the messages stay on stderr.

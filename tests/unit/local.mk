@@ -30,6 +30,12 @@ tests_unit_test_core_index_LDADD = $(CORE_TEST_LDADD)
 tests_unit_test_p11_ops_SOURCES = tests/unit/test_p11_ops.c $(CORE_TEST_SOURCES)
 tests_unit_test_p11_ops_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ops_LDADD = $(CORE_TEST_LDADD)
+# the attribute table's rules as the C_* calls show them (issue 9 item 4)
+check_PROGRAMS += tests/unit/test_core_attr_rules
+TESTS += tests/unit/test_core_attr_rules
+tests_unit_test_core_attr_rules_SOURCES = tests/unit/test_core_attr_rules.c $(CORE_TEST_SOURCES)
+tests_unit_test_core_attr_rules_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_core_attr_rules_LDADD = $(CORE_TEST_LDADD)
 # PKCS#11 rules of issue 8 (item 11) and the CBC opt-in with its oracle (item 6)
 check_PROGRAMS += tests/unit/test_p11_rules tests/unit/test_p11_cbc
 TESTS += tests/unit/test_p11_rules tests/unit/test_p11_cbc

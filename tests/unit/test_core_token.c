@@ -141,6 +141,17 @@ static void test_login_rules(void **state)
 	assert_int_equal(f->C_Login(rw, 7, P(USER_PIN)), CKR_USER_TYPE_INVALID);
 	assert_int_equal(f->C_Login(rw, CKU_USER, NULL, 4), CKR_ARGUMENTS_BAD);
 	assert_int_equal(f->C_Logout(rw), CKR_USER_NOT_LOGGED_IN);
+	/* key management needs a login whatever the handles (CORE_NEED_LOGIN) */
+	CK_MECHANISM kw = {CKM_AES_KEY_WRAP, NULL, 0};
+	CK_ULONG wlen = 0;
+	CK_OBJECT_HANDLE nk;
+	CK_OBJECT_CLASS kcls = CKO_SECRET_KEY;
+	CK_ATTRIBUTE kt[] = {{CKA_CLASS, &kcls, sizeof kcls}};
+	CK_BYTE blob[24] = {0};
+	assert_int_equal(f->C_WrapKey(rw, &kw, 1, 2, NULL, &wlen), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(f->C_UnwrapKey(rw, &kw, 1, blob, sizeof blob, kt, 1, &nk), CKR_USER_NOT_LOGGED_IN);
+	CK_MECHANISM kdf = {CKM_SHA256_HMAC, NULL, 0};
+	assert_int_equal(f->C_DeriveKey(rw, &kdf, 1, kt, 1, &nk), CKR_USER_NOT_LOGGED_IN);
 	/* C_InitPIN needs the SO */
 	assert_int_equal(f->C_InitPIN(rw, P(USER_PIN)), CKR_USER_NOT_LOGGED_IN);
 	assert_int_equal(f->C_Login(rw, CKU_SO, P("bad-so-pin")), CKR_PIN_INCORRECT);
@@ -163,6 +174,9 @@ static void test_login_rules(void **state)
 	assert_int_equal(f->C_Login(ro, CKU_USER, P(USER_PIN)), CKR_OK);
 	assert_int_equal(f->C_Login(rw, CKU_USER, P(USER_PIN)), CKR_USER_ALREADY_LOGGED_IN);
 	assert_int_equal(f->C_Login(rw, CKU_CONTEXT_SPECIFIC, P(USER_PIN)), CKR_OPERATION_NOT_INITIALIZED);
+	/* C_InitPIN needs the SO, not just a login (CORE_NEED_SO); the R/W check comes first */
+	assert_int_equal(f->C_InitPIN(rw, P(USER_PIN)), CKR_USER_NOT_LOGGED_IN);
+	assert_int_equal(f->C_InitPIN(ro, P(USER_PIN)), CKR_SESSION_READ_ONLY);
 	assert_int_equal(f->C_Logout(ro), CKR_OK);
 
 	/* C_LoginUser without a user name is C_Login */
