@@ -52,7 +52,9 @@ run 0 fac derive-device --slot "$f" --master m-gen --device-id "$DEV" --instance
 	--kek kek --file "$WORK/dev-gen.bk"
 run 0 fac derive-device --slot "$f" --master m-enc --device-id "$DEV" --instance 1 --index 2 \
 	--kek kek --file "$WORK/dev-enc.bk"
-# The factory keeps no device key (the session key was destroyed).
+# The factory keeps no device key: nothing but the masters and the KEK is a
+# token object (the session key itself is destroyed by derive-device, and
+# would die with its session anyway).
 run 0 fac list-objects --slot "$f" --login
 contains "$OUT" "4 object(s)" "factory holds the three masters and the KEK only"
 # Bad input: device id over 128 bytes, empty, a key that is not a master, none.
@@ -98,7 +100,7 @@ authdata=$OUT
 # (a restored master would land as keyset key K0): backup refuses a master,
 # so the server imports the master value (see docs/fleet.md).
 run 1 fac backup --slot "$f" --kek kek --file "$WORK/masters.bk"
-contains "$ERR" "key 'm-auth' is a master key" "backup refuses a master"
+contains "$ERR" "is a master key: the bound wrap does not carry" "backup refuses a master"
 [ ! -e "$WORK/masters.bk" ] || fail "a backup file was written"
 run 0 srv import-master --slot "$s" --label m-auth --service auth --hex "$MASTER"
 run 0 srv import-master --slot "$s" --label m-enc --service enc --hex "$MASTER_ENC"
