@@ -115,7 +115,7 @@ int cmd_verify(struct tool *t)
 				   hex_problem(t->opts.value[OPT_SIGNATURE], sizeof(sig)), SIG_MAX);
 	rc = tool_challenge(t, challenge, &params.ulChallengeLen);
 	if (rc == TOOL_EXIT_OK)
-		rc = session_for_key(t, CK_PORTFOLIO_SRV_AUTHENT, &s, &key);
+		rc = fleet_key_open(t, CK_PORTFOLIO_SRV_AUTHENT, &s, &key);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	mech.mechanism = auth_mechanism(t, s, key);
@@ -129,7 +129,7 @@ int cmd_verify(struct tool *t)
 		else if (rv != CKR_OK)
 			rc = rv_fail("C_Verify", rv);
 	}
-	session_close(t, s);
+	fleet_key_close(t, s, key);
 	if (rc != TOOL_EXIT_OK && rc != TOOL_EXIT_INVALID)
 		return rc;
 	if (out_json(t)) {

@@ -35,6 +35,7 @@ struct bk_ctx {
 	CK_SESSION_HANDLE s;
 	CK_OBJECT_HANDLE kek, mac_key;
 	int open;
+	int land_unextractable; /* derive-device: the key may not leave the device token again */
 };
 
 static int p11_fail(const char *what, CK_RV rv)
@@ -116,6 +117,16 @@ static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 	CK_RV rv = c->t->p11->C_GetAttributeValue(c->s, h, a, 3);
 	if (rv != CKR_OK)
 		return rv_fail("C_GetAttributeValue", rv);
+	CK_ULONG master = 0;
+	CK_ATTRIBUTE mq = A(CKA_PORTFOLIO_MASTER, master);
+	if (c->t->p11->C_GetAttributeValue(c->s, h, &mq, 1) == CKR_OK) {
+		/* The bound header carries service, index and sign/verify/encrypt/decrypt
+		 * only: unwrapped, a master would land as keyset key K0, not a master. */
+		fprintf(stderr, "portfolio-tool: key '%.*s' is a master key: the bound wrap does not carry "
+		        "CKA_PORTFOLIO_MASTER yet, so it cannot be backed up or exported (nothing written)\n",
+		        (int)a[1].ulValueLen, (const char *)label);
+		return TOOL_EXIT_FAILURE;
+	}
 	if (!get_bool(c, h, CKA_EXTRACTABLE)) {
 		fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: the instance cannot be backed up "
 		        "whole (nothing written)\n", (int)a[1].ulValueLen, (const char *)label);
@@ -124,7 +135,7 @@ static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 	bk_put_u8(b, BK_ENTRY_KEY);
 	bk_put_u32(b, (uint32_t)type);
 	bk_put_u8(b, get_bool(c, h, CKA_SENSITIVE));
-	bk_put_u8(b, 1);
+	bk_put_u8(b, c->land_unextractable ? 0 : 1);
 	bk_put_u8(b, get_bool(c, h, CKA_WRAP));
 	bk_put_u8(b, get_bool(c, h, CKA_UNWRAP));
 	bk_put_field(b, label, a[1].ulValueLen);
@@ -230,16 +241,18 @@ static int chosen_key(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key
 	return rc;
 }
 
-/* backup (one == 0) or export-key (one: the keyset key of --service/--index). */
-static int write_backup(struct tool *t, int one)
+/* backup (choose NULL) or one key, the one choose names (export-key, derive-device).
+ * A session key choose made (a derived device key) is destroyed before the end. */
+static int write_backup(struct tool *t, export_choice choose, int land_unextractable)
 {
 	struct bk_ctx c;
 	struct bk_buf b = {0};
 	uint32_t count = 0;
 	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
-	int rc = bk_open(t, CKU_USER, &c);
+	int one = choose != NULL, rc = bk_open(t, CKU_USER, &c);
+	c.land_unextractable = land_unextractable;
 	if (rc == TOOL_EXIT_OK && one)
-		rc = chosen_key(t, c.s, &key);
+		rc = choose(t, c.s, &key);
 	bk_header(&b);
 	if (rc == TOOL_EXIT_OK)
 		rc = put_mac_key(&c, &b);
@@ -253,6 +266,8 @@ static int write_backup(struct tool *t, int one)
 	}
 	if (rc == TOOL_EXIT_OK)
 		rc = seal_and_write(&c, &b, count);
+	if (key != CK_INVALID_HANDLE && !get_bool(&c, key, CKA_TOKEN))
+		(void)t->p11->C_DestroyObject(c.s, key);
 	bk_close(&c);
 	if (b.p != NULL)
 		OPENSSL_cleanse(b.p, b.n); /* identity values */
@@ -262,12 +277,17 @@ static int write_backup(struct tool *t, int one)
 
 int cmd_backup(struct tool *t)
 {
-	return write_backup(t, 0);
+	return write_backup(t, NULL, 0);
 }
 
 int cmd_export_key(struct tool *t)
 {
-	return write_backup(t, 1);
+	return write_backup(t, chosen_key, 0);
+}
+
+int export_wrapped_key(struct tool *t, export_choice choose, int land_unextractable)
+{
+	return write_backup(t, choose, land_unextractable);
 }
 
 /* ---- restore ------------------------------------------------------------- */

@@ -151,7 +151,7 @@ int cmd_decrypt(struct tool *t)
 	}
 	rc = tool_challenge(t, challenge, &params.ulChallengeLen);
 	if (rc == TOOL_EXIT_OK)
-		rc = session_for_key(t, CK_PORTFOLIO_SRV_ENCRYPT, &s, &key);
+		rc = fleet_key_open(t, CK_PORTFOLIO_SRV_ENCRYPT, &s, &key);
 	if (rc != TOOL_EXIT_OK) {
 		free(in);
 		return rc;
@@ -190,6 +190,6 @@ int cmd_decrypt(struct tool *t)
 out:
 	free(in);
 	free(out);
-	session_close(t, s);
+	fleet_key_close(t, s, key);
 	return rc;
 }

@@ -29,6 +29,8 @@ struct command {
 #define PIN_OPTS (B(PIN) | B(SO_PIN) | B(USER_PIN) | B(OLD_PIN) | B(NEW_PIN))
 /* A command that takes --slot takes the other ways to name a token too. */
 #define TOKEN_OPTS (B(URI) | B(TOKEN) | B(SERIAL))
+/* verify / decrypt against a master (cmd_fleet.c). */
+#define FLEET_OPTS (B(MASTER) | B(DEVICE_ID) | B(INSTANCE))
 
 static const struct command commands[] = {
 	{ "list-slots", cmd_list_slots, 0, 0,
@@ -80,10 +82,12 @@ static const struct command commands[] = {
 	  "sign --slot N --identity I --challenge C --index K [--hmac]",
 	  "Device side of GetAuthData 0='0': print SIG_Kn(Hash(Identity I) || C) in hex." },
 	{ "verify", cmd_verify, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(SIGNATURE),
-	  B(IDENTITY_VALUE) | B(IDENTITY_HASH) | B(HMAC) | B(PIN),
+	  B(IDENTITY_VALUE) | B(IDENTITY_HASH) | B(HMAC) | B(PIN) | FLEET_OPTS,
 	  "verify --slot N (--identity-value STR | --identity-hash HEX) --challenge C\n"
-	  "       --index K --signature HEX [--hmac]",
-	  "Server side: check a signature; exit 0 \"signature valid\", 3 \"signature INVALID\"." },
+	  "       --index K --signature HEX [--hmac] [--master L --device-id D --instance I]",
+	  "Server side: check a signature; exit 0 \"signature valid\", 3 \"signature INVALID\".\n"
+	  "With --master: with the key of device D, instance I, index K derived from the\n"
+	  "master labelled L for this one check (no per-device key object)." },
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
@@ -104,9 +108,24 @@ static const struct command commands[] = {
 	{ "import-wrapped-key", cmd_import_wrapped_key, B(SLOT) | B(KEK) | B(FILE), B(PIN),
 	  "import-wrapped-key --slot N --kek L --file PATH",
 	  "Unwrap the key of an export-key file into the token (same service, index, usage)." },
-	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN),
-	  "decrypt --slot N --challenge C --index K --data HEX [--cbc]",
-	  "Server side: check challenge and tag, print the Identity value." },
+	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN) | FLEET_OPTS,
+	  "decrypt --slot N --challenge C --index K --data HEX [--cbc] [--master L --device-id D --instance I]",
+	  "Server side: check challenge and tag, print the Identity value; --master as for verify." },
+	{ "gen-master", cmd_gen_master, B(SLOT) | B(LABEL) | B(SERVICE), B(TYPE) | B(EXTRACTABLE) | B(PIN),
+	  "gen-master --slot N --label L --service auth|enc [--type aes128|aes256] [--extractable]",
+	  "Generate a master key in the token (CKA_PORTFOLIO_MASTER): it only derives the\n"
+	  "device keys of its service (docs/fleet.md); --extractable: it may leave wrapped." },
+	{ "import-master", cmd_import_master, B(SLOT) | B(LABEL) | B(SERVICE),
+	  B(HEX) | B(HEX_FILE) | B(TYPE) | B(EXTRACTABLE) | B(PIN),
+	  "import-master --slot N --label L --service auth|enc (--hex HEX | --hex-file PATH|-)\n"
+	  "              [--extractable]",
+	  "Import a master key of 16 or 32 bytes (fixtures, test vectors); gen-master is the rule." },
+	{ "derive-device", cmd_derive_device, B(SLOT) | B(MASTER) | B(DEVICE_ID) | B(INSTANCE) | B(INDEX) | B(KEK) | B(FILE),
+	  B(PIN),
+	  "derive-device --slot N --master L --device-id D --instance I --index K --kek KEK --file PATH",
+	  "Factory: derive the key of device D, instance I, index K from the master as a\n"
+	  "session key, bound-wrap it under the KEK into an export-key file, destroy it.\n"
+	  "The device loads the file with import-wrapped-key (the key lands unextractable)." },
 	{ "import-jose-key", cmd_import_jose_key, B(SLOT) | B(LABEL) | B(ALG), B(HEX) | B(HEX_FILE) | B(SERVER) | B(PIN),
 	  "import-jose-key --slot N --label KID --alg dir|A128KW|A256KW|HS256|HS384|HS512\n"
 	  "                (--hex HEX | --hex-file PATH|-) [--server]",

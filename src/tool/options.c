@@ -63,6 +63,9 @@ static const struct option long_options[] = {
 	{ "key-params", required_argument, NULL, OV(OPT_KEY_PARAMS) },
 	{ "tar", required_argument, NULL, OV(OPT_TAR) },
 	{ "por-data", required_argument, NULL, OV(OPT_POR_DATA) },
+	{ "master", required_argument, NULL, OV(OPT_MASTER) },
+	{ "device-id", required_argument, NULL, OV(OPT_DEVICE_ID) },
+	{ "instance", required_argument, NULL, OV(OPT_INSTANCE) },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -56,6 +56,9 @@ enum tool_opt {
 	OPT_KEY_PARAMS,   /* sms-provision: "SMS Binding Key Parameters", hex */
 	OPT_TAR,          /* sms-wrap / sms-unwrap: which SMS keyset (3 bytes hex) */
 	OPT_POR_DATA,     /* sms-unwrap: data the PoR carries, hex */
+	OPT_MASTER,       /* cmd_fleet.c: the master key's label */
+	OPT_DEVICE_ID,    /* cmd_fleet.c: D, the device id (bytes of the string) */
+	OPT_INSTANCE,     /* cmd_fleet.c: I, the device's Portfolio instance */
 	OPT_COUNT
 };
 

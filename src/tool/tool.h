@@ -52,6 +52,20 @@ int cmd_backup(struct tool *t);
 int cmd_restore(struct tool *t);
 int cmd_export_key(struct tool *t);
 int cmd_import_wrapped_key(struct tool *t);
+/* Names (and may make) the one key export_wrapped_key writes, in session s. */
+typedef int (*export_choice)(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key);
+/* export-key's file for the key choose names (a session key it made is
+ * destroyed after); land_unextractable: the key lands with CKA_EXTRACTABLE FALSE. */
+int export_wrapped_key(struct tool *t, export_choice choose, int land_unextractable);
+/* cmd_fleet.c: master keys and diversified device keys (docs/fleet.md) */
+int cmd_gen_master(struct tool *t);
+int cmd_import_master(struct tool *t);
+int cmd_derive_device(struct tool *t);
+/* verify / decrypt: the key of --index, or with --master the device key
+ * derived from the master for --device-id / --instance / --index (a session
+ * object, destroyed by fleet_key_close). */
+int fleet_key_open(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key);
+void fleet_key_close(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key);
 /* cmd_sms.c */
 int cmd_sms_provision(struct tool *t);
 int cmd_sms_wrap(struct tool *t);
