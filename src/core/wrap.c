@@ -113,7 +113,12 @@ static CK_RV unwrap_fix(void *ctx, core_token *tok, core_object *o)
 	if ((c->info.kind == SE_ITEM_AES_KEY) != (type == CKK_AES))
 		return CKR_TEMPLATE_INCONSISTENT;
 	CK_RV rv = CKR_OK;
-	if (c->info.pol.service == SE_SERVICE_NONE) {
+	if (c->info.pol.usage & SE_USE_MASTER) {
+		/* a master: its service names the keys it derives; no keyset place */
+		if (given(c, CKA_PORTFOLIO_SERVICE) != NULL || given(c, CKA_PORTFOLIO_KEY_INDEX) != NULL)
+			return CKR_TEMPLATE_INCONSISTENT;
+		rv = bind_ulong(c, o, CKA_PORTFOLIO_MASTER, c->info.pol.service);
+	} else if (c->info.pol.service == SE_SERVICE_NONE) {
 		if (given(c, CKA_PORTFOLIO_SERVICE) != NULL || given(c, CKA_PORTFOLIO_KEY_INDEX) != NULL)
 			return CKR_TEMPLATE_INCONSISTENT; /* the blob holds a key of no keyset */
 	} else {
@@ -124,6 +129,8 @@ static CK_RV unwrap_fix(void *ctx, core_token *tok, core_object *o)
 	for (size_t i = 0; rv == CKR_OK && i < sizeof bound_usage / sizeof bound_usage[0]; i++)
 		rv = bind_bool(c, o, bound_usage[i].type,
 		               (c->info.pol.usage & bound_usage[i].use) ? CK_TRUE : CK_FALSE);
+	if (rv == CKR_OK)
+		rv = bind_bool(c, o, CKA_DERIVE, (c->info.pol.usage & SE_USE_DERIVE) ? CK_TRUE : CK_FALSE);
 	return rv;
 }
 

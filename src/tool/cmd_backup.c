@@ -117,16 +117,6 @@ static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 	CK_RV rv = c->t->p11->C_GetAttributeValue(c->s, h, a, 3);
 	if (rv != CKR_OK)
 		return rv_fail("C_GetAttributeValue", rv);
-	CK_ULONG master = 0;
-	CK_ATTRIBUTE mq = A(CKA_PORTFOLIO_MASTER, master);
-	if (c->t->p11->C_GetAttributeValue(c->s, h, &mq, 1) == CKR_OK) {
-		/* The bound header carries service, index and sign/verify/encrypt/decrypt
-		 * only: unwrapped, a master would land as keyset key K0, not a master. */
-		fprintf(stderr, "portfolio-tool: key '%.*s' is a master key: the bound wrap does not carry "
-		        "CKA_PORTFOLIO_MASTER yet, so it cannot be backed up or exported (nothing written)\n",
-		        (int)a[1].ulValueLen, (const char *)label);
-		return TOOL_EXIT_FAILURE;
-	}
 	if (!get_bool(c, h, CKA_EXTRACTABLE)) {
 		fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: the instance cannot be backed up "
 		        "whole (nothing written)\n", (int)a[1].ulValueLen, (const char *)label);

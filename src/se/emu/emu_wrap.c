@@ -26,6 +26,10 @@
 #include "util/secure.h"
 
 #define BOUND_VERSION 1
+/* The usage that travels in a bound blob: the four operations, DERIVE, and
+ * MASTER (a master replicated to verifier nodes stays a master, docs/fleet.md).
+ * Key-management bits stay behind: the receiving token's template decides them. */
+#define BOUND_USAGE (SE_USE_ALL | SE_USE_DERIVE | SE_USE_MASTER)
 #define BOUND_HDR_LEN 16
 #define BOUND_NO_SERVICE 0xFFFFFFFFu
 
@@ -108,7 +112,7 @@ static void bound_header(const emu_item *k, uint8_t h[BOUND_HDR_LEN])
 	h[1] = (uint8_t)k->kind;
 	pf_put_be32(h + 2, k->pol.service == SE_SERVICE_NONE ? BOUND_NO_SERVICE : (uint32_t)k->pol.service);
 	pf_put_be32(h + 6, (uint32_t)k->pol.key_index);
-	pf_put_be32(h + 10, k->pol.usage & SE_USE_ALL);
+	pf_put_be32(h + 10, k->pol.usage & BOUND_USAGE);
 	h[14] = (uint8_t)(k->len >> 8);
 	h[15] = (uint8_t)k->len;
 }
@@ -176,7 +180,7 @@ static CK_RV bound_parse(const uint8_t *p, size_t len, se_unwrap_info *info)
 	info->pol.usage = pf_get_be32(p + 10);
 	info->len = (size_t)p[14] << 8 | p[15];
 	if (!is_key_kind(info->kind) || !emu_item_len_valid(info->kind, info->len) ||
-	    info->len != len - BOUND_HDR_LEN || (info->pol.usage & ~SE_USE_ALL) != 0 ||
+	    info->len != len - BOUND_HDR_LEN || (info->pol.usage & ~BOUND_USAGE) != 0 ||
 	    !emu_policy_fits(info->kind, &info->pol))
 		return CKR_WRAPPED_KEY_INVALID;
 	return CKR_OK;
@@ -216,7 +220,7 @@ static CK_RV agrees(const se_unwrap_info *blob, const se_unwrap_info *want, cons
 	if (!blob->bound)
 		return CKR_OK;
 	if (want->kind != blob->kind || pol->service != blob->pol.service ||
-	    pol->key_index != blob->pol.key_index || (pol->usage & SE_USE_ALL) != blob->pol.usage)
+	    pol->key_index != blob->pol.key_index || (pol->usage & BOUND_USAGE) != blob->pol.usage)
 		return CKR_TEMPLATE_INCONSISTENT;
 	return CKR_OK;
 }
