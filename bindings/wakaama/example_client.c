@@ -120,6 +120,41 @@ static int usage(const char *argv0)
 	return 2;
 }
 
+/* Step the client and feed it the server's datagrams for the given seconds. */
+static int run(client *c, lwm2m_context_t *ctx, int seconds)
+{
+	time_t end = lwm2m_gettime() + seconds;
+	int rc = 0;
+	while (lwm2m_gettime() < end) {
+		time_t timeout = 1;
+		pf_wakaama_flush(c->obj16);
+		int step = lwm2m_step(ctx, &timeout);
+		if (step != 0) {
+			fprintf(stderr, "lwm2m_step: 0x%X\n", (unsigned)step);
+			/* Registration failures retry on the next step. */
+		}
+		fd_set fds;
+		FD_ZERO(&fds);
+		FD_SET(c->sock, &fds);
+		struct timeval tv = {timeout > 1 ? 1 : timeout, 0};
+		int ready = select(c->sock + 1, &fds, NULL, NULL, &tv);
+		if (ready < 0 && errno != EINTR) {
+			perror("select");
+			rc = 1;
+			break;
+		}
+		if (ready > 0 && FD_ISSET(c->sock, &fds)) {
+			uint8_t buf[2048];
+			struct sockaddr_in from;
+			socklen_t fromlen = sizeof(from);
+			ssize_t n = recvfrom(c->sock, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
+			if (n > 0 && from.sin_addr.s_addr == c->server.sin_addr.s_addr && from.sin_port == c->server.sin_port)
+				lwm2m_handle_packet(ctx, buf, (size_t)n, c);
+		}
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *module = NULL, *host = "127.0.0.1", *endpoint = "portfolio-obj16";
@@ -181,35 +216,7 @@ int main(int argc, char **argv)
 	pf_wakaama_attach(c.obj16, ctx);
 	fprintf(stderr, "client %s: Objects 0, 1, 3, 16 -> coap://%s:%d for %d s\n", endpoint, host, port, seconds);
 
-	time_t end = lwm2m_gettime() + seconds;
-	int rc = 0;
-	while (lwm2m_gettime() < end) {
-		time_t timeout = 1;
-		pf_wakaama_flush(c.obj16);
-		int step = lwm2m_step(ctx, &timeout);
-		if (step != 0) {
-			fprintf(stderr, "lwm2m_step: 0x%X\n", (unsigned)step);
-			/* Registration failures retry on the next step. */
-		}
-		fd_set fds;
-		FD_ZERO(&fds);
-		FD_SET(c.sock, &fds);
-		struct timeval tv = {timeout > 1 ? 1 : timeout, 0};
-		int ready = select(c.sock + 1, &fds, NULL, NULL, &tv);
-		if (ready < 0 && errno != EINTR) {
-			perror("select");
-			rc = 1;
-			break;
-		}
-		if (ready > 0 && FD_ISSET(c.sock, &fds)) {
-			uint8_t buf[2048];
-			struct sockaddr_in from;
-			socklen_t fromlen = sizeof(from);
-			ssize_t n = recvfrom(c.sock, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
-			if (n > 0 && from.sin_addr.s_addr == c.server.sin_addr.s_addr && from.sin_port == c.server.sin_port)
-				lwm2m_handle_packet(ctx, buf, (size_t)n, &c);
-		}
-	}
+	int rc = run(&c, ctx, seconds);
 	/* lwm2m_close deregisters and frees the objects' instance lists only;
 	 * the Object 16 adapter is ours to free. */
 	lwm2m_close(ctx);
