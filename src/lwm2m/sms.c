@@ -139,7 +139,7 @@ static CK_RV run_locked(pf_obj16 *obj, pf_inst *in, void *ctx)
 	run_ctx *r = ctx;
 	CK_FUNCTION_LIST_PTR f = obj->p11;
 	CK_MECHANISM m = {r->mech, &r->prm, sizeof r->prm};
-	CK_OBJECT_HANDLE kid;
+	CK_OBJECT_HANDLE kid = CK_INVALID_HANDLE;
 	int wrap = r->mech == CKM_PORTFOLIO_SCP80_WRAP;
 	CK_RV rv = find_kid(obj, in, &kid);
 	if (rv == CKR_OK)
