@@ -149,7 +149,7 @@ static int derive_chain(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE ke
 
 /* Steps 4-5: HMAC(parent, label | container | nonce) as a token key. */
 static int derive_container_key(struct tool *t, CK_SESSION_HANDLE s, const struct onem2m_input *in,
-                                CK_OBJECT_HANDLE parent, int conf)
+                                CK_OBJECT_HANDLE parent, int conf, CK_OBJECT_HANDLE *h)
 {
 	const char *label = conf ? label_container_conf : label_auth;
 	const char *name = conf ? in->conf_label : in->auth_label;
@@ -171,8 +171,7 @@ static int derive_container_key(struct tool *t, CK_SESSION_HANDLE s, const struc
 	                       A(CKA_SIGN, mac),           A(CKA_VERIFY, mac),
 	                       A(CKA_ENCRYPT, cipher),     A(CKA_DECRYPT, cipher),
 	                       {CKA_LABEL, (void *)name, (CK_ULONG)strlen(name)}};
-	CK_OBJECT_HANDLE h;
-	CK_RV rv = t->p11->C_DeriveKey(s, &m, parent, tmpl, sizeof(tmpl) / sizeof(tmpl[0]), &h);
+	CK_RV rv = t->p11->C_DeriveKey(s, &m, parent, tmpl, sizeof(tmpl) / sizeof(tmpl[0]), h);
 	if (rv != CKR_OK)
 		return rv_fail(conf ? "C_DeriveKey (K_container_conf, CKM_SP800_108_FEEDBACK_KDF)"
 		                    : "C_DeriveKey (K_container_auth, CKM_SP800_108_FEEDBACK_KDF)", rv);
@@ -191,7 +190,7 @@ static int run_chain(struct tool *t, CK_SESSION_HANDLE s, struct onem2m_input *i
 {
 	const char *ke_label = t->opts.value[OPT_KE];
 	struct onem2m_chain c = {CK_INVALID_HANDLE, CK_INVALID_HANDLE, CK_INVALID_HANDLE};
-	CK_OBJECT_HANDLE ke;
+	CK_OBJECT_HANDLE ke, auth = CK_INVALID_HANDLE, conf = CK_INVALID_HANDLE;
 	int found = 0, rc = find_secret(t, s, ke_label, &ke, &found);
 	if (rc == TOOL_EXIT_OK && !found) {
 		fprintf(stderr, "portfolio-tool: no key labelled '%s' (see import-onem2m-ke)\n", ke_label);
@@ -202,9 +201,11 @@ static int run_chain(struct tool *t, CK_SESSION_HANDLE s, struct onem2m_input *i
 	if (rc == TOOL_EXIT_OK)
 		rc = derive_chain(t, s, ke, in, &c);
 	if (rc == TOOL_EXIT_OK)
-		rc = derive_container_key(t, s, in, c.t1, 0);
+		rc = derive_container_key(t, s, in, c.t1, 0, &auth);
 	if (rc == TOOL_EXIT_OK)
-		rc = derive_container_key(t, s, in, c.t2, 1);
+		rc = derive_container_key(t, s, in, c.t2, 1, &conf);
+	if (rc != TOOL_EXIT_OK && auth != CK_INVALID_HANDLE) /* both container keys or neither */
+		t->p11->C_DestroyObject(s, auth);
 	destroy_chain(t, s, &c);
 	if (rc == TOOL_EXIT_OK && (c.master != CK_INVALID_HANDLE || c.t1 != CK_INVALID_HANDLE ||
 	                           c.t2 != CK_INVALID_HANDLE)) {
