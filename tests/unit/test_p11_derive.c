@@ -339,6 +339,11 @@ static void test_bad_hkdf_params(void **state)
 	/* a salt key that may not derive: the component refuses it */
 	hp.hSaltKey = base_key(CKK_GENERIC_SECRET, a1_salt, sizeof a1_salt, CK_FALSE, NULL, 0);
 	expect_refused(&m, k, 32, CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* one that may derive but has expired: refused like an expired base key */
+	CK_DATE past = {{'2', '0', '0', '0'}, {'0', '1'}, {'0', '1'}};
+	CK_ATTRIBUTE expired = {CKA_END_DATE, &past, sizeof past};
+	hp.hSaltKey = base_key(CKK_GENERIC_SECRET, a1_info, sizeof a1_info, CK_TRUE, &expired, 1);
+	expect_refused(&m, k, 32, CKR_KEY_FUNCTION_NOT_PERMITTED);
 	hp.ulSaltType = CKF_HKDF_SALT_NULL;
 	expect_refused(&m, k, 255 * 32 + 1, CKR_ATTRIBUTE_VALUE_INVALID); /* over 512 bytes: no such key */
 }
