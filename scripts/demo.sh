@@ -14,8 +14,10 @@
 # temporary directory is touched (apart from the build, and the packages
 # scripts/install-deps.sh installs).
 #
-#   Part 3      oneM2M: AE1 publishes a JWE content instance, AE2 decrypts it,
-#               a tampered one is refused (docs/onem2m.md, JOSE)
+#   Part 3      oneM2M: AE1 derives the container keys from Ke in its token
+#               (onem2m-derive), publishes a JWE content instance, AE2
+#               (provisioned by the TEF) decrypts it, a tampered one is refused
+#               (docs/onem2m.md, JOSE)
 #
 # Usage: scripts/demo.sh [--no-deps] [--no-build]
 #   --no-deps   do not run scripts/install-deps.sh
@@ -191,18 +193,35 @@ say "server checks the answers with C_Verify / C_Decrypt on check-only keys."
 
 # ---- oneM2M end-to-end data security: JOSE ----------------------------------------
 section "Part 3: oneM2M end-to-end data security (JWE, docs/onem2m.md)"
-say "AE1 (the device's token) protects a content instance of Container-x for AE2"
-say "(the server's token) with K_container_conf. The derivation of that key inside"
-say "the token (C_DeriveKey) is not merged yet, so the TEF provisions it here:"
-say "AE1 gets the key, AE2 a decrypt-only copy; both label it with its Credential-Id."
-openssl rand -hex 32 > "$WORK/Kcc.hex"
+say "AE1 (the device's token) holds its bootstrap credential Ke and derives the"
+say "oneM2M key chain from it inside the token (onem2m-derive: C_DeriveKey only;"
+say "K_master, K_auth, K_conf are session keys destroyed at the end). The TEF, which"
+say "shares Ke, derives K_container_conf on its side and provisions AE2 with a"
+say "decrypt-only copy; both label it with its Credential-Id."
+openssl rand -hex 32 > "$WORK/Ke.hex"
+salt=$(openssl rand -hex 16)
+nonce=0123456789abcdef
 cred="$(printf 'K_AE1_Container-x_data_conf-Id' | openssl dgst -sha256 -r | cut -d' ' -f1)@TEF.com"
-device import-jose-key --slot "$iid" --label "$cred" --alg dir --hex-file "$WORK/Kcc.hex"
-server import-jose-key --slot "$sid" --label "$cred" --alg dir --hex-file "$WORK/Kcc.hex" --server
-rm -f "$WORK/Kcc.hex"
+device import-onem2m-ke --slot "$iid" --label Ke --hex-file "$WORK/Ke.hex"
+device onem2m-derive --slot "$iid" --ke Ke --salt "$salt" --container Container-x --nonce "$nonce" \
+	--label "$cred"
+# The TEF's side (docs/onem2m.md, "Reproduce with the openssl CLI"): another
+# party's computation, so done here with openssl, never with this module.
+tef_hmac() { # tef_hmac KEYHEX: HMAC-SHA256 of stdin, lower-case hex
+	openssl mac -digest SHA256 -macopt "hexkey:$1" HMAC | tr 'A-F' 'a-f'
+}
+hex_bytes() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')"; } # (bash's printf: \x00 too)
+km=$(openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt mode:EXTRACT_ONLY \
+	-kdfopt "hexkey:$(cat "$WORK/Ke.hex")" -kdfopt "hexsalt:$salt" HKDF | tr -d ':\n' | tr 'A-F' 'a-f')
+t1=$(printf 'Data Authenticity and Integrity\x01' | tef_hmac "$km")
+t2=$({ hex_bytes "$t1"; printf 'Data  Confidentiality Key\x02'; } | tef_hmac "$km")
+{ printf 'Data ConfidentialityContainer-x'; hex_bytes "$nonce"; } | tef_hmac "$t2" > "$WORK/Kcc.hex"
+server import-jose-key --slot "$sid" --label "$cred-conf" --alg dir --hex-file "$WORK/Kcc.hex" --server
+rm -f "$WORK/Kcc.hex" "$WORK/Ke.hex"
+unset km t1 t2
 say "AE1 publishes a content instance as a compact JWE (dir, A256GCM; kid, cty, nonce):"
 printf '{"m2m:cin":{"cnf":"application/json","con":"21.5 C"}}' > "$WORK/cin.json"
-device jwe-encrypt --slot "$iid" --label "$cred" --cty m2m:cin --nonce 0123456789abcdef \
+device jwe-encrypt --slot "$iid" --label "$cred-conf" --cty m2m:cin --nonce "$nonce" \
 	--in "$WORK/cin.json" > "$WORK/cin.jwe"
 say "  $(cut -c1-72 "$WORK/cin.jwe")..."
 say "AE2 decrypts it with the key its kid names (the tag is checked in the token):"
@@ -213,7 +232,7 @@ awk -F. -v OFS=. '{ $4 = (substr($4, 1, 1) == "A" ? "B" : "A") substr($4, 2); pr
 refused "a tampered content instance" server jwe-decrypt --slot "$sid" --in "$WORK/bad.jwe"
 say "  (no plaintext was released)"
 say "AE2's copy cannot encrypt: it cannot forge a content instance of AE1:"
-refused "a forged content instance" server jwe-encrypt --slot "$sid" --label "$cred" --in "$WORK/cin.json"
+refused "a forged content instance" server jwe-encrypt --slot "$sid" --label "$cred-conf" --in "$WORK/cin.json"
 
 section "Done"
 say "Both use cases ran through portfolio-tool and the PKCS#11 module, then over"

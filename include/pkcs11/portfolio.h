@@ -157,6 +157,20 @@ typedef struct CK_PORTFOLIO_DIVERSIFY_PARAMS {
 	CK_ULONG    ulKeyIndex;      /* n: the key index Kn (< 2^32) */
 } CK_PORTFOLIO_DIVERSIFY_PARAMS;
 typedef CK_PORTFOLIO_DIVERSIFY_PARAMS CK_PTR CK_PORTFOLIO_DIVERSIFY_PARAMS_PTR;
+
+/* C_DeriveKey, oneM2M (docs/onem2m.md step 3): the base key is K_master (a
+ * generic secret of HashLen bytes with CKA_DERIVE), hPrevious names T(1) =
+ * K_auth (the same, in the token: it never leaves it), and the new key is
+ * T(2) = K_conf = HMAC-Hash(K_master, T(1) | "Data  Confidentiality Key" | 02)
+ * (two blanks), HashLen bytes. No standard mechanism chains T(1) with another
+ * label than its own. */
+#define CKM_PORTFOLIO_ONEM2M_CONF    (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0032UL)
+
+typedef struct CK_PORTFOLIO_ONEM2M_CONF_PARAMS {
+	CK_MECHANISM_TYPE hashMechanism; /* CKM_SHA256, CKM_SHA384 or CKM_SHA512 */
+	CK_OBJECT_HANDLE  hPrevious;     /* T(1): a secret key of HashLen bytes with CKA_DERIVE */
+} CK_PORTFOLIO_ONEM2M_CONF_PARAMS;
+typedef CK_PORTFOLIO_ONEM2M_CONF_PARAMS CK_PTR CK_PORTFOLIO_ONEM2M_CONF_PARAMS_PTR;
 /* On SMS keys (service CK_PORTFOLIO_SRV_SMS), CKA_PORTFOLIO_KEY_INDEX is not a
  * number but the keyset's "SMS Binding Key Parameters" of the LwM2M Security
  * object (KIc | KID | SPI(2) | TAR(3), 7 bytes, big-endian) with the key's slot

@@ -61,16 +61,27 @@ static CK_RV base_key(core_token *tok, CK_OBJECT_HANDLE h, const core_object **o
 	return CKR_OK;
 }
 
-/* CKF_HKDF_SALT_KEY: the salt key's item; the component checks what it may do. */
-static CK_RV salt_item(core_token *tok, derive_ctx *c)
+/* A second key named in the parameter (CKF_HKDF_SALT_KEY's salt key,
+ * CKM_PORTFOLIO_ONEM2M_CONF's T(1)) as its item; the component checks what
+ * it may do. A handle that names no secret key the session sees is a bad
+ * parameter; one outside its dates may not be used, like a base key. */
+static CK_RV param_item(core_token *tok, CK_OBJECT_HANDLE h, se_ref *ref)
 {
-	if (c->md.salt_key == CK_INVALID_HANDLE)
+	if (h == CK_INVALID_HANDLE)
 		return CKR_OK;
-	const core_object *o = core_object_find(tok, c->md.salt_key);
-	if (o == NULL || o->cls != CKO_SECRET_KEY)
+	const core_object *o = core_object_find(tok, h);
+	if (o == NULL || o->cls != CKO_SECRET_KEY) /* (find: only what the session sees) */
 		return CKR_MECHANISM_PARAM_INVALID;
-	c->md.p.salt_key = o->value_ref;
+	if (!within_dates(o))
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	*ref = o->value_ref;
 	return CKR_OK;
+}
+
+static CK_RV param_items(core_token *tok, derive_ctx *c)
+{
+	CK_RV rv = param_item(tok, c->md.salt_key, &c->md.p.salt_key);
+	return rv == CKR_OK ? param_item(tok, c->md.prev_key, &c->md.p.prev_key) : rv;
 }
 
 static CK_RV make(void *ctx, core_token *tok, se_item_kind kind, CK_ULONG len, unsigned flags,
@@ -106,7 +117,7 @@ static CK_RV derive_locked(core_session *s, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE
 	if (rv == CKR_OK)
 		rv = mech_derive_parse(m, &base->mk, &c.md);
 	if (rv == CKR_OK)
-		rv = salt_item(tok, &c);
+		rv = param_items(tok, &c);
 	if (rv != CKR_OK)
 		return rv;
 	int diversify = m->mechanism == CKM_PORTFOLIO_DIVERSIFY;

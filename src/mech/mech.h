@@ -133,6 +133,7 @@ typedef struct mech_derive {
 	se_derive_params p;
 	pf_kbkdf_field fields[PF_KBKDF_MAX_FIELDS];  /* p.kbkdf.fields */
 	CK_OBJECT_HANDLE salt_key;  /* HKDF CKF_HKDF_SALT_KEY: the core sets p.salt_key from it */
+	CK_OBJECT_HANDLE prev_key;  /* CKM_PORTFOLIO_ONEM2M_CONF hPrevious: the core sets p.prev_key */
 	CK_ULONG value_len;         /* the length the mechanism fixes; 0: CKA_VALUE_LEN */
 	CK_ULONG key_index;         /* CKM_PORTFOLIO_DIVERSIFY: the new key's index */
 } mech_derive;

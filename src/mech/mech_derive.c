@@ -1,7 +1,7 @@
 /*
  * mech_derive.c - the C_DeriveKey mechanisms' parameters: PKCS#11 3.0's
  * CK_SP800_108_KDF_PARAMS / CK_SP800_108_FEEDBACK_KDF_PARAMS, CK_HKDF_PARAMS,
- * and CK_PORTFOLIO_DIVERSIFY_PARAMS, checked and turned into se_derive_params
+ * CK_PORTFOLIO_DIVERSIFY_PARAMS and CK_PORTFOLIO_ONEM2M_CONF_PARAMS, checked and turned into se_derive_params
  * (docs/kdf.md maps the fields one to one). Every malformed parameter is
  * CKR_MECHANISM_PARAM_INVALID; a base key the PRF cannot take is
  * CKR_KEY_TYPE_INCONSISTENT. The secure component checks again what it relies
@@ -202,6 +202,27 @@ static CK_RV parse_diversify(const CK_MECHANISM *m, const mech_key *base, mech_d
 	return CKR_OK;
 }
 
+/* T(2) of the oneM2M chain: the hash and the handle of T(1); the lengths of
+ * both keys are the component's to check (it alone sees T(1)'s value). */
+static CK_RV parse_onem2m_conf(const CK_MECHANISM *m, const mech_key *base, mech_derive *out)
+{
+	const CK_PORTFOLIO_ONEM2M_CONF_PARAMS *op = PARAM_AS(m, CK_PORTFOLIO_ONEM2M_CONF_PARAMS);
+	size_t i = 0;
+	if (op == NULL || op->hPrevious == CK_INVALID_HANDLE)
+		return CKR_MECHANISM_PARAM_INVALID;
+	while (i < sizeof hkdf_hashes / sizeof hkdf_hashes[0] && hkdf_hashes[i].hash != op->hashMechanism)
+		i++;
+	if (i == sizeof hkdf_hashes / sizeof hkdf_hashes[0])
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (base->type != CKK_GENERIC_SECRET)
+		return CKR_KEY_TYPE_INCONSISTENT;
+	out->p.kind = SE_DERIVE_ONEM2M_CONF;
+	out->p.hkdf_md = hkdf_hashes[i].md;
+	out->prev_key = op->hPrevious; /* the core turns it into an item */
+	out->value_len = pf_md_size(out->p.hkdf_md); /* one hash output */
+	return CKR_OK;
+}
+
 CK_RV mech_derive_parse(const CK_MECHANISM *m, const mech_key *base, mech_derive *out)
 {
 	if (m == NULL || base == NULL || out == NULL)
@@ -217,6 +238,7 @@ CK_RV mech_derive_parse(const CK_MECHANISM *m, const mech_key *base, mech_derive
 	case CKM_SP800_108_FEEDBACK_KDF: return parse_feedback(m, base, out);
 	case CKM_HKDF_DERIVE: return parse_hkdf(m, out);
 	case CKM_PORTFOLIO_DIVERSIFY: return parse_diversify(m, base, out);
+	case CKM_PORTFOLIO_ONEM2M_CONF: return parse_onem2m_conf(m, base, out);
 	default: return CKR_MECHANISM_INVALID;
 	}
 }

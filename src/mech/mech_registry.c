@@ -55,6 +55,7 @@ static const mech_desc table[] = {
 	{ CKM_SP800_108_FEEDBACK_KDF, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
 	{ CKM_HKDF_DERIVE, CKF_DERIVE, 1, 512, 0, NS, &mech_fam_derive, 0, 0 },
 	{ CKM_PORTFOLIO_DIVERSIFY, CKF_DERIVE, 16, 32, CKK_AES, NS, &mech_fam_derive, 0, 0 },
+	{ CKM_PORTFOLIO_ONEM2M_CONF, CKF_DERIVE, 32, 64, GENSEC, NS, &mech_fam_derive, 0, 0 },
 	/* key transport (mech_wrap.c; sizes are the wrapping key's) */
 	{ CKM_AES_KEY_WRAP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },
 	{ CKM_AES_KEY_WRAP_KWP, WRAP_UNWRAP, 16, 32, CKK_AES, NS, &mech_fam_wrap, 0, 0 },

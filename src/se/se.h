@@ -223,6 +223,7 @@ typedef enum se_derive_kind {
 	SE_DERIVE_KBKDF = 1,  /* CKM_SP800_108_COUNTER_KDF / _FEEDBACK_KDF */
 	SE_DERIVE_HKDF,       /* CKM_HKDF_DERIVE */
 	SE_DERIVE_PORTFOLIO,  /* CKM_PORTFOLIO_DIVERSIFY: the component builds label and context */
+	SE_DERIVE_ONEM2M_CONF, /* CKM_PORTFOLIO_ONEM2M_CONF: T(2) from K_master (base) and T(1) (prev_key) */
 } se_derive_kind;
 
 /*
@@ -245,6 +246,9 @@ typedef struct se_derive_params {
 	const uint8_t *device_id;     /* 1..CK_PORTFOLIO_MAX_DEVICE_ID bytes */
 	size_t device_id_len;
 	CK_ULONG instance;
+	/* ONEM2M_CONF: the hash (hkdf_md) and T(1), a key item of HashLen bytes
+	 * that may DERIVE; its value never leaves the component. */
+	se_ref prev_key;
 } se_derive_params;
 
 /* (additive, SMS) What a CKM_PORTFOLIO_SCP80_* operation reports besides its

@@ -25,7 +25,8 @@ portfolio_tool_SOURCES = \
 	src/tool/cmd_jose_key.c \
 	src/tool/cmd_backup.c src/tool/backup_file.c src/tool/backup_file.h \
 	src/tool/cmd_sms.c \
-	src/tool/cmd_fleet.c
+	src/tool/cmd_fleet.c \
+	src/tool/cmd_onem2m.c
 portfolio_tool_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(P11KIT_CFLAGS)
 portfolio_tool_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DPORTFOLIO_TOOL_DEFAULT_MODULE='"$(pkcs11dir)/libportfolio-pkcs11.so"'

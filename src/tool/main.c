@@ -147,6 +147,18 @@ static const struct command commands[] = {
 	  "jws-verify --slot N [--label KID] [--in FILE|-]",
 	  "Verify a compact JWS with the token key its kid names; print the payload when\n"
 	  "valid, exit 3 when the signature is INVALID. alg \"none\" is always refused." },
+	{ "import-onem2m-ke", cmd_import_onem2m_ke, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN),
+	  "import-onem2m-ke --slot N --label L (--hex HEX | --hex-file PATH|-)",
+	  "Import the oneM2M bootstrap credential Ke (or Kpsa, Km; 16 bytes or more) as a\n"
+	  "generic secret that only derives (docs/onem2m.md)." },
+	{ "onem2m-derive", cmd_onem2m_derive, B(SLOT) | B(KE) | B(SALT) | B(CONTAINER) | B(NONCE),
+	  B(HASH) | B(LABEL) | B(PIN),
+	  "onem2m-derive --slot N --ke L --salt HEX --container NAME --nonce HEX\n"
+	  "              [--hash sha256|sha384|sha512] [--label PREFIX]",
+	  "Run the oneM2M key chain from Ke inside the token (C_DeriveKey only) and keep the\n"
+	  "container keys PREFIX-auth (HMAC: jws-sign) and PREFIX-conf (AES-256: jwe-encrypt\n"
+	  "dir A256GCM); PREFIX defaults to NAME. K_master, K_auth, K_conf are session keys\n"
+	  "destroyed at the end." },
 	{ "sms-provision", cmd_sms_provision, B(SLOT) | B(KEY_PARAMS), B(PIN) | B(HEX) | B(HEX_FILE),
 	  "sms-provision --slot N --key-params HEX (--hex HEX | --hex-file PATH|-)",
 	  "Import the SMS binding keyset from the Security object's resources:\n"

@@ -66,6 +66,10 @@ static const struct option long_options[] = {
 	{ "master", required_argument, NULL, OV(OPT_MASTER) },
 	{ "device-id", required_argument, NULL, OV(OPT_DEVICE_ID) },
 	{ "instance", required_argument, NULL, OV(OPT_INSTANCE) },
+	{ "ke", required_argument, NULL, OV(OPT_KE) },
+	{ "salt", required_argument, NULL, OV(OPT_SALT) },
+	{ "container", required_argument, NULL, OV(OPT_CONTAINER) },
+	{ "hash", required_argument, NULL, OV(OPT_HASH) },
 	{ NULL, 0, NULL, 0 },
 };
 

@@ -59,6 +59,10 @@ enum tool_opt {
 	OPT_MASTER,       /* cmd_fleet.c: the master key's label */
 	OPT_DEVICE_ID,    /* cmd_fleet.c: D, the device id (bytes of the string) */
 	OPT_INSTANCE,     /* cmd_fleet.c: I, the device's Portfolio instance */
+	OPT_KE,           /* cmd_onem2m.c: the label of Ke */
+	OPT_SALT,         /* cmd_onem2m.c: the HKDF salt, hex */
+	OPT_CONTAINER,    /* cmd_onem2m.c: the container name (bytes of the string) */
+	OPT_HASH,         /* cmd_onem2m.c: sha256|sha384|sha512 */
 	OPT_COUNT
 };
 

@@ -61,6 +61,8 @@ int export_wrapped_key(struct tool *t, export_choice choose, int land_unextracta
 int cmd_gen_master(struct tool *t);
 int cmd_import_master(struct tool *t);
 int cmd_derive_device(struct tool *t);
+int cmd_import_onem2m_ke(struct tool *t);
+int cmd_onem2m_derive(struct tool *t);
 /* verify / decrypt: the key of --index, or with --master the device key
  * derived from the master for --device-id / --instance / --index (a session
  * object, destroyed by fleet_key_close). */

@@ -28,6 +28,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/select.sh \
 	tests/tool/conf_settings.sh \
 	tests/tool/jose.sh \
+	tests/tool/onem2m.sh \
 	tests/tool/backup.sh \
 	tests/tool/sms.sh \
 	tests/tool/fleet.sh

@@ -7,7 +7,8 @@
  *   - a master (SE_USE_MASTER) derives by diversification only, keys of its
  *     own service, and nothing else derives by diversification;
  *   - a derived key is never a master; a master holds no other usage;
- *   - an HKDF salt key must itself be allowed to derive.
+ *   - an HKDF salt key must itself be allowed to derive, and so must oneM2M's
+ *     T(1) (CKM_PORTFOLIO_ONEM2M_CONF), which is read only in here.
  * Known answers: design.md's CAVP vector, and docs/mechanisms.md's
  * diversification example (computed with the openssl CLI).
  */
@@ -197,6 +198,54 @@ static void test_hkdf_salt_key_needs_derive(void **state)
 	assert_int_equal(emu_item_derive(T, base, &p, SE_ITEM_AES_KEY, 16, 0, &readable_plain, &out), CKR_OK);
 }
 
+/* oneM2M T(2) (docs/onem2m.md step 3): T(1) is read only inside the
+ * component, and only if its own sealed policy lets it derive; both keys
+ * generic secrets of HashLen bytes. Known answer: the worked example. */
+#define M2M_MASTER "e923d7ce41cdafb9ff36e7d38e640888600785351ef83c5adb8ea0c403881a5d"
+#define M2M_T1 "267ad7b104a6c5d03e31524edfd55eea1746cd3dd6105fdf4b035fcf7b26acf2"
+
+static se_ref secret(const char *hex, unsigned usage)
+{
+	uint8_t v[64];
+	se_item_policy pol = {SE_SERVICE_NONE, 0, usage, 0, 0};
+	se_ref r = 0;
+	assert_int_equal(emu_item_put(T, SE_ITEM_GENERIC_SECRET, v, unhex(hex, v, sizeof v), 0, &pol, &r), CKR_OK);
+	return r;
+}
+
+static CK_RV m2m_conf(se_ref master, se_ref t1, pf_md_alg md, size_t len, se_ref *out)
+{
+	se_derive_params p;
+	memset(&p, 0, sizeof p);
+	p.kind = SE_DERIVE_ONEM2M_CONF;
+	p.hkdf_md = md;
+	p.prev_key = t1;
+	*out = 0;
+	return emu_item_derive(T, master, &p, SE_ITEM_GENERIC_SECRET, len, SE_ITEM_READABLE, &readable_plain, out);
+}
+
+static void test_onem2m_conf_previous_key(void **state)
+{
+	(void)state;
+	se_ref master = secret(M2M_MASTER, SE_USE_DERIVE), out = 0;
+	assert_int_equal(m2m_conf(master, secret(M2M_T1, SE_USE_SIGN | SE_USE_VERIFY), PF_MD_SHA256, 32, &out),
+	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* a master (AES, of a service) only diversifies: never a T(1) */
+	assert_int_equal(m2m_conf(master, key(M2M_T1, CK_PORTFOLIO_SRV_AUTHENT, SE_USE_MASTER | SE_USE_DERIVE),
+	                          PF_MD_SHA256, 32, &out),
+	                 CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(m2m_conf(master, 0, PF_MD_SHA256, 32, &out), CKR_MECHANISM_PARAM_INVALID);
+	assert_int_equal(m2m_conf(master, 0x5a5a5a, PF_MD_SHA256, 32, &out), CKR_KEY_HANDLE_INVALID);
+	assert_int_equal(m2m_conf(master, key(M2M_T1, SE_SERVICE_NONE, SE_USE_DERIVE), PF_MD_SHA256, 32, &out),
+	                 CKR_KEY_TYPE_INCONSISTENT);
+	se_ref t1 = secret(M2M_T1, SE_USE_DERIVE);
+	assert_int_equal(m2m_conf(master, t1, PF_MD_SHA384, 48, &out), CKR_KEY_SIZE_RANGE);
+	assert_int_equal(m2m_conf(master, t1, PF_MD_SHA256, 16, &out), CKR_KEY_SIZE_RANGE);
+	assert_int_equal(out, 0);
+	assert_int_equal(m2m_conf(master, t1, PF_MD_SHA256, 32, &out), CKR_OK);
+	assert_read(out, "cc200199b7d9a5832792b77feeca70f3728afbe6f5a7ab4a0e19d468d9e01b61");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_master_only_diversifies),
 		cmocka_unit_test(test_master_policy_shape),
 		cmocka_unit_test(test_hkdf_salt_key_needs_derive),
+		cmocka_unit_test(test_onem2m_conf_previous_key),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -17,6 +17,7 @@ static const CK_MECHANISM_TYPE expected[] = {
 	CKM_SHA384_HMAC, CKM_SHA512_HMAC, CKM_PORTFOLIO_AUTH_CMAC, CKM_PORTFOLIO_AUTH_HMAC,
 	CKM_PORTFOLIO_ENC_GCM, CKM_PORTFOLIO_ENC_CBC,
 	CKM_SP800_108_COUNTER_KDF, CKM_SP800_108_FEEDBACK_KDF, CKM_HKDF_DERIVE, CKM_PORTFOLIO_DIVERSIFY,
+	CKM_PORTFOLIO_ONEM2M_CONF,
 	CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_KWP, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND,
 	CKM_PORTFOLIO_SCP80_WRAP, CKM_PORTFOLIO_SCP80_UNWRAP,
 };
@@ -124,6 +125,7 @@ static void test_families(void **state)
 	expect_family(CKM_SP800_108_COUNTER_KDF, &mech_fam_derive, 0);
 	expect_family(CKM_HKDF_DERIVE, &mech_fam_derive, 0);
 	expect_family(CKM_PORTFOLIO_DIVERSIFY, &mech_fam_derive, 0);
+	expect_family(CKM_PORTFOLIO_ONEM2M_CONF, &mech_fam_derive, 0);
 	expect_family(CKM_AES_KEY_WRAP, &mech_fam_wrap, 0);
 	expect_family(CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, &mech_fam_wrap, 0);
 	/* SCP80 is a backend family whose parameter carries output fields */

@@ -4,7 +4,9 @@
  * test_crypto_kbkdf runs on the engine), HKDF against RFC 5869 A.1-A.3, each
  * read back from a derived key made extractable and non-sensitive; the
  * attributes a derived key inherits (PKCS#11 3.0 4.10.1); and the bad input
- * of issue 10 item 6 and issue 12 item 6 (an expired base key). */
+ * of issue 10 item 6 and issue 12 item 6 (an expired base key); the oneM2M
+ * chain of docs/onem2m.md by C_DeriveKey only, with CKM_PORTFOLIO_ONEM2M_CONF
+ * for T(2), against the worked example. */
 #include "config.h"
 #include "core_test_util.h"
 #include "test_crypto_util.h"
@@ -265,6 +267,17 @@ static void expect_refused(CK_MECHANISM *m, CK_OBJECT_HANDLE base, CK_ULONG len,
 	assert_int_equal(count_keys(), before); /* nothing made */
 }
 
+/* The parameter one byte short, then none: both refused; m is restored. */
+static void expect_bad_param_size(CK_MECHANISM *m, CK_OBJECT_HANDLE base, CK_ULONG len)
+{
+	CK_MECHANISM bad = *m;
+	bad.ulParameterLen = m->ulParameterLen - 1;
+	expect_refused(&bad, base, len, CKR_MECHANISM_PARAM_INVALID);
+	bad.pParameter = NULL;
+	bad.ulParameterLen = 0;
+	expect_refused(&bad, base, len, CKR_MECHANISM_PARAM_INVALID);
+}
+
 static void test_bad_kdf_params(void **state)
 {
 	(void)state;
@@ -299,14 +312,8 @@ static void test_bad_kdf_params(void **state)
 	kp.prfType = CKM_SHA_1_HMAC;
 	expect_refused(&m, k, 16, CKR_MECHANISM_PARAM_INVALID);
 	kp.prfType = CKM_AES_CMAC;
-	m.ulParameterLen = sizeof kp - 1;
-	expect_refused(&m, k, 16, CKR_MECHANISM_PARAM_INVALID);
-	m.pParameter = NULL;
-	m.ulParameterLen = 0;
-	expect_refused(&m, k, 16, CKR_MECHANISM_PARAM_INVALID);
+	expect_bad_param_size(&m, k, 16);
 	/* HMAC PRF with an AES key */
-	m.pParameter = &kp;
-	m.ulParameterLen = sizeof kp;
 	kp.prfType = CKM_SHA256_HMAC;
 	expect_refused(&m, k, 16, CKR_KEY_TYPE_INCONSISTENT);
 }
@@ -331,6 +338,11 @@ static void test_bad_hkdf_params(void **state)
 	expect_refused(&m, k, 32, CKR_MECHANISM_PARAM_INVALID);
 	/* a salt key that may not derive: the component refuses it */
 	hp.hSaltKey = base_key(CKK_GENERIC_SECRET, a1_salt, sizeof a1_salt, CK_FALSE, NULL, 0);
+	expect_refused(&m, k, 32, CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* one that may derive but has expired: refused like an expired base key */
+	CK_DATE past = {{'2', '0', '0', '0'}, {'0', '1'}, {'0', '1'}};
+	CK_ATTRIBUTE expired = {CKA_END_DATE, &past, sizeof past};
+	hp.hSaltKey = base_key(CKK_GENERIC_SECRET, a1_info, sizeof a1_info, CK_TRUE, &expired, 1);
 	expect_refused(&m, k, 32, CKR_KEY_FUNCTION_NOT_PERMITTED);
 	hp.ulSaltType = CKF_HKDF_SALT_NULL;
 	expect_refused(&m, k, 255 * 32 + 1, CKR_ATTRIBUTE_VALUE_INVALID); /* over 512 bytes: no such key */
@@ -388,11 +400,133 @@ static void test_dates(void **state)
 	expect_refused(&m, ok, 16, CKR_KEY_FUNCTION_NOT_PERMITTED);
 }
 
+/* ---- oneM2M (docs/onem2m.md, the worked example; KAT test_crypto_onem2m) ---- */
+
+static const char M2M_KE[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+static const char M2M_MASTER[] = "e923d7ce41cdafb9ff36e7d38e640888600785351ef83c5adb8ea0c403881a5d";
+static const char M2M_T1[] = "267ad7b104a6c5d03e31524edfd55eea1746cd3dd6105fdf4b035fcf7b26acf2";
+static const char M2M_T2[] = "cc200199b7d9a5832792b77feeca70f3728afbe6f5a7ab4a0e19d468d9e01b61";
+static uint8_t m2m_salt[] = {0xa0, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+                             0xa8, 0xa9, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf};
+static uint8_t m2m_nonce[] = {0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef};
+static char m2m_container[] = "Container-x";
+static char m2m_auth_label[] = "Data Authenticity and Integrity";
+
+/* Steps 4-5: one HMAC as SP 800-108 feedback mode, empty IV, no counter. */
+static void m2m_container_key(CK_OBJECT_HANDLE parent, char *label, const char *want)
+{
+	CK_PRF_DATA_PARAM dp[] = {
+		{CK_SP800_108_ITERATION_VARIABLE, NULL, 0},
+		{CK_SP800_108_BYTE_ARRAY, label, (CK_ULONG)strlen(label)},
+		{CK_SP800_108_BYTE_ARRAY, m2m_container, (CK_ULONG)strlen(m2m_container)},
+		{CK_SP800_108_BYTE_ARRAY, m2m_nonce, sizeof m2m_nonce},
+	};
+	CK_SP800_108_FEEDBACK_KDF_PARAMS fp = {CKM_SHA256_HMAC, 4, dp, 0, NULL, 0, NULL};
+	CK_MECHANISM m = {CKM_SP800_108_FEEDBACK_KDF, &fp, sizeof fp};
+	derive_expect(&m, parent, 32, want);
+}
+
+/* T(2) = K_conf from K_master (base) and T(1) (handle); len 0: no CKA_VALUE_LEN. */
+static CK_RV m2m_conf(CK_MECHANISM_TYPE hash, CK_OBJECT_HANDLE master, CK_OBJECT_HANDLE t1, CK_ULONG len,
+                      CK_OBJECT_HANDLE *out)
+{
+	CK_PORTFOLIO_ONEM2M_CONF_PARAMS op = {hash, t1};
+	CK_MECHANISM m = {CKM_PORTFOLIO_ONEM2M_CONF, &op, sizeof op};
+	return derive(&m, master, len, out);
+}
+
+/* The whole chain by C_DeriveKey from Ke, every key read back. */
+static void test_onem2m_chain(void **state)
+{
+	(void)state;
+	CK_HKDF_PARAMS ex = {CK_TRUE, CK_FALSE, CKM_SHA256, CKF_HKDF_SALT_DATA, m2m_salt, sizeof m2m_salt,
+	                     CK_INVALID_HANDLE, NULL, 0};
+	CK_MECHANISM m = {CKM_HKDF_DERIVE, &ex, sizeof ex};
+	CK_OBJECT_HANDLE master = CK_INVALID_HANDLE, t1 = CK_INVALID_HANDLE, t2 = CK_INVALID_HANDLE;
+	assert_int_equal(derive(&m, hex_key(CKK_GENERIC_SECRET, M2M_KE), 0, &master), CKR_OK);
+	assert_value(master, M2M_MASTER);
+	CK_HKDF_PARAMS xp = {CK_FALSE, CK_TRUE, CKM_SHA256, CKF_HKDF_SALT_NULL, NULL, 0, CK_INVALID_HANDLE,
+	                     (CK_BYTE_PTR)m2m_auth_label, (CK_ULONG)strlen(m2m_auth_label)};
+	m.pParameter = &xp;
+	assert_int_equal(derive(&m, master, 32, &t1), CKR_OK);
+	assert_value(t1, M2M_T1);
+	assert_int_equal(m2m_conf(CKM_SHA256, master, t1, 0, &t2), CKR_OK);
+	assert_value(t2, M2M_T2);
+	m2m_container_key(t1, m2m_auth_label, "b98648fe7730e4717571b0fa9d41e60d7b8563f34c2bdfb1d96dbdd3cbe34002");
+	m2m_container_key(t2, "Data Confidentiality",
+	                  "68243f816a5e65634a018cad368abcbddeddd1e63dadea972937203b46547db7");
+	/* CKA_VALUE_LEN, when given, must be the hash length the mechanism fixes */
+	CK_OBJECT_HANDLE h;
+	assert_int_equal(m2m_conf(CKM_SHA256, master, t1, 32, &h), CKR_OK);
+	assert_value(h, M2M_T2);
+}
+
+/* T(2) with SHA-512 (test_chain_sha512's K_master, T(1), T(2)). */
+static void test_onem2m_conf_sha512(void **state)
+{
+	(void)state;
+	CK_OBJECT_HANDLE t2 = CK_INVALID_HANDLE,
+	                 master = hex_key(CKK_GENERIC_SECRET,
+	                                  "fdc1028541736208cea4c28d6ab540ea51876a964286850e1f414782387b3aab"
+	                                  "8e8386e9507fd129bab00ae62145249ff8cc5ce3be9060ad271624c3bda0f4e1"),
+	                 t1 = hex_key(CKK_GENERIC_SECRET,
+	                              "4b9944ae16bc0807afc1bc4f7f11d26f738e05e45101c2255f76a1872cd6d676"
+	                              "2daf193ca2780aaab2d649d0466c317cb411e766ce13529f5dec651ab0db4818");
+	assert_int_equal(m2m_conf(CKM_SHA512, master, t1, 0, &t2), CKR_OK);
+	assert_value(t2, "d5a2a6e1e6587ea19eebdd6d9c15f56aeb8577f7199f6f626a4fc7df3ac665bd"
+	                 "218b89ac66edcaa0ce928d8f5fe3c297e0f1d6b873d4d4d447cf1f34ca0a247a");
+}
+
+static void expect_conf_refused(CK_MECHANISM_TYPE hash, CK_OBJECT_HANDLE master, CK_OBJECT_HANDLE t1,
+                                CK_RV want)
+{
+	CK_PORTFOLIO_ONEM2M_CONF_PARAMS op = {hash, t1};
+	CK_MECHANISM m = {CKM_PORTFOLIO_ONEM2M_CONF, &op, sizeof op};
+	expect_refused(&m, master, 0, want);
+}
+
+/* Bad input: each refused with its code, no key made. */
+static void test_onem2m_conf_bad(void **state)
+{
+	(void)state;
+	CK_DATE past = {{'2', '0', '0', '0'}, {'0', '1'}, {'0', '1'}};
+	CK_ATTRIBUTE expired = {CKA_END_DATE, &past, sizeof past};
+	uint8_t v[32] = {0x41};
+	CK_OBJECT_HANDLE master = hex_key(CKK_GENERIC_SECRET, M2M_MASTER), t1 = hex_key(CKK_GENERIC_SECRET, M2M_T1);
+	expect_conf_refused(CKM_SHA256, master, CK_INVALID_HANDLE, CKR_MECHANISM_PARAM_INVALID);
+	expect_conf_refused(CKM_SHA256, master, 0x7777, CKR_MECHANISM_PARAM_INVALID); /* no such key */
+	/* T(1) without CKA_DERIVE: the component refuses it from its sealed policy */
+	CK_OBJECT_HANDLE no_derive = base_key(CKK_GENERIC_SECRET, v, 32, CK_FALSE, NULL, 0);
+	expect_conf_refused(CKM_SHA256, master, no_derive, CKR_KEY_FUNCTION_NOT_PERMITTED);
+	v[0]++;
+	CK_OBJECT_HANDLE old = base_key(CKK_GENERIC_SECRET, v, 32, CK_TRUE, &expired, 1);
+	expect_conf_refused(CKM_SHA256, master, old, CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* a hash HKDF does not take; one whose length the keys do not have */
+	expect_conf_refused(CKM_SHA_1, master, t1, CKR_MECHANISM_PARAM_INVALID);
+	expect_conf_refused(CKM_SHA256_HMAC, master, t1, CKR_MECHANISM_PARAM_INVALID);
+	expect_conf_refused(CKM_SHA384, master, t1, CKR_KEY_SIZE_RANGE);
+	/* T(1) an AES key; K_master an AES key */
+	v[0]++;
+	CK_OBJECT_HANDLE aes = base_key(CKK_AES, v, 32, CK_TRUE, NULL, 0);
+	expect_conf_refused(CKM_SHA256, master, aes, CKR_KEY_TYPE_INCONSISTENT);
+	expect_conf_refused(CKM_SHA256, aes, t1, CKR_KEY_TYPE_INCONSISTENT);
+	/* a parameter of the wrong size, none, a CKA_VALUE_LEN other than HashLen */
+	CK_PORTFOLIO_ONEM2M_CONF_PARAMS op = {CKM_SHA256, t1};
+	CK_MECHANISM m = {CKM_PORTFOLIO_ONEM2M_CONF, &op, sizeof op};
+	expect_bad_param_size(&m, master, 0);
+	expect_refused(&m, master, 16, CKR_TEMPLATE_INCONSISTENT);
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	/* and the good parameter works with these keys */
+	assert_int_equal(derive(&m, master, 0, &h), CKR_OK);
+	assert_value(h, M2M_T2);
+}
+
 static void test_mechanism_info(void **state)
 {
 	(void)state;
 	static const CK_MECHANISM_TYPE kdfs[] = {CKM_SP800_108_COUNTER_KDF, CKM_SP800_108_FEEDBACK_KDF,
-	                                         CKM_HKDF_DERIVE, CKM_PORTFOLIO_DIVERSIFY};
+	                                         CKM_HKDF_DERIVE, CKM_PORTFOLIO_DIVERSIFY,
+	                                         CKM_PORTFOLIO_ONEM2M_CONF};
 	CK_SLOT_ID slots[8];
 	CK_ULONG n = 8;
 	assert_int_equal(f->C_GetSlotList(CK_TRUE, slots, &n), CKR_OK);
@@ -419,6 +553,9 @@ int main(void)
 		cmocka_unit_test(test_bad_hkdf_params),
 		cmocka_unit_test(test_base_and_template),
 		cmocka_unit_test(test_dates),
+		cmocka_unit_test(test_onem2m_chain),
+		cmocka_unit_test(test_onem2m_conf_sha512),
+		cmocka_unit_test(test_onem2m_conf_bad),
 		cmocka_unit_test(test_mechanism_info),
 	};
 	return cmocka_run_group_tests(tests, setup, ct_teardown);

@@ -1,8 +1,8 @@
 /*
  * emu_derive.c - C_DeriveKey inside the emulator: SP 800-108 (counter,
- * feedback), HKDF and Portfolio diversification, computed by src/crypto/kdf.h
- * on the base item's value, which never leaves the component. The new item is
- * then made exactly as item_put makes one (sealed, policy, exclusivity).
+ * feedback), HKDF, Portfolio diversification and oneM2M's T(2), computed by
+ * src/crypto (kdf.h, onem2m.h) on the base item's value, which never leaves
+ * the component. The new item is then made exactly as item_put makes one (sealed, policy, exclusivity).
  *
  * What a base key may do is read from the policy sealed with it (se.h):
  *   - it needs SE_USE_DERIVE (CKA_DERIVE at creation), else
@@ -19,6 +19,7 @@
 
 #include <string.h>
 
+#include "crypto/onem2m.h"
 #include "se/emu/emu_token.h"
 #include "util/bytes.h"
 #include "util/secure.h"
@@ -59,21 +60,53 @@ static CK_RV derive_allowed(const emu_item *base, const se_derive_params *p, con
 	return CKR_OK;
 }
 
-/* The HKDF salt: bytes given, or the value of a key item that may derive. */
-static CK_RV hkdf_salt(se_token *t, const se_derive_params *p, const uint8_t **salt, size_t *len)
+/* A second key of the parameter (HKDF salt key, oneM2M T(1)): a key item
+ * whose sealed policy lets it DERIVE, and not a master. */
+static CK_RV param_key(se_token *t, se_ref ref, const emu_item **out)
 {
-	*salt = p->salt;
-	*len = p->salt_len;
-	if (p->salt_key == 0)
-		return CKR_OK;
-	emu_item *k = emu_item_lookup(t, p->salt_key);
+	emu_item *k = emu_item_lookup(t, ref);
 	if (k == NULL || !is_key_item(k))
 		return CKR_KEY_HANDLE_INVALID;
 	if ((k->pol.usage & SE_USE_DERIVE) == 0 || (k->pol.usage & SE_USE_MASTER) != 0)
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	*out = k;
+	return CKR_OK;
+}
+
+/* The HKDF salt: bytes given, or the value of a key item that may derive. */
+static CK_RV hkdf_salt(se_token *t, const se_derive_params *p, const uint8_t **salt, size_t *len)
+{
+	const emu_item *k;
+	*salt = p->salt;
+	*len = p->salt_len;
+	if (p->salt_key == 0)
+		return CKR_OK;
+	CK_RV rv = param_key(t, p->salt_key, &k);
+	if (rv != CKR_OK)
+		return rv;
 	*salt = k->value;
 	*len = k->len;
 	return CKR_OK;
+}
+
+/* oneM2M T(2) = HMAC(K_master, T(1) | "Data  Confidentiality Key" | 02)
+ * (docs/onem2m.md step 3): both keys one hash output long, generic secrets,
+ * T(1) allowed to DERIVE by its own sealed policy. */
+static CK_RV onem2m_conf(se_token *t, const emu_item *master, const se_derive_params *p, uint8_t *out,
+                         size_t len)
+{
+	const emu_item *prev;
+	size_t hash_len = pf_md_size(p->hkdf_md);
+	if (hash_len == 0 || p->prev_key == 0)
+		return CKR_MECHANISM_PARAM_INVALID;
+	CK_RV rv = param_key(t, p->prev_key, &prev);
+	if (rv != CKR_OK)
+		return rv;
+	if (master->kind != SE_ITEM_GENERIC_SECRET || prev->kind != SE_ITEM_GENERIC_SECRET)
+		return CKR_KEY_TYPE_INCONSISTENT;
+	if (master->len != hash_len || prev->len != hash_len || len != hash_len)
+		return CKR_KEY_SIZE_RANGE;
+	return rv_of(pf_onem2m_conf(p->hkdf_md, master->value, prev->value, out));
 }
 
 /* Context of docs/mechanisms.md: unambiguous because D's length comes first
@@ -135,6 +168,8 @@ static CK_RV compute(se_token *t, const emu_item *base, const se_derive_params *
 		                     p->info_len, out, len));
 	case SE_DERIVE_PORTFOLIO:
 		return diversify(base, p, pol, out, len);
+	case SE_DERIVE_ONEM2M_CONF:
+		return onem2m_conf(t, base, p, out, len);
 	default:
 		return CKR_MECHANISM_INVALID;
 	}
