@@ -1,0 +1,304 @@
+/*
+ * test_p11_scp80_por.c - CKM_PORTFOLIO_SCP80_POR_UNWRAP through C_* calls:
+ * the sender (a server token holding a device's SMS keyset) opens the PoR
+ * the receiver returned. The design.md PoR known answer, a round trip (the
+ * token WRAPs, the device opens the packet and builds its PoR with src/sms
+ * over EVP on the host, the token opens that PoR), and the refusals: wrong
+ * CC, truncated, unknown TAR, a counter never sent, a PoR stripped of the
+ * security its SPI asks, and a parameter that names PoR fields.
+ */
+#include "config.h"
+
+#include "core_test_util.h"
+#include "sms_token_util.h"
+#include "sms/scp80.h"
+#include "sms/scp80_crypto_evp.h"
+
+#define APDU "00a40004023f00"
+#define DESIGN_POR "027100002412b00011ebc6b497e2cad7aedf36ace0e3a29b38853f0fe9ccde81913be5702b73abce1f"
+#define HIGHER_POR "027100002412b00011e81a53dd844b95b3b76ed2d1e989fe5609d8271c70e704cd41239940a29ca70c"
+#define ROOM 256
+#define KIC_OTHER "40010203040506070809aa0b0c0d0e0f"
+
+static st_out out;
+
+/* C_DecryptInit + C_Decrypt with CKM_PORTFOLIO_SCP80_POR_UNWRAP. */
+static CK_RV por_unwrap(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, const uint8_t *por, size_t len)
+{
+	memset(&out.prm, 0, sizeof out.prm);
+	out.prm.ulStatus = 0xFF;
+	CK_MECHANISM m = {CKM_PORTFOLIO_SCP80_POR_UNWRAP, &out.prm, sizeof out.prm};
+	out.rv = f->C_DecryptInit(s, &m, kid);
+	if (out.rv != CKR_OK)
+		return out.rv;
+	memset(out.data, 0xAA, 64);
+	out.len = sizeof out.data;
+	out.rv = f->C_Decrypt(s, (CK_BYTE_PTR)por, len, out.data, &out.len);
+	return out.rv;
+}
+
+static CK_RV por_unwrap_hex(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, const char *hex)
+{
+	uint8_t por[ROOM];
+	return por_unwrap(s, kid, por, unhex(hex, por, sizeof por));
+}
+
+/* The server token sends one packet on the keyset (its send counter moves). */
+static void send_one(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, uint8_t *pkt, size_t *n)
+{
+	uint8_t apdu[7];
+	unhex(APDU, apdu, sizeof apdu);
+	assert_int_equal(st_wrap(s, kid, apdu, sizeof apdu, &out), CKR_OK);
+	memcpy(pkt, out.data, out.len);
+	*n = out.len;
+}
+
+/* The device on the host: its keyset accepts anything above stored. */
+typedef struct host_dev {
+	scp80_evp_key kic, kid;
+	uint32_t tar;
+	uint64_t stored;
+} host_dev;
+
+static int host_lookup(void *ctx, const uint8_t tar[SCP80_TAR_LEN], scp80_keyset *ks)
+{
+	const host_dev *d = ctx;
+	if (((uint32_t)tar[0] << 16 | (uint32_t)tar[1] << 8 | tar[2]) != d->tar)
+		return -1;
+	memset(ks, 0, sizeof ks[0]);
+	ks->kic = &d->kic;
+	ks->kid = &d->kid;
+	ks->counter = d->stored;
+	return 0;
+}
+
+/* The device opens pkt (a command) and answers with a PoR carrying data. */
+static size_t host_por_of(const uint8_t *pkt, size_t n, uint32_t tar, uint64_t stored,
+                          const char *data_hex, uint8_t *por, size_t room)
+{
+	scp80_crypto c;
+	host_dev d = {.tar = tar, .stored = stored};
+	uint8_t b[16], plain[ROOM], data[32];
+	scp80_received rcv;
+	size_t len = 0, dl = unhex(data_hex, data, sizeof data);
+	assert_int_equal(scp80_evp_open(&c), 0);
+	unhex(ST_KIC, b, 16);
+	assert_int_equal(scp80_evp_key_set(&d.kic, b, 16), 0);
+	unhex(ST_KID, b, 16);
+	assert_int_equal(scp80_evp_key_set(&d.kid, b, 16), 0);
+	assert_int_equal(scp80_command_unwrap(&c, host_lookup, &d, pkt, n, plain, sizeof plain, &rcv),
+	                 SCP80_OK);
+	assert_int_equal(scp80_por_build(&c, &rcv, data, dl, por, room, &len), SCP80_OK);
+	scp80_evp_close(&c);
+	return len;
+}
+
+/* A command the token never sent, with its keys and a counter of our choice. */
+static size_t host_cmd(uint16_t spi, uint32_t tar, uint64_t counter, uint8_t *pkt, size_t room)
+{
+	scp80_crypto c;
+	scp80_evp_key kic, kid;
+	uint8_t b[16], data[7];
+	size_t n;
+	assert_int_equal(scp80_evp_open(&c), 0);
+	unhex(ST_KIC, b, 16);
+	assert_int_equal(scp80_evp_key_set(&kic, b, 16), 0);
+	unhex(ST_KID, b, 16);
+	assert_int_equal(scp80_evp_key_set(&kid, b, 16), 0);
+	scp80_command_params p = {{(uint8_t)(spi >> 8), (uint8_t)spi}, 0x22, 0x22,
+	                          {(uint8_t)(tar >> 16), (uint8_t)(tar >> 8), (uint8_t)tar},
+	                          counter, &kic, &kid};
+	unhex(APDU, data, sizeof data);
+	assert_int_equal(scp80_command_wrap(&c, &p, data, sizeof data, pkt, room, &n), SCP80_OK);
+	scp80_evp_close(&c);
+	return n;
+}
+
+/* ... and the device's PoR of it. */
+static size_t host_por(uint16_t spi, uint32_t tar, uint64_t counter, uint8_t *por)
+{
+	uint8_t pkt[ROOM];
+	size_t n = host_cmd(spi, tar, counter, pkt, sizeof pkt);
+	return host_por_of(pkt, n, tar, counter != 0 ? counter - 1 : 0, "9000", por, ROOM);
+}
+
+static void assert_opened(const char *data_hex, CK_ULONG status, CK_ULONG counter)
+{
+	assert_int_equal(out.rv, CKR_OK);
+	st_assert_hex(out.data, out.len, data_hex);
+	assert_int_equal(out.prm.ulStatus, status);
+	assert_int_equal(out.prm.ulCounterHigh, 0);
+	assert_int_equal(out.prm.ulCounterLow, counter);
+}
+
+static void assert_refused(CK_RV rv, CK_ULONG status)
+{
+	if (out.rv != rv || out.prm.ulStatus != status)
+		fail_msg("rv %#lx status %#lx, wanted %#lx %#lx", (unsigned long)out.rv,
+		         (unsigned long)out.prm.ulStatus, (unsigned long)rv, (unsigned long)status);
+	/* nothing of the PoR's data (9000 or 016132) reaches the caller */
+	assert_false(out.data[0] == 0x90 && out.data[1] == 0x00);
+	assert_false(out.data[0] == 0x01 && out.data[1] == 0x61);
+}
+
+/* design.md: the response to the AES command packet (SPI 0619: no counter,
+ * so its CNTR 0 is accepted once the token has sent on the TAR). */
+static void test_kat_design_por(void **state)
+{
+	(void)state;
+	uint8_t pkt[ROOM];
+	size_t n;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x0619, ST_TAR);
+	/* nothing sent yet: no PoR can answer this token */
+	por_unwrap_hex(s, kid, DESIGN_POR);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_HIGH);
+	send_one(s, kid, pkt, &n);
+	por_unwrap_hex(s, kid, DESIGN_POR);
+	assert_opened("016132", SCP80_STS_OK, 0);
+	/* reading is read-only: the same PoR opens again, the send counter is 1 */
+	por_unwrap_hex(s, kid, DESIGN_POR);
+	assert_opened("016132", SCP80_STS_OK, 0);
+	send_one(s, kid, pkt, &n);
+	assert_int_equal(out.prm.ulCounterLow, 2);
+}
+
+/* SPI 1639: the token's first packet is the 'higher' known answer (counter 1),
+ * and its known-answer PoR opens. */
+static void test_kat_higher_por(void **state)
+{
+	(void)state;
+	uint8_t pkt[ROOM];
+	size_t n;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
+	send_one(s, kid, pkt, &n);
+	por_unwrap_hex(s, kid, HIGHER_POR);
+	assert_opened("9000", SCP80_STS_OK, 1);
+}
+
+/* The token WRAPs, the device opens and answers, the token reads the PoR;
+ * several packets may await their PoR: an older one still opens. */
+static void test_round_trip(void **state)
+{
+	(void)state;
+	uint8_t pkt1[ROOM], pkt2[ROOM], por[ROOM];
+	size_t n1, n2;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1e39, ST_TAR);
+	send_one(s, kid, pkt1, &n1);
+	send_one(s, kid, pkt2, &n2);
+	size_t pl = host_por_of(pkt2, n2, ST_TAR, 1, "61029000", por, sizeof por);
+	por_unwrap(s, kid, por, pl);
+	assert_opened("61029000", SCP80_STS_OK, 2);
+	pl = host_por_of(pkt1, n1, ST_TAR, 0, "9000", por, sizeof por);
+	por_unwrap(s, kid, por, pl);
+	assert_opened("9000", SCP80_STS_OK, 1);
+}
+
+/* A device that refused the command answers with a secured failure PoR
+ * (here 02, counter low): opened, the status is the device's. */
+static void test_failure_por_opens(void **state)
+{
+	(void)state;
+	uint8_t pkt[ROOM], por[ROOM];
+	size_t n;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
+	send_one(s, kid, pkt, &n);
+	scp80_crypto c;
+	host_dev d = {.tar = ST_TAR, .stored = 5};
+	uint8_t b[16], plain[ROOM];
+	scp80_received rcv;
+	size_t pl = 0;
+	assert_int_equal(scp80_evp_open(&c), 0);
+	unhex(ST_KIC, b, 16);
+	scp80_evp_key_set(&d.kic, b, 16);
+	unhex(ST_KID, b, 16);
+	scp80_evp_key_set(&d.kid, b, 16);
+	/* the device requires a higher counter: 1 after 5 is refused, status 02 */
+	assert_int_equal(scp80_command_unwrap(&c, host_lookup, &d, pkt, n, plain, sizeof plain, &rcv),
+	                 SCP80_ERR_COUNTER_LOW);
+	assert_int_equal(scp80_por_build(&c, &rcv, NULL, 0, por, sizeof por, &pl), SCP80_OK);
+	scp80_evp_close(&c);
+	por_unwrap(s, kid, por, pl);
+	assert_opened("", SCP80_STS_CNTR_LOW, 1);
+}
+
+static void test_bad_por_refused(void **state)
+{
+	(void)state;
+	uint8_t pkt[ROOM], por[ROOM];
+	size_t n;
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
+	send_one(s, kid, pkt, &n);
+	size_t pl = unhex(HIGHER_POR, por, sizeof por);
+	/* wrong CC (the last byte: ciphered, so the CC or the padding breaks) */
+	por[pl - 1] ^= 0x01;
+	por_unwrap(s, kid, por, pl);
+	assert_refused(CKR_SIGNATURE_INVALID, SCP80_STS_CC_FAILED);
+	por[pl - 1] ^= 0x01;
+	/* truncated */
+	por_unwrap(s, kid, por, pl - 1);
+	assert_refused(CKR_ENCRYPTED_DATA_LEN_RANGE, SCP80_STS_UNIDENTIFIED);
+	por_unwrap(s, kid, por, 4);
+	assert_refused(CKR_ENCRYPTED_DATA_LEN_RANGE, SCP80_STS_UNIDENTIFIED);
+	/* stripped of its security: a bare PoR saying 00 */
+	static const uint8_t bare[] = {0x02, 0x71, 0x00, 0x00, 0x0b, 0x0a, 0xb0, 0x00, 0x11,
+	                               0, 0, 0, 0, 1, 0, 0x00};
+	por_unwrap(s, kid, bare, sizeof bare);
+	assert_refused(CKR_SIGNATURE_INVALID, SCP80_STS_CC_FAILED);
+	/* unknown TAR: a PoR, well protected with these keys, for another TAR */
+	pl = host_por(0x1639, 0xb00012, 1, por);
+	por_unwrap(s, kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_TAR_UNKNOWN);
+	/* a counter never sent (the token sent 1) */
+	pl = host_por(0x1639, ST_TAR, 2, por);
+	por_unwrap(s, kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_HIGH);
+	assert_int_equal(out.prm.ulCounterLow, 2);
+	/* counter 0 under an SPI that numbers its packets: never sent either (the
+	 * device is told SPI 0639, no counter, to answer it; the PoR's protection
+	 * is SPI byte 2's, the same 39) */
+	pl = host_por(0x0639, ST_TAR, 0, por);
+	por_unwrap(s, kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	/* the good PoR still opens: nothing moved */
+	por_unwrap_hex(s, kid, HIGHER_POR);
+	assert_opened("9000", SCP80_STS_OK, 1);
+}
+
+/* POR_UNWRAP builds no PoR and carries none: those fields are refused. */
+static void test_param_fields_refused(void **state)
+{
+	(void)state;
+	uint8_t b[CK_PORTFOLIO_SCP80_MAX_POR];
+	CK_SESSION_HANDLE s = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
+	CK_PORTFOLIO_SCP80_PARAMS prm = {0};
+	CK_MECHANISM m = {CKM_PORTFOLIO_SCP80_POR_UNWRAP, &prm, sizeof prm};
+	prm.pPoR = b;
+	prm.ulPoRLen = sizeof b;
+	assert_int_equal(f->C_DecryptInit(s, &m, kid), CKR_MECHANISM_PARAM_INVALID);
+	prm = (CK_PORTFOLIO_SCP80_PARAMS){.pPoRData = b, .ulPoRDataLen = 2};
+	assert_int_equal(f->C_DecryptInit(s, &m, kid), CKR_MECHANISM_PARAM_INVALID);
+	/* and the KIc is not the operation's key; no encryption either */
+	CK_OBJECT_HANDLE kic = st_key(s, KIC_OTHER, CK_PORTFOLIO_SMS_SLOT_KIC, 0x0619, ST_TAR);
+	prm = (CK_PORTFOLIO_SCP80_PARAMS){0};
+	assert_int_equal(f->C_DecryptInit(s, &m, kic), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(f->C_EncryptInit(s, &m, kid), CKR_MECHANISM_INVALID);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_kat_design_por, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_kat_higher_por, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_failure_por_opens, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_por_refused, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_param_fields_refused, ct_setup, ct_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
