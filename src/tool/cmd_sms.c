@@ -6,7 +6,9 @@
  *                  bytes; docs/lwm2m.md on the seed's "6 bytes") and "SMS
  *                  Binding Secret Keys" (KIc key || KID key, equal lengths);
  *   sms-wrap       data -> command packet (CKM_PORTFOLIO_SCP80_WRAP);
- *   sms-unwrap     command packet -> data and PoR (CKM_PORTFOLIO_SCP80_UNWRAP).
+ *   sms-unwrap     command packet -> data and PoR (CKM_PORTFOLIO_SCP80_UNWRAP);
+ *   sms-por        the sender reads the PoR of its packet -> status, counter,
+ *                  data (CKM_PORTFOLIO_SCP80_POR_UNWRAP).
  * Device and server run the same commands, each on its own token: the
  * token's keyset and counters make the role.
  */
@@ -284,6 +286,52 @@ int cmd_sms_unwrap(struct tool *t)
 		rc = TOOL_EXIT_INVALID;
 	}
 	print_unwrap(t, &prm, out, out_len, rc);
+	OPENSSL_cleanse(out, sizeof out);
+	return rc;
+}
+
+/* ---- sms-por ----------------------------------------------------------------------- */
+
+static void print_por(struct tool *t, const CK_PORTFOLIO_SCP80_PARAMS *p, const unsigned char *data,
+                      size_t len, int rc)
+{
+	if (out_json(t)) {
+		json_object *doc = json_object_new_object();
+		if (rc == TOOL_EXIT_OK)
+			out_hex(doc, "data", data, len);
+		out_ulong(doc, "status", p->ulStatus);
+		out_ulong(doc, "counter", (unsigned long)counter_of(p));
+		out_print(doc, rc);
+		return;
+	}
+	if (rc != TOOL_EXIT_OK)
+		return;
+	printf("status %02lx\ncounter %lu\n", (unsigned long)p->ulStatus, (unsigned long)counter_of(p));
+	hex_print(stdout, data, len);
+	putchar('\n');
+}
+
+int cmd_sms_por(struct tool *t)
+{
+	static unsigned char in[SMS_MAX_IN], out[SMS_MAX_IN];
+	CK_PORTFOLIO_SCP80_PARAMS prm = {NULL, 0, NULL, 0, 0xFF, 0, 0};
+	CK_MECHANISM m = {CKM_PORTFOLIO_SCP80_POR_UNWRAP, &prm, sizeof prm};
+	CK_ULONG out_len = sizeof out;
+	size_t in_len = 0;
+	int rc = opt_hex(t, OPT_DATA, in, sizeof in, &in_len);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	CK_RV rv = sms_run(t, &m, in, in_len, out, &out_len);
+	if (rv == CKR_CANCEL)
+		return TOOL_EXIT_FAILURE;
+	if (rv != CKR_OK && prm.ulStatus == 0xFF) /* the token did not get to the PoR */
+		return rv_fail("C_Decrypt (SCP80 PoR)", rv);
+	if (rv != CKR_OK) {
+		fprintf(stderr, "portfolio-tool: PoR refused: status %02lx counter %lu (0x%08lX)\n",
+		        (unsigned long)prm.ulStatus, (unsigned long)counter_of(&prm), (unsigned long)rv);
+		rc = TOOL_EXIT_INVALID;
+	}
+	print_por(t, &prm, out, out_len, rc);
 	OPENSSL_cleanse(out, sizeof out);
 	return rc;
 }
