@@ -89,6 +89,14 @@ static void report_unwrap(struct emu_scp80 *s, const scp80_crypto *crypto, const
 		s->res.por_len = n;
 }
 
+/* Room to open the buffered input in, and the store transaction begun. */
+static CK_RV begin_open(se_op *op)
+{
+	struct emu_scp80 *s = op->scp80;
+	CK_RV rv = emu_ops_reserve(&s->plain, &s->plain_cap, 0, s->len != 0 ? s->len : 1);
+	return rv == CKR_OK ? store_begin(op->tok->st) : rv;
+}
+
 /* Check, open and accept in one transaction: the counter moves only with an
  * accepted packet, and the data is released only once that is durable. */
 CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
@@ -101,9 +109,7 @@ CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint
 	scp80_received rcv;
 
 	emu_scp80_crypto(op, &crypto);
-	CK_RV rv = emu_ops_reserve(&s->plain, &s->plain_cap, 0, s->len != 0 ? s->len : 1);
-	if (rv == CKR_OK)
-		rv = store_begin(st);
+	CK_RV rv = begin_open(op);
 	if (rv != CKR_OK)
 		return rv;
 	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_RECEIVE, tar_of(kid), &l.stored);
@@ -201,7 +207,6 @@ CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, 
                            size_t *out_len)
 {
 	struct emu_scp80 *s = op->scp80;
-	struct store *st = op->tok->st;
 	uint64_t sent = 0;
 	uint8_t spi_b[2];
 	scp80_crypto crypto;
@@ -209,13 +214,11 @@ CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, 
 
 	spi_bytes_of(kid, spi_b);
 	emu_scp80_crypto(op, &crypto);
-	CK_RV rv = emu_ops_reserve(&s->plain, &s->plain_cap, 0, s->len != 0 ? s->len : 1);
-	if (rv == CKR_OK)
-		rv = store_begin(st);
+	CK_RV rv = begin_open(op);
 	if (rv != CKR_OK)
 		return rv;
 	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_SEND, tar_of(kid), &sent);
-	store_rollback(st);
+	store_rollback(op->tok->st);
 	if (rv != CKR_OK)
 		return rv;
 	scp80_err err = scp80_por_unwrap(&crypto, spi_b, kic, kid, s->buf, s->len, s->plain,
