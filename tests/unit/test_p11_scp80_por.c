@@ -233,6 +233,12 @@ static void test_bad_por_refused(void **state)
 	pl = host_por(0x0639, ST_TAR, 0, por);
 	por_unwrap(s, kid, por, pl);
 	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	/* a device that could not read the packet (truncated) answers with the
+	 * bare unsecured 06, counter 0 (it could not read it): opened, data none */
+	pl = host_answer(srv.pkt, srv.n - 1, 0, "", SCP80_ERR_TRUNCATED, por, sizeof por);
+	assert_int_equal(pl, 16);
+	por_unwrap(s, kid, por, pl);
+	assert_opened("", SCP80_STS_UNIDENTIFIED, 0);
 	/* the good PoR still opens: nothing moved */
 	por_unwrap_hex(s, kid, HIGHER_POR);
 	assert_opened("9000", SCP80_STS_OK, 1);

@@ -180,9 +180,10 @@ CK_RV emu_scp80_wrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_
 /*
  * The PoR answers one of this token's packets: the keyset's TAR, and a
  * counter the token numbered, 1 up to its send counter (several packets may
- * await their PoR). 0 only when the keyset's SPI asks no counter, where the
- * field carries no number (the design vector's command); never before this
- * token sent anything on the TAR.
+ * await their PoR); never before this token sent anything on the TAR.
+ * Counter 0 only where it carries no number: under an SPI that asks no
+ * counter (the design vector's command), or in the bare unsecured failure
+ * report (06, 09, 0A) of a receiver that could not read the counter.
  */
 static scp80_err por_matches(const emu_item *kid, const scp80_por *por, uint64_t sent)
 {
@@ -196,7 +197,7 @@ static scp80_err por_matches(const emu_item *kid, const scp80_por *por, uint64_t
 		return SCP80_ERR_TAR_UNKNOWN;
 	if (sent == 0 || por->counter > sent)
 		return SCP80_ERR_COUNTER_HIGH;
-	if (por->counter == 0 && spi.counter != SCP80_CNTR_NONE)
+	if (por->counter == 0 && spi.counter != SCP80_CNTR_NONE && por->secured)
 		return SCP80_ERR_COUNTER_LOW;
 	return SCP80_OK;
 }
