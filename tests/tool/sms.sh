@@ -48,6 +48,10 @@ contains "$ERR" "status 01" "PoR wrong CC"
 [ -z "$OUT" ] || fail "wrong-CC PoR printed: $OUT"
 run 3 srv sms-por --slot "$s" --data "${HIGHER_POR:0:60}"
 contains "$ERR" "status 06" "PoR truncated"
+# --tar picks the keyset: none for b00012; b00011 is the one above.
+run 1 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00012
+contains "$ERR" "no SMS keyset" "PoR for an unknown TAR"
+run 0 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00011
 # Replayed: discarded (exit 3), counter status 02, its secured PoR still printed.
 run 3 dev sms-unwrap --slot "$d" --data "$HIGHER_CMD" --por-data 9000
 contains "$ERR" "status 02" "replay"
