@@ -58,11 +58,18 @@ extern "C" {
  *           CKR_ENCRYPTED_DATA_LEN_RANGE (length, CPL/CHL, concatenation limit)
  *           or CKR_ENCRYPTED_DATA_INVALID (anything else); ulStatus says which
  *           TS 102 225 status, and pPoR receives the PoR the SPI asks for.
+ *   POR_UNWRAP  C_DecryptInit/C_Decrypt, the sender of a command: its PoR (from
+ *           the UDH) -> the PoR's data. The token opens it as the keyset's SPI
+ *           asks (CC, deciphering), and accepts it only for the keyset's TAR
+ *           and a counter this token numbered (not above its send counter;
+ *           docs/sms.md). Refusals return as UNWRAP's; ulStatus and the counter
+ *           report the PoR's status code and counter (pPoRData, pPoR: NULL/0).
  * Key: the KID key of the keyset (CKK_AES, service SMS, slot KID); the token
  * finds the KIc key of the same keyset itself. Parameter: CK_PORTFOLIO_SCP80_PARAMS.
  * docs/mechanisms.md and docs/sms.md describe both. */
 #define CKM_PORTFOLIO_SCP80_WRAP     (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0021UL)
 #define CKM_PORTFOLIO_SCP80_UNWRAP   (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0022UL)
+#define CKM_PORTFOLIO_SCP80_POR_UNWRAP (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0023UL)
 
 /* Largest PoR data accepted by UNWRAP (one SMS holds the PoR). */
 #define CK_PORTFOLIO_SCP80_MAX_POR_DATA 96UL

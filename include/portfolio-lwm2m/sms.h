@@ -7,8 +7,9 @@
  *
  * Each Object 16 instance of a pf_obj16 (a token) holds its SMS keyset:
  * provision it once from the Security object's resources, then protect every
- * outgoing CoAP message and unprotect every incoming one. The keys and the
- * counters stay in the token (CKM_PORTFOLIO_SCP80_WRAP / _UNWRAP).
+ * outgoing CoAP message and unprotect every incoming one, and check the PoR
+ * of a sent one. The keys and the counters stay in the token
+ * (CKM_PORTFOLIO_SCP80_WRAP / _UNWRAP / _POR_UNWRAP).
  */
 #ifndef PORTFOLIO_LWM2M_SMS_H
 #define PORTFOLIO_LWM2M_SMS_H
@@ -66,6 +67,27 @@ typedef struct pf_sms_received {
 pf_obj16_result pf_obj16_sms_unprotect(pf_obj16 *obj, uint16_t iid, const pf_sms_segment *segs,
                                        size_t count, uint8_t *msg, size_t cap, size_t *len,
                                        pf_sms_received *rcv);
+
+/* What the sender of a command learned from its PoR. */
+typedef struct pf_sms_por {
+	uint8_t status;        /* the receiver's TS 102 225 status (0x00: the command was accepted);
+	                          when refused: the status of the PoR's own fault */
+	uint64_t counter;      /* the counter of the command the PoR answers */
+	uint8_t data[PF_SMS_USER_DATA]; /* the PoR's data (e.g. the response APDU) */
+	size_t len;
+} pf_sms_por;
+
+/* The sender (a server, or a device answering a server) checks a PoR it
+ * received (one SMS user data from its UDH 027100): the token opens it with
+ * the instance's keyset as its SPI asks (CC, deciphering) and accepts it only
+ * for the keyset's TAR and a counter the token sent
+ * (CKM_PORTFOLIO_SCP80_POR_UNWRAP). PF_OBJ16_OK: por->status is the
+ * receiver's verdict; PF_OBJ16_BAD_REQUEST: the PoR is refused (wrong CC,
+ * malformed, another TAR, a counter never sent), nothing in por->data.
+ * An unsecured PoR (status 06, 09, 0A, as TS 102 225 sends them) is opened
+ * too, though nothing authenticates it: treat it as "not processed" only. */
+pf_obj16_result pf_obj16_sms_check_por(pf_obj16 *obj, uint16_t iid, const pf_sms_segment *por_ud,
+                                       pf_sms_por *por);
 
 #ifdef __cplusplus
 }

@@ -241,3 +241,28 @@ pf_obj16_result pf_obj16_sms_unprotect(pf_obj16 *obj, uint16_t iid, const pf_sms
 	free(pkt);
 	return res;
 }
+
+pf_obj16_result pf_obj16_sms_check_por(pf_obj16 *obj, uint16_t iid, const pf_sms_segment *por_ud,
+                                       pf_sms_por *por)
+{
+	pf_inst *in = obj != NULL ? pf_find_inst(obj, iid) : NULL;
+	if (in == NULL)
+		return PF_OBJ16_NOT_FOUND;
+	if (por_ud == NULL || por == NULL || por_ud->len > sizeof por_ud->ud)
+		return PF_OBJ16_BAD_REQUEST;
+	memset(por, 0, sizeof *por);
+	/* the data is never longer than the PoR, which fits one SMS */
+	run_ctx r = {.mech = CKM_PORTFOLIO_SCP80_POR_UNWRAP, .in = por_ud->ud, .in_len = por_ud->len,
+	             .out = por->data, .out_len = sizeof por->data};
+	r.prm.ulStatus = 0xFF;
+	CK_RV rv = on_session(obj, in, run_locked, &r);
+	por->status = (uint8_t)r.prm.ulStatus;
+	por->counter = (uint64_t)r.prm.ulCounterHigh << 32 | r.prm.ulCounterLow;
+	if (rv == CKR_OK) {
+		por->len = r.out_len;
+		return PF_OBJ16_OK;
+	}
+	pf_inst_refuse(obj, in, "instance %u: SMS PoR refused (status %02x): %s", iid, por->status,
+	               pf_ckr_name_str(rv));
+	return r.prm.ulStatus != 0xFF ? PF_OBJ16_BAD_REQUEST : PF_OBJ16_INTERNAL_ERROR;
+}

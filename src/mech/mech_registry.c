@@ -64,6 +64,8 @@ static const mech_desc table[] = {
 	{ CKM_PORTFOLIO_SCP80_WRAP, CKF_ENCRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80, SE_SCP80_WRAP, 0 },
 	{ CKM_PORTFOLIO_SCP80_UNWRAP, CKF_DECRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80, SE_SCP80_UNWRAP,
 	  0 },
+	{ CKM_PORTFOLIO_SCP80_POR_UNWRAP, CKF_DECRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80,
+	  SE_SCP80_POR_UNWRAP, 0 },
 	/* (new rows above this line) */
 };
 

@@ -1,7 +1,7 @@
 /*
  * mech_scp80.c - the SMS binding's vendor mechanisms (CKM_PORTFOLIO_SCP80_WRAP
- * on C_Encrypt, CKM_PORTFOLIO_SCP80_UNWRAP on C_Decrypt): their parameter and
- * the report written back into it. The packet work itself is done by the
+ * on C_Encrypt, CKM_PORTFOLIO_SCP80_UNWRAP and _POR_UNWRAP on C_Decrypt):
+ * their parameter and the report written back into it. The packet work itself is done by the
  * secure component (emulator: src/se/emu/emu_scp80.c).
  *
  * The parameter carries output fields (PoR, status, counter), written when
@@ -27,8 +27,9 @@ static CK_RV scp80_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANI
 	if (pp->ulPoRDataLen > CK_PORTFOLIO_SCP80_MAX_POR_DATA ||
 	    (pp->pPoRData == NULL && pp->ulPoRDataLen != 0))
 		return CKR_MECHANISM_PARAM_INVALID;
-	/* a command packet has no PoR to fill: only UNWRAP answers one */
-	if (kind != MECH_OP_DECRYPT && (pp->ulPoRDataLen != 0 || pp->pPoR != NULL))
+	/* only UNWRAP answers a packet with a PoR: WRAP sends one, POR_UNWRAP reads one */
+	if ((kind != MECH_OP_DECRYPT || d->variant != SE_SCP80_UNWRAP) &&
+	    (pp->ulPoRDataLen != 0 || pp->pPoR != NULL))
 		return CKR_MECHANISM_PARAM_INVALID;
 	/* room for any PoR, so the report never has to truncate one */
 	if (pp->pPoR != NULL && pp->ulPoRLen < CK_PORTFOLIO_SCP80_MAX_POR)

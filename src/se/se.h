@@ -189,6 +189,7 @@ typedef struct se_pf_params {
 typedef enum se_scp80_op {
 	SE_SCP80_WRAP = 1,        /* protect a command packet (C_Encrypt) */
 	SE_SCP80_UNWRAP,          /* check and open a command packet, build its PoR (C_Decrypt) */
+	SE_SCP80_POR_UNWRAP,      /* the sender checks and opens the PoR of its packet (C_Decrypt) */
 } se_scp80_op;
 
 typedef struct se_scp80_params {

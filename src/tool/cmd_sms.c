@@ -6,7 +6,9 @@
  *                  bytes; docs/lwm2m.md on the seed's "6 bytes") and "SMS
  *                  Binding Secret Keys" (KIc key || KID key, equal lengths);
  *   sms-wrap       data -> command packet (CKM_PORTFOLIO_SCP80_WRAP);
- *   sms-unwrap     command packet -> data and PoR (CKM_PORTFOLIO_SCP80_UNWRAP).
+ *   sms-unwrap     command packet -> data and PoR (CKM_PORTFOLIO_SCP80_UNWRAP);
+ *   sms-por        the sender reads the PoR of its packet -> status, counter,
+ *                  data (CKM_PORTFOLIO_SCP80_POR_UNWRAP).
  * Device and server run the same commands, each on its own token: the
  * token's keyset and counters make the role.
  */
@@ -239,16 +241,49 @@ int cmd_sms_wrap(struct tool *t)
 	return TOOL_EXIT_OK;
 }
 
+/* The JSON of a C_Decrypt report: data (when accepted), status, counter. */
+static json_object *decrypt_doc(const CK_PORTFOLIO_SCP80_PARAMS *p, const unsigned char *data,
+                                size_t len, int rc)
+{
+	json_object *doc = json_object_new_object();
+	if (rc == TOOL_EXIT_OK)
+		out_hex(doc, "data", data, len);
+	out_ulong(doc, "status", p->ulStatus);
+	out_ulong(doc, "counter", (unsigned long)counter_of(p));
+	return doc;
+}
+
+/* --data through m (UNWRAP or POR_UNWRAP) on C_Decrypt: TOOL_EXIT_OK;
+ * TOOL_EXIT_INVALID when the token refused it (said on stderr, with the
+ * status); another code when it failed (reported already). */
+static int sms_decrypt(struct tool *t, CK_MECHANISM *m, unsigned char *out, CK_ULONG *out_len,
+                       const char *refused)
+{
+	static unsigned char in[SMS_MAX_IN];
+	const CK_PORTFOLIO_SCP80_PARAMS *prm = m->pParameter;
+	size_t in_len = 0;
+	int rc = opt_hex(t, OPT_DATA, in, sizeof in, &in_len);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	CK_RV rv = sms_run(t, m, in, in_len, out, out_len);
+	if (rv == CKR_CANCEL)
+		return TOOL_EXIT_FAILURE;
+	if (rv != CKR_OK && prm->ulStatus == 0xFF) /* the token did not get to the input */
+		return rv_fail("C_Decrypt (SCP80)", rv);
+	if (rv != CKR_OK) {
+		fprintf(stderr, "portfolio-tool: %s: status %02lx (0x%08lX)\n", refused,
+		        (unsigned long)prm->ulStatus, (unsigned long)rv);
+		return TOOL_EXIT_INVALID;
+	}
+	return TOOL_EXIT_OK;
+}
+
 static void print_unwrap(struct tool *t, const CK_PORTFOLIO_SCP80_PARAMS *p, const unsigned char *data,
                          size_t len, int rc)
 {
 	if (out_json(t)) {
-		json_object *doc = json_object_new_object();
-		if (rc == TOOL_EXIT_OK)
-			out_hex(doc, "data", data, len);
+		json_object *doc = decrypt_doc(p, data, len, rc);
 		out_hex(doc, "por", p->pPoR, p->ulPoRLen);
-		out_ulong(doc, "status", p->ulStatus);
-		out_ulong(doc, "counter", (unsigned long)counter_of(p));
 		out_print(doc, rc);
 		return;
 	}
@@ -260,30 +295,53 @@ static void print_unwrap(struct tool *t, const CK_PORTFOLIO_SCP80_PARAMS *p, con
 
 int cmd_sms_unwrap(struct tool *t)
 {
-	static unsigned char in[SMS_MAX_IN], out[SMS_MAX_IN];
+	static unsigned char out[SMS_MAX_IN];
 	unsigned char por[CK_PORTFOLIO_SCP80_MAX_POR], por_data[CK_PORTFOLIO_SCP80_MAX_POR_DATA];
 	CK_PORTFOLIO_SCP80_PARAMS prm = {NULL, 0, por, sizeof por, 0xFF, 0, 0};
 	CK_MECHANISM m = {CKM_PORTFOLIO_SCP80_UNWRAP, &prm, sizeof prm};
 	CK_ULONG out_len = sizeof out;
-	size_t in_len = 0, pd_len = 0;
-	int rc = opt_hex(t, OPT_DATA, in, sizeof in, &in_len);
-	if (rc == TOOL_EXIT_OK && options_has(&t->opts, OPT_POR_DATA))
+	size_t pd_len = 0;
+	int rc = TOOL_EXIT_OK;
+	if (options_has(&t->opts, OPT_POR_DATA))
 		rc = opt_hex(t, OPT_POR_DATA, por_data, sizeof por_data, &pd_len);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	prm.pPoRData = pd_len != 0 ? por_data : NULL;
 	prm.ulPoRDataLen = pd_len;
-	CK_RV rv = sms_run(t, &m, in, in_len, out, &out_len);
-	if (rv == CKR_CANCEL)
-		return TOOL_EXIT_FAILURE;
-	if (rv != CKR_OK && prm.ulStatus == 0xFF) /* the token did not get to the packet */
-		return rv_fail("C_Decrypt (SCP80 unwrap)", rv);
-	if (rv != CKR_OK) {
-		fprintf(stderr, "portfolio-tool: packet discarded: status %02lx (0x%08lX)\n",
-		        (unsigned long)prm.ulStatus, (unsigned long)rv);
-		rc = TOOL_EXIT_INVALID;
-	}
+	rc = sms_decrypt(t, &m, out, &out_len, "packet discarded");
+	if (rc != TOOL_EXIT_OK && rc != TOOL_EXIT_INVALID)
+		return rc;
 	print_unwrap(t, &prm, out, out_len, rc);
+	OPENSSL_cleanse(out, sizeof out);
+	return rc;
+}
+
+/* ---- sms-por ----------------------------------------------------------------------- */
+
+static void print_por(struct tool *t, const CK_PORTFOLIO_SCP80_PARAMS *p, const unsigned char *data,
+                      size_t len, int rc)
+{
+	if (out_json(t)) {
+		out_print(decrypt_doc(p, data, len, rc), rc);
+		return;
+	}
+	if (rc != TOOL_EXIT_OK)
+		return;
+	printf("status %02lx\ncounter %lu\n", (unsigned long)p->ulStatus, (unsigned long)counter_of(p));
+	hex_print(stdout, data, len);
+	putchar('\n');
+}
+
+int cmd_sms_por(struct tool *t)
+{
+	static unsigned char out[SMS_MAX_IN];
+	CK_PORTFOLIO_SCP80_PARAMS prm = {NULL, 0, NULL, 0, 0xFF, 0, 0};
+	CK_MECHANISM m = {CKM_PORTFOLIO_SCP80_POR_UNWRAP, &prm, sizeof prm};
+	CK_ULONG out_len = sizeof out;
+	int rc = sms_decrypt(t, &m, out, &out_len, "PoR refused");
+	if (rc != TOOL_EXIT_OK && rc != TOOL_EXIT_INVALID)
+		return rc;
+	print_por(t, &prm, out, out_len, rc);
 	OPENSSL_cleanse(out, sizeof out);
 	return rc;
 }

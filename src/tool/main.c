@@ -172,6 +172,11 @@ static const struct command commands[] = {
 	  "sms-unwrap --slot N --data HEX [--tar HEX] [--por-data HEX]",
 	  "Check and open an SCP80 command packet inside the token (its receive counter);\n"
 	  "prints the data, then the PoR (empty line: none). Exit 3: packet discarded." },
+	{ "sms-por", cmd_sms_por, B(SLOT) | B(DATA), B(TAR) | B(PIN),
+	  "sms-por --slot N --data HEX [--tar HEX]",
+	  "The sender of a command packet checks and opens its PoR inside the token\n"
+	  "(from the UDH 027100): prints \"status XX\", \"counter N\", then the PoR's data.\n"
+	  "Exit 3: PoR refused (wrong CC, not for this keyset's TAR, or a counter never sent)." },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -54,7 +54,7 @@ enum tool_opt {
 	OPT_FILE,     /* cmd_backup.c: the backup / wrapped-key file */
 	OPT_EXTRACTABLE, /* gen-key / import-key: the key may leave the token wrapped */
 	OPT_KEY_PARAMS,   /* sms-provision: "SMS Binding Key Parameters", hex */
-	OPT_TAR,          /* sms-wrap / sms-unwrap: which SMS keyset (3 bytes hex) */
+	OPT_TAR,          /* sms-wrap / -unwrap / -por: which SMS keyset (3 bytes hex) */
 	OPT_POR_DATA,     /* sms-unwrap: data the PoR carries, hex */
 	OPT_MASTER,       /* cmd_fleet.c: the master key's label */
 	OPT_DEVICE_ID,    /* cmd_fleet.c: D, the device id (bytes of the string) */

@@ -72,5 +72,6 @@ void fleet_key_close(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key);
 int cmd_sms_provision(struct tool *t);
 int cmd_sms_wrap(struct tool *t);
 int cmd_sms_unwrap(struct tool *t);
+int cmd_sms_por(struct tool *t);
 
 #endif

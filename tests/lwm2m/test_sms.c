@@ -6,7 +6,9 @@
  * pf_obj16_sms_protect / pf_obj16_sms_unprotect over a pipe: one SMS, a
  * concatenated one (delivered out of order), a replay (discarded, status 02,
  * no secured error PoR handed out), a truncated packet (its unsecured PoR
- * handed out), a tampered segment, and malformed segment sets. Plain C: the server child reports by exit status.
+ * handed out), a tampered segment, and malformed segment sets; the server
+ * checks the device's PoR with pf_obj16_sms_check_por (and refuses it
+ * tampered or truncated). Plain C: the server child reports by exit status.
  *
  * Exit 77 (skipped) when the module has not been built.
  */
@@ -121,6 +123,20 @@ static int server(const char *path, int rd, int wr)
 	send_segs(wr, segs, n);
 	/* 3: the first one again */
 	send_segs(wr, first, n1);
+	/* the device's PoR of 1, checked in the token: accepted, status 00, counter 1 */
+	pf_sms_por por;
+	n = recv_segs(rd, segs, 8);
+	CHECK(n == 1 && pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_OK);
+	CHECK(por.status == 0 && por.counter == 1 && por.len == 0);
+	/* tampered: refused (CC, 01), nothing moved: the true one opens again */
+	segs[0].ud[segs[0].len - 1] ^= 1;
+	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_BAD_REQUEST);
+	CHECK(por.status == 0x01 && por.len == 0);
+	segs[0].ud[segs[0].len - 1] ^= 1;
+	segs[0].len--;
+	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_BAD_REQUEST);
+	segs[0].len++;
+	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_OK && por.counter == 1);
 	/* 4: the device's reply */
 	n = recv_segs(rd, segs, 8);
 	CHECK(pf_obj16_sms_unprotect(o, iid, segs, n, got, sizeof got, &len, &rcv) == PF_OBJ16_OK);
@@ -139,6 +155,7 @@ static void device(pf_obj16 *o, uint16_t iid, int rd, int wr)
 	CHECK(pf_obj16_sms_unprotect(o, iid, segs, n, got, sizeof got, &len, &rcv) == PF_OBJ16_OK);
 	CHECK(rcv.accepted && rcv.status == 0 && len == 6 && memcmp(got, "coap-1", 6) == 0);
 	CHECK(rcv.por.len > 5 && rcv.por.ud[1] == 0x71 && rcv.por.ud[5] == 0x12); /* secured PoR */
+	send_segs(wr, &rcv.por, 1); /* back to the server, which checks it */
 	n2 = recv_segs(rd, two, 8);
 	fill(want, sizeof want, 1);
 	CHECK(pf_obj16_sms_unprotect(o, iid, two, n2, got, sizeof got, &len, &rcv) == PF_OBJ16_OK);

@@ -2,7 +2,8 @@
 # sms.sh - the SMS binding through the CLI: sms-provision from the Security
 # object's format on a device and a server store, sms-wrap on one side and
 # sms-unwrap on the other, both ways; the known answers of docs/sms.md
-# (computed with Python's `cryptography`); a replay refused with its PoR.
+# (computed with Python's `cryptography`); a replay refused with its PoR;
+# sms-por: the sender opens the PoR of its packet inside its token.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tool/lib.sh"
 need_module
 export PORTFOLIO_PIN=$USER_PIN PORTFOLIO_SO_PIN=$SO_PIN
@@ -27,17 +28,39 @@ run 1 dev sms-provision --slot "$d" --key-params 21221639b00011 --hex "$KEYS"
 run 0 dev sms-provision --slot "$d" --key-params "$PARAMS" --hex "$KEYS"
 run 0 srv sms-provision --slot "$s" --key-params "$PARAMS" --hex "$KEYS"
 
+# A PoR before the server sent anything answers no packet of its: refused.
+run 3 srv sms-por --slot "$s" --data "$HIGHER_POR"
+contains "$ERR" "status 03" "PoR for a counter never sent"
+[ -z "$OUT" ] || fail "refused PoR printed: $OUT"
+
 # Server -> device: the server's first packet is numbered 1, the known answer.
 run 0 srv sms-wrap --slot "$s" --data "$APDU"
 [ "$OUT" = "$HIGHER_CMD" ] || fail "server packet $OUT"
 run 0 dev sms-unwrap --slot "$d" --data "$HIGHER_CMD" --por-data 9000
 [ "$(sed -n 1p <<<"$OUT")" = "$APDU" ] || fail "device data: $OUT"
 [ "$(sed -n 2p <<<"$OUT")" = "$HIGHER_POR" ] || fail "device PoR: $OUT"
+# ... and the server opens that PoR in its token: status, counter, data.
+run 0 srv sms-por --slot "$s" --data "$HIGHER_POR"
+[ "$OUT" = "$(printf 'status 00\ncounter 1\n9000')" ] || fail "server PoR: $OUT"
+# A wrong CC or a truncated PoR is refused (exit 3), its data never shown.
+run 3 srv sms-por --slot "$s" --data "$(flip_hex "$HIGHER_POR" $((${#HIGHER_POR} - 1)))"
+contains "$ERR" "status 01" "PoR wrong CC"
+[ -z "$OUT" ] || fail "wrong-CC PoR printed: $OUT"
+run 3 srv sms-por --slot "$s" --data "${HIGHER_POR:0:60}"
+contains "$ERR" "status 06" "PoR truncated"
+# --tar picks the keyset: none for b00012; b00011 is the one above.
+run 1 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00012
+contains "$ERR" "no SMS keyset" "PoR for an unknown TAR"
+run 0 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00011
 # Replayed: discarded (exit 3), counter status 02, its secured PoR still printed.
 run 3 dev sms-unwrap --slot "$d" --data "$HIGHER_CMD" --por-data 9000
 contains "$ERR" "status 02" "replay"
 [ "$(sed -n 1p <<<"$OUT")" = "" ] || fail "replay released data: $OUT"
 [ "$(sed -n 2p <<<"$OUT")" = "$POR_02" ] || fail "replay PoR: $OUT"
+# The server reads the device's refusal: a secured PoR saying 02.
+run 0 srv sms-por --slot "$s" --data "$POR_02" --json
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["data"]=="" and d["status"]==2 and d["counter"]==1' \
+	<<<"$OUT" || fail "json PoR 02: $OUT"
 # Wrong CC (last byte flipped): discarded, the data never shown.
 run 3 dev sms-unwrap --slot "$d" --data "$(flip_hex "$HIGHER_CMD" $((${#HIGHER_CMD} - 1)))"
 contains "$ERR" "status 01" "wrong CC"
@@ -53,8 +76,11 @@ python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["data"]=="cafe" an
 # Device -> server: the device numbers from its own send counter.
 run 0 dev sms-wrap --slot "$d" --data 48656c6c6f
 up=$OUT
-run 0 srv sms-unwrap --slot "$s" --data "$up"
+run 0 srv sms-unwrap --slot "$s" --data "$up" --por-data 6f6b
 [ "$(sed -n 1p <<<"$OUT")" = 48656c6c6f ] || fail "server data: $OUT"
+# The device opens the server's PoR: the round trip the other way.
+run 0 dev sms-por --slot "$d" --data "$(sed -n 2p <<<"$OUT")"
+[ "$OUT" = "$(printf 'status 00\ncounter 1\n6f6b')" ] || fail "device PoR: $OUT"
 run 3 srv sms-unwrap --slot "$s" --data "$up"
 # A TAR the token has no keyset for.
 run 1 dev sms-wrap --slot "$d" --data "$APDU" --tar b00012

@@ -78,6 +78,21 @@ static inline scp80_err sms_rig_receive(sms_rig *r, const uint8_t *pkt, size_t l
 	return err;
 }
 
+/* The sending entity on the host: data_hex protected with the rig's keys
+ * (KIc/KID coding 22, AES) into a command packet for tar, numbered counter. */
+static inline size_t sms_rig_send(sms_rig *r, uint16_t spi, uint32_t tar, uint64_t counter,
+                                  const char *data_hex, uint8_t *pkt, size_t room)
+{
+	uint8_t data[64];
+	size_t dl = unhex(data_hex, data, sizeof data), n = 0;
+	scp80_command_params p = {{(uint8_t)(spi >> 8), (uint8_t)spi}, 0x22, 0x22,
+	                          {(uint8_t)(tar >> 16), (uint8_t)(tar >> 8), (uint8_t)tar},
+	                          counter, &r->kic, &r->kid};
+	if (scp80_command_wrap(&r->crypto, &p, data, dl, pkt, room, &n) != SCP80_OK)
+		abort();
+	return n;
+}
+
 static inline scp80_err sms_rig_receive_hex(sms_rig *r, const char *hex)
 {
 	static uint8_t pkt[SCP80_MAX_PACKET + 64];

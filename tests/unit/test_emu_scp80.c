@@ -2,7 +2,8 @@
  * test_emu_scp80.c - the SMS keyset's policy decided inside the emulator,
  * whatever the mechanism layer lets through: called on the backend table
  * directly (no src/mech in between), a KIc or KID refuses the generic
- * AES mechanisms, the SCP80 mechanisms refuse a KIc or a plain key, and a
+ * AES mechanisms, the SCP80 mechanisms refuse a KIc or a plain key (and
+ * POR_UNWRAP the wrong direction and PoR data), and a
  * keyset whose coding names DES cannot be made.
  */
 #include "config.h"
@@ -62,6 +63,18 @@ static void test_sms_keys_serve_scp80_only(void **state)
 	assert_int_equal(init(op, CKM_PORTFOLIO_SCP80_UNWRAP, SE_OP_ENCRYPT, kid), CKR_MECHANISM_PARAM_INVALID);
 	assert_int_equal(init(op, CKM_PORTFOLIO_SCP80_UNWRAP, SE_OP_DECRYPT, kid), CKR_OK);
 	assert_int_equal(init(op, CKM_PORTFOLIO_SCP80_WRAP, SE_OP_ENCRYPT, kid), CKR_OK);
+	/* POR_UNWRAP: the sender's decryption of a PoR, on the KID; it carries no
+	 * PoR data of its own, whatever the layer above let through */
+	assert_int_equal(init(op, CKM_PORTFOLIO_SCP80_POR_UNWRAP, SE_OP_DECRYPT, kid), CKR_OK);
+	assert_int_equal(init(op, CKM_PORTFOLIO_SCP80_POR_UNWRAP, SE_OP_ENCRYPT, kid), CKR_MECHANISM_PARAM_INVALID);
+	assert_int_equal(init(op, CKM_PORTFOLIO_SCP80_POR_UNWRAP, SE_OP_DECRYPT, kic), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	se_op_params pd;
+	memset(&pd, 0, sizeof pd);
+	fake_set_mech(&pd, CKM_PORTFOLIO_SCP80_POR_UNWRAP);
+	pd.u.scp80.por_data = kid_v;
+	pd.u.scp80.por_data_len = 2;
+	assert_int_equal(se_emulator_backend.op_init(op, SE_OP_DECRYPT, &pd, kid), CKR_MECHANISM_PARAM_INVALID);
+	se_emulator_backend.op_abort(op);
 	/* a plain key is no SMS key */
 	se_ref plain = 0;
 	assert_int_equal(se_emulator_backend.item_put(t, SE_ITEM_AES_KEY, (const uint8_t *)"0123456789abcdef", 16,

@@ -19,7 +19,7 @@ static const CK_MECHANISM_TYPE expected[] = {
 	CKM_SP800_108_COUNTER_KDF, CKM_SP800_108_FEEDBACK_KDF, CKM_HKDF_DERIVE, CKM_PORTFOLIO_DIVERSIFY,
 	CKM_PORTFOLIO_ONEM2M_CONF,
 	CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_KWP, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND,
-	CKM_PORTFOLIO_SCP80_WRAP, CKM_PORTFOLIO_SCP80_UNWRAP,
+	CKM_PORTFOLIO_SCP80_WRAP, CKM_PORTFOLIO_SCP80_UNWRAP, CKM_PORTFOLIO_SCP80_POR_UNWRAP,
 };
 
 static void test_list(void **state)
@@ -131,6 +131,7 @@ static void test_families(void **state)
 	/* SCP80 is a backend family whose parameter carries output fields */
 	expect_family(CKM_PORTFOLIO_SCP80_WRAP, &mech_fam_scp80, SE_SCP80_WRAP);
 	expect_family(CKM_PORTFOLIO_SCP80_UNWRAP, &mech_fam_scp80, SE_SCP80_UNWRAP);
+	expect_family(CKM_PORTFOLIO_SCP80_POR_UNWRAP, &mech_fam_scp80, SE_SCP80_POR_UNWRAP);
 	assert_int_equal(mech_fam_scp80.se_fam, SE_FAM_SCP80);
 	assert_non_null(mech_fam_scp80.parse);
 	assert_non_null(mech_fam_scp80.report);

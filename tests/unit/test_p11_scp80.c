@@ -10,8 +10,7 @@
 
 #include "core_test_util.h"
 #include "sms_token_util.h"
-#include "sms/scp80.h"
-#include "sms/scp80_crypto_evp.h"
+#include "sms_test_util.h"
 
 #define APDU "00a40004023f00"
 #define DESIGN_CMD "00281506192222b00011e87cceebb2d93083011ce294f93fc4d8de80da1abae8c37ca3e72ec4432e5058"
@@ -30,21 +29,10 @@ static st_out out;
 static size_t host_cmd_keys(const char *kic_hex, const char *kid_hex, uint16_t spi, uint32_t tar,
                             uint64_t counter, uint8_t *pkt, size_t room)
 {
-	scp80_crypto c;
-	scp80_evp_key kic, kid;
-	uint8_t b[16], data[7];
-	size_t n;
-	assert_int_equal(scp80_evp_open(&c), 0);
-	unhex(kic_hex, b, 16);
-	assert_int_equal(scp80_evp_key_set(&kic, b, 16), 0);
-	unhex(kid_hex, b, 16);
-	assert_int_equal(scp80_evp_key_set(&kid, b, 16), 0);
-	scp80_command_params p = {{(uint8_t)(spi >> 8), (uint8_t)spi}, 0x22, 0x22,
-	                          {(uint8_t)(tar >> 16), (uint8_t)(tar >> 8), (uint8_t)tar},
-	                          counter, &kic, &kid};
-	unhex(APDU, data, sizeof data);
-	assert_int_equal(scp80_command_wrap(&c, &p, data, sizeof data, pkt, room, &n), SCP80_OK);
-	scp80_evp_close(&c);
+	sms_rig *r = sms_rig_new();
+	sms_rig_keys(r, kic_hex, kid_hex);
+	size_t n = sms_rig_send(r, spi, tar, counter, APDU, pkt, room);
+	sms_rig_free(r);
 	return n;
 }
 

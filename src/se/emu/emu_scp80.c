@@ -14,6 +14,9 @@
  *   WRAP    in one store transaction: next send counter, protect, write the
  *           counter, commit; the packet is released only after the commit,
  *           so a number is never given twice (a crash may skip one).
+ *   POR_UNWRAP  the sender reads a PoR: opened as the keyset's SPI asks
+ *           (scp80_por_unwrap), then its TAR and counter checked against the
+ *           send counter (read only: nothing is written).
  *
  * The input is buffered (the whole packet is needed before anything is
  * released), up to one packet over the concatenation limit.
@@ -71,8 +74,9 @@ static CK_RV scp80_init(se_op *op, const se_op_params *params, se_ref key)
 
 	/* (emu_op_init let only ENCRYPT and DECRYPT through: emu_fam_scp80.kinds) */
 	if ((p->op == SE_SCP80_WRAP) != (op->kind == SE_OP_ENCRYPT) ||
-	    (p->op != SE_SCP80_WRAP && p->op != SE_SCP80_UNWRAP) ||
-	    p->por_data_len > sizeof op->scp80->por_data || (p->por_data == NULL && p->por_data_len != 0))
+	    (p->op != SE_SCP80_WRAP && p->op != SE_SCP80_UNWRAP && p->op != SE_SCP80_POR_UNWRAP) ||
+	    p->por_data_len > sizeof op->scp80->por_data || (p->por_data == NULL && p->por_data_len != 0) ||
+	    (p->op != SE_SCP80_UNWRAP && p->por_data_len != 0))
 		return CKR_MECHANISM_PARAM_INVALID;
 	if (op->scp80 == NULL && (op->scp80 = calloc(1, sizeof *op->scp80)) == NULL)
 		return CKR_HOST_MEMORY;
@@ -93,6 +97,7 @@ static CK_RV scp80_init(se_op *op, const se_op_params *params, se_ref key)
 	if (p->por_data_len != 0)
 		memcpy(s->por_data, p->por_data, p->por_data_len);
 	s->por_data_len = p->por_data_len;
+	s->op = p->op;
 	s->len = 0;
 	return CKR_OK;
 }
@@ -171,9 +176,12 @@ static CK_RV scp80_final(se_op *op, uint8_t *out, size_t *out_len)
 		return CKR_BUFFER_TOO_SMALL;
 	}
 	CK_RV rv = emu_scp80_keyset(op, &kid, &kic);
-	if (rv == CKR_OK)
-		rv = op->kind == SE_OP_ENCRYPT ? emu_scp80_wrap(op, kid, kic, out, out_len)
-		                               : emu_scp80_unwrap(op, kid, kic, out, out_len);
+	if (rv == CKR_OK && op->scp80->op == SE_SCP80_WRAP)
+		rv = emu_scp80_wrap(op, kid, kic, out, out_len);
+	else if (rv == CKR_OK && op->scp80->op == SE_SCP80_UNWRAP)
+		rv = emu_scp80_unwrap(op, kid, kic, out, out_len);
+	else if (rv == CKR_OK)
+		rv = emu_scp80_por_unwrap(op, kid, kic, out, out_len);
 	if (rv != CKR_OK)
 		*out_len = 0;
 	/* WRAP buffered plaintext: nothing of it stays behind the operation */
@@ -182,7 +190,7 @@ static CK_RV scp80_final(se_op *op, uint8_t *out, size_t *out_len)
 	return rv;
 }
 
-/* Keys of service SMS serve these two alone (and nothing else serves them:
+/* Keys of service SMS serve these three alone (and nothing else serves them:
  * CBC / CMAC never touch a KIc or KID, so no oracle on them). */
 const emu_fam emu_fam_scp80 = {
 	.service = CK_PORTFOLIO_SRV_SMS,

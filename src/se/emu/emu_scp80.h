@@ -20,6 +20,7 @@ struct emu_scp80 {
 	size_t plain_cap;
 	uint8_t por_data[CK_PORTFOLIO_SCP80_MAX_POR_DATA];
 	size_t por_data_len;
+	se_scp80_op op;           /* which of the family's mechanisms */
 	se_scp80_result res;
 };
 
@@ -30,6 +31,8 @@ CK_RV emu_scp80_wrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_
                      size_t *out_len);
 CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
                        size_t *out_len);
+CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
+                           size_t *out_len);
 
 /* The operation is the family emu_fam_scp80 (emu_ops_local.h); emu_ops.c's
  * life cycle also calls these two. */

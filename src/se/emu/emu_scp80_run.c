@@ -1,7 +1,7 @@
 /*
- * emu_scp80_run.c - the work of CKM_PORTFOLIO_SCP80_UNWRAP and _WRAP at
- * final, each in one store transaction with its counter (emu_scp80.c says
- * why; docs/sms.md "In the token").
+ * emu_scp80_run.c - the work of CKM_PORTFOLIO_SCP80_UNWRAP, _WRAP and
+ * _POR_UNWRAP at final, each in one store transaction with its counter
+ * (emu_scp80.c says why; docs/sms.md "In the token").
  */
 #include "config.h"
 
@@ -89,6 +89,14 @@ static void report_unwrap(struct emu_scp80 *s, const scp80_crypto *crypto, const
 		s->res.por_len = n;
 }
 
+/* Room to open the buffered input in, and the store transaction begun. */
+static CK_RV begin_open(se_op *op)
+{
+	struct emu_scp80 *s = op->scp80;
+	CK_RV rv = emu_ops_reserve(&s->plain, &s->plain_cap, 0, s->len != 0 ? s->len : 1);
+	return rv == CKR_OK ? store_begin(op->tok->st) : rv;
+}
+
 /* Check, open and accept in one transaction: the counter moves only with an
  * accepted packet, and the data is released only once that is durable. */
 CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
@@ -101,9 +109,7 @@ CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint
 	scp80_received rcv;
 
 	emu_scp80_crypto(op, &crypto);
-	CK_RV rv = emu_ops_reserve(&s->plain, &s->plain_cap, 0, s->len != 0 ? s->len : 1);
-	if (rv == CKR_OK)
-		rv = store_begin(st);
+	CK_RV rv = begin_open(op);
 	if (rv != CKR_OK)
 		return rv;
 	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_RECEIVE, tar_of(kid), &l.stored);
@@ -169,4 +175,63 @@ CK_RV emu_scp80_wrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_
 	s->res = (se_scp80_result){.valid = 1, .status = SCP80_STS_OK, .counter = cp.counter};
 	*out_len = n;
 	return CKR_OK;
+}
+
+/*
+ * The PoR answers one of this token's packets: the keyset's TAR, and a
+ * counter the token numbered, 1 up to its send counter (several packets may
+ * await their PoR); never before this token sent anything on the TAR.
+ * Counter 0 only where it carries no number: under an SPI that asks no
+ * counter (the design vector's command), or in the bare unsecured failure
+ * report (06, 09, 0A) of a receiver that could not read the counter.
+ */
+static scp80_err por_matches(const emu_item *kid, const scp80_por *por, uint64_t sent)
+{
+	uint32_t tar = (uint32_t)por->tar[0] << 16 | (uint32_t)por->tar[1] << 8 | por->tar[2];
+	uint8_t spi_b[2];
+	scp80_spi spi;
+
+	spi_bytes_of(kid, spi_b);
+	scp80_spi_decode(spi_b, &spi);
+	if (tar != tar_of(kid))
+		return SCP80_ERR_TAR_UNKNOWN;
+	if (sent == 0 || por->counter > sent)
+		return SCP80_ERR_COUNTER_HIGH;
+	if (por->counter == 0 && spi.counter != SCP80_CNTR_NONE && por->secured)
+		return SCP80_ERR_COUNTER_LOW;
+	return SCP80_OK;
+}
+
+/* The sender opens the PoR of its packet; nothing is written (no counter
+ * moves: reading a PoR twice tells nothing new). */
+CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
+                           size_t *out_len)
+{
+	struct emu_scp80 *s = op->scp80;
+	uint64_t sent = 0;
+	uint8_t spi_b[2];
+	scp80_crypto crypto;
+	scp80_por por;
+
+	spi_bytes_of(kid, spi_b);
+	emu_scp80_crypto(op, &crypto);
+	CK_RV rv = begin_open(op);
+	if (rv != CKR_OK)
+		return rv;
+	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_SEND, tar_of(kid), &sent);
+	store_rollback(op->tok->st);
+	if (rv != CKR_OK)
+		return rv;
+	scp80_err err = scp80_por_unwrap(&crypto, spi_b, kic, kid, s->buf, s->len, s->plain,
+	                                 s->plain_cap, &por);
+	if (err == SCP80_OK)
+		err = por_matches(kid, &por, sent);
+	s->res = (se_scp80_result){.valid = 1, .counter = por.counter,
+	                           .status = err == SCP80_OK ? por.status : scp80_err_status(err)};
+	if (err == SCP80_OK) {
+		memcpy(out, por.data, por.data_len);
+		*out_len = por.data_len;
+	}
+	pf_wipe(s->plain, s->plain_cap);
+	return rv_of(err, 0);
 }
