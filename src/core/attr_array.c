@@ -2,6 +2,7 @@
 #include "config.h"
 #include "core/attr.h"
 #include "core/attr_array.h"
+#include "util/bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,20 +27,6 @@ CK_RV attr_array_check(const void *val, CK_ULONG len)
 	return CKR_OK;
 }
 
-static void put_be(uint8_t *p, uint64_t v, int bytes)
-{
-	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be(const uint8_t *p, int bytes)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < bytes; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 CK_RV attr_array_set(core_object *o, const CK_ATTRIBUTE *a)
 {
 	const CK_ATTRIBUTE *e = a->pValue;
@@ -51,8 +38,8 @@ CK_RV attr_array_set(core_object *o, const CK_ATTRIBUTE *a)
 	if (flat == NULL)
 		return CKR_HOST_MEMORY;
 	for (CK_ULONG i = 0; i < n; i++) {
-		put_be(p, e[i].type, 8);
-		put_be(p + 8, e[i].ulValueLen, 4);
+		pf_put_be64(p, e[i].type);
+		pf_put_be32(p + 8, (uint32_t)e[i].ulValueLen);
 		if (e[i].ulValueLen != 0)
 			memcpy(p + HDR, e[i].pValue, e[i].ulValueLen);
 		p += HDR + e[i].ulValueLen;
@@ -68,10 +55,10 @@ static int next(const core_attr *tmpl, size_t *off, CK_ATTRIBUTE *e)
 	if (*off + HDR > tmpl->len)
 		return 0;
 	const uint8_t *p = tmpl->val + *off;
-	size_t len = (size_t)get_be(p + 8, 4);
+	size_t len = (size_t)pf_get_be32(p + 8);
 	if (len > tmpl->len - *off - HDR)
 		return 0;
-	e->type = (CK_ATTRIBUTE_TYPE)get_be(p, 8);
+	e->type = (CK_ATTRIBUTE_TYPE)pf_get_be64(p);
 	e->pValue = len ? (void *)(p + HDR) : NULL;
 	e->ulValueLen = (CK_ULONG)len;
 	*off += HDR + len;

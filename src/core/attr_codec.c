@@ -1,39 +1,11 @@
 #include "config.h"
 #include "core/attr_codec.h"
+#include "util/bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define HEADER_LEN (4 + 8 + 8 + 2)
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	for (int i = 3; i >= 0; i--) {
-		p[i] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 void core_attrs_free(core_attr *attrs, size_t n)
 {
@@ -63,15 +35,15 @@ CK_RV attr_codec_encode(const core_attr *attrs, size_t n, se_ref value_ref, se_r
 	*p++ = 'F';
 	*p++ = ATTR_CODEC_VERSION;
 	*p++ = 0;
-	put_u64(p, value_ref);
+	pf_put_be64(p, value_ref);
 	p += 8;
-	put_u64(p, hash_ref);
+	pf_put_be64(p, hash_ref);
 	p += 8;
 	*p++ = (uint8_t)(n >> 8);
 	*p++ = (uint8_t)n;
 	for (size_t i = 0; i < n; i++) {
-		put_u64(p, (uint64_t)attrs[i].type);
-		put_u32(p + 8, (uint32_t)attrs[i].len);
+		pf_put_be64(p, (uint64_t)attrs[i].type);
+		pf_put_be32(p + 8, (uint32_t)attrs[i].len);
 		p += 12;
 		if (attrs[i].len != 0) {
 			memcpy(p, attrs[i].val, attrs[i].len);
@@ -89,8 +61,8 @@ CK_RV attr_codec_decode(const uint8_t *rec, size_t len, core_attr **attrs_out, s
 	if (rec == NULL || len < HEADER_LEN || rec[0] != 'P' || rec[1] != 'F' ||
 	    rec[2] != ATTR_CODEC_VERSION || rec[3] != 0)
 		return CKR_DATA_INVALID;
-	uint64_t vref = get_u64(rec + 4);
-	uint64_t href = get_u64(rec + 12);
+	uint64_t vref = pf_get_be64(rec + 4);
+	uint64_t href = pf_get_be64(rec + 12);
 	size_t n = (size_t)rec[20] << 8 | rec[21];
 	if (n > ATTR_CODEC_MAX_ATTRS)
 		return CKR_DATA_INVALID;
@@ -105,8 +77,8 @@ CK_RV attr_codec_decode(const uint8_t *rec, size_t len, core_attr **attrs_out, s
 			rv = CKR_DATA_INVALID;
 			break;
 		}
-		uint64_t type = get_u64(rec + off);
-		uint32_t vlen = get_u32(rec + off + 8);
+		uint64_t type = pf_get_be64(rec + off);
+		uint32_t vlen = pf_get_be32(rec + off + 8);
 		off += 12;
 		if (type != (uint64_t)(CK_ATTRIBUTE_TYPE)type || vlen > ATTR_CODEC_MAX_VALUE ||
 		    vlen > len - off) {

@@ -1,6 +1,7 @@
 /* backup_file.c - the backup file's bytes (backup_file.h). */
 #include "config.h"
 #include "tool/backup_file.h"
+#include "util/bytes.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -39,7 +40,8 @@ void bk_put_u8(struct bk_buf *b, unsigned v)
 
 void bk_put_u32(struct bk_buf *b, uint32_t v)
 {
-	uint8_t x[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+	uint8_t x[4];
+	pf_put_be32(x, v);
 	bk_put(b, x, 4);
 }
 
@@ -97,7 +99,7 @@ unsigned bk_get_u8(struct bk_rd *r)
 uint32_t bk_get_u32(struct bk_rd *r)
 {
 	const uint8_t *p = take(r, 4);
-	return p != NULL ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3] : 0;
+	return p != NULL ? pf_get_be32(p) : 0;
 }
 
 const uint8_t *bk_get_field(struct bk_rd *r, size_t *n)

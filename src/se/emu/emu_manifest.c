@@ -29,6 +29,7 @@
 #include "crypto/crypto.h"
 #include "se/emu/emu_token.h"
 #include "store/store.h"
+#include "util/bytes.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -41,20 +42,6 @@
 
 static const char key_label[] = "portfolio-pkcs11 manifest key v1";
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static void meta_name(CK_ULONG iid, char name[40])
 {
 	snprintf(name, 40, "emu.manifest.%lu", (unsigned long)iid);
@@ -65,8 +52,8 @@ static void manifest_aad(uint8_t aad[MANIFEST_AAD_LEN], CK_ULONG iid, uint64_t c
 {
 	memcpy(aad, "PFMF", 4);
 	aad[4] = MANIFEST_FORMAT;
-	put_be64(aad + 5, (uint64_t)iid);
-	put_be64(aad + 13, count);
+	pf_put_be64(aad + 5, (uint64_t)iid);
+	pf_put_be64(aad + 13, count);
 }
 
 CK_RV emu_manifest_key(const uint8_t token_key[EMU_TOKEN_KEY_LEN], uint8_t out[EMU_MANIFEST_KEY_LEN])
@@ -102,8 +89,8 @@ static CK_RV row_tag(emu_manifest *m, CK_ULONG iid, se_ref ref, const uint8_t *r
                      uint8_t tag[EMU_MANIFEST_TAG_LEN])
 {
 	uint8_t head[16];
-	put_be64(head, (uint64_t)iid);
-	put_be64(head + 8, ref);
+	pf_put_be64(head, (uint64_t)iid);
+	pf_put_be64(head + 8, ref);
 	return pf_mac_restart(m->mac) == PF_CRYPTO_OK &&
 	               pf_mac_update(m->mac, head, sizeof head) == PF_CRYPTO_OK &&
 	               pf_mac_update(m->mac, row, len) == PF_CRYPTO_OK &&
@@ -146,7 +133,7 @@ static CK_RV decode_entries(emu_manifest *m, const uint8_t *body, uint64_t count
 {
 	CK_RV rv = reserve(m, (size_t)count);
 	for (size_t i = 0; rv == CKR_OK && i < count; i++) {
-		m->ref[i] = get_be64(body + i * ENTRY_LEN);
+		m->ref[i] = pf_get_be64(body + i * ENTRY_LEN);
 		memcpy(m->tag[i], body + i * ENTRY_LEN + 8, EMU_MANIFEST_TAG_LEN);
 		if (i > 0 && m->ref[i] <= m->ref[i - 1])
 			rv = CKR_DEVICE_ERROR; /* refs ascend strictly: written only by us */
@@ -159,7 +146,7 @@ static CK_RV decode_entries(emu_manifest *m, const uint8_t *body, uint64_t count
 
 static CK_RV open_record(const se_token *t, emu_manifest *m, const uint8_t *rec, size_t len)
 {
-	uint64_t count = len >= HEAD_LEN ? get_be64(rec + 1 + EMU_NONCE_LEN) : 0;
+	uint64_t count = len >= HEAD_LEN ? pf_get_be64(rec + 1 + EMU_NONCE_LEN) : 0;
 	if (len < HEAD_LEN + EMU_TAG_LEN || rec[0] != MANIFEST_FORMAT || count > MANIFEST_MAX_ENTRIES ||
 	    len != HEAD_LEN + count * ENTRY_LEN + EMU_TAG_LEN)
 		return CKR_DEVICE_ERROR;
@@ -204,12 +191,12 @@ CK_RV emu_manifest_write(struct store *st, CK_ULONG iid, const uint8_t token_key
 	uint8_t *rec = malloc(len), *body = malloc(body_len ? body_len : 1), aad[MANIFEST_AAD_LEN];
 	CK_RV rv = rec != NULL && body != NULL ? CKR_OK : CKR_HOST_MEMORY;
 	for (size_t i = 0; rv == CKR_OK && i < m->n; i++) {
-		put_be64(body + i * ENTRY_LEN, m->ref[i]);
+		pf_put_be64(body + i * ENTRY_LEN, m->ref[i]);
 		memcpy(body + i * ENTRY_LEN + 8, m->tag[i], EMU_MANIFEST_TAG_LEN);
 	}
 	if (rv == CKR_OK) {
 		rec[0] = MANIFEST_FORMAT;
-		put_be64(rec + 1 + EMU_NONCE_LEN, (uint64_t)m->n);
+		pf_put_be64(rec + 1 + EMU_NONCE_LEN, (uint64_t)m->n);
 		manifest_aad(aad, iid, (uint64_t)m->n);
 		rv = pf_random(rec + 1, EMU_NONCE_LEN) == PF_CRYPTO_OK ? CKR_OK : CKR_FUNCTION_FAILED;
 	}

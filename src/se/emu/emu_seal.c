@@ -18,6 +18,7 @@
 #include "crypto/kdf.h"
 #include "se/emu/emu_token.h"
 #include "se/se_fingerprint.h"
+#include "util/bytes.h"
 #include "util/log.h"
 #include "util/secure.h"
 
@@ -30,49 +31,25 @@
 #define SEAL_NONCE_AT (1 + 1 + 4 + SEAL_POLICY_LEN)
 #define SEAL_HEADER_LEN (SEAL_NONCE_AT + EMU_NONCE_LEN + 4)
 
-static void put_u32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t get_u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-	put_u32(p, (uint32_t)(v >> 32));
-	put_u32(p + 4, (uint32_t)v);
-}
-
-static uint64_t get_u64(const uint8_t *p)
-{
-	return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
-}
-
 /* SE_SERVICE_NONE is stored as all ones, whatever the width of CK_ULONG. */
 static void put_policy(uint8_t p[SEAL_POLICY_LEN], const se_item_policy *pol)
 {
-	put_u64(p, pol->service == SE_SERVICE_NONE ? UINT64_MAX : (uint64_t)pol->service);
-	put_u64(p + 8, (uint64_t)pol->key_index);
-	put_u32(p + 16, pol->usage);
-	put_u64(p + 20, (uint64_t)pol->identity_id);
-	put_u32(p + 28, pol->identity_flags);
+	pf_put_be64(p, pol->service == SE_SERVICE_NONE ? UINT64_MAX : (uint64_t)pol->service);
+	pf_put_be64(p + 8, (uint64_t)pol->key_index);
+	pf_put_be32(p + 16, pol->usage);
+	pf_put_be64(p + 20, (uint64_t)pol->identity_id);
+	pf_put_be32(p + 28, pol->identity_flags);
 }
 
 /* 0 when a field does not fit CK_ULONG (a row made on a wider platform). */
 static int get_policy(const uint8_t p[SEAL_POLICY_LEN], se_item_policy *pol)
 {
-	uint64_t service = get_u64(p), index = get_u64(p + 8), id = get_u64(p + 20);
+	uint64_t service = pf_get_be64(p), index = pf_get_be64(p + 8), id = pf_get_be64(p + 20);
 	pol->service = service == UINT64_MAX ? SE_SERVICE_NONE : (CK_ULONG)service;
 	pol->key_index = (CK_ULONG)index;
-	pol->usage = get_u32(p + 16);
+	pol->usage = pf_get_be32(p + 16);
 	pol->identity_id = (CK_ULONG)id;
-	pol->identity_flags = get_u32(p + 28);
+	pol->identity_flags = pf_get_be32(p + 28);
 	return (service == UINT64_MAX || service == pol->service) && index == pol->key_index &&
 	       id == pol->identity_id;
 }
@@ -149,7 +126,7 @@ static void wrap_aad(uint8_t aad[WRAP_AAD_LEN], CK_ULONG iid, int role)
 {
 	memcpy(aad, "PFTK", 4);
 	aad[4] = 1;
-	put_u64(aad + 5, (uint64_t)iid);
+	pf_put_be64(aad + 5, (uint64_t)iid);
 	aad[13] = (uint8_t)role;
 }
 
@@ -195,10 +172,10 @@ static void seal_aad(uint8_t aad[SEAL_AAD_LEN], CK_ULONG iid, se_ref ref, uint8_
 {
 	memcpy(aad, "PFSI", 4);
 	aad[4] = SEAL_FORMAT_V2;
-	put_u64(aad + 5, (uint64_t)iid);
-	put_u64(aad + 13, ref);
+	pf_put_be64(aad + 5, (uint64_t)iid);
+	pf_put_be64(aad + 13, ref);
 	aad[21] = kind;
-	put_u32(aad + 22, flags);
+	pf_put_be32(aad + 22, flags);
 	memcpy(aad + 26, policy, SEAL_POLICY_LEN);
 }
 
@@ -213,13 +190,13 @@ CK_RV emu_item_seal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, const em
 		return CKR_HOST_MEMORY;
 	r[0] = SEAL_FORMAT_V2;
 	r[1] = (uint8_t)it->kind;
-	put_u32(r + 2, it->flags);
+	pf_put_be32(r + 2, it->flags);
 	put_policy(r + 6, &it->pol);
 	if (pf_random(r + SEAL_NONCE_AT, EMU_NONCE_LEN) != PF_CRYPTO_OK) {
 		free(r);
 		return CKR_FUNCTION_FAILED;
 	}
-	put_u32(r + SEAL_NONCE_AT + EMU_NONCE_LEN, (uint32_t)it->len);
+	pf_put_be32(r + SEAL_NONCE_AT + EMU_NONCE_LEN, (uint32_t)it->len);
 	uint8_t aad[SEAL_AAD_LEN];
 	seal_aad(aad, iid, it->ref, (uint8_t)it->kind, it->flags, r + 6);
 	CK_RV rv = emu_gcm_seal(key, r + SEAL_NONCE_AT, aad, sizeof(aad), it->value, it->len,
@@ -240,9 +217,9 @@ CK_RV emu_item_unseal(const uint8_t key[EMU_TOKEN_KEY_LEN], CK_ULONG iid, se_ref
 	if (row == NULL || row_len < SEAL_HEADER_LEN + EMU_TAG_LEN || row[0] != SEAL_FORMAT_V2)
 		return CKR_DEVICE_ERROR;
 	uint8_t kind = row[1];
-	uint32_t flags = get_u32(row + 2);
+	uint32_t flags = pf_get_be32(row + 2);
 	se_item_policy pol;
-	uint32_t len = get_u32(row + SEAL_NONCE_AT + EMU_NONCE_LEN);
+	uint32_t len = pf_get_be32(row + SEAL_NONCE_AT + EMU_NONCE_LEN);
 	if ((size_t)len != row_len - SEAL_HEADER_LEN - EMU_TAG_LEN ||
 	    !emu_item_kind_valid((se_item_kind)kind) || !emu_item_len_valid((se_item_kind)kind, len) ||
 	    (flags & ~(SE_ITEM_PERSISTENT | SE_ITEM_EXCLUSIVE | SE_ITEM_READABLE)) != 0 ||
