@@ -7,6 +7,8 @@ libportfolio_internal_la_SOURCES += src/se/se.h src/se/se_registry.c \
 	src/se/emu/emu_backend.c src/se/emu/emu_token.c src/se/emu/emu_items.c \
 	src/se/emu/emu_instance.c src/se/emu/emu_seal.c src/se/emu/emu_fingerprint.c \
 	src/se/emu/emu_manifest.c src/se/emu/emu_wrap.c src/se/emu/emu_derive.c
+# The manifest's sealed records (root and pages).
+libportfolio_internal_la_SOURCES += src/se/emu/emu_manifest_local.h src/se/emu/emu_manifest_page.c
 # The operation half: how the emulator computes each mechanism family.
 libportfolio_internal_la_SOURCES += \
 	src/se/emu/emu_ops_local.h \

@@ -129,6 +129,8 @@ int store_has_legacy_fingerprints(store *s);
 /* Store-wide settings (e.g. the pepper's check value). get: *v = NULL when absent. */
 CK_RV store_meta_get(store *s, const char *key, uint8_t **v, size_t *len);
 CK_RV store_meta_put(store *s, const char *key, const uint8_t *v, size_t len);
+/* Removes key's value (none there: CKR_OK). */
+CK_RV store_meta_delete(store *s, const char *key);
 
 /* Run SQLite's integrity check and foreign key check: CKR_OK when the file is
  * sound, CKR_DEVICE_ERROR (logged) when not. For tests and the CLI's check. */

@@ -61,6 +61,7 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_PUT] = "INSERT INTO meta(key, value) VALUES(?1, ?2) "
 	                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[ST_META_DEL] = "DELETE FROM meta WHERE key = ?1",
 	/* The floor first (seq -1), then the rows of iid of the kinds in ?3 with
 	 * entries after ?2, once each (at their newest entry), with the row as it
 	 * is now (NULL: gone, or a kind not in ?4): one statement, one snapshot of

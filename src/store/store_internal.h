@@ -40,6 +40,7 @@ typedef enum store_stmt_id {
 	ST_FP_OWNER_OTHER,
 	ST_META_GET,
 	ST_META_PUT,
+	ST_META_DEL,
 	ST_LOG_SINCE,
 	ST_LOG_END,
 	ST_LOG_PRUNE,

@@ -524,3 +524,19 @@ CK_RV store_meta_put(store *s, const char *key, const uint8_t *v, size_t len)
 	struct put_args a = { .key = key, .data = v, .len = len };
 	return store_in_txn(s, meta_put_body, &a);
 }
+
+static CK_RV meta_delete_body(store *s, void *ctx)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_META_DEL);
+	if (st == NULL)
+		return CKR_DEVICE_ERROR;
+	sqlite3_bind_text(st, 1, (const char *)ctx, -1, SQLITE_STATIC);
+	return store_run(s, st);
+}
+
+CK_RV store_meta_delete(store *s, const char *key)
+{
+	if (s == NULL || key == NULL)
+		return CKR_ARGUMENTS_BAD;
+	return store_in_txn(s, meta_delete_body, (void *)key);
+}

@@ -309,7 +309,7 @@ static CK_RV login_scan(se_token *t, emu_manifest *m)
 {
 	CK_RV rv = log_position(t);
 	if (rv == CKR_OK)
-		rv = emu_manifest_read(t, m);
+		rv = emu_manifest_read_all(t, m);
 	return rv == CKR_OK ? store_secret_foreach(t->st, t->iid, login_row, m) : rv;
 }
 
@@ -422,12 +422,14 @@ void emu_refresh_stats_get(emu_refresh_stats *out)
 	out->full = atomic_load_explicit(&stat_full, memory_order_relaxed);
 	out->changed = atomic_load_explicit(&stat_changed, memory_order_relaxed);
 	out->rows = atomic_load_explicit(&stat_rows, memory_order_relaxed);
+	out->pages = emu_manifest_pages_opened();
 }
 #endif
 
 /* One row the change log names, as it is now (NULL: deleted), judged like
  * every row of a full refresh: the manifest's verdict, then the sealed row's
- * own tag when it is loaded or its usage taken. */
+ * own tag when it is loaded or its usage taken. The manifest's root is read
+ * at the first row to judge, the page of each row when its turn comes. */
 static CK_RV changed_row(void *ctx, unsigned kind, uint64_t ref, const uint8_t *row, size_t len)
 {
 	emu_manifest *m = ctx;
@@ -435,7 +437,11 @@ static CK_RV changed_row(void *ctx, unsigned kind, uint64_t ref, const uint8_t *
 	(void)kind;
 	atomic_fetch_add_explicit(&stat_rows, 1, memory_order_relaxed);
 	emu_row_verdict v = EMU_ROW_UNLISTED;
-	CK_RV rv = row != NULL ? emu_manifest_verdict(t, m, ref, row, len, &v) : CKR_OK;
+	CK_RV rv = CKR_OK;
+	if (row != NULL && !m->read && (rv = emu_manifest_read(t, m)) == CKR_OK && !m->present)
+		return refresh_without_manifest(t);
+	if (rv == CKR_OK && row != NULL)
+		rv = emu_manifest_verdict(t, m, ref, row, len, &v);
 	if (rv != CKR_OK || v == EMU_ROW_STALE)
 		return rv; /* listed, but not these bytes: what memory holds stays */
 	emu_item *have = emu_item_lookup(t, ref);
@@ -447,39 +453,23 @@ static CK_RV changed_row(void *ctx, unsigned kind, uint64_t ref, const uint8_t *
 	return have != NULL ? refresh_usage(t, have, row, len) : load_row(t, ref, row, len);
 }
 
-static CK_RV count_change(void *ctx, unsigned kind, uint64_t ref, const uint8_t *row, size_t len)
-{
-	(void)kind;
-	(void)ref;
-	(void)row;
-	(void)len;
-	(*(size_t *)ctx)++;
-	return CKR_OK;
-}
-
 /* Only the rows changed since t->log_seq (or since our own writes that
- * followed it); *done = 0 when the log no longer reaches back there. The
- * manifest is read only when there are rows to judge: with none, the items
- * in memory stay as they were loaded (authentic), and a manifest removed at
- * rest is noticed at the next refresh that reads rows, or the next login. */
+ * followed it); *done = 0 when the log no longer reaches back there. One pass
+ * over the log with the rows (the write lock is held: nothing comes between
+ * the log and the rows). The manifest is read only when there are rows to
+ * judge: a deletion needs no verdict, and with none the items in memory stay
+ * as they were loaded (authentic); a manifest removed at rest is noticed at
+ * the next refresh that reads rows, or the next login. */
 static CK_RV refresh_changed(se_token *t, emu_manifest *m, int *done)
 {
-	uint64_t from = store_log_followed(t->st, t->iid, log_tag(t)), seq;
-	if (from < t->log_seq)
-		from = t->log_seq;
-	size_t n = 0;
-	seq = from;
-	CK_RV rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, 0, &seq, done, count_change, &n);
-	if (rv == CKR_OK && *done && n > 0 && (rv = emu_manifest_read(t, m)) == CKR_OK) {
-		if (!m->present)
-			return refresh_without_manifest(t);
-		seq = from; /* the same entries, now with their rows (the write lock is held) */
-		rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, STORE_ROW_SECRET, &seq, done,
-		                         changed_row, m);
-		/* Rows not named were not read: emu_manifest_finish must not call them missing. */
-		if (rv == CKR_OK)
-			memset(m->seen, 1, m->n);
-	}
+	uint64_t seq = store_log_followed(t->st, t->iid, log_tag(t));
+	if (seq < t->log_seq)
+		seq = t->log_seq;
+	CK_RV rv = store_changes_since(t->st, t->iid, STORE_ROW_SECRET, STORE_ROW_SECRET, &seq, done,
+	                               changed_row, m);
+	/* Rows not named were not read: emu_manifest_finish must not call them missing. */
+	if (rv == CKR_OK && m->read)
+		memset(m->seen, 1, m->n);
 	if (rv == CKR_OK && *done)
 		atomic_fetch_add_explicit(&stat_changed, 1, memory_order_relaxed);
 	return rv;
@@ -496,7 +486,7 @@ static CK_RV refresh_scan(se_token *t, emu_manifest *m)
 	int done = 0;
 	if (rv == CKR_OK)
 		rv = refresh_changed(t, m, &done);
-	if (rv == CKR_OK && !done && (rv = emu_manifest_read(t, m)) == CKR_OK) {
+	if (rv == CKR_OK && !done && (rv = emu_manifest_read_all(t, m)) == CKR_OK) {
 		atomic_fetch_add_explicit(&stat_full, 1, memory_order_relaxed);
 		rv = m->present ? refresh_apply(t, m) : refresh_without_manifest(t);
 	}

@@ -193,7 +193,7 @@ static void emu_forget_login(se_token *t)
 	emu_exclusive_release(t, 0);
 	pf_wipe(t->token_key, sizeof(t->token_key));
 	pf_wipe(t->login_token_id, sizeof(t->login_token_id));
-	pf_wipe(t->manifest_key, sizeof(t->manifest_key));
+	emu_manifest_lock(t);
 	t->logged_in = 0;
 }
 
@@ -474,7 +474,7 @@ CK_RV emu_login(se_token *t, CK_USER_TYPE who, const uint8_t *pin, size_t pin_le
 		return rv;
 	t->logged_in = 1;
 	t->user = who;
-	rv = emu_manifest_key(t->token_key, t->manifest_key);
+	rv = emu_manifest_unlock(t);
 	if (rv == CKR_OK)
 		rv = emu_items_load(t);
 	if (rv != CKR_OK) {

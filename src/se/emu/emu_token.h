@@ -63,6 +63,7 @@ typedef struct emu_instance {
 
 struct emu_node; /* hash table entry, emu_items.c */
 
+struct pf_mac;
 struct se_token {
 	struct store *st;
 	CK_ULONG iid;
@@ -84,6 +85,10 @@ struct se_token {
 
 	int have_pepper;
 	uint8_t pepper[EMU_PEPPER_LEN];
+	/* While logged in: HMAC keyed with manifest_key, for the manifest's row
+	 * tags (emu_manifest_unlock), kept rather than made at every refresh. Used
+	 * under the token's exclusive lock, like the item table. */
+	struct pf_mac *manifest_mac;
 };
 
 /* ---- emu_instance.c: the instance row ---------------------------------- */
@@ -142,19 +147,31 @@ void emu_exclusive_release(se_token *t, se_ref ref);
 
 /* ---- emu_manifest.c: which rows are live, sealed (docs/storage.md) ------- */
 
-#define EMU_MANIFEST_TAG_LEN 16 /* a row's tag: HMAC-SHA256 truncated */
+#define EMU_MANIFEST_TAG_LEN 16    /* a row's tag: HMAC-SHA256 truncated */
+#define EMU_MANIFEST_DIGEST_LEN 32 /* a page record's SHA-256, as the root lists it */
+#define EMU_MANIFEST_PAGE_SHIFT 9  /* page of a row = ref >> 9: 512 refs */
 
-struct pf_mac;
-/* An instance's manifest, decoded: (ref, tag) ascending, and which rows a scan saw. */
+/* One page of the manifest, as the root lists it. */
+typedef struct emu_manifest_page {
+	uint64_t no;
+	uint8_t digest[EMU_MANIFEST_DIGEST_LEN];
+	uint8_t loaded; /* its entries are in the list */
+	uint8_t dirty;  /* changed: sealed again by emu_manifest_seal */
+} emu_manifest_page;
+
+/* An instance's manifest, decoded: the root's pages, the (ref, tag) entries of
+ * the pages loaded so far (ascending), and which rows a scan saw. */
 typedef struct emu_manifest {
 	se_token *token;
-	struct pf_mac *mac; /* keyed with K_manifest */
 	se_ref *ref;
 	uint8_t (*tag)[EMU_MANIFEST_TAG_LEN];
 	uint8_t *seen;
 	size_t n;
+	emu_manifest_page *page; /* ascending page numbers */
+	size_t npages;
 	int present;        /* 0: the store had none (an instance from before manifests) */
 	int read;           /* emu_manifest_read ran: there is something to finish */
+	int format;         /* of the record read: 1 = one list (converted when sealed), 2 = pages */
 } emu_manifest;
 
 typedef enum emu_row_verdict {
@@ -163,29 +180,36 @@ typedef enum emu_row_verdict {
 	EMU_ROW_UNLISTED, /* not listed: a deleted row put back, or added */
 } emu_row_verdict;
 
-/* K_manifest = HMAC-SHA256(token key, fixed label). */
-CK_RV emu_manifest_key(const uint8_t token_key[EMU_TOKEN_KEY_LEN], uint8_t out[EMU_MANIFEST_KEY_LEN]);
-/* Start (m empty, its MAC keyed with t's K_manifest) / free everything. */
+/* At login: K_manifest = HMAC-SHA256(token key, fixed label), and the MAC
+ * context keyed with it that every row tag uses while logged in (t->manifest_mac).
+ * emu_manifest_lock frees it (logout). */
+CK_RV emu_manifest_unlock(se_token *t);
+void emu_manifest_lock(se_token *t);
+/* Start (m empty) / free everything. */
 CK_RV emu_manifest_open(se_token *t, emu_manifest *m);
 void emu_manifest_close(emu_manifest *m);
-/* Read t's sealed manifest into m (present = 0 when the store has none). A
- * record that does not open: CKR_DEVICE_ERROR, logged. */
+/* Read t's sealed root into m (present = 0 when the store has none); its pages
+ * are loaded when a row of theirs is judged or written. A format-1 record (one
+ * list) is read whole. A record that does not open: CKR_DEVICE_ERROR, logged. */
 CK_RV emu_manifest_read(const se_token *t, emu_manifest *m);
-/* Seal m as iid's manifest. In the caller's transaction. */
-CK_RV emu_manifest_write(struct store *st, CK_ULONG iid, const uint8_t token_key[EMU_TOKEN_KEY_LEN],
-                         const emu_manifest *m);
+/* The root and every page it lists (a login, a full refresh). */
+CK_RV emu_manifest_read_all(const se_token *t, emu_manifest *m);
 /* A fresh token: no rows, so none can be added unseen. */
 CK_RV emu_manifest_write_empty(struct store *st, CK_ULONG iid,
                                const uint8_t token_key[EMU_TOKEN_KEY_LEN]);
-/* The verdict on one row read (logged when not LIVE); marks it seen. Without a
- * manifest every row is LIVE and recorded (trust on first use). */
+/* The verdict on one row read (logged when not LIVE); marks it seen. Loads the
+ * row's page first when the root lists it (a page that does not match the
+ * root: CKR_DEVICE_ERROR, logged). Without a manifest every row is LIVE and
+ * recorded (trust on first use). */
 CK_RV emu_manifest_verdict(const se_token *t, emu_manifest *m, se_ref ref, const uint8_t *row,
                            size_t len, emu_row_verdict *out);
 /* After a scan: log the listed rows that were not seen; without a manifest,
- * seal the one recorded. In the caller's transaction. */
+ * seal the one recorded; a format-1 manifest is sealed again as pages. In the
+ * caller's transaction. */
 CK_RV emu_manifest_finish(se_token *t, emu_manifest *m);
 /* Inside the caller's transaction: put row under ref (row == NULL: delete
- * ref's row) and record the change in the sealed manifest. */
+ * ref's row) and record the change in the sealed manifest (its root and the
+ * row's page). */
 CK_RV emu_manifest_row_write(se_token *t, se_ref ref, const uint8_t *row, size_t row_len,
                              const uint8_t *fp, CK_ULONG *owner_iid);
 
@@ -211,10 +235,12 @@ typedef struct emu_refresh_stats {
 	uint64_t full;       /* every secret row read */
 	uint64_t changed;    /* only the changed rows read */
 	uint64_t rows;       /* rows read by the latter */
+	uint64_t pages;      /* manifest pages opened (logins, refreshes, writes) */
 } emu_refresh_stats;
 #ifdef PORTFOLIO_TEST_HOOKS
 /* Test builds only (configure --enable-test-hooks). */
 void emu_refresh_stats_get(emu_refresh_stats *out);
+uint64_t emu_manifest_pages_opened(void); /* emu_manifest_page.c */
 #endif
 int emu_item_kind_valid(se_item_kind kind);
 int emu_item_len_valid(se_item_kind kind, size_t len);
