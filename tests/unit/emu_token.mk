@@ -20,6 +20,12 @@ tests_unit_test_emu_token_format_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 tests_unit_test_emu_manifest_SOURCES = tests/unit/test_emu_manifest.c $(EMU_TOKEN_TEST_SUPPORT)
 tests_unit_test_emu_manifest_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_manifest_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
+# the manifest in pages (format 2): rollback of pages and root, format 1, cost
+check_PROGRAMS += tests/unit/test_emu_manifest_pages
+TESTS += tests/unit/test_emu_manifest_pages
+tests_unit_test_emu_manifest_pages_SOURCES = tests/unit/test_emu_manifest_pages.c $(EMU_TOKEN_TEST_SUPPORT)
+tests_unit_test_emu_manifest_pages_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_emu_manifest_pages_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 # key transport decided from the sealed policies (issue 10 item 3)
 check_PROGRAMS += tests/unit/test_emu_wrap
 TESTS += tests/unit/test_emu_wrap

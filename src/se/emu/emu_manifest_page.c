@@ -23,6 +23,8 @@
  * 01 || iid || count) is still read; the next seal (a write, or a login)
  * writes it again as format 2.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
