@@ -97,23 +97,26 @@ static counts now_counts(void)
 }
 
 /* Since before: one catch-up of the core that reloaded `records` object rows,
- * one of the emulator that read `secret_rows` sealed rows, no full reload. */
-static void expect_catch_up(const counts *before, uint64_t records, uint64_t secret_rows)
+ * one of the emulator that read `secret_rows` sealed rows and opened `pages`
+ * pages of the sealed manifest, no full reload. */
+static void expect_catch_up(const counts *before, uint64_t records, uint64_t secret_rows, uint64_t pages)
 {
 	counts c = now_counts();
-	fprintf(stderr, "full loads +%llu, catch-ups +%llu, records +%llu; sealed: full +%llu, changed +%llu, rows +%llu\n",
+	fprintf(stderr, "full loads +%llu, catch-ups +%llu, records +%llu; sealed: full +%llu, changed +%llu, rows +%llu, pages +%llu\n",
 	        (unsigned long long)(c.core.full_loads - before->core.full_loads),
 	        (unsigned long long)(c.core.catch_ups - before->core.catch_ups),
 	        (unsigned long long)(c.core.rows_applied - before->core.rows_applied),
 	        (unsigned long long)(c.emu.full - before->emu.full),
 	        (unsigned long long)(c.emu.changed - before->emu.changed),
-	        (unsigned long long)(c.emu.rows - before->emu.rows));
+	        (unsigned long long)(c.emu.rows - before->emu.rows),
+	        (unsigned long long)(c.emu.pages - before->emu.pages));
 	CHECK(c.core.full_loads == before->core.full_loads);
 	CHECK(c.core.catch_ups == before->core.catch_ups + 1);
 	CHECK(c.core.rows_applied == before->core.rows_applied + records);
 	CHECK(c.emu.full == before->emu.full);
 	CHECK(c.emu.changed == before->emu.changed + 1);
 	CHECK(c.emu.rows == before->emu.rows + secret_rows);
+	CHECK(c.emu.pages == before->emu.pages + pages);
 }
 
 static void sign_ok(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k)
@@ -197,21 +200,21 @@ int main(void)
 	in_other_process(rename_7);
 	CHECK(by_label(s, "renamed") == h7);
 	CHECK(by_label(s, "obj-7") == CK_INVALID_HANDLE);
-	expect_catch_up(&before, 1, 0);
+	expect_catch_up(&before, 1, 0, 0);
 	sign_ok(s, h7);
 
 	before = now_counts();
 	in_other_process(create_new);
 	CK_OBJECT_HANDLE hn = by_label(s, "new-key");
 	CHECK(hn != CK_INVALID_HANDLE);
-	expect_catch_up(&before, 1, 1);
+	expect_catch_up(&before, 1, 1, 1); /* the new row's page alone */
 	sign_ok(s, hn);
 
 	before = now_counts();
 	CK_OBJECT_HANDLE h9 = by_label(s, "obj-9");
 	in_other_process(destroy_9);
 	CHECK(by_label(s, "obj-9") == CK_INVALID_HANDLE);
-	expect_catch_up(&before, 1, 1);
+	expect_catch_up(&before, 1, 1, 0); /* a deletion needs no verdict */
 	CK_MECHANISM m = {CKM_AES_CMAC, NULL, 0};
 	CHECK_RV(C_SignInit(s, &m, h9), CKR_KEY_HANDLE_INVALID);
 
@@ -228,7 +231,7 @@ int main(void)
 	widen_usage_at_rest("obj-12");
 	CHECK(by_label(s, "obj-12") == CK_INVALID_HANDLE);
 	CHECK_RV(C_SignInit(s, &m, h12), CKR_KEY_HANDLE_INVALID);
-	expect_catch_up(&before, 1, 0);
+	expect_catch_up(&before, 1, 0, 0);
 	CHECK(rel_count(s, &all, 1) == N - 1);
 	sign_ok(s, by_label(s, "obj-13"));
 
