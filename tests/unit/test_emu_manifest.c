@@ -183,10 +183,8 @@ static void all_rows_load(emu_fixture *f, se_token *t, CK_ULONG iid, size_t expe
 static void writer(emu_fixture *f, CK_ULONG iid)
 {
 	store *st = NULL;
-	if (store_open(f->path, &st) != CKR_OK)
-		_exit(2);
-	se_token *t = NULL;
-	if (emu_open(NULL, st, iid, &t) != CKR_OK || emu_login(t, CKU_USER, PIN(TEST_USER_PIN)) != CKR_OK)
+	se_token *t = emu_test_child_token(f, iid, &st);
+	if (t == NULL)
 		_exit(3);
 	for (int i = 0; i < ROUNDS; i++) {
 		se_ref r = 0;
@@ -241,10 +239,9 @@ static void test_crash_mid_write_never_trips(void **state)
 	if (pid == 0) {
 		store_forget_after_fork(f->st);
 		store *st = NULL;
-		se_token *c = NULL;
+		se_token *c = emu_test_child_token(f, 6, &st);
 		se_ref r = 0;
-		if (store_open(f->path, &st) != CKR_OK || emu_open(NULL, st, 6, &c) != CKR_OK ||
-		    emu_login(c, CKU_USER, PIN(TEST_USER_PIN)) != CKR_OK || store_begin(st) != CKR_OK ||
+		if (c == NULL || store_begin(st) != CKR_OK ||
 		    emu_item_put(c, SE_ITEM_AES_KEY, key_b, 16, SE_ITEM_PERSISTENT, NULL, &r) != CKR_OK ||
 		    emu_item_delete(c, kept) != CKR_OK)
 			_exit(2);

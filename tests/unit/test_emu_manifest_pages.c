@@ -127,68 +127,75 @@ static void test_older_page_with_its_rows_refused(void **state)
 	emu_close(t);
 }
 
-/* A page the root lists, removed (with or without its rows): refused. */
-static void test_page_removed_refused(void **state)
+/* What the attacker does to instance iid, which holds one key on each of two
+ * pages (k), between a logout and the next login. */
+typedef void (*attack_fn)(emu_fixture *f, CK_ULONG iid, se_token *t, const se_ref k[2]);
+
+static void refused_after(void **state, CK_ULONG iid, attack_fn attack)
 {
 	emu_fixture *f = *state;
 	se_ref k[2];
-	se_token *t = token_with_pages(f, 2, 2, k);
-	char name[64];
-	page_of(2, k[1], name);
-	assert_int_equal(store_meta_delete(f->st, name), CKR_OK);
+	se_token *t = token_with_pages(f, iid, 2, k);
+	attack(f, iid, t, k);
 	relogin_refused(t);
 	emu_close(t);
+}
+
+/* A page the root lists, removed (with or without its rows). */
+static void remove_page(emu_fixture *f, CK_ULONG iid, se_token *t, const se_ref k[2])
+{
+	(void)t;
+	char name[64];
+	page_of(iid, k[1], name);
+	assert_int_equal(store_meta_delete(f->st, name), CKR_OK);
 }
 
 /* Two pages' records exchanged: each is genuine, at the wrong page number. */
-static void test_pages_swapped_refused(void **state)
+static void swap_pages(emu_fixture *f, CK_ULONG iid, se_token *t, const se_ref k[2])
 {
-	emu_fixture *f = *state;
-	se_ref k[2];
-	se_token *t = token_with_pages(f, 3, 2, k);
+	(void)t;
 	char a[64], b[64];
-	page_of(3, k[0], a);
-	page_of(3, k[1], b);
+	page_of(iid, k[0], a);
+	page_of(iid, k[1], b);
 	copy pa = meta_keep(f, a), pb = meta_keep(f, b);
 	meta_put_back(f, a, &pb);
 	meta_put_back(f, b, &pa);
-	relogin_refused(t);
-	emu_close(t);
 }
 
-/* A page of another instance (same page number) brought in: refused. */
-static void test_page_of_other_instance_refused(void **state)
+/* A page of another instance, of the same page number, brought in. */
+static void bring_other_instance_page(emu_fixture *f, CK_ULONG iid, se_token *t, const se_ref k[2])
 {
-	emu_fixture *f = *state;
-	se_token *t = emu_test_token(f, 4, 1), *u = emu_test_token(f, 5, 1);
-	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	(void)t;
+	se_token *u = emu_test_token(f, iid + 100, 1);
 	assert_int_equal(emu_login(u, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
-	se_ref a = new_key(t, 0x41), b = new_key(u, 0x42);
-	assert_int_equal(a >> EMU_MANIFEST_PAGE_SHIFT, b >> EMU_MANIFEST_PAGE_SHIFT);
+	se_ref theirs_ref = new_key(u, 0x42);
+	assert_int_equal(k[1] >> EMU_MANIFEST_PAGE_SHIFT, theirs_ref >> EMU_MANIFEST_PAGE_SHIFT);
 	char mine[64], theirs[64];
-	page_of(4, a, mine);
-	page_of(5, b, theirs);
+	page_of(iid, k[1], mine);
+	page_of(iid + 100, theirs_ref, theirs);
 	copy c = meta_keep(f, theirs);
 	meta_put_back(f, mine, &c);
-	relogin_refused(t);
 	emu_close(u);
-	emu_close(t);
 }
 
 /* An older root put back alone: it names page records no longer there. */
-static void test_root_put_back_alone_refused(void **state)
+static void put_back_root_alone(emu_fixture *f, CK_ULONG iid, se_token *t, const se_ref k[2])
 {
-	emu_fixture *f = *state;
-	se_ref k[1];
-	se_token *t = token_with_pages(f, 6, 1, k);
+	(void)k;
 	char name[64];
-	root_of(6, name);
+	root_of(iid, name);
 	copy root = meta_keep(f, name);
 	(void)new_key(t, 0x66);
 	meta_put_back(f, name, &root);
-	relogin_refused(t);
-	emu_close(t);
 }
+
+static void test_page_removed_refused(void **state) { refused_after(state, 2, remove_page); }
+static void test_pages_swapped_refused(void **state) { refused_after(state, 3, swap_pages); }
+static void test_page_of_other_instance_refused(void **state)
+{
+	refused_after(state, 4, bring_other_instance_page);
+}
+static void test_root_put_back_alone_refused(void **state) { refused_after(state, 6, put_back_root_alone); }
 
 /* ---- format 1 ------------------------------------------------------------------ */
 
@@ -307,11 +314,9 @@ static void test_refresh_opens_one_page(void **state)
 	if (pid == 0) {
 		store_forget_after_fork(f->st);
 		store *st = NULL;
-		se_token *c = NULL;
+		se_token *c = emu_test_child_token(f, 8, &st);
 		se_ref r = 0;
-		if (store_open(f->path, &st) != CKR_OK || emu_open(NULL, st, 8, &c) != CKR_OK ||
-		    emu_login(c, CKU_USER, PIN(TEST_USER_PIN)) != CKR_OK ||
-		    emu_item_generate(c, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT, NULL, &r) != CKR_OK)
+		if (c == NULL || emu_item_generate(c, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT, NULL, &r) != CKR_OK)
 			_exit(2);
 		_exit(0);
 	}

@@ -116,6 +116,19 @@ void emu_test_label(char out[32], const char *text)
 	memcpy(out, text, strlen(text) < 32 ? strlen(text) : 32);
 }
 
+se_token *emu_test_child_token(emu_fixture *f, CK_ULONG iid, store **st)
+{
+	se_token *t = NULL;
+	*st = NULL;
+	if (store_open(f->path, st) != CKR_OK || emu_open(NULL, *st, iid, &t) != CKR_OK)
+		return NULL;
+	if (emu_login(t, CKU_USER, PIN(TEST_USER_PIN)) != CKR_OK) {
+		emu_close(t);
+		return NULL;
+	}
+	return t;
+}
+
 se_token *emu_test_token(emu_fixture *f, CK_ULONG iid, int with_user)
 {
 	se_token *t = NULL;

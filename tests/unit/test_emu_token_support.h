@@ -24,6 +24,10 @@ void emu_test_label(char out[32], const char *text);
  * (the latter only if with_user). */
 se_token *emu_test_token(emu_fixture *f, CK_ULONG iid, int with_user);
 
+/* In a forked child (after store_forget_after_fork): a store handle of its
+ * own in *st and iid's token logged in as the user; NULL on any failure. */
+se_token *emu_test_child_token(emu_fixture *f, CK_ULONG iid, store **st);
+
 #define TEST_SO_PIN "so-pin-1"
 #define TEST_USER_PIN "user-pin-1"
 #define PIN(s) (const uint8_t *)(s), strlen(s)
