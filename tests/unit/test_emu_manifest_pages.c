@@ -318,6 +318,8 @@ static void test_refresh_opens_one_page(void **state)
 		se_ref r = 0;
 		if (c == NULL || emu_item_generate(c, SE_ITEM_AES_KEY, 16, SE_ITEM_PERSISTENT, NULL, &r) != CKR_OK)
 			_exit(2);
+		emu_close(c);
+		store_close(st);
 		_exit(0);
 	}
 	int status = 0;

@@ -129,6 +129,12 @@ se_token *emu_test_child_token(emu_fixture *f, CK_ULONG iid, store **st)
 	return t;
 }
 
+/* The last tokens emu_test_token opened. A forked child _exits without
+ * closing its parent's tokens; held here they stay reachable for valgrind
+ * in the child, whatever register the parent's local ended up in. */
+static se_token *volatile recent_tokens[16];
+static unsigned recent_next;
+
 se_token *emu_test_token(emu_fixture *f, CK_ULONG iid, int with_user)
 {
 	se_token *t = NULL;
@@ -141,5 +147,6 @@ se_token *emu_test_token(emu_fixture *f, CK_ULONG iid, int with_user)
 		assert_int_equal(emu_init_pin(t, PIN(TEST_USER_PIN)), CKR_OK);
 		assert_int_equal(emu_logout(t), CKR_OK);
 	}
+	recent_tokens[recent_next++ % 16] = t;
 	return t;
 }
