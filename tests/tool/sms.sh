@@ -23,8 +23,13 @@ run 2 dev sms-provision --slot "$d" --key-params 22221639b000 --hex "$KEYS"
 contains "$ERR" "7 bytes" "6-byte key parameters"
 run 2 dev sms-provision --slot "$d" --key-params "$PARAMS" --hex "${KEYS:0:40}"
 contains "$ERR" "KIc key || KID key" "odd secret keys"
-# A keyset naming single DES is refused by the token.
-run 1 dev sms-provision --slot "$d" --key-params 21221639b00011 --hex "$KEYS"
+# A keyset naming single DES is refused, the reason said (the token refuses
+# one too: test_emu_scp80, test_p11_scp80_status).
+run 2 dev sms-provision --slot "$d" --key-params 21221639b00011 --hex "$KEYS"
+contains "$ERR" "KIc 21: the SMS keyset is AES only" "single DES keyset"
+# 3-key 3DES (29) is allowed by LwM2M but not implemented: refused, said so.
+run 2 dev sms-provision --slot "$d" --key-params 22291639b00011 --hex "$KEYS"
+contains "$ERR" "3-key 3DES is not supported" "3-key 3DES keyset"
 run 0 dev sms-provision --slot "$d" --key-params "$PARAMS" --hex "$KEYS"
 run 0 srv sms-provision --slot "$s" --key-params "$PARAMS" --hex "$KEYS"
 
