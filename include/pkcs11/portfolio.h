@@ -61,8 +61,9 @@ extern "C" {
  *   POR_UNWRAP  C_DecryptInit/C_Decrypt, the sender of a command: its PoR (from
  *           the UDH) -> the PoR's data. The token opens it as the keyset's SPI
  *           asks (CC, deciphering), and accepts it only for the keyset's TAR
- *           and a counter this token numbered (not above its send counter;
- *           docs/sms.md). Refusals return as UNWRAP's; ulStatus and the counter
+ *           and a counter this token numbered (not above its send counter),
+ *           at most once (a record of the accepted counters, written with the
+ *           acceptance; docs/sms.md). Refusals return as UNWRAP's; ulStatus and the counter
  *           report the PoR's status code and counter (pPoRData, pPoR: NULL/0).
  * Key: the KID key of the keyset (CKK_AES, service SMS, slot KID); the token
  * finds the KIc key of the same keyset itself. Parameter: CK_PORTFOLIO_SCP80_PARAMS.

@@ -243,6 +243,12 @@ static void test_bad_por_refused(void **state)
 	assert_int_equal(pl, 16);
 	por_unwrap(s, kid, por, pl);
 	assert_opened("", SCP80_STS_UNIDENTIFIED, 0);
+	/* a bare 06 naming counter 1 (anyone can make one): opened, recorded
+	 * nowhere, so it cannot cancel the genuine PoR of 1 */
+	static const uint8_t bare06[] = {0x02, 0x71, 0x00, 0x00, 0x0b, 0x0a, 0xb0, 0x00, 0x11,
+	                                 0, 0, 0, 0, 1, 0, 0x06};
+	por_unwrap(s, kid, bare06, sizeof bare06);
+	assert_opened("", SCP80_STS_UNIDENTIFIED, 1);
 	/* the good PoR still opens: nothing moved */
 	por_unwrap_hex(s, kid, HIGHER_POR);
 	assert_opened("9000", SCP80_STS_OK, 1);
