@@ -98,27 +98,13 @@ static void test_views_read_only(void **state)
 	assert_views(s, kid, CK_PORTFOLIO_SMS_SLOT_KID);
 }
 
-/* C_CreateObject of an SMS key (value hex; with_index: the design KIc's
- * index) with extra attributes x[0..nx). */
+/* An SMS key (value hex; with_index: the design KIc's index) with extra
+ * attributes x[0..nx). */
 static CK_RV create_sms(CK_SESSION_HANDLE s, const char *hex, CK_ULONG service, int with_index,
                         const CK_ATTRIBUTE *x, size_t nx, CK_OBJECT_HANDLE *h)
 {
-	uint8_t v[16];
-	unhex(hex, v, sizeof v);
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
 	CK_ULONG index = CK_PORTFOLIO_SMS_INDEX(CK_PORTFOLIO_SMS_SLOT_KIC, 0x22, 0x22, 0x1639, ST_TAR);
-	CK_ATTRIBUTE t[16] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-		{CKA_VALUE, v, sizeof v}, {CKA_ENCRYPT, &tr, sizeof tr}, {CKA_DECRYPT, &tr, sizeof tr},
-		{CKA_PORTFOLIO_SERVICE, &service, sizeof service},
-		{CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
-	};
-	CK_ULONG n = with_index ? 8 : 7;
-	for (size_t i = 0; i < nx; i++)
-		t[n++] = x[i];
-	return f->C_CreateObject(s, t, n, h);
+	return st_create(s, hex, service, with_index ? &index : NULL, x, nx, h);
 }
 
 static void test_template_contradicting_index_refused(void **state)

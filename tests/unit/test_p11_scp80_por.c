@@ -254,6 +254,15 @@ static void test_bad_por_refused(void **state)
 	assert_opened("9000", SCP80_STS_OK, 1);
 }
 
+/* hex opens (data, status, counter) and, replayed, is refused (02). */
+static void opens_once(const char *hex, const char *data_hex, CK_ULONG status, CK_ULONG counter)
+{
+	por_unwrap_hex(srv.s, srv.kid, hex);
+	assert_opened(data_hex, status, counter);
+	por_unwrap_hex(srv.s, srv.kid, hex);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+}
+
 /* A PoR is accepted at most once: replayed, it is refused (status 02, no
  * data), in or out of order, and a PoR older than the record's window too. */
 static void test_por_replay_refused(void **state)
@@ -262,10 +271,7 @@ static void test_por_replay_refused(void **state)
 	uint8_t pkt[3][ROOM], por[ROOM];
 	size_t n[3];
 	server_sent_one(0x1639);
-	por_unwrap_hex(srv.s, srv.kid, HIGHER_POR);
-	assert_opened("9000", SCP80_STS_OK, 1);
-	por_unwrap_hex(srv.s, srv.kid, HIGHER_POR);
-	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	opens_once(HIGHER_POR, "9000", SCP80_STS_OK, 1);
 	assert_int_equal(out.prm.ulCounterLow, 1);
 	/* 2, 3, 4 sent; their PoRs come 4, 2, 3: each opens once */
 	for (int i = 0; i < 3; i++)
@@ -309,20 +315,15 @@ static void test_por_window(void **state)
 /* Status 0B (TS 31.115: the response data comes by SMS-SUBMIT): the PoR in
  * the DELIVER-REPORT says so and leaves the command awaiting its response,
  * which then opens; each of the two once. Both PoRs were computed with
- * Python's cryptography (docs/sms.md): SPI 1619, counter 1, status 0B / 00. */
+ * Python's cryptography (docs/sms.md): SPI 1619, counter 1, status 0B / 00
+ * (the 00 one is HIGHER_POR: SPI 2 19 and 39 differ only in b6). */
 #define POR_0B "027100001412b00011330b302dd7434647a9aa64a44fbfd9f0"
 static void test_por_0b_then_response(void **state)
 {
 	(void)state;
 	server_sent_one(0x1619);
-	por_unwrap_hex(srv.s, srv.kid, POR_0B);
-	assert_opened("", SCP80_STS_DATA_VIA_SUBMIT, 1);
-	por_unwrap_hex(srv.s, srv.kid, POR_0B);
-	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
-	por_unwrap_hex(srv.s, srv.kid, HIGHER_POR); /* the same bytes under 1619 */
-	assert_opened("9000", SCP80_STS_OK, 1);
-	por_unwrap_hex(srv.s, srv.kid, HIGHER_POR);
-	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	opens_once(POR_0B, "", SCP80_STS_DATA_VIA_SUBMIT, 1);
+	opens_once(HIGHER_POR, "9000", SCP80_STS_OK, 1);
 }
 
 /* A 0B after the response: the command is answered already. */
@@ -330,8 +331,7 @@ static void test_por_0b_after_response(void **state)
 {
 	(void)state;
 	server_sent_one(0x1619);
-	por_unwrap_hex(srv.s, srv.kid, HIGHER_POR);
-	assert_opened("9000", SCP80_STS_OK, 1);
+	opens_once(HIGHER_POR, "9000", SCP80_STS_OK, 1);
 	por_unwrap_hex(srv.s, srv.kid, POR_0B);
 	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
 }

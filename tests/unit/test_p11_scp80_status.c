@@ -85,7 +85,7 @@ static void test_security_level(void **state)
 static void test_3des_three_keys_unsupported(void **state)
 {
 	(void)state;
-	uint8_t pkt[128], v[16];
+	uint8_t pkt[128];
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
 	CK_OBJECT_HANDLE kid = st_keyset(s, 0x1639, ST_TAR);
 	for (int field = 5; field <= 6; field++) {
@@ -95,22 +95,12 @@ static void test_3des_three_keys_unsupported(void **state)
 		assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_UNIDENTIFIED);
 	}
 	assert_accepts(s, kid, 0x1639, 1);
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ULONG service = CK_PORTFOLIO_SRV_SMS;
-	unhex(ST_KIC, v, sizeof v);
 	for (int which = 0; which < 2; which++) {
 		CK_ULONG index = CK_PORTFOLIO_SMS_INDEX(CK_PORTFOLIO_SMS_SLOT_KIC, which ? 0x22 : 0x29,
 		                                        which ? 0x29 : 0x22, 0x1639, 0xb00012);
-		CK_ATTRIBUTE t[] = {
-			{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-			{CKA_VALUE, v, sizeof v}, {CKA_DECRYPT, &tr, sizeof tr},
-			{CKA_PORTFOLIO_SERVICE, &service, sizeof service},
-			{CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
-		};
 		CK_OBJECT_HANDLE h;
-		assert_int_equal(f->C_CreateObject(s, t, 7, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+		assert_int_equal(st_create(s, ST_KIC, CK_PORTFOLIO_SRV_SMS, &index, NULL, 0, &h),
+		                 CKR_ATTRIBUTE_VALUE_INVALID);
 	}
 }
 
