@@ -336,6 +336,24 @@ static void test_por_0b_after_response(void **state)
 	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
 }
 
+/* Under an SPI that asks no PoR security, any PoR opens without
+ * authentication; still, counter 0 answers nothing this token sent (WRAP
+ * numbers from 1): refused, data and all; its counter-1 PoR opens once. */
+static void test_unsecured_spi_counter0_refused(void **state)
+{
+	(void)state;
+	uint8_t por[ROOM];
+	server_sent_one(0x1601);
+	size_t pl = host_por(0x0601, ST_TAR, 0, por);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	pl = host_por_of(srv.pkt, srv.n, 0, "9000", por, sizeof por);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_opened("9000", SCP80_STS_OK, 1);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+}
+
 /* POR_UNWRAP builds no PoR and carries none: those fields are refused. */
 static void test_param_fields_refused(void **state)
 {
@@ -368,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kat_higher_and_failure_por, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_por_refused, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_unsecured_spi_counter0_refused, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_param_fields_refused, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,6 +23,15 @@
  * packets, except in the bare unsecured failure report (06, 09, 0A) of a
  * receiver that could not read the counter.
  */
+/* The unsecured failure report TS 102 225 sends when it could not secure
+ * one: no CC, no data, status 06, 09 or 0A. */
+static int bare_report(const scp80_por *por)
+{
+	return !por->secured && por->data_len == 0 &&
+	       (por->status == SCP80_STS_UNIDENTIFIED || por->status == SCP80_STS_TAR_UNKNOWN ||
+	        por->status == SCP80_STS_SECURITY_LEVEL);
+}
+
 static scp80_err por_matches(const emu_item *kid, const scp80_por *por, uint64_t sent)
 {
 	uint32_t tar = (uint32_t)por->tar[0] << 16 | (uint32_t)por->tar[1] << 8 | por->tar[2];
@@ -31,7 +40,7 @@ static scp80_err por_matches(const emu_item *kid, const scp80_por *por, uint64_t
 		return SCP80_ERR_TAR_UNKNOWN;
 	if (sent == 0 || por->counter > sent)
 		return SCP80_ERR_COUNTER_HIGH;
-	if (por->counter == 0 && por->secured)
+	if (por->counter == 0 && !bare_report(por))
 		return SCP80_ERR_COUNTER_LOW;
 	return SCP80_OK;
 }
@@ -55,7 +64,7 @@ static scp80_err por_record_check(const emu_item *kid, const scp80_por *por, por
 	uint64_t ack = r->ack;
 
 	if (por->counter == 0)
-		return SCP80_OK; /* only a bare report gets here (por_matches) */
+		return SCP80_OK; /* a bare report (por_matches): it acknowledges nothing */
 	emu_scp80_spi(kid, spi_b);
 	scp80_spi_decode(spi_b, &spi);
 	int authentic = por->secured || (!spi.por_ciphered && spi.por_integrity == SCP80_INTEGRITY_NONE);
@@ -99,7 +108,7 @@ CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, 
 	uint64_t sent = 0;
 	uint8_t spi_b[2];
 	scp80_crypto crypto;
-	scp80_por por;
+	scp80_por por = {0};
 
 	emu_scp80_spi(kid, spi_b);
 	emu_scp80_crypto(op, &crypto);
