@@ -61,8 +61,9 @@ extern "C" {
  *   POR_UNWRAP  C_DecryptInit/C_Decrypt, the sender of a command: its PoR (from
  *           the UDH) -> the PoR's data. The token opens it as the keyset's SPI
  *           asks (CC, deciphering), and accepts it only for the keyset's TAR
- *           and a counter this token numbered (not above its send counter;
- *           docs/sms.md). Refusals return as UNWRAP's; ulStatus and the counter
+ *           and a counter this token numbered (not above its send counter),
+ *           at most once (a record of the accepted counters, written with the
+ *           acceptance; docs/sms.md). Refusals return as UNWRAP's; ulStatus and the counter
  *           report the PoR's status code and counter (pPoRData, pPoR: NULL/0).
  * Key: the KID key of the keyset (CKK_AES, service SMS, slot KID); the token
  * finds the KIc key of the same keyset itself. Parameter: CK_PORTFOLIO_SCP80_PARAMS.
@@ -196,6 +197,19 @@ typedef CK_PORTFOLIO_ONEM2M_CONF_PARAMS CK_PTR CK_PORTFOLIO_ONEM2M_CONF_PARAMS_P
 #define CK_PORTFOLIO_SMS_INDEX_KID(i)  (((CK_ULONG)(i) >> 40) & 0xFF)
 #define CK_PORTFOLIO_SMS_INDEX_SPI(i)  (((CK_ULONG)(i) >> 24) & 0xFFFF)
 #define CK_PORTFOLIO_SMS_INDEX_TAR(i)  ((CK_ULONG)(i) & 0xFFFFFF)
+/* On SMS keys: the parameters above as attributes, read-only views of the
+ * index the secure component sealed with the key (read from the component's
+ * policy of the item, never stored apart): no attribute can say one thing
+ * while the component uses another. A creation template may name them: with
+ * CKA_PORTFOLIO_KEY_INDEX they must agree with it (else
+ * CKR_TEMPLATE_INCONSISTENT); without it, all five (and CKA_PORTFOLIO_SERVICE
+ * = CK_PORTFOLIO_SRV_SMS) make the index. C_SetAttributeValue:
+ * CKR_ATTRIBUTE_READ_ONLY. Absent (CKR_ATTRIBUTE_TYPE_INVALID) on other keys. */
+#define CKA_PORTFOLIO_SMS_TAR        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0030UL) /* 3 bytes */
+#define CKA_PORTFOLIO_SMS_SPI        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0031UL) /* 2 bytes */
+#define CKA_PORTFOLIO_SMS_KIC        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0032UL) /* 1 byte: KIc coding */
+#define CKA_PORTFOLIO_SMS_KID        (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0033UL) /* 1 byte: KID coding */
+#define CKA_PORTFOLIO_SMS_SLOT       (CKA_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0034UL) /* CK_ULONG: 1 KIc, 2 KID */
 
 #ifdef __cplusplus
 }

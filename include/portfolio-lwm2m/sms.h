@@ -80,10 +80,12 @@ typedef struct pf_sms_por {
 /* The sender (a server, or a device answering a server) checks a PoR it
  * received (one SMS user data from its UDH 027100): the token opens it with
  * the instance's keyset as its SPI asks (CC, deciphering) and accepts it only
- * for the keyset's TAR and a counter the token sent
+ * for the keyset's TAR and a counter the token sent, at most once
  * (CKM_PORTFOLIO_SCP80_POR_UNWRAP). PF_OBJ16_OK: por->status is the
- * receiver's verdict; PF_OBJ16_BAD_REQUEST: the PoR is refused (wrong CC,
- * malformed, another TAR, a counter never sent), nothing in por->data.
+ * receiver's verdict (0x0B: the response follows by SMS-SUBMIT, its PoR
+ * then accepted once too); PF_OBJ16_BAD_REQUEST: the PoR is refused (wrong
+ * CC, malformed, another TAR, a counter never sent, a PoR accepted already:
+ * por->status 02), nothing in por->data.
  * An unsecured PoR (status 06, 09, 0A, as TS 102 225 sends them) is opened
  * too, though nothing authenticates it: treat it as "not processed" only. */
 pf_obj16_result pf_obj16_sms_check_por(pf_obj16 *obj, uint16_t iid, const pf_sms_segment *por_ud,

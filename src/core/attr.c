@@ -5,6 +5,7 @@
 #include "core/attr.h"
 #include "core/attr_array.h"
 #include "core/attr_codec.h"
+#include "core/attr_sms.h"
 #include "core/object_index.h"
 #include "core/core.h"
 #include "util/log.h"
@@ -90,6 +91,13 @@ static const attr_def defs[] = {
 	{CKA_PORTFOLIO_HASH_PROVISIONED, AK_BOOL, AC_IDENTITY, AF_COMPUTED, 0, NO_LEN},
 	/* The SO's choice, kept by the component with the hash item. */
 	{CKA_PORTFOLIO_ENCRYPT_CURRENT, AK_BOOL, AC_IDENTITY, CS | AF_SO_ONLY, 0, NO_LEN},
+	/* SMS keyset parameters: views of the sealed index, never stored; a
+	 * creation template may name them, checked against it (attr_sms.c). */
+	{CKA_PORTFOLIO_SMS_TAR, AK_BYTES, AC_KEY, AF_CREATE | AF_COMPUTED, 0, 3, 3},
+	{CKA_PORTFOLIO_SMS_SPI, AK_BYTES, AC_KEY, AF_CREATE | AF_COMPUTED, 0, 2, 2},
+	{CKA_PORTFOLIO_SMS_KIC, AK_BYTES, AC_KEY, AF_CREATE | AF_COMPUTED, 0, 1, 1},
+	{CKA_PORTFOLIO_SMS_KID, AK_BYTES, AC_KEY, AF_CREATE | AF_COMPUTED, 0, 1, 1},
+	{CKA_PORTFOLIO_SMS_SLOT, AK_ULONG, AC_KEY, AF_CREATE | AF_COMPUTED, 0, NO_LEN},
 };
 
 #define N_DEFS (sizeof defs / sizeof defs[0])
@@ -392,6 +400,8 @@ static CK_RV get_one(core_token *tok, const core_object *o, CK_ATTRIBUTE *a)
 		CK_BBOOL v = o->hash_ref != 0 ? CK_TRUE : CK_FALSE;
 		return attr_deliver(a, &v, sizeof v);
 	}
+	if (d->flags & AF_COMPUTED)
+		return attr_sms_get(tok, o, a); /* the other views */
 	const core_attr *have = core_object_attr(o, a->type);
 	if (have == NULL && d->kind == AK_DATE)
 		return attr_deliver(a, NULL, 0); /* every key has its dates; unset they are empty */

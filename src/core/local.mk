@@ -8,3 +8,4 @@ libportfolio_internal_la_SOURCES += src/core/core.h src/core/lock.h src/core/loc
 	src/core/presence.c src/core/policy.c src/core/inflight.c \
 	src/core/wrap.h src/core/wrap.c src/core/attr_array.h src/core/attr_array.c
 libportfolio_internal_la_SOURCES += src/core/derive.c
+libportfolio_internal_la_SOURCES += src/core/attr_sms.h src/core/attr_sms.c

@@ -6,6 +6,7 @@
 #include "core/attr.h"
 #include "core/attr_array.h"
 #include "core/attr_codec.h"
+#include "core/attr_sms.h"
 #include "core/core.h"
 #include "core/object_index.h"
 #include "core/object_sync.h"
@@ -488,6 +489,8 @@ static int object_matches(core_token *tok, const core_object *o, const CK_ATTRIB
 				return 0;
 			continue;
 		}
+		if (attr_sms_matches(tok, o, a))
+			continue; /* a view of the sealed SMS parameters, never stored */
 		const core_attr *have = core_object_attr(o, a->type);
 		if (have == NULL && a->ulValueLen == 0) {
 			/* An unset date reads as empty (attr.c), so it matches an empty one. */

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "core/attr.h"
+#include "core/attr_sms.h"
 #include "core/attr_array.h"
 #include "core/attr_codec.h"
 #include "core/core.h"
@@ -57,6 +58,8 @@ static CK_RV take_template(core_object *o, unsigned cb, const CK_ATTRIBUTE *t, C
 		CK_RV rv = attr_check_create(d, &t[i]);
 		if (rv != CKR_OK)
 			return rv;
+		if (d->flags & AF_COMPUTED)
+			continue; /* a view of the index, checked against it (attr_sms_template) */
 		if (d->kind == AK_ARRAY)
 			rv = attr_array_set(o, &t[i]); /* kept flat: no caller pointers in the record */
 		else if (!(d->flags & AF_SECRET))
@@ -241,6 +244,8 @@ static CK_RV check_key(core_token *tok, core_object *o, const CK_ATTRIBUTE *tmpl
 		rv = req->src->fix(req->src->ctx, tok, o);
 	if (rv == CKR_OK)
 		rv = core_master_check(tok, o, *len);
+	if (rv == CKR_OK)
+		rv = attr_sms_template(o, tmpl, n);
 	if (rv != CKR_OK)
 		return rv;
 

@@ -20,6 +20,7 @@ libportfolio_internal_la_SOURCES += \
 	src/se/emu/emu_scp80.h \
 	src/se/emu/emu_scp80.c \
 	src/se/emu/emu_scp80_run.c \
+	src/se/emu/emu_scp80_por.c \
 	src/se/emu/emu_scp80_crypto.c \
 	src/se/emu/emu_scp80_counter.c \
 	src/se/emu/emu_scp80_policy.c

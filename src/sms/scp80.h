@@ -138,6 +138,19 @@ scp80_err scp80_counter_check(scp80_counter_mode mode, uint64_t received, uint64
 /* The sending entity's next counter after `last`; COUNTER_BLOCKED at the end. */
 scp80_err scp80_counter_next(uint64_t last, uint64_t *next);
 
+/*
+ * The sending entity's record of the PoRs it accepted, so that each is
+ * accepted at most once (PoRs may come out of order). state packs the highest
+ * counter acknowledged (bits 63..24; 0: none yet) and a window of the
+ * SCP80_ACK_WINDOW counters below it (bit i: counter top - 1 - i acknowledged).
+ * For counter (1..SCP80_COUNTER_MAX): SCP80_OK and *next = the state with it
+ * acknowledged, or SCP80_ERR_COUNTER_LOW (already acknowledged, or older than
+ * the window) and *next = state. Pure: the caller stores *next atomically with
+ * accepting the PoR.
+ */
+#define SCP80_ACK_WINDOW 24u
+scp80_err scp80_ack_check(uint64_t state, uint64_t counter, uint64_t *next);
+
 /* ---- The crypto provider ------------------------------------------------- */
 
 typedef struct scp80_span {

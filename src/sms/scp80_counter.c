@@ -36,3 +36,28 @@ scp80_err scp80_counter_next(uint64_t last, uint64_t *next)
 	*next = last + 1;
 	return SCP80_OK;
 }
+
+#define ACK_MASK ((UINT64_C(1) << SCP80_ACK_WINDOW) - 1)
+
+scp80_err scp80_ack_check(uint64_t state, uint64_t counter, uint64_t *next)
+{
+	uint64_t top = state >> SCP80_ACK_WINDOW, mask = state & ACK_MASK;
+
+	*next = state;
+	if (counter == 0 || counter > SCP80_COUNTER_MAX)
+		return SCP80_ERR_ARG;
+	if (counter > top) {
+		/* the window slides up: the old top becomes bit (shift - 1) */
+		uint64_t shift = counter - top;
+		uint64_t moved = 0;
+		if (shift <= SCP80_ACK_WINDOW)
+			moved = ((mask << shift) | (top != 0 ? UINT64_C(1) << (shift - 1) : 0)) & ACK_MASK;
+		*next = counter << SCP80_ACK_WINDOW | moved;
+		return SCP80_OK;
+	}
+	uint64_t back = top - counter; /* 0: the top itself */
+	if (back == 0 || back > SCP80_ACK_WINDOW || (mask & (UINT64_C(1) << (back - 1))) != 0)
+		return SCP80_ERR_COUNTER_LOW;
+	*next = state | (UINT64_C(1) << (back - 1));
+	return SCP80_OK;
+}

@@ -147,6 +147,12 @@ static int parse_key_params(struct tool *t, CK_ULONG *params)
 	if (n != SMS_PARAMS_LEN)
 		return usage_error("--key-params is KIc|KID|SPI(2)|TAR(3) = 7 bytes, not %zu%s", n,
 		                   n == 6 ? " (the 6 of the object's definition lack a byte)" : "");
+	/* Said here for the user; the token refuses such a keyset all the same. */
+	for (size_t i = 0; i < 2; i++)
+		if ((b[i] & 0x0F) != 0x02) /* b2b1 10 AES, b4b3 00 CBC (KIc) / CMAC (KID) */
+			return usage_error("%s %02x: the SMS keyset is AES only (CBC, CMAC); single DES and 2-key "
+			                   "3DES are refused, 3-key 3DES is not supported",
+			                   i == 0 ? "KIc" : "KID", b[i]);
 	*params = 0;
 	for (size_t i = 0; i < n; i++)
 		*params = *params << 8 | b[i];

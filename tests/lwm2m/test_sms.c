@@ -128,15 +128,17 @@ static int server(const char *path, int rd, int wr)
 	n = recv_segs(rd, segs, 8);
 	CHECK(n == 1 && pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_OK);
 	CHECK(por.status == 0 && por.counter == 1 && por.len == 0);
-	/* tampered: refused (CC, 01), nothing moved: the true one opens again */
+	/* accepted once: replayed, it is refused (02) */
+	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_BAD_REQUEST);
+	CHECK(por.status == 0x02 && por.len == 0);
+	/* tampered: refused (CC, 01; truncated, 06) */
 	segs[0].ud[segs[0].len - 1] ^= 1;
 	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_BAD_REQUEST);
 	CHECK(por.status == 0x01 && por.len == 0);
 	segs[0].ud[segs[0].len - 1] ^= 1;
 	segs[0].len--;
 	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_BAD_REQUEST);
-	segs[0].len++;
-	CHECK(pf_obj16_sms_check_por(o, iid, &segs[0], &por) == PF_OBJ16_OK && por.counter == 1);
+	CHECK(por.status == 0x06);
 	/* 4: the device's reply */
 	n = recv_segs(rd, segs, 8);
 	CHECK(pf_obj16_sms_unprotect(o, iid, segs, n, got, sizeof got, &len, &rcv) == PF_OBJ16_OK);

@@ -14,6 +14,8 @@
 #include "se/pcsc/pcsc_link.h"
 #include "se/pcsc/pcsc_policy.h"
 
+extern const se_backend se_pcsc_backend; /* src/se/pcsc/pcsc_backend.c */
+
 static void test_block_layout(void **state)
 {
 	se_item_policy key = {CK_PORTFOLIO_SRV_ENCRYPT, 0x01020304UL, SE_USE_ENCRYPT | SE_USE_DECRYPT, 0, 0};
@@ -97,12 +99,36 @@ static void test_policy_status_words(void **state)
 	assert_int_equal(pcsc_sw_to_rv(0x9000, 0, 0), CKR_OK);
 }
 
+/* The card has no SMS keyset (docs/sms.md): a key of service SMS cannot be
+ * sealed for it (above, service 2), and the SCP80 mechanisms are refused at
+ * init, before anything travels, whatever the key. */
+static void test_scp80_refused(void **state)
+{
+	static const struct {
+		se_op_kind kind;
+		se_scp80_op op;
+	} cases[] = {
+		{SE_OP_ENCRYPT, SE_SCP80_WRAP}, {SE_OP_DECRYPT, SE_SCP80_UNWRAP}, {SE_OP_DECRYPT, SE_SCP80_POR_UNWRAP},
+	};
+	se_op *op = NULL;
+
+	(void)state;
+	assert_int_equal(se_pcsc_backend.op_new(NULL, &op), CKR_OK);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		se_op_params p = {.fam = SE_FAM_SCP80, .mech = CKM_PORTFOLIO_SCP80_WRAP};
+		p.u.scp80.op = cases[i].op;
+		assert_int_equal(se_pcsc_backend.op_init(op, cases[i].kind, &p, 1), CKR_MECHANISM_INVALID);
+	}
+	se_pcsc_backend.op_free(op);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_block_layout),
 		cmocka_unit_test(test_block_refusals),
 		cmocka_unit_test(test_policy_status_words),
+		cmocka_unit_test(test_scp80_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

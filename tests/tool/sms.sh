@@ -23,8 +23,13 @@ run 2 dev sms-provision --slot "$d" --key-params 22221639b000 --hex "$KEYS"
 contains "$ERR" "7 bytes" "6-byte key parameters"
 run 2 dev sms-provision --slot "$d" --key-params "$PARAMS" --hex "${KEYS:0:40}"
 contains "$ERR" "KIc key || KID key" "odd secret keys"
-# A keyset naming single DES is refused by the token.
-run 1 dev sms-provision --slot "$d" --key-params 21221639b00011 --hex "$KEYS"
+# A keyset naming single DES is refused, the reason said (the token refuses
+# one too: test_emu_scp80, test_p11_scp80_status).
+run 2 dev sms-provision --slot "$d" --key-params 21221639b00011 --hex "$KEYS"
+contains "$ERR" "KIc 21: the SMS keyset is AES only" "single DES keyset"
+# 3-key 3DES (29) is allowed by LwM2M but not implemented: refused, said so.
+run 2 dev sms-provision --slot "$d" --key-params 22291639b00011 --hex "$KEYS"
+contains "$ERR" "3-key 3DES is not supported" "3-key 3DES keyset"
 run 0 dev sms-provision --slot "$d" --key-params "$PARAMS" --hex "$KEYS"
 run 0 srv sms-provision --slot "$s" --key-params "$PARAMS" --hex "$KEYS"
 
@@ -51,16 +56,19 @@ contains "$ERR" "status 06" "PoR truncated"
 # --tar picks the keyset: none for b00012; b00011 is the one above.
 run 1 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00012
 contains "$ERR" "no SMS keyset" "PoR for an unknown TAR"
-run 0 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00011
+# (a PoR is accepted once: the one opened above, replayed, is refused: 02)
+run 3 srv sms-por --slot "$s" --data "$HIGHER_POR" --tar b00011
+contains "$ERR" "status 02" "PoR replayed"
+[ -z "$OUT" ] || fail "replayed PoR printed: $OUT"
 # Replayed: discarded (exit 3), counter status 02, its secured PoR still printed.
 run 3 dev sms-unwrap --slot "$d" --data "$HIGHER_CMD" --por-data 9000
 contains "$ERR" "status 02" "replay"
 [ "$(sed -n 1p <<<"$OUT")" = "" ] || fail "replay released data: $OUT"
 [ "$(sed -n 2p <<<"$OUT")" = "$POR_02" ] || fail "replay PoR: $OUT"
-# The server reads the device's refusal: a secured PoR saying 02.
-run 0 srv sms-por --slot "$s" --data "$POR_02" --json
-python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["data"]=="" and d["status"]==2 and d["counter"]==1' \
-	<<<"$OUT" || fail "json PoR 02: $OUT"
+# The device's refusal of the replay is a secured PoR (02) for counter 1,
+# whose PoR the server accepted already: refused as a second PoR for it.
+run 3 srv sms-por --slot "$s" --data "$POR_02" --json
+contains "$ERR" "status 02" "second PoR for counter 1"
 # Wrong CC (last byte flipped): discarded, the data never shown.
 run 3 dev sms-unwrap --slot "$d" --data "$(flip_hex "$HIGHER_CMD" $((${#HIGHER_CMD} - 1)))"
 contains "$ERR" "status 01" "wrong CC"
@@ -72,6 +80,13 @@ pkt=$(python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["counter"]==
 run 0 dev sms-unwrap --slot "$d" --data "$pkt" --json
 python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["data"]=="cafe" and d["status"]==0 and d["counter"]==2' \
 	<<<"$OUT" || fail "json unwrap: $OUT"
+# Replayed to the device: refused, and its secured refusal (02) is the first
+# PoR the server gets for counter 2: opened, status 02.
+run 3 dev sms-unwrap --slot "$d" --data "$pkt" --por-data 9000 --json
+por=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["por"])' <<<"$OUT") || fail "json replay: $OUT"
+run 0 srv sms-por --slot "$s" --data "$por" --json
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["data"]=="" and d["status"]==2 and d["counter"]==2' \
+	<<<"$OUT" || fail "json PoR 02: $OUT"
 
 # Device -> server: the device numbers from its own send counter.
 run 0 dev sms-wrap --slot "$d" --data 48656c6c6f

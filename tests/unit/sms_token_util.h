@@ -12,25 +12,38 @@
 #define ST_KID "201102030405060708090a0b0c0d0e0f"
 #define ST_TAR 0xb00011ul
 
-/* One key of an SMS keyset; usage: UNWRAP needs DECRYPT, WRAP ENCRYPT. */
-static inline CK_OBJECT_HANDLE st_key(CK_SESSION_HANDLE s, const char *hex, CK_ULONG slot,
-                                      CK_ULONG spi, CK_ULONG tar)
+/* C_CreateObject of an SMS key (AES, value hex, usable for ENCRYPT and
+ * DECRYPT: UNWRAP needs DECRYPT, WRAP ENCRYPT) of that service, with
+ * CKA_PORTFOLIO_KEY_INDEX *index unless index is NULL, and the attributes
+ * x[0..nx) after those. */
+static inline CK_RV st_create(CK_SESSION_HANDLE s, const char *hex, CK_ULONG service, const CK_ULONG *index,
+                              const CK_ATTRIBUTE *x, size_t nx, CK_OBJECT_HANDLE *h)
 {
 	uint8_t v[32];
 	size_t len = unhex(hex, v, sizeof v);
 	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
 	CK_KEY_TYPE kt = CKK_AES;
 	CK_BBOOL tr = CK_TRUE;
-	CK_ULONG service = CK_PORTFOLIO_SRV_SMS;
-	CK_ULONG index = CK_PORTFOLIO_SMS_INDEX(slot, 0x22, 0x22, spi, tar);
-	CK_ATTRIBUTE t[] = {
+	CK_ATTRIBUTE t[16] = {
 		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
 		{CKA_VALUE, v, len}, {CKA_ENCRYPT, &tr, sizeof tr}, {CKA_DECRYPT, &tr, sizeof tr},
 		{CKA_PORTFOLIO_SERVICE, &service, sizeof service},
-		{CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
 	};
+	CK_ULONG n = 7;
+	if (index != NULL)
+		t[n++] = (CK_ATTRIBUTE){CKA_PORTFOLIO_KEY_INDEX, (void *)index, sizeof *index};
+	for (size_t i = 0; i < nx && n < 16; i++)
+		t[n++] = x[i];
+	return f->C_CreateObject(s, t, n, h);
+}
+
+/* One key of an SMS keyset (KIc/KID coding 22: AES). */
+static inline CK_OBJECT_HANDLE st_key(CK_SESSION_HANDLE s, const char *hex, CK_ULONG slot,
+                                      CK_ULONG spi, CK_ULONG tar)
+{
+	CK_ULONG index = CK_PORTFOLIO_SMS_INDEX(slot, 0x22, 0x22, spi, tar);
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof t[0], &h), CKR_OK);
+	assert_int_equal(st_create(s, hex, CK_PORTFOLIO_SRV_SMS, &index, NULL, 0, &h), CKR_OK);
 	return h;
 }
 

@@ -151,22 +151,10 @@ static void test_generic_mechanisms_refuse_sms_keys(void **state)
 static void test_des_keyset_refused(void **state)
 {
 	(void)state;
-	uint8_t v[16];
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ULONG service = CK_PORTFOLIO_SRV_SMS;
 	CK_ULONG index = CK_PORTFOLIO_SMS_INDEX(CK_PORTFOLIO_SMS_SLOT_KIC, 0x21, 0x22, 0x1639, ST_TAR);
-	unhex(ST_KIC, v, 16);
-	CK_ATTRIBUTE t[] = {
-		{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-		{CKA_VALUE, v, 16}, {CKA_DECRYPT, &tr, sizeof tr},
-		{CKA_PORTFOLIO_SERVICE, &service, sizeof service},
-		{CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index},
-	};
 	CK_OBJECT_HANDLE h;
-	assert_int_not_equal(f->C_CreateObject(s, t, 7, &h), CKR_OK);
+	assert_int_not_equal(st_create(s, ST_KIC, CK_PORTFOLIO_SRV_SMS, &index, NULL, 0, &h), CKR_OK);
 }
 
 /* An SMS key never leaves the component, not even wrapped, and derives
@@ -176,23 +164,14 @@ static void test_sms_keys_never_leave(void **state)
 {
 	(void)state;
 	static const CK_ATTRIBUTE_TYPE leaks[] = {CKA_EXTRACTABLE, CKA_WRAP, CKA_UNWRAP, CKA_DERIVE};
-	uint8_t v[16];
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
 	CK_BBOOL tr = CK_TRUE;
-	CK_ULONG service = CK_PORTFOLIO_SRV_SMS;
 	CK_ULONG index = CK_PORTFOLIO_SMS_INDEX(CK_PORTFOLIO_SMS_SLOT_KIC, 0x22, 0x22, 0x1639, ST_TAR);
-	unhex(ST_KIC, v, 16);
 	for (size_t i = 0; i < sizeof leaks / sizeof leaks[0]; i++) {
-		CK_ATTRIBUTE t[] = {
-			{CKA_CLASS, &cls, sizeof cls}, {CKA_KEY_TYPE, &kt, sizeof kt}, {CKA_TOKEN, &tr, sizeof tr},
-			{CKA_VALUE, v, 16}, {CKA_DECRYPT, &tr, sizeof tr},
-			{CKA_PORTFOLIO_SERVICE, &service, sizeof service},
-			{CKA_PORTFOLIO_KEY_INDEX, &index, sizeof index}, {leaks[i], &tr, sizeof tr},
-		};
+		CK_ATTRIBUTE leak = {leaks[i], &tr, sizeof tr};
 		CK_OBJECT_HANDLE h;
-		assert_int_equal(f->C_CreateObject(s, t, 8, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+		assert_int_equal(st_create(s, ST_KIC, CK_PORTFOLIO_SRV_SMS, &index, &leak, 1, &h),
+		                 CKR_ATTRIBUTE_VALUE_INVALID);
 	}
 	/* the same key without them is made: the refusal is theirs */
 	st_key(s, ST_KIC, CK_PORTFOLIO_SMS_SLOT_KIC, 0x1639, ST_TAR);

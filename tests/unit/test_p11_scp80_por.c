@@ -131,9 +131,21 @@ static void assert_refused(CK_RV rv, CK_ULONG status)
 	assert_false(out.data[0] == 0x01 && out.data[1] == 0x61);
 }
 
-/* design.md: the response to the AES command packet (SPI 0619: no counter,
- * so its CNTR 0 is accepted once the token has sent on the TAR). */
-static void test_kat_design_por(void **state)
+/* The device answers pkt (its counter at stored) with data; the token opens its PoR. */
+static void expect_answer(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, const uint8_t *pkt, size_t n,
+                          uint64_t stored, const char *data_hex)
+{
+	uint8_t por[ROOM];
+	size_t pl = host_por_of(pkt, n, stored, data_hex, por, sizeof por);
+	por_unwrap(s, kid, por, pl);
+	assert_opened(data_hex, SCP80_STS_OK, stored + 1);
+}
+
+/* design.md: the response to the AES command packet answers counter 0,
+ * which this token never sends (WRAP numbers from 1 whatever the SPI): it
+ * is refused before and after the token sent on the TAR (the host layer's
+ * known answers open it: test_sms_kat). */
+static void test_design_por_answers_nothing_sent(void **state)
 {
 	(void)state;
 	uint8_t pkt[ROOM];
@@ -144,13 +156,11 @@ static void test_kat_design_por(void **state)
 	por_unwrap_hex(s, kid, DESIGN_POR);
 	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_HIGH);
 	send_one(s, kid, pkt, &n);
+	assert_int_equal(out.prm.ulCounterLow, 1);
 	por_unwrap_hex(s, kid, DESIGN_POR);
-	assert_opened("016132", SCP80_STS_OK, 0);
-	/* reading is read-only: the same PoR opens again, the send counter is 1 */
-	por_unwrap_hex(s, kid, DESIGN_POR);
-	assert_opened("016132", SCP80_STS_OK, 0);
-	send_one(s, kid, pkt, &n);
-	assert_int_equal(out.prm.ulCounterLow, 2);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	/* the PoR of what it did send (counter 1) opens */
+	expect_answer(s, kid, pkt, n, 0, "016132");
 }
 
 /* SPI 1639: the token's first packet is the 'higher' known answer (counter 1),
@@ -162,22 +172,16 @@ static void test_kat_higher_and_failure_por(void **state)
 	(void)state;
 	uint8_t por[ROOM];
 	server_sent_one(0x1639);
+	uint8_t pkt[ROOM];
+	size_t n;
 	por_unwrap_hex(srv.s, srv.kid, HIGHER_POR);
 	assert_opened("9000", SCP80_STS_OK, 1);
-	/* the device requires a higher counter: 1 after 5 is refused, status 02 */
-	size_t pl = host_answer(srv.pkt, srv.n, 5, "", SCP80_ERR_COUNTER_LOW, por, sizeof por);
+	/* the device requires a higher counter: the second packet (2) after 5
+	 * is refused, status 02 */
+	send_one(srv.s, srv.kid, pkt, &n);
+	size_t pl = host_answer(pkt, n, 5, "", SCP80_ERR_COUNTER_LOW, por, sizeof por);
 	por_unwrap(srv.s, srv.kid, por, pl);
-	assert_opened("", SCP80_STS_CNTR_LOW, 1);
-}
-
-/* The device answers pkt (its counter at stored) with data; the token opens its PoR. */
-static void expect_answer(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE kid, const uint8_t *pkt, size_t n,
-                          uint64_t stored, const char *data_hex)
-{
-	uint8_t por[ROOM];
-	size_t pl = host_por_of(pkt, n, stored, data_hex, por, sizeof por);
-	por_unwrap(s, kid, por, pl);
-	assert_opened(data_hex, SCP80_STS_OK, stored + 1);
+	assert_opened("", SCP80_STS_CNTR_LOW, 2);
 }
 
 /* The token WRAPs, the device opens and answers, the token reads the PoR;
@@ -239,9 +243,115 @@ static void test_bad_por_refused(void **state)
 	assert_int_equal(pl, 16);
 	por_unwrap(s, kid, por, pl);
 	assert_opened("", SCP80_STS_UNIDENTIFIED, 0);
+	/* a bare 06 naming counter 1 (anyone can make one): opened, recorded
+	 * nowhere, so it cannot cancel the genuine PoR of 1 */
+	static const uint8_t bare06[] = {0x02, 0x71, 0x00, 0x00, 0x0b, 0x0a, 0xb0, 0x00, 0x11,
+	                                 0, 0, 0, 0, 1, 0, 0x06};
+	por_unwrap(s, kid, bare06, sizeof bare06);
+	assert_opened("", SCP80_STS_UNIDENTIFIED, 1);
 	/* the good PoR still opens: nothing moved */
 	por_unwrap_hex(s, kid, HIGHER_POR);
 	assert_opened("9000", SCP80_STS_OK, 1);
+}
+
+/* hex opens (data, status, counter) and, replayed, is refused (02). */
+static void opens_once(const char *hex, const char *data_hex, CK_ULONG status, CK_ULONG counter)
+{
+	por_unwrap_hex(srv.s, srv.kid, hex);
+	assert_opened(data_hex, status, counter);
+	por_unwrap_hex(srv.s, srv.kid, hex);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+}
+
+/* A PoR is accepted at most once: replayed, it is refused (status 02, no
+ * data), in or out of order, and a PoR older than the record's window too. */
+static void test_por_replay_refused(void **state)
+{
+	(void)state;
+	uint8_t pkt[3][ROOM], por[ROOM];
+	size_t n[3];
+	server_sent_one(0x1639);
+	opens_once(HIGHER_POR, "9000", SCP80_STS_OK, 1);
+	assert_int_equal(out.prm.ulCounterLow, 1);
+	/* 2, 3, 4 sent; their PoRs come 4, 2, 3: each opens once */
+	for (int i = 0; i < 3; i++)
+		send_one(srv.s, srv.kid, pkt[i], &n[i]);
+	static const int order[] = {2, 0, 1};
+	for (int k = 0; k < 3; k++) {
+		int i = order[k];
+		size_t pl = host_por_of(pkt[i], n[i], (uint64_t)i + 1, "9000", por, sizeof por);
+		por_unwrap(srv.s, srv.kid, por, pl);
+		assert_opened("9000", SCP80_STS_OK, (CK_ULONG)i + 2);
+		por_unwrap(srv.s, srv.kid, por, pl);
+		assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	}
+	/* a bare 06 for an acknowledged counter contradicts its PoR: refused */
+	static const uint8_t bare1[] = {0x02, 0x71, 0x00, 0x00, 0x0b, 0x0a, 0xb0, 0x00, 0x11,
+	                                0, 0, 0, 0, 1, 0, 0x06};
+	por_unwrap(srv.s, srv.kid, bare1, sizeof bare1);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+}
+
+/* 25 packets past the oldest awaiting one, its PoR is out of the window:
+ * refused (status 02) rather than perhaps accepted twice. */
+static void test_por_window(void **state)
+{
+	(void)state;
+	uint8_t first[ROOM], pkt[ROOM], por[ROOM];
+	size_t n1, n = 0, pl;
+	server_sent_one(0x1639);
+	memcpy(first, srv.pkt, srv.n);
+	n1 = srv.n;
+	for (unsigned i = 0; i < SCP80_ACK_WINDOW + 1; i++)
+		send_one(srv.s, srv.kid, pkt, &n);
+	pl = host_por_of(pkt, n, SCP80_ACK_WINDOW + 1, "", por, sizeof por);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_opened("", SCP80_STS_OK, SCP80_ACK_WINDOW + 2);
+	pl = host_por_of(first, n1, 0, "9000", por, sizeof por);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+}
+
+/* Status 0B (TS 31.115: the response data comes by SMS-SUBMIT): the PoR in
+ * the DELIVER-REPORT says so and leaves the command awaiting its response,
+ * which then opens; each of the two once. Both PoRs were computed with
+ * Python's cryptography (docs/sms.md): SPI 1619, counter 1, status 0B / 00
+ * (the 00 one is HIGHER_POR: SPI 2 19 and 39 differ only in b6). */
+#define POR_0B "027100001412b00011330b302dd7434647a9aa64a44fbfd9f0"
+static void test_por_0b_then_response(void **state)
+{
+	(void)state;
+	server_sent_one(0x1619);
+	opens_once(POR_0B, "", SCP80_STS_DATA_VIA_SUBMIT, 1);
+	opens_once(HIGHER_POR, "9000", SCP80_STS_OK, 1);
+}
+
+/* A 0B after the response: the command is answered already. */
+static void test_por_0b_after_response(void **state)
+{
+	(void)state;
+	server_sent_one(0x1619);
+	opens_once(HIGHER_POR, "9000", SCP80_STS_OK, 1);
+	por_unwrap_hex(srv.s, srv.kid, POR_0B);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+}
+
+/* Under an SPI that asks no PoR security, any PoR opens without
+ * authentication; still, counter 0 answers nothing this token sent (WRAP
+ * numbers from 1): refused, data and all; its counter-1 PoR opens once. */
+static void test_unsecured_spi_counter0_refused(void **state)
+{
+	(void)state;
+	uint8_t por[ROOM];
+	server_sent_one(0x1601);
+	size_t pl = host_por(0x0601, ST_TAR, 0, por);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
+	pl = host_por_of(srv.pkt, srv.n, 0, "9000", por, sizeof por);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_opened("9000", SCP80_STS_OK, 1);
+	por_unwrap(srv.s, srv.kid, por, pl);
+	assert_refused(CKR_ENCRYPTED_DATA_INVALID, SCP80_STS_CNTR_LOW);
 }
 
 /* POR_UNWRAP builds no PoR and carries none: those fields are refused. */
@@ -268,10 +378,15 @@ static void test_param_fields_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kat_design_por, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_design_por_answers_nothing_sent, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_por_replay_refused, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_por_window, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_por_0b_then_response, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_por_0b_after_response, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_kat_higher_and_failure_por, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_por_refused, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_unsecured_spi_counter0_refused, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_param_fields_refused, ct_setup, ct_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

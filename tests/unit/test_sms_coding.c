@@ -112,6 +112,35 @@ static void test_counter_rule(void **state)
 	assert_int_equal(next, 42);
 }
 
+/* The sender's PoR record: each counter once, in any order within the
+ * window; older than the window, already seen, 0 or past the maximum: refused. */
+static void test_ack_window(void **state)
+{
+	(void)state;
+	uint64_t st = 0, next = 0;
+	assert_int_equal(scp80_ack_check(st, 0, &next), SCP80_ERR_ARG);
+	assert_int_equal(scp80_ack_check(st, SCP80_COUNTER_MAX + 1, &next), SCP80_ERR_ARG);
+	assert_int_equal(next, st);
+	static const uint64_t order[] = {3, 1, 5, 2, 4};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(scp80_ack_check(st, order[i], &st), SCP80_OK);
+		for (size_t j = 0; j <= i; j++) {
+			assert_int_equal(scp80_ack_check(st, order[j], &next), SCP80_ERR_COUNTER_LOW);
+			assert_int_equal(next, st); /* a refusal changes nothing */
+		}
+	}
+	/* 6 and 7 never seen; jump to 5 + 1 + WINDOW: 6 is just inside, 5 is out */
+	assert_int_equal(scp80_ack_check(st, 6 + SCP80_ACK_WINDOW, &st), SCP80_OK);
+	assert_int_equal(scp80_ack_check(st, 5, &next), SCP80_ERR_COUNTER_LOW);
+	assert_int_equal(scp80_ack_check(st, 6, &st), SCP80_OK);
+	assert_int_equal(scp80_ack_check(st, 6, &next), SCP80_ERR_COUNTER_LOW);
+	assert_int_equal(scp80_ack_check(st, 7, &st), SCP80_OK);
+	/* far ahead: the whole window is dropped, the last counter still works */
+	assert_int_equal(scp80_ack_check(st, SCP80_COUNTER_MAX, &st), SCP80_OK);
+	assert_int_equal(scp80_ack_check(st, SCP80_COUNTER_MAX, &next), SCP80_ERR_COUNTER_LOW);
+	assert_int_equal(scp80_ack_check(st, SCP80_COUNTER_MAX - 1, &st), SCP80_OK);
+}
+
 static void test_status_table(void **state)
 {
 	(void)state;
@@ -169,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_spi_round_trip),
 		cmocka_unit_test(test_kic_kid),
 		cmocka_unit_test(test_counter_rule),
+		cmocka_unit_test(test_ack_window),
 		cmocka_unit_test(test_status_table),
 		cmocka_unit_test(test_evp_provider),
 	};

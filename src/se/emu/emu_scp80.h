@@ -33,6 +33,11 @@ CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint
                        size_t *out_len);
 CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
                            size_t *out_len);
+/* emu_scp80_por.c: _POR_UNWRAP; these helpers of emu_scp80_run.c serve both. */
+CK_RV emu_scp80_rv(scp80_err err, int wrap);      /* the C_* return code of a refusal */
+uint32_t emu_scp80_tar(const emu_item *kid);       /* the keyset's sealed TAR */
+void emu_scp80_spi(const emu_item *kid, uint8_t spi[2]); /* ... and SPI */
+CK_RV emu_scp80_begin_open(se_op *op);             /* room to open in, store transaction begun */
 
 /* The operation is the family emu_fam_scp80 (emu_ops_local.h); emu_ops.c's
  * life cycle also calls these two. */
@@ -51,7 +56,11 @@ void emu_scp80_crypto(se_op *op, scp80_crypto *out);
  * the keyset is named by a keyed hash of its KID value, so the row survives
  * the keys being deleted and imported again (a replay window otherwise).
  * Call inside the caller's store transaction. get: 0 when there is none. */
-typedef enum emu_scp80_dir { EMU_SCP80_RECEIVE = 'r', EMU_SCP80_SEND = 's' } emu_scp80_dir;
+/* RECEIVE, SEND: counters; ACK, ACK_0B: the sender's PoR records
+ * (scp80_ack_check states) of final PoRs and of status-0B PoRs. */
+typedef enum emu_scp80_dir {
+	EMU_SCP80_RECEIVE = 'r', EMU_SCP80_SEND = 's', EMU_SCP80_ACK = 'a', EMU_SCP80_ACK_0B = 'b'
+} emu_scp80_dir;
 CK_RV emu_scp80_counter_get(se_token *t, const emu_item *kid, emu_scp80_dir dir, uint32_t tar,
                             uint64_t *out);
 CK_RV emu_scp80_counter_put(se_token *t, const emu_item *kid, emu_scp80_dir dir, uint32_t tar,

@@ -1,6 +1,6 @@
 /*
- * emu_scp80_run.c - the work of CKM_PORTFOLIO_SCP80_UNWRAP, _WRAP and
- * _POR_UNWRAP at final, each in one store transaction with its counter
+ * emu_scp80_run.c - the work of CKM_PORTFOLIO_SCP80_UNWRAP and _WRAP at
+ * final (_POR_UNWRAP: emu_scp80_por.c), each in one store transaction with its counter
  * (emu_scp80.c says why; docs/sms.md "In the token").
  */
 #include "config.h"
@@ -16,7 +16,7 @@
  * signature; the lengths (CPL/CHL, truncation, the concatenation limit) are a
  * length error; every other refusal of the packet is invalid encrypted data.
  * The status code (ulStatus) tells them apart precisely. */
-static CK_RV rv_of(scp80_err err, int wrap)
+CK_RV emu_scp80_rv(scp80_err err, int wrap)
 {
 	switch (err) {
 	case SCP80_OK: return CKR_OK;
@@ -32,12 +32,12 @@ static CK_RV rv_of(scp80_err err, int wrap)
 	}
 }
 
-static uint32_t tar_of(const emu_item *kid)
+uint32_t emu_scp80_tar(const emu_item *kid)
 {
 	return (uint32_t)CK_PORTFOLIO_SMS_INDEX_TAR(kid->pol.key_index);
 }
 
-static void spi_bytes_of(const emu_item *kid, uint8_t spi[2])
+void emu_scp80_spi(const emu_item *kid, uint8_t spi[2])
 {
 	CK_ULONG v = CK_PORTFOLIO_SMS_INDEX_SPI(kid->pol.key_index);
 	spi[0] = (uint8_t)(v >> 8);
@@ -58,9 +58,9 @@ static int lookup(void *ctx, const uint8_t tar[SCP80_TAR_LEN], scp80_keyset *out
 	uint8_t spi_b[2];
 	scp80_spi spi;
 
-	if (got != tar_of(l->kid))
+	if (got != emu_scp80_tar(l->kid))
 		return -1;
-	spi_bytes_of(l->kid, spi_b);
+	emu_scp80_spi(l->kid, spi_b);
 	scp80_spi_decode(spi_b, &spi);
 	memset(out, 0, sizeof *out);
 	out->kic = l->kic;
@@ -90,7 +90,7 @@ static void report_unwrap(struct emu_scp80 *s, const scp80_crypto *crypto, const
 }
 
 /* Room to open the buffered input in, and the store transaction begun. */
-static CK_RV begin_open(se_op *op)
+CK_RV emu_scp80_begin_open(se_op *op)
 {
 	struct emu_scp80 *s = op->scp80;
 	CK_RV rv = emu_ops_reserve(&s->plain, &s->plain_cap, 0, s->len != 0 ? s->len : 1);
@@ -109,10 +109,10 @@ CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint
 	scp80_received rcv;
 
 	emu_scp80_crypto(op, &crypto);
-	CK_RV rv = begin_open(op);
+	CK_RV rv = emu_scp80_begin_open(op);
 	if (rv != CKR_OK)
 		return rv;
-	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_RECEIVE, tar_of(kid), &l.stored);
+	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_RECEIVE, emu_scp80_tar(kid), &l.stored);
 	if (rv != CKR_OK) {
 		store_rollback(st);
 		return rv;
@@ -120,7 +120,7 @@ CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint
 	scp80_err err = scp80_command_unwrap(&crypto, lookup, &l, s->buf, s->len, s->plain,
 	                                     s->plain_cap, &rcv);
 	if (err == SCP80_OK && rcv.commit_counter != l.stored)
-		rv = emu_scp80_counter_put(op->tok, kid, EMU_SCP80_RECEIVE, tar_of(kid), rcv.commit_counter);
+		rv = emu_scp80_counter_put(op->tok, kid, EMU_SCP80_RECEIVE, emu_scp80_tar(kid), rcv.commit_counter);
 	if (err == SCP80_OK && rv == CKR_OK)
 		rv = store_commit(st);
 	else
@@ -132,7 +132,7 @@ CK_RV emu_scp80_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint
 		*out_len = rcv.data_len;
 	}
 	pf_wipe(s->plain, s->plain_cap);
-	return rv != CKR_OK ? rv : rv_of(err, 0);
+	return rv != CKR_OK ? rv : emu_scp80_rv(err, 0);
 }
 
 /* Number, protect and pad; the counter is durable before the packet leaves. */
@@ -145,12 +145,12 @@ CK_RV emu_scp80_wrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_
 	scp80_command_params cp = {.kic = (uint8_t)CK_PORTFOLIO_SMS_INDEX_KIC(idx),
 	                           .kid = (uint8_t)CK_PORTFOLIO_SMS_INDEX_KID(idx),
 	                           .kic_key = kic, .kid_key = kid};
-	uint32_t tar = tar_of(kid);
+	uint32_t tar = emu_scp80_tar(kid);
 	uint64_t stored = 0;
 	scp80_crypto crypto;
 	size_t n = 0;
 
-	spi_bytes_of(kid, cp.spi_bytes);
+	emu_scp80_spi(kid, cp.spi_bytes);
 	cp.tar[0] = (uint8_t)(tar >> 16);
 	cp.tar[1] = (uint8_t)(tar >> 8);
 	cp.tar[2] = (uint8_t)tar;
@@ -170,68 +170,9 @@ CK_RV emu_scp80_wrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_
 		store_rollback(st);
 	if (rv != CKR_OK || err != SCP80_OK) {
 		pf_wipe(out, *out_len);
-		return rv != CKR_OK ? rv : rv_of(err, 1);
+		return rv != CKR_OK ? rv : emu_scp80_rv(err, 1);
 	}
 	s->res = (se_scp80_result){.valid = 1, .status = SCP80_STS_OK, .counter = cp.counter};
 	*out_len = n;
 	return CKR_OK;
-}
-
-/*
- * The PoR answers one of this token's packets: the keyset's TAR, and a
- * counter the token numbered, 1 up to its send counter (several packets may
- * await their PoR); never before this token sent anything on the TAR.
- * Counter 0 only where it carries no number: under an SPI that asks no
- * counter (the design vector's command), or in the bare unsecured failure
- * report (06, 09, 0A) of a receiver that could not read the counter.
- */
-static scp80_err por_matches(const emu_item *kid, const scp80_por *por, uint64_t sent)
-{
-	uint32_t tar = (uint32_t)por->tar[0] << 16 | (uint32_t)por->tar[1] << 8 | por->tar[2];
-	uint8_t spi_b[2];
-	scp80_spi spi;
-
-	spi_bytes_of(kid, spi_b);
-	scp80_spi_decode(spi_b, &spi);
-	if (tar != tar_of(kid))
-		return SCP80_ERR_TAR_UNKNOWN;
-	if (sent == 0 || por->counter > sent)
-		return SCP80_ERR_COUNTER_HIGH;
-	if (por->counter == 0 && spi.counter != SCP80_CNTR_NONE && por->secured)
-		return SCP80_ERR_COUNTER_LOW;
-	return SCP80_OK;
-}
-
-/* The sender opens the PoR of its packet; nothing is written (no counter
- * moves: reading a PoR twice tells nothing new). */
-CK_RV emu_scp80_por_unwrap(se_op *op, const emu_item *kid, const emu_item *kic, uint8_t *out,
-                           size_t *out_len)
-{
-	struct emu_scp80 *s = op->scp80;
-	uint64_t sent = 0;
-	uint8_t spi_b[2];
-	scp80_crypto crypto;
-	scp80_por por;
-
-	spi_bytes_of(kid, spi_b);
-	emu_scp80_crypto(op, &crypto);
-	CK_RV rv = begin_open(op);
-	if (rv != CKR_OK)
-		return rv;
-	rv = emu_scp80_counter_get(op->tok, kid, EMU_SCP80_SEND, tar_of(kid), &sent);
-	store_rollback(op->tok->st);
-	if (rv != CKR_OK)
-		return rv;
-	scp80_err err = scp80_por_unwrap(&crypto, spi_b, kic, kid, s->buf, s->len, s->plain,
-	                                 s->plain_cap, &por);
-	if (err == SCP80_OK)
-		err = por_matches(kid, &por, sent);
-	s->res = (se_scp80_result){.valid = 1, .counter = por.counter,
-	                           .status = err == SCP80_OK ? por.status : scp80_err_status(err)};
-	if (err == SCP80_OK) {
-		memcpy(out, por.data, por.data_len);
-		*out_len = por.data_len;
-	}
-	pf_wipe(s->plain, s->plain_cap);
-	return rv_of(err, 0);
 }
