@@ -6,6 +6,10 @@
  * inside the token with a fresh HMAC key that travels wrapped in the file, so
  * no key byte is ever on the host. restore checks the whole file before it
  * creates anything, and destroys what it made if any creation fails.
+ * export-key names a keyset key (--service, --index) or a key of no keyset by
+ * its label (--label: a oneM2M key, docs/onem2m.md); import-wrapped-key
+ * --server lands the checking half of such a key only (decrypt / verify /
+ * unwrap: the component seals the narrower usage), --label renames it.
  */
 #include "config.h"
 #include "tool/backup_file.h"
@@ -36,6 +40,8 @@ struct bk_ctx {
 	CK_OBJECT_HANDLE kek, mac_key;
 	int open;
 	int land_unextractable; /* derive-device: the key may not leave the device token again */
+	int narrow;             /* import-wrapped-key --server: no sign, encrypt, derive, wrap, export */
+	const char *label;      /* import-wrapped-key --label: the label the key lands with */
 };
 
 static int p11_fail(const char *what, CK_RV rv)
@@ -231,6 +237,19 @@ static int chosen_key(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key
 	return rc;
 }
 
+/* The key of no keyset labelled --label (a oneM2M key, a JOSE key). */
+static int labelled_key(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
+{
+	const char *label = t->opts.value[OPT_LABEL];
+	CK_ATTRIBUTE q[] = {A(CKA_CLASS, secret_class), {CKA_LABEL, (void *)label, strlen(label)}};
+	int found = 0, rc = find_one(t, s, q, 2, key, &found);
+	if (rc == TOOL_EXIT_OK && !found) {
+		fprintf(stderr, "portfolio-tool: no key labelled '%s'\n", label);
+		rc = TOOL_EXIT_FAILURE;
+	}
+	return rc;
+}
+
 /* backup (choose NULL) or one key, the one choose names (export-key, derive-device).
  * A session key choose made (a derived device key) is destroyed before the end. */
 static int write_backup(struct tool *t, export_choice choose, int land_unextractable)
@@ -272,7 +291,13 @@ int cmd_backup(struct tool *t)
 
 int cmd_export_key(struct tool *t)
 {
-	return write_backup(t, chosen_key, 0);
+	if (!options_has(&t->opts, OPT_LABEL))
+		return options_has(&t->opts, OPT_SERVICE) ? write_backup(t, chosen_key, 0)
+		                                          : usage_error("export-key needs --service and --index (a "
+		                                                        "keyset key) or --label (a key of no keyset)");
+	if (options_has(&t->opts, OPT_SERVICE) || options_has(&t->opts, OPT_INDEX))
+		return usage_error("--label names the key: no --service or --index");
+	return write_backup(t, labelled_key, 0);
 }
 
 int export_wrapped_key(struct tool *t, export_choice choose, int land_unextractable)
@@ -323,11 +348,19 @@ static CK_RV restore_entry(struct bk_ctx *c, const struct bk_entry *e, CK_OBJECT
 		return c->t->p11->C_CreateObject(c->s, t, 4, out);
 	}
 	CK_MECHANISM m = {CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, NULL, 0};
+	if (c->narrow) {
+		ext = wrap = CK_FALSE;
+		sens = CK_TRUE;
+	}
 	CK_ATTRIBUTE t[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, key_type), A(CKA_TOKEN, yes),
 	                    A(CKA_SENSITIVE, sens), A(CKA_EXTRACTABLE, ext), A(CKA_WRAP, wrap), A(CKA_UNWRAP, unwrap),
-	                    {CKA_LABEL, (void *)e->label, e->label_len}, {CKA_ID, (void *)e->id, e->id_len}};
+	                    {CKA_LABEL, (void *)e->label, e->label_len}, {CKA_ID, (void *)e->id, e->id_len},
+	                    /* --server: the component seals the narrower usage (docs/mechanisms.md 6a) */
+	                    A(CKA_SIGN, no), A(CKA_ENCRYPT, no), A(CKA_DERIVE, no)};
+	if (c->label != NULL)
+		t[7] = (CK_ATTRIBUTE){CKA_LABEL, (void *)c->label, strlen(c->label)};
 	return c->t->p11->C_UnwrapKey(c->s, &m, c->kek, (CK_BYTE_PTR)e->blob, e->blob_len, t,
-	                              sizeof t / sizeof t[0], out);
+	                              sizeof t / sizeof t[0] - (c->narrow ? 0 : 3), out);
 }
 
 /* Every entry well formed, the kinds allowed, the count right, nothing after. */
@@ -366,7 +399,32 @@ static int create_all(struct bk_ctx *c, struct bk_rd r, uint32_t count)
 		(void)c->t->p11->C_DestroyObject(c->s, made[i - 1]);
 	fprintf(stderr, "portfolio-tool: entry %lu could not be restored; the %lu made before it were removed "
 	        "again: nothing restored\n", (unsigned long)n + 1, (unsigned long)n);
+	if (c->narrow && rv == CKR_TEMPLATE_INCONSISTENT)
+		fprintf(stderr, "portfolio-tool: --server narrows only a key of no keyset; a keyset key or a master "
+		        "keeps its usage (import-key --server makes a check-only keyset copy)\n");
 	return p11_fail(e.type == BK_ENTRY_KEY ? "C_UnwrapKey" : "C_CreateObject", rv);
+}
+
+/* import-wrapped-key: --server narrows, --label renames the one key of the
+ * file; the new label must be free, so that a kid names one key. */
+static int import_choices(struct bk_ctx *c, uint32_t count)
+{
+	struct tool *t = c->t;
+	CK_OBJECT_HANDLE h;
+	int found = 0;
+	c->narrow = options_has(&t->opts, OPT_SERVER);
+	c->label = t->opts.value[OPT_LABEL];
+	if (c->label == NULL)
+		return TOOL_EXIT_OK;
+	if (strlen(c->label) == 0 || count != 1)
+		return usage_error("--label names the one key of an export-key file with 1 byte or more");
+	CK_ATTRIBUTE q[] = {A(CKA_CLASS, secret_class), {CKA_LABEL, (void *)c->label, strlen(c->label)}};
+	int rc = find_one(t, c->s, q, 2, &h, &found);
+	if (rc == TOOL_EXIT_OK && found) {
+		fprintf(stderr, "portfolio-tool: the token already has a key labelled %s: nothing imported\n", c->label);
+		rc = TOOL_EXIT_FAILURE;
+	}
+	return rc;
 }
 
 static int read_backup(struct tool *t, CK_USER_TYPE who, int keys_only)
@@ -387,6 +445,8 @@ static int read_backup(struct tool *t, CK_USER_TYPE who, int keys_only)
 	}
 	struct bk_ctx c;
 	int rc = bk_open(t, who, &c);
+	if (rc == TOOL_EXIT_OK && keys_only)
+		rc = import_choices(&c, count);
 	if (rc == TOOL_EXIT_OK)
 		rc = check_file(&c, f, len, &r);
 	if (rc == TOOL_EXIT_OK)
