@@ -40,6 +40,7 @@ struct bk_ctx {
 	CK_OBJECT_HANDLE kek, mac_key;
 	int open;
 	int land_unextractable; /* derive-device: the key may not leave the device token again */
+	int one;                /* export-key, derive-device: one key, not the instance */
 	int narrow;             /* import-wrapped-key --server: no sign, encrypt, derive, wrap, export */
 	const char *label;      /* import-wrapped-key --label: the label the key lands with */
 };
@@ -124,8 +125,9 @@ static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 	if (rv != CKR_OK)
 		return rv_fail("C_GetAttributeValue", rv);
 	if (!get_bool(c, h, CKA_EXTRACTABLE)) {
-		fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: the instance cannot be backed up "
-		        "whole (nothing written)\n", (int)a[1].ulValueLen, (const char *)label);
+		fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: %s (nothing written)\n",
+		        (int)a[1].ulValueLen, (const char *)label,
+		        c->one ? "it never leaves this token, not even wrapped" : "the instance cannot be backed up whole");
 		return TOOL_EXIT_FAILURE;
 	}
 	bk_put_u8(b, BK_ENTRY_KEY);
@@ -260,6 +262,7 @@ static int write_backup(struct tool *t, export_choice choose, int land_unextract
 	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
 	int one = choose != NULL, rc = bk_open(t, CKU_USER, &c);
 	c.land_unextractable = land_unextractable;
+	c.one = one;
 	if (rc == TOOL_EXIT_OK && one)
 		rc = choose(t, c.s, &key);
 	bk_header(&b);
