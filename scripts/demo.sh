@@ -224,19 +224,20 @@ print(json.loads(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)))["kid"])')
 section "Part 3: the TEF provisions AE2 (a third store: the TEF's machine)"
 say "AE2 reads the kid in the header (the Credential-Id) and asks the TEF for that"
 say "credential. The TEF derives the same chain from its Ke inside its own token;"
-say "its container keys may leave, but only wrapped (--extractable: sensitive, never"
-say "in clear). It provisions only the container key (the seed, step 19: AE2 then"
-say "has no cryptographic access to other containers)."
+say "its container keys may leave, but only wrapped, and only under a trusted KEK"
+say "(--extractable: sensitive, CKA_WRAP_WITH_TRUSTED). It provisions only the"
+say "container key (the seed, step 19: AE2 then has no access to other containers)."
 tid=$(tef init-instance --label "oneM2M TEF")
 tef import-onem2m-ke --slot "$tid" --label Ke --hex-file "$WORK/Ke.hex"
 rm -f "$WORK/Ke.hex"
 tef onem2m-derive --slot "$tid" --ke Ke --salt "$salt" --container Container-x --nonce "$nonce" \
 	--label "$cred" --extractable
 say "The KEK is AE2's transport key from its manufacturing (as a device's in"
-say "docs/fleet.md): a wrap/unwrap-only key in AE2's token, whose copy the TEF holds."
+say "docs/fleet.md): a wrap/unwrap-only key in AE2's token; the TEF's SO holds a copy"
+say "as a trusted key that only wraps (CKA_TRUSTED: only the SO can make one)."
 openssl rand -hex 32 > "$WORK/transport.hex"
 server import-kek --slot "$sid" --label ae2-transport --hex-file "$WORK/transport.hex"
-tef import-kek --slot "$tid" --label ae2-transport --hex-file "$WORK/transport.hex"
+tef import-kek --slot "$tid" --label ae2-transport --hex-file "$WORK/transport.hex" --so
 rm -f "$WORK/transport.hex"
 say "The TEF wraps the key the kid names (bound form: kind and usage travel with it):"
 tef export-key --slot "$tid" --label "$kid" --kek ae2-transport --file "$WORK/credential.bk"

@@ -489,22 +489,26 @@ int cmd_import_kek(struct tool *t)
 		return usage_error("a KEK is an AES key of 16, 24 or 32 bytes, this one %zu", len);
 	}
 	const char *label = t->opts.value[OPT_LABEL];
+	/* --so: the SO's trusted KEK, wrap only - the one key a CKA_WRAP_WITH_TRUSTED
+	 * key (onem2m-derive --extractable) may leave under; it opens nothing here. */
+	CK_BBOOL so = options_has(&t->opts, OPT_SO) ? CK_TRUE : CK_FALSE, unwrap = so ? CK_FALSE : CK_TRUE;
 	CK_ATTRIBUTE a[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes),
 	                    {CKA_VALUE, v, len}, {CKA_LABEL, (void *)label, strlen(label)}, A(CKA_WRAP, yes),
-	                    A(CKA_UNWRAP, yes), A(CKA_SIGN, no), A(CKA_VERIFY, no), A(CKA_ENCRYPT, no),
-	                    A(CKA_DECRYPT, no), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no)};
+	                    A(CKA_UNWRAP, unwrap), A(CKA_SIGN, no), A(CKA_VERIFY, no), A(CKA_ENCRYPT, no),
+	                    A(CKA_DECRYPT, no), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no), A(CKA_TRUSTED, so)};
 	memset(&c, 0, sizeof c);
 	c.t = t;
 	rc = tool_slot(t, &c.slot);
 	if (rc == TOOL_EXIT_OK && (rc = session_open(t, c.slot, 1, &c.s)) == TOOL_EXIT_OK) {
 		c.open = 1;
-		rc = session_login(t, c.s, CKU_USER);
+		rc = session_login(t, c.s, so ? CKU_SO : CKU_USER);
 	}
 	if (rc == TOOL_EXIT_OK)
-		rc = p11_fail("C_CreateObject", t->p11->C_CreateObject(c.s, a, sizeof a / sizeof a[0], &h));
+		rc = p11_fail("C_CreateObject", t->p11->C_CreateObject(c.s, a, sizeof a / sizeof a[0] - (so ? 0 : 1), &h));
 	OPENSSL_cleanse(v, sizeof v);
 	bk_close(&c);
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: key-encryption key '%s' imported (wrap/unwrap only)\n", (unsigned long)c.slot, label);
+		printf("slot %lu: key-encryption key '%s' imported (%s)\n", (unsigned long)c.slot, label,
+		       so ? "trusted, wrap only" : "wrap/unwrap only");
 	return rc;
 }

@@ -91,10 +91,12 @@ static const struct command commands[] = {
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
-	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN),
-	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-)",
+	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN) | B(SO) | B(SO_PIN),
+	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-) [--so]",
 	  "Import an AES key-encryption key that only wraps and unwraps (sensitive,\n"
-	  "never extractable); the same KEK on two tokens lets one restore the other's backup." },
+	  "never extractable); the same KEK on two tokens lets one restore the other's backup.\n"
+	  "--so: as the SO, a trusted KEK (CKA_TRUSTED) that only wraps: the one a key made\n"
+	  "with CKA_WRAP_WITH_TRUSTED (onem2m-derive --extractable) may leave under." },
 	{ "backup", cmd_backup, B(SLOT) | B(KEK) | B(FILE), B(PIN),
 	  "backup --slot N --kek L --file PATH",
 	  "Write every key (bound-wrapped under the KEK labelled L) and provisioned Identity\n"
@@ -162,7 +164,7 @@ static const struct command commands[] = {
 	  "container keys PREFIX-auth (HMAC: jws-sign) and PREFIX-conf (AES-256: jwe-encrypt\n"
 	  "dir A256GCM); PREFIX defaults to NAME. K_master, K_auth, K_conf are session keys\n"
 	  "destroyed at the end. --extractable (the TEF): the container keys may leave\n"
-	  "wrapped (export-key --label), never in clear." },
+	  "wrapped under a trusted KEK (import-kek --so; export-key --label), never in clear." },
 	{ "sms-provision", cmd_sms_provision, B(SLOT) | B(KEY_PARAMS), B(PIN) | B(HEX) | B(HEX_FILE),
 	  "sms-provision --slot N --key-params HEX (--hex HEX | --hex-file PATH|-)",
 	  "Import the SMS binding keyset from the Security object's resources:\n"

@@ -7,7 +7,9 @@
 # --server). Checked: AE2's copy decrypts AE1's JWE; it cannot encrypt, sign
 # or leave AE2's token; no key of the chain - each computed here with the
 # openssl CLI as the worked example does - is in the file in clear; AE1's keys
-# stay unextractable; a wrong KEK fails with a clear error and creates nothing.
+# stay unextractable; the TEF's leave only under the SO's trusted, wrap-only
+# KEK (not under a KEK the TEF's user made, whose value it would know); a
+# wrong KEK fails with a clear error and creates nothing.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tool/lib.sh"
 need_module
 export PORTFOLIO_PIN="$USER_PIN"
@@ -43,7 +45,9 @@ run 0 dev onem2m-derive --slot "$ae1" --ke Ke --salt "$SALT" --container "$KID" 
 run 0 tef import-onem2m-ke --slot "$tefi" --label Ke --hex "$KE"
 run 0 tef onem2m-derive --slot "$tefi" --ke Ke --salt "$SALT" --container "$KID" --nonce "$NONCE" --extractable
 [ "$(objects tef "$tefi")" = 3 ] || fail "the TEF's token holds $(objects tef "$tefi") objects, not Ke and 2 keys"
-run 0 tef import-kek --slot "$tefi" --label ae2-transport --hex "$TRANSPORT"
+PORTFOLIO_SO_PIN=$SO_PIN run 0 tef import-kek --slot "$tefi" --label ae2-transport --hex "$TRANSPORT" --so
+contains "$OUT" "trusted, wrap only" "the TEF's transport KEK"
+run 0 tef import-kek --slot "$tefi" --label mine --hex "$TRANSPORT"
 run 0 dev import-kek --slot "$ae1" --label ae2-transport --hex "$TRANSPORT"
 run 0 srv import-kek --slot "$ae2" --label transport --hex "$TRANSPORT"
 run 0 srv import-kek --slot "$ae2b" --label transport --hex "$(printf '%s' "$TRANSPORT" | rev)"
@@ -58,6 +62,12 @@ run 2 tef export-key --slot "$tefi" --kek ae2-transport --file "$WORK/x"
 run 1 tef export-key --slot "$tefi" --label nobody --kek ae2-transport --file "$WORK/x"
 contains "$ERR" "no key labelled 'nobody'" "missing label"
 
+# The TEF's user cannot take the key out under a KEK it made (it knows that
+# KEK's value, so the blob would open outside any token).
+run 1 tef export-key --slot "$tefi" --label "$KID-conf" --kek mine --file "$WORK/mine.bk"
+contains "$ERR" "CKR_KEY_NOT_WRAPPABLE" "export under an untrusted KEK"
+[ ! -e "$WORK/mine.bk" ] || fail "a refused export wrote a file"
+
 # The TEF exports K_container_conf wrapped; no key of the chain is in the file in clear.
 run 0 tef export-key --slot "$tefi" --label "$KID-conf" --kek ae2-transport --file "$WORK/kcc.bk"
 contains "$OUT" "exported 1 entry" "TEF export"
@@ -66,6 +76,11 @@ for k in "$KCC" "$T2" "$T1" "$KM" "$KE"; do
 	lacks "$hex" "$k" "a key of the chain in clear in the export file"
 	lacks "$hex" "${k:0:16}" "8 bytes of a key of the chain in the export file"
 done
+
+# The trusted KEK only wraps: the TEF cannot open its own file.
+run 1 tef import-wrapped-key --slot "$tefi" --kek ae2-transport --file "$WORK/kcc.bk" --label copy
+contains "$ERR" "CKR_KEY_FUNCTION_NOT_PERMITTED" "the TEF unwrapped under its wrap-only KEK"
+[ "$(objects tef "$tefi")" = 5 ] || fail "a refused import left objects in the TEF's token"
 
 # Under another KEK: a clear error, nothing created.
 run 3 srv import-wrapped-key --slot "$ae2b" --kek transport --file "$WORK/kcc.bk" --server --label "$KID-conf"
