@@ -420,7 +420,7 @@ static int import_choices(struct bk_ctx *c, uint32_t count)
 	if (c->label == NULL)
 		return TOOL_EXIT_OK;
 	if (strlen(c->label) == 0 || count != 1)
-		return usage_error("--label names the one key of an export-key file with 1 byte or more");
+		return usage_error("--label wants 1 byte or more, and a file of one key (export-key)");
 	CK_ATTRIBUTE q[] = {A(CKA_CLASS, secret_class), {CKA_LABEL, (void *)c->label, strlen(c->label)}};
 	int rc = find_one(t, c->s, q, 2, &h, &found);
 	if (rc == TOOL_EXIT_OK && found) {

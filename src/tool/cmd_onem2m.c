@@ -168,8 +168,9 @@ static int derive_container_key(struct tool *t, CK_SESSION_HANDLE s, const struc
 	CK_BBOOL mac = conf ? CK_FALSE : CK_TRUE, cipher = conf ? CK_TRUE : CK_FALSE;
 	CK_KEY_TYPE type = conf ? aes_type : generic_type;
 	/* AE1's keys never leave its token; the TEF's may leave wrapped (export-key
-	 * --label) to the AE it provisions: sensitive either way. */
-	CK_BBOOL ext = options_has(&t->opts, OPT_EXTRACTABLE) ? CK_TRUE : CK_FALSE; /* and only under a trusted KEK */
+	 * --label) to the AE it provisions, only under a CKA_TRUSTED KEK (the SO's):
+	 * sensitive either way. */
+	CK_BBOOL ext = options_has(&t->opts, OPT_EXTRACTABLE) ? CK_TRUE : CK_FALSE;
 	CK_ATTRIBUTE tmpl[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, type),
 	                       A(CKA_TOKEN, yes),          A(CKA_PRIVATE, yes),
 	                       A(CKA_SENSITIVE, yes),      A(CKA_EXTRACTABLE, ext),
