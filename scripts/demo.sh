@@ -233,10 +233,11 @@ rm -f "$WORK/Ke.hex"
 tef onem2m-derive --slot "$tid" --ke Ke --salt "$salt" --container Container-x --nonce "$nonce" \
 	--label "$cred" --extractable
 say "The KEK is AE2's transport key from its manufacturing (as a device's in"
-say "docs/fleet.md): a wrap/unwrap-only key in AE2's token; the TEF's SO holds a copy"
-say "as a trusted key that only wraps (CKA_TRUSTED: only the SO can make one)."
+say "docs/fleet.md): in AE2's token it only unwraps, and what it unwraps stays"
+say "sensitive and unextractable; the TEF's SO holds a copy as a trusted key that"
+say "only wraps (CKA_TRUSTED: only the SO can make one)."
 openssl rand -hex 32 > "$WORK/transport.hex"
-server import-kek --slot "$sid" --label ae2-transport --hex-file "$WORK/transport.hex"
+server import-kek --slot "$sid" --label ae2-transport --hex-file "$WORK/transport.hex" --server
 tef import-kek --slot "$tid" --label ae2-transport --hex-file "$WORK/transport.hex" --so
 rm -f "$WORK/transport.hex"
 say "The TEF wraps the key the kid names (bound form: kind and usage travel with it):"

@@ -115,6 +115,22 @@ static CK_BBOOL get_bool(struct bk_ctx *c, CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE
 	return c->t->p11->C_GetAttributeValue(c->s, h, &a, 1) == CKR_OK && v;
 }
 
+/* Only an extractable key leaves (the token would refuse the rest anyway):
+ * said first, in words, before anything is wrapped. */
+static int extractable(struct bk_ctx *c, CK_OBJECT_HANDLE h)
+{
+	uint8_t label[256];
+	CK_ATTRIBUTE a = {CKA_LABEL, label, sizeof label};
+	if (get_bool(c, h, CKA_EXTRACTABLE))
+		return TOOL_EXIT_OK;
+	if (c->t->p11->C_GetAttributeValue(c->s, h, &a, 1) != CKR_OK)
+		a.ulValueLen = 0;
+	fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: %s (nothing written)\n", (int)a.ulValueLen,
+	        (const char *)label,
+	        c->one ? "it never leaves this token, not even wrapped" : "the instance cannot be backed up whole");
+	return TOOL_EXIT_FAILURE;
+}
+
 /* One key entry: its creation attributes, then the bound blob. */
 static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 {
@@ -124,12 +140,8 @@ static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 	CK_RV rv = c->t->p11->C_GetAttributeValue(c->s, h, a, 3);
 	if (rv != CKR_OK)
 		return rv_fail("C_GetAttributeValue", rv);
-	if (!get_bool(c, h, CKA_EXTRACTABLE)) {
-		fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: %s (nothing written)\n",
-		        (int)a[1].ulValueLen, (const char *)label,
-		        c->one ? "it never leaves this token, not even wrapped" : "the instance cannot be backed up whole");
+	if (extractable(c, h) != TOOL_EXIT_OK)
 		return TOOL_EXIT_FAILURE;
-	}
 	bk_put_u8(b, BK_ENTRY_KEY);
 	bk_put_u32(b, (uint32_t)type);
 	bk_put_u8(b, get_bool(c, h, CKA_SENSITIVE));
@@ -265,6 +277,8 @@ static int write_backup(struct tool *t, export_choice choose, int land_unextract
 	c.one = one;
 	if (rc == TOOL_EXIT_OK && one)
 		rc = choose(t, c.s, &key);
+	if (rc == TOOL_EXIT_OK && one)
+		rc = extractable(&c, key);
 	bk_header(&b);
 	if (rc == TOOL_EXIT_OK)
 		rc = put_mac_key(&c, &b);
@@ -474,13 +488,51 @@ int cmd_import_wrapped_key(struct tool *t)
 
 /* ---- import-kek ---------------------------------------------------------- */
 
+/* The kinds of KEK import-kek makes. */
+static const struct kek_kind {
+	const char *what;
+	CK_BBOOL wrap, unwrap, trusted;
+	CK_BBOOL confine; /* what it unwraps lands sensitive and unextractable (CKA_UNWRAP_TEMPLATE) */
+	CK_USER_TYPE who;
+} kek_kinds[] = {
+	{"wrap/unwrap only", CK_TRUE, CK_TRUE, CK_FALSE, CK_FALSE, CKU_USER},
+	/* --so: the one key a CKA_WRAP_WITH_TRUSTED key (onem2m-derive --extractable)
+	 * may leave under; it opens nothing in this token */
+	{"trusted, wrap only", CK_TRUE, CK_FALSE, CK_TRUE, CK_FALSE, CKU_SO},
+	/* --server: a receiving transport key (AE2's): no key it opens can be made
+	 * readable or leave again, whatever the unwrap template asks */
+	{"unwrap only; what it opens stays sensitive and unextractable", CK_FALSE, CK_TRUE, CK_FALSE, CK_TRUE, CKU_USER},
+};
+
+/* Creates the KEK value/len of kind k, labelled --label, in session s. */
+static CK_RV create_kek(struct tool *t, CK_SESSION_HANDLE s, const struct kek_kind *k, unsigned char *v, size_t len)
+{
+	CK_KEY_TYPE aes = CKK_AES;
+	CK_OBJECT_HANDLE h;
+	const char *label = t->opts.value[OPT_LABEL];
+	CK_ATTRIBUTE confined[] = {A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no)};
+	CK_ATTRIBUTE a[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes),
+	                    {CKA_VALUE, v, len}, {CKA_LABEL, (void *)label, strlen(label)}, A(CKA_WRAP, k->wrap),
+	                    A(CKA_UNWRAP, k->unwrap), A(CKA_SIGN, no), A(CKA_VERIFY, no), A(CKA_ENCRYPT, no),
+	                    A(CKA_DECRYPT, no), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no),
+	                    A(CKA_TRUSTED, k->trusted), {CKA_UNWRAP_TEMPLATE, confined, sizeof confined}};
+	CK_ULONG n = sizeof a / sizeof a[0] - 2; /* CKA_TRUSTED and the template only where the kind has them */
+	if (k->trusted)
+		a[n++] = a[13];
+	if (k->confine)
+		a[n++] = a[14];
+	return t->p11->C_CreateObject(s, a, n, &h);
+}
+
 int cmd_import_kek(struct tool *t)
 {
 	unsigned char v[TOOL_KEY_MAX];
 	size_t len = 0;
 	struct bk_ctx c;
-	CK_OBJECT_HANDLE h;
-	CK_KEY_TYPE aes = CKK_AES;
+	int so = options_has(&t->opts, OPT_SO), server = options_has(&t->opts, OPT_SERVER);
+	if (so && server)
+		return usage_error("--so (a trusted KEK that wraps) and --server (one that unwraps) exclude each other");
+	const struct kek_kind *k = &kek_kinds[so ? 1 : server ? 2 : 0];
 	int rc = key_read_hex(&t->opts, v, &len);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
@@ -488,27 +540,19 @@ int cmd_import_kek(struct tool *t)
 		OPENSSL_cleanse(v, sizeof v);
 		return usage_error("a KEK is an AES key of 16, 24 or 32 bytes, this one %zu", len);
 	}
-	const char *label = t->opts.value[OPT_LABEL];
-	/* --so: the SO's trusted KEK, wrap only - the one key a CKA_WRAP_WITH_TRUSTED
-	 * key (onem2m-derive --extractable) may leave under; it opens nothing here. */
-	CK_BBOOL so = options_has(&t->opts, OPT_SO) ? CK_TRUE : CK_FALSE, unwrap = so ? CK_FALSE : CK_TRUE;
-	CK_ATTRIBUTE a[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes),
-	                    {CKA_VALUE, v, len}, {CKA_LABEL, (void *)label, strlen(label)}, A(CKA_WRAP, yes),
-	                    A(CKA_UNWRAP, unwrap), A(CKA_SIGN, no), A(CKA_VERIFY, no), A(CKA_ENCRYPT, no),
-	                    A(CKA_DECRYPT, no), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no), A(CKA_TRUSTED, so)};
 	memset(&c, 0, sizeof c);
 	c.t = t;
 	rc = tool_slot(t, &c.slot);
 	if (rc == TOOL_EXIT_OK && (rc = session_open(t, c.slot, 1, &c.s)) == TOOL_EXIT_OK) {
 		c.open = 1;
-		rc = session_login(t, c.s, so ? CKU_SO : CKU_USER);
+		rc = session_login(t, c.s, k->who);
 	}
 	if (rc == TOOL_EXIT_OK)
-		rc = p11_fail("C_CreateObject", t->p11->C_CreateObject(c.s, a, sizeof a / sizeof a[0] - (so ? 0 : 1), &h));
+		rc = p11_fail("C_CreateObject", create_kek(t, c.s, k, v, len));
 	OPENSSL_cleanse(v, sizeof v);
 	bk_close(&c);
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: key-encryption key '%s' imported (%s)\n", (unsigned long)c.slot, label,
-		       so ? "trusted, wrap only" : "wrap/unwrap only");
+		printf("slot %lu: key-encryption key '%s' imported (%s)\n", (unsigned long)c.slot,
+		       t->opts.value[OPT_LABEL], k->what);
 	return rc;
 }

@@ -91,12 +91,14 @@ static const struct command commands[] = {
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
-	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN) | B(SO) | B(SO_PIN),
-	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-) [--so]",
+	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN) | B(SO) | B(SO_PIN) | B(SERVER),
+	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-) [--so | --server]",
 	  "Import an AES key-encryption key that only wraps and unwraps (sensitive,\n"
 	  "never extractable); the same KEK on two tokens lets one restore the other's backup.\n"
 	  "--so: as the SO, a trusted KEK (CKA_TRUSTED) that only wraps: the one a key made\n"
-	  "with CKA_WRAP_WITH_TRUSTED (onem2m-derive --extractable) may leave under." },
+	  "with CKA_WRAP_WITH_TRUSTED (onem2m-derive --extractable) may leave under.\n"
+	  "--server: a receiving KEK that only unwraps, and what it unwraps lands sensitive\n"
+	  "and unextractable (CKA_UNWRAP_TEMPLATE): AE2's transport key." },
 	{ "backup", cmd_backup, B(SLOT) | B(KEK) | B(FILE), B(PIN),
 	  "backup --slot N --kek L --file PATH",
 	  "Write every key (bound-wrapped under the KEK labelled L) and provisioned Identity\n"

@@ -8,8 +8,9 @@
 # or leave AE2's token; no key of the chain - each computed here with the
 # openssl CLI as the worked example does - is in the file in clear; AE1's keys
 # stay unextractable; the TEF's leave only under the SO's trusted, wrap-only
-# KEK (not under a KEK the TEF's user made, whose value it would know); a
-# wrong KEK fails with a clear error and creates nothing.
+# KEK (not under a KEK the TEF's user made, whose value it would know); AE2's
+# transport KEK (import-kek --server) lands nothing extractable; a wrong KEK
+# fails with a clear error and creates nothing.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/tool/lib.sh"
 need_module
 export PORTFOLIO_PIN="$USER_PIN"
@@ -49,8 +50,10 @@ PORTFOLIO_SO_PIN=$SO_PIN run 0 tef import-kek --slot "$tefi" --label ae2-transpo
 contains "$OUT" "trusted, wrap only" "the TEF's transport KEK"
 run 0 tef import-kek --slot "$tefi" --label mine --hex "$TRANSPORT"
 run 0 dev import-kek --slot "$ae1" --label ae2-transport --hex "$TRANSPORT"
-run 0 srv import-kek --slot "$ae2" --label transport --hex "$TRANSPORT"
-run 0 srv import-kek --slot "$ae2b" --label transport --hex "$(printf '%s' "$TRANSPORT" | rev)"
+run 0 srv import-kek --slot "$ae2" --label transport --hex "$TRANSPORT" --server
+contains "$OUT" "stays sensitive and unextractable" "AE2's transport KEK"
+run 0 srv import-kek --slot "$ae2b" --label transport --hex "$(printf '%s' "$TRANSPORT" | rev)" --server
+run 2 srv import-kek --slot "$ae2b" --label both --hex "$TRANSPORT" --server --so
 
 # AE1's container keys never leave its token, not even wrapped.
 run 1 dev export-key --slot "$ae1" --label "$KID-conf" --kek ae2-transport --file "$WORK/ae1.bk"
@@ -86,6 +89,12 @@ contains "$ERR" "CKR_KEY_FUNCTION_NOT_PERMITTED" "the TEF unwrapped under its wr
 run 3 srv import-wrapped-key --slot "$ae2b" --kek transport --file "$WORK/kcc.bk" --server --label "$KID-conf"
 contains "$ERR" "made under another KEK: nothing restored" "wrong KEK"
 [ "$(objects srv "$ae2b")" = 1 ] || fail "a refused import left objects behind"
+
+# AE2's transport KEK opens nothing that could be read or leave again: the
+# file's key asked for as it left the TEF (extractable) is refused.
+run 1 srv import-wrapped-key --slot "$ae2" --kek transport --file "$WORK/kcc.bk" --label "$KID-conf"
+contains "$ERR" "CKR_TEMPLATE_INCONSISTENT" "an extractable copy under AE2's transport KEK"
+[ "$(objects srv "$ae2")" = 1 ] || fail "a refused import left objects behind"
 
 # AE2 imports the decrypt-only copy under the kid it read in the JWE header.
 run 0 srv import-wrapped-key --slot "$ae2" --kek transport --file "$WORK/kcc.bk" --server --label "$KID-conf"
