@@ -10,14 +10,18 @@
 #   Use Case 2  encrypted Identity data:      EXECUTE /16/0/1 0='1',1='2',2='0x2345178',3='1'
 #
 # The "device" and the "Car Manufacturer Server" each get their own temporary
-# configuration and store, as they would be two machines. Nothing outside a
+# configuration and store, as they would be two machines (part 3 adds a third,
+# the oneM2M TEF). Nothing outside a
 # temporary directory is touched (apart from the build, and the packages
 # scripts/install-deps.sh installs).
 #
 #   Part 3      oneM2M: AE1 derives the container keys from Ke in its token
-#               (onem2m-derive), publishes a JWE content instance, AE2
-#               (provisioned by the TEF) decrypts it, a tampered one is refused
-#               (docs/onem2m.md, JOSE)
+#               (onem2m-derive), publishes a JWE content instance; the TEF,
+#               which shares Ke, derives the same keys in its own token and
+#               provisions AE2 with K_container_conf wrapped under AE2's
+#               transport key (export-key --label); AE2 imports it
+#               decrypt-only, decrypts the JWE, a tampered one is refused and
+#               so is AE2 encrypting (docs/onem2m.md, JOSE)
 #
 # Usage: scripts/demo.sh [--no-deps] [--no-build]
 #   --no-deps   do not run scripts/install-deps.sh
@@ -62,29 +66,31 @@ LWM2M_DEMO="$BUILD/portfolio-lwm2m-demo"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portfolio-demo.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 umask 077
-for role in device server; do
+for role in device server tef; do
 	printf 'store = %s/%s.db\nlog_level = error\n' "$WORK" "$role" > "$WORK/$role.conf"
 done
 export PORTFOLIO_TOOL_MODULE="$MODULE"
 # PINs travel in the environment, never in argv (ps would show them).
 DEVICE_SO_PIN=device-so-2468 DEVICE_PIN=device-1357
 SERVER_SO_PIN=server-so-8642 SERVER_PIN=server-7531
+TEF_SO_PIN=tef-so-9753 TEF_PIN=tef-8642
 
-# Runs the tool as one of the two parties, echoing the command first.
-device() {
-	printf '%s  device$ portfolio-tool%s%s\n' "$dim" "$(printf ' %q' "$@")" "$off" >&2
-	PORTFOLIO_PKCS11_CONF="$WORK/device.conf" PORTFOLIO_SO_PIN=$DEVICE_SO_PIN PORTFOLIO_PIN=$DEVICE_PIN \
-		"$TOOL" "$@"
+# party ROLE SO_PIN PIN CMD...: runs the tool as one party (its own store),
+# echoing the command first.
+party() {
+	local role=$1 so_pin=$2 pin=$3
+	shift 3
+	printf '%s  %s$ portfolio-tool%s%s\n' "$dim" "$role" "$(printf ' %q' "$@")" "$off" >&2
+	PORTFOLIO_PKCS11_CONF="$WORK/$role.conf" PORTFOLIO_SO_PIN=$so_pin PORTFOLIO_PIN=$pin "$TOOL" "$@"
 }
-server() {
-	printf '%s  server$ portfolio-tool%s%s\n' "$dim" "$(printf ' %q' "$@")" "$off" >&2
-	PORTFOLIO_PKCS11_CONF="$WORK/server.conf" PORTFOLIO_SO_PIN=$SERVER_SO_PIN PORTFOLIO_PIN=$SERVER_PIN \
-		"$TOOL" "$@"
-}
+device() { party device "$DEVICE_SO_PIN" "$DEVICE_PIN" "$@"; }
+server() { party server "$SERVER_SO_PIN" "$SERVER_PIN" "$@"; }
+tef() { party tef "$TEF_SO_PIN" "$TEF_PIN" "$@"; }
 
 # refused WHAT CMD...: CMD is a refusal the story expects. It must fail; what
 # it printed on stderr is shown without the tool's raw error line, and the
-# reason comes as one sentence ("rejected: <why> (CKR_...)").
+# reason comes as one sentence ("rejected: <why> (CKR_...)", or the tool's
+# own sentence when no PKCS#11 call failed).
 refused() {
 	local what=$1 reason
 	shift
@@ -95,6 +101,7 @@ refused() {
 	fi
 	grep -v '^portfolio-tool: ' "$WORK/err" >&2 || true
 	reason=$(sed -n 's/^portfolio-tool: .* failed: \(CKR_[A-Z_]*\) ([^)]*): \(.*\)$/\2 (\1)/p' "$WORK/err" | head -1)
+	[ -n "$reason" ] || reason=$(sed -n 's/^portfolio-tool: //p' "$WORK/err" | head -1)
 	say "  -> rejected${reason:+: $reason}."
 }
 
@@ -193,11 +200,11 @@ say "server checks the answers with C_Verify / C_Decrypt on check-only keys."
 
 # ---- oneM2M end-to-end data security: JOSE ----------------------------------------
 section "Part 3: oneM2M end-to-end data security (JWE, docs/onem2m.md)"
-say "AE1 (the device's token) holds its bootstrap credential Ke and derives the"
-say "oneM2M key chain from it inside the token (onem2m-derive: C_DeriveKey only;"
-say "K_master, K_auth, K_conf are session keys destroyed at the end). The TEF, which"
-say "shares Ke, derives K_container_conf on its side and provisions AE2 with a"
-say "decrypt-only copy; both label it with its Credential-Id."
+say "AE1 (the device's token) and the TEF share the bootstrap credential Ke"
+say "(Ke_AE1_TEF, from the TS-0003 bootstrapping between them). AE1 derives the"
+say "oneM2M key chain from it inside its token (onem2m-derive: C_DeriveKey only;"
+say "K_master, K_auth, K_conf are session keys destroyed at the end); its container"
+say "keys never leave the token. They are labelled with their Credential-Id."
 openssl rand -hex 32 > "$WORK/Ke.hex"
 salt=$(openssl rand -hex 16)
 nonce=0123456789abcdef
@@ -205,25 +212,42 @@ cred="$(printf 'K_AE1_Container-x_data_conf-Id' | openssl dgst -sha256 -r | cut 
 device import-onem2m-ke --slot "$iid" --label Ke --hex-file "$WORK/Ke.hex"
 device onem2m-derive --slot "$iid" --ke Ke --salt "$salt" --container Container-x --nonce "$nonce" \
 	--label "$cred"
-# The TEF's side (docs/onem2m.md, "Reproduce with the openssl CLI"): another
-# party's computation, so done here with openssl, never with this module.
-tef_hmac() { # tef_hmac KEYHEX: HMAC-SHA256 of stdin, lower-case hex
-	openssl mac -digest SHA256 -macopt "hexkey:$1" HMAC | tr 'A-F' 'a-f'
-}
-hex_bytes() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')"; } # (bash's printf: \x00 too)
-km=$(openssl kdf -keylen 32 -kdfopt digest:SHA256 -kdfopt mode:EXTRACT_ONLY \
-	-kdfopt "hexkey:$(cat "$WORK/Ke.hex")" -kdfopt "hexsalt:$salt" HKDF | tr -d ':\n' | tr 'A-F' 'a-f')
-t1=$(printf 'Data Authenticity and Integrity\x01' | tef_hmac "$km")
-t2=$({ hex_bytes "$t1"; printf 'Data  Confidentiality Key\x02'; } | tef_hmac "$km")
-{ printf 'Data ConfidentialityContainer-x'; hex_bytes "$nonce"; } | tef_hmac "$t2" > "$WORK/Kcc.hex"
-server import-jose-key --slot "$sid" --label "$cred-conf" --alg dir --hex-file "$WORK/Kcc.hex" --server
-rm -f "$WORK/Kcc.hex" "$WORK/Ke.hex"
-unset km t1 t2
 say "AE1 publishes a content instance as a compact JWE (dir, A256GCM; kid, cty, nonce):"
 printf '{"m2m:cin":{"cnf":"application/json","con":"21.5 C"}}' > "$WORK/cin.json"
 device jwe-encrypt --slot "$iid" --label "$cred-conf" --cty m2m:cin --nonce "$nonce" \
 	--in "$WORK/cin.json" > "$WORK/cin.jwe"
 say "  $(cut -c1-72 "$WORK/cin.jwe")..."
+kid=$(cut -d. -f1 "$WORK/cin.jwe" | python3 -c 'import base64, json, sys
+h = sys.stdin.read().strip()
+print(json.loads(base64.urlsafe_b64decode(h + "=" * (-len(h) % 4)))["kid"])')
+
+section "Part 3: the TEF provisions AE2 (a third store: the TEF's machine)"
+say "AE2 reads the kid in the header (the Credential-Id) and asks the TEF for that"
+say "credential. The TEF derives the same chain from its Ke inside its own token;"
+say "its container keys may leave, but only wrapped, and only under a trusted KEK"
+say "(--extractable: sensitive, CKA_WRAP_WITH_TRUSTED). It provisions only the"
+say "container key (the seed, step 19: AE2 then has no access to other containers)."
+tid=$(tef init-instance --label "oneM2M TEF")
+tef import-onem2m-ke --slot "$tid" --label Ke --hex-file "$WORK/Ke.hex"
+rm -f "$WORK/Ke.hex"
+tef onem2m-derive --slot "$tid" --ke Ke --salt "$salt" --container Container-x --nonce "$nonce" \
+	--label "$cred" --extractable
+say "The KEK is AE2's transport key from its manufacturing (as a device's in"
+say "docs/fleet.md): in AE2's token it only unwraps, and what it unwraps stays"
+say "sensitive and unextractable; the TEF's SO holds a copy as a trusted key that"
+say "only wraps (CKA_TRUSTED: only the SO can make one)."
+openssl rand -hex 32 > "$WORK/transport.hex"
+server import-kek --slot "$sid" --label ae2-transport --hex-file "$WORK/transport.hex" --server
+tef import-kek --slot "$tid" --label ae2-transport --hex-file "$WORK/transport.hex" --so
+rm -f "$WORK/transport.hex"
+say "The TEF wraps the key the kid names (bound form: kind and usage travel with it):"
+tef export-key --slot "$tid" --label "$kid" --kek ae2-transport --file "$WORK/credential.bk"
+say "AE2 imports it decrypt-only: no encrypt, sign or derive, never extractable -"
+say "the narrowed usage is what its token seals (docs/mechanisms.md 6a):"
+server import-wrapped-key --slot "$sid" --kek ae2-transport --file "$WORK/credential.bk" --server --label "$kid"
+rm -f "$WORK/credential.bk"
+
+section "Part 3: AE2 consumes the content instance"
 say "AE2 decrypts it with the key its kid names (the tag is checked in the token):"
 say "  -> $bold$(server jwe-decrypt --slot "$sid" --in "$WORK/cin.jwe")$off"
 say "A content instance tampered with on the way (one ciphertext character) is refused:"
@@ -232,10 +256,15 @@ awk -F. -v OFS=. '{ $4 = (substr($4, 1, 1) == "A" ? "B" : "A") substr($4, 2); pr
 refused "a tampered content instance" server jwe-decrypt --slot "$sid" --in "$WORK/bad.jwe"
 say "  (no plaintext was released)"
 say "AE2's copy cannot encrypt: it cannot forge a content instance of AE1:"
-refused "a forged content instance" server jwe-encrypt --slot "$sid" --label "$cred-conf" --in "$WORK/cin.json"
+refused "a forged content instance" server jwe-encrypt --slot "$sid" --label "$kid" --in "$WORK/cin.json"
+say "Nor can it pass the key on: the copy never leaves AE2's token, even wrapped:"
+refused "AE2 re-exporting its copy" \
+	server export-key --slot "$sid" --label "$kid" --kek ae2-transport --file "$WORK/again.bk"
 
 section "Done"
 say "Both use cases ran through portfolio-tool and the PKCS#11 module, then over"
 say "Object 16 through libportfolio-lwm2m, and a oneM2M content instance went from"
-say "AE1 to AE2 as a JWE whose key never left either token."
+say "AE1 to AE2 as a JWE; its key went from the TEF's token to AE2's only wrapped,"
+say "and never existed in clear outside a token."
 say "(The temporary stores in $WORK are removed now.)"
+say "demo: all checks passed"

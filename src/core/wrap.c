@@ -4,7 +4,8 @@
  * decides what may be wrapped under what (se.h item_wrap / item_unwrap). The
  * unwrapped key is created through core_create_key_locked: every creation rule
  * of C_GenerateKey applies, and a bound blob's service, index and usage are
- * bound onto it (docs/mechanisms.md, "Key wrap").
+ * bound onto it (docs/mechanisms.md, "Key wrap"); the usage of a bound key of
+ * no keyset may be narrowed by the template, never widened.
  */
 #include "config.h"
 #include "core/attr.h"
@@ -99,8 +100,20 @@ static const struct {
 	unsigned use;
 } bound_usage[] = {
 	{CKA_SIGN, SE_USE_SIGN}, {CKA_VERIFY, SE_USE_VERIFY},
-	{CKA_ENCRYPT, SE_USE_ENCRYPT}, {CKA_DECRYPT, SE_USE_DECRYPT},
+	{CKA_ENCRYPT, SE_USE_ENCRYPT}, {CKA_DECRYPT, SE_USE_DECRYPT}, {CKA_DERIVE, SE_USE_DERIVE},
 };
+
+/* A usage bit the blob carries. A key of no keyset (not a master) may be
+ * narrowed: the template may turn a bit off, never on (the receiving token
+ * does less with it: a decrypt-only copy of a content key). A keyset key and
+ * a master keep exactly their usage: it is their place in the Portfolio. */
+static CK_RV bind_usage(const unwrap_ctx *c, core_object *o, CK_ATTRIBUTE_TYPE type, CK_BBOOL v, int narrow)
+{
+	const CK_ATTRIBUTE *a = given(c, type);
+	if (narrow && a != NULL && !attr_template_bool(a))
+		return attr_set_bool(o, type, CK_FALSE);
+	return bind_bool(c, o, type, v);
+}
 
 /* core_key_source.fix: a bound blob's kind, keyset place and usage become the key's. */
 static CK_RV unwrap_fix(void *ctx, core_token *tok, core_object *o)
@@ -126,11 +139,10 @@ static CK_RV unwrap_fix(void *ctx, core_token *tok, core_object *o)
 		if (rv == CKR_OK)
 			rv = bind_ulong(c, o, CKA_PORTFOLIO_KEY_INDEX, c->info.pol.key_index);
 	}
+	int narrow = c->info.pol.service == SE_SERVICE_NONE && (c->info.pol.usage & SE_USE_MASTER) == 0;
 	for (size_t i = 0; rv == CKR_OK && i < sizeof bound_usage / sizeof bound_usage[0]; i++)
-		rv = bind_bool(c, o, bound_usage[i].type,
-		               (c->info.pol.usage & bound_usage[i].use) ? CK_TRUE : CK_FALSE);
-	if (rv == CKR_OK)
-		rv = bind_bool(c, o, CKA_DERIVE, (c->info.pol.usage & SE_USE_DERIVE) ? CK_TRUE : CK_FALSE);
+		rv = bind_usage(c, o, bound_usage[i].type,
+		                (c->info.pol.usage & bound_usage[i].use) ? CK_TRUE : CK_FALSE, narrow);
 	return rv;
 }
 

@@ -6,6 +6,10 @@
  * inside the token with a fresh HMAC key that travels wrapped in the file, so
  * no key byte is ever on the host. restore checks the whole file before it
  * creates anything, and destroys what it made if any creation fails.
+ * export-key names a keyset key (--service, --index) or a key of no keyset by
+ * its label (--label: a oneM2M key, docs/onem2m.md); import-wrapped-key
+ * --server lands the checking half of such a key only (decrypt / verify /
+ * unwrap: the component seals the narrower usage), --label renames it.
  */
 #include "config.h"
 #include "tool/backup_file.h"
@@ -36,6 +40,9 @@ struct bk_ctx {
 	CK_OBJECT_HANDLE kek, mac_key;
 	int open;
 	int land_unextractable; /* derive-device: the key may not leave the device token again */
+	int one;                /* export-key, derive-device: one key, not the instance */
+	int narrow;             /* import-wrapped-key --server: no sign, encrypt, derive, wrap, export */
+	const char *label;      /* import-wrapped-key --label: the label the key lands with */
 };
 
 static int p11_fail(const char *what, CK_RV rv)
@@ -108,6 +115,22 @@ static CK_BBOOL get_bool(struct bk_ctx *c, CK_OBJECT_HANDLE h, CK_ATTRIBUTE_TYPE
 	return c->t->p11->C_GetAttributeValue(c->s, h, &a, 1) == CKR_OK && v;
 }
 
+/* Only an extractable key leaves (the token would refuse the rest anyway):
+ * said first, in words, before anything is wrapped. */
+static int extractable(struct bk_ctx *c, CK_OBJECT_HANDLE h)
+{
+	uint8_t label[256];
+	CK_ATTRIBUTE a = {CKA_LABEL, label, sizeof label};
+	if (get_bool(c, h, CKA_EXTRACTABLE))
+		return TOOL_EXIT_OK;
+	if (c->t->p11->C_GetAttributeValue(c->s, h, &a, 1) != CKR_OK)
+		a.ulValueLen = 0;
+	fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: %s (nothing written)\n", (int)a.ulValueLen,
+	        (const char *)label,
+	        c->one ? "it never leaves this token, not even wrapped" : "the instance cannot be backed up whole");
+	return TOOL_EXIT_FAILURE;
+}
+
 /* One key entry: its creation attributes, then the bound blob. */
 static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 {
@@ -117,11 +140,8 @@ static int put_key(struct bk_ctx *c, CK_OBJECT_HANDLE h, struct bk_buf *b)
 	CK_RV rv = c->t->p11->C_GetAttributeValue(c->s, h, a, 3);
 	if (rv != CKR_OK)
 		return rv_fail("C_GetAttributeValue", rv);
-	if (!get_bool(c, h, CKA_EXTRACTABLE)) {
-		fprintf(stderr, "portfolio-tool: key '%.*s' is not extractable: the instance cannot be backed up "
-		        "whole (nothing written)\n", (int)a[1].ulValueLen, (const char *)label);
+	if (extractable(c, h) != TOOL_EXIT_OK)
 		return TOOL_EXIT_FAILURE;
-	}
 	bk_put_u8(b, BK_ENTRY_KEY);
 	bk_put_u32(b, (uint32_t)type);
 	bk_put_u8(b, get_bool(c, h, CKA_SENSITIVE));
@@ -231,6 +251,19 @@ static int chosen_key(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key
 	return rc;
 }
 
+/* The key of no keyset labelled --label (a oneM2M key, a JOSE key). */
+static int labelled_key(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
+{
+	const char *label = t->opts.value[OPT_LABEL];
+	CK_ATTRIBUTE q[] = {A(CKA_CLASS, secret_class), {CKA_LABEL, (void *)label, strlen(label)}};
+	int found = 0, rc = find_one(t, s, q, 2, key, &found);
+	if (rc == TOOL_EXIT_OK && !found) {
+		fprintf(stderr, "portfolio-tool: no key labelled '%s'\n", label);
+		rc = TOOL_EXIT_FAILURE;
+	}
+	return rc;
+}
+
 /* backup (choose NULL) or one key, the one choose names (export-key, derive-device).
  * A session key choose made (a derived device key) is destroyed before the end. */
 static int write_backup(struct tool *t, export_choice choose, int land_unextractable)
@@ -241,8 +274,11 @@ static int write_backup(struct tool *t, export_choice choose, int land_unextract
 	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE;
 	int one = choose != NULL, rc = bk_open(t, CKU_USER, &c);
 	c.land_unextractable = land_unextractable;
+	c.one = one;
 	if (rc == TOOL_EXIT_OK && one)
 		rc = choose(t, c.s, &key);
+	if (rc == TOOL_EXIT_OK && one)
+		rc = extractable(&c, key);
 	bk_header(&b);
 	if (rc == TOOL_EXIT_OK)
 		rc = put_mac_key(&c, &b);
@@ -272,7 +308,13 @@ int cmd_backup(struct tool *t)
 
 int cmd_export_key(struct tool *t)
 {
-	return write_backup(t, chosen_key, 0);
+	if (!options_has(&t->opts, OPT_LABEL))
+		return options_has(&t->opts, OPT_SERVICE) ? write_backup(t, chosen_key, 0)
+		                                          : usage_error("export-key needs --service and --index (a "
+		                                                        "keyset key) or --label (a key of no keyset)");
+	if (options_has(&t->opts, OPT_SERVICE) || options_has(&t->opts, OPT_INDEX))
+		return usage_error("--label names the key: no --service or --index");
+	return write_backup(t, labelled_key, 0);
 }
 
 int export_wrapped_key(struct tool *t, export_choice choose, int land_unextractable)
@@ -323,11 +365,19 @@ static CK_RV restore_entry(struct bk_ctx *c, const struct bk_entry *e, CK_OBJECT
 		return c->t->p11->C_CreateObject(c->s, t, 4, out);
 	}
 	CK_MECHANISM m = {CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, NULL, 0};
+	if (c->narrow) {
+		ext = wrap = CK_FALSE;
+		sens = CK_TRUE;
+	}
 	CK_ATTRIBUTE t[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, key_type), A(CKA_TOKEN, yes),
 	                    A(CKA_SENSITIVE, sens), A(CKA_EXTRACTABLE, ext), A(CKA_WRAP, wrap), A(CKA_UNWRAP, unwrap),
-	                    {CKA_LABEL, (void *)e->label, e->label_len}, {CKA_ID, (void *)e->id, e->id_len}};
+	                    {CKA_LABEL, (void *)e->label, e->label_len}, {CKA_ID, (void *)e->id, e->id_len},
+	                    /* --server: the component seals the narrower usage (docs/mechanisms.md 6a) */
+	                    A(CKA_SIGN, no), A(CKA_ENCRYPT, no), A(CKA_DERIVE, no)};
+	if (c->label != NULL)
+		t[7] = (CK_ATTRIBUTE){CKA_LABEL, (void *)c->label, strlen(c->label)};
 	return c->t->p11->C_UnwrapKey(c->s, &m, c->kek, (CK_BYTE_PTR)e->blob, e->blob_len, t,
-	                              sizeof t / sizeof t[0], out);
+	                              sizeof t / sizeof t[0] - (c->narrow ? 0 : 3), out);
 }
 
 /* Every entry well formed, the kinds allowed, the count right, nothing after. */
@@ -366,7 +416,32 @@ static int create_all(struct bk_ctx *c, struct bk_rd r, uint32_t count)
 		(void)c->t->p11->C_DestroyObject(c->s, made[i - 1]);
 	fprintf(stderr, "portfolio-tool: entry %lu could not be restored; the %lu made before it were removed "
 	        "again: nothing restored\n", (unsigned long)n + 1, (unsigned long)n);
+	if (c->narrow && rv == CKR_TEMPLATE_INCONSISTENT)
+		fprintf(stderr, "portfolio-tool: --server narrows only a key of no keyset; a keyset key or a master "
+		        "keeps its usage (import-key --server makes a check-only keyset copy)\n");
 	return p11_fail(e.type == BK_ENTRY_KEY ? "C_UnwrapKey" : "C_CreateObject", rv);
+}
+
+/* import-wrapped-key: --server narrows, --label renames the one key of the
+ * file; the new label must be free, so that a kid names one key. */
+static int import_choices(struct bk_ctx *c, uint32_t count)
+{
+	struct tool *t = c->t;
+	CK_OBJECT_HANDLE h;
+	int found = 0;
+	c->narrow = options_has(&t->opts, OPT_SERVER);
+	c->label = t->opts.value[OPT_LABEL];
+	if (c->label == NULL)
+		return TOOL_EXIT_OK;
+	if (strlen(c->label) == 0 || count != 1)
+		return usage_error("--label wants 1 byte or more, and a file of one key (export-key)");
+	CK_ATTRIBUTE q[] = {A(CKA_CLASS, secret_class), {CKA_LABEL, (void *)c->label, strlen(c->label)}};
+	int rc = find_one(t, c->s, q, 2, &h, &found);
+	if (rc == TOOL_EXIT_OK && found) {
+		fprintf(stderr, "portfolio-tool: the token already has a key labelled %s: nothing imported\n", c->label);
+		rc = TOOL_EXIT_FAILURE;
+	}
+	return rc;
 }
 
 static int read_backup(struct tool *t, CK_USER_TYPE who, int keys_only)
@@ -387,6 +462,8 @@ static int read_backup(struct tool *t, CK_USER_TYPE who, int keys_only)
 	}
 	struct bk_ctx c;
 	int rc = bk_open(t, who, &c);
+	if (rc == TOOL_EXIT_OK && keys_only)
+		rc = import_choices(&c, count);
 	if (rc == TOOL_EXIT_OK)
 		rc = check_file(&c, f, len, &r);
 	if (rc == TOOL_EXIT_OK)
@@ -411,13 +488,51 @@ int cmd_import_wrapped_key(struct tool *t)
 
 /* ---- import-kek ---------------------------------------------------------- */
 
+/* The kinds of KEK import-kek makes. */
+static const struct kek_kind {
+	const char *what;
+	CK_BBOOL wrap, unwrap, trusted;
+	CK_BBOOL confine; /* what it unwraps lands sensitive and unextractable (CKA_UNWRAP_TEMPLATE) */
+	CK_USER_TYPE who;
+} kek_kinds[] = {
+	{"wrap/unwrap only", CK_TRUE, CK_TRUE, CK_FALSE, CK_FALSE, CKU_USER},
+	/* --so: the one key a CKA_WRAP_WITH_TRUSTED key (onem2m-derive --extractable)
+	 * may leave under; it opens nothing in this token */
+	{"trusted, wrap only", CK_TRUE, CK_FALSE, CK_TRUE, CK_FALSE, CKU_SO},
+	/* --server: a receiving transport key (AE2's): no key it opens can be made
+	 * readable or leave again, whatever the unwrap template asks */
+	{"unwrap only; what it opens stays sensitive and unextractable", CK_FALSE, CK_TRUE, CK_FALSE, CK_TRUE, CKU_USER},
+};
+
+/* Creates the KEK value/len of kind k, labelled --label, in session s. */
+static CK_RV create_kek(struct tool *t, CK_SESSION_HANDLE s, const struct kek_kind *k, unsigned char *v, size_t len)
+{
+	CK_KEY_TYPE aes = CKK_AES;
+	CK_OBJECT_HANDLE h;
+	const char *label = t->opts.value[OPT_LABEL];
+	CK_ATTRIBUTE confined[] = {A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no)};
+	CK_ATTRIBUTE a[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes),
+	                    {CKA_VALUE, v, len}, {CKA_LABEL, (void *)label, strlen(label)}, A(CKA_WRAP, k->wrap),
+	                    A(CKA_UNWRAP, k->unwrap), A(CKA_SIGN, no), A(CKA_VERIFY, no), A(CKA_ENCRYPT, no),
+	                    A(CKA_DECRYPT, no), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no),
+	                    A(CKA_TRUSTED, k->trusted), {CKA_UNWRAP_TEMPLATE, confined, sizeof confined}};
+	CK_ULONG n = sizeof a / sizeof a[0] - 2; /* CKA_TRUSTED and the template only where the kind has them */
+	if (k->trusted)
+		a[n++] = a[13];
+	if (k->confine)
+		a[n++] = a[14];
+	return t->p11->C_CreateObject(s, a, n, &h);
+}
+
 int cmd_import_kek(struct tool *t)
 {
 	unsigned char v[TOOL_KEY_MAX];
 	size_t len = 0;
 	struct bk_ctx c;
-	CK_OBJECT_HANDLE h;
-	CK_KEY_TYPE aes = CKK_AES;
+	int so = options_has(&t->opts, OPT_SO), server = options_has(&t->opts, OPT_SERVER);
+	if (so && server)
+		return usage_error("--so (a trusted KEK that wraps) and --server (one that unwraps) exclude each other");
+	const struct kek_kind *k = &kek_kinds[so ? 1 : server ? 2 : 0];
 	int rc = key_read_hex(&t->opts, v, &len);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
@@ -425,23 +540,19 @@ int cmd_import_kek(struct tool *t)
 		OPENSSL_cleanse(v, sizeof v);
 		return usage_error("a KEK is an AES key of 16, 24 or 32 bytes, this one %zu", len);
 	}
-	const char *label = t->opts.value[OPT_LABEL];
-	CK_ATTRIBUTE a[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes),
-	                    {CKA_VALUE, v, len}, {CKA_LABEL, (void *)label, strlen(label)}, A(CKA_WRAP, yes),
-	                    A(CKA_UNWRAP, yes), A(CKA_SIGN, no), A(CKA_VERIFY, no), A(CKA_ENCRYPT, no),
-	                    A(CKA_DECRYPT, no), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, no)};
 	memset(&c, 0, sizeof c);
 	c.t = t;
 	rc = tool_slot(t, &c.slot);
 	if (rc == TOOL_EXIT_OK && (rc = session_open(t, c.slot, 1, &c.s)) == TOOL_EXIT_OK) {
 		c.open = 1;
-		rc = session_login(t, c.s, CKU_USER);
+		rc = session_login(t, c.s, k->who);
 	}
 	if (rc == TOOL_EXIT_OK)
-		rc = p11_fail("C_CreateObject", t->p11->C_CreateObject(c.s, a, sizeof a / sizeof a[0], &h));
+		rc = p11_fail("C_CreateObject", create_kek(t, c.s, k, v, len));
 	OPENSSL_cleanse(v, sizeof v);
 	bk_close(&c);
 	if (rc == TOOL_EXIT_OK)
-		printf("slot %lu: key-encryption key '%s' imported (wrap/unwrap only)\n", (unsigned long)c.slot, label);
+		printf("slot %lu: key-encryption key '%s' imported (%s)\n", (unsigned long)c.slot,
+		       t->opts.value[OPT_LABEL], k->what);
 	return rc;
 }

@@ -11,7 +11,10 @@
  * K_master, K_auth and K_conf are sensitive session objects destroyed before
  * the command ends, whatever happened; the container keys are token objects
  * labelled "<prefix>-auth" (HMAC, sign/verify: jws-sign HS256/384/512) and
- * "<prefix>-conf" (AES-256, encrypt/decrypt: jwe-encrypt dir A256GCM).
+ * "<prefix>-conf" (AES-256, encrypt/decrypt: jwe-encrypt dir A256GCM),
+ * sensitive and unextractable - or, with --extractable (the TEF, which hands
+ * a container key to AE2), extractable for wrapping only, and only under a
+ * CKA_TRUSTED key (the SO's import-kek --so): export-key --label.
  * No key byte passes through the tool.
  */
 #include "config.h"
@@ -164,9 +167,14 @@ static int derive_container_key(struct tool *t, CK_SESSION_HANDLE s, const struc
 	CK_ULONG len = conf ? CONF_KEY_LEN : hashes[in->hash].len;
 	CK_BBOOL mac = conf ? CK_FALSE : CK_TRUE, cipher = conf ? CK_TRUE : CK_FALSE;
 	CK_KEY_TYPE type = conf ? aes_type : generic_type;
+	/* AE1's keys never leave its token; the TEF's may leave wrapped (export-key
+	 * --label) to the AE it provisions, only under a CKA_TRUSTED KEK (the SO's):
+	 * sensitive either way. */
+	CK_BBOOL ext = options_has(&t->opts, OPT_EXTRACTABLE) ? CK_TRUE : CK_FALSE;
 	CK_ATTRIBUTE tmpl[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, type),
 	                       A(CKA_TOKEN, yes),          A(CKA_PRIVATE, yes),
-	                       A(CKA_SENSITIVE, yes),      A(CKA_EXTRACTABLE, no),
+	                       A(CKA_SENSITIVE, yes),      A(CKA_EXTRACTABLE, ext),
+	                       A(CKA_WRAP_WITH_TRUSTED, ext),
 	                       A(CKA_DERIVE, no),          A(CKA_VALUE_LEN, len),
 	                       A(CKA_SIGN, mac),           A(CKA_VERIFY, mac),
 	                       A(CKA_ENCRYPT, cipher),     A(CKA_DECRYPT, cipher),

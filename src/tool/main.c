@@ -91,10 +91,14 @@ static const struct command commands[] = {
 	{ "encrypt", cmd_encrypt, B(SLOT) | B(IDENTITY) | B(CHALLENGE) | B(INDEX), B(CBC) | B(PIN),
 	  "encrypt --slot N --identity I --challenge C --index K [--cbc]",
 	  "Device side of GetAuthData 0='1': print ENCRYPT_Kn(Identity I || C) in hex." },
-	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN),
-	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-)",
+	{ "import-kek", cmd_import_kek, B(SLOT) | B(LABEL), B(HEX) | B(HEX_FILE) | B(PIN) | B(SO) | B(SO_PIN) | B(SERVER),
+	  "import-kek --slot N --label L (--hex HEX | --hex-file PATH|-) [--so | --server]",
 	  "Import an AES key-encryption key that only wraps and unwraps (sensitive,\n"
-	  "never extractable); the same KEK on two tokens lets one restore the other's backup." },
+	  "never extractable); the same KEK on two tokens lets one restore the other's backup.\n"
+	  "--so: as the SO, a trusted KEK (CKA_TRUSTED) that only wraps: the one a key made\n"
+	  "with CKA_WRAP_WITH_TRUSTED (onem2m-derive --extractable) may leave under.\n"
+	  "--server: a receiving KEK that only unwraps, and what it unwraps lands sensitive\n"
+	  "and unextractable (CKA_UNWRAP_TEMPLATE): AE2's transport key." },
 	{ "backup", cmd_backup, B(SLOT) | B(KEK) | B(FILE), B(PIN),
 	  "backup --slot N --kek L --file PATH",
 	  "Write every key (bound-wrapped under the KEK labelled L) and provisioned Identity\n"
@@ -102,12 +106,15 @@ static const struct command commands[] = {
 	{ "restore", cmd_restore, B(SLOT) | B(KEK) | B(FILE), B(SO_PIN),
 	  "restore --slot N --kek L --file PATH",
 	  "As the SO: check the file inside the token, then load all of it or nothing." },
-	{ "export-key", cmd_export_key, B(SLOT) | B(SERVICE) | B(INDEX) | B(KEK) | B(FILE), B(PIN),
-	  "export-key --slot N --service auth|enc --index K --kek L --file PATH",
-	  "Write one keyset key, bound-wrapped under the KEK, to a checked file." },
-	{ "import-wrapped-key", cmd_import_wrapped_key, B(SLOT) | B(KEK) | B(FILE), B(PIN),
-	  "import-wrapped-key --slot N --kek L --file PATH",
-	  "Unwrap the key of an export-key file into the token (same service, index, usage)." },
+	{ "export-key", cmd_export_key, B(SLOT) | B(KEK) | B(FILE), B(SERVICE) | B(INDEX) | B(LABEL) | B(PIN),
+	  "export-key --slot N (--service auth|enc --index K | --label L) --kek KEK --file PATH",
+	  "Write one key, bound-wrapped under the KEK, to a checked file: a keyset key, or\n"
+	  "with --label a key of no keyset (a oneM2M key, onem2m-derive --extractable)." },
+	{ "import-wrapped-key", cmd_import_wrapped_key, B(SLOT) | B(KEK) | B(FILE), B(SERVER) | B(LABEL) | B(PIN),
+	  "import-wrapped-key --slot N --kek L --file PATH [--server] [--label NEW]",
+	  "Unwrap the key of an export-key file into the token (same service, index, usage).\n"
+	  "--server: a key of no keyset lands narrowed to decrypt/verify/unwrap (no encrypt,\n"
+	  "sign, derive; unextractable), sealed so by the token. --label: its label (free)." },
 	{ "decrypt", cmd_decrypt, B(SLOT) | B(CHALLENGE) | B(INDEX) | B(DATA), B(CBC) | B(PIN) | FLEET_OPTS,
 	  "decrypt --slot N --challenge C --index K --data HEX [--cbc] [--master L --device-id D --instance I]",
 	  "Server side: check challenge and tag, print the Identity value; --master as for verify." },
@@ -152,13 +159,14 @@ static const struct command commands[] = {
 	  "Import the oneM2M bootstrap credential Ke (or Kpsa, Km; 16 bytes or more) as a\n"
 	  "generic secret that only derives (docs/onem2m.md)." },
 	{ "onem2m-derive", cmd_onem2m_derive, B(SLOT) | B(KE) | B(SALT) | B(CONTAINER) | B(NONCE),
-	  B(HASH) | B(LABEL) | B(PIN),
+	  B(HASH) | B(LABEL) | B(EXTRACTABLE) | B(PIN),
 	  "onem2m-derive --slot N --ke L --salt HEX --container NAME --nonce HEX\n"
-	  "              [--hash sha256|sha384|sha512] [--label PREFIX]",
+	  "              [--hash sha256|sha384|sha512] [--label PREFIX] [--extractable]",
 	  "Run the oneM2M key chain from Ke inside the token (C_DeriveKey only) and keep the\n"
 	  "container keys PREFIX-auth (HMAC: jws-sign) and PREFIX-conf (AES-256: jwe-encrypt\n"
 	  "dir A256GCM); PREFIX defaults to NAME. K_master, K_auth, K_conf are session keys\n"
-	  "destroyed at the end." },
+	  "destroyed at the end. --extractable (the TEF): the container keys may leave\n"
+	  "wrapped under a trusted KEK (import-kek --so; export-key --label), never in clear." },
 	{ "sms-provision", cmd_sms_provision, B(SLOT) | B(KEY_PARAMS), B(PIN) | B(HEX) | B(HEX_FILE),
 	  "sms-provision --slot N --key-params HEX (--hex HEX | --hex-file PATH|-)",
 	  "Import the SMS binding keyset from the Security object's resources:\n"

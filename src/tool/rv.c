@@ -38,6 +38,7 @@ static const struct rv_info rv_table[] = {
 	RV(CKR_KEY_SIZE_RANGE, "the key has a length the mechanism does not accept"),
 	RV(CKR_KEY_TYPE_INCONSISTENT, "the key type does not fit the mechanism (CMAC wants AES, HMAC a generic secret)"),
 	RV(CKR_KEY_FUNCTION_NOT_PERMITTED, "the key may not be used this way (wrong service, or a verify/decrypt-only server copy)"),
+	RV(CKR_KEY_NOT_WRAPPABLE, "the key may not leave under that key (a CKA_WRAP_WITH_TRUSTED key only under a trusted KEK: import-kek --so)"),
 	RV(CKR_MECHANISM_INVALID, "the token does not offer that mechanism"),
 	RV(CKR_MECHANISM_PARAM_INVALID, "the mechanism parameter was refused (unknown or unprovisioned Identity instance, bad challenge length)"),
 	RV(CKR_OBJECT_HANDLE_INVALID, "the object is gone"),

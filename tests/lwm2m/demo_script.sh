@@ -25,7 +25,12 @@ if grep -n '/16/x' "$out"; then
 	fail=1
 fi
 n=$(grep -c '^  -> rejected' "$out")
-[ "$n" = 5 ] || { echo "FAIL: expected 5 refusals told as such, saw $n"; fail=1; }
+[ "$n" = 6 ] || { echo "FAIL: expected 6 refusals told as such, saw $n"; fail=1; }
 grep -qF -- "-> rejected: the ciphertext, its tag or its challenge does not match (CKR_ENCRYPTED_DATA_INVALID)." "$out" ||
 	{ echo "FAIL: the replay's reason is not given"; fail=1; }
+# part 3: AE2's copy, provisioned wrapped by the TEF, decrypts but may not encrypt
+grep -qF -- '-> {"m2m:cin":' "$out" || { echo "FAIL: AE2 did not decrypt the content instance"; fail=1; }
+grep -q -- "-> rejected: .*(CKR_KEY_FUNCTION_NOT_PERMITTED)\.$" "$out" ||
+	{ echo "FAIL: AE2 encrypting with its decrypt-only copy is not refused as such"; fail=1; }
+[ "$(tail -n 1 "$out")" = "demo: all checks passed" ] || { echo "FAIL: the demo does not end with its verdict"; fail=1; }
 exit $fail

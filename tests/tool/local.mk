@@ -29,6 +29,7 @@ TOOL_SHELL_TESTS = \
 	tests/tool/conf_settings.sh \
 	tests/tool/jose.sh \
 	tests/tool/onem2m.sh \
+	tests/tool/onem2m_tef.sh \
 	tests/tool/backup.sh \
 	tests/tool/sms.sh \
 	tests/tool/fleet.sh

@@ -2,7 +2,8 @@
  * test_emu_wrap.c - the emulator decides key transport from the policies it
  * sealed with its items, whatever the caller says (issue 10 item 3): the
  * usage bits SE_USE_WRAP / UNWRAP / EXPORT / WRAP_UNTRUSTED / TRUSTED, kept
- * across a new login, shrunk by item_restrict, and the bound blob's facts.
+ * across a new login, shrunk by item_restrict, and the bound blob's facts
+ * (a key of no keyset may land narrower, never wider).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,12 +139,57 @@ static void test_unwrap_rules(void **state)
 	emu_close(t);
 }
 
+/* A bound key of no keyset (a oneM2M content key) may land narrower than it
+ * left - decrypt-only - and the narrower usage is what the component seals
+ * (op_init decides from it: test_emu_policy; C_EncryptInit refused end to end:
+ * test_p11_wrap test_bound_narrows); a wider one is refused, bit by bit. A keyset key keeps exactly
+ * its own (test_unwrap_rules). */
+static void test_unwrap_narrows(void **state)
+{
+	emu_fixture *f = *state;
+	se_token *t = emu_test_token(f, 1, 1);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	se_ref kek = put(t, kek_value, SE_SERVICE_NONE, SE_USE_WRAP | SE_USE_UNWRAP);
+	se_ref content = put(t, key_value, SE_SERVICE_NONE,
+	                     SE_USE_ENCRYPT | SE_USE_DECRYPT | SE_USE_EXPORT | SE_USE_WRAP_UNTRUSTED);
+	uint8_t blob[64];
+	size_t len = sizeof blob;
+	assert_int_equal(emu_item_wrap(t, kek, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, content, blob, &len), CKR_OK);
+	se_unwrap_info info = {0};
+	assert_int_equal(emu_item_unwrap(t, kek, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, blob, len, &info, 0, NULL, NULL),
+	                 CKR_OK);
+	assert_int_equal(info.pol.usage, SE_USE_ENCRYPT | SE_USE_DECRYPT);
+	static const unsigned wider[] = {SE_USE_DECRYPT | SE_USE_SIGN, SE_USE_DECRYPT | SE_USE_VERIFY,
+	                                 SE_USE_DECRYPT | SE_USE_DERIVE, SE_USE_DECRYPT | SE_USE_MASTER};
+	se_item_policy pol = info.pol;
+	se_ref r = 0;
+	for (size_t i = 0; i < sizeof wider / sizeof wider[0]; i++) {
+		pol.usage = wider[i];
+		assert_int_equal(emu_item_unwrap(t, kek, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, blob, len, &info, 0, &pol, &r),
+		                 CKR_TEMPLATE_INCONSISTENT);
+	}
+	pol.usage = SE_USE_DECRYPT;
+	assert_int_equal(emu_item_unwrap(t, kek, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, blob, len, &info,
+	                                 SE_ITEM_PERSISTENT, &pol, &r),
+	                 CKR_OK);
+	se_item_policy got;
+	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
+	assert_int_equal(got.usage, SE_USE_DECRYPT);
+	/* sealed: a new login reads the narrow usage back */
+	assert_int_equal(emu_logout(t), CKR_OK);
+	assert_int_equal(emu_login(t, CKU_USER, PIN(TEST_USER_PIN)), CKR_OK);
+	assert_int_equal(emu_item_policy(t, r, &got), CKR_OK);
+	assert_int_equal(got.usage, SE_USE_DECRYPT);
+	emu_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_wrap_rules, emu_fixture_setup, emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_trusted_is_the_sos, emu_fixture_setup, emu_fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_unwrap_rules, emu_fixture_setup, emu_fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unwrap_narrows, emu_fixture_setup, emu_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

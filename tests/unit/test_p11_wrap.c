@@ -379,6 +379,63 @@ static void test_bound_keyset(void **state)
 	assert_int_equal(f->C_UnwrapKey(c, &bound, kc, blob, blob_len, t, n, &u2), CKR_WRAPPED_KEY_INVALID);
 }
 
+/* The bound form for a key of no keyset (a oneM2M content key, docs/onem2m.md):
+ * the receiving token may narrow its usage through the unwrap template -
+ * decrypt-only - never widen it; the narrow usage is what the component
+ * sealed: C_Encrypt is refused, and after a new login the row (decrypt-only)
+ * still agrees with the sealed policy (a wider sealed usage would be refused
+ * there, src/core/policy.c). */
+static void test_bound_narrows(void **state)
+{
+	(void)state;
+	CK_SESSION_HANDLE a = ct_ready_token(NULL), b = ct_ready_token(NULL);
+	CK_OBJECT_HANDLE ka = kek(a, kats[2].kek, CK_TRUE, CK_FALSE), kb = kek(b, kats[2].kek, CK_FALSE, CK_TRUE);
+	CK_ULONG len = 32;
+	static const char label[] = "K_container_conf";
+	CK_MECHANISM gen = {CKM_AES_KEY_GEN, NULL, 0}, bound = {CKM_PORTFOLIO_AES_KEY_WRAP_BOUND, NULL, 0};
+	CK_ATTRIBUTE gt[] = {A(CKA_VALUE_LEN, len), A(CKA_TOKEN, yes), A(CKA_EXTRACTABLE, yes), A(CKA_SENSITIVE, yes),
+	                     A(CKA_ENCRYPT, yes), A(CKA_DECRYPT, yes), A(CKA_SIGN, no), A(CKA_VERIFY, no)};
+	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE, u = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_GenerateKey(a, &gen, gt, 8, &key), CKR_OK);
+	uint8_t blob[80];
+	CK_ULONG blob_len = sizeof blob;
+	assert_int_equal(f->C_WrapKey(a, &bound, ka, key, blob, &blob_len), CKR_OK);
+	CK_ATTRIBUTE t[] = {A(CKA_CLASS, secret), A(CKA_KEY_TYPE, aes), A(CKA_TOKEN, yes), A(CKA_SENSITIVE, yes),
+	                    A(CKA_EXTRACTABLE, no), {CKA_LABEL, (void *)label, sizeof label - 1}, A(CKA_ENCRYPT, no),
+	                    A(CKA_SIGN, no), A(CKA_DERIVE, no), A(CKA_DECRYPT, yes)};
+	/* wider than the blob, one bit at a time: refused, nothing made */
+	static const CK_ATTRIBUTE_TYPE widen[] = {CKA_SIGN, CKA_VERIFY, CKA_DERIVE};
+	CK_ULONG before = count_keys(b);
+	for (size_t i = 0; i < sizeof widen / sizeof widen[0]; i++) {
+		CK_ATTRIBUTE w[11];
+		memcpy(w, t, sizeof t);
+		w[10] = (CK_ATTRIBUTE)A(widen[i], yes);
+		assert_int_equal(f->C_UnwrapKey(b, &bound, kb, blob, blob_len, w, 11, &u), CKR_TEMPLATE_INCONSISTENT);
+	}
+	assert_int_equal(count_keys(b), before);
+	assert_int_equal(f->C_UnwrapKey(b, &bound, kb, blob, blob_len, t, 10, &u), CKR_OK);
+	CK_BBOOL enc = CK_TRUE, dec = CK_FALSE, der = CK_TRUE;
+	CK_ATTRIBUTE q[] = {A(CKA_ENCRYPT, enc), A(CKA_DECRYPT, dec), A(CKA_DERIVE, der)};
+	assert_int_equal(f->C_GetAttributeValue(b, u, q, 3), CKR_OK);
+	assert_true(!enc && dec && !der);
+	CK_MECHANISM ecb = {CKM_AES_ECB, NULL, 0};
+	assert_int_equal(f->C_EncryptInit(b, &ecb, u), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(f->C_DecryptInit(b, &ecb, u), CKR_OK);
+	uint8_t in[16] = {0}, out[16];
+	CK_ULONG out_len = sizeof out;
+	assert_int_equal(f->C_Decrypt(b, in, 16, out, &out_len), CKR_OK);
+	/* the original still encrypts: narrowing is the receiver's */
+	assert_int_equal(f->C_EncryptInit(a, &ecb, key), CKR_OK);
+	out_len = sizeof out;
+	assert_int_equal(f->C_Encrypt(a, in, 16, out, &out_len), CKR_OK);
+	assert_int_equal(f->C_Logout(b), CKR_OK);
+	assert_int_equal(f->C_Login(b, CKU_USER, P(USER_PIN)), CKR_OK);
+	u = ct_find(b, CKA_LABEL, label, sizeof label - 1);
+	assert_int_not_equal(u, CK_INVALID_HANDLE);
+	assert_int_equal(f->C_EncryptInit(b, &ecb, u), CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_int_equal(f->C_DecryptInit(b, &ecb, u), CKR_OK);
+}
+
 /* The factory hand-over: a plain blob may be placed in a keyset by the template;
  * once there, the key leaves only bound. */
 static void test_plain_into_keyset(void **state)
@@ -516,6 +573,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_permissions, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_trusted, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_bound_keyset, ct_setup, ct_teardown),
+		cmocka_unit_test_setup_teardown(test_bound_narrows, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_plain_into_keyset, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_wrap_template, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_unwrap_template, ct_setup, ct_teardown),

@@ -12,7 +12,8 @@
  * would land wherever the unwrap template puts it. The bound form wraps under a
  * key derived from the KEK (bound_kek), so a bound blob never opens as a plain
  * one - header and key would become a plain generic secret - nor a plain blob
- * as a bound one. docs/mechanisms.md, "Key wrap".
+ * as a bound one. The receiving token may narrow a bound key of no keyset
+ * (usage_agrees), never widen it. docs/mechanisms.md, "Key wrap".
  */
 #include "config.h"
 
@@ -212,6 +213,17 @@ static CK_RV open_blob(const emu_item *kek, CK_MECHANISM_TYPE mech, const uint8_
 	return CKR_OK;
 }
 
+/* The usage the core asks for: a bound key of no keyset (not a master) may be
+ * narrowed, never widened - the receiving token may do less with it, and what
+ * it asks for is what is sealed; a keyset key or a master keeps exactly its own. */
+static int usage_agrees(const se_item_policy *blob, unsigned want)
+{
+	want &= BOUND_USAGE;
+	if (blob->service == SE_SERVICE_NONE && (blob->usage & SE_USE_MASTER) == 0)
+		return (want & ~blob->usage) == 0;
+	return want == blob->usage;
+}
+
 /* The item the core asks for is the one the blob holds. */
 static CK_RV agrees(const se_unwrap_info *blob, const se_unwrap_info *want, const se_item_policy *pol)
 {
@@ -220,7 +232,7 @@ static CK_RV agrees(const se_unwrap_info *blob, const se_unwrap_info *want, cons
 	if (!blob->bound)
 		return CKR_OK;
 	if (want->kind != blob->kind || pol->service != blob->pol.service ||
-	    pol->key_index != blob->pol.key_index || (pol->usage & BOUND_USAGE) != blob->pol.usage)
+	    pol->key_index != blob->pol.key_index || !usage_agrees(&blob->pol, pol->usage))
 		return CKR_TEMPLATE_INCONSISTENT;
 	return CKR_OK;
 }
