@@ -63,14 +63,23 @@ static int create_key(struct tool *t, CK_SESSION_HANDLE s, const struct jose_key
 	CK_KEY_TYPE type = u->type;
 	CK_BBOOL yes = CK_TRUE, no = CK_FALSE, make = options_has(&t->opts, OPT_SERVER) ? CK_FALSE : CK_TRUE;
 	const char *label = t->opts.value[OPT_LABEL];
-	CK_ATTRIBUTE tmpl[] = {
+	/* Every use named, so none comes from a default (C_CreateObject gives a
+	 * secret key CKA_SIGN/CKA_VERIFY TRUE unless told): the key does its JOSE
+	 * job and nothing else. */
+	static const CK_ATTRIBUTE_TYPE all_uses[] = { CKA_ENCRYPT, CKA_DECRYPT, CKA_SIGN, CKA_VERIFY,
+						      CKA_WRAP,    CKA_UNWRAP,  CKA_DERIVE };
+	CK_BBOOL use[sizeof all_uses / sizeof all_uses[0]];
+	CK_ATTRIBUTE tmpl[8 + sizeof all_uses / sizeof all_uses[0]] = {
 		{ CKA_CLASS, &cls, sizeof(cls) },       { CKA_KEY_TYPE, &type, sizeof(type) },
 		{ CKA_TOKEN, &yes, sizeof(yes) },       { CKA_PRIVATE, &yes, sizeof(yes) },
 		{ CKA_SENSITIVE, &yes, sizeof(yes) },   { CKA_EXTRACTABLE, &no, sizeof(no) },
 		{ CKA_LABEL, (void *)label, (CK_ULONG)strlen(label) },
-		{ u->make, &make, sizeof(make) },       { u->check, &yes, sizeof(yes) },
 		{ CKA_VALUE, value, (CK_ULONG)len },
 	};
+	for (size_t i = 0; i < sizeof all_uses / sizeof all_uses[0]; i++) {
+		use[i] = all_uses[i] == u->check ? CK_TRUE : all_uses[i] == u->make ? make : CK_FALSE;
+		tmpl[8 + i] = (CK_ATTRIBUTE){ all_uses[i], &use[i], sizeof use[i] };
+	}
 	CK_OBJECT_HANDLE key;
 	struct jose_ctx ctx = { t->p11, s, 0, NULL };
 	CK_RV rv;

@@ -12,6 +12,14 @@ K=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 run 0 dev import-jose-key --slot "$iid" --label "k@TEF" --alg dir --hex "$K"
 run 0 dev import-jose-key --slot "$iid" --label "h@TEF" --alg HS256 --hex "${K//0/3}"
 run 2 dev import-jose-key --slot "$iid" --label "x@TEF" --alg none --hex "$K"
+# every use is named at import: a server copy of a dir key only decrypts (no
+# CKA_SIGN/CKA_VERIFY left to C_CreateObject's defaults)
+run 0 dev import-jose-key --slot "$iid" --label "s@TEF" --alg dir --server --hex "$K"
+run 0 dev list-objects --slot "$iid" --login
+usage_line=$(printf '%s\n' "$OUT" | grep -A3 '"s@TEF"' | grep -m1 '  usage')
+[ "$usage_line" = "  usage decrypt" ] || fail "server dir key: '$usage_line', not decrypt only"
+usage_line=$(printf '%s\n' "$OUT" | grep -A3 '"k@TEF"' | grep -m1 '  usage')
+[ "$usage_line" = "  usage encrypt decrypt" ] || fail "dir key: '$usage_line', not encrypt decrypt"
 run 2 dev import-jose-key --slot "$iid" --label "x@TEF" --alg HS512 --hex "$K"
 printf 'content' > "$WORK/in"
 run 0 dev jwe-encrypt --slot "$iid" --label "k@TEF" --in "$WORK/in"
