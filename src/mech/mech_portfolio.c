@@ -137,6 +137,8 @@ const mech_family mech_fam_pf_auth = {
 	.check_data = pf_check_data,
 	.check_final = auth_check_final,
 	.key_rule = auth_key_rule,
+	/* per message: a CK_PORTFOLIO_PARAMS, through pf_parse and pf_bind as at C_*Init */
+	.msg_flags = CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY,
 };
 
 const mech_family mech_fam_pf_enc = {
@@ -146,4 +148,5 @@ const mech_family mech_fam_pf_enc = {
 	.bind = pf_bind,
 	.keep = pf_keep,
 	.check_data = pf_check_data,
+	.msg_flags = CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT,
 };

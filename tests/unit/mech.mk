@@ -48,8 +48,15 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_p11_ccm
 TESTS += tests/unit/test_p11_ccm
-tests_unit_test_p11_ccm_SOURCES = tests/unit/test_p11_ccm.c tests/unit/test_crypto_util.h \
+tests_unit_test_p11_ccm_SOURCES = tests/unit/test_p11_ccm.c tests/unit/kat_ccm.h tests/unit/test_crypto_util.h \
 	$(CORE_TEST_SOURCES)
 tests_unit_test_p11_ccm_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ccm_LDADD = $(CORE_TEST_LDADD)
+# The PKCS#11 3.0 message-based functions (GCM, CCM, MACs, Portfolio AUTH).
+check_PROGRAMS += tests/unit/test_p11_message
+TESTS += tests/unit/test_p11_message
+tests_unit_test_p11_message_SOURCES = tests/unit/test_p11_message.c tests/unit/kat_ccm.h tests/unit/test_crypto_util.h \
+	$(CORE_TEST_SOURCES)
+tests_unit_test_p11_message_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_message_LDADD = $(CORE_TEST_LDADD)
 endif
