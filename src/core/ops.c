@@ -86,8 +86,9 @@ CK_RV core_op_lost(core_session *s, mech_op_kind kind)
 typedef CK_RV (*op_starter)(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const mech_key *key,
                             const se_backend *be, se_token *tok, const mech_identity_resolver *res);
 
-/* Inlined into both C_*Init paths with start a constant. */
-static inline CK_RV op_init_run(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m,
+/* Inlined into both C_*Init paths with start a constant (a call more would
+ * cost the signing path instructions, docs/performance.md). */
+static inline __attribute__((always_inline)) CK_RV op_init_run(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m,
                                 CK_OBJECT_HANDLE key, op_starter start)
 {
 	core_session *s;
