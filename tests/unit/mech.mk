@@ -59,4 +59,13 @@ tests_unit_test_p11_message_SOURCES = tests/unit/test_p11_message.c tests/unit/k
 	$(CORE_TEST_SOURCES)
 tests_unit_test_p11_message_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_message_LDADD = $(CORE_TEST_LDADD)
+# A message after the first allocates nothing, through the whole module (counted as
+# test_emu_ops_alloc counts: OpenSSL's through CRYPTO_set_mem_functions, ours through --wrap).
+check_PROGRAMS += tests/unit/test_p11_message_alloc
+TESTS += tests/unit/test_p11_message_alloc
+tests_unit_test_p11_message_alloc_SOURCES = tests/unit/test_p11_message_alloc.c tests/unit/test_crypto_util.h \
+	$(CORE_TEST_SOURCES)
+tests_unit_test_p11_message_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_message_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+tests_unit_test_p11_message_alloc_LDADD = $(CORE_TEST_LDADD)
 endif
