@@ -155,8 +155,28 @@ static void test_ccm_kat(void **state)
 	}
 }
 
+/* An independent check of a message the module encrypted: OpenSSL's AES-GCM
+ * with the key of test case 4 and the IV and tag the module reported. */
+static void evp_gcm_check(const CK_GCM_MESSAGE_PARAMS *p, const uint8_t *ct, int len, const uint8_t *pt)
+{
+	uint8_t key[16], out[64];
+	int n = 0, m = 0;
+	EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+
+	unhex(gcm_key, key, sizeof key);
+	assert_int_equal(EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, NULL, NULL), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_IVLEN, (int)p->ulIvLen, NULL), 1);
+	assert_int_equal(EVP_DecryptInit_ex(c, NULL, NULL, key, p->pIv), 1);
+	assert_int_equal(EVP_DecryptUpdate(c, out, &n, ct, len), 1);
+	assert_int_equal(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, (int)(p->ulTagBits / 8), p->pTag), 1);
+	assert_int_equal(EVP_DecryptFinal_ex(c, out + n, &m), 1);
+	assert_int_equal(n + m, len);
+	assert_memory_equal(out, pt, (size_t)len);
+	EVP_CIPHER_CTX_free(c);
+}
+
 /* Encrypt one message of test case 4's plaintext with p; decrypt it with the
- * IV p now holds and check the round trip. */
+ * IV p now holds, through the module and through OpenSSL directly. */
 static void round_trip(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_GCM_MESSAGE_PARAMS *p)
 {
 	uint8_t pt[60], ct[60], out[60];
@@ -165,6 +185,7 @@ static void round_trip(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_GCM_MESSAGE_P
 
 	unhex(gcm_plain, pt, sizeof pt);
 	assert_int_equal(C_EncryptMessage(s, p, sizeof *p, NULL, 0, pt, sizeof pt, ct, &n), CKR_OK);
+	evp_gcm_check(p, ct, (int)sizeof ct, pt);
 	d.ivGenerator = CKG_GENERATE_COUNTER; /* decryption ignores it: the IV is the message's */
 	assert_int_equal(C_MessageDecryptInit(s, (CK_MECHANISM_PTR)&gcm_mech, k), CKR_OK);
 	n = sizeof out;
