@@ -10,14 +10,17 @@
 #include "config.h"
 #include "core/core.h"
 
-CK_RV core_msg_run(CK_SESSION_HANDLE h, mech_op_kind kind, const mech_msg_args *a)
+/* One message (a != NULL) or the Final (a == NULL) of the operation of kind. */
+static CK_RV msg_step(CK_SESSION_HANDLE h, mech_op_kind kind, const mech_msg_args *a)
 {
 	core_session *s;
 	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
 	rv = core_op_lost(s, kind);
-	if (rv == CKR_OK) {
+	if (rv == CKR_OK && a == NULL) {
+		rv = mech_msg_final(core_session_op(s, kind), kind);
+	} else if (rv == CKR_OK) {
 		core_resolve_ctx rc;
 		mech_identity_resolver res = core_op_resolver(s, kind, &rc);
 		rv = mech_msg_run(core_session_op(s, kind), kind, a, &res);
@@ -26,15 +29,12 @@ CK_RV core_msg_run(CK_SESSION_HANDLE h, mech_op_kind kind, const mech_msg_args *
 	return rv;
 }
 
+CK_RV core_msg_run(CK_SESSION_HANDLE h, mech_op_kind kind, const mech_msg_args *a)
+{
+	return a != NULL ? msg_step(h, kind, a) : CKR_ARGUMENTS_BAD;
+}
+
 CK_RV core_msg_final(CK_SESSION_HANDLE h, mech_op_kind kind)
 {
-	core_session *s;
-	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
-	if (rv != CKR_OK)
-		return rv;
-	rv = core_op_lost(s, kind);
-	if (rv == CKR_OK)
-		rv = mech_msg_final(core_session_op(s, kind), kind);
-	core_leave(s, CORE_TOKEN_SHARED);
-	return rv;
+	return msg_step(h, kind, NULL);
 }

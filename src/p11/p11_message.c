@@ -25,78 +25,56 @@ static CK_RV crypt_message(CK_SESSION_HANDLE h, mech_op_kind kind, CK_VOID_PTR p
 	return core_msg_run(h, kind, &a);
 }
 
+/* C_Message<Kind>Init and C_Message<Kind>Final of one kind. */
+#define INIT_AND_FINAL(Init, Final, kind)                                                           \
+	CK_RV Init(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey) \
+	{                                                                                          \
+		P11_READY();                                                                       \
+		P11_REQUIRE(pMechanism != NULL);                                                   \
+		return core_msg_init(hSession, kind, pMechanism, hKey);                            \
+	}                                                                                          \
+	CK_RV Final(CK_SESSION_HANDLE hSession)                                                    \
+	{                                                                                          \
+		P11_READY();                                                                       \
+		return core_msg_final(hSession, kind);                                             \
+	}
+
+INIT_AND_FINAL(C_MessageEncryptInit, C_MessageEncryptFinal, MECH_OP_ENCRYPT)
+INIT_AND_FINAL(C_MessageDecryptInit, C_MessageDecryptFinal, MECH_OP_DECRYPT)
+INIT_AND_FINAL(C_MessageSignInit, C_MessageSignFinal, MECH_OP_SIGN)
+INIT_AND_FINAL(C_MessageVerifyInit, C_MessageVerifyFinal, MECH_OP_VERIFY)
+
 #define NOT_SUPPORTED() \
 	do {                \
 		P11_READY();    \
 		return CKR_FUNCTION_NOT_SUPPORTED; \
 	} while (0)
 
-/* ---- encrypt ---- */
-CK_RV C_MessageEncryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
-	P11_READY();
-	P11_REQUIRE(pMechanism != NULL);
-	return core_msg_init(hSession, MECH_OP_ENCRYPT, pMechanism, hKey);
-}
+/* C_EncryptMessage and C_DecryptMessage: input to output, with associated
+ * data (the header names the buffers plaintext/ciphertext by direction). */
+#define CRYPT_MESSAGE(name, kind)                                                                       \
+	CK_RV name(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,          \
+	           CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pIn, CK_ULONG ulInLen, \
+	           CK_BYTE_PTR pOut, CK_ULONG_PTR pulOutLen)                                              \
+	{                                                                                                \
+		P11_READY();                                                                             \
+		return crypt_message(hSession, kind, pParameter, ulParameterLen, pAssociatedData,        \
+		                     ulAssociatedDataLen, pIn, ulInLen, pOut, pulOutLen);                \
+	}
+/* The Begin / Next of encryption and decryption (one signature each): not offered. */
+#define CRYPT_BEGIN_NEXT(begin, next)                                                                   \
+	CK_RV begin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,         \
+	            CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen) { NOT_SUPPORTED(); }      \
+	CK_RV next(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,          \
+	           CK_BYTE_PTR pInPart, CK_ULONG ulInPartLen, CK_BYTE_PTR pOutPart, CK_ULONG_PTR pulOutPartLen, \
+	           CK_FLAGS flags) { NOT_SUPPORTED(); }
 
-CK_RV C_EncryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                       CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pPlaintext,
-                       CK_ULONG ulPlaintextLen, CK_BYTE_PTR pCiphertext, CK_ULONG_PTR pulCiphertextLen)
-{
-	P11_READY();
-	return crypt_message(hSession, MECH_OP_ENCRYPT, pParameter, ulParameterLen, pAssociatedData,
-	                     ulAssociatedDataLen, pPlaintext, ulPlaintextLen, pCiphertext, pulCiphertextLen);
-}
-
-CK_RV C_EncryptMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                            CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen) { NOT_SUPPORTED(); }
-CK_RV C_EncryptMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                           CK_BYTE_PTR pPlaintextPart, CK_ULONG ulPlaintextPartLen, CK_BYTE_PTR pCiphertextPart,
-                           CK_ULONG_PTR pulCiphertextPartLen, CK_FLAGS flags) { NOT_SUPPORTED(); }
-
-CK_RV C_MessageEncryptFinal(CK_SESSION_HANDLE hSession)
-{
-	P11_READY();
-	return core_msg_final(hSession, MECH_OP_ENCRYPT);
-}
-
-/* ---- decrypt ---- */
-CK_RV C_MessageDecryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
-	P11_READY();
-	P11_REQUIRE(pMechanism != NULL);
-	return core_msg_init(hSession, MECH_OP_DECRYPT, pMechanism, hKey);
-}
-
-CK_RV C_DecryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                       CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pCiphertext,
-                       CK_ULONG ulCiphertextLen, CK_BYTE_PTR pPlaintext, CK_ULONG_PTR pulPlaintextLen)
-{
-	P11_READY();
-	return crypt_message(hSession, MECH_OP_DECRYPT, pParameter, ulParameterLen, pAssociatedData,
-	                     ulAssociatedDataLen, pCiphertext, ulCiphertextLen, pPlaintext, pulPlaintextLen);
-}
-
-CK_RV C_DecryptMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                            CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen) { NOT_SUPPORTED(); }
-CK_RV C_DecryptMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                           CK_BYTE_PTR pCiphertextPart, CK_ULONG ulCiphertextPartLen, CK_BYTE_PTR pPlaintextPart,
-                           CK_ULONG_PTR pulPlaintextPartLen, CK_FLAGS flags) { NOT_SUPPORTED(); }
-
-CK_RV C_MessageDecryptFinal(CK_SESSION_HANDLE hSession)
-{
-	P11_READY();
-	return core_msg_final(hSession, MECH_OP_DECRYPT);
-}
+CRYPT_MESSAGE(C_EncryptMessage, MECH_OP_ENCRYPT)
+CRYPT_MESSAGE(C_DecryptMessage, MECH_OP_DECRYPT)
+CRYPT_BEGIN_NEXT(C_EncryptMessageBegin, C_EncryptMessageNext)
+CRYPT_BEGIN_NEXT(C_DecryptMessageBegin, C_DecryptMessageNext)
 
 /* ---- sign ---- */
-CK_RV C_MessageSignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
-	P11_READY();
-	P11_REQUIRE(pMechanism != NULL);
-	return core_msg_init(hSession, MECH_OP_SIGN, pMechanism, hKey);
-}
-
 CK_RV C_SignMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen, CK_BYTE_PTR pData,
                     CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
 {
@@ -111,20 +89,7 @@ CK_RV C_SignMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_U
                         CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
                         CK_ULONG_PTR pulSignatureLen) { NOT_SUPPORTED(); }
 
-CK_RV C_MessageSignFinal(CK_SESSION_HANDLE hSession)
-{
-	P11_READY();
-	return core_msg_final(hSession, MECH_OP_SIGN);
-}
-
 /* ---- verify ---- */
-CK_RV C_MessageVerifyInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{
-	P11_READY();
-	P11_REQUIRE(pMechanism != NULL);
-	return core_msg_init(hSession, MECH_OP_VERIFY, pMechanism, hKey);
-}
-
 CK_RV C_VerifyMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
                       CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
@@ -141,9 +106,3 @@ CK_RV C_VerifyMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, C
 CK_RV C_VerifyMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
                           CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 { NOT_SUPPORTED(); }
-
-CK_RV C_MessageVerifyFinal(CK_SESSION_HANDLE hSession)
-{
-	P11_READY();
-	return core_msg_final(hSession, MECH_OP_VERIFY);
-}

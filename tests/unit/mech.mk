@@ -27,7 +27,7 @@ tests_unit_test_emu_policy_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 
 # Counts allocations on the signing path (OpenSSL's through CRYPTO_set_mem_functions,
 # ours through --wrap).
-tests_unit_test_emu_ops_alloc_SOURCES = tests/unit/test_emu_ops_alloc.c tests/unit/test_emu_ops_fake.h tests/unit/test_set_mech.h \
+tests_unit_test_emu_ops_alloc_SOURCES = tests/unit/test_emu_ops_alloc.c tests/unit/alloc_count.h tests/unit/test_emu_ops_fake.h tests/unit/test_set_mech.h \
 	tests/unit/test_crypto_util.h $(engine_emu_sources)
 tests_unit_test_emu_ops_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_ops_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
@@ -63,7 +63,7 @@ tests_unit_test_p11_message_LDADD = $(CORE_TEST_LDADD)
 # test_emu_ops_alloc counts: OpenSSL's through CRYPTO_set_mem_functions, ours through --wrap).
 check_PROGRAMS += tests/unit/test_p11_message_alloc
 TESTS += tests/unit/test_p11_message_alloc
-tests_unit_test_p11_message_alloc_SOURCES = tests/unit/test_p11_message_alloc.c tests/unit/test_crypto_util.h \
+tests_unit_test_p11_message_alloc_SOURCES = tests/unit/test_p11_message_alloc.c tests/unit/alloc_count.h tests/unit/test_crypto_util.h \
 	$(CORE_TEST_SOURCES)
 tests_unit_test_p11_message_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_message_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc

@@ -32,22 +32,12 @@ static void load(const ccm_kat *k, kat_bytes *b)
 	b->mech.ulParameterLen = sizeof b->params;
 }
 
-/* A plain AES key (no keyset) that may encrypt and decrypt. */
+/* The key of SP 800-38C Appendix C, a plain AES key (no keyset). */
 static CK_OBJECT_HANDLE crypt_key(CK_SESSION_HANDLE s)
 {
 	static const uint8_t K[16] = { 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
 		                       0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f };
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ATTRIBUTE t[] = {
-		{ CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt },
-		{ CKA_VALUE, (void *)K, sizeof K }, { CKA_ENCRYPT, &tr, sizeof tr },
-		{ CKA_DECRYPT, &tr, sizeof tr },
-	};
-	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof *t, &h), CKR_OK);
-	return h;
+	return ct_plain_aes_key(s, K, sizeof K);
 }
 
 static void test_info(void **state)

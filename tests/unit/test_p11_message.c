@@ -29,22 +29,23 @@ static const char gcm_tag[] = "5bc94fbc3221a5db94fae95ae7121a47";
 static CK_OBJECT_HANDLE aes_key(CK_SESSION_HANDLE s, const char *hex)
 {
 	uint8_t k[32];
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ATTRIBUTE t[] = {
-		{ CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt }, { CKA_VALUE, k, 0 },
-		{ CKA_ENCRYPT, &tr, sizeof tr },  { CKA_DECRYPT, &tr, sizeof tr }, { CKA_SIGN, &tr, sizeof tr },
-		{ CKA_VERIFY, &tr, sizeof tr },
-	};
-	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-	t[2].ulValueLen = unhex(hex, k, sizeof k);
-	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof *t, &h), CKR_OK);
-	return h;
+	return ct_plain_aes_key(s, k, unhex(hex, k, sizeof k));
 }
 
 static const CK_MECHANISM gcm_mech = { CKM_AES_GCM, NULL, 0 };
 static const CK_MECHANISM ccm_mech = { CKM_AES_CCM, NULL, 0 };
+
+/* What C_GetMechanismInfo reports of the message-based kinds, per family. */
+static const struct {
+	CK_MECHANISM_TYPE type;
+	CK_FLAGS flags;
+} infos[] = {
+	{ CKM_AES_GCM, CKF_ENCRYPT | CKF_DECRYPT | CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT },
+	{ CKM_PORTFOLIO_AUTH_CMAC, CKF_SIGN | CKF_VERIFY | CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY },
+	{ CKM_SHA256_HMAC, CKF_SIGN | CKF_VERIFY | CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY },
+	{ CKM_PORTFOLIO_SCP80_UNWRAP, CKF_DECRYPT }, /* its parameter reports: no message form */
+	{ CKM_AES_ECB, CKF_ENCRYPT | CKF_DECRYPT },
+};
 
 static void test_info(void **state)
 {
@@ -52,12 +53,10 @@ static void test_info(void **state)
 	CK_SLOT_ID slot;
 	(void)state;
 	ct_ready_token(&slot);
-	assert_int_equal(f->C_GetMechanismInfo(slot, CKM_AES_GCM, &info), CKR_OK);
-	assert_int_equal(info.flags, CKF_ENCRYPT | CKF_DECRYPT | CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT);
-	assert_int_equal(f->C_GetMechanismInfo(slot, CKM_PORTFOLIO_AUTH_CMAC, &info), CKR_OK);
-	assert_int_equal(info.flags, CKF_SIGN | CKF_VERIFY | CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY);
-	assert_int_equal(f->C_GetMechanismInfo(slot, CKM_PORTFOLIO_SCP80_UNWRAP, &info), CKR_OK);
-	assert_int_equal(info.flags, CKF_DECRYPT);
+	for (size_t i = 0; i < sizeof infos / sizeof *infos; i++) {
+		assert_int_equal(f->C_GetMechanismInfo(slot, infos[i].type, &info), CKR_OK);
+		assert_int_equal(info.flags, infos[i].flags);
+	}
 }
 
 /* Test case 4 with tag_bits, several messages on one C_MessageEncryptInit. */
@@ -155,6 +154,23 @@ static void test_ccm_kat(void **state)
 	}
 }
 
+/* C_MessageDecryptInit, one C_DecryptMessage that must give pt back, Final. */
+static void decrypt_one(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, const CK_MECHANISM *m, void *param,
+                        CK_ULONG param_len, const uint8_t *aad, CK_ULONG aad_len, const uint8_t *ct,
+                        CK_ULONG len, const uint8_t *pt)
+{
+	uint8_t out[64];
+	CK_ULONG n = sizeof out;
+
+	assert_int_equal(C_MessageDecryptInit(s, (CK_MECHANISM_PTR)m, k), CKR_OK);
+	assert_int_equal(C_DecryptMessage(s, param, param_len, (CK_BYTE_PTR)aad, aad_len, (CK_BYTE_PTR)ct, len,
+	                                  out, &n),
+	                 CKR_OK);
+	assert_int_equal(n, len);
+	assert_memory_equal(out, pt, len);
+	assert_int_equal(C_MessageDecryptFinal(s), CKR_OK);
+}
+
 /* An independent check of a message the module encrypted: OpenSSL's AES-GCM
  * with the key of test case 4 and the IV and tag the module reported. */
 static void evp_gcm_check(const CK_GCM_MESSAGE_PARAMS *p, const uint8_t *ct, int len, const uint8_t *pt)
@@ -179,7 +195,7 @@ static void evp_gcm_check(const CK_GCM_MESSAGE_PARAMS *p, const uint8_t *ct, int
  * IV p now holds, through the module and through OpenSSL directly. */
 static void round_trip(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_GCM_MESSAGE_PARAMS *p)
 {
-	uint8_t pt[60], ct[60], out[60];
+	uint8_t pt[60], ct[60];
 	CK_ULONG n = sizeof ct;
 	CK_GCM_MESSAGE_PARAMS d = *p;
 
@@ -187,11 +203,7 @@ static void round_trip(CK_SESSION_HANDLE s, CK_OBJECT_HANDLE k, CK_GCM_MESSAGE_P
 	assert_int_equal(C_EncryptMessage(s, p, sizeof *p, NULL, 0, pt, sizeof pt, ct, &n), CKR_OK);
 	evp_gcm_check(p, ct, (int)sizeof ct, pt);
 	d.ivGenerator = CKG_GENERATE_COUNTER; /* decryption ignores it: the IV is the message's */
-	assert_int_equal(C_MessageDecryptInit(s, (CK_MECHANISM_PTR)&gcm_mech, k), CKR_OK);
-	n = sizeof out;
-	assert_int_equal(C_DecryptMessage(s, &d, sizeof d, NULL, 0, ct, sizeof ct, out, &n), CKR_OK);
-	assert_memory_equal(out, pt, sizeof pt);
-	assert_int_equal(C_MessageDecryptFinal(s), CKR_OK);
+	decrypt_one(s, k, &gcm_mech, &d, sizeof d, NULL, 0, ct, sizeof ct, pt);
 }
 
 static void test_gcm_generated_ivs(void **state)
@@ -270,7 +282,7 @@ static void test_ccm_generated_nonce(void **state)
 {
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
 	CK_OBJECT_HANDLE k = aes_key(s, "404142434445464748494a4b4c4d4e4f");
-	uint8_t nonce[13], mac[8], pt[5] = "hello", ct[5], out[5];
+	uint8_t nonce[13], mac[8], pt[5] = "hello", ct[5];
 	CK_CCM_MESSAGE_PARAMS p = { sizeof pt, nonce, sizeof nonce, 40, CKG_GENERATE_COUNTER, mac, sizeof mac };
 	CK_ULONG n = sizeof ct;
 	(void)state;
@@ -283,11 +295,7 @@ static void test_ccm_generated_nonce(void **state)
 	assert_int_equal(C_EncryptMessage(s, &p, sizeof p, pt, 2, pt, sizeof pt, ct, &n), CKR_OK);
 	assert_hex_equal(nonce, 13, "eeeeeeeeee0000000000000001");
 	assert_int_equal(C_MessageEncryptFinal(s), CKR_OK);
-	assert_int_equal(C_MessageDecryptInit(s, (CK_MECHANISM_PTR)&ccm_mech, k), CKR_OK);
-	n = sizeof out;
-	assert_int_equal(C_DecryptMessage(s, &p, sizeof p, pt, 2, ct, sizeof ct, out, &n), CKR_OK);
-	assert_memory_equal(out, pt, sizeof pt);
-	assert_int_equal(C_MessageDecryptFinal(s), CKR_OK);
+	decrypt_one(s, k, &ccm_mech, &p, sizeof p, pt, 2, ct, sizeof ct, pt);
 }
 
 static void test_states(void **state)

@@ -18,21 +18,7 @@
 
 #include "test_crypto_util.h"
 
-static long counting, allocs;
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n) { allocs += counting; return __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t m) { allocs += counting; return __real_calloc(n, m); }
-void *__wrap_realloc(void *p, size_t n) { allocs += counting; return __real_realloc(p, n); }
-
-static void *ossl_malloc(size_t n, const char *file, int l) { (void)file; (void)l; allocs += counting; return __real_malloc(n); }
-static void *ossl_realloc(void *p, size_t n, const char *file, int l) { (void)file; (void)l; allocs += counting; return __real_realloc(p, n); }
-static void ossl_free(void *p, const char *file, int l) { (void)file; (void)l; free(p); }
+#include "alloc_count.h"
 
 #define ROUNDS 50
 
@@ -128,7 +114,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sign_message_does_not_allocate, ct_setup, ct_teardown),
 		cmocka_unit_test_setup_teardown(test_gcm_message_does_not_allocate, ct_setup, ct_teardown),
 	};
-	if (!CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free))
+	if (!alloc_count_install())
 		return 99; /* OpenSSL allocated already: this test cannot count */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
