@@ -8,9 +8,11 @@
  * C_*Init, so a message can do nothing the ordinary operation would refuse.
  *
  * The operation lives in the session's mech_op of its plain kind (kind +
- * MECH_OP_MSG while it runs, mech.h). A failed message leaves it running;
- * only C_Message*Final (or what ends every operation: logout, session close,
- * C_SessionCancel, a reload that lost the key) ends it.
+ * MECH_OP_MSG while it runs, mech.h). A failed message ends only itself
+ * (PKCS#11 3.0: C_SignMessage "begins and terminates a message signing
+ * operation" and "does not finish the message-based signing process"); only
+ * C_Message*Final (or what ends every operation: logout, session close,
+ * C_SessionCancel, a reload that lost the key) ends the process.
  */
 #ifndef PORTFOLIO_MECH_MSG_H
 #define PORTFOLIO_MECH_MSG_H
