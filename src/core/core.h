@@ -23,6 +23,7 @@
 #include "core/htable.h"
 #include "core/lock.h"
 #include "mech/mech.h"
+#include "mech/mech_msg.h"
 #include "se/se.h"
 #include "store/store.h"
 
@@ -367,9 +368,10 @@ CK_RV core_op_final(CK_SESSION_HANDLE h, mech_op_kind kind, CK_BYTE_PTR out, CK_
 CK_RV core_verify(CK_SESSION_HANDLE h, CK_BYTE_PTR in, CK_ULONG in_len, CK_BYTE_PTR sig, CK_ULONG sig_len);
 CK_RV core_verify_final(CK_SESSION_HANDLE h, CK_BYTE_PTR sig, CK_ULONG sig_len);
 /* C_SessionCancel: ends the running operations whose CKF_ENCRYPT, CKF_DECRYPT,
- * CKF_SIGN, CKF_VERIFY or CKF_DIGEST bit is in flags. Other bits name
- * operations this module never runs (message-based, recover, key management):
- * there is nothing of theirs to cancel, so they are accepted and ignored. */
+ * CKF_SIGN, CKF_VERIFY or CKF_DIGEST bit, or for a message-based one
+ * CKF_MESSAGE_ENCRYPT ... CKF_MESSAGE_VERIFY bit, is in flags. Other bits name
+ * operations this module never runs (recover, key management): there is
+ * nothing of theirs to cancel, so they are accepted and ignored. */
 CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags);
 CK_RV core_generate_random(CK_SESSION_HANDLE h, CK_BYTE_PTR out, CK_ULONG len);
 CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedRandom etc.) */
@@ -377,8 +379,23 @@ CK_RV core_session_check(CK_SESSION_HANDLE h);   /* the handle is valid (C_SeedR
  * Identity is gone (all of them if all_lost), recording CKR_KEY_HANDLE_INVALID
  * for its next call. Token lock exclusive. */
 void core_check_token_operations(core_token *tok, int all_lost);
+/* What resolves the Identity a parameter names, recording it in the uses of
+ * the session's operation of kind (a reload ends the operation if it goes). */
+typedef struct core_resolve_ctx {
+	core_token *tok;
+	core_op_uses *uses;
+} core_resolve_ctx;
+mech_identity_resolver core_op_resolver(core_session *s, mech_op_kind kind, core_resolve_ctx *ctx);
+/* CKR_KEY_HANDLE_INVALID once for an operation of kind a reload ended, else CKR_OK. */
+CK_RV core_op_lost(core_session *s, mech_op_kind kind);
 CK_RV core_get_mechanism_list(CK_SLOT_ID id, CK_MECHANISM_TYPE_PTR list, CK_ULONG_PTR count);
 CK_RV core_get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_INFO_PTR info);
+
+/* ---- ops_message.c (PKCS#11 3.0 message-based operations; kind is the plain
+ * kind: MECH_OP_ENCRYPT ... MECH_OP_VERIFY) ------------------------------------ */
+CK_RV core_msg_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key); /* ops.c */
+CK_RV core_msg_run(CK_SESSION_HANDLE h, mech_op_kind kind, const mech_msg_args *a);
+CK_RV core_msg_final(CK_SESSION_HANDLE h, mech_op_kind kind);
 
 /* Copies s into a blank-padded fixed field. */
 void core_pad(CK_UTF8CHAR *dst, size_t n, const char *s);

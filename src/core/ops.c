@@ -12,15 +12,10 @@
 
 #include <string.h>
 
-typedef struct resolve_ctx {
-	core_token *tok;
-	core_op_uses *uses;       /* records the Identity the operation uses */
-} resolve_ctx;
-
 /* mech_identity_resolver: Identity instance id -> its hash and value items. */
 static CK_RV resolve_identity(void *ctx, CK_ULONG identity_id, se_ref *hash, se_ref *value)
 {
-	resolve_ctx *c = ctx;
+	core_resolve_ctx *c = ctx;
 	const core_object *o = htable_get(&c->tok->identities, identity_id);
 	if (o == NULL || !core_object_visible(c->tok, o))
 		return CKR_MECHANISM_PARAM_INVALID;
@@ -75,7 +70,26 @@ static CK_RV take_lost(core_session *s, mech_op_kind kind)
 	return rv;
 }
 
-CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key)
+mech_identity_resolver core_op_resolver(core_session *s, mech_op_kind kind, core_resolve_ctx *ctx)
+{
+	ctx->tok = s->tok;
+	ctx->uses = core_session_uses(s, kind);
+	return (mech_identity_resolver){ .ctx = ctx, .resolve = resolve_identity };
+}
+
+CK_RV core_op_lost(core_session *s, mech_op_kind kind)
+{
+	return take_lost(s, kind);
+}
+
+/* Starts an operation of the mech layer: mech_op_init, or mech_msg_init. */
+typedef CK_RV (*op_starter)(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, const mech_key *key,
+                            const se_backend *be, se_token *tok, const mech_identity_resolver *res);
+
+/* Inlined into both C_*Init paths with start a constant (a call more would
+ * cost the signing path instructions, docs/performance.md). */
+static inline __attribute__((always_inline)) CK_RV op_init_run(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m,
+                                CK_OBJECT_HANDLE key, op_starter start)
 {
 	core_session *s;
 	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
@@ -114,12 +128,22 @@ CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, C
 		uses->key = key;
 		uses->key_ref = o->value_ref;
 	}
-	resolve_ctx rc = {.tok = tok, .uses = uses};
+	core_resolve_ctx rc = {.tok = tok, .uses = uses};
 	mech_identity_resolver res = {.ctx = &rc, .resolve = resolve_identity};
-	rv = mech_op_init(op, kind, m, mk, tok->be, tok->se, &res);
+	rv = start(op, kind, m, mk, tok->be, tok->se, &res);
 out:
 	core_leave(s, CORE_TOKEN_SHARED);
 	return rv;
+}
+
+CK_RV core_op_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key)
+{
+	return op_init_run(h, kind, m, key, mech_op_init);
+}
+
+CK_RV core_msg_init(CK_SESSION_HANDLE h, mech_op_kind kind, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE key)
+{
+	return op_init_run(h, kind, m, key, mech_msg_init);
 }
 
 /* The steps of a running operation: each enters the session shared, answers
@@ -194,9 +218,12 @@ CK_RV core_session_cancel(CK_SESSION_HANDLE h, CK_FLAGS flags)
 	CK_RV rv = core_enter(h, CORE_TOKEN_SHARED, CORE_NEED_NONE, &s);
 	if (rv != CKR_OK)
 		return rv;
-	for (mech_op_kind k = MECH_OP_ENCRYPT; k <= MECH_OP_DIGEST; k++)
-		if ((flags & mech_op_kind_flag(k)) != 0 && core_session_op(s, k)->active)
-			mech_op_abort(core_session_op(s, k));
+	for (mech_op_kind k = CORE_OP_FIRST; k <= CORE_OP_LAST; k++) {
+		mech_op *op = core_session_op(s, k);
+		/* the running operation's own flag: CKF_MESSAGE_ENCRYPT for a message-based one */
+		if (op->active && (flags & mech_op_kind_flag(op->kind)) != 0)
+			mech_op_abort(op);
+	}
 	core_leave(s, CORE_TOKEN_SHARED);
 	return CKR_OK;
 }

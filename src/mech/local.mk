@@ -6,6 +6,7 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_local.h \
 	src/mech/mech_registry.c \
 	src/mech/mech_op.c \
+	src/mech/mech_msg.h src/mech/mech_msg.c src/mech/mech_msg_iv.c \
 	src/mech/mech_aes.c \
 	src/mech/mech_aes_gcm.c \
 	src/mech/mech_aes_ccm.c \

@@ -33,7 +33,17 @@ typedef enum mech_op_kind {
 	MECH_OP_SIGN,
 	MECH_OP_VERIFY,
 	MECH_OP_DIGEST,
+	/* A message-based operation (PKCS#11 3.0 C_Message*Init, mech_msg.h) runs in
+	 * the session's slot of its plain kind k with op->kind = k + MECH_OP_MSG:
+	 * the slot is taken (C_EncryptInit and C_MessageEncryptInit exclude each
+	 * other, CKR_OPERATION_ACTIVE) and C_Encrypt on it finds no operation of its
+	 * kind (CKR_OPERATION_NOT_INITIALIZED), at no cost to the signing path. */
+	MECH_OP_MSG_ENCRYPT = 9,
+	MECH_OP_MSG_DECRYPT,
+	MECH_OP_MSG_SIGN,
+	MECH_OP_MSG_VERIFY,
 } mech_op_kind;
+#define MECH_OP_MSG (MECH_OP_MSG_ENCRYPT - MECH_OP_ENCRYPT)
 
 /* Lets the mech layer turn a CKP_PORTFOLIO_SOURCE_TOKEN identity id into the
  * secure-component items, without knowing how the core stores objects: the
@@ -69,6 +79,12 @@ typedef struct mech_op {
 	 * parameter, whose output fields C_Encrypt/C_Decrypt (or the Final) fill
 	 * after the backend's op_final; NULL otherwise. */
 	void *report_param;
+	/* Message-based operations (mech_msg.c): the key bound at C_Message*Init,
+	 * and the IV counter of CKG_GENERATE_COUNTER(_XOR), which never repeats
+	 * within the operation (msg_counter_spent: no fresh value is left). */
+	mech_key msg_key;
+	uint64_t msg_counter;
+	int msg_counter_spent;
 } mech_op;
 
 /* Registry. */
@@ -91,7 +107,8 @@ int mech_offered(CK_MECHANISM_TYPE type, unsigned enabled);
  * with up to mech_count() types and returns how many there are. */
 size_t mech_list(unsigned enabled, CK_MECHANISM_TYPE *out);
 
-/* The CKF_ENCRYPT ... CKF_DIGEST flag that names an operation kind (the bits
+/* The CKF_ENCRYPT ... CKF_DIGEST flag that names an operation kind, and
+ * CKF_MESSAGE_ENCRYPT ... CKF_MESSAGE_VERIFY for the message kinds (the bits
  * of C_GetMechanismInfo and C_SessionCancel). */
 CK_FLAGS mech_op_kind_flag(mech_op_kind kind);
 

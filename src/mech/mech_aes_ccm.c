@@ -28,29 +28,65 @@ static int data_len_fits(CK_ULONG data_len, CK_ULONG nonce_len)
 	return q >= sizeof(CK_ULONG) || (data_len >> (8u * q)) == 0;
 }
 
+/* The nonce, MAC and length rules both parameters share. */
+static int ccm_lengths_ok(const void *nonce, CK_ULONG nonce_len, CK_ULONG mac_len, CK_ULONG data_len)
+{
+	return nonce != NULL && nonce_len >= CCM_NONCE_MIN && nonce_len <= CCM_NONCE_MAX &&
+	       mac_len >= CCM_TAG_MIN && mac_len <= CCM_TAG_MAX && mac_len % 2 == 0 &&
+	       data_len_fits(data_len, nonce_len);
+}
+
+static void ccm_fill(const uint8_t *nonce, CK_ULONG nonce_len, const uint8_t *aad, size_t aad_len,
+                     CK_ULONG mac_len, CK_ULONG data_len, se_op_params *p)
+{
+	p->u.cipher.iv = nonce;
+	p->u.cipher.iv_len = nonce_len;
+	p->u.cipher.aad = aad;
+	p->u.cipher.aad_len = aad_len;
+	p->u.cipher.tag_len = mac_len;
+	p->u.cipher.data_len = data_len;
+	p->u.cipher.tag_out = NULL;
+}
+
 static CK_RV ccm_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
                        se_op_params *p)
 {
 	const CK_CCM_PARAMS *c = m->pParameter;
 
 	(void)kind;
+	(void)d;
 	if (c == NULL || m->ulParameterLen != sizeof(CK_CCM_PARAMS))
 		return CKR_MECHANISM_PARAM_INVALID;
-	if (c->pNonce == NULL || c->ulNonceLen < CCM_NONCE_MIN || c->ulNonceLen > CCM_NONCE_MAX)
+	if (!ccm_lengths_ok(c->pNonce, c->ulNonceLen, c->ulMACLen, c->ulDataLen))
 		return CKR_MECHANISM_PARAM_INVALID;
 	if (c->pAAD == NULL && c->ulAADLen != 0)
 		return CKR_MECHANISM_PARAM_INVALID;
-	if (c->ulMACLen < CCM_TAG_MIN || c->ulMACLen > CCM_TAG_MAX || c->ulMACLen % 2 != 0)
-		return CKR_MECHANISM_PARAM_INVALID;
-	if (!data_len_fits(c->ulDataLen, c->ulNonceLen))
-		return CKR_MECHANISM_PARAM_INVALID;
+	ccm_fill(c->pNonce, c->ulNonceLen, c->pAAD, c->ulAADLen, c->ulMACLen, c->ulDataLen, p);
+	return CKR_OK;
+}
+
+/* C_EncryptMessage / C_DecryptMessage: the AAD is the call's, the MAC goes to
+ * (encrypt) or comes from (decrypt) pMAC, the nonce as nonceGenerator says. */
+static CK_RV ccm_parse_message(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                               mech_msg_data *md, mech_op *op, se_op_params *p)
+{
+	const CK_CCM_MESSAGE_PARAMS *c = m->pParameter;
+	CK_RV rv;
+
 	(void)d;
-	p->u.cipher.iv = c->pNonce;
-	p->u.cipher.iv_len = c->ulNonceLen;
-	p->u.cipher.aad = c->pAAD;
-	p->u.cipher.aad_len = c->ulAADLen;
-	p->u.cipher.tag_len = c->ulMACLen;
-	p->u.cipher.data_len = c->ulDataLen;
+	if (c == NULL || m->ulParameterLen != sizeof(CK_CCM_MESSAGE_PARAMS))
+		return CKR_MECHANISM_PARAM_INVALID;
+	if (!ccm_lengths_ok(c->pNonce, c->ulNonceLen, c->ulMACLen, c->ulDataLen) || c->pMAC == NULL)
+		return CKR_MECHANISM_PARAM_INVALID;
+	rv = mech_msg_make_iv(op, kind, c->nonceGenerator, c->ulNonceFixedBits, c->pNonce, c->ulNonceLen);
+	if (rv != CKR_OK)
+		return rv;
+	ccm_fill(c->pNonce, c->ulNonceLen, md->aad, md->aad_len, c->ulMACLen, c->ulDataLen, p);
+	if (kind == MECH_OP_ENCRYPT)
+		p->u.cipher.tag_out = c->pMAC;
+	else
+		md->tag_in = c->pMAC;
+	md->tag_len = c->ulMACLen;
 	return CKR_OK;
 }
 
@@ -81,4 +117,6 @@ const mech_family mech_fam_aes_ccm = {
 	.keep = ccm_keep,
 	.check_data = ccm_check_data,
 	.check_final = ccm_check_final,
+	.msg_flags = CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT,
+	.parse_message = ccm_parse_message,
 };

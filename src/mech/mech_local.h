@@ -16,6 +16,15 @@
 
 typedef struct mech_desc mech_desc;
 
+/* What one message of a message-based operation brings beside its parameter,
+ * and what the family's parse_message hook reports back (mech_msg.c). */
+typedef struct mech_msg_data {
+	const uint8_t *aad;       /* in: the associated data of C_EncryptMessage / C_DecryptMessage */
+	size_t aad_len;
+	const uint8_t *tag_in;    /* out, decrypt: the tag the parameter carries (tag_len bytes) */
+	size_t tag_len;
+} mech_msg_data;
+
 /* A family the mech layer computes itself (digests: no key, no backend). */
 typedef struct mech_local_run {
 	CK_RV (*init)(mech_op *op, const mech_desc *d);
@@ -56,6 +65,16 @@ typedef struct mech_family {
 	 * operation reports into the caller's parameter (op->report_param, kept
 	 * from the Init; the parameter carries output fields, as SCP80's does). */
 	void (*report)(mech_op *op);
+	/* The message-based kinds the family allows (CKF_MESSAGE_ENCRYPT ...; each
+	 * only where the row has the plain kind too): 0 for none. */
+	CK_FLAGS msg_flags;
+	/* A per-message parameter that differs from the C_*Init one (GCM, CCM):
+	 * into p->u as parse would, with md's associated data, the tag placed
+	 * (encrypt: p->u.cipher.tag_out; decrypt: md->tag_in) and the IV made as
+	 * the parameter's generator says (op keeps the counter). NULL: parse and
+	 * bind take the per-message parameter as they take the C_*Init one. */
+	CK_RV (*parse_message)(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+	                       mech_msg_data *md, mech_op *op, se_op_params *p);
 } mech_family;
 
 #define MECH_NO_SERVICE (-1) /* standard mechanism: refuses keys that carry a service */
@@ -93,6 +112,42 @@ extern const mech_family mech_fam_wrap;         /* mech_wrap.c (C_WrapKey / C_Un
 const mech_desc *mech_find(CK_MECHANISM_TYPE type);
 /* Whether a key of len bytes (of d's key type) has a size d accepts. */
 int mech_key_size_ok(const mech_desc *d, CK_ULONG len);
+
+/* The CKF_MESSAGE_* kinds (and CKF_MULTI_MESSAGE) row d offers (mech_registry.c). */
+CK_FLAGS mech_msg_flags(const mech_desc *d);
+/* One message of the message-based operation op (op->desc, op->msg_key): m is
+ * {type, the message's parameter}; its se_op_params through parse_message or
+ * parse + bind, then the backend's op_init and keep. On success op runs as a
+ * plain operation of kind (mech_op_single...) until it ends (mech_op.c). */
+CK_RV mech_op_start_message(mech_op *op, mech_op_kind kind, const CK_MECHANISM *m, mech_msg_data *md,
+                            const mech_identity_resolver *res);
+/* The IV (or nonce) of one message, as gen (CKG_*) says: the first fixed_bits
+ * of iv are the caller's, the rest generated (mech_msg_iv.c). Decryption and
+ * CKG_NO_GENERATE take iv as it is. CKR_MECHANISM_PARAM_INVALID for an
+ * unknown generator, too few free bits, or a counter with no fresh value. */
+CK_RV mech_msg_make_iv(mech_op *op, mech_op_kind kind, CK_GENERATOR_FUNCTION gen, CK_ULONG fixed_bits,
+                       uint8_t *iv, size_t len);
+
+/* C_DecryptMessage of an AEAD family: the tag apart from the ciphertext (mech_op.c). */
+CK_RV mech_op_single_tagged(mech_op *op, const uint8_t *in, CK_ULONG in_len, const uint8_t *tag,
+                            size_t tag_len, uint8_t *out, CK_ULONG *out_len);
+
+/* The length-query convention: 1 if the call must return now with *rv (out
+ * NULL: CKR_OK and the length; too small: CKR_BUFFER_TOO_SMALL). */
+static inline int mech_length_query(CK_ULONG need, const uint8_t *out, CK_ULONG *out_len, CK_RV *rv)
+{
+	if (out == NULL) {
+		*out_len = need;
+		*rv = CKR_OK;
+		return 1;
+	}
+	if (*out_len < need) {
+		*out_len = need;
+		*rv = CKR_BUFFER_TOO_SMALL;
+		return 1;
+	}
+	return 0;
+}
 
 /* A mechanism that takes no parameter. */
 CK_RV mech_no_param(const CK_MECHANISM *m);

@@ -43,6 +43,7 @@ const mech_family mech_fam_mac = {
 	.se_fam = SE_FAM_MAC,
 	.parse = mac_parse,
 	.keep = mac_keep,
+	.msg_flags = CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY,
 };
 
 const mech_family mech_fam_mac_general = {
@@ -50,4 +51,5 @@ const mech_family mech_fam_mac_general = {
 	.se_fam = SE_FAM_MAC,
 	.parse = mac_general_parse,
 	.keep = mac_keep,
+	.msg_flags = CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY,
 };

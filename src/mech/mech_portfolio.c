@@ -131,6 +131,8 @@ static int auth_key_rule(const mech_desc *d, CK_ULONG len)
 const mech_family mech_fam_pf_auth = {
 	.name = "portfolio-auth",
 	.se_fam = SE_FAM_PF_AUTH,
+	/* per message: a CK_PORTFOLIO_PARAMS, through pf_parse and pf_bind as at C_*Init */
+	.msg_flags = CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY,
 	.parse = pf_parse,
 	.bind = pf_bind,
 	.keep = pf_keep,
@@ -142,6 +144,7 @@ const mech_family mech_fam_pf_auth = {
 const mech_family mech_fam_pf_enc = {
 	.name = "portfolio-enc",
 	.se_fam = SE_FAM_PF_ENC,
+	.msg_flags = CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT,
 	.parse = pf_parse,
 	.bind = pf_bind,
 	.keep = pf_keep,

@@ -140,6 +140,6 @@ CK_RV mech_get_info(CK_MECHANISM_TYPE type, CK_MECHANISM_INFO *out)
 		return CKR_MECHANISM_INVALID;
 	out->ulMinKeySize = d->min_key;
 	out->ulMaxKeySize = d->max_key;
-	out->flags = d->flags;
+	out->flags = d->flags | mech_msg_flags(d);
 	return CKR_OK;
 }

@@ -1,7 +1,7 @@
 /*
  * p11_unsupported.c - the entry points of PKCS#11 2.40 and 3.0 that this
  * module does not offer. They still say "not initialised" first, as every
- * entry point does.
+ * entry point does. (The 3.0 message-based functions are in p11_message.c.)
  */
 #include "config.h"
 #include "p11/p11.h"
@@ -51,53 +51,3 @@ CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession)
 	P11_READY();
 	return CKR_FUNCTION_NOT_PARALLEL;
 }
-
-/* ---- PKCS#11 3.0 (C_SessionCancel is in p11_crypto.c) ---- */
-CK_RV C_MessageEncryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{ NOT_SUPPORTED(); }
-CK_RV C_EncryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                       CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pPlaintext,
-                       CK_ULONG ulPlaintextLen, CK_BYTE_PTR pCiphertext, CK_ULONG_PTR pulCiphertextLen)
-{ NOT_SUPPORTED(); }
-CK_RV C_EncryptMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                            CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen) { NOT_SUPPORTED(); }
-CK_RV C_EncryptMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                           CK_BYTE_PTR pPlaintextPart, CK_ULONG ulPlaintextPartLen, CK_BYTE_PTR pCiphertextPart,
-                           CK_ULONG_PTR pulCiphertextPartLen, CK_FLAGS flags) { NOT_SUPPORTED(); }
-CK_RV C_MessageEncryptFinal(CK_SESSION_HANDLE hSession) { NOT_SUPPORTED(); }
-
-CK_RV C_MessageDecryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{ NOT_SUPPORTED(); }
-CK_RV C_DecryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                       CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen, CK_BYTE_PTR pCiphertext,
-                       CK_ULONG ulCiphertextLen, CK_BYTE_PTR pPlaintext, CK_ULONG_PTR pulPlaintextLen)
-{ NOT_SUPPORTED(); }
-CK_RV C_DecryptMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                            CK_BYTE_PTR pAssociatedData, CK_ULONG ulAssociatedDataLen) { NOT_SUPPORTED(); }
-CK_RV C_DecryptMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                           CK_BYTE_PTR pCiphertextPart, CK_ULONG ulCiphertextPartLen, CK_BYTE_PTR pPlaintextPart,
-                           CK_ULONG_PTR pulPlaintextPartLen, CK_FLAGS flags) { NOT_SUPPORTED(); }
-CK_RV C_MessageDecryptFinal(CK_SESSION_HANDLE hSession) { NOT_SUPPORTED(); }
-
-CK_RV C_MessageSignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{ NOT_SUPPORTED(); }
-CK_RV C_SignMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen, CK_BYTE_PTR pData,
-                    CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen) { NOT_SUPPORTED(); }
-CK_RV C_SignMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen)
-{ NOT_SUPPORTED(); }
-CK_RV C_SignMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                        CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
-                        CK_ULONG_PTR pulSignatureLen) { NOT_SUPPORTED(); }
-CK_RV C_MessageSignFinal(CK_SESSION_HANDLE hSession) { NOT_SUPPORTED(); }
-
-CK_RV C_MessageVerifyInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
-{ NOT_SUPPORTED(); }
-CK_RV C_VerifyMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                      CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
-{ NOT_SUPPORTED(); }
-CK_RV C_VerifyMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen)
-{ NOT_SUPPORTED(); }
-CK_RV C_VerifyMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter, CK_ULONG ulParameterLen,
-                          CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
-{ NOT_SUPPORTED(); }
-CK_RV C_MessageVerifyFinal(CK_SESSION_HANDLE hSession) { NOT_SUPPORTED(); }

@@ -151,6 +151,12 @@ typedef struct se_cipher_params {
 	size_t aad_len;
 	size_t tag_len;           /* GCM: 4..16; CCM: 4..16, even */
 	size_t data_len;          /* CCM: the length of the whole plaintext (CK_CCM_PARAMS.ulDataLen) */
+	/* GCM and CCM encryption (their parse sets it; NULL but for the message API):
+	 * op_final writes the tag here (tag_len bytes) rather than after the
+	 * ciphertext, and op_output_bound leaves it out. Unlike the other pointers
+	 * it is kept from op_init to op_final, which the mech layer calls within
+	 * one C_EncryptMessage. */
+	uint8_t *tag_out;
 } se_cipher_params;
 
 typedef enum se_mac_alg {

@@ -150,3 +150,18 @@ int ct_have_mech(void)
 {
 	return mech_count() != 0;
 }
+
+CK_OBJECT_HANDLE ct_plain_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG len)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE kt = CKK_AES;
+	CK_BBOOL tr = CK_TRUE;
+	CK_ATTRIBUTE t[] = {
+		{ CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt }, { CKA_VALUE, (void *)val, len },
+		{ CKA_ENCRYPT, &tr, sizeof tr },  { CKA_DECRYPT, &tr, sizeof tr }, { CKA_SIGN, &tr, sizeof tr },
+		{ CKA_VERIFY, &tr, sizeof tr },
+	};
+	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
+	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof *t, &h), CKR_OK);
+	return h;
+}

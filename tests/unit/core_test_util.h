@@ -43,5 +43,7 @@ int ct_have_mech(void);
 /* The one object with that attribute, or CK_INVALID_HANDLE when there is none
  * (more than one fails the test). */
 CK_OBJECT_HANDLE ct_find(CK_SESSION_HANDLE s, CK_ATTRIBUTE_TYPE type, const void *val, CK_ULONG len);
+/* A plain AES session key (no keyset) that may encrypt, decrypt, sign and verify. */
+CK_OBJECT_HANDLE ct_plain_aes_key(CK_SESSION_HANDLE s, const uint8_t *val, CK_ULONG len);
 
 #endif

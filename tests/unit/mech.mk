@@ -27,7 +27,7 @@ tests_unit_test_emu_policy_LDADD = libportfolio-internal.la $(CMOCKA_LIBS)
 
 # Counts allocations on the signing path (OpenSSL's through CRYPTO_set_mem_functions,
 # ours through --wrap).
-tests_unit_test_emu_ops_alloc_SOURCES = tests/unit/test_emu_ops_alloc.c tests/unit/test_emu_ops_fake.h tests/unit/test_set_mech.h \
+tests_unit_test_emu_ops_alloc_SOURCES = tests/unit/test_emu_ops_alloc.c tests/unit/alloc_count.h tests/unit/test_emu_ops_fake.h tests/unit/test_set_mech.h \
 	tests/unit/test_crypto_util.h $(engine_emu_sources)
 tests_unit_test_emu_ops_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_emu_ops_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
@@ -48,8 +48,24 @@ endif
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_p11_ccm
 TESTS += tests/unit/test_p11_ccm
-tests_unit_test_p11_ccm_SOURCES = tests/unit/test_p11_ccm.c tests/unit/test_crypto_util.h \
+tests_unit_test_p11_ccm_SOURCES = tests/unit/test_p11_ccm.c tests/unit/kat_ccm.h tests/unit/test_crypto_util.h \
 	$(CORE_TEST_SOURCES)
 tests_unit_test_p11_ccm_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_p11_ccm_LDADD = $(CORE_TEST_LDADD)
+# The PKCS#11 3.0 message-based functions (GCM, CCM, MACs, Portfolio AUTH).
+check_PROGRAMS += tests/unit/test_p11_message
+TESTS += tests/unit/test_p11_message
+tests_unit_test_p11_message_SOURCES = tests/unit/test_p11_message.c tests/unit/kat_ccm.h tests/unit/test_crypto_util.h \
+	$(CORE_TEST_SOURCES)
+tests_unit_test_p11_message_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_message_LDADD = $(CORE_TEST_LDADD)
+# A message after the first allocates nothing, through the whole module (counted as
+# test_emu_ops_alloc counts: OpenSSL's through CRYPTO_set_mem_functions, ours through --wrap).
+check_PROGRAMS += tests/unit/test_p11_message_alloc
+TESTS += tests/unit/test_p11_message_alloc
+tests_unit_test_p11_message_alloc_SOURCES = tests/unit/test_p11_message_alloc.c tests/unit/alloc_count.h tests/unit/test_crypto_util.h \
+	$(CORE_TEST_SOURCES)
+tests_unit_test_p11_message_alloc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_p11_message_alloc_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+tests_unit_test_p11_message_alloc_LDADD = $(CORE_TEST_LDADD)
 endif

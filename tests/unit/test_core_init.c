@@ -183,7 +183,8 @@ static void test_info_and_lists(void **state)
 	assert_int_equal(f->C_DigestKey(1, 1), CKR_FUNCTION_NOT_SUPPORTED);
 	assert_int_equal(f->C_WrapKey(1, NULL, 1, 2, NULL, NULL), CKR_ARGUMENTS_BAD); /* offered since issue 10 */
 	assert_int_equal(f->C_GetOperationState(1, NULL, NULL), CKR_FUNCTION_NOT_SUPPORTED);
-	assert_int_equal(f3->C_MessageEncryptInit(1, NULL, 1), CKR_FUNCTION_NOT_SUPPORTED);
+	assert_int_equal(f3->C_MessageEncryptInit(1, NULL, 1), CKR_ARGUMENTS_BAD); /* offered since issue 10 */
+	assert_int_equal(f3->C_MessageEncryptFinal(1), CKR_SESSION_HANDLE_INVALID);
 	assert_int_equal(f3->C_VerifyMessageNext(1, NULL, 0, NULL, 0, NULL, 0), CKR_FUNCTION_NOT_SUPPORTED);
 	assert_int_equal(f->C_Finalize(NULL), CKR_OK);
 }

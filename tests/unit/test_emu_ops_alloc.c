@@ -19,21 +19,7 @@
 #include "test_crypto_util.h"
 #include "test_emu_ops_fake.h"
 
-static long counting, allocs;
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n) { allocs += counting; return __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t m) { allocs += counting; return __real_calloc(n, m); }
-void *__wrap_realloc(void *p, size_t n) { allocs += counting; return __real_realloc(p, n); }
-
-static void *ossl_malloc(size_t n, const char *f, int l) { (void)f; (void)l; allocs += counting; return __real_malloc(n); }
-static void *ossl_realloc(void *p, size_t n, const char *f, int l) { (void)f; (void)l; allocs += counting; return __real_realloc(p, n); }
-static void ossl_free(void *p, const char *f, int l) { (void)f; (void)l; free(p); }
+#include "alloc_count.h"
 
 static const uint8_t challenge[4] = { 0x02, 0x34, 0x51, 0x78 };
 

@@ -46,6 +46,9 @@ static void expect_info(CK_MECHANISM_TYPE t, CK_ULONG min, CK_ULONG max, CK_FLAG
 	assert_int_equal(info.flags, flags);
 }
 
+#define MSG_CRYPT (CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT)
+#define MSG_MAC (CKF_MESSAGE_SIGN | CKF_MESSAGE_VERIFY)
+
 static void test_info(void **state)
 {
 	CK_MECHANISM_INFO info;
@@ -54,14 +57,18 @@ static void test_info(void **state)
 	expect_info(CKM_AES_KEY_GEN, 16, 32, CKF_GENERATE);
 	expect_info(CKM_GENERIC_SECRET_KEY_GEN, 1, 512, CKF_GENERATE);
 	expect_info(CKM_AES_ECB, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
-	expect_info(CKM_AES_GCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
-	expect_info(CKM_AES_CMAC, 16, 32, CKF_SIGN | CKF_VERIFY);
+	expect_info(CKM_AES_GCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT | MSG_CRYPT);
+	expect_info(CKM_AES_CCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT | MSG_CRYPT);
+	expect_info(CKM_AES_CMAC, 16, 32, CKF_SIGN | CKF_VERIFY | MSG_MAC);
 	expect_info(CKM_SHA256, 0, 0, CKF_DIGEST);
-	expect_info(CKM_SHA256_HMAC_GENERAL, 1, 512, CKF_SIGN | CKF_VERIFY);
-	expect_info(CKM_PORTFOLIO_AUTH_CMAC, 16, 32, CKF_SIGN | CKF_VERIFY);
-	expect_info(CKM_PORTFOLIO_AUTH_HMAC, 16, 512, CKF_SIGN | CKF_VERIFY);
-	expect_info(CKM_PORTFOLIO_ENC_GCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
-	expect_info(CKM_PORTFOLIO_ENC_CBC, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
+	expect_info(CKM_SHA256_HMAC_GENERAL, 1, 512, CKF_SIGN | CKF_VERIFY | MSG_MAC);
+	expect_info(CKM_PORTFOLIO_AUTH_CMAC, 16, 32, CKF_SIGN | CKF_VERIFY | MSG_MAC);
+	expect_info(CKM_PORTFOLIO_AUTH_HMAC, 16, 512, CKF_SIGN | CKF_VERIFY | MSG_MAC);
+	expect_info(CKM_PORTFOLIO_ENC_GCM, 16, 32, CKF_ENCRYPT | CKF_DECRYPT | MSG_CRYPT);
+	expect_info(CKM_PORTFOLIO_ENC_CBC, 16, 32, CKF_ENCRYPT | CKF_DECRYPT | MSG_CRYPT);
+	/* no message-based operation: the SMS binding (its parameter reports), the block modes */
+	expect_info(CKM_PORTFOLIO_SCP80_WRAP, 16, 32, CKF_ENCRYPT);
+	expect_info(CKM_AES_CBC, 16, 32, CKF_ENCRYPT | CKF_DECRYPT);
 	assert_int_equal(mech_get_info(CKM_RSA_PKCS, &info), CKR_MECHANISM_INVALID);
 	assert_int_equal(mech_get_info(CKM_AES_ECB, NULL), CKR_ARGUMENTS_BAD);
 }

@@ -8,20 +8,7 @@
 
 #include "test_crypto_util.h"
 
-/* SP 800-38C Appendix C: key 404142...4f for all examples */
-typedef struct ccm_kat {
-	const char *nonce, *aad, *plain, *cipher_tag;
-	CK_ULONG tag_len;
-} ccm_kat;
-
-static const ccm_kat kats[] = {
-	{ "10111213141516", "0001020304050607", "20212223", "7162015b4dac255d", 4 },
-	{ "1011121314151617", "000102030405060708090a0b0c0d0e0f", "202122232425262728292a2b2c2d2e2f",
-	  "d2a1f0e051ea5f62081a7792073d593d1fc64fbfaccd", 6 },
-	{ "101112131415161718191a1b", "000102030405060708090a0b0c0d0e0f10111213",
-	  "202122232425262728292a2b2c2d2e2f3031323334353637",
-	  "e3b201a9f5b71a7a9b1ceaeccd97e70b6176aad9a4428aa5484392fbc1b09951", 8 },
-};
+#include "kat_ccm.h"
 
 typedef struct kat_bytes {
 	uint8_t nonce[13], aad[20], plain[24], ct[32];
@@ -45,22 +32,12 @@ static void load(const ccm_kat *k, kat_bytes *b)
 	b->mech.ulParameterLen = sizeof b->params;
 }
 
-/* A plain AES key (no keyset) that may encrypt and decrypt. */
+/* The key of SP 800-38C Appendix C, a plain AES key (no keyset). */
 static CK_OBJECT_HANDLE crypt_key(CK_SESSION_HANDLE s)
 {
 	static const uint8_t K[16] = { 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
 		                       0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f };
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_AES;
-	CK_BBOOL tr = CK_TRUE;
-	CK_ATTRIBUTE t[] = {
-		{ CKA_CLASS, &cls, sizeof cls }, { CKA_KEY_TYPE, &kt, sizeof kt },
-		{ CKA_VALUE, (void *)K, sizeof K }, { CKA_ENCRYPT, &tr, sizeof tr },
-		{ CKA_DECRYPT, &tr, sizeof tr },
-	};
-	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
-	assert_int_equal(f->C_CreateObject(s, t, sizeof t / sizeof *t, &h), CKR_OK);
-	return h;
+	return ct_plain_aes_key(s, K, sizeof K);
 }
 
 static void test_info(void **state)
@@ -70,7 +47,7 @@ static void test_info(void **state)
 	(void)state;
 	ct_ready_token(&slot);
 	assert_int_equal(f->C_GetMechanismInfo(slot, CKM_AES_CCM, &info), CKR_OK);
-	assert_int_equal(info.flags, CKF_ENCRYPT | CKF_DECRYPT);
+	assert_int_equal(info.flags, CKF_ENCRYPT | CKF_DECRYPT | CKF_MESSAGE_ENCRYPT | CKF_MESSAGE_DECRYPT);
 	assert_int_equal(info.ulMinKeySize, 16);
 	assert_int_equal(info.ulMaxKeySize, 32);
 }
@@ -80,11 +57,11 @@ static void test_sp800_38c_single_part(void **state)
 	CK_SESSION_HANDLE s = ct_ready_token(NULL);
 	CK_OBJECT_HANDLE k = crypt_key(s);
 	(void)state;
-	for (size_t i = 0; i < sizeof kats / sizeof *kats; i++) {
+	for (size_t i = 0; i < sizeof ccm_kats / sizeof *ccm_kats; i++) {
 		kat_bytes b;
 		uint8_t out[64];
 		CK_ULONG n = 0;
-		load(&kats[i], &b);
+		load(&ccm_kats[i], &b);
 		assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_OK);
 		assert_int_equal(f->C_Encrypt(s, b.plain, b.plain_len, NULL, &n), CKR_OK);
 		assert_int_equal(n, b.ct_len); /* the length query keeps the operation */
@@ -111,7 +88,7 @@ static void test_sp800_38c_multi_part(void **state)
 	CK_ULONG n;
 	(void)state;
 
-	load(&kats[2], &b);
+	load(&ccm_kats[2], &b);
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_OK);
 	n = sizeof out;
 	assert_int_equal(f->C_EncryptUpdate(s, b.plain, 10, out, &n), CKR_OK);
@@ -146,7 +123,7 @@ static void test_length_rules(void **state)
 	CK_ULONG n = sizeof out;
 	(void)state;
 
-	load(&kats[1], &b);
+	load(&ccm_kats[1], &b);
 	/* not ulDataLen bytes: refused, and the operation ends */
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_OK);
 	assert_int_equal(f->C_Encrypt(s, b.plain, 15, out, &n), CKR_DATA_LEN_RANGE);
@@ -195,7 +172,7 @@ static void test_damage_releases_nothing(void **state)
 	CK_ULONG n;
 	(void)state;
 
-	load(&kats[2], &b);
+	load(&ccm_kats[2], &b);
 	for (size_t i = 0; i < 3; i++) {
 		size_t at = i == 0 ? b.ct_len - 1 : 0;
 		if (i < 2)
@@ -207,7 +184,7 @@ static void test_damage_releases_nothing(void **state)
 		assert_int_equal(f->C_DecryptInit(s, &b.mech, k), CKR_OK);
 		assert_int_equal(f->C_Decrypt(s, b.ct, b.ct_len, out, &n), CKR_ENCRYPTED_DATA_INVALID);
 		assert_memory_equal(out, zero, sizeof out);
-		load(&kats[2], &b);
+		load(&ccm_kats[2], &b);
 	}
 }
 
@@ -218,39 +195,39 @@ static void test_param_checks(void **state)
 	kat_bytes b;
 	(void)state;
 
-	load(&kats[0], &b);
+	load(&ccm_kats[0], &b);
 	const CK_ULONG bad_nonce[] = { 0, 6, 14 }, bad_mac[] = { 0, 2, 3, 5, 17, 18 };
 	for (size_t i = 0; i < sizeof bad_nonce / sizeof *bad_nonce; i++) {
-		load(&kats[0], &b);
+		load(&ccm_kats[0], &b);
 		b.params.ulNonceLen = bad_nonce[i];
 		assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
 	}
 	for (size_t i = 0; i < sizeof bad_mac / sizeof *bad_mac; i++) {
-		load(&kats[0], &b);
+		load(&ccm_kats[0], &b);
 		b.params.ulMACLen = bad_mac[i];
 		assert_int_equal(f->C_DecryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
 	}
-	load(&kats[0], &b);
+	load(&ccm_kats[0], &b);
 	b.params.pNonce = NULL;
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
-	load(&kats[0], &b);
+	load(&ccm_kats[0], &b);
 	b.params.pAAD = NULL;
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
-	load(&kats[0], &b);
+	load(&ccm_kats[0], &b);
 	b.mech.ulParameterLen = sizeof b.params - 1;
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
 	b.mech.pParameter = NULL;
 	b.mech.ulParameterLen = 0;
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
 	/* a 13-byte nonce leaves two length bytes: 65,536 does not fit, 65,535 does */
-	load(&kats[2], &b);
+	load(&ccm_kats[2], &b);
 	b.params.ulNonceLen = 13;
 	b.params.ulDataLen = 65536;
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_MECHANISM_PARAM_INVALID);
 	b.params.ulDataLen = 65535;
 	assert_int_equal(f->C_EncryptInit(s, &b.mech, k), CKR_OK);
 	/* CCM encrypts: no signing with it */
-	load(&kats[0], &b);
+	load(&ccm_kats[0], &b);
 	assert_int_equal(f->C_SignInit(s, &b.mech, k), CKR_MECHANISM_INVALID);
 }
 

@@ -233,6 +233,7 @@ void emu_op_abort(se_op *op)
 	emu_scp80_abort(op);
 	pf_wipe(op->msg, sizeof(op->msg));
 	op->challenge_len = 0;
+	op->tag_out = NULL;
 }
 
 /* The families, by se_op_family (se.h). A new family is one line here. */

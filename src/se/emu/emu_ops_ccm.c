@@ -60,6 +60,7 @@ static CK_RV ccm_init(se_op *op, const se_op_params *p, se_ref key_ref)
 	op->nonce_len = c->iv_len;
 	op->tag_len = c->tag_len;
 	op->data_len = c->data_len;
+	op->tag_out = op->kind == SE_OP_ENCRYPT ? c->tag_out : NULL;
 	op->key_ref = key_ref;
 	op->key_serial = emu_ops_key_serial(key);
 	op->buf_len = 0;
@@ -81,13 +82,14 @@ static size_t ccm_bound(const se_op *op, size_t in_len, int final)
 	(void)in_len;
 	if (!final)
 		return 0;
-	return op->data_len + (op->kind == SE_OP_ENCRYPT ? op->tag_len : 0);
+	/* encryption: the tag follows the ciphertext, unless it goes to tag_out */
+	return op->data_len + (op->kind == SE_OP_ENCRYPT && op->tag_out == NULL ? op->tag_len : 0);
 }
 
 static CK_RV ccm_final(se_op *op, uint8_t *out, size_t *out_len)
 {
 	int enc = op->kind == SE_OP_ENCRYPT;
-	size_t need = ccm_bound(op, 0, 1), n = 0;
+	size_t need = ccm_bound(op, 0, 1), n = 0, full = op->data_len + op->tag_len;
 	emu_item *key;
 	CK_RV rv;
 
@@ -100,23 +102,26 @@ static CK_RV ccm_final(se_op *op, uint8_t *out, size_t *out_len)
 	key = emu_ops_key_again(op, SE_ITEM_AES_KEY, &rv);
 	if (key == NULL)
 		return rv;
-	rv = emu_ops_reserve(&op->scratch, &op->scratch_cap, 0, need);
+	rv = emu_ops_reserve(&op->scratch, &op->scratch_cap, 0, full);
 	if (rv != CKR_OK)
 		return rv;
 	rv = emu_ops_crypto_rv(pf_aes_ccm(enc, key->value, key->len, op->nonce, op->nonce_len, op->aad,
 	                                  op->aad_len, op->buf, op->buf_len, op->tag_len, op->scratch,
 	                                  &n),
 	                       enc);
-	if (rv == CKR_OK && n != need)
+	if (rv == CKR_OK && n != (enc ? full : need))
 		rv = CKR_FUNCTION_FAILED;
 	if (rv == CKR_OK) {
-		if (n != 0) /* (an empty message: no scratch was needed) */
-			memcpy(out, op->scratch, n);
-		*out_len = n;
+		if (need != 0) /* (an empty message: no scratch was needed) */
+			memcpy(out, op->scratch, need);
+		if (op->tag_out != NULL)
+			memcpy(op->tag_out, op->scratch + need, op->tag_len);
+		*out_len = need;
 	} else {
 		*out_len = 0;
 	}
-	pf_wipe(op->scratch, need);
+	op->tag_out = NULL;
+	pf_wipe(op->scratch, full);
 	emu_pf_wipe_buffers(op);
 	emu_ccm_wipe(op);
 	return rv;

@@ -99,6 +99,9 @@ struct se_op {
 	size_t data_len;       /* the plaintext length fixed at init */
 	uint8_t *aad;          /* copied at init: CCM takes it with the data, at final */
 	size_t aad_len, aad_cap;
+	/* GCM and CCM encryption through the message API (se_cipher_params.tag_out):
+	 * the tag goes here at final, not after the ciphertext. NULL otherwise. */
+	uint8_t *tag_out;
 
 	struct emu_scp80 *scp80; /* CKM_PORTFOLIO_SCP80_*: made at the first SCP80 op_init */
 };

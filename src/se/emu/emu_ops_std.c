@@ -42,6 +42,7 @@ static CK_RV cipher_init(se_op *op, const se_op_params *p, se_ref key)
 	                         mode == PF_AES_GCM ? c->tag_len : 0) != PF_CRYPTO_OK)
 		return CKR_MECHANISM_PARAM_INVALID; /* the mech layer validated; belt and braces */
 	op->alg = mode;
+	op->tag_out = mode == PF_AES_GCM && op->kind == SE_OP_ENCRYPT ? c->tag_out : NULL;
 	return CKR_OK;
 }
 
@@ -50,8 +51,11 @@ static size_t cipher_bound(const se_op *op, size_t in_len, int final)
 	/* final = 1: everything the operation still writes if in_len more bytes
 	 * come and then final (the single-part length; with in_len = 0 simply
 	 * what final writes). */
-	return final ? pf_cipher_total_bound(op->cipher, in_len)
-	             : pf_cipher_update_bound(op->cipher, in_len);
+	if (!final)
+		return pf_cipher_update_bound(op->cipher, in_len);
+	/* with tag_out, GCM's final writes nothing to out: its tag goes there */
+	return op->tag_out != NULL ? pf_cipher_update_bound(op->cipher, in_len)
+	                           : pf_cipher_total_bound(op->cipher, in_len);
 }
 
 static CK_RV cipher_update(se_op *op, const uint8_t *in, size_t in_len, uint8_t *out,
@@ -77,6 +81,14 @@ static CK_RV cipher_final(se_op *op, uint8_t *out, size_t *out_len)
 {
 	size_t need = pf_cipher_final_bound(op->cipher), n = 0;
 	CK_RV rv;
+
+	if (op->tag_out != NULL) {
+		/* GCM encryption writes only its tag at final: to tag_out */
+		rv = emu_ops_crypto_rv(pf_cipher_final(op->cipher, op->tag_out, &n), 1);
+		op->tag_out = NULL;
+		*out_len = 0;
+		return rv;
+	}
 
 	if (need > 0 && (out == NULL || *out_len < need)) {
 		*out_len = need;
