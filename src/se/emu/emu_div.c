@@ -6,10 +6,17 @@
  * C_DeriveKey(CKM_PORTFOLIO_DIVERSIFY)), hands it to the Portfolio AUTH or
  * ENC construction (emu_ops_portfolio.c) as a key that is no item, and wipes
  * it: AUTH as soon as the MAC context is keyed (op_init), ENC as soon as the
- * cipher is (final, where ENC computes). The MAC or cipher context forgets it
- * when the operation ends. No object, no allocation after the first
- * operation of a session (the PRF context is kept in se_op.div, keyed with
- * the last master: the next operation with it is a restart).
+ * cipher is (final, where ENC computes). No object, no allocation after the
+ * first operation of a session (the PRF context is kept in se_op.div, keyed
+ * with the last master: the next operation with it is a restart).
+ *
+ * The MAC or cipher context keeps the device key's schedule, as it keeps that
+ * of every key a session uses, until the session's next operation re-keys it
+ * or an abort, C_Logout or the session's close overwrites it (emu_op_abort).
+ * Overwriting it at the end of every operation as well would cost a second
+ * re-key (3,600 instructions, a third of the operation: docs/performance.md)
+ * and protect nothing: the master, which gives every device key, is held in
+ * the same memory for as long (and its own schedule in se_op.div).
  *
  * emu_policy.c decides what the key may do: only a master of the family's
  * service, only verify / decrypt, never SOURCE_TOKEN.
@@ -129,11 +136,7 @@ static CK_RV div_auth_update(se_op *op, const uint8_t *in, size_t in_len, uint8_
 
 static CK_RV div_auth_verify_final(se_op *op, const uint8_t *sig, size_t sig_len)
 {
-	CK_RV rv = emu_fam_pf_auth.verify_final(op, sig, sig_len);
-
-	pf_mac_forget_key(op->mac); /* the device key's last trace */
-	op->mac_serial = 0;
-	return rv;
+	return emu_fam_pf_auth.verify_final(op, sig, sig_len);
 }
 
 static CK_RV div_no_final(se_op *op, uint8_t *out, size_t *out_len)
@@ -183,9 +186,7 @@ static CK_RV div_enc_final(se_op *op, uint8_t *out, size_t *out_len)
 		rv = emu_pf_enc_run(op, &dev, out, out_len);
 	else
 		emu_pf_wipe_buffers(op);
-	pf_wipe(op->div->key, op->div->key_len);
-	pf_cipher_forget_key(op->cipher); /* the device key's last trace */
-	op->cipher_serial = 0;
+	pf_wipe(op->div->key, op->div->key_len); /* the cipher context holds it now */
 	return rv;
 }
 
