@@ -116,7 +116,8 @@ static int one_block(pf_mac *m, const block_input *in, uint8_t *block)
 		ok = pf_mac_update(m, buf, n) == PF_CRYPTO_OK;
 	for (size_t f = 0; ok && n == 0 && f < in->p->n_fields; f++)
 		ok = feed_field(m, in, &in->p->fields[f]);
-	pf_wipe(buf, n); /* K(i-1) may be in it */
+	if (in->p->mode == PF_KBKDF_MODE_FEEDBACK)
+		pf_wipe(buf, n); /* K(i-1) is in it (counter mode's input is no secret) */
 	return ok && pf_mac_final(m, block, in->prf_size) == PF_CRYPTO_OK;
 }
 

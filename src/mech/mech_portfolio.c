@@ -46,7 +46,8 @@ static CK_RV check_source(CK_ULONG source, mech_op_kind kind, int auth)
 	return CKR_OK;
 }
 
-CK_RV mech_pf_parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kind kind, se_pf_params *out)
+/* (inline in pf_parse: it is on every C_SignInit) */
+static inline CK_RV parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kind kind, se_pf_params *out)
 {
 	if (pp->pChallenge == NULL || pp->ulChallengeLen < 1 ||
 	    pp->ulChallengeLen > CK_PORTFOLIO_MAX_CHALLENGE)
@@ -65,12 +66,17 @@ CK_RV mech_pf_parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kin
 	return CKR_OK;
 }
 
+CK_RV mech_pf_parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kind kind, se_pf_params *out)
+{
+	return parse_op(pp, alg, kind, out);
+}
+
 static CK_RV pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
                       se_op_params *p)
 {
 	if (m->pParameter == NULL || m->ulParameterLen != sizeof(CK_PORTFOLIO_PARAMS))
 		return CKR_MECHANISM_PARAM_INVALID;
-	return mech_pf_parse_op(m->pParameter, (se_pf_alg)d->variant, kind, &p->u.pf);
+	return parse_op(m->pParameter, (se_pf_alg)d->variant, kind, &p->u.pf);
 }
 
 /* SOURCE_TOKEN: the identity the caller names, as the component's items. */

@@ -51,7 +51,8 @@ static emu_item *pf_key(se_op *op, const se_pf_params *p, se_ref key, CK_RV *rv)
 	                        rv);
 }
 
-CK_RV emu_pf_auth_start(se_op *op, const se_pf_params *p, const emu_item *key)
+/* (inline in auth_init: it is on every signature) */
+static inline CK_RV auth_start(se_op *op, const se_pf_params *p, const emu_item *key)
 {
 	pf_mac_alg alg = p->alg == SE_PF_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
 	CK_RV rv = pf_take(op, p);
@@ -95,7 +96,12 @@ static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 	if (p->alg != SE_PF_AUTH_CMAC && p->alg != SE_PF_AUTH_HMAC)
 		return CKR_MECHANISM_INVALID;
 	key = pf_key(op, p, key_ref, &rv);
-	return key != NULL ? emu_pf_auth_start(op, p, key) : rv;
+	return key != NULL ? auth_start(op, p, key) : rv;
+}
+
+CK_RV emu_pf_auth_start(se_op *op, const se_pf_params *p, const emu_item *key)
+{
+	return auth_start(op, p, key);
 }
 
 CK_RV emu_pf_enc_start(se_op *op, const se_pf_params *p, se_ref key_ref, uint64_t key_serial)
