@@ -42,10 +42,15 @@ static CK_RV pf_take(se_op *op, const se_pf_params *p)
 	return CKR_OK;
 }
 
-/* The key under the policy op->source implies (set first: CMAC and GCM/CBC
- * take AES keys, HMAC a secret). */
-static emu_item *pf_key(se_op *op, const se_pf_params *p, se_ref key, CK_RV *rv)
+/* The key of a family whose algorithms are a and b, under the policy
+ * op->source implies (set first: CMAC and GCM/CBC take AES keys, HMAC a
+ * secret). */
+static emu_item *pf_key(se_op *op, const se_pf_params *p, se_pf_alg a, se_pf_alg b, se_ref key, CK_RV *rv)
 {
+	if (p->alg != a && p->alg != b) {
+		*rv = CKR_MECHANISM_INVALID;
+		return NULL;
+	}
 	op->source = p->source;
 	return emu_ops_key_item(op, key, p->alg == SE_PF_AUTH_HMAC ? SE_ITEM_GENERIC_SECRET : SE_ITEM_AES_KEY,
 	                        rv);
@@ -89,14 +94,10 @@ static inline CK_RV auth_start(se_op *op, const se_pf_params *p, const emu_item 
 
 static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 {
-	const se_pf_params *p = &params->u.pf;
 	CK_RV rv;
-	emu_item *key;
+	emu_item *key = pf_key(op, &params->u.pf, SE_PF_AUTH_CMAC, SE_PF_AUTH_HMAC, key_ref, &rv);
 
-	if (p->alg != SE_PF_AUTH_CMAC && p->alg != SE_PF_AUTH_HMAC)
-		return CKR_MECHANISM_INVALID;
-	key = pf_key(op, p, key_ref, &rv);
-	return key != NULL ? auth_start(op, p, key) : rv;
+	return key != NULL ? auth_start(op, &params->u.pf, key) : rv;
 }
 
 CK_RV emu_pf_auth_start(se_op *op, const se_pf_params *p, const emu_item *key)
@@ -138,14 +139,10 @@ CK_RV emu_pf_enc_start(se_op *op, const se_pf_params *p, se_ref key_ref, uint64_
 
 static CK_RV enc_init(se_op *op, const se_op_params *params, se_ref key_ref)
 {
-	const se_pf_params *p = &params->u.pf;
 	CK_RV rv;
-	emu_item *key;
+	emu_item *key = pf_key(op, &params->u.pf, SE_PF_ENC_GCM, SE_PF_ENC_CBC, key_ref, &rv);
 
-	if (p->alg != SE_PF_ENC_GCM && p->alg != SE_PF_ENC_CBC)
-		return CKR_MECHANISM_INVALID;
-	key = pf_key(op, p, key_ref, &rv);
-	return key != NULL ? emu_pf_enc_start(op, p, key_ref, emu_ops_key_serial(key)) : rv;
+	return key != NULL ? emu_pf_enc_start(op, &params->u.pf, key_ref, emu_ops_key_serial(key)) : rv;
 }
 
 /* ---- update ---------------------------------------------------------------- */
