@@ -81,10 +81,10 @@ if [ "${SKIP_TSAN:-0}" != 1 ]; then
 	   make -C build-tsan -j"$jobs" --no-print-directory tests/reliability/test_rel_threads \
 		tests/reliability/test_rel_multiproc tests/reliability/test_rel_fork \
 		tests/reliability/test_rel_finalize_race tests/reliability/test_rel_stale_keys \
-		tests/reliability/test_rel_sync >build-tsan/make.log 2>&1; then
+		tests/reliability/test_rel_sync tests/reliability/test_rel_div >build-tsan/make.log 2>&1; then
 		export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:report_signal_unsafe=0"
 		for t in test_rel_threads test_rel_multiproc test_rel_fork test_rel_finalize_race test_rel_stale_keys \
-			test_rel_sync; do
+			test_rel_sync test_rel_div; do
 			if (cd build-tsan && top_srcdir="$top" REL_MP_SECONDS=2 ./tests/reliability/$t) \
 				>build-tsan/$t.log 2>&1 && ! grep -q 'WARNING: ThreadSanitizer' build-tsan/$t.log; then
 				echo "tsan: $t clean ($(tail -n1 build-tsan/$t.log | cut -c1-90))"

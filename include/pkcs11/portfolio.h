@@ -166,6 +166,35 @@ typedef struct CK_PORTFOLIO_DIVERSIFY_PARAMS {
 } CK_PORTFOLIO_DIVERSIFY_PARAMS;
 typedef CK_PORTFOLIO_DIVERSIFY_PARAMS CK_PTR CK_PORTFOLIO_DIVERSIFY_PARAMS_PTR;
 
+/* ---- Server side: diversified verify / decrypt with the master alone --------
+ * (docs/mechanisms.md 10.2, docs/fleet.md). The key is a master
+ * (CKA_PORTFOLIO_MASTER = the service below); the token derives the device key
+ * K(D, I, n, s) exactly as CKM_PORTFOLIO_DIVERSIFY does, runs the one
+ * operation with it and wipes it: no object is made. A master computes only
+ * through these mechanisms, and only verifies or decrypts (the server never
+ * speaks as a device); they take nothing but a master.
+ *   DIV_AUTH_CMAC  C_VerifyInit/C_Verify: CKM_PORTFOLIO_AUTH_CMAC of the device
+ *                  (master AUTHENT; device key CKK_AES, 16 or 32 bytes)
+ *   DIV_AUTH_HMAC  the same for CKM_PORTFOLIO_AUTH_HMAC (device key a generic
+ *                  secret of 16..64 bytes)
+ *   DIV_ENC_GCM    C_DecryptInit/C_Decrypt: a device's CKM_PORTFOLIO_ENC_GCM
+ *                  answer (master ENCRYPT; device key CKK_AES 16, 24 or 32)
+ * Parameter: CK_PORTFOLIO_DIV_PARAMS. op.ulSource: SOURCE_DATA or SOURCE_HASH
+ * to verify, 0 or SOURCE_DATA to decrypt; SOURCE_TOKEN is refused (the server
+ * holds no device identities). The same parameter serves C_VerifyMessage /
+ * C_DecryptMessage, one per device answer. */
+#define CKM_PORTFOLIO_DIV_AUTH_CMAC  (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0033UL)
+#define CKM_PORTFOLIO_DIV_AUTH_HMAC  (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0034UL)
+#define CKM_PORTFOLIO_DIV_ENC_GCM    (CKM_VENDOR_DEFINED | CK_PORTFOLIO_PREFIX | 0x0035UL)
+#define CK_PORTFOLIO_MAX_DIV_KEY     64UL /* bytes of the device key (ulDeviceKeyLen) */
+
+typedef struct CK_PORTFOLIO_DIV_PARAMS {
+	CK_PORTFOLIO_DIVERSIFY_PARAMS device; /* D, I, n: as for CKM_PORTFOLIO_DIVERSIFY */
+	CK_ULONG            ulDeviceKeyLen;   /* bytes of the device key (its CKA_VALUE_LEN) */
+	CK_PORTFOLIO_PARAMS op;               /* source and challenge of the device's answer */
+} CK_PORTFOLIO_DIV_PARAMS;
+typedef CK_PORTFOLIO_DIV_PARAMS CK_PTR CK_PORTFOLIO_DIV_PARAMS_PTR;
+
 /* C_DeriveKey, oneM2M (docs/onem2m.md step 3): the base key is K_master (a
  * generic secret of HashLen bytes with CKA_DERIVE), hPrevious names T(1) =
  * K_auth (the same, in the token: it never leaves it), and the new key is

@@ -111,6 +111,8 @@ void core_object_cache(core_object *o)
 	o->mk.can_sign = attr_get_bool(o, CKA_SIGN, CK_FALSE);
 	o->mk.can_verify = attr_get_bool(o, CKA_VERIFY, CK_FALSE);
 	o->mk.ref = o->value_ref;
+	o->mk.is_master = attr_has(o, CKA_PORTFOLIO_MASTER) ? CK_TRUE : CK_FALSE;
+	o->mk.master_service = attr_get_ulong(o, CKA_PORTFOLIO_MASTER, 0);
 }
 
 int core_object_visible(const core_token *tok, const core_object *o)

@@ -99,6 +99,7 @@ int pf_mac_update(pf_mac *m, const void *data, size_t len);
  * truncation rule of the *_GENERAL mechanisms. */
 int pf_mac_final(pf_mac *m, uint8_t *out, size_t out_len);
 size_t pf_mac_size(const pf_mac *m);
+pf_mac_alg pf_mac_get_alg(const pf_mac *m); /* PF_MAC_COUNT for NULL */
 /* Drop the key from the context (overwrites the key schedule). No allocation
  * for CMAC. The context must be keyed again before use. */
 void pf_mac_forget_key(pf_mac *m);

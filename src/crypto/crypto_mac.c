@@ -157,6 +157,11 @@ size_t pf_mac_size(const pf_mac *m)
 	return m != NULL ? m->size : 0;
 }
 
+pf_mac_alg pf_mac_get_alg(const pf_mac *m)
+{
+	return m != NULL ? m->alg : PF_MAC_COUNT;
+}
+
 void pf_mac_forget_key(pf_mac *m)
 {
 	static const uint8_t zero[32];

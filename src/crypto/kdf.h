@@ -8,7 +8,8 @@
  * reinterpreting it: one field per CK_PRF_DATA_PARAM, in the caller's order,
  * with the same type numbers. See docs/kdf.md.
  *
- * Nothing here allocates beyond the EVP context of one call; every
+ * Nothing here allocates beyond the EVP context of one call (none at all in
+ * pf_kbkdf_derive_mac); every
  * intermediate secret is wiped before return. Return convention of crypto.h;
  * PF_CRYPTO_BAD_PARAM for a parameter set the standard does not allow.
  */
@@ -85,6 +86,14 @@ int pf_kbkdf_check(const pf_kbkdf_params *p, size_t out_len);
  * one C_DeriveKey in one call. On any failure out is wiped. */
 int pf_kbkdf_derive(const pf_kbkdf_params *p, const uint8_t *key, size_t key_len,
                     uint8_t *out, size_t out_len);
+
+/* The same with a PRF context the caller keeps (the emulator's per-session
+ * diversification, docs/performance.md): m is a pf_mac of p->prf, keyed and
+ * started for the first block (pf_mac_set_key, or pf_mac_restart when it
+ * holds the key already); every later block restarts it. Nothing is
+ * allocated; m is left finished (restart or re-key it before its next use)
+ * and still holds the key. On any failure out is wiped. */
+int pf_kbkdf_derive_mac(const pf_kbkdf_params *p, pf_mac *m, uint8_t *out, size_t out_len);
 
 /* ---- scrypt (RFC 7914) ---------------------------------------------------- */
 

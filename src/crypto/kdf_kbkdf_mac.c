@@ -10,12 +10,12 @@
  *   OPTIONAL_COUNTER  [i]_r (feedback mode)
  *   DKM_LENGTH        [L]_w
  *   BYTES             verbatim
- * The blocks K(1)..K(n) are concatenated and cut to out_len.
+ * The blocks K(1)..K(n) are concatenated and cut to out_len. The PRF is a
+ * pf_mac (crypto_mac.c): a one-shot derivation makes one, pf_kbkdf_derive_mac
+ * uses the caller's, kept and re-keyed in place (no allocation).
  */
 #include "config.h"
 
-#include <openssl/core_names.h>
-#include <openssl/params.h>
 #include <string.h>
 
 #include "crypto/crypto_local.h"
@@ -42,15 +42,15 @@ typedef struct block_input {
 	size_t prev_len;
 } block_input;
 
-static int feed_counter(EVP_MAC_CTX *ctx, uint32_t i, const pf_kbkdf_field *f)
+static int feed_counter(pf_mac *m, uint32_t i, const pf_kbkdf_field *f)
 {
 	uint8_t buf[4];
 	size_t n = encode_int(i, f->width_bits, f->little_endian, buf);
 
-	return EVP_MAC_update(ctx, buf, n) == 1;
+	return pf_mac_update(m, buf, n) == PF_CRYPTO_OK;
 }
 
-static int feed_field(EVP_MAC_CTX *ctx, const block_input *in, const pf_kbkdf_field *f)
+static int feed_field(pf_mac *m, const block_input *in, const pf_kbkdf_field *f)
 {
 	uint8_t buf[8];
 	size_t n;
@@ -59,69 +59,82 @@ static int feed_field(EVP_MAC_CTX *ctx, const block_input *in, const pf_kbkdf_fi
 	case PF_KBKDF_ITERATION:
 		/* In counter mode the iteration variable is the counter itself. */
 		if (in->p->mode == PF_KBKDF_MODE_COUNTER)
-			return feed_counter(ctx, in->i, f);
-		return in->prev_len == 0 || EVP_MAC_update(ctx, in->prev, in->prev_len) == 1;
+			return feed_counter(m, in->i, f);
+		return pf_mac_update(m, in->prev, in->prev_len) == PF_CRYPTO_OK;
 	case PF_KBKDF_OPTIONAL_COUNTER:
-		return feed_counter(ctx, in->i, f);
+		return feed_counter(m, in->i, f);
 	case PF_KBKDF_DKM_LENGTH:
 		n = encode_int(pf_kbkdf_dkm_bits(f, in->prf_size, in->out_len), f->width_bits,
 		               f->little_endian, buf);
-		return EVP_MAC_update(ctx, buf, n) == 1;
+		return pf_mac_update(m, buf, n) == PF_CRYPTO_OK;
 	case PF_KBKDF_BYTES:
-		return f->len == 0 || EVP_MAC_update(ctx, f->bytes, f->len) == 1;
+		return pf_mac_update(m, f->bytes, f->len) == PF_CRYPTO_OK;
 	}
 	return 0;
 }
 
-/* One block K(i) into block (prf_size bytes); the key stays loaded in ctx. */
-static int one_block(EVP_MAC_CTX *ctx, const block_input *in, uint8_t *block)
+/* The PRF input of block i in one buffer, when it fits: one MAC update
+ * instead of one per field (each is a provider call; the diversification
+ * KDF has five fields). 0 when it does not fit. */
+static size_t gather(const block_input *in, uint8_t *buf, size_t room)
 {
-	size_t got = 0;
-
-	if (EVP_MAC_init(ctx, NULL, 0, NULL) != 1)
-		return 0;
-	for (size_t f = 0; f < in->p->n_fields; f++)
-		if (!feed_field(ctx, in, &in->p->fields[f]))
+	size_t n = 0;
+	for (size_t f = 0; f < in->p->n_fields; f++) {
+		const pf_kbkdf_field *fd = &in->p->fields[f];
+		uint8_t num[8];
+		const uint8_t *src = num;
+		size_t len;
+		if (fd->type == PF_KBKDF_BYTES) {
+			src = fd->bytes;
+			len = fd->len;
+		} else if (fd->type == PF_KBKDF_DKM_LENGTH) {
+			len = encode_int(pf_kbkdf_dkm_bits(fd, in->prf_size, in->out_len), fd->width_bits,
+			                 fd->little_endian, num);
+		} else if (fd->type == PF_KBKDF_OPTIONAL_COUNTER || in->p->mode == PF_KBKDF_MODE_COUNTER) {
+			len = encode_int(in->i, fd->width_bits, fd->little_endian, num);
+		} else {
+			src = in->prev; /* feedback: K(i-1) */
+			len = in->prev_len;
+		}
+		if (len > room - n)
 			return 0;
-	return EVP_MAC_final(ctx, block, &got, in->prf_size) == 1 && got == in->prf_size;
+		if (len != 0)
+			memcpy(buf + n, src, len);
+		n += len;
+	}
+	return n;
 }
 
-static EVP_MAC_CTX *keyed_prf(pf_mac_alg prf, const uint8_t *key, size_t key_len)
+/* One block K(i) into block (prf_size bytes); m is started for this block. */
+static int one_block(pf_mac *m, const block_input *in, uint8_t *block)
 {
-	const pf_alg_table *t = pf_algs();
-	OSSL_PARAM params[2];
-	EVP_MAC_CTX *ctx;
+	uint8_t buf[256];
+	size_t n = gather(in, buf, sizeof buf);
+	int ok = 1;
 
-	if (t == NULL)
-		return NULL;
-	if (prf == PF_MAC_CMAC_AES)
-		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
-		                                             (char *)t->cbc_name[pf_aes_key_index(key_len)], 0);
-	else
-		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-		                                             (char *)t->md_name[pf_kbkdf_prf_md(prf)], 0);
-	params[1] = OSSL_PARAM_construct_end();
-	ctx = EVP_MAC_CTX_new(prf == PF_MAC_CMAC_AES ? t->cmac : t->hmac);
-	if (ctx != NULL && EVP_MAC_init(ctx, key, key_len, params) == 1)
-		return ctx;
-	EVP_MAC_CTX_free(ctx);
-	return NULL;
+	if (n != 0)
+		ok = pf_mac_update(m, buf, n) == PF_CRYPTO_OK;
+	for (size_t f = 0; ok && n == 0 && f < in->p->n_fields; f++)
+		ok = feed_field(m, in, &in->p->fields[f]);
+	if (in->p->mode == PF_KBKDF_MODE_FEEDBACK)
+		pf_wipe(buf, n); /* K(i-1) is in it (counter mode's input is no secret) */
+	return ok && pf_mac_final(m, block, in->prf_size) == PF_CRYPTO_OK;
 }
 
-int pf_kbkdf_derive_evp_mac(const pf_kbkdf_params *p, const uint8_t *key, size_t key_len,
-                            uint8_t *out, size_t out_len)
+/* The blocks K(1)..K(n) with m started for K(1); every later block restarts
+ * m with the key it holds. */
+static int derive_blocks(const pf_kbkdf_params *p, pf_mac *m, uint8_t *out, size_t out_len)
 {
 	uint8_t block[PF_MAC_MAX_SIZE];
 	block_input in = { p, pf_kbkdf_prf_size(p->prf), out_len, 0, p->iv, p->iv_len };
-	EVP_MAC_CTX *ctx = keyed_prf(p->prf, key, key_len);
 	size_t done = 0;
-	int ok = ctx != NULL;
+	int ok = 1;
 
 	while (ok && done < out_len) {
 		size_t take = out_len - done < in.prf_size ? out_len - done : in.prf_size;
 
 		in.i++;
-		ok = one_block(ctx, &in, block);
+		ok = (in.i == 1 || pf_mac_restart(m) == PF_CRYPTO_OK) && one_block(m, &in, block);
 		if (ok) {
 			memcpy(out + done, block, take);
 			done += take;
@@ -132,6 +145,30 @@ int pf_kbkdf_derive_evp_mac(const pf_kbkdf_params *p, const uint8_t *key, size_t
 		}
 	}
 	pf_wipe(block, sizeof(block));
-	EVP_MAC_CTX_free(ctx); /* CMAC/HMAC cleanse their key state on free */
 	return ok ? PF_CRYPTO_OK : PF_CRYPTO_ERR;
+}
+
+int pf_kbkdf_derive_evp_mac(const pf_kbkdf_params *p, const uint8_t *key, size_t key_len,
+                            uint8_t *out, size_t out_len)
+{
+	pf_mac *m = pf_mac_new(p->prf, key_len);
+	int rc = PF_CRYPTO_ERR;
+
+	if (m != NULL && pf_mac_set_key(m, key, key_len) == PF_CRYPTO_OK)
+		rc = derive_blocks(p, m, out, out_len);
+	pf_mac_free(m); /* CMAC/HMAC cleanse their key state on free */
+	return rc;
+}
+
+int pf_kbkdf_derive_mac(const pf_kbkdf_params *p, pf_mac *m, uint8_t *out, size_t out_len)
+{
+	int rc = pf_kbkdf_check(p, out_len);
+
+	if (rc == PF_CRYPTO_OK && (m == NULL || out == NULL || pf_mac_get_alg(m) != p->prf))
+		rc = PF_CRYPTO_ERR;
+	if (rc == PF_CRYPTO_OK)
+		rc = derive_blocks(p, m, out, out_len);
+	if (rc != PF_CRYPTO_OK && out != NULL && out_len <= PF_KDF_MAX_OUT)
+		pf_wipe(out, out_len);
+	return rc;
 }

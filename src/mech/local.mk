@@ -13,6 +13,7 @@ libportfolio_internal_la_SOURCES += \
 	src/mech/mech_mac.c \
 	src/mech/mech_digest.c \
 	src/mech/mech_portfolio.c \
+	src/mech/mech_div.c \
 	src/mech/mech_scp80.c \
 	src/mech/mech_keygen.c \
 	src/mech/mech_wrap.h src/mech/mech_wrap.c \

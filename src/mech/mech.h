@@ -25,6 +25,8 @@ typedef struct mech_key {
 	CK_ULONG service;         /* CK_PORTFOLIO_SRV_* */
 	CK_BBOOL can_encrypt, can_decrypt, can_sign, can_verify; /* CKA_ENCRYPT ... */
 	se_ref ref;
+	CK_BBOOL is_master;       /* CKA_PORTFOLIO_MASTER present */
+	CK_ULONG master_service;  /* its value: the service of the device keys */
 } mech_key;
 
 typedef enum mech_op_kind {

@@ -185,12 +185,18 @@ static CK_RV parse_hkdf(const CK_MECHANISM *m, mech_derive *out)
 	return hp->bExtract ? hkdf_salt(hp, out) : CKR_OK;
 }
 
+CK_RV mech_div_device_check(const CK_PORTFOLIO_DIVERSIFY_PARAMS *dp)
+{
+	if (dp->pDeviceId == NULL || dp->ulDeviceIdLen == 0 || dp->ulDeviceIdLen > CK_PORTFOLIO_MAX_DEVICE_ID ||
+	    dp->ulInstance > 0xFFFFFFFFUL || dp->ulKeyIndex > 0xFFFFFFFFUL)
+		return CKR_MECHANISM_PARAM_INVALID;
+	return CKR_OK;
+}
+
 static CK_RV parse_diversify(const CK_MECHANISM *m, const mech_key *base, mech_derive *out)
 {
 	const CK_PORTFOLIO_DIVERSIFY_PARAMS *dp = PARAM_AS(m, CK_PORTFOLIO_DIVERSIFY_PARAMS);
-	if (dp == NULL || dp->pDeviceId == NULL || dp->ulDeviceIdLen == 0 ||
-	    dp->ulDeviceIdLen > CK_PORTFOLIO_MAX_DEVICE_ID || dp->ulInstance > 0xFFFFFFFFUL ||
-	    dp->ulKeyIndex > 0xFFFFFFFFUL)
+	if (dp == NULL || mech_div_device_check(dp) != CKR_OK)
 		return CKR_MECHANISM_PARAM_INVALID;
 	if (base->type != CKK_AES)
 		return CKR_KEY_TYPE_INCONSISTENT;

@@ -78,6 +78,11 @@ typedef struct mech_family {
 } mech_family;
 
 #define MECH_NO_SERVICE (-1) /* standard mechanism: refuses keys that carry a service */
+/* service of a row whose key is a Portfolio master (CKA_PORTFOLIO_MASTER) of
+ * service s, never a keyset key (CKM_PORTFOLIO_DIV_*) */
+#define MECH_MASTER_OF(s) (0x100 | (int)(s))
+#define MECH_IS_MASTER_ROW(d) ((d)->service >= 0x100)
+#define MECH_MASTER_SERVICE(d) ((CK_ULONG)((d)->service & 0xFF))
 
 /* One registry row. variant is the family's choice within itself: an
  * se_cipher_mode, se_mac_alg, se_pf_alg or pf_md_alg (0 for none). */
@@ -87,7 +92,7 @@ struct mech_desc {
 	CK_ULONG min_key;       /* bytes (PKCS#11 2.40+ convention for AES and secrets) */
 	CK_ULONG max_key;
 	CK_KEY_TYPE key_type;   /* keyed families */
-	int service;            /* MECH_NO_SERVICE or CK_PORTFOLIO_SRV_* */
+	int service;            /* MECH_NO_SERVICE, CK_PORTFOLIO_SRV_* or MECH_MASTER_OF(srv) */
 	const mech_family *fam;
 	unsigned variant;
 	size_t out_len;         /* full MAC / digest length */
@@ -108,6 +113,17 @@ extern const mech_family mech_fam_pf_enc;       /* mech_portfolio.c */
 extern const mech_family mech_fam_scp80;        /* mech_scp80.c */
 extern const mech_family mech_fam_derive;       /* mech_derive.c (C_DeriveKey; no op hooks) */
 extern const mech_family mech_fam_wrap;         /* mech_wrap.c (C_WrapKey / C_UnwrapKey; no op hooks) */
+extern const mech_family mech_fam_div_auth;     /* mech_div.c (CKM_PORTFOLIO_DIV_AUTH_*) */
+extern const mech_family mech_fam_div_enc;      /* mech_div.c (CKM_PORTFOLIO_DIV_ENC_GCM) */
+
+/* mech_portfolio.c, shared with the diversified families (mech_div.c): one
+ * CK_PORTFOLIO_PARAMS checked for kind into out (alg: the row's variant). */
+CK_RV mech_pf_parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kind kind, se_pf_params *out);
+/* The Portfolio data-length rules (mech_family.check_data, AUTH's check_final). */
+CK_RV mech_pf_check_data(const mech_op *op, CK_ULONG in_len, int single);
+CK_RV mech_pf_auth_check_final(const mech_op *op);
+/* mech_derive.c, shared with mech_div.c: D, I and n of a diversification. */
+CK_RV mech_div_device_check(const CK_PORTFOLIO_DIVERSIFY_PARAMS *dp);
 
 const mech_desc *mech_find(CK_MECHANISM_TYPE type);
 /* Whether a key of len bytes (of d's key type) has a size d accepts. */

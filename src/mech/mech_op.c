@@ -72,6 +72,13 @@ MECH_SHARED_STEP CK_RV check_key(const mech_desc *d, mech_op_kind kind, const me
 		return CKR_KEY_TYPE_INCONSISTENT;
 	if (!mech_key_size_ok(d, key->value_len))
 		return CKR_KEY_SIZE_RANGE;
+	/* A master (it has no usage flag but DERIVE) serves the diversified rows
+	 * of its service, and nothing else */
+	if (MECH_IS_MASTER_ROW(d) || key->is_master)
+		return MECH_IS_MASTER_ROW(d) && key->is_master && !key->has_service &&
+		               key->master_service == MECH_MASTER_SERVICE(d)
+		           ? CKR_OK
+		           : CKR_KEY_FUNCTION_NOT_PERMITTED;
 	if (!key_allows(key, kind))
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
 	/* Keysets serve their service only; standard mechanisms never touch them. */

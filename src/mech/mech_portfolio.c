@@ -46,29 +46,37 @@ static CK_RV check_source(CK_ULONG source, mech_op_kind kind, int auth)
 	return CKR_OK;
 }
 
-static CK_RV pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
-                      se_op_params *p)
+/* (inline in pf_parse: it is on every C_SignInit) */
+static inline CK_RV parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kind kind, se_pf_params *out)
 {
-	const CK_PORTFOLIO_PARAMS *pp = m->pParameter;
-	CK_RV rv;
-
-	if (pp == NULL || m->ulParameterLen != sizeof(CK_PORTFOLIO_PARAMS))
-		return CKR_MECHANISM_PARAM_INVALID;
 	if (pp->pChallenge == NULL || pp->ulChallengeLen < 1 ||
 	    pp->ulChallengeLen > CK_PORTFOLIO_MAX_CHALLENGE)
 		return CKR_MECHANISM_PARAM_INVALID;
-	rv = check_source(pp->ulSource, kind, d->fam == &mech_fam_pf_auth);
+	CK_RV rv = check_source(pp->ulSource, kind, alg == SE_PF_AUTH_CMAC || alg == SE_PF_AUTH_HMAC);
 	if (rv != CKR_OK)
 		return rv;
-	p->u.pf.alg = (se_pf_alg)d->variant;
-	p->u.pf.source = pp->ulSource;
-	p->u.pf.identity_id = 0;
-	p->u.pf.identity_hash_ref = 0;
-	p->u.pf.identity_value_ref = 0;
+	out->alg = alg;
+	out->source = pp->ulSource;
+	out->identity_id = 0;
+	out->identity_hash_ref = 0;
+	out->identity_value_ref = 0;
 	/* borrowed for op_init, which copies it: no copy and wipe here */
-	p->u.pf.challenge = pp->pChallenge;
-	p->u.pf.challenge_len = pp->ulChallengeLen;
+	out->challenge = pp->pChallenge;
+	out->challenge_len = pp->ulChallengeLen;
 	return CKR_OK;
+}
+
+CK_RV mech_pf_parse_op(const CK_PORTFOLIO_PARAMS *pp, se_pf_alg alg, mech_op_kind kind, se_pf_params *out)
+{
+	return parse_op(pp, alg, kind, out);
+}
+
+static CK_RV pf_parse(const mech_desc *d, mech_op_kind kind, const CK_MECHANISM *m,
+                      se_op_params *p)
+{
+	if (m->pParameter == NULL || m->ulParameterLen != sizeof(CK_PORTFOLIO_PARAMS))
+		return CKR_MECHANISM_PARAM_INVALID;
+	return parse_op(m->pParameter, (se_pf_alg)d->variant, kind, &p->u.pf);
 }
 
 /* SOURCE_TOKEN: the identity the caller names, as the component's items. */
@@ -99,7 +107,7 @@ static void pf_keep(mech_op *op, const se_op_params *p)
 	op->source = p->u.pf.source;
 }
 
-static CK_RV pf_check_data(const mech_op *op, CK_ULONG in_len, int single)
+CK_RV mech_pf_check_data(const mech_op *op, CK_ULONG in_len, int single)
 {
 	if (op->kind == MECH_OP_DECRYPT)
 		return CKR_OK;
@@ -115,7 +123,7 @@ static CK_RV pf_check_data(const mech_op *op, CK_ULONG in_len, int single)
 	}
 }
 
-static CK_RV auth_check_final(const mech_op *op)
+CK_RV mech_pf_auth_check_final(const mech_op *op)
 {
 	if (op->source == CKP_PORTFOLIO_SOURCE_HASH && op->total_in != PF_SHA256_SIZE)
 		return CKR_DATA_LEN_RANGE;
@@ -136,8 +144,8 @@ const mech_family mech_fam_pf_auth = {
 	.parse = pf_parse,
 	.bind = pf_bind,
 	.keep = pf_keep,
-	.check_data = pf_check_data,
-	.check_final = auth_check_final,
+	.check_data = mech_pf_check_data,
+	.check_final = mech_pf_auth_check_final,
 	.key_rule = auth_key_rule,
 };
 
@@ -148,5 +156,5 @@ const mech_family mech_fam_pf_enc = {
 	.parse = pf_parse,
 	.bind = pf_bind,
 	.keep = pf_keep,
-	.check_data = pf_check_data,
+	.check_data = mech_pf_check_data,
 };

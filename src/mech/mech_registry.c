@@ -5,7 +5,8 @@
  * row here, pointing at its family.
  *
  * Key sizes are in bytes, the PKCS#11 2.40+ convention for AES and generic
- * secrets. The Portfolio rows carry the service their keys must belong to;
+ * secrets. The Portfolio rows carry the service their keys must belong to
+ * (MECH_MASTER_OF: a master of that service, which no keyset key matches);
  * standard rows refuse keys that belong to a service.
  */
 #include "config.h"
@@ -20,6 +21,8 @@
 #define GENSEC CKK_GENERIC_SECRET
 #define SMS ((int)CK_PORTFOLIO_SRV_SMS)
 #define WRAP_UNWRAP (CKF_WRAP | CKF_UNWRAP)
+#define MASTER_AUTHENT MECH_MASTER_OF(CK_PORTFOLIO_SRV_AUTHENT)
+#define MASTER_ENCRYPT MECH_MASTER_OF(CK_PORTFOLIO_SRV_ENCRYPT)
 
 /* type, flags, key sizes, key type, service, family, variant, output length */
 static const mech_desc table[] = {
@@ -66,6 +69,13 @@ static const mech_desc table[] = {
 	  0 },
 	{ CKM_PORTFOLIO_SCP80_POR_UNWRAP, CKF_DECRYPT, 16, 32, CKK_AES, SMS, &mech_fam_scp80,
 	  SE_SCP80_POR_UNWRAP, 0 },
+	/* a device's answer checked with a master alone (mech_div.c; key sizes: the master's) */
+	{ CKM_PORTFOLIO_DIV_AUTH_CMAC, CKF_VERIFY, 16, 32, CKK_AES, MASTER_AUTHENT, &mech_fam_div_auth,
+	  SE_PF_AUTH_CMAC, 16 },
+	{ CKM_PORTFOLIO_DIV_AUTH_HMAC, CKF_VERIFY, 16, 32, CKK_AES, MASTER_AUTHENT, &mech_fam_div_auth,
+	  SE_PF_AUTH_HMAC, 32 },
+	{ CKM_PORTFOLIO_DIV_ENC_GCM, CKF_DECRYPT, 16, 32, CKK_AES, MASTER_ENCRYPT, &mech_fam_div_enc,
+	  SE_PF_ENC_GCM, 0 },
 	/* (new rows above this line) */
 };
 

@@ -23,4 +23,7 @@ libportfolio_internal_la_SOURCES += \
 	src/se/emu/emu_scp80_por.c \
 	src/se/emu/emu_scp80_crypto.c \
 	src/se/emu/emu_scp80_counter.c \
-	src/se/emu/emu_scp80_policy.c
+	src/se/emu/emu_scp80_policy.c \
+	src/se/emu/emu_div.h \
+	src/se/emu/emu_div.c \
+	src/se/emu/emu_div_kdf.c

@@ -134,6 +134,8 @@ typedef enum se_op_family {
 	SE_FAM_PF_ENC,   /* Portfolio ENC encryption: se_pf_params */
 	SE_FAM_AES_CCM,  /* AES-CCM, the whole message at final: se_cipher_params */
 	SE_FAM_SCP80,    /* SMS SCP80 packets, the whole packet at final: se_scp80_params */
+	SE_FAM_DIV_AUTH, /* Portfolio AUTH verified with a master (device key derived): se_div_params */
+	SE_FAM_DIV_ENC,  /* Portfolio ENC decrypted with a master (device key derived): se_div_params */
 } se_op_family;
 
 typedef enum se_cipher_mode {
@@ -206,6 +208,19 @@ typedef struct se_scp80_params {
 	size_t por_data_len;
 } se_scp80_params;
 
+/* CKM_PORTFOLIO_DIV_*: the device's answer as for SE_FAM_PF_AUTH / _ENC (pf:
+ * alg, source, challenge; never SOURCE_TOKEN), and the device whose key the
+ * component derives from the master for this one operation (docs/mechanisms.md
+ * 10.2). Pointers borrowed for op_init, which copies what it keeps. */
+typedef struct se_div_params {
+	se_pf_params pf;
+	const uint8_t *device_id; /* D: 1..CK_PORTFOLIO_MAX_DEVICE_ID bytes */
+	size_t device_id_len;
+	CK_ULONG instance;        /* I < 2^32 */
+	CK_ULONG key_index;       /* n < 2^32 */
+	size_t key_len;           /* the device key's length in bytes */
+} se_div_params;
+
 typedef struct se_op_params {
 	se_op_family fam;
 	CK_MECHANISM_TYPE mech;   /* for messages only: backends dispatch on fam */
@@ -214,6 +229,7 @@ typedef struct se_op_params {
 		se_mac_params mac;        /* SE_FAM_MAC */
 		se_pf_params pf;          /* SE_FAM_PF_AUTH, SE_FAM_PF_ENC */
 		se_scp80_params scp80;    /* SE_FAM_SCP80 */
+		se_div_params div;        /* SE_FAM_DIV_AUTH, SE_FAM_DIV_ENC */
 	} u;
 } se_op_params;
 

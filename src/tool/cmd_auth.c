@@ -83,6 +83,7 @@ int cmd_verify(struct tool *t)
 	CK_BYTE challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	CK_PORTFOLIO_PARAMS params = { CKP_PORTFOLIO_SOURCE_DATA, 0, challenge, 0 };
 	CK_MECHANISM mech = { 0, &params, sizeof(params) };
+	CK_PORTFOLIO_DIV_PARAMS div;
 	CK_BYTE sig[SIG_MAX], hash[SHA256_LEN];
 	CK_BYTE_PTR data;
 	CK_ULONG data_len;
@@ -119,8 +120,11 @@ int cmd_verify(struct tool *t)
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	mech.mechanism = auth_mechanism(t, s, key);
-	rv = t->p11->C_VerifyInit(s, &mech, key);
-	if (rv != CKR_OK) {
+	rc = fleet_mechanism(t, s, key, &mech, &div);
+	rv = rc == TOOL_EXIT_OK ? t->p11->C_VerifyInit(s, &mech, key) : CKR_OK;
+	if (rc != TOOL_EXIT_OK) {
+		rv = CKR_FUNCTION_FAILED;
+	} else if (rv != CKR_OK) {
 		rc = rv_fail("C_VerifyInit", rv);
 	} else {
 		rv = t->p11->C_Verify(s, data, data_len, sig, (CK_ULONG)sig_len);

@@ -131,6 +131,7 @@ int cmd_decrypt(struct tool *t)
 	CK_BYTE challenge[CK_PORTFOLIO_MAX_CHALLENGE];
 	CK_PORTFOLIO_PARAMS params = { CKP_PORTFOLIO_SOURCE_DATA, 0, challenge, 0 };
 	CK_MECHANISM mech = { enc_mechanism(t), &params, sizeof(params) };
+	CK_PORTFOLIO_DIV_PARAMS div;
 	const char *hex = t->opts.value[OPT_DATA];
 	size_t cap = strlen(hex) / 2 + 1;
 	CK_BYTE *in = NULL, *out = NULL;
@@ -156,6 +157,9 @@ int cmd_decrypt(struct tool *t)
 		free(in);
 		return rc;
 	}
+	rc = fleet_mechanism(t, s, key, &mech, &div);
+	if (rc != TOOL_EXIT_OK)
+		goto out;
 	rv = t->p11->C_DecryptInit(s, &mech, key);
 	if (rv != CKR_OK) {
 		rc = rv_fail("C_DecryptInit", rv);

@@ -3,9 +3,10 @@
  * section 10): gen-master / import-master make a master (CKA_PORTFOLIO_MASTER,
  * derive only); derive-device derives a device key into a session object,
  * bound-wraps it for the device token and destroys it; verify / decrypt with
- * --master derive the device key for the one operation (fleet_key_open) and
- * destroy it after (fleet_key_close). A device key is never in clear outside
- * a token, and no per-device object outlives the command.
+ * --master run the device's mechanism in its diversified form
+ * (CKM_PORTFOLIO_DIV_*, fleet_mechanism) with the master itself: the token
+ * derives the device key for the one operation and wipes it, and no object
+ * is made. A device key is never in clear outside a token.
  */
 #include "config.h"
 #include "tool/keyinput.h"
@@ -24,9 +25,6 @@
 static CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
 static CK_OBJECT_CLASS secret_class = CKO_SECRET_KEY;
 static CK_KEY_TYPE aes_type = CKK_AES;
-
-/* What the derived key may do: a device key computes, a server's one checks. */
-enum device_role { ROLE_DEVICE, ROLE_SERVER };
 
 static const char *service_name(CK_ULONG service)
 {
@@ -96,11 +94,27 @@ static int parse_device(struct tool *t, CK_PORTFOLIO_DIVERSIFY_PARAMS *p)
 	return rc;
 }
 
-/* C_DeriveKey(DIVERSIFY) into a sensitive session key as long as the master;
- * a device key signs or encrypts and may leave only wrapped, a server key
- * only verifies or decrypts and never leaves. */
-static int derive(struct tool *t, CK_SESSION_HANDLE s, enum device_role role, CK_ULONG want_service,
-                  CK_OBJECT_HANDLE *key)
+/* The master --master of want_service ((CK_ULONG)-1: either) and its length. */
+static int open_master(struct tool *t, CK_SESSION_HANDLE s, CK_ULONG want_service, CK_OBJECT_HANDLE *master,
+                       CK_ULONG *service, CK_ULONG *len)
+{
+	int rc = find_master(t, s, master, service);
+	if (rc != TOOL_EXIT_OK)
+		return rc;
+	if (want_service != *service && want_service != (CK_ULONG)-1) {
+		fprintf(stderr, "portfolio-tool: master '%s' derives %s keys, this command needs %s\n",
+		        t->opts.value[OPT_MASTER], service_name(*service), service_name(want_service));
+		return TOOL_EXIT_FAILURE;
+	}
+	CK_ATTRIBUTE lq = A(CKA_VALUE_LEN, *len);
+	CK_RV rv = t->p11->C_GetAttributeValue(s, *master, &lq, 1);
+	return rv == CKR_OK ? TOOL_EXIT_OK : rv_fail("C_GetAttributeValue (master length)", rv);
+}
+
+/* Factory: C_DeriveKey(DIVERSIFY) into a sensitive session key as long as
+ * the master, which signs (auth) or encrypts and decrypts (enc) and may leave
+ * only wrapped. */
+static int derive_for_device(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
 {
 	CK_PORTFOLIO_DIVERSIFY_PARAMS p;
 	CK_MECHANISM m = {CKM_PORTFOLIO_DIVERSIFY, &p, sizeof p};
@@ -108,34 +122,24 @@ static int derive(struct tool *t, CK_SESSION_HANDLE s, enum device_role role, CK
 	CK_ULONG service = 0, len = 0;
 	int rc = parse_device(t, &p);
 	if (rc == TOOL_EXIT_OK)
-		rc = find_master(t, s, &master, &service);
+		rc = open_master(t, s, (CK_ULONG)-1, &master, &service, &len);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
-	if (want_service != service && want_service != (CK_ULONG)-1) {
-		fprintf(stderr, "portfolio-tool: master '%s' derives %s keys, this command needs %s\n",
-		        t->opts.value[OPT_MASTER], service_name(service), service_name(want_service));
-		return TOOL_EXIT_FAILURE;
-	}
-	CK_ATTRIBUTE lq = A(CKA_VALUE_LEN, len);
-	CK_RV rv = t->p11->C_GetAttributeValue(s, master, &lq, 1);
-	if (rv != CKR_OK)
-		return rv_fail("C_GetAttributeValue (master length)", rv);
-	int auth = service == CK_PORTFOLIO_SRV_AUTHENT, dev = role == ROLE_DEVICE;
-	CK_BBOOL sign = auth && dev, verify = auth && !dev, encrypt = !auth && dev, decrypt = !auth;
-	CK_BBOOL extractable = dev ? CK_TRUE : CK_FALSE;
+	CK_BBOOL auth = service == CK_PORTFOLIO_SRV_AUTHENT ? CK_TRUE : CK_FALSE, enc = !auth;
 	char label[48];
 	snprintf(label, sizeof label, "%s-K%lu", service_name(service), (unsigned long)p.ulKeyIndex);
 	CK_ATTRIBUTE tmpl[] = {A(CKA_CLASS, secret_class), A(CKA_KEY_TYPE, aes_type), A(CKA_TOKEN, no),
-	                       A(CKA_VALUE_LEN, len), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, extractable),
-	                       A(CKA_SIGN, sign), A(CKA_VERIFY, verify), A(CKA_ENCRYPT, encrypt),
-	                       A(CKA_DECRYPT, decrypt), A(CKA_DERIVE, no), {CKA_LABEL, label, strlen(label)}};
-	rv = t->p11->C_DeriveKey(s, &m, master, tmpl, sizeof tmpl / sizeof tmpl[0], key);
+	                       A(CKA_VALUE_LEN, len), A(CKA_SENSITIVE, yes), A(CKA_EXTRACTABLE, yes),
+	                       A(CKA_SIGN, auth), A(CKA_VERIFY, no), A(CKA_ENCRYPT, enc),
+	                       A(CKA_DECRYPT, enc), A(CKA_DERIVE, no), {CKA_LABEL, label, strlen(label)}};
+	CK_RV rv = t->p11->C_DeriveKey(s, &m, master, tmpl, sizeof tmpl / sizeof tmpl[0], key);
 	return rv == CKR_OK ? TOOL_EXIT_OK : rv_fail("C_DeriveKey (CKM_PORTFOLIO_DIVERSIFY)", rv);
 }
 
 int fleet_key_open(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key)
 {
 	CK_SLOT_ID slot;
+	CK_ULONG master_service, len;
 	if (!options_has(&t->opts, OPT_MASTER)) {
 		if (options_has(&t->opts, OPT_DEVICE_ID) || options_has(&t->opts, OPT_INSTANCE))
 			return usage_error("--device-id and --instance go with --master");
@@ -143,34 +147,63 @@ int fleet_key_open(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OB
 	}
 	if (options_has(&t->opts, OPT_URI))
 		return usage_error("--master names the key: no --uri");
-	int rc = tool_slot(t, &slot);
+	CK_PORTFOLIO_DIVERSIFY_PARAMS device;
+	int rc = parse_device(t, &device); /* bad options before any session */
+	if (rc == TOOL_EXIT_OK)
+		rc = tool_slot(t, &slot);
 	if (rc == TOOL_EXIT_OK)
 		rc = session_open(t, slot, 0, s);
 	if (rc != TOOL_EXIT_OK)
 		return rc;
 	rc = session_login(t, *s, CKU_USER);
 	if (rc == TOOL_EXIT_OK)
-		rc = derive(t, *s, ROLE_SERVER, service, key);
+		rc = open_master(t, *s, service, key, &master_service, &len);
 	if (rc != TOOL_EXIT_OK)
 		session_close(t, *s);
 	return rc;
 }
 
+/* The device mechanisms and their diversified forms (docs/mechanisms.md 10.2). */
+static const struct {
+	CK_MECHANISM_TYPE device, div;
+} div_of[] = {
+	{CKM_PORTFOLIO_AUTH_CMAC, CKM_PORTFOLIO_DIV_AUTH_CMAC},
+	{CKM_PORTFOLIO_AUTH_HMAC, CKM_PORTFOLIO_DIV_AUTH_HMAC},
+	{CKM_PORTFOLIO_ENC_GCM, CKM_PORTFOLIO_DIV_ENC_GCM},
+};
+
+int fleet_mechanism(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, CK_MECHANISM *mech,
+                    CK_PORTFOLIO_DIV_PARAMS *div)
+{
+	size_t i = 0;
+	CK_ULONG len = 0;
+	if (!options_has(&t->opts, OPT_MASTER))
+		return TOOL_EXIT_OK;
+	while (i < sizeof div_of / sizeof div_of[0] && div_of[i].device != mech->mechanism)
+		i++;
+	if (i == sizeof div_of / sizeof div_of[0])
+		return usage_error("--master checks %s answers only", "AUTH (CMAC, HMAC) and ENC_GCM");
+	int rc = parse_device(t, &div->device);
+	CK_ATTRIBUTE lq = A(CKA_VALUE_LEN, len);
+	CK_RV rv = rc == TOOL_EXIT_OK ? t->p11->C_GetAttributeValue(s, key, &lq, 1) : CKR_OK;
+	if (rv != CKR_OK)
+		return rv_fail("C_GetAttributeValue (master length)", rv);
+	/* derive-device makes device keys as long as their master */
+	div->ulDeviceKeyLen = len;
+	div->op = *(const CK_PORTFOLIO_PARAMS *)mech->pParameter;
+	mech->mechanism = div_of[i].div;
+	mech->pParameter = div;
+	mech->ulParameterLen = sizeof *div;
+	return rc;
+}
+
 void fleet_key_close(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key)
 {
-	/* The derived key is a session object: closing would destroy it too, but
-	 * say so explicitly, before anything else runs in this session. */
-	if (options_has(&t->opts, OPT_MASTER))
-		(void)t->p11->C_DestroyObject(s, key);
+	(void)key; /* the key or the master: nothing per device to destroy */
 	session_close(t, s);
 }
 
 /* ---- factory --------------------------------------------------------------- */
-
-static int derive_for_device(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *key)
-{
-	return derive(t, s, ROLE_DEVICE, (CK_ULONG)-1, key);
-}
 
 int cmd_derive_device(struct tool *t)
 {

@@ -63,10 +63,13 @@ int cmd_import_master(struct tool *t);
 int cmd_derive_device(struct tool *t);
 int cmd_import_onem2m_ke(struct tool *t);
 int cmd_onem2m_derive(struct tool *t);
-/* verify / decrypt: the key of --index, or with --master the device key
- * derived from the master for --device-id / --instance / --index (a session
- * object, destroyed by fleet_key_close). */
+/* verify / decrypt: the key of --index, or with --master the master of the
+ * service (fleet_mechanism then turns the device's mechanism into its
+ * CKM_PORTFOLIO_DIV_* form for --device-id / --instance / --index, the
+ * parameter in div; without --master it changes nothing). */
 int fleet_key_open(struct tool *t, CK_ULONG service, CK_SESSION_HANDLE *s, CK_OBJECT_HANDLE *key);
+int fleet_mechanism(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key, CK_MECHANISM *mech,
+                    CK_PORTFOLIO_DIV_PARAMS *div);
 void fleet_key_close(struct tool *t, CK_SESSION_HANDLE s, CK_OBJECT_HANDLE key);
 /* cmd_sms.c */
 int cmd_sms_provision(struct tool *t);

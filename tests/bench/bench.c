@@ -9,7 +9,9 @@
  * the mode for instruction counting under valgrind --tool=callgrind
  * (--toggle-collect=one_pkcs11_op / one_openssl_op gives the cost of exactly
  * the measured operations). -t limits the thread counts to 1..THREADS, -o
- * runs only one operation (openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm).
+ * runs only one operation (openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm,
+ * and the fleet rows of bench_fleet.c: div-verify, div-msg, pf-verify, div-derive).
+ * -R N,N,... prints the resident memory after N distinct devices (bench_fleet.c).
  *
  * Each module is dlopen()ed and given a fresh token in a temporary directory
  * (its own configuration file), so no real store is touched. Every measured
@@ -79,6 +81,16 @@ void load_module(module *m, const char *path)
 	rv = get_list(&m->f);
 	if (rv != CKR_OK)
 		die_rv("C_GetFunctionList", rv);
+	m->f3 = NULL;
+	sym = dlsym(m->dl, "C_GetInterface");
+	if (sym != NULL) {
+		CK_C_GetInterface get_interface;
+		CK_VERSION v30 = {3, 0};
+		CK_INTERFACE_PTR itf = NULL;
+		memcpy(&get_interface, &sym, sizeof get_interface);
+		if (get_interface((CK_UTF8CHAR_PTR) "PKCS 11", &v30, &itf, 0) == CKR_OK && itf != NULL)
+			m->f3 = itf->pFunctionList;
+	}
 	memset(&args, 0, sizeof args);
 	args.flags = CKF_OS_LOCKING_OK;
 	rv = m->f->C_Initialize(&args);
@@ -242,6 +254,8 @@ typedef enum op_kind { OP_CMAC, OP_GCM, OP_PF_AUTH, OP_PF_ENC, OP_OPENSSL_CMAC, 
 typedef struct run_ctx {
 	module *m;                 /* NULL for the OpenSSL loops */
 	op_kind kind;
+	const bench_loop *loop;    /* a row of its own (bench_fleet.c), else NULL */
+	int thread, nthreads;      /* this thread's number among nthreads */
 	double seconds;            /* run for this long, or */
 	unsigned long fixed_ops;   /* this many operations when non-zero */
 	unsigned long ops;         /* result */
@@ -299,6 +313,13 @@ __attribute__((noinline)) static CK_RV one_pkcs11_op(module *m, CK_SESSION_HANDL
 	return CKR_GENERAL_ERROR;
 }
 
+/* A row's own operation number i (this thread's share: i = thread, thread +
+ * nthreads, ...). Not inlined: callgrind --toggle-collect=one_loop_op. */
+__attribute__((noinline, noclone)) static CK_RV one_loop_op(const bench_loop *loop, CK_SESSION_HANDLE s, unsigned long i)
+{
+	return loop->op(loop->arg, s, i);
+}
+
 static void run_pkcs11(run_ctx *c)
 {
 	CK_SESSION_HANDLE s;
@@ -315,7 +336,8 @@ static void run_pkcs11(run_ctx *c)
 	iv[0] = (CK_BYTE)(uintptr_t)c; /* threads never share an IV sequence */
 	end = now() + c->seconds;
 	while (c->fixed_ops != 0 ? c->ops < c->fixed_ops : now() < end) {
-		rv = one_pkcs11_op(c->m, s, c->kind, msg, iv);
+		rv = c->loop != NULL ? one_loop_op(c->loop, s, (unsigned long)c->thread + c->ops * (unsigned long)c->nthreads)
+		                     : one_pkcs11_op(c->m, s, c->kind, msg, iv);
 		if (rv != CKR_OK) {
 			c->error = rv;
 			break;
@@ -397,7 +419,7 @@ static struct {
 } opt = { 2.0, 0, 2, NULL, 0 };
 
 /* ops/s summed over nthreads; negative with *err set on failure */
-static double measure(module *m, op_kind kind, int nthreads, CK_RV *err)
+static double measure(module *m, op_kind kind, const bench_loop *loop, int nthreads, CK_RV *err)
 {
 	pthread_t th[MAX_THREADS];
 	run_ctx ctx[MAX_THREADS];
@@ -408,7 +430,7 @@ static double measure(module *m, op_kind kind, int nthreads, CK_RV *err)
 	*err = CKR_OK;
 	start = now();
 	for (i = 0; i < nthreads; i++) {
-		ctx[i] = (run_ctx){ m, kind, opt.seconds, opt.fixed_ops, 0, CKR_OK };
+		ctx[i] = (run_ctx){ m, kind, loop, i, nthreads, opt.seconds, opt.fixed_ops, 0, CKR_OK };
 		if (pthread_create(&th[i], NULL, thread_main, &ctx[i]) != 0) {
 			fprintf(stderr, "portfolio-bench: pthread_create: %s\n", strerror(errno));
 			exit(1);
@@ -424,15 +446,16 @@ static double measure(module *m, op_kind kind, int nthreads, CK_RV *err)
 	return *err != CKR_OK ? -1.0 : (double)total / elapsed;
 }
 
-static void row(const char *short_name, const char *op, const char *who, module *m, op_kind kind)
+static void row_run(const char *short_name, const char *op, const char *who, module *m, op_kind kind,
+                    const bench_loop *loop)
 {
-	if (opt.only != NULL && strcmp(opt.only, short_name) != 0)
+	if (!bench_row_wanted(short_name))
 		return;
 	if (!opt.csv)
 		printf("%-34s %-18s", op, who);
 	for (int n = 1; n <= opt.max_threads; n++) {
 		CK_RV err;
-		double r = measure(m, kind, n, &err);
+		double r = measure(m, kind, loop, n, &err);
 		if (opt.csv && r < 0)
 			printf("\"%s\",\"%s\",%d,,0x%lx\n", op, who, n, (unsigned long)err);
 		else if (opt.csv) /* RFC 4180: the names hold commas, never quotes */
@@ -445,6 +468,21 @@ static void row(const char *short_name, const char *op, const char *who, module 
 	}
 	if (!opt.csv)
 		printf("\n");
+}
+
+static void row(const char *short_name, const char *op, const char *who, module *m, op_kind kind)
+{
+	row_run(short_name, op, who, m, kind, NULL);
+}
+
+int bench_row_wanted(const char *short_name)
+{
+	return opt.only == NULL || strcmp(opt.only, short_name) == 0;
+}
+
+void bench_row_loop(const char *short_name, const char *op, const char *who, const bench_loop *loop)
+{
+	row_run(short_name, op, who, loop->m, OP_CMAC, loop);
 }
 
 /* ---- temporary homes for the modules' configuration -------------------- */
@@ -505,9 +543,12 @@ static void usage(void)
 	fprintf(stderr, "usage: portfolio-bench [-s SECONDS | -n OPS] [-t THREADS] [-o OP] [-c] "
 	                "PORTFOLIO_MODULE|- [OTHER_MODULE]\n"
 	                "       portfolio-bench -S N,N,... | -X N,N,... [-c] PORTFOLIO_MODULE|- [OTHER_MODULE]\n"
+	                "       portfolio-bench -R N,N,... [-c] PORTFOLIO_MODULE\n"
 	                "  -S: C_FindObjects among N objects; -X: seeing another process's change (bench_scale.c)\n"
+	                "  -R: resident memory after verifying N distinct devices with the master (bench_fleet.c)\n"
 	                "  -t: 1..%d threads (default 2); -c: CSV (operation,implementation,threads,ops_per_s,error)\n"
-	                "  OP: openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm\n", MAX_THREADS);
+	                "  OP: openssl, openssl-kept, pf-auth, cmac, pf-enc, gcm, div-verify, div-msg, pf-verify, div-derive\n",
+	                MAX_THREADS);
 	exit(2);
 }
 
@@ -517,10 +558,12 @@ int main(int argc, char **argv)
 	module ours, other;
 	int o;
 
-	const char *scale = NULL;
+	const char *scale = NULL, *rss = NULL;
 	int scale_mode = 0;
-	while ((o = getopt(argc, argv, "s:n:t:o:cS:X:")) != -1) {
-		if (o == 'S' || o == 'X') {
+	while ((o = getopt(argc, argv, "s:n:t:o:cS:X:R:")) != -1) {
+		if (o == 'R')
+			rss = optarg;
+		else if (o == 'S' || o == 'X') {
 			scale = optarg;
 			scale_mode = o;
 		} else if (o == 's')
@@ -543,6 +586,11 @@ int main(int argc, char **argv)
 		other_path = argv[optind + 1];
 
 	make_homes();
+	if (rss != NULL) {
+		int rc = bench_fleet_rss(rss, ours_path, opt.csv);
+		remove_homes();
+		return rc;
+	}
 	if (scale != NULL) {
 		int rc = bench_scale(scale_mode, scale, ours_path, other_path, opt.csv);
 		remove_homes();
@@ -571,6 +619,7 @@ int main(int argc, char **argv)
 		row("cmac", "AES_CMAC sign", "portfolio-pkcs11", &ours, OP_CMAC);
 		row("pf-enc", "PORTFOLIO_ENC_GCM encrypt", "portfolio-pkcs11", &ours, OP_PF_ENC);
 		row("gcm", "AES_GCM encrypt", "portfolio-pkcs11", &ours, OP_GCM);
+		bench_fleet_rows(&ours);
 		teardown_module(&ours);
 	}
 	if (other_path != NULL) {
@@ -581,6 +630,7 @@ int main(int argc, char **argv)
 		setup_module(&other, shown, other_path, 0);
 		row("cmac", "AES_CMAC sign", shown, &other, OP_CMAC);
 		row("gcm", "AES_GCM encrypt", shown, &other, OP_GCM);
+		bench_fleet_rows(&other);
 		teardown_module(&other);
 	}
 	remove_homes();

@@ -16,7 +16,8 @@ REL_TESTS = \
 	tests/reliability/test_rel_finalize_race \
 	tests/reliability/test_rel_stale_keys \
 	tests/reliability/test_rel_sms \
-	tests/reliability/test_rel_sync
+	tests/reliability/test_rel_sync \
+	tests/reliability/test_rel_div
 check_PROGRAMS += $(REL_TESTS)
 TESTS += $(REL_TESTS) tests/reliability/p11tool_fork.sh
 EXTRA_DIST += tests/reliability/p11tool_fork.sh
@@ -45,6 +46,9 @@ tests_reliability_test_rel_sms_SOURCES = tests/reliability/test_rel_sms.c $(REL_
 tests_reliability_test_rel_sms_LDADD = $(REL_LDADD)
 tests_reliability_test_rel_sync_SOURCES = tests/reliability/test_rel_sync.c $(REL_UTIL)
 tests_reliability_test_rel_sync_LDADD = $(REL_LDADD)
+# 4 verifier processes x 2 threads checking device answers with the masters (wt-div)
+tests_reliability_test_rel_div_SOURCES = tests/reliability/test_rel_div.c $(REL_UTIL)
+tests_reliability_test_rel_div_LDADD = $(REL_LDADD)
 
 # A measurement (docs/security.md), built with the tests, run by hand.
 check_PROGRAMS += tests/reliability/bench_objects

@@ -110,6 +110,13 @@ run 0 "${V[@]}" --master m-auth --device-id "$DEV" --instance 1 --index 1 --sign
 contains "$OUT" "signature valid" "verify against the master"
 run 0 srv list-objects --slot "$s" --login
 contains "$OUT" "4 object(s)" "verify leaves no device key behind"
+# The server checks with the master itself (CKM_PORTFOLIO_DIV_AUTH_CMAC): no
+# derived object, the device key lives inside the token for the one C_Verify.
+run 0 "${V[@]}" --master m-auth --device-id "$DEV" --instance 1 --index 1 --signature "$sig" --json
+contains "$OUT" '"mechanism": "CKM_PORTFOLIO_DIV_AUTH_CMAC"' "verify --master: the diversified mechanism"
+contains "$OUT" '"valid": true' "verify --master --json: valid"
+run 3 "${V[@]}" --master m-auth --device-id "${DEV}0" --instance 1 --index 1 --signature "$sig" --json
+contains "$OUT" '"result": "CKR_SIGNATURE_INVALID"' "verify --master: a wrong device id is CKR_SIGNATURE_INVALID"
 hash=$(printf '%s' "$ID3" | openssl dgst -sha256 -r | cut -c1-64)
 run 0 srv verify --slot "$s" --identity-hash "$hash" --challenge 0x2345178 --master m-auth \
 	--device-id "$DEV" --instance 1 --index 1 --signature "$sig"
@@ -139,6 +146,11 @@ D=(srv decrypt --slot "$s" --challenge 0x2a --data "$authdata" --index 2)
 run 0 "${D[@]}" --master m-enc --device-id "$DEV" --instance 1
 [ "$OUT" = "$ID3" ] || fail "decrypt against the master gave '$OUT'"
 run 3 "${D[@]}" --master m-enc --device-id "$DEV" --instance 7
+run 3 "${D[@]}" --master m-enc --device-id "urn:imei:490154203237519" --instance 1
+run 0 "${D[@]}" --master m-enc --device-id "$DEV" --instance 1 --json
+contains "$OUT" '"mechanism": "CKM_PORTFOLIO_DIV_ENC_GCM"' "decrypt --master: the diversified mechanism"
+run 2 "${D[@]}" --master m-enc --device-id "$DEV" --instance 1 --cbc
+contains "$ERR" "--master checks" "decrypt --master: no CBC form"
 run 1 "${D[@]}" --master m-auth --device-id "$DEV" --instance 1
 contains "$ERR" "derives auth keys, this command needs enc" "an auth master does not decrypt"
 run 0 srv list-objects --slot "$s" --login

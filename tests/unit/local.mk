@@ -63,3 +63,4 @@ include tests/unit/mech.mk
 include tests/unit/sms.mk
 include tests/unit/jose.mk
 include tests/unit/derive.mk
+include tests/unit/div.mk

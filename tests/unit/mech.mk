@@ -2,7 +2,7 @@
 # (Every unit test program of tests/unit is declared in tests/unit.)
 if HAVE_CMOCKA
 engine_emu_sources = src/se/emu/emu_ops.c src/se/emu/emu_ops_std.c src/se/emu/emu_ops_ccm.c \
-	src/se/emu/emu_ops_portfolio.c src/se/emu/emu_policy.c
+	src/se/emu/emu_ops_portfolio.c src/se/emu/emu_policy.c src/se/emu/emu_div.c src/se/emu/emu_div_kdf.c
 engine_unit_tests = \
 	tests/unit/test_emu_ops \
 	tests/unit/test_emu_policy \

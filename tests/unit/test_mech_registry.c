@@ -20,6 +20,7 @@ static const CK_MECHANISM_TYPE expected[] = {
 	CKM_PORTFOLIO_ONEM2M_CONF,
 	CKM_AES_KEY_WRAP, CKM_AES_KEY_WRAP_KWP, CKM_PORTFOLIO_AES_KEY_WRAP_BOUND,
 	CKM_PORTFOLIO_SCP80_WRAP, CKM_PORTFOLIO_SCP80_UNWRAP, CKM_PORTFOLIO_SCP80_POR_UNWRAP,
+	CKM_PORTFOLIO_DIV_AUTH_CMAC, CKM_PORTFOLIO_DIV_AUTH_HMAC, CKM_PORTFOLIO_DIV_ENC_GCM,
 };
 
 static void test_list(void **state)
@@ -140,6 +141,16 @@ static void test_families(void **state)
 	expect_family(CKM_PORTFOLIO_SCP80_UNWRAP, &mech_fam_scp80, SE_SCP80_UNWRAP);
 	expect_family(CKM_PORTFOLIO_SCP80_POR_UNWRAP, &mech_fam_scp80, SE_SCP80_POR_UNWRAP);
 	assert_int_equal(mech_fam_scp80.se_fam, SE_FAM_SCP80);
+	/* the diversified rows take a master of their service, verify or decrypt only */
+	expect_family(CKM_PORTFOLIO_DIV_AUTH_CMAC, &mech_fam_div_auth, SE_PF_AUTH_CMAC);
+	expect_family(CKM_PORTFOLIO_DIV_AUTH_HMAC, &mech_fam_div_auth, SE_PF_AUTH_HMAC);
+	expect_family(CKM_PORTFOLIO_DIV_ENC_GCM, &mech_fam_div_enc, SE_PF_ENC_GCM);
+	assert_int_equal(mech_find(CKM_PORTFOLIO_DIV_AUTH_CMAC)->flags, CKF_VERIFY);
+	assert_int_equal(mech_find(CKM_PORTFOLIO_DIV_ENC_GCM)->flags, CKF_DECRYPT);
+	assert_true(MECH_IS_MASTER_ROW(mech_find(CKM_PORTFOLIO_DIV_ENC_GCM)));
+	assert_int_equal(MECH_MASTER_SERVICE(mech_find(CKM_PORTFOLIO_DIV_ENC_GCM)), CK_PORTFOLIO_SRV_ENCRYPT);
+	/* and make no key size a keyset key may have (AES-192 AUTH stays refused) */
+	assert_false(mech_service_key_fits(CK_PORTFOLIO_SRV_AUTHENT, CKK_AES, 24));
 	assert_non_null(mech_fam_scp80.parse);
 	assert_non_null(mech_fam_scp80.report);
 }

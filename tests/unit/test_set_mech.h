@@ -24,6 +24,8 @@ static inline void fake_set_mech(se_op_params *p, CK_MECHANISM_TYPE m)
 		p->u.pf.alg = (se_pf_alg)d->variant;
 	else if (p->fam == SE_FAM_SCP80)
 		p->u.scp80.op = (se_scp80_op)d->variant;
+	else if (p->fam == SE_FAM_DIV_AUTH || p->fam == SE_FAM_DIV_ENC)
+		p->u.div.pf.alg = (se_pf_alg)d->variant;
 }
 
 #endif

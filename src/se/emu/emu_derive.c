@@ -12,26 +12,19 @@
  *     master's output is always a diversified device key, never a chosen KDF
  *     output that could be read back;
  *   - a derived key is never a master.
- * The diversification label and context are built here, not by the caller
- * (docs/mechanisms.md, "Diversification").
+ * The diversification label and context are built by the component
+ * (emu_div_kdf.c), not by the caller (docs/mechanisms.md, "Diversification").
  */
 #include "config.h"
 
 #include <string.h>
 
 #include "crypto/onem2m.h"
+#include "se/emu/emu_div.h"
 #include "se/emu/emu_token.h"
-#include "util/bytes.h"
 #include "util/secure.h"
 
 #define EMU_DERIVE_MAX_LEN 512 /* the longest key item (generic secret) */
-
-/* docs/mechanisms.md, "Diversification": fixed, never from the caller. */
-static const uint8_t DIV_LABEL[] = "Portfolio-Div";
-#define DIV_LABEL_LEN (sizeof DIV_LABEL - 1)
-static const uint8_t DIV_SEPARATOR[1] = {0x00};
-/* context: len(D) (2, big endian) | D | I (4) | n (4) | service (1) */
-#define DIV_CONTEXT_MAX (2 + CK_PORTFOLIO_MAX_DEVICE_ID + 4 + 4 + 1)
 
 static int is_key_item(const emu_item *it)
 {
@@ -109,44 +102,24 @@ static CK_RV onem2m_conf(se_token *t, const emu_item *master, const se_derive_pa
 	return rv_of(pf_onem2m_conf(p->hkdf_md, master->value, prev->value, out));
 }
 
-/* Context of docs/mechanisms.md: unambiguous because D's length comes first
- * and every other field has a fixed width. */
-static size_t div_context(const se_derive_params *p, const se_item_policy *pol, uint8_t *out)
-{
-	size_t n = 0;
-	out[n++] = (uint8_t)(p->device_id_len >> 8);
-	out[n++] = (uint8_t)p->device_id_len;
-	memcpy(out + n, p->device_id, p->device_id_len);
-	n += p->device_id_len;
-	pf_put_be32(out + n, (uint32_t)p->instance);
-	n += 4;
-	pf_put_be32(out + n, (uint32_t)pol->key_index);
-	n += 4;
-	out[n++] = (uint8_t)pol->service;
-	return n;
-}
-
-/* [i]_32 | "Portfolio-Div" | 00 | context | [L]_32, PRF AES-CMAC. */
+/* The master's device key (emu_div_kdf.c), with a PRF context for this one call. */
 static CK_RV diversify(const emu_item *master, const se_derive_params *p, const se_item_policy *pol,
                        uint8_t *out, size_t len)
 {
+	uint8_t context[EMU_DIV_CONTEXT_MAX];
+	size_t context_len = emu_div_context(p->device_id, p->device_id_len, p->instance, pol->key_index,
+	                                     pol->service, context);
+	pf_mac *kdf = NULL;
+	uint64_t serial = 0;
+
 	if (master->kind != SE_ITEM_AES_KEY)
 		return CKR_KEY_TYPE_INCONSISTENT;
-	if (p->device_id == NULL || p->device_id_len == 0 || p->device_id_len > CK_PORTFOLIO_MAX_DEVICE_ID ||
-	    p->instance > 0xFFFFFFFFUL || pol->key_index > 0xFFFFFFFFUL)
+	if (context_len == 0)
 		return CKR_MECHANISM_PARAM_INVALID;
-	uint8_t context[DIV_CONTEXT_MAX];
-	size_t context_len = div_context(p, pol, context);
-	const pf_kbkdf_field fields[] = {
-		{.type = PF_KBKDF_ITERATION, .width_bits = 32},
-		{.type = PF_KBKDF_BYTES, .bytes = DIV_LABEL, .len = DIV_LABEL_LEN},
-		{.type = PF_KBKDF_BYTES, .bytes = DIV_SEPARATOR, .len = sizeof DIV_SEPARATOR},
-		{.type = PF_KBKDF_BYTES, .bytes = context, .len = context_len},
-		{.type = PF_KBKDF_DKM_LENGTH, .width_bits = 32, .dkm_method = PF_KBKDF_DKM_SUM_OF_KEYS},
-	};
-	const pf_kbkdf_params kp = {PF_KBKDF_MODE_COUNTER, PF_MAC_CMAC_AES, fields,
-	                            sizeof fields / sizeof fields[0], NULL, 0};
-	return rv_of(pf_kbkdf_derive(&kp, master->value, master->len, out, len));
+	CK_RV rv = emu_div_derive(&kdf, &serial, master, context, context_len, out, len);
+	pf_mac_free(kdf); /* the CMAC context cleanses the master's schedule */
+	pf_wipe(context, sizeof context);
+	return rv;
 }
 
 static CK_RV compute(se_token *t, const emu_item *base, const se_derive_params *p,

@@ -2,7 +2,8 @@
  * emu_ops.c - the emulator's operations: life cycle of an se_op, the table of
  * families (by se_op_family, as the mech layer chose it) and the per-key
  * caches. The families: emu_ops_std.c (standard ciphers and MACs),
- * emu_ops_portfolio.c (the Portfolio constructions), emu_ops_ccm.c (AES-CCM).
+ * emu_ops_portfolio.c (the Portfolio constructions), emu_ops_ccm.c (AES-CCM),
+ * emu_scp80.c (SMS), emu_div.c (Portfolio answers checked with a master).
  *
  * Speed: a session keeps one se_op for its whole life and its OpenSSL
  * contexts with it. Signing again with the key the MAC context already holds
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "se/emu/emu_ops_local.h"
+#include "se/emu/emu_div.h"
 #include "se/emu/emu_scp80.h"
 #include "util/sizes.h"
 #include "util/secure.h"
@@ -118,26 +120,26 @@ emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv)
 	return it;
 }
 
-/* Load the MAC context for (alg, key): restart if it already holds this key. */
-CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key)
+/* Load a MAC context for (alg, key): restart if it already holds this key. */
+CK_RV emu_ops_mac_load(pf_mac **mac, uint64_t *mac_serial, pf_mac_alg alg, const emu_item *key)
 {
 	uint64_t serial = emu_ops_key_serial(key);
 
-	if (!pf_mac_fits(op->mac, alg, key->len)) {
-		pf_mac_free(op->mac);
-		op->mac_serial = 0;
-		op->mac = pf_mac_new(alg, key->len);
-		if (op->mac == NULL)
+	if (!pf_mac_fits(*mac, alg, key->len)) {
+		pf_mac_free(*mac);
+		*mac_serial = 0;
+		*mac = pf_mac_new(alg, key->len);
+		if (*mac == NULL)
 			return CKR_HOST_MEMORY;
 	}
-	if (serial != 0 && serial == op->mac_serial) {
-		if (pf_mac_restart(op->mac) == PF_CRYPTO_OK)
+	if (serial != 0 && serial == *mac_serial) {
+		if (pf_mac_restart(*mac) == PF_CRYPTO_OK)
 			return CKR_OK;
 	}
-	op->mac_serial = 0;
-	if (pf_mac_set_key(op->mac, key->value, key->len) != PF_CRYPTO_OK)
+	*mac_serial = 0;
+	if (pf_mac_set_key(*mac, key->value, key->len) != PF_CRYPTO_OK)
 		return CKR_FUNCTION_FAILED;
-	op->mac_serial = serial;
+	*mac_serial = serial;
 	return CKR_OK;
 }
 
@@ -207,6 +209,7 @@ void emu_op_free(se_op *op)
 		return;
 	emu_op_abort(op);
 	emu_scp80_free(op);
+	emu_div_free(op);
 	pf_mac_free(op->mac);
 	pf_cipher_free(op->cipher);
 	pf_digest_free(op->digest);
@@ -231,6 +234,7 @@ void emu_op_abort(se_op *op)
 	emu_pf_wipe_buffers(op);
 	emu_ccm_wipe(op);
 	emu_scp80_abort(op);
+	emu_div_abort(op);
 	pf_wipe(op->msg, sizeof(op->msg));
 	op->challenge_len = 0;
 	op->tag_out = NULL;
@@ -244,6 +248,8 @@ static const emu_fam *const families[] = {
 	[SE_FAM_PF_ENC] = &emu_fam_pf_enc,
 	[SE_FAM_AES_CCM] = &emu_fam_aes_ccm,
 	[SE_FAM_SCP80] = &emu_fam_scp80,
+	[SE_FAM_DIV_AUTH] = &emu_fam_div_auth,
+	[SE_FAM_DIV_ENC] = &emu_fam_div_enc,
 };
 
 CK_RV emu_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)

@@ -41,6 +41,9 @@ typedef struct emu_fam {
 	CK_RV (*final)(se_op *op, uint8_t *out, size_t *out_len);
 	CK_RV (*verify_final)(se_op *op, const uint8_t *sig, size_t sig_len); /* NULL: no verify */
 	size_t (*output_bound)(const se_op *op, size_t in_len, int final);
+	/* 1: the key is a Portfolio master of `service` (SE_USE_MASTER), which
+	 * computes through this family only the kinds it lists (emu_policy.c) */
+	int master;
 } emu_fam;
 
 #define EMU_KIND(k) (1u << (k))
@@ -53,6 +56,8 @@ extern const emu_fam emu_fam_pf_auth;  /* emu_ops_portfolio.c */
 extern const emu_fam emu_fam_pf_enc;   /* emu_ops_portfolio.c */
 extern const emu_fam emu_fam_aes_ccm;  /* emu_ops_ccm.c */
 extern const emu_fam emu_fam_scp80;    /* emu_scp80.c */
+extern const emu_fam emu_fam_div_auth; /* emu_div.c */
+extern const emu_fam emu_fam_div_enc;  /* emu_div.c */
 
 /* CKM_AES_CCM: the whole message is buffered (CCM computes in one pass). */
 #define EMU_CCM_MAX_DATA (1u << 20)
@@ -104,6 +109,7 @@ struct se_op {
 	uint8_t *tag_out;
 
 	struct emu_scp80 *scp80; /* CKM_PORTFOLIO_SCP80_*: made at the first SCP80 op_init */
+	struct emu_div *div;     /* CKM_PORTFOLIO_DIV_*: made at the first such op_init */
 };
 
 /* emu_ops.c helpers used by the Portfolio half. */
@@ -115,7 +121,14 @@ emu_item *emu_ops_key_item(se_op *op, se_ref key, se_item_kind want, CK_RV *rv);
 emu_item *emu_ops_key_again(se_op *op, se_item_kind want, CK_RV *rv);
 /* A PF_CRYPTO_* code as the CKR_* of a cipher operation. */
 CK_RV emu_ops_crypto_rv(int rc, int encrypt);
-CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key);
+/* Load *mac (made or remade for alg and the key's length) with key and start
+ * it: a restart when *mac_serial says it holds this key already. */
+CK_RV emu_ops_mac_load(pf_mac **mac, uint64_t *mac_serial, pf_mac_alg alg, const emu_item *key);
+/* The op's own MAC context (op->mac), as above. */
+static inline CK_RV emu_ops_mac_start(se_op *op, pf_mac_alg alg, const emu_item *key)
+{
+	return emu_ops_mac_load(&op->mac, &op->mac_serial, alg, key);
+}
 /* The key's serial (0: none); inline, it is on every signature. */
 static inline uint64_t emu_ops_key_serial(const emu_item *it)
 {
@@ -145,6 +158,19 @@ CK_RV emu_policy_identity_value(se_token *t, const se_pf_params *p, emu_item **o
 
 /* emu_ops_portfolio.c: wipe what the buffered families hold (op->buf). */
 void emu_pf_wipe_buffers(se_op *op);
+/* emu_ops_portfolio.c, the Portfolio families with their key already found
+ * and allowed (emu_div.c brings a derived device key instead of an item):
+ * AUTH: take alg, source, challenge, start op->mac with key. */
+CK_RV emu_pf_auth_start(se_op *op, const se_pf_params *p, const emu_item *key);
+/* ENC: take alg, source, challenge; the key is found again at final by
+ * key_ref and key_serial (op->key_ref, op->key_serial). */
+CK_RV emu_pf_enc_start(se_op *op, const se_pf_params *p, se_ref key_ref, uint64_t key_serial);
+/* ENC final, first half: 1 when the call ends here with *rv (an impossible
+ * ciphertext length, or a length query: CKR_BUFFER_TOO_SMALL, *out_len). */
+int emu_pf_enc_final_len(const se_op *op, uint8_t *out, size_t *out_len, CK_RV *rv);
+/* ENC final, second half: encrypt or decrypt the buffered input with key,
+ * then wipe the buffers. */
+CK_RV emu_pf_enc_run(se_op *op, const emu_item *key, uint8_t *out, size_t *out_len);
 /* emu_ops_ccm.c */
 void emu_ccm_wipe(se_op *op);
 

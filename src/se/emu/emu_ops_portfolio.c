@@ -28,42 +28,42 @@ void emu_pf_wipe_buffers(se_op *op)
 
 /* ---- init ------------------------------------------------------------------ */
 
-/* Both families: the challenge and the source, then the key under the
- * policy that source implies (CMAC and GCM/CBC take AES keys, HMAC a secret). */
-static emu_item *pf_start(se_op *op, const se_pf_params *p, se_ref key, CK_RV *rv)
+/* Both families: the algorithm, the source and the challenge. */
+static CK_RV pf_take(se_op *op, const se_pf_params *p)
 {
-	se_item_kind want = p->alg == SE_PF_AUTH_HMAC ? SE_ITEM_GENERIC_SECRET : SE_ITEM_AES_KEY;
-	emu_item *it;
-
 	op->alg = p->alg;
 	op->source = p->source;
 	op->hash_fed = 0;
-	it = emu_ops_key_item(op, key, want, rv);
-	if (it == NULL)
-		return NULL;
 	if (p->challenge == NULL || p->challenge_len == 0 ||
-	    p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE) {
-		*rv = CKR_MECHANISM_PARAM_INVALID;
-		return NULL;
-	}
+	    p->challenge_len > CK_PORTFOLIO_MAX_CHALLENGE)
+		return CKR_MECHANISM_PARAM_INVALID;
 	memcpy(EMU_CHALLENGE(op), p->challenge, p->challenge_len);
 	op->challenge_len = p->challenge_len;
-	return it;
+	return CKR_OK;
 }
 
-static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
+/* The key of a family whose algorithms are a and b, under the policy
+ * op->source implies (set first: CMAC and GCM/CBC take AES keys, HMAC a
+ * secret). */
+static emu_item *pf_key(se_op *op, const se_pf_params *p, se_pf_alg a, se_pf_alg b, se_ref key, CK_RV *rv)
 {
-	const se_pf_params *p = &params->u.pf;
-	pf_mac_alg alg;
-	CK_RV rv;
-	emu_item *key;
+	if (p->alg != a && p->alg != b) {
+		*rv = CKR_MECHANISM_INVALID;
+		return NULL;
+	}
+	op->source = p->source;
+	return emu_ops_key_item(op, key, p->alg == SE_PF_AUTH_HMAC ? SE_ITEM_GENERIC_SECRET : SE_ITEM_AES_KEY,
+	                        rv);
+}
 
-	if (p->alg != SE_PF_AUTH_CMAC && p->alg != SE_PF_AUTH_HMAC)
-		return CKR_MECHANISM_INVALID;
-	key = pf_start(op, p, key_ref, &rv);
-	if (key == NULL)
+/* (inline in auth_init: it is on every signature) */
+static inline CK_RV auth_start(se_op *op, const se_pf_params *p, const emu_item *key)
+{
+	pf_mac_alg alg = p->alg == SE_PF_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
+	CK_RV rv = pf_take(op, p);
+
+	if (rv != CKR_OK)
 		return rv;
-	alg = p->alg == SE_PF_AUTH_CMAC ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
 	if (alg == PF_MAC_CMAC_AES && key->len != 16 && key->len != 32)
 		return CKR_KEY_SIZE_RANGE;
 	op->mac_len = alg == PF_MAC_CMAC_AES ? EMU_PF_TAG : PF_SHA256_SIZE; /* the full MAC */
@@ -85,7 +85,6 @@ static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 			return CKR_FUNCTION_FAILED;
 		break;
 	case CKP_PORTFOLIO_SOURCE_HASH:
-		op->hash_fed = 0;
 		break;
 	default:
 		return CKR_MECHANISM_PARAM_INVALID;
@@ -93,20 +92,28 @@ static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 	return CKR_OK;
 }
 
-static CK_RV enc_init(se_op *op, const se_op_params *params, se_ref key_ref)
+static CK_RV auth_init(se_op *op, const se_op_params *params, se_ref key_ref)
 {
-	const se_pf_params *p = &params->u.pf;
 	CK_RV rv;
-	emu_item *key;
+	emu_item *key = pf_key(op, &params->u.pf, SE_PF_AUTH_CMAC, SE_PF_AUTH_HMAC, key_ref, &rv);
 
-	if (p->alg != SE_PF_ENC_GCM && p->alg != SE_PF_ENC_CBC)
-		return CKR_MECHANISM_INVALID;
-	key = pf_start(op, p, key_ref, &rv);
-	if (key == NULL)
+	return key != NULL ? auth_start(op, &params->u.pf, key) : rv;
+}
+
+CK_RV emu_pf_auth_start(se_op *op, const se_pf_params *p, const emu_item *key)
+{
+	return auth_start(op, p, key);
+}
+
+CK_RV emu_pf_enc_start(se_op *op, const se_pf_params *p, se_ref key_ref, uint64_t key_serial)
+{
+	CK_RV rv = pf_take(op, p);
+
+	if (rv != CKR_OK)
 		return rv;
 	op->key_ref = key_ref;
 	op->buf_len = 0;
-	op->key_serial = emu_ops_key_serial(key);
+	op->key_serial = key_serial;
 	if (op->kind == SE_OP_DECRYPT) {
 		/* the source names where plaintext comes from; a decryption has none */
 		if (p->source != 0 && p->source != CKP_PORTFOLIO_SOURCE_DATA)
@@ -128,6 +135,14 @@ static CK_RV enc_init(se_op *op, const se_op_params *params, se_ref key_ref)
 	default:
 		return CKR_MECHANISM_PARAM_INVALID; /* SOURCE_HASH makes no sense for encryption */
 	}
+}
+
+static CK_RV enc_init(se_op *op, const se_op_params *params, se_ref key_ref)
+{
+	CK_RV rv;
+	emu_item *key = pf_key(op, &params->u.pf, SE_PF_ENC_GCM, SE_PF_ENC_CBC, key_ref, &rv);
+
+	return key != NULL ? emu_pf_enc_start(op, &params->u.pf, key_ref, emu_ops_key_serial(key)) : rv;
 }
 
 /* ---- update ---------------------------------------------------------------- */
@@ -376,29 +391,44 @@ static size_t enc_final_len(const se_op *op, CK_RV *rv)
 	return dec_output_bound(op, op->buf_len);
 }
 
-static CK_RV enc_final(se_op *op, uint8_t *out, size_t *out_len)
+int emu_pf_enc_final_len(const se_op *op, uint8_t *out, size_t *out_len, CK_RV *rv)
 {
-	emu_item *key;
-	CK_RV rv;
-	size_t need = enc_final_len(op, &rv);
+	size_t need = enc_final_len(op, rv);
 
-	if (rv != CKR_OK)
-		return rv;
+	if (*rv != CKR_OK)
+		return 1;
 	if (out == NULL || *out_len < need) {
 		*out_len = need;
-		return CKR_BUFFER_TOO_SMALL;
+		*rv = CKR_BUFFER_TOO_SMALL;
+		return 1;
 	}
-	key = emu_ops_key_again(op, SE_ITEM_AES_KEY, &rv);
-	if (key == NULL)
-		return rv;
-	if (op->cipher == NULL && (op->cipher = pf_cipher_new()) == NULL)
-		return CKR_HOST_MEMORY;
-	rv = op->kind == SE_OP_ENCRYPT ? enc_encrypt(op, key, out, out_len)
-	                               : enc_decrypt(op, key, out, out_len);
+	return 0;
+}
+
+CK_RV emu_pf_enc_run(se_op *op, const emu_item *key, uint8_t *out, size_t *out_len)
+{
+	CK_RV rv = CKR_HOST_MEMORY;
+
+	if (op->cipher != NULL || (op->cipher = pf_cipher_new()) != NULL)
+		rv = op->kind == SE_OP_ENCRYPT ? enc_encrypt(op, key, out, out_len)
+		                               : enc_decrypt(op, key, out, out_len);
 	if (rv != CKR_OK)
 		*out_len = 0;
 	emu_pf_wipe_buffers(op);
 	return rv;
+}
+
+static CK_RV enc_final(se_op *op, uint8_t *out, size_t *out_len)
+{
+	emu_item *key;
+	CK_RV rv;
+
+	if (emu_pf_enc_final_len(op, out, out_len, &rv))
+		return rv;
+	key = emu_ops_key_again(op, SE_ITEM_AES_KEY, &rv);
+	if (key == NULL)
+		return rv;
+	return emu_pf_enc_run(op, key, out, out_len);
 }
 
 const emu_fam emu_fam_pf_auth = {

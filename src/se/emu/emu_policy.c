@@ -11,7 +11,9 @@
  *     provisioned identity, never data or a hash the caller brings;
  *   - SOURCE_TOKEN items must belong to the identity the caller names;
  *   - ENC encrypts an identity value only while SHA-256(value) equals the
- *     provisioned hash, unless the SO marked the identity ENCRYPT_CURRENT.
+ *     provisioned hash, unless the SO marked the identity ENCRYPT_CURRENT;
+ *   - a master computes only through the diversified families (and they
+ *     take only a master of their service), verifying or decrypting.
  *
  * All of it is compares on the item in memory: nothing here allocates.
  */
@@ -28,8 +30,26 @@ static const unsigned use_of_kind[] = {
 	[SE_OP_VERIFY] = SE_USE_VERIFY,
 };
 
+/* A master (SE_USE_MASTER, which derives and does nothing else) checks a
+ * device's answer through the diversified families, and only there: it
+ * verifies or decrypts with the device key it derives, never signs or
+ * encrypts (the server never speaks as a device) and never names a device
+ * identity of its own. Its service word is the service of its device keys. */
+static CK_RV master_allows(const emu_item *key, const emu_fam *fam, se_op_kind kind, CK_ULONG source)
+{
+	if (!fam->master || (key->pol.usage & (SE_USE_MASTER | SE_USE_DERIVE)) != (SE_USE_MASTER | SE_USE_DERIVE))
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	if ((kind != SE_OP_VERIFY && kind != SE_OP_DECRYPT) || (fam->kinds & EMU_KIND(kind)) == 0)
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	if (key->pol.service != fam->service || source == CKP_PORTFOLIO_SOURCE_TOKEN)
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	return CKR_OK;
+}
+
 CK_RV emu_policy_allows(const emu_item *key, const emu_fam *fam, se_op_kind kind, CK_ULONG source)
 {
+	if ((key->pol.usage & SE_USE_MASTER) != 0 || fam->master)
+		return master_allows(key, fam, kind, source);
 	if ((unsigned)kind >= sizeof use_of_kind / sizeof *use_of_kind ||
 	    (key->pol.usage & use_of_kind[kind]) == 0)
 		return CKR_KEY_FUNCTION_NOT_PERMITTED;
