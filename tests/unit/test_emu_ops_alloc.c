@@ -134,6 +134,7 @@ static void test_diversified_does_not_allocate(void **state)
 	(void)state;
 
 	fake_reset();
+	memset(b, 0, sizeof b); /* m2 takes 32 bytes of it */
 	unhex("000102030405060708090a0b0c0d0e0f", b, 64);
 	se_ref m1 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, 16), CK_PORTFOLIO_SRV_AUTHENT, SE_USE_MASTER | SE_USE_DERIVE);
 	se_ref m2 = fake_policy(fake_put(SE_ITEM_AES_KEY, b, 32), CK_PORTFOLIO_SRV_AUTHENT, SE_USE_MASTER | SE_USE_DERIVE);
