@@ -8,18 +8,9 @@
 
 #include "crypto/crypto.h"
 #include "vcard/vcard.h"
+#include "vcard/vcard_sw.h"
 #include "util/bytes.h"
 #include "util/secure.h"
-
-#define SW_OK            0x9000
-#define SW_VERIFY_FAILED 0x6300
-#define SW_WRONG_LENGTH  0x6700
-#define SW_SECURITY      0x6982
-#define SW_CONDITIONS    0x6985
-#define SW_BAD_DATA      0x6A80
-#define SW_WRONG_P1P2    0x6A86
-#define SW_REF_NOT_FOUND 0x6A88
-#define SW_INTERNAL      0x6F00
 
 #define HASH_LEN 32u
 #define GCM_IV_LEN 12u
