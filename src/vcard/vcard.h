@@ -44,8 +44,10 @@
 #define VCARD_USE_MASTER      0x20u
 /* PORTFOLIO DIV VERIFY: the device id the largest request still fits in one
  * short APDU's 239 plain bytes (docs/apdu.md): 239 - (1 + 4 + 4 + 1 + 32 + 1
- * + 64 + 16) = 116, below CK_PORTFOLIO_MAX_DEVICE_ID (128). */
-#define VCARD_DIV_MAX_DEVICE_ID 116u
+ * + 64 + signature) = 116 for AES-CMAC (16), 100 for HMAC-SHA256 (32); both
+ * below CK_PORTFOLIO_MAX_DEVICE_ID (128). */
+#define VCARD_DIV_MAX_DEVICE_ID      116u
+#define VCARD_DIV_MAX_DEVICE_ID_HMAC 100u
 #define VCARD_IDENTITY_ENCRYPT_CURRENT 0x01u
 #define VCARD_POLICY_LEN      11u   /* service(1) usage(1) key-index(4) identity-id(4) identity-flags(1) */
 

@@ -18,8 +18,9 @@ Through the module (PKCS#11, instance 0 on the card):
     device answers with CKM_PORTFOLIO_DIV_AUTH_CMAC through the applet's
     PORTFOLIO DIV VERIFY: the known answers of tests/unit/test_p11_div.c, a
     wrong device / index / signature is CKR_SIGNATURE_INVALID, a device id
-    over the card's 116 bytes CKR_MECHANISM_PARAM_INVALID; the master never
-    signs, and the families the card has no command for are refused.
+    over the card's 116 bytes CKR_MECHANISM_PARAM_INVALID; the same for
+    CKM_PORTFOLIO_DIV_AUTH_HMAC (100 bytes); the master never signs, and
+    DIV_ENC_GCM, which the card has no command for, is refused.
 
 Then tests/pcsc/pcsc_raw_policy talks to the same card with the user PIN and
 raw APDUs (no module) and gets the applet's refusals itself.
@@ -56,6 +57,8 @@ DIV_IDENTITY = b"HostSwV-1.2.3"
 DIV_CHALLENGE = bytes.fromhex("02345178")
 DIV_SIG_CMAC = bytes.fromhex("0d1786ea88c687b268b1d708ad95b586")
 DIV_SIG_CMAC_DEV2 = bytes.fromhex("8b16931cf3e500c10ba4aa31819f56d4")
+DIV_SIG_HMAC_N3 = bytes.fromhex("4e529643c38c22a813a42aced75b494b165bed0db1313d5f38e884a6896d54bc")
+CARD_MAX_DEVICE_ID_HMAC = 100
 CKM_AES_KEY_WRAP_KWP = 0x210B
 SLOT = 0
 IDENTITY = b"urn:imei:350000000000001"
@@ -156,10 +159,11 @@ class DivParams:
         return PyKCS11.Mechanism(mech, self.raw)
 
 
-def div_verify(session, master, device, index, sig, source=sc.SOURCE_HASH, key_len=16):
+def div_verify(session, master, device, index, sig, source=sc.SOURCE_HASH, key_len=16,
+               mech=CKM_PORTFOLIO_DIV_AUTH_CMAC):
     data = hashlib.sha256(DIV_IDENTITY).digest() if source == sc.SOURCE_HASH else DIV_IDENTITY
     params = DivParams(device, 1, index, key_len, source)  # owns the buffers the mechanism points into
-    return session.verify(master, data, sig, params.mechanism())
+    return session.verify(master, data, sig, params.mechanism(mech))
 
 
 def make_master(session, label, value, service):
@@ -191,9 +195,15 @@ def div_checks(session):
     sc.expect_error(PyKCS11.CKR_KEY_FUNCTION_NOT_PERMITTED,
                     lambda: session.sign(master, ihash, keep[0].mechanism(sc.CKM_PORTFOLIO_AUTH_CMAC)),
                     "the card master never signs")
-    sc.expect_error(PyKCS11.CKR_MECHANISM_INVALID,
-                    lambda: session.verify(master, ihash, bytes(32), keep[1].mechanism(CKM_PORTFOLIO_DIV_AUTH_HMAC)),
-                    "DIV_AUTH_HMAC: the card has no command for it")
+    hmac = CKM_PORTFOLIO_DIV_AUTH_HMAC
+    sc.check(div_verify(session, master, DIV_DEVICE, 3, DIV_SIG_HMAC_N3, key_len=32, mech=hmac),
+             "card master verifies an HMAC device answer (known answer, n = 3, 32-byte key)")
+    sc.check(not div_verify(session, master, DIV_DEVICE, 3, DIV_SIG_HMAC_N3, key_len=16, mech=hmac),
+             "HMAC: another device key length: invalid")
+    sc.expect_error(PyKCS11.CKR_MECHANISM_PARAM_INVALID,
+                    lambda: div_verify(session, master, b"d" * (CARD_MAX_DEVICE_ID_HMAC + 1), 3, DIV_SIG_HMAC_N3,
+                                       key_len=32, mech=hmac),
+                    "HMAC: a device id over the card's limit")
     sc.expect_error(PyKCS11.CKR_MECHANISM_INVALID,
                     lambda: session.decrypt(enc_master, bytes(48), keep[2].mechanism(CKM_PORTFOLIO_DIV_ENC_GCM)),
                     "DIV_ENC_GCM: the card has no command for it")

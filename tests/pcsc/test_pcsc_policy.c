@@ -174,8 +174,14 @@ static void test_div_init(void **state)
 	p.u.div.pf.source = CKP_PORTFOLIO_SOURCE_TOKEN;
 	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
 	p.u.div.pf.source = CKP_PORTFOLIO_SOURCE_HASH;
-	p.u.div.pf.alg = SE_PF_AUTH_HMAC;
-	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_INVALID);
+	p.u.div.pf.alg = SE_PF_AUTH_HMAC; /* a 32-byte signature: D at most 100 */
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
+	p.u.div.device_id_len = 100;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_OK);
+	p.u.div.key_len = 64;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_OK);
+	p.u.div.key_len = 65;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
 	p.fam = SE_FAM_DIV_ENC;
 	p.u.div.pf.alg = SE_PF_ENC_GCM;
 	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_DECRYPT, &p, 1), CKR_MECHANISM_INVALID);

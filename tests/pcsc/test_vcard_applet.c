@@ -756,6 +756,7 @@ static void test_policy_restrict(void **state)
 #define DIV_ID_HASH "38cc740d57995e0132f9396ba8df9248bd77ed02895f1e07f2b585aa5bca1185"
 #define DIV_SIG_CMAC "0d1786ea88c687b268b1d708ad95b586"
 #define DIV_SIG_CMAC_DEV2 "8b16931cf3e500c10ba4aa31819f56d4"
+#define DIV_SIG_HMAC_N3 "4e529643c38c22a813a42aced75b494b165bed0db1313d5f38e884a6896d54bc"
 static const uint8_t DIV_MASTER[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static const uint8_t DIV_CHAL[4] = {0x02, 0x34, 0x51, 0x78};
 #define MASTER_POL(service) key_pol(service, VCARD_USE_MASTER, 0)
@@ -768,6 +769,7 @@ typedef struct div_req {
 	uint8_t key_len;
 	const char *sig_hex;
 	size_t sig_len;
+	uint8_t p2; /* 00 AES-CMAC, 01 HMAC-SHA256 */
 } div_req;
 
 static uint16_t div_verify(rig *r, uint8_t master, const div_req *q)
@@ -788,12 +790,12 @@ static uint16_t div_verify(rig *r, uint8_t master, const div_req *q)
 	memcpy(d + n, DIV_CHAL, sizeof(DIV_CHAL));
 	n += sizeof(DIV_CHAL);
 	memcpy(d + n, sig, q->sig_len);
-	return cmd(r, 0x74, master, 0x00, d, n + q->sig_len, 0, NULL, NULL);
+	return cmd(r, 0x74, master, q->p2, d, n + q->sig_len, 0, NULL, NULL);
 }
 
 static div_req dev_req(const char *device, uint32_t index, const char *sig_hex)
 {
-	div_req q = {device, strlen(device), 1, index, 16, sig_hex, 16};
+	div_req q = {device, strlen(device), 1, index, 16, sig_hex, 16, 0x00};
 
 	return q;
 }
@@ -839,10 +841,41 @@ static void test_div_verify_known_answers(void **state)
 	assert_int_equal(div_verify(r, m, &q), 0x6300); /* the largest fits one APDU and is computed */
 	q.device_len = VCARD_DIV_MAX_DEVICE_ID + 1;
 	assert_int_equal(div_verify(r, m, &q), 0x6A80);
-	assert_int_equal(cmd(r, 0x74, m, 0x01, DIV_CHAL, 4, 0, NULL, NULL), 0x6A86);
+	assert_int_equal(cmd(r, 0x74, m, 0x02, DIV_CHAL, 4, 0, NULL, NULL), 0x6A86);
 	assert_int_equal(cmd(r, 0x20, 0xFF, 0, NULL, 0, 0, NULL, NULL), 0x9000); /* logout */
 	q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
 	assert_int_equal(div_verify(r, m, &q), 0x6982);
+}
+
+/* P2 01: the device key a 32-byte generic secret, n = 3, HMAC-SHA256 (test_p11_div.c). */
+static void test_div_verify_hmac(void **state)
+{
+	rig *r = *state;
+	uint8_t m;
+	char long_id[VCARD_DIV_MAX_DEVICE_ID_HMAC + 1];
+	div_req q = {DIV_DEVICE, strlen(DIV_DEVICE), 1, 3, 32, DIV_SIG_HMAC_N3, 32, 0x01};
+
+	assert_int_equal(put_item(r, 1, 0x02, MASTER_POL(VCARD_SERVICE_AUTH), DIV_MASTER, 16, &m), 0x9000);
+	assert_int_equal(div_verify(r, m, &q), 0x9000);
+	q.key_len = 16; /* another device key */
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q.key_len = 65;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	q.key_len = 32;
+	q.sig_len = 16; /* a CMAC-sized signature */
+	assert_int_equal(div_verify(r, m, &q), 0x6700);
+	q.p2 = 0x00; /* the same answer read as AES-CMAC: the signature is too long */
+	q.sig_len = 32;
+	assert_int_equal(div_verify(r, m, &q), 0x6700);
+	q.p2 = 0x01;
+	memset(long_id, 'd', sizeof(long_id));
+	q.device = long_id;
+	q.device_len = VCARD_DIV_MAX_DEVICE_ID_HMAC;
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q.device_len = VCARD_DIV_MAX_DEVICE_ID_HMAC + 1;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	q.p2 = 0x02;
+	assert_int_equal(div_verify(r, m, &q), 0x6A86);
 }
 
 /* A master does DIV VERIFY and nothing else, and only a master does it: the
@@ -907,6 +940,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_encrypt_current, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_restrict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_div_verify_known_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_div_verify_hmac, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_div_master_policy, setup, teardown),
 	};
 

@@ -36,8 +36,10 @@
 #define INS_RESTRICT 0xDA
 #define INS_DIV_VERIFY 0x74
 /* PORTFOLIO DIV VERIFY: the longest device id whose largest request fits one
- * short APDU (docs/apdu.md): 239 - (1 + 4 + 4 + 1 + 32 + 1 + 64 + 16). */
+ * short APDU (docs/apdu.md): 239 - (1 + 4 + 4 + 1 + 32 + 1 + 64 + signature),
+ * 116 with AES-CMAC's 16 bytes, 100 with HMAC-SHA256's 32. */
 #define DIV_MAX_DEVICE_ID 116u
+#define DIV_MAX_DEVICE_ID_HMAC 100u
 #define LAYOUT_POLICY 0x02
 #define MAX_PIN 64u
 #define MAX_ITEM 128u
@@ -477,16 +479,20 @@ static CK_RV token_source(se_op *op, se_op_kind kind, const se_pf_params *p, int
 	return CKR_OK;
 }
 
-/* SE_FAM_DIV_AUTH (PORTFOLIO DIV VERIFY): a device's AUTH_CMAC verified with
- * a master, SOURCE_HASH or SOURCE_DATA. The card checks that the key is a
- * master; what the one APDU cannot carry is refused here. */
+/* SE_FAM_DIV_AUTH (PORTFOLIO DIV VERIFY): a device's AUTH_CMAC or AUTH_HMAC
+ * verified with a master, SOURCE_HASH or SOURCE_DATA. The card checks that the
+ * key is a master; what the one APDU cannot carry is refused here. */
 static CK_RV div_init(se_op *op, se_op_kind kind, const se_div_params *dv)
 {
-	if (kind != SE_OP_VERIFY || dv->pf.alg != SE_PF_AUTH_CMAC)
-		return CKR_MECHANISM_INVALID; /* the applet verifies AES-CMAC device answers only */
+	int hmac = dv->pf.alg == SE_PF_AUTH_HMAC;
+	int key_ok = hmac ? dv->key_len >= 16 && dv->key_len <= CK_PORTFOLIO_MAX_DIV_KEY
+	                  : dv->key_len == 16 || dv->key_len == 32;
+
+	if (kind != SE_OP_VERIFY || (dv->pf.alg != SE_PF_AUTH_CMAC && !hmac))
+		return CKR_MECHANISM_INVALID;
 	if (dv->pf.source == CKP_PORTFOLIO_SOURCE_TOKEN || dv->device_id == NULL || dv->device_id_len < 1 ||
-	    dv->device_id_len > DIV_MAX_DEVICE_ID || (dv->instance >> 16 >> 16) != 0 ||
-	    (dv->key_index >> 16 >> 16) != 0 || (dv->key_len != 16 && dv->key_len != 32))
+	    dv->device_id_len > (hmac ? DIV_MAX_DEVICE_ID_HMAC : DIV_MAX_DEVICE_ID) ||
+	    (dv->instance >> 16 >> 16) != 0 || (dv->key_index >> 16 >> 16) != 0 || !key_ok)
 		return CKR_MECHANISM_PARAM_INVALID;
 	op->div = 1;
 	memcpy(op->device_id, dv->device_id, dv->device_id_len);
@@ -703,7 +709,8 @@ static CK_RV pcsc_op_verify_final(se_op *op, const uint8_t *sig, size_t sig_len_
 		memcpy(d + dn, sig, sig_len_in);
 		dn += sig_len_in;
 		if (op->div)
-			rv = run(op->t, INS_DIV_VERIFY, op->key, 0x00, d, dn, 0, NULL, 0, NULL, &sw);
+			rv = run(op->t, INS_DIV_VERIFY, op->key, op->alg == SE_PF_AUTH_HMAC ? 0x01 : 0x00, d, dn, 0, NULL,
+			         0, NULL, &sw);
 		else
 			rv = run(op->t, INS_SIGN, op->key, (uint8_t)(p2 | 0x80), d, dn, 0, NULL, 0, NULL, &sw);
 	}
