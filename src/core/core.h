@@ -342,7 +342,8 @@ CK_RV core_create_key_locked(core_session *s, const CK_ATTRIBUTE *t, CK_ULONG n,
 CK_RV core_derive_key(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE base,
                       CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR out);
 /* Creation rules of a key with CKA_PORTFOLIO_MASTER (none for other keys):
- * AES, only CKA_DERIVE, sensitive, no keyset membership, a component that derives. */
+ * AES, only CKA_DERIVE, sensitive, no keyset membership, a component that derives
+ * or keeps masters (se_backend.keeps_masters: the card). */
 CK_RV core_master_check(const core_token *tok, const core_object *o, CK_ULONG len);
 
 /* ---- policy.c ------------------------------------------------------------ */

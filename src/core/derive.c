@@ -158,7 +158,7 @@ CK_RV core_master_check(const core_token *tok, const core_object *o, CK_ULONG le
 		return CKR_OK;
 	CK_ULONG srv = attr_get_ulong(o, CKA_PORTFOLIO_MASTER, (CK_ULONG)-1);
 	if ((srv != CK_PORTFOLIO_SRV_AUTHENT && srv != CK_PORTFOLIO_SRV_ENCRYPT) ||
-	    tok->be->item_derive == NULL)
+	    (tok->be->item_derive == NULL && !tok->be->keeps_masters))
 		return CKR_ATTRIBUTE_VALUE_INVALID; /* no such service, or a component that cannot derive */
 	if (attr_get_ulong(o, CKA_KEY_TYPE, 0) != CKK_AES || !pf_aes_key_len_ok(len))
 		return CKR_ATTRIBUTE_VALUE_INVALID; /* the PRF is AES-CMAC */

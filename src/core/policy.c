@@ -37,8 +37,11 @@ static unsigned usage_of(const core_token *tok, const core_object *o)
 	             (o->mk.can_encrypt ? SE_USE_ENCRYPT : 0) | (o->mk.can_decrypt ? SE_USE_DECRYPT : 0);
 	if (tok->be->item_wrap != NULL)
 		u |= key_mgmt_of(o);
+	/* a component that keeps masters without deriving (the card: verify only)
+	 * holds them with their DERIVE bit, which is part of what a master is */
 	if (tok->be->item_derive == NULL)
-		return u;
+		return tok->be->keeps_masters && attr_has(o, CKA_PORTFOLIO_MASTER) ? u | SE_USE_DERIVE | SE_USE_MASTER
+		                                                                     : u;
 	if (attr_get_bool(o, CKA_DERIVE, CK_FALSE))
 		u |= SE_USE_DERIVE;
 	if (attr_has(o, CKA_PORTFOLIO_MASTER))

@@ -18,5 +18,6 @@ libportfolio_internal_la_SOURCES += \
 	src/crypto/kdf_kbkdf_mac.c \
 	src/crypto/kdf_hkdf.c \
 	src/crypto/kdf_scrypt.c \
+	src/crypto/portfolio_div.h src/crypto/portfolio_div.c \
 	src/crypto/onem2m.h \
 	src/crypto/onem2m.c

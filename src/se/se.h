@@ -397,6 +397,11 @@ typedef struct se_backend {
 	/* Optional (NULL: no SCP80 mechanisms). After op_final of a CKM_PORTFOLIO_SCP80_*
 	 * operation, whatever it returned: what it reports (se_scp80_result). */
 	void (*op_scp80_result)(se_op *op, se_scp80_result *out);
+	/* 1: without item_derive, the component still keeps diversification
+	 * masters (SE_USE_MASTER | SE_USE_DERIVE, nothing else) and runs
+	 * SE_FAM_DIV_AUTH with them (the card applet: PORTFOLIO DIV VERIFY,
+	 * docs/apdu.md). A backend with item_derive keeps them anyway. */
+	int keeps_masters;
 } se_backend;
 
 extern const se_backend se_emulator_backend;

@@ -38,6 +38,16 @@
 #define VCARD_USE_ENCRYPT     0x04u
 #define VCARD_USE_DECRYPT     0x08u
 #define VCARD_USE_ALL         0x0Fu
+/* A diversification master (SE_USE_MASTER): an AES key whose usage is this
+ * bit alone, for the service of the device keys it gives. It runs PORTFOLIO
+ * DIV VERIFY and nothing else, and is never read (vcard_div.c). */
+#define VCARD_USE_MASTER      0x20u
+/* PORTFOLIO DIV VERIFY: the device id the largest request still fits in one
+ * short APDU's 239 plain bytes (docs/apdu.md): 239 - (1 + 4 + 4 + 1 + 32 + 1
+ * + 64 + signature) = 116 for AES-CMAC (16), 100 for HMAC-SHA256 (32); both
+ * below CK_PORTFOLIO_MAX_DEVICE_ID (128). */
+#define VCARD_DIV_MAX_DEVICE_ID      116u
+#define VCARD_DIV_MAX_DEVICE_ID_HMAC 100u
 #define VCARD_IDENTITY_ENCRYPT_CURRENT 0x01u
 #define VCARD_POLICY_LEN      11u   /* service(1) usage(1) key-index(4) identity-id(4) identity-flags(1) */
 
@@ -125,6 +135,8 @@ void vcard_cmd_read(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp
 void vcard_cmd_delete(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r);
 void vcard_cmd_sign(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r);
 void vcard_cmd_encrypt(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r);
+/* PORTFOLIO DIV VERIFY (vcard_div.c): a device's AUTH signature checked with a master. */
+void vcard_cmd_div_verify(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r);
 void vcard_cmd_restrict(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r);
 /* GET LAYOUT P1 = 02: the policy of item P2. */
 void vcard_cmd_policy(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp *r);
@@ -138,11 +150,18 @@ vcard_item *vcard_item_get(vcard_applet *a, uint8_t id);
  * logged in) or 6A88 (no such item). */
 vcard_item *vcard_logged_item(vcard_applet *a, uint8_t id, vcard_resp *r);
 
+/* MAC_K(hash(32) || challenge) into out (32 bytes), *out_len its length:
+ * AES-CMAC for AES keys, HMAC-SHA256 for secrets. 1 on success. */
+int vcard_portfolio_mac(const vcard_item *key, const uint8_t *hash, const uint8_t *chal, size_t chal_len,
+                        uint8_t *out, size_t *out_len);
+
 /* Policy (vcard_policy.c). */
 /* Reads the 11-byte block into *pol and checks it fits an item of that kind:
  * 0x9000, or 6A80 malformed / inconsistent with the kind. */
 uint16_t vcard_policy_parse(uint8_t kind, const uint8_t *in, vcard_policy *pol);
 void vcard_policy_encode(const vcard_policy *pol, uint8_t out[VCARD_POLICY_LEN]);
+/* Is the item a diversification master (usage VCARD_USE_MASTER)? */
+int vcard_policy_is_master(const vcard_item *it);
 /* May key serve the operation? service VCARD_SERVICE_*, use one VCARD_USE_* bit:
  * 0x9000, VCARD_SW_SERVICE or VCARD_SW_USAGE. */
 uint16_t vcard_policy_key(const vcard_item *key, uint8_t service, uint8_t use);

@@ -166,6 +166,7 @@ static void dispatch(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_res
 	case 0xE4: vcard_cmd_delete(a, apdu, len, r); break;
 	case 0x70: vcard_cmd_sign(a, apdu, len, r); break;
 	case 0x72: vcard_cmd_encrypt(a, apdu, len, r); break;
+	case 0x74: vcard_cmd_div_verify(a, apdu, len, r); break;
 	case 0xDA: vcard_cmd_restrict(a, apdu, len, r); break;
 	default: r->sw = SW_INS_UNSUPPORTED; break;
 	}

@@ -8,27 +8,17 @@
 
 #include "crypto/crypto.h"
 #include "vcard/vcard.h"
+#include "vcard/vcard_sw.h"
 #include "util/bytes.h"
 #include "util/secure.h"
-
-#define SW_OK            0x9000
-#define SW_VERIFY_FAILED 0x6300
-#define SW_WRONG_LENGTH  0x6700
-#define SW_SECURITY      0x6982
-#define SW_CONDITIONS    0x6985
-#define SW_BAD_DATA      0x6A80
-#define SW_WRONG_P1P2    0x6A86
-#define SW_REF_NOT_FOUND 0x6A88
-#define SW_INTERNAL      0x6F00
 
 #define HASH_LEN 32u
 #define GCM_IV_LEN 12u
 #define GCM_TAG_LEN 16u
 #define CBC_IV_LEN 16u
 
-/* MAC_K(hash || challenge): AES-CMAC for AES keys, HMAC-SHA256 for secrets. */
-static int portfolio_mac(const vcard_item *key, const uint8_t *hash, const uint8_t *chal, size_t chal_len,
-                         uint8_t *out, size_t *out_len)
+int vcard_portfolio_mac(const vcard_item *key, const uint8_t *hash, const uint8_t *chal, size_t chal_len,
+                        uint8_t *out, size_t *out_len)
 {
 	pf_mac_alg alg = key->kind == VCARD_KIND_AES ? PF_MAC_CMAC_AES : PF_MAC_HMAC_SHA256;
 	pf_mac *m = pf_mac_new(alg, key->len);
@@ -118,7 +108,7 @@ void vcard_cmd_sign(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp
 		r->sw = SW_BAD_DATA;
 		return;
 	}
-	if (!portfolio_mac(key, hash, chal, chal_len, mac, &sig_len)) {
+	if (!vcard_portfolio_mac(key, hash, chal, chal_len, mac, &sig_len)) {
 		r->sw = SW_INTERNAL;
 		return;
 	}

@@ -194,7 +194,8 @@ void vcard_cmd_read(vcard_applet *a, const uint8_t *apdu, size_t len, vcard_resp
 	(void)len;
 	if (it == NULL)
 		return;
-	if (it->kind == VCARD_KIND_ID_HASH ||
+	/* a master gives every device key of its fleet: never out, readable flag or not */
+	if (it->kind == VCARD_KIND_ID_HASH || vcard_policy_is_master(it) ||
 	    (it->kind != VCARD_KIND_ID_VALUE && !(it->flags & VCARD_FLAG_READABLE))) {
 		r->sw = SW_NOT_ALLOWED;
 		return;

@@ -10,15 +10,9 @@
 #include "crypto/crypto.h"
 
 #include "vcard/vcard.h"
+#include "vcard/vcard_sw.h"
 #include "util/bytes.h"
 #include "util/secure.h"
-
-#define SW_OK            0x9000
-#define SW_WRONG_LENGTH  0x6700
-#define SW_SECURITY      0x6982
-#define SW_BAD_DATA      0x6A80
-#define SW_REF_NOT_FOUND 0x6A88
-#define SW_INTERNAL      0x6F00
 
 static int is_key(uint8_t kind)
 {
@@ -34,8 +28,17 @@ uint16_t vcard_policy_parse(uint8_t kind, const uint8_t *in, vcard_policy *pol)
 	pol->identity_flags = in[10];
 	if ((pol->service != VCARD_SERVICE_AUTH && pol->service != VCARD_SERVICE_ENC &&
 	     pol->service != VCARD_SERVICE_NONE) ||
-	    (pol->usage & ~VCARD_USE_ALL) != 0 || (pol->identity_flags & ~VCARD_IDENTITY_ENCRYPT_CURRENT) != 0)
+	    (pol->usage & ~(VCARD_USE_ALL | VCARD_USE_MASTER)) != 0 ||
+	    (pol->identity_flags & ~VCARD_IDENTITY_ENCRYPT_CURRENT) != 0)
 		return SW_BAD_DATA;
+	/* A master is an AES key that does nothing but give device keys of its
+	 * service: no other usage, no keyset index, no identity. */
+	if ((pol->usage & VCARD_USE_MASTER) != 0)
+		return kind == VCARD_KIND_AES && pol->usage == VCARD_USE_MASTER && pol->key_index == 0 &&
+		               pol->identity_id == 0 && pol->identity_flags == 0 &&
+		               (pol->service == VCARD_SERVICE_AUTH || pol->service == VCARD_SERVICE_ENC)
+		               ? SW_OK
+		               : SW_BAD_DATA;
 	/* A key has no identity, and no index outside a keyset; an identity item has
 	 * no keyset and no usage. Identity flags live on the hash item, which only
 	 * the SO puts: "encrypt the current value" is provisioning, like the hash. */
@@ -57,6 +60,11 @@ void vcard_policy_encode(const vcard_policy *pol, uint8_t out[VCARD_POLICY_LEN])
 	pf_put_be32(out + 2, pol->key_index);
 	pf_put_be32(out + 6, pol->identity_id);
 	out[10] = pol->identity_flags;
+}
+
+int vcard_policy_is_master(const vcard_item *it)
+{
+	return (it->pol.usage & VCARD_USE_MASTER) != 0;
 }
 
 uint16_t vcard_policy_key(const vcard_item *key, uint8_t service, uint8_t use)

@@ -29,7 +29,9 @@
  *     item (unless that hash is encrypt-current), and opens with the key to
  *     value || challenge;
  *   - VERIFY / DECRYPT answer 9000 only for a key of that service and usage;
- *   - READ answers only for a readable key or an identity value, with its value;
+ *   - READ answers only for a readable key that is no master, or an identity
+ *     value, with its value;
+ *   - DIV VERIFY answers 9000 only for a master (AES, AUTH, usage 20 alone);
  *   - every 9000 that touches an item had a login.
  */
 #include "config.h"
@@ -48,6 +50,7 @@
 #define INS_SIGN 0x70
 #define INS_ENCRYPT 0x72
 #define INS_READ 0xB0
+#define INS_DIV_VERIFY 0x74
 #define INS_DELETE 0xE4
 #define INS_VERIFY_PIN 0x20
 #define INS_LAYOUT 0xCA
@@ -91,6 +94,10 @@ static int is_key(const vcard_item *it)
 static int policy_fits(const vcard_item *it)
 {
 	const vcard_policy *p = &it->pol;
+	if (is_key(it) && (p->usage & VCARD_USE_MASTER))
+		return it->kind == VCARD_KIND_AES && p->usage == VCARD_USE_MASTER && p->key_index == 0 &&
+		       p->identity_id == 0 && p->identity_flags == 0 &&
+		       (p->service == VCARD_SERVICE_AUTH || p->service == VCARD_SERVICE_ENC);
 	if (is_key(it))
 		return (p->service == VCARD_SERVICE_AUTH || p->service == VCARD_SERVICE_ENC ||
 		        (p->service == VCARD_SERVICE_NONE && p->key_index == 0)) &&
@@ -189,7 +196,7 @@ static void check_encrypt(const vcard_applet *a, const exchange *x)
 static void check_read(const vcard_applet *a, const exchange *x)
 {
 	const vcard_item *it = item_of(a, x->p1);
-	FZ_CHECK(it != NULL && it->kind != VCARD_KIND_ID_HASH &&
+	FZ_CHECK(it != NULL && it->kind != VCARD_KIND_ID_HASH && (it->pol.usage & VCARD_USE_MASTER) == 0 &&
 	         (it->kind == VCARD_KIND_ID_VALUE || (it->flags & VCARD_FLAG_READABLE)));
 	FZ_CHECK(x->resp_len == it->len && memcmp(x->resp, it->value, it->len) == 0);
 }
@@ -204,10 +211,16 @@ static void check(const vcard_applet *before, const vcard_applet *after, const e
 	case INS_SIGN: check_sign(before, x); break;
 	case INS_ENCRYPT: check_encrypt(before, x); break;
 	case INS_READ: check_read(before, x); break;
+	case INS_DIV_VERIFY: {
+		const vcard_item *m = item_of(before, x->p1);
+		FZ_CHECK(m != NULL && m->kind == VCARD_KIND_AES && m->pol.service == VCARD_SERVICE_AUTH &&
+		         m->pol.usage == VCARD_USE_MASTER && before->user_logged);
+		break;
+	}
 	default: break;
 	}
 	if (x->ins == INS_PUT || x->ins == INS_GENERATE || x->ins == INS_RESTRICT || x->ins == INS_SIGN ||
-	    x->ins == INS_ENCRYPT || x->ins == INS_READ || x->ins == INS_DELETE)
+	    x->ins == INS_ENCRYPT || x->ins == INS_READ || x->ins == INS_DELETE || x->ins == INS_DIV_VERIFY)
 		FZ_CHECK(before->user_logged || before->so_logged);
 }
 

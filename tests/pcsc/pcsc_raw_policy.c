@@ -14,9 +14,13 @@
  *   encrypt the identity value with the AUTH key              69F1
  *   encrypt the rewritten identity value (not provisioned)    69F5
  *   give the verify-only key its SIGN usage back              69F6
+ *   sign, verify (PORTFOLIO SIGN / VERIFY) with the master     69F2
+ *   read the master / give it SIGN usage                      6986 / 69F6
+ *   DIV VERIFY with a key that is not a master                69F2
  *
  * and that the one legitimate request, the device key signing identity 1's
- * provisioned hash, still gets 9000. Exit 0 when every answer is the expected
+ * provisioned hash, and the master verifying a device's known answer
+ * (PORTFOLIO DIV VERIFY), still get 9000. Exit 0 when every answer is the expected
  * one, 1 otherwise, 2 on a usage or transport error.
  *
  *   pcsc_raw_policy READER KEYS(kvn:enc:mac:dek) USER-PIN IDENTITY-ID
@@ -33,7 +37,7 @@
 #define KIND_ID_HASH 4u
 
 typedef struct card_items {
-	uint8_t signer, verifier, encrypter, hash, value;
+	uint8_t signer, verifier, encrypter, hash, value, master;
 } card_items;
 
 static int failures;
@@ -78,6 +82,8 @@ static void classify(pcsc_link *l, uint8_t item, uint8_t kind, unsigned long ide
 		c->hash = item;
 	else if (kind == KIND_ID_VALUE && pol.identity_id == identity)
 		c->value = item;
+	else if (pol.service == CK_PORTFOLIO_SRV_AUTHENT && (pol.usage & SE_USE_MASTER))
+		c->master = item;
 	else if (pol.service == CK_PORTFOLIO_SRV_AUTHENT && (pol.usage & SE_USE_SIGN))
 		c->signer = item;
 	else if (pol.service == CK_PORTFOLIO_SRV_AUTHENT && pol.usage == SE_USE_VERIFY)
@@ -153,6 +159,53 @@ static void attack(pcsc_link *l, unsigned long identity, const card_items *c)
 	expect(sign(l, c->verifier, identity, c->hash, out, &n), 0x69F2, "... and it still does not sign");
 }
 
+/* PORTFOLIO DIV VERIFY of tests/unit/test_p11_div.c's known answer: device
+ * "urn:imei:490154203237518", I 1, n 1, AES-128 device key, SHA-256 of
+ * "HostSwV-1.2.3", challenge 02345178; last_bit flips the signature's last bit. */
+static uint16_t div_verify(pcsc_link *l, uint8_t key, int last_bit)
+{
+	static const char device[] = "urn:imei:490154203237518";
+	static const uint8_t hash[32] = {0x38, 0xcc, 0x74, 0x0d, 0x57, 0x99, 0x5e, 0x01, 0x32, 0xf9, 0x39,
+	                                 0x6b, 0xa8, 0xdf, 0x92, 0x48, 0xbd, 0x77, 0xed, 0x02, 0x89, 0x5f,
+	                                 0x1e, 0x07, 0xf2, 0xb5, 0x85, 0xaa, 0x5b, 0xca, 0x11, 0x85};
+	static const uint8_t tail[1 + 4 + 16] = {4, 0x02, 0x34, 0x51, 0x78, 0x0d, 0x17, 0x86, 0xea, 0x88, 0xc6,
+	                                         0x87, 0xb2, 0x68, 0xb1, 0xd7, 0x08, 0xad, 0x95, 0xb5, 0x86};
+	uint8_t d[1 + sizeof(device) - 1 + 9 + 32 + sizeof(tail)];
+	size_t n = 0;
+
+	d[n++] = sizeof(device) - 1;
+	memcpy(d + n, device, sizeof(device) - 1);
+	n += sizeof(device) - 1;
+	be32(d + n, 1);
+	be32(d + n + 4, 1);
+	d[n + 8] = 16;
+	n += 9;
+	memcpy(d + n, hash, 32);
+	memcpy(d + n + 32, tail, sizeof(tail));
+	d[sizeof(d) - 1] ^= (uint8_t)last_bit;
+	return apdu(l, 0x74, key, 0x00, d, sizeof(d), 0, NULL, NULL);
+}
+
+/* The master does PORTFOLIO DIV VERIFY and nothing else; nothing else does it. */
+static void attack_master(pcsc_link *l, unsigned long identity, const card_items *c)
+{
+	uint8_t d[32 + 1 + 16 + 16], out[256], u;
+	size_t n;
+
+	expect(div_verify(l, c->master, 0), 0x9000, "master verifies a device's known answer (DIV VERIFY)");
+	expect(div_verify(l, c->master, 1), 0x6300, "... and refuses it one bit off");
+	expect(sign(l, c->master, identity, c->hash, out, &n), 0x69F2, "master signs (PORTFOLIO SIGN)");
+	memset(d, 0x41, 32);
+	d[32] = 16;
+	memset(d + 33, 0xc4, 32);
+	expect(apdu(l, 0x70, c->master, 0x81, d, sizeof(d), 0, NULL, NULL), 0x69F2, "master verifies (PORTFOLIO VERIFY)");
+	expect(apdu(l, 0xB0, c->master, 0, NULL, 0, 1, out, &n), 0x6986, "master read out");
+	u = SE_USE_SIGN;
+	expect(apdu(l, 0xDA, c->master, 0, &u, 1, 0, NULL, NULL), 0x69F6, "master given SIGN usage");
+	expect(div_verify(l, c->verifier, 0), 0x69F2, "DIV VERIFY with the verify-only key (no master)");
+	expect(div_verify(l, c->signer, 0), 0x69F2, "DIV VERIFY with the device key (no master)");
+}
+
 int main(int argc, char **argv)
 {
 	pcsc_link l;
@@ -169,14 +222,15 @@ int main(int argc, char **argv)
 	expect(apdu(&l, 0x20, 0x00, 0x81, (const uint8_t *)argv[3], strlen(argv[3]), 0, NULL, NULL), 0x9000,
 	       "VERIFY user PIN");
 	find_items(&l, identity, &c);
-	printf("items: signer %u verifier %u encrypter %u hash %u value %u\n", c.signer, c.verifier, c.encrypter,
-	       c.hash, c.value);
-	if (!c.signer || !c.verifier || !c.encrypter || !c.hash || !c.value) {
+	printf("items: signer %u verifier %u encrypter %u hash %u value %u master %u\n", c.signer, c.verifier,
+	       c.encrypter, c.hash, c.value, c.master);
+	if (!c.signer || !c.verifier || !c.encrypter || !c.hash || !c.value || !c.master) {
 		printf("FAIL the card does not hold the items pcsc_policy.py provisioned\n");
 		pcsc_link_free(&l);
 		return 1;
 	}
 	attack(&l, identity, &c);
+	attack_master(&l, identity, &c);
 	pcsc_link_free(&l);
 	printf("%s\n", failures == 0 ? "PASS" : "FAILED");
 	return failures == 0 ? 0 : 1;

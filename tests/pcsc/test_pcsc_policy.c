@@ -122,6 +122,72 @@ static void test_scp80_refused(void **state)
 	se_pcsc_backend.op_free(op);
 }
 
+/* A diversification master is usage 20 on the card and nothing else: the
+ * module's SE_USE_MASTER | SE_USE_DERIVE exactly, and back. */
+static void test_master_block(void **state)
+{
+	se_item_policy m = {CK_PORTFOLIO_SRV_AUTHENT, 0, SE_USE_MASTER | SE_USE_DERIVE, 0, 0}, back;
+	const uint8_t want[PCSC_POLICY_LEN] = {0x00, 0x20};
+	uint8_t b[PCSC_POLICY_LEN];
+
+	(void)state;
+	assert_int_equal(pcsc_policy_encode(&m, b), CKR_OK);
+	assert_memory_equal(b, want, sizeof(b));
+	assert_true(pcsc_policy_decode(b, &back));
+	assert_int_equal(back.usage, SE_USE_MASTER | SE_USE_DERIVE);
+	assert_int_equal(back.service, CK_PORTFOLIO_SRV_AUTHENT);
+	m.usage = SE_USE_MASTER; /* without DERIVE: not a master the core makes */
+	assert_int_equal(pcsc_policy_encode(&m, b), CKR_ATTRIBUTE_VALUE_INVALID);
+	m.usage = SE_USE_MASTER | SE_USE_DERIVE | SE_USE_VERIFY;
+	assert_int_equal(pcsc_policy_encode(&m, b), CKR_ATTRIBUTE_VALUE_INVALID);
+	b[1] = 0x22; /* master and verify: no item the applet holds */
+	assert_false(pcsc_policy_decode(b, &back));
+}
+
+/* SE_FAM_DIV_AUTH: what one PORTFOLIO DIV VERIFY cannot carry is refused at
+ * init, before anything travels (no card needed). */
+static void test_div_init(void **state)
+{
+	static const uint8_t chal[4] = {0x02, 0x34, 0x51, 0x78};
+	static const uint8_t dev[117] = {'d'};
+	se_op *op = NULL;
+	se_op_params p = {.fam = SE_FAM_DIV_AUTH, .mech = CKM_PORTFOLIO_DIV_AUTH_CMAC};
+
+	(void)state;
+	p.u.div.pf = (se_pf_params){.alg = SE_PF_AUTH_CMAC, .source = CKP_PORTFOLIO_SOURCE_HASH,
+	                            .challenge = chal, .challenge_len = sizeof chal};
+	p.u.div.device_id = dev;
+	p.u.div.device_id_len = 116;
+	p.u.div.instance = 1;
+	p.u.div.key_index = 1;
+	p.u.div.key_len = 16;
+	assert_int_equal(se_pcsc_backend.op_new(NULL, &op), CKR_OK);
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_OK);
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_SIGN, &p, 1), CKR_MECHANISM_INVALID);
+	p.u.div.device_id_len = 117; /* over the card's one-APDU limit */
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
+	p.u.div.device_id_len = 116;
+	p.u.div.key_len = 24;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
+	p.u.div.key_len = 32;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_OK);
+	p.u.div.pf.source = CKP_PORTFOLIO_SOURCE_TOKEN;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
+	p.u.div.pf.source = CKP_PORTFOLIO_SOURCE_HASH;
+	p.u.div.pf.alg = SE_PF_AUTH_HMAC; /* a 32-byte signature: D at most 100 */
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
+	p.u.div.device_id_len = 100;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_OK);
+	p.u.div.key_len = 64;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_OK);
+	p.u.div.key_len = 65;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_VERIFY, &p, 1), CKR_MECHANISM_PARAM_INVALID);
+	p.fam = SE_FAM_DIV_ENC;
+	p.u.div.pf.alg = SE_PF_ENC_GCM;
+	assert_int_equal(se_pcsc_backend.op_init(op, SE_OP_DECRYPT, &p, 1), CKR_MECHANISM_INVALID);
+	se_pcsc_backend.op_free(op);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +195,8 @@ int main(void)
 		cmocka_unit_test(test_block_refusals),
 		cmocka_unit_test(test_policy_status_words),
 		cmocka_unit_test(test_scp80_refused),
+		cmocka_unit_test(test_master_block),
+		cmocka_unit_test(test_div_init),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

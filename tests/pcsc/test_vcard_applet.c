@@ -747,6 +747,180 @@ static void test_policy_restrict(void **state)
 	assert_int_equal(cmd(r, 0xDA, auth, 0, &u, 1, 0, NULL, NULL), 0x6982);
 }
 
+/* ---- PORTFOLIO DIV VERIFY: a device's AUTH_CMAC checked with a master ------- */
+
+/* The known answers of tests/unit/test_p11_div.c (openssl-CLI computed there):
+ * master 00..0f, identity hash of "HostSwV-1.2.3", challenge 02345178. */
+#define DIV_DEVICE "urn:imei:490154203237518"
+#define DIV_DEVICE2 "urn:imei:490154203237519"
+#define DIV_ID_HASH "38cc740d57995e0132f9396ba8df9248bd77ed02895f1e07f2b585aa5bca1185"
+#define DIV_SIG_CMAC "0d1786ea88c687b268b1d708ad95b586"
+#define DIV_SIG_CMAC_DEV2 "8b16931cf3e500c10ba4aa31819f56d4"
+#define DIV_SIG_HMAC_N3 "4e529643c38c22a813a42aced75b494b165bed0db1313d5f38e884a6896d54bc"
+static const uint8_t DIV_MASTER[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+static const uint8_t DIV_CHAL[4] = {0x02, 0x34, 0x51, 0x78};
+#define MASTER_POL(service) key_pol(service, VCARD_USE_MASTER, 0)
+
+/* One device's request (docs/apdu.md, PORTFOLIO DIV VERIFY). */
+typedef struct div_req {
+	const char *device;
+	size_t device_len;
+	uint32_t instance, index;
+	uint8_t key_len;
+	const char *sig_hex;
+	size_t sig_len;
+	uint8_t p2; /* 00 AES-CMAC, 01 HMAC-SHA256 */
+} div_req;
+
+static uint16_t div_verify(rig *r, uint8_t master, const div_req *q)
+{
+	uint8_t d[300], sig[32];
+	size_t n = 0;
+
+	unhex(q->sig_hex, sig, sizeof(sig));
+	d[n++] = (uint8_t)q->device_len;
+	memcpy(d + n, q->device, q->device_len);
+	n += q->device_len;
+	be32(d + n, q->instance);
+	be32(d + n + 4, q->index);
+	n += 8;
+	d[n++] = q->key_len;
+	n += unhex(DIV_ID_HASH, d + n, 32);
+	d[n++] = sizeof(DIV_CHAL);
+	memcpy(d + n, DIV_CHAL, sizeof(DIV_CHAL));
+	n += sizeof(DIV_CHAL);
+	memcpy(d + n, sig, q->sig_len);
+	return cmd(r, 0x74, master, q->p2, d, n + q->sig_len, 0, NULL, NULL);
+}
+
+static div_req dev_req(const char *device, uint32_t index, const char *sig_hex)
+{
+	div_req q = {device, strlen(device), 1, index, 16, sig_hex, 16, 0x00};
+
+	return q;
+}
+
+static void test_div_verify_known_answers(void **state)
+{
+	rig *r = *state;
+	uint8_t m;
+	char long_id[VCARD_DIV_MAX_DEVICE_ID + 2];
+	div_req q;
+
+	assert_int_equal(put_item(r, 1, 0x02, MASTER_POL(VCARD_SERVICE_AUTH), DIV_MASTER, 16, &m), 0x9000);
+	q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
+	assert_int_equal(div_verify(r, m, &q), 0x9000);
+	q = dev_req(DIV_DEVICE2, 1, DIV_SIG_CMAC_DEV2);
+	assert_int_equal(div_verify(r, m, &q), 0x9000);
+	/* another device's, another index's, one bit off: the card says invalid */
+	q = dev_req(DIV_DEVICE2, 1, DIV_SIG_CMAC);
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q = dev_req(DIV_DEVICE, 2, DIV_SIG_CMAC);
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q = dev_req(DIV_DEVICE, 1, "0d1786ea88c687b268b1d708ad95b587");
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
+	q.instance = 2;
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q.instance = 1;
+	q.key_len = 32; /* an AES-256 device key is another key */
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	/* malformed: short signature, device key length, empty or too long device id */
+	q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
+	q.sig_len = 15;
+	assert_int_equal(div_verify(r, m, &q), 0x6700);
+	q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
+	q.key_len = 24;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	q.key_len = 16;
+	q.device_len = 0;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	memset(long_id, 'd', sizeof(long_id));
+	q.device = long_id;
+	q.device_len = VCARD_DIV_MAX_DEVICE_ID;
+	assert_int_equal(div_verify(r, m, &q), 0x6300); /* the largest fits one APDU and is computed */
+	q.device_len = VCARD_DIV_MAX_DEVICE_ID + 1;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	assert_int_equal(cmd(r, 0x74, m, 0x02, DIV_CHAL, 4, 0, NULL, NULL), 0x6A86);
+	assert_int_equal(cmd(r, 0x20, 0xFF, 0, NULL, 0, 0, NULL, NULL), 0x9000); /* logout */
+	q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
+	assert_int_equal(div_verify(r, m, &q), 0x6982);
+}
+
+/* P2 01: the device key a 32-byte generic secret, n = 3, HMAC-SHA256 (test_p11_div.c). */
+static void test_div_verify_hmac(void **state)
+{
+	rig *r = *state;
+	uint8_t m;
+	char long_id[VCARD_DIV_MAX_DEVICE_ID_HMAC + 1];
+	div_req q = {DIV_DEVICE, strlen(DIV_DEVICE), 1, 3, 32, DIV_SIG_HMAC_N3, 32, 0x01};
+
+	assert_int_equal(put_item(r, 1, 0x02, MASTER_POL(VCARD_SERVICE_AUTH), DIV_MASTER, 16, &m), 0x9000);
+	assert_int_equal(div_verify(r, m, &q), 0x9000);
+	q.key_len = 16; /* another device key */
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q.key_len = 65;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	q.key_len = 32;
+	q.sig_len = 16; /* a CMAC-sized signature */
+	assert_int_equal(div_verify(r, m, &q), 0x6700);
+	q.p2 = 0x00; /* the same answer read as AES-CMAC: the signature is too long */
+	q.sig_len = 32;
+	assert_int_equal(div_verify(r, m, &q), 0x6700);
+	q.p2 = 0x01;
+	memset(long_id, 'd', sizeof(long_id));
+	q.device = long_id;
+	q.device_len = VCARD_DIV_MAX_DEVICE_ID_HMAC;
+	assert_int_equal(div_verify(r, m, &q), 0x6300);
+	q.device_len = VCARD_DIV_MAX_DEVICE_ID_HMAC + 1;
+	assert_int_equal(div_verify(r, m, &q), 0x6A80);
+	q.p2 = 0x02;
+	assert_int_equal(div_verify(r, m, &q), 0x6A86);
+}
+
+/* A master does DIV VERIFY and nothing else, and only a master does it: the
+ * applet's own refusals, APDU by APDU. */
+static void test_div_master_policy(void **state)
+{
+	rig *r = *state;
+	uint8_t m, m_enc, m_rd, key, vid, hid, out[128], u;
+	const uint8_t chal[4] = "CHAL";
+	size_t n;
+	div_req q = dev_req(DIV_DEVICE, 1, DIV_SIG_CMAC);
+
+	/* the block: master alone, AES, AUTH or ENC, no index */
+	assert_int_equal(put_item(r, 1, 0, key_pol(VCARD_SERVICE_AUTH, VCARD_USE_MASTER | VCARD_USE_VERIFY, 0),
+	                          DIV_MASTER, 16, &m), 0x6A80);
+	assert_int_equal(put_item(r, 2, 0, MASTER_POL(VCARD_SERVICE_AUTH), DIV_MASTER, 16, &m), 0x6A80);
+	assert_int_equal(put_item(r, 1, 0, key_pol(VCARD_SERVICE_AUTH, VCARD_USE_MASTER, 1), DIV_MASTER, 16, &m),
+	                 0x6A80);
+	assert_int_equal(put_item(r, 1, 0, MASTER_POL(VCARD_SERVICE_NONE), DIV_MASTER, 16, &m), 0x6A80);
+	assert_int_equal(put_item(r, 1, 0, MASTER_POL(VCARD_SERVICE_AUTH), DIV_MASTER, 16, &m), 0x9000);
+	assert_int_equal(put_item(r, 1, 0x04, MASTER_POL(VCARD_SERVICE_AUTH), DIV_MASTER, 16, &m_rd), 0x9000);
+	assert_int_equal(put_item(r, 1, 0, MASTER_POL(VCARD_SERVICE_ENC), DIV_MASTER, 16, &m_enc), 0x9000);
+	provision(r, 1, "urn:dev:1", NULL, 0, &vid, &hid);
+	/* a master never signs, verifies, encrypts or leaves the card */
+	assert_int_equal(sign_item(r, m, 0x00, 1, hid, chal, 4, NULL, 0, out, &n), VCARD_SW_USAGE);
+	assert_int_equal(sign_item(r, m, 0x80, 1, hid, chal, 4, out, 16, NULL, NULL), VCARD_SW_USAGE);
+	assert_int_equal(enc_item(r, m_enc, 0x80, 1, vid, hid, out, &n), VCARD_SW_USAGE);
+	assert_int_equal(cmd(r, 0xB0, m, 0, NULL, 0, 1, out, &n), 0x6986);
+	assert_int_equal(cmd(r, 0xB0, m_rd, 0, NULL, 0, 1, out, &n), 0x6986); /* readable flag or not */
+	assert_int_equal(div_verify(r, m_rd, &q), 0x9000);
+	/* an ENC master gives ENC device keys: no AUTH verify */
+	assert_int_equal(div_verify(r, m_enc, &q), VCARD_SW_SERVICE);
+	/* only a master derives: a device or server key with the same value, an identity item */
+	assert_int_equal(put_item(r, 1, 0, AUTH_KEY, DIV_MASTER, 16, &key), 0x9000);
+	assert_int_equal(div_verify(r, key, &q), VCARD_SW_USAGE);
+	assert_int_equal(div_verify(r, hid, &q), 0x6985);
+	assert_int_equal(div_verify(r, 30, &q), 0x6A88);
+	/* and no item becomes one: usage never grows */
+	u = VCARD_USE_MASTER;
+	assert_int_equal(cmd(r, 0xDA, key, 0, &u, 1, 0, NULL, NULL), VCARD_SW_USAGE_GROWS);
+	u = 0; /* a master may lose its use */
+	assert_int_equal(cmd(r, 0xDA, m, 0, &u, 1, 0, NULL, NULL), 0x9000);
+	assert_int_equal(div_verify(r, m, &q), VCARD_SW_USAGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -765,6 +939,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_policy_identity_binding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_encrypt_current, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_policy_restrict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_div_verify_known_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_div_verify_hmac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_div_master_policy, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

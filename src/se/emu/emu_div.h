@@ -12,7 +12,7 @@
 #include "se/emu/emu_ops_local.h"
 
 /* context: len(D) (2, big endian) | D | I (4) | n (4) | service (1) */
-#define EMU_DIV_CONTEXT_MAX (2 + CK_PORTFOLIO_MAX_DEVICE_ID + 4 + 4 + 1)
+#define EMU_DIV_CONTEXT_MAX (2 + CK_PORTFOLIO_MAX_DEVICE_ID + 4 + 4 + 1) /* = PF_DIV_CONTEXT_MAX */
 
 /* The per-session state of the CKM_PORTFOLIO_DIV_* families (se_op.div),
  * made at the first such op_init and kept: nothing is allocated afterwards

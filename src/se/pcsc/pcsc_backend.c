@@ -34,6 +34,12 @@
 #define INS_SIGN 0x70
 #define INS_ENCRYPT 0x72
 #define INS_RESTRICT 0xDA
+#define INS_DIV_VERIFY 0x74
+/* PORTFOLIO DIV VERIFY: the longest device id whose largest request fits one
+ * short APDU (docs/apdu.md): 239 - (1 + 4 + 4 + 1 + 32 + 1 + 64 + signature),
+ * 116 with AES-CMAC's 16 bytes, 100 with HMAC-SHA256's 32. */
+#define DIV_MAX_DEVICE_ID 116u
+#define DIV_MAX_DEVICE_ID_HMAC 100u
 #define LAYOUT_POLICY 0x02
 #define MAX_PIN 64u
 #define MAX_ITEM 128u
@@ -62,6 +68,12 @@ struct se_op {
 	uint8_t buf[SCP03_MAX_PLAIN_DATA];
 	size_t len;
 	int active;
+	/* SE_FAM_DIV_AUTH: the device whose key the card derives from the master */
+	int div;
+	uint8_t device_id[DIV_MAX_DEVICE_ID];
+	size_t device_id_len;
+	uint32_t instance, key_index;
+	uint8_t device_key_len;
 };
 
 /* 80 INS P1 P2 [Lc data] [00] through the channel (pcsc_link_run). */
@@ -467,16 +479,42 @@ static CK_RV token_source(se_op *op, se_op_kind kind, const se_pf_params *p, int
 	return CKR_OK;
 }
 
+/* SE_FAM_DIV_AUTH (PORTFOLIO DIV VERIFY): a device's AUTH_CMAC or AUTH_HMAC
+ * verified with a master, SOURCE_HASH or SOURCE_DATA. The card checks that the
+ * key is a master; what the one APDU cannot carry is refused here. */
+static CK_RV div_init(se_op *op, se_op_kind kind, const se_div_params *dv)
+{
+	int hmac = dv->pf.alg == SE_PF_AUTH_HMAC;
+	int key_ok = hmac ? dv->key_len >= 16 && dv->key_len <= CK_PORTFOLIO_MAX_DIV_KEY
+	                  : dv->key_len == 16 || dv->key_len == 32;
+
+	if (kind != SE_OP_VERIFY || (dv->pf.alg != SE_PF_AUTH_CMAC && !hmac))
+		return CKR_MECHANISM_INVALID;
+	if (dv->pf.source == CKP_PORTFOLIO_SOURCE_TOKEN || dv->device_id == NULL || dv->device_id_len < 1 ||
+	    dv->device_id_len > (hmac ? DIV_MAX_DEVICE_ID_HMAC : DIV_MAX_DEVICE_ID) ||
+	    (dv->instance >> 16 >> 16) != 0 || (dv->key_index >> 16 >> 16) != 0 || !key_ok)
+		return CKR_MECHANISM_PARAM_INVALID;
+	op->div = 1;
+	memcpy(op->device_id, dv->device_id, dv->device_id_len);
+	op->device_id_len = dv->device_id_len;
+	op->instance = (uint32_t)dv->instance;
+	op->key_index = (uint32_t)dv->key_index;
+	op->device_key_len = (uint8_t)dv->key_len;
+	return CKR_OK;
+}
+
 static CK_RV pcsc_op_init(se_op *op, se_op_kind kind, const se_op_params *p, se_ref key)
 {
 	/* Only the Portfolio families run on the card: everything else (standard
 	 * ciphers and MACs, CKM_AES_CCM included) is CKR_MECHANISM_INVALID. */
-	int auth = p->fam == SE_FAM_PF_AUTH;
+	int auth = p->fam == SE_FAM_PF_AUTH || p->fam == SE_FAM_DIV_AUTH;
 	int enc = p->fam == SE_FAM_PF_ENC;
-	const se_pf_params *pf = &p->u.pf;
+	const se_pf_params *pf = p->fam == SE_FAM_DIV_AUTH ? &p->u.div.pf : &p->u.pf;
 	CK_RV rv;
 
 	pcsc_op_abort(op);
+	if (p->fam == SE_FAM_DIV_AUTH && (rv = div_init(op, kind, &p->u.div)) != CKR_OK)
+		return rv;
 	if (!(auth && (kind == SE_OP_SIGN || kind == SE_OP_VERIFY)) &&
 	    !(enc && (kind == SE_OP_ENCRYPT || kind == SE_OP_DECRYPT)))
 		return CKR_MECHANISM_INVALID;
@@ -634,10 +672,25 @@ done:
 	return rv;
 }
 
+/* PORTFOLIO DIV VERIFY's device: D-len(1) D I(4) n(4) key-len(1); returns its length. */
+static size_t div_device(const se_op *op, uint8_t *d)
+{
+	size_t n = 0;
+
+	d[n++] = (uint8_t)op->device_id_len;
+	memcpy(d + n, op->device_id, op->device_id_len);
+	n += op->device_id_len;
+	pf_put_be32(d + n, op->instance);
+	pf_put_be32(d + n + 4, op->key_index);
+	n += 8;
+	d[n++] = op->device_key_len;
+	return n;
+}
+
 static CK_RV pcsc_op_verify_final(se_op *op, const uint8_t *sig, size_t sig_len_in)
 {
 	uint8_t d[SCP03_MAX_PLAIN_DATA + 1];
-	size_t dn = 0;
+	size_t dn = 0, n = 0;
 	uint8_t p2 = 0;
 	uint16_t sw = 0;
 	CK_RV rv;
@@ -648,11 +701,18 @@ static CK_RV pcsc_op_verify_final(se_op *op, const uint8_t *sig, size_t sig_len_
 		pcsc_op_abort(op);
 		return CKR_SIGNATURE_LEN_RANGE;
 	}
-	rv = sign_data(op, d, &dn, &p2);
+	if (op->div)
+		dn = div_device(op, d);
+	rv = sign_data(op, d + dn, &n, &p2);
 	if (rv == CKR_OK) {
+		dn += n;
 		memcpy(d + dn, sig, sig_len_in);
 		dn += sig_len_in;
-		rv = run(op->t, INS_SIGN, op->key, (uint8_t)(p2 | 0x80), d, dn, 0, NULL, 0, NULL, &sw);
+		if (op->div)
+			rv = run(op->t, INS_DIV_VERIFY, op->key, op->alg == SE_PF_AUTH_HMAC ? 0x01 : 0x00, d, dn, 0, NULL,
+			         0, NULL, &sw);
+		else
+			rv = run(op->t, INS_SIGN, op->key, (uint8_t)(p2 | 0x80), d, dn, 0, NULL, 0, NULL, &sw);
 	}
 	if (rv == CKR_OK)
 		rv = pcsc_sw_to_rv(sw, 0, 1);
@@ -690,4 +750,5 @@ const se_backend se_pcsc_backend = {
 	.random = pcsc_random,
 	.present_poll = pcsc_present_poll,
 	.present_seen = pcsc_present_seen,
+	.keeps_masters = 1,
 };
