@@ -220,12 +220,19 @@ static CK_RV verify_with(fleet *fl, CK_SESSION_HANDLE s, CK_MECHANISM *mech, CK_
 	return rv != CKR_OK ? rv : fl->m->f->C_Verify(s, (CK_BYTE_PTR)data, len, (CK_BYTE_PTR)sig, 16);
 }
 
+/* Device i's answer, as the parameter of both diversified rows (d holds its id). */
+static CK_PORTFOLIO_DIV_PARAMS device_answer(const fleet *fl, unsigned long i, char d[32])
+{
+	CK_PORTFOLIO_DIV_PARAMS p = {{(CK_BYTE_PTR)d, (CK_ULONG)device_id(i, d), FLEET_INSTANCE, device_index(i)}, 16,
+	                             {CKP_PORTFOLIO_SOURCE_HASH, 0, (CK_BYTE_PTR)fl->challenge, 16}};
+	return p;
+}
+
 static CK_RV div_verify(void *arg, CK_SESSION_HANDLE s, unsigned long i)
 {
 	fleet *fl = arg;
 	char d[32];
-	CK_PORTFOLIO_DIV_PARAMS p = {{(CK_BYTE_PTR)d, (CK_ULONG)device_id(i, d), FLEET_INSTANCE, device_index(i)}, 16,
-	                             {CKP_PORTFOLIO_SOURCE_HASH, 0, fl->challenge, 16}};
+	CK_PORTFOLIO_DIV_PARAMS p = device_answer(fl, i, d);
 	CK_MECHANISM mech = {CKM_PORTFOLIO_DIV_AUTH_CMAC, &p, sizeof p};
 	return verify_with(fl, s, &mech, fl->master, fl->hash, 32, fl->sig[i % n_devices]);
 }
@@ -237,19 +244,16 @@ static CK_RV div_verify_message(void *arg, CK_SESSION_HANDLE s, unsigned long i)
 {
 	fleet *fl = arg;
 	char d[32];
-	CK_PORTFOLIO_DIV_PARAMS p = {{(CK_BYTE_PTR)d, (CK_ULONG)device_id(i, d), FLEET_INSTANCE, device_index(i)}, 16,
-	                             {CKP_PORTFOLIO_SOURCE_HASH, 0, fl->challenge, 16}};
+	CK_PORTFOLIO_DIV_PARAMS p = device_answer(fl, i, d);
 	CK_FUNCTION_LIST_3_0_PTR f3 = fl->m->f3;
 	if (f3 == NULL)
 		return CKR_FUNCTION_NOT_SUPPORTED;
-	for (int tries = 0;; tries++) {
-		CK_RV rv = f3->C_VerifyMessage(s, &p, sizeof p, fl->hash, 32, fl->sig[i % n_devices], 16);
-		if (rv != CKR_OPERATION_NOT_INITIALIZED || tries > 0)
-			return rv;
-		CK_MECHANISM mech = {CKM_PORTFOLIO_DIV_AUTH_CMAC, NULL, 0};
-		if ((rv = f3->C_MessageVerifyInit(s, &mech, fl->master)) != CKR_OK)
-			return rv;
-	}
+	CK_RV rv = f3->C_VerifyMessage(s, &p, sizeof p, fl->hash, 32, fl->sig[i % n_devices], 16);
+	if (rv != CKR_OPERATION_NOT_INITIALIZED)
+		return rv;
+	CK_MECHANISM mech = {CKM_PORTFOLIO_DIV_AUTH_CMAC, NULL, 0};
+	rv = f3->C_MessageVerifyInit(s, &mech, fl->master);
+	return rv != CKR_OK ? rv : f3->C_VerifyMessage(s, &p, sizeof p, fl->hash, 32, fl->sig[i % n_devices], 16);
 }
 
 static CK_RV plain_verify(void *arg, CK_SESSION_HANDLE s, unsigned long i)
